@@ -1,0 +1,2 @@
+// PLACEHOLDER: the VFS implementation defines the host file-access interface here.
+export interface HostFs {}

@@ -1,0 +1,94 @@
+// Tasks (Linux's schedulable threads) and thread groups (processes).
+import { Hart } from '../cpu/hart.js';
+import type { Mm } from '../mem/mm.js';
+import type { FdTable } from './vfs/fdtable.js';
+import type { FsContext } from './vfs/fs_context.js';
+import type { Kernel } from './kernel.js';
+import { Blocked, WaitQueue, type Waiter, WakeReason } from './wait.js';
+
+/** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
+export interface SigAction {
+  handler: bigint; // SIG_DFL 0, SIG_IGN 1, or a guest address
+  flags: bigint;
+  mask: bigint;
+}
+
+export const enum TaskState {
+  Runnable = 0,
+  Blocked = 1,
+  Exited = 2,
+}
+
+/** A process: the shared state of all tasks with the same tgid. */
+export class ThreadGroup {
+  readonly tasks: Task[] = [];
+  /** Signal dispositions, indexed by signal number 1..64. */
+  readonly actions: SigAction[] = [];
+  /** Resource limits: resource -> [cur, max] as bigints (RLIM_INFINITY = 2^64-1). */
+  readonly rlimits = new Map<number, [bigint, bigint]>();
+  /** Exit status once the group is dead: exit code, or 128+signal for a fatal signal. */
+  exitCode: number | null = null;
+  /** The signal that killed the group, or 0. */
+  exitSignal = 0;
+  coreDumped = false;
+  /** Path of the executable, as the guest sees it (for /proc/self/exe). */
+  exePath = '';
+  readonly exitWaiters = new WaitQueue();
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly pid: number,
+    readonly ppid: number,
+    public mm: Mm,
+  ) {
+    for (let i = 0; i <= 64; i++) this.actions.push({ handler: 0n, flags: 0n, mask: 0n });
+  }
+}
+
+/** A schedulable thread: hart state, fd table and fs context (shareable), signal mask. */
+export class Task implements Waiter {
+  readonly hart = new Hart();
+  state = TaskState.Runnable;
+  /** Blocked signals, bit (n-1) for signal n. */
+  sigmask = 0n;
+  /** Signals pending for this thread. */
+  sigpending = 0n;
+  /** set_tid_address / CLONE_CHILD_CLEARTID address, or 0. */
+  clearChildTid = 0;
+  /** set_robust_list head and length as recorded. */
+  robustList = 0;
+  robustListLen = 0;
+  /** Alternate signal stack. */
+  altstack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
+  /** Where the current sleep is parked, if blocked. */
+  blockedOn: Blocked | null = null;
+  /** Why the last sleep ended. */
+  wakeReason: WakeReason = WakeReason.Event;
+  /** Syscall number being executed and its original a0 (for restart). */
+  syscallNr = -1;
+  origA0 = 0n;
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly tid: number,
+    readonly tg: ThreadGroup,
+    public files: FdTable,
+    public fs: FsContext,
+  ) {
+    tg.tasks.push(this);
+  }
+
+  get mm(): Mm {
+    return this.tg.mm;
+  }
+
+  /** Returns a Blocked marker: the handler's way to sleep until a queue wakes, or a deadline. */
+  block(queues: WaitQueue[], deadline: bigint | null = null, restart = 512): Blocked {
+    return new Blocked(queues, deadline, restart);
+  }
+
+  /** Called by a WaitQueue (or timer or signal) to make this task runnable again. */
+  wake(reason: WakeReason): void {
+    this.kernel.wakeTask(this, reason);
+  }
+}

@@ -1,0 +1,2 @@
+// PLACEHOLDER: replaced by the VFS implementation.
+export class FsContext {}
