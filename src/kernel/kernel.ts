@@ -32,6 +32,11 @@ export class Kernel {
     return this.host.realtimeNs();
   }
 
+  /** Sends signal sig to task t from the kernel (e.g. SIGPIPE on a broken pipe write). */
+  raiseSignal(t: Task, sig: number): void {
+    void t; void sig;
+  }
+
   /** Makes a blocked task runnable (the scheduler re-runs its syscall). */
   wakeTask(t: Task, reason: WakeReason): void {
     void t; void reason;
