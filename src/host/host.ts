@@ -32,6 +32,9 @@ export interface Host {
   winsize(fd: number): { rows: number; cols: number } | null;
   /** Host file access, for directory mounts. */
   readonly fs: HostFs;
+  /** The user and group ids the guest runs as (the host user's). */
+  uid(): number;
+  gid(): number;
   /** Host identity for uname(2) nodename. */
   hostname(): string;
 }
