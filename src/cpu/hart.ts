@@ -16,7 +16,11 @@ export const enum Stop {
   Ebreak = 2,   // pc is at the ebreak instruction
   Fault = 3,    // memory fault: faultAddr/faultAccess describe it; pc is the faulting instruction
   Illegal = 4,  // illegal instruction at pc; faultAddr holds the instruction bits (or 0)
+  Misaligned = 5, // misaligned atomic at pc: faultAddr is the address (Linux sends SIGBUS)
 }
+
+/** rdtime frequency: 10 MHz, the timebase of QEMU's virt board and common riscv64 SoCs. */
+export const TIMEBASE_HZ = 10_000_000;
 
 /** Kinds of memory access, as recorded in a fault. */
 export const enum Access {
@@ -50,6 +54,8 @@ export class Hart {
   /** Set when run() stops with Stop.Fault or Stop.Illegal. */
   faultAddr = 0;
   faultAccess: Access = Access.Read;
+  /** Source of the `time` CSR in TIMEBASE_HZ ticks; the kernel replaces it (virtual time). */
+  timeSource: () => number = () => Math.floor(performance.now() * (TIMEBASE_HZ / 1000));
 
   constructor() {
     this.buffer = new ArrayBuffer(STATE_BYTES);
