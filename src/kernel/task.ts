@@ -22,6 +22,8 @@ export const enum TaskState {
 /** A process: the shared state of all tasks with the same tgid. */
 export class ThreadGroup {
   readonly tasks: Task[] = [];
+  /** Signals pending for the whole process (kill), bit (n-1) for signal n. */
+  sharedPending = 0n;
   /** Signal dispositions, indexed by signal number 1..64. */
   readonly actions: SigAction[] = [];
   /** Resource limits: resource -> [cur, max] as bigints (RLIM_INFINITY = 2^64-1). */
@@ -34,6 +36,10 @@ export class ThreadGroup {
   /** Path of the executable, as the guest sees it (for /proc/self/exe). */
   exePath = '';
   readonly exitWaiters = new WaitQueue();
+  /** Address of the rt_sigreturn trampoline (the kernel puts it in ra for signal handlers). */
+  sigreturnAddr = 0;
+  /** Instructions retired by tasks of this group that have exited. */
+  instret = 0;
 
   constructor(
     readonly kernel: Kernel,

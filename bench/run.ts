@@ -1,0 +1,210 @@
+// Benchmark harness: runs each benchmark guest N times under ecall and under qemu-riscv64 (and
+// natively on a riscv64 host), and prints median wall times, the ecall/qemu ratio and ecall MIPS.
+//
+//   npm run bench -- [--runs N] [--warmup N] [--only NAME]... [--json] [binary...]
+//
+// Machines are noisy: the table reports medians, their spread and ratios, never one run.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatTable, median, spreadPct } from './stats.js';
+
+/** Repository root: this file runs as dist/bench/run.js. */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ECALL_JS = join(ROOT, 'bin', 'ecall.js');
+/** Default number of timed runs per engine (the median of an odd count is a real run). */
+const DEFAULT_RUNS = 5;
+/** Untimed runs first, so page cache and JIT warm-up do not land in the first sample. */
+const DEFAULT_WARMUP = 1;
+/** A single run taking longer than this is killed and reported as a timeout. */
+const RUN_TIMEOUT_MS = 600_000;
+/** Longest stdout/stderr kept from a run (benchmarks print one line; this bounds a runaway). */
+const MAX_OUTPUT = 16 * 1024 * 1024;
+/** The line `ecall run --stats` prints on stderr at exit. */
+const INSTRET_RE = /^ecall: instret=(\d+)\s*$/m;
+
+interface Benchmark {
+  name: string;
+  /** Path relative to the repository root, or absolute. */
+  path: string;
+  args: string[];
+  /** Fallback retired-instruction count when `ecall run --stats` is unavailable: an estimate from
+   *  the hot loop's disassembly (shown with a "~"), or null if unknown. */
+  instretEstimate: ((args: string[]) => number) | null;
+  note: string;
+}
+
+/** bench_compute's inner loop is 27 instructions (objdump of guest/bin/bench_compute) run 10^6
+ *  times per round; startup and printf add well under 0.1%. */
+const COMPUTE_INSNS_PER_ROUND = 27 * 1_000_000;
+/** Rounds for bench_compute: small enough for an interpreter, large enough to dwarf startup. */
+const COMPUTE_ROUNDS = '20';
+/** getppid calls for bench_getppid. */
+const GETPPID_CALLS = '200000';
+
+const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'startup', path: 'guest/bin/exit42', args: [], instretEstimate: null,
+    note: 'process start and exit only: the fixed cost included in every other row',
+  },
+  {
+    name: 'bench_compute', path: 'guest/bin/bench_compute', args: [COMPUTE_ROUNDS],
+    instretEstimate: (a) => Number(a[0]) * COMPUTE_INSNS_PER_ROUND,
+    note: `integer loop, ${COMPUTE_ROUNDS} rounds of 10^6 iterations`,
+  },
+  {
+    name: 'bench_getppid', path: 'guest/bin/bench_getppid', args: [GETPPID_CALLS], instretEstimate: null,
+    note: `${GETPPID_CALLS} getppid syscalls: the syscall path`,
+  },
+];
+
+interface RunOutcome {
+  ms: number;
+  status: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  error?: string;
+}
+
+/** Runs cmd once and returns its wall time and output (never throws). */
+function runOnce(cmd: string, args: string[]): RunOutcome {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: RUN_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const out: RunOutcome = { ms, status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  if (r.error) out.error = (r.error as NodeJS.ErrnoException).code ?? r.error.message;
+  return out;
+}
+
+interface EngineResult {
+  times: number[];
+  first: RunOutcome;
+}
+
+/** Runs cmd warmup+runs times; returns the timed samples and the first outcome (for checks). */
+function measure(cmd: string, args: string[], runs: number, warmup: number): EngineResult {
+  const first = runOnce(cmd, args);
+  const times: number[] = [];
+  for (let i = 1; i < warmup; i++) runOnce(cmd, args);
+  if (warmup === 0) times.push(first.ms);
+  while (times.length < runs) {
+    const r = runOnce(cmd, args);
+    times.push(r.ms);
+    if (r.error || r.signal) break;
+  }
+  return { times, first };
+}
+
+/** Returns true if a program called `name` can be started from PATH. */
+function haveCommand(name: string): boolean {
+  const r = spawnSync(name, ['--version'], { stdio: 'ignore' });
+  return !r.error;
+}
+
+const fmtMs = (ms: number): string => (Number.isFinite(ms) ? `${ms.toFixed(ms < 100 ? 1 : 0)} ms` : '-');
+const outcomeText = (o: RunOutcome): string =>
+  o.error ? o.error : o.signal ? `killed by ${o.signal}` : `exit ${o.status}`;
+/** Returns the most telling line of an error output: the first naming an error, else the first. */
+const keyLine = (s: string): string => {
+  const lines = s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.find((l) => /error|ecall:/i.test(l)) ?? lines[0] ?? '';
+};
+
+/** Runs the benchmarks and prints the table; returns the process exit code. */
+function main(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true,
+      options: {
+        runs: { type: 'string', default: String(DEFAULT_RUNS) },
+        warmup: { type: 'string', default: String(DEFAULT_WARMUP) },
+        only: { type: 'string', multiple: true },
+        qemu: { type: 'string', default: 'qemu-riscv64' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\nusage: npm run bench -- [--runs N] [--warmup N] [--only NAME]... [--qemu PATH] [--json] [binary...]\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const runs = Number(values.runs), warmup = Number(values.warmup);
+  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warmup) || warmup < 0) {
+    process.stderr.write('bench: --runs must be a positive integer and --warmup a non-negative integer\n');
+    return 2;
+  }
+  let list = positionals.length > 0
+    ? positionals.map((p) => ({ name: p, path: p, args: [], instretEstimate: null, note: 'given on the command line' }))
+    : BENCHMARKS;
+  if (values.only) list = list.filter((b) => values.only!.includes(b.name));
+
+  const qemu = values.qemu!;
+  const haveQemu = haveCommand(qemu);
+  const native = process.arch === 'riscv64';
+  const notes: string[] = [];
+  if (!haveQemu) notes.push(`qemu columns skipped: ${qemu} not found`);
+  if (!native) notes.push(`native runs skipped: the guests are riscv64 binaries and this host is ${process.arch}`);
+  notes.push(`wall time per run includes process start-up (node + kernel boot for ecall); ${runs} runs, ${warmup} warm-up`);
+  let statsFlag = true;
+
+  const header = ['benchmark', 'ecall median', 'spread', 'qemu median', 'spread', 'ecall/qemu', ...(native ? ['native median'] : []), 'ecall MIPS'];
+  const rows: string[][] = [];
+  const json: object[] = [];
+  for (const b of list) {
+    const bin = resolve(ROOT, b.path);
+    if (!existsSync(bin)) {
+      notes.push(`${b.name}: skipped, ${b.path} not built (make -C guest)`);
+      continue;
+    }
+    process.stderr.write(`bench: ${b.name} ...\n`);
+    let ecall = measure(process.execPath, [ECALL_JS, 'run', ...(statsFlag ? ['--stats'] : []), bin, ...b.args], runs, warmup);
+    if (statsFlag && ecall.first.status !== 0 && /stats/.test(ecall.first.stderr)) {
+      statsFlag = false; // this ecall does not know --stats yet
+      notes.push('ecall run has no --stats: MIPS uses the estimates marked "~"');
+      ecall = measure(process.execPath, [ECALL_JS, 'run', bin, ...b.args], runs, warmup);
+    }
+    const q = haveQemu ? measure(qemu, [bin, ...b.args], runs, warmup) : null;
+    const n = native ? measure(bin, b.args, runs, warmup) : null;
+
+    const eMed = median(ecall.times), qMed = q ? median(q.times) : NaN;
+    const counted = INSTRET_RE.exec(ecall.first.stderr);
+    let instret: number | null = counted ? Number(counted[1]) : null;
+    let mark = '';
+    if (instret === null && b.instretEstimate) { instret = b.instretEstimate(b.args); mark = '~'; }
+    const mips = instret !== null ? instret / (eMed / 1000) / 1e6 : NaN;
+
+    let comparable = true;
+    if (q) {
+      const eo = ecall.first, qo = q.first;
+      if (eo.stdout !== qo.stdout || eo.status !== qo.status || eo.signal !== qo.signal) {
+        const why = eo.status !== qo.status || eo.signal !== qo.signal
+          ? `ecall ${outcomeText(eo)}, qemu ${outcomeText(qo)}`
+          : 'stdout differs';
+        const err = keyLine(eo.stderr.replace(INSTRET_RE, ''));
+        comparable = false;
+        notes.push(`${b.name}: ecall DIFFERS from qemu (${why})${err ? `: ${err}` : ''}; its times are not comparable`);
+      }
+    }
+    rows.push([
+      b.name, fmtMs(eMed), `${spreadPct(ecall.times).toFixed(0)}%`,
+      q ? fmtMs(qMed) : '-', q ? `${spreadPct(q.times).toFixed(0)}%` : '-',
+      !q ? '-' : comparable ? `${(eMed / qMed).toFixed(2)}x` : 'differs',
+      ...(n ? [fmtMs(median(n.times))] : []),
+      Number.isFinite(mips) && comparable ? `${mark}${mips.toFixed(1)}` : '-',
+    ]);
+    json.push({ name: b.name, args: b.args, ecallMs: ecall.times, qemuMs: q?.times ?? null, nativeMs: n?.times ?? null, instret, instretEstimated: mark === '~', matchesQemu: q ? comparable : null });
+    notes.push(`${b.name}: ${b.note}`);
+  }
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ runs, warmup, results: json, notes }, null, 2) + '\n');
+  } else {
+    process.stdout.write(formatTable(header, rows) + '\n\n' + notes.map((s) => `* ${s}`).join('\n') + '\n');
+  }
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,121 @@
+// The ecall command: `ecall run [options] PROGRAM [ARGS...]` and `ecall syscalls`.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { NodeHost } from '../host/node.js';
+import { Kernel } from '../kernel/kernel.js';
+import { syscallTable } from '../kernel/syscalls/table.js';
+import { signalDescription } from './signal_text.js';
+
+interface RunOptions {
+  strace?: boolean;
+  mount: string[];
+  root?: string;
+  env: string[];
+  clearEnv?: boolean;
+  stats?: boolean;
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** Parses HOST:GUEST[:ro] into a mount; throws a one-line message on bad syntax. */
+export function parseMount(spec: string): { host: string; guest: string; readonly: boolean } {
+  const parts = spec.split(':');
+  const ro = parts.length === 3 && parts[2] === 'ro';
+  if (parts.length < 2 || parts.length > 3 || (parts.length === 3 && !ro) || !parts[0] || !parts[1]?.startsWith('/')) {
+    throw new UsageError(`bad --mount '${spec}': expected HOST:GUEST[:ro] with an absolute GUEST path`);
+  }
+  return { host: parts[0], guest: parts[1], readonly: ro };
+}
+
+class UsageError extends Error {}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the program and returns the exit status to forward. */
+async function runCommand(program: string, args: string[], o: RunOptions): Promise<number> {
+  const env: string[] = o.clearEnv ? [] : Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
+  for (const kv of o.env) {
+    if (!kv.includes('=')) throw new UsageError(`bad --env '${kv}': expected KEY=VALUE`);
+    const key = kv.slice(0, kv.indexOf('='));
+    const i = env.findIndex((e) => e.startsWith(key + '='));
+    if (i >= 0) env[i] = kv; else env.push(kv);
+  }
+  const mounts = o.mount.map(parseMount);
+  const host = new NodeHost();
+  const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace });
+  const cwd = o.root !== undefined ? '/' : process.cwd();
+  const started = performance.now();
+  const p = kernel.spawn(program, [program, ...args], env, cwd);
+  if ('error' in p) {
+    process.stderr.write(`ecall: ${p.error}\n`);
+    return p.exitCode;
+  }
+  const st = await kernel.wait();
+  if (strace) strace(st.signal ? `+++ killed by ${signalDescription(st.signal).name}${st.coreDumped ? ' (core dumped)' : ''} +++` : `+++ exited with ${st.code} +++`);
+  if (st.signal) {
+    process.stderr.write(`ecall: uncaught target signal ${st.signal} (${signalDescription(st.signal).text})${st.coreDumped ? ' - core dumped' : ''}\n`);
+  }
+  if (o.stats) {
+    const ms = performance.now() - started;
+    process.stderr.write(`ecall: instret=${st.instret} ms=${ms.toFixed(1)} mips=${(st.instret / ms / 1000).toFixed(1)}\n`);
+  }
+  return st.code;
+}
+
+/** Prints the syscall coverage table (plain, or markdown for the README). */
+function listSyscalls(markdown: boolean): void {
+  const rows = [...syscallTable.values()];
+  if (markdown) {
+    console.log('| nr | name | status | note |\n|---:|---|---|---|');
+    for (const d of rows) if (d.status !== 'enosys') console.log(`| ${d.nr} | ${d.name} | ${d.status} | ${d.note ?? ''} |`);
+    return;
+  }
+  for (const d of rows) console.log(`${String(d.nr).padStart(4)}  ${d.name.padEnd(24)} ${d.status.padEnd(8)} ${d.note ?? ''}`.trimEnd());
+  const count = (s: string): number => rows.filter((d) => d.status === s).length;
+  console.log(`\n${count('full')} full, ${count('partial')} partial, ${count('stub')} stub, ${count('enosys')} ENOSYS`);
+}
+
+/** Entry point: returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const cli = new Command('ecall')
+    .description('Run riscv64 Linux binaries on a Linux-compatible kernel written in TypeScript')
+    .version(version())
+    .enablePositionalOptions()
+    .exitOverride();
+  cli.command('run')
+    .description('run a static riscv64 Linux ELF program')
+    .argument('<program>', 'path of the program, in the guest\'s view (the host cwd is mounted at the same path)')
+    .argument('[args...]', 'arguments passed to the program')
+    .option('--strace', 'print one strace(1)-style line per syscall on stderr')
+    .addOption(new Option('--mount <HOST:GUEST[:ro]>', 'mount a host directory into the guest (repeatable)').default([]).argParser(collect))
+    .option('--root <dir>', 'use a host directory as the guest\'s /')
+    .addOption(new Option('--env <KEY=VALUE>', 'set an environment variable (repeatable)').default([]).argParser(collect))
+    .option('--clear-env', 'start with an empty environment')
+    .option('--stats', 'print retired instructions and MIPS on stderr at exit')
+    .passThroughOptions()
+    .action(async (program: string, args: string[], o: RunOptions) => {
+      code = await runCommand(program, args, o);
+    });
+  cli.command('syscalls')
+    .description('list the syscall table with each call\'s support status')
+    .option('--markdown', 'print a markdown table of the supported calls')
+    .action((o: { markdown?: boolean }) => listSyscalls(o.markdown === true));
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      process.stderr.write(`ecall: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    process.stderr.write(`ecall: internal error: ${err.message}${process.env.ECALL_DEBUG ? '\n' + err.stack : ' (set ECALL_DEBUG=1 for details)'}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,202 @@
+// --strace: one strace(1)-style line per syscall, built from the syscall table's argument formats.
+import { errnoName } from './errno.js';
+import type { ArgFmt, SyscallDef } from './syscalls/types.js';
+import type { GuestMemory } from '../mem/guest_memory.js';
+
+/** strace's default -s: strings longer than this are cut and followed by "...". */
+const STRACE_STRLEN = 32;
+
+/** strerror texts for the errnos guests commonly see (glibc's wording, which strace prints). */
+const ERRNO_TEXT: Record<string, string> = {
+  EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
+  EINTR: 'Interrupted system call', EIO: 'Input/output error', ENXIO: 'No such device or address',
+  E2BIG: 'Argument list too long', ENOEXEC: 'Exec format error', EBADF: 'Bad file descriptor',
+  ECHILD: 'No child processes', EAGAIN: 'Resource temporarily unavailable', ENOMEM: 'Cannot allocate memory',
+  EACCES: 'Permission denied', EFAULT: 'Bad address', EBUSY: 'Device or resource busy', EEXIST: 'File exists',
+  EXDEV: 'Invalid cross-device link', ENODEV: 'No such device', ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory', EINVAL: 'Invalid argument', ENFILE: 'Too many open files in system',
+  EMFILE: 'Too many open files', ENOTTY: 'Inappropriate ioctl for device', EFBIG: 'File too large',
+  ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', EROFS: 'Read-only file system',
+  EMLINK: 'Too many links', EPIPE: 'Broken pipe', EDOM: 'Numerical argument out of domain',
+  ERANGE: 'Numerical result out of range', EDEADLK: 'Resource deadlock avoided',
+  ENAMETOOLONG: 'File name too long', ENOSYS: 'Function not implemented', ENOTEMPTY: 'Directory not empty',
+  ELOOP: 'Too many levels of symbolic links', ETIME: 'Timer expired', EOVERFLOW: 'Value too large for defined data type',
+  EOPNOTSUPP: 'Operation not supported', ETIMEDOUT: 'Connection timed out', ECANCELED: 'Operation canceled',
+  EALREADY: 'Operation already in progress', ENODATA: 'No data available',
+};
+
+/** Kernel-internal restart codes as strace shows them when a call is interrupted. */
+const RESTART_TEXT: Record<number, string> = {
+  512: 'ERESTARTSYS (To be restarted if SA_RESTART is set)',
+  513: 'ERESTARTNOINTR (To be restarted)',
+  514: 'ERESTARTNOHAND (To be restarted if no handler)',
+  516: 'ERESTART_RESTARTBLOCK (Interrupted by signal)',
+};
+
+type Flags = [number, string][];
+const OPEN_FLAGS: Flags = [
+  [0x40, 'O_CREAT'], [0x80, 'O_EXCL'], [0x100, 'O_NOCTTY'], [0x200, 'O_TRUNC'], [0x400, 'O_APPEND'],
+  [0x800, 'O_NONBLOCK'], [0x101000, 'O_SYNC'], [0x1000, 'O_DSYNC'], [0x4000, 'O_DIRECT'], [0x8000, 'O_LARGEFILE'],
+  [0x410000, 'O_TMPFILE'], [0x10000, 'O_DIRECTORY'], [0x20000, 'O_NOFOLLOW'], [0x40000, 'O_NOATIME'],
+  [0x80000, 'O_CLOEXEC'], [0x200000, 'O_PATH'],
+];
+const AT_FLAGS: Flags = [
+  [0x100, 'AT_SYMLINK_NOFOLLOW'], [0x200, 'AT_REMOVEDIR'], [0x400, 'AT_SYMLINK_FOLLOW'],
+  [0x800, 'AT_NO_AUTOMOUNT'], [0x1000, 'AT_EMPTY_PATH'], [0x200, 'AT_EACCESS'],
+];
+const PROT_FLAGS: Flags = [[1, 'PROT_READ'], [2, 'PROT_WRITE'], [4, 'PROT_EXEC'], [0x1000000, 'PROT_GROWSDOWN'], [0x2000000, 'PROT_GROWSUP']];
+const MAP_FLAGS: Flags = [
+  [0x10, 'MAP_FIXED'], [0x20, 'MAP_ANONYMOUS'], [0x100, 'MAP_GROWSDOWN'], [0x800, 'MAP_DENYWRITE'],
+  [0x1000, 'MAP_EXECUTABLE'], [0x2000, 'MAP_LOCKED'], [0x4000, 'MAP_NORESERVE'], [0x8000, 'MAP_POPULATE'],
+  [0x10000, 'MAP_NONBLOCK'], [0x20000, 'MAP_STACK'], [0x40000, 'MAP_HUGETLB'], [0x80000, 'MAP_SYNC'],
+  [0x100000, 'MAP_FIXED_NOREPLACE'],
+];
+const CLOCKS = ['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_PROCESS_CPUTIME_ID', 'CLOCK_THREAD_CPUTIME_ID',
+  'CLOCK_MONOTONIC_RAW', 'CLOCK_REALTIME_COARSE', 'CLOCK_MONOTONIC_COARSE', 'CLOCK_BOOTTIME',
+  'CLOCK_REALTIME_ALARM', 'CLOCK_BOOTTIME_ALARM'];
+const WHENCE = ['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE'];
+
+/** Signal names by number (generic numbering). */
+export const SIGNAL_NAMES = ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE',
+  'SIGKILL', 'SIGUSR1', 'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD', 'SIGCONT',
+  'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGWINCH',
+  'SIGIO', 'SIGPWR', 'SIGSYS'];
+
+/** Returns "SIGSEGV", "SIGRTMIN", "SIGRT_3" or the number. */
+export function signalName(sig: number): string {
+  if (sig > 0 && sig < 32) return SIGNAL_NAMES[sig]!;
+  if (sig === 32) return 'SIGRTMIN';
+  if (sig > 32 && sig <= 64) return `SIGRT_${sig - 32}`;
+  return String(sig);
+}
+
+/** Formats a flag word as A|B|0x..; `zero` is the name of 0. */
+function flagsText(v: number, table: Flags, zero = '0'): string {
+  const parts: string[] = [];
+  let rest = v >>> 0;
+  for (const [bit, name] of table) {
+    if (bit !== 0 && (rest & bit) === bit) { parts.push(name); rest &= ~bit >>> 0; rest >>>= 0; }
+  }
+  if (rest !== 0) parts.push('0x' + rest.toString(16));
+  return parts.length ? parts.join('|') : zero;
+}
+
+/** Quotes bytes as strace does: C escapes, octal for the rest, cut at `max` with "...". */
+export function quoteBytes(b: Uint8Array, max = STRACE_STRLEN): string {
+  let s = '"';
+  const n = Math.min(b.length, max);
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    if (c === 0x22) s += '\\"';
+    else if (c === 0x5c) s += '\\\\';
+    else if (c === 0x0a) s += '\\n';
+    else if (c === 0x09) s += '\\t';
+    else if (c === 0x0d) s += '\\r';
+    else if (c === 0x0b) s += '\\v';
+    else if (c === 0x0c) s += '\\f';
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else {
+      const nextIsDigit = i + 1 < n && b[i + 1]! >= 0x30 && b[i + 1]! <= 0x37;
+      s += '\\' + (nextIsDigit ? c.toString(8).padStart(3, '0') : c.toString(8));
+    }
+  }
+  return s + '"' + (b.length > max ? '...' : '');
+}
+
+const hex = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
+const sint = (v: bigint): bigint => BigInt.asIntN(64, v);
+
+/** Formats one argument (raw 64-bit value) according to its format. */
+function formatArg(mem: GuestMemory, fmt: ArgFmt, v: bigint, next: bigint | undefined, ret: bigint | null): string {
+  const i32 = Number(BigInt.asIntN(32, v));
+  const addr = Number(BigInt.asUintN(64, v));
+  const safe = (f: () => string): string => {
+    try { return f(); } catch { return hex(v); }
+  };
+  switch (fmt) {
+    case 'int': case 'fd': return String(i32);
+    case 'uint': return String(i32 >>> 0);
+    case 'dirfd': return i32 === -100 ? 'AT_FDCWD' : String(i32);
+    case 'size': case 'off': return String(sint(v));
+    case 'hex': return hex(v);
+    case 'oct': return '0' + (i32 >>> 0).toString(8);
+    case 'ptr': return v === 0n ? 'NULL' : hex(v);
+    case 'path':
+      if (v === 0n) return 'NULL';
+      return safe(() => {
+        const s = mem.readCStringBytes(addr, 4096);
+        return s === null ? hex(v) : quoteBytes(s, 4096);
+      });
+    case 'bufin':
+      if (v === 0n) return 'NULL';
+      return safe(() => quoteBytes(mem.read(addr, Math.min(Number(next ?? 0n), STRACE_STRLEN + 1))));
+    case 'bufout':
+      if (v === 0n) return 'NULL';
+      if (ret === null || ret < 0n) return hex(v);
+      return safe(() => quoteBytes(mem.read(addr, Math.min(Number(ret), STRACE_STRLEN + 1))));
+    case 'openflags': {
+      const acc = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'][i32 & 3]!;
+      const rest = flagsText(i32 & ~3, OPEN_FLAGS, '');
+      return rest ? `${acc}|${rest}` : acc;
+    }
+    case 'atflags': return flagsText(i32, AT_FLAGS);
+    case 'prot': return flagsText(i32, PROT_FLAGS, 'PROT_NONE');
+    case 'mapflags': {
+      const type = ['0', 'MAP_SHARED', 'MAP_PRIVATE', 'MAP_SHARED_VALIDATE'][i32 & 3]!;
+      const rest = flagsText(i32 & ~3, MAP_FLAGS, '');
+      return rest ? `${type}|${rest}` : type;
+    }
+    case 'signal': return i32 === 0 ? '0' : signalName(i32);
+    case 'sigset':
+      if (v === 0n) return 'NULL';
+      return safe(() => formatSigset(mem.readBig64(addr)));
+    case 'clockid': return CLOCKS[i32] ?? String(i32);
+    case 'whence': return WHENCE[i32] ?? String(i32);
+    case 'ignore': return '';
+  }
+}
+
+/** Formats a kernel sigset as strace does: [SIGINT SIGTERM] or ~[...] when mostly full. */
+export function formatSigset(set: bigint): string {
+  const names = (s: bigint): string[] => {
+    const out: string[] = [];
+    for (let i = 1; i <= 64; i++) if ((s >> BigInt(i - 1)) & 1n) out.push(signalName(i).replace(/^SIG/, ''));
+    return out;
+  };
+  const on = names(set);
+  if (on.length > 32) return '~[' + names(~set & 0xffffffffffffffffn).join(' ') + ']';
+  return '[' + on.join(' ') + ']';
+}
+
+/** Formats the result part " = N", " = -1 ENOENT (No such file or directory)" or " = ?". */
+export function formatResult(def: SyscallDef | undefined, ret: bigint | null): string {
+  if (ret === null) return ' = ?';
+  const r = sint(ret);
+  if (r < 0n && r >= -4095n) {
+    const e = Number(-r);
+    const restart = RESTART_TEXT[e];
+    if (restart !== undefined) return ` = ? ${restart}`;
+    const name = errnoName(e);
+    const text = ERRNO_TEXT[name];
+    return ` = -1 ${name}${text ? ` (${text})` : ''}`;
+  }
+  if (def?.ret === 'hex') return ` = ${hex(ret)}`;
+  return ` = ${r}`;
+}
+
+/**
+ * Formats one syscall line: name(args) = result. args are the raw a0..a5 at entry; ret is the
+ * raw a0 after the call, or null if the call does not return (exit).
+ */
+export function formatSyscall(mem: GuestMemory, nr: number, name: string, def: SyscallDef | undefined,
+  args: bigint[], ret: bigint | null): string {
+  const fmts: ArgFmt[] = def?.args ?? ['hex', 'hex', 'hex'];
+  const parts: string[] = [];
+  const retv = ret === null ? null : sint(ret);
+  for (let i = 0; i < fmts.length && i < 6; i++) {
+    if (fmts[i] === 'ignore') continue;
+    parts.push(formatArg(mem, fmts[i]!, args[i]!, args[i + 1], retv));
+  }
+  const callName = name || `syscall_${nr}`;
+  return `${callName}(${parts.join(', ')})${formatResult(def, ret)}`;
+}

@@ -1,0 +1,71 @@
+// CPU-time accounting for clock_gettime's CPU clocks, times(2) and getrusage(2).
+// User CPU time is the task's retired-instruction count at a nominal rate, so it is
+// deterministic (the same binary and input give the same CPU times on any host). System time is
+// reported as zero: kernel work is host work, which the guest cannot meaningfully be charged for.
+import { TaskState, type Task, type ThreadGroup } from '../task.js';
+
+/** Nominal hart speed: one instruction per nanosecond (a 1 GHz, one-IPC core). */
+export const NS_PER_INSN = 1;
+
+/** Per-group totals that outlive the tasks that produced them. */
+interface GroupUsage {
+  /** User time of reaped children (and their reaped children), ns: RUSAGE_CHILDREN. */
+  childrenNs: bigint;
+  /** Largest maxrss among reaped children, KiB. */
+  childrenMaxrssKiB: number;
+  /** Largest mapped size seen for this group, KiB. */
+  maxrssKiB: number;
+}
+
+const usage = new WeakMap<ThreadGroup, GroupUsage>();
+
+function groupUsage(tg: ThreadGroup): GroupUsage {
+  let u = usage.get(tg);
+  if (!u) {
+    u = { childrenNs: 0n, childrenMaxrssKiB: 0, maxrssKiB: 0 };
+    usage.set(tg, u);
+  }
+  return u;
+}
+
+/** Returns the user CPU time of one task in ns (instret at the nominal rate). */
+export function taskCpuNs(t: Task): bigint {
+  return BigInt(Math.trunc(t.hart.instret)) * BigInt(NS_PER_INSN);
+}
+
+/** Returns the user CPU time of a whole thread group in ns: live tasks plus tg.instret (exited ones). */
+export function groupCpuNs(tg: ThreadGroup): bigint {
+  let insns = tg.instret;
+  for (const t of tg.tasks) if (t.state !== TaskState.Exited) insns += t.hart.instret;
+  return BigInt(Math.trunc(insns)) * BigInt(NS_PER_INSN);
+}
+
+/** Returns the CPU time of the group's reaped children in ns. */
+export function childrenCpuNs(tg: ThreadGroup): bigint {
+  return groupUsage(tg).childrenNs;
+}
+
+/** For wait4: adds a reaped child group's CPU time and maxrss to its parent's RUSAGE_CHILDREN. */
+export function addChildUsage(parent: ThreadGroup, child: ThreadGroup): void {
+  const p = groupUsage(parent);
+  const c = groupUsage(child);
+  p.childrenNs += groupCpuNs(child) + c.childrenNs;
+  p.childrenMaxrssKiB = Math.max(p.childrenMaxrssKiB, groupMaxrssKiB(child), c.childrenMaxrssKiB);
+}
+
+/**
+ * Returns the group's maxrss in KiB: the largest total size of its mappings seen so far.
+ * Deviation: ecall does not track residency, so this is mapped (virtual) size, not RSS.
+ */
+export function groupMaxrssKiB(tg: ThreadGroup): number {
+  const u = groupUsage(tg);
+  let bytes = 0;
+  for (const v of tg.mm.vmas()) bytes += v.end - v.start;
+  u.maxrssKiB = Math.max(u.maxrssKiB, Math.floor(bytes / 1024));
+  return u.maxrssKiB;
+}
+
+/** Returns the largest maxrss among reaped children, KiB. */
+export function childrenMaxrssKiB(tg: ThreadGroup): number {
+  return groupUsage(tg).childrenMaxrssKiB;
+}

@@ -1,0 +1,34 @@
+// The one table of truth: number -> name, handler, support status and note. --strace and
+// `ecall syscalls` both read it. Every family file contributes its defs; the rest of the riscv64
+// table is listed as ENOSYS so that traces and the coverage listing still name it.
+import { SYSCALL_NAMES } from './names.js';
+import type { SyscallDef } from './types.js';
+import { defs as exitDefs } from './exit.js';
+import { defs as infoDefs } from './info.js';
+import { defs as mmDefs } from './mm.js';
+import { defs as pipeDefs } from './pipe.js';
+import { defs as procDefs } from './proc.js';
+import { defs as rlimitDefs } from './rlimit.js';
+import { defs as signalDefs } from './signal.js';
+import { defs as timeDefs } from './time.js';
+
+const FAMILIES: SyscallDef[][] = [exitDefs, infoDefs, mmDefs, pipeDefs, procDefs, rlimitDefs, signalDefs, timeDefs];
+
+/** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */
+export function buildTable(families: SyscallDef[][]): Map<number, SyscallDef> {
+  const table = new Map<number, SyscallDef>();
+  for (const fam of families) {
+    for (const def of fam) {
+      if (table.has(def.nr)) throw new Error(`syscall ${def.nr} (${def.name}) defined twice`);
+      const known = SYSCALL_NAMES.get(def.nr);
+      if (known !== undefined && known !== def.name) throw new Error(`syscall ${def.nr} is ${known}, not ${def.name}`);
+      table.set(def.nr, def);
+    }
+  }
+  for (const [nr, name] of SYSCALL_NAMES) {
+    if (!table.has(nr)) table.set(nr, { nr, name, status: 'enosys' });
+  }
+  return new Map([...table.entries()].sort((a, b) => a[0] - b[0]));
+}
+
+export const syscallTable: ReadonlyMap<number, SyscallDef> = buildTable(FAMILIES);

@@ -1,0 +1,71 @@
+// loadElf: builds a fresh process image (segments, brk, stack, sigreturn page) in an empty Mm.
+import { type LoadError, isLoadError, noexec, parseElf } from './elf.js';
+import { type ArgString, setupStack } from './initial_stack.js';
+import { type LoaderMm, imageFile, mapSegments, planLayout } from './segments.js';
+import { mapSigreturnPage, SIGRETURN_OFFSET } from './sigreturn_page.js';
+
+export type { LoadError } from './elf.js';
+export { isLoadError } from './elf.js';
+export type { LoaderMm } from './segments.js';
+export type { ArgString } from './initial_stack.js';
+export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STATIC_PIE_BASE } from './layout.js';
+export { SIGRETURN_CODE, SIGRETURN_OFFSET } from './sigreturn_page.js';
+
+export interface LoadOptions {
+  argv: ArgString[];
+  envp: ArgString[];
+  /** AT_EXECFN string: the path as given to execve. */
+  execfn: ArgString;
+  /** 16 bytes for AT_RANDOM (take them from the host, so deterministic mode can seed them). */
+  random: Uint8Array;
+  uid: number;
+  gid: number;
+  euid: number;
+  egid: number;
+  /** Identity of the executable in /proc/self/maps (defaults: execfn, dev 0, ino 0). */
+  exePath?: string;
+  dev?: number;
+  ino?: number;
+}
+
+export interface LoadResult {
+  /** Initial pc. */
+  entry: number;
+  /** Initial sp: the address of argc. */
+  sp: number;
+  /** Initial program break (page-aligned end of the image). */
+  brk: number;
+  /** Guest address of the program headers (AT_PHDR). */
+  phdr: number;
+  /** Address of the rt_sigreturn trampoline; signal delivery puts it in ra. */
+  sigreturnAddr: number;
+  /** Address of the "[vdso]" page. */
+  vdsoBase: number;
+}
+
+/** Loads a static riscv64 ELF image into mm (which must be fresh); returns the entry state or a
+ *  one-line LoadError. Never throws on malformed input. On error mm is half-built: discard it. */
+export function loadElf(mm: LoaderMm, image: Uint8Array, opts: LoadOptions): LoadResult | LoadError {
+  const elf = parseElf(image);
+  if (isLoadError(elf)) return elf;
+  if (elf.interp !== null) {
+    return noexec(`dynamically linked (needs ${elf.interp}); only static binaries are supported`);
+  }
+  const layout = planLayout(elf, image.length);
+  if (isLoadError(layout)) return layout;
+  const execfnText = typeof opts.execfn === 'string' ? opts.execfn : new TextDecoder().decode(opts.execfn);
+  const file = imageFile(image, opts.exePath ?? execfnText, opts.dev ?? 0, opts.ino ?? 0);
+  const mapped = mapSegments(mm, layout, file);
+  if (mapped) return mapped;
+  const sp = setupStack(mm, {
+    argv: opts.argv, envp: opts.envp, execfn: opts.execfn, random: opts.random,
+    aux: {
+      phdr: layout.phdr, phnum: elf.phnum, entry: layout.entry,
+      uid: opts.uid, euid: opts.euid, gid: opts.gid, egid: opts.egid,
+    },
+  });
+  if (isLoadError(sp)) return sp;
+  const vdso = mapSigreturnPage(mm);
+  if (isLoadError(vdso)) return vdso;
+  return { entry: layout.entry, sp, brk: layout.brk, phdr: layout.phdr, sigreturnAddr: vdso + SIGRETURN_OFFSET, vdsoBase: vdso };
+}
