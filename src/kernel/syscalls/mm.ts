@@ -1,0 +1,165 @@
+// Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise, msync, mlock family, mincore,
+// riscv_flush_icache. The address-space logic lives in src/mem/mm.ts.
+import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM } from '../errno.js';
+import { PAGE_SHIFT, PAGE_SIZE, TASK_SIZE } from '../../mem/guest_memory.js';
+import {
+  MAP_ANONYMOUS, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT,
+  MLOCK_ONFAULT, MS_ASYNC, MS_INVALIDATE, MS_SYNC, SYS_RISCV_FLUSH_ICACHE_LOCAL,
+} from '../../mem/mman.js';
+import type { MmapFile } from '../../mem/mm.js';
+import { isZeroPage } from '../../mem/zero_pages.js';
+import type { Task } from '../task.js';
+import type { SyscallDef, SysArgs } from './types.js';
+
+/** open(2) access-mode field and its values (include/uapi/asm-generic/fcntl.h). */
+const O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2;
+const PROT_WRITE = 2;
+/** mincore: more pages than this in one call are refused (bounds the vector we build). */
+const MINCORE_MAX_PAGES = TASK_SIZE / PAGE_SIZE;
+
+/** True if a(i) has bits set above the low 32 (flag words where Linux takes unsigned long). */
+function highBits(a: SysArgs, i: number): boolean {
+  return a.big(i) >> 32n !== 0n;
+}
+
+/** Returns [start, end) with start rounded down and end rounded up to pages (mlock/munlock style), or null on overflow. */
+function pageSpan(addr: number, len: number): [number, number] | null {
+  const start = addr - (addr % PAGE_SIZE);
+  const end = Math.ceil((addr + len) / PAGE_SIZE) * PAGE_SIZE;
+  return end < start || !Number.isFinite(end) ? null : [start, end];
+}
+
+/** True if every page of [start, end) belongs to a VMA. */
+function fullyMapped(t: Task, start: number, end: number): boolean {
+  for (let at = start; at < end;) {
+    const v = t.mm.findVma(at);
+    if (!v) return false;
+    at = v.end;
+  }
+  return true;
+}
+
+/** mmap(2): resolves the fd for file mappings, then defers to Mm.mmap. */
+function sysMmap(t: Task, a: SysArgs): number {
+  const addr = a.addr(0), len = a.addr(1), prot = a.num(2), fd = a.int(4), off = a.num(5);
+  let flags = a.u32(3);
+  // Bits above 32 are unknown flags: MAP_SHARED_VALIDATE must refuse them, so keep one as a marker.
+  if ((flags & MAP_TYPE) === MAP_SHARED_VALIDATE && highBits(a, 3)) flags |= 0x8000_0000;
+  if (off % PAGE_SIZE !== 0) return -EINVAL;
+  let file: MmapFile | null = null;
+  if (!(flags & MAP_ANONYMOUS)) {
+    const f = t.files.get(fd);
+    if (!f) return -EBADF;
+    const acc = f.flags & O_ACCMODE;
+    if (acc === O_WRONLY) return -EACCES;
+    const type = flags & MAP_TYPE;
+    if ((type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && prot & PROT_WRITE && acc !== O_RDWR) return -EACCES;
+    const src = f.mmapSource ? f.mmapSource() : -ENODEV;
+    if (typeof src === 'number') return src;
+    file = src;
+  }
+  return t.mm.mmap(addr, len, prot, flags, file, off);
+}
+
+/** msync(2): validates and returns 0 (MAP_SHARED file writes are not written back). */
+function sysMsync(t: Task, a: SysArgs): number {
+  const addr = a.addr(0), len = a.addr(1), flags = a.num(2);
+  if (flags < 0 || flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) return -EINVAL;
+  if (addr % PAGE_SIZE !== 0) return -EINVAL;
+  if (flags & MS_ASYNC && flags & MS_SYNC) return -EINVAL;
+  const end = addr + Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
+  if (end < addr || end > TASK_SIZE) return -ENOMEM;
+  return fullyMapped(t, addr, end) ? 0 : -ENOMEM;
+}
+
+/** mlock(2)/munlock(2)/mlock2(2): checks the range is mapped; locking is a no-op. */
+function lockRange(t: Task, addr: number, len: number): number {
+  if (len === 0) return 0;
+  const span = pageSpan(addr, len);
+  if (!span || span[1] > TASK_SIZE) return -ENOMEM;
+  return fullyMapped(t, span[0], span[1]) ? 0 : -ENOMEM;
+}
+
+/** mincore(2): writes one byte per page, 1 if the page holds data (untouched zero pages are "not resident"). */
+function sysMincore(t: Task, a: SysArgs): number {
+  const addr = a.addr(0), len = a.addr(1), vec = a.addr(2);
+  if (addr % PAGE_SIZE !== 0) return -EINVAL;
+  const pages = Math.ceil(len / PAGE_SIZE);
+  if (addr >= TASK_SIZE || pages > MINCORE_MAX_PAGES || addr + pages * PAGE_SIZE > TASK_SIZE) return -ENOMEM;
+  if (pages === 0) return 0;
+  if (!fullyMapped(t, addr, addr + pages * PAGE_SIZE)) return -ENOMEM;
+  const out = new Uint8Array(pages);
+  const first = addr >>> PAGE_SHIFT;
+  for (let i = 0; i < pages; i++) out[i] = isZeroPage(t.mm.mem.u8, first + i) ? 0 : 1;
+  t.mm.mem.write(vec, out);
+  return 0;
+}
+
+export const defs: SyscallDef[] = [
+  {
+    nr: 214, name: 'brk', status: 'full', args: ['ptr'], ret: 'hex',
+    handler: (t, a) => t.mm.setBrk(a.addr(0)),
+  },
+  {
+    nr: 215, name: 'munmap', status: 'full', args: ['ptr', 'size'],
+    handler: (t, a) => t.mm.munmap(a.addr(0), a.addr(1)),
+  },
+  {
+    nr: 216, name: 'mremap', status: 'partial', args: ['ptr', 'size', 'size', 'hex', 'ptr'], ret: 'hex',
+    note: 'MREMAP_DONTUNMAP and old_size 0 (duplicating a shared mapping) give EINVAL',
+    handler: (t, a) => {
+      if (highBits(a, 3)) return -EINVAL;
+      return t.mm.mremap(a.addr(0), a.addr(1), a.addr(2), a.u32(3), a.addr(4));
+    },
+  },
+  {
+    nr: 222, name: 'mmap', status: 'partial', args: ['ptr', 'size', 'prot', 'mapflags', 'fd', 'off'], ret: 'hex',
+    note: 'MAP_SHARED file mappings are copies: writes are not written back or seen by other mappings; ' +
+      'MAP_SHARED anonymous memory is not shared across fork; pages past EOF read as zero (no SIGBUS)',
+    handler: sysMmap,
+  },
+  {
+    nr: 226, name: 'mprotect', status: 'full', args: ['ptr', 'size', 'prot'],
+    note: 'no VM_MAY* checks: PROT_WRITE on a read-only shared file mapping is allowed',
+    handler: (t, a) => t.mm.mprotect(a.addr(0), a.addr(1), a.num(2)),
+  },
+  {
+    nr: 227, name: 'msync', status: 'stub', args: ['ptr', 'size', 'hex'],
+    note: 'validates; nothing to write back', handler: sysMsync,
+  },
+  {
+    nr: 228, name: 'mlock', status: 'stub', args: ['ptr', 'size'], note: 'validates the range; no locking',
+    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1)),
+  },
+  {
+    nr: 229, name: 'munlock', status: 'stub', args: ['ptr', 'size'], note: 'validates the range',
+    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1)),
+  },
+  {
+    nr: 230, name: 'mlockall', status: 'stub', args: ['hex'], note: 'validates flags',
+    handler: (_t, a) => {
+      const f = a.num(0);
+      if (f <= 0 || f & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) || f === MCL_ONFAULT) return -EINVAL;
+      return 0;
+    },
+  },
+  { nr: 231, name: 'munlockall', status: 'stub', args: [], handler: () => 0 },
+  {
+    nr: 232, name: 'mincore', status: 'partial', args: ['ptr', 'size', 'ptr'],
+    note: 'a page counts as resident when it holds a non-zero byte', handler: sysMincore,
+  },
+  {
+    nr: 233, name: 'madvise', status: 'partial', args: ['ptr', 'size', 'int'],
+    note: 'DONTNEED/FREE zero private anonymous pages (DONTNEED re-reads private file pages); REMOVE unsupported',
+    handler: (t, a) => t.mm.madvise(a.addr(0), a.addr(1), a.int(2)),
+  },
+  {
+    nr: 259, name: 'riscv_flush_icache', status: 'full', args: ['ptr', 'ptr', 'hex'],
+    note: 'the CPU drops decoded code on writes already',
+    handler: (_t, a) => (a.big(2) & ~BigInt(SYS_RISCV_FLUSH_ICACHE_LOCAL)) !== 0n ? -EINVAL : 0,
+  },
+  {
+    nr: 284, name: 'mlock2', status: 'stub', args: ['ptr', 'size', 'hex'], note: 'validates; no locking',
+    handler: (t, a) => (a.big(2) & ~BigInt(MLOCK_ONFAULT)) !== 0n ? -EINVAL : lockRange(t, a.addr(0), a.addr(1)),
+  },
+];
