@@ -1,2 +1,115 @@
-// PLACEHOLDER: replaced by the VFS implementation.
-export class FdTable {}
+// The fd table (Linux's files_struct): fd -> open file description + close-on-exec bit.
+// Descriptions are shared between fds (dup) and tables (fork); release() runs on the last close.
+import { EBADF, EMFILE } from '../errno.js';
+import type { OpenFile } from './file.js';
+import { NR_OPEN_DEFAULT } from './constants.js';
+
+const refs = new WeakMap<OpenFile, number>();
+
+/** Takes a reference on an open file description; returns it. */
+export function fileGet(f: OpenFile): OpenFile {
+  refs.set(f, (refs.get(f) ?? 0) + 1);
+  return f;
+}
+
+/** Drops a reference; calls release() when the last one goes. */
+export function filePut(f: OpenFile): void {
+  const n = (refs.get(f) ?? 1) - 1;
+  if (n > 0) {
+    refs.set(f, n);
+    return;
+  }
+  refs.delete(f);
+  f.release?.();
+}
+
+interface FdEntry {
+  file: OpenFile;
+  cloexec: boolean;
+}
+
+export class FdTable {
+  private slots: (FdEntry | undefined)[] = [];
+
+  /** The description at fd, or undefined if fd is not open. */
+  get(fd: number): OpenFile | undefined {
+    return Number.isInteger(fd) && fd >= 0 ? this.slots[fd]?.file : undefined;
+  }
+
+  /** True if fd is open and close-on-exec. */
+  isCloexec(fd: number): boolean {
+    return this.slots[fd]?.cloexec ?? false;
+  }
+
+  /** Sets the close-on-exec bit; -EBADF if fd is not open. */
+  setCloexec(fd: number, on: boolean): number {
+    const e = this.get(fd) ? this.slots[fd]! : undefined;
+    if (!e) return -EBADF;
+    e.cloexec = on;
+    return 0;
+  }
+
+  /** Installs file at the lowest free fd >= minFd below limit (takes a reference); fd or -EMFILE. */
+  install(file: OpenFile, cloexec = false, minFd = 0, limit = NR_OPEN_DEFAULT): number {
+    for (let fd = Math.max(0, minFd); fd < limit; fd++) {
+      if (!this.slots[fd]) {
+        this.slots[fd] = { file: fileGet(file), cloexec };
+        return fd;
+      }
+    }
+    return -EMFILE;
+  }
+
+  /** Puts file at exactly fd (closing what was there, as dup2 does); fd, or -EBADF past limit. */
+  installAt(fd: number, file: OpenFile, cloexec = false, limit = NR_OPEN_DEFAULT): number {
+    if (!Number.isInteger(fd) || fd < 0 || fd >= limit) return -EBADF;
+    const old = this.slots[fd];
+    this.slots[fd] = { file: fileGet(file), cloexec };
+    if (old) filePut(old.file);
+    return fd;
+  }
+
+  /** Closes fd; 0 or -EBADF. */
+  close(fd: number): number {
+    const e = this.get(fd) ? this.slots[fd]! : undefined;
+    if (!e) return -EBADF;
+    this.slots[fd] = undefined;
+    filePut(e.file);
+    return 0;
+  }
+
+  /** Open fds in increasing order. */
+  fds(): number[] {
+    const out: number[] = [];
+    this.slots.forEach((e, fd) => { if (e) out.push(fd); });
+    return out;
+  }
+
+  /** A copy for fork (clone without CLONE_FILES): same descriptions, new references. */
+  fork(): FdTable {
+    const t = new FdTable();
+    t.slots = this.slots.map((e) => (e ? { file: fileGet(e.file), cloexec: e.cloexec } : undefined));
+    return t;
+  }
+
+  /** Closes every close-on-exec fd (execve). */
+  closeOnExec(): void {
+    this.slots.forEach((e, fd) => { if (e?.cloexec) this.close(fd); });
+  }
+
+  /** Closes fds in [first, last]; with cloexecOnly, sets close-on-exec on them instead. */
+  closeRange(first: number, last: number, cloexecOnly: boolean): void {
+    const end = Math.min(last, this.slots.length - 1);
+    for (let fd = first; fd <= end; fd++) {
+      const e = this.slots[fd];
+      if (!e) continue;
+      if (cloexecOnly) e.cloexec = true;
+      else this.close(fd);
+    }
+  }
+
+  /** Closes every fd (task exit). */
+  closeAll(): void {
+    this.slots.forEach((e, fd) => { if (e) this.close(fd); });
+  }
+}

@@ -1,11 +1,498 @@
-// PLACEHOLDER: replaced by the VFS implementation (mount table, path walk, tmpfs, hostfs...).
+// The VFS: the mount table (tmpfs root or --root host dir, host mounts, /tmp, /dev, /proc) and
+// the namespace operations the file syscalls use. Every operation takes a PathCtx: the
+// caller's fs context, the caller, and the directory a relative path starts from.
 import type { Host } from '../../host/host.js';
+import {
+  EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
+  EROFS, EXDEV,
+} from '../errno.js';
+import type { Task } from '../task.js';
+import type { OpenFile, StatInfo } from './file.js';
+import { FdTable } from './fdtable.js';
+import { FsContext } from './fs_context.js';
+import type { Caller, Inode, SetAttr, SuperBlock } from './inode.js';
+import { Loc } from './inode.js';
+import { createStdioFile } from './stdio.js';
+import { HostSuper } from './hostfs.js';
+import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
+import { createDevfs } from './devfs.js';
+import { createProcfs, type ThreadGroupLookup } from './procfs.js';
+import { DirFile, PathFile, RegularFile } from './open_files.js';
+import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
+import { permission, type Cred } from './perm.js';
+import {
+  MAXSYMLINKS, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY,
+  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_ISVTX,
+  W_OK, X_OK, __O_TMPFILE,
+} from './constants.js';
+
 export interface VfsOptions {
   /** Host directory mounts: host path, guest absolute path, read-only flag. */
   mounts: { host: string; guest: string; readonly: boolean }[];
   /** Host directory to use as the guest's "/" (--root), or null for the default view. */
   root: string | null;
 }
+
+/** Where a path-based operation starts: the caller's context and the dirfd's directory. */
+export interface PathCtx {
+  fs: FsContext;
+  caller: Caller;
+  /** Directory relative paths start from (cwd for AT_FDCWD). */
+  start: Loc;
+}
+
+/** statfs(2) data for one filesystem. */
+export interface StatfsInfo {
+  type: number;
+  bsize: number;
+  blocks: number;
+  bfree: number;
+  bavail: number;
+  files: number;
+  ffree: number;
+  fsid: number;
+  namelen: number;
+  flags: number;
+}
+
+/** ST_RDONLY in statfs f_flags (include/linux/statfs.h). */
+const ST_RDONLY = 1;
+/** Blocks and inodes tmpfs reports as its size (a nominal 1 GiB, like a small tmpfs). */
+const NOMINAL_FS_BLOCKS = 262144;
+/** Largest executable readExecutable loads (guards host memory; real binaries are far smaller). */
+const MAX_EXECUTABLE_SIZE = 512 << 20;
+
+/** Returns the normalized absolute guest path (no ".", "..", or repeated slashes). */
+export function normalizeGuestPath(p: string): string {
+  const out: string[] = [];
+  for (const c of p.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') out.pop();
+    else out.push(c);
+  }
+  return '/' + out.join('/');
+}
+
+function hostCwd(): string | null {
+  return typeof process !== 'undefined' && typeof process.cwd === 'function' ? process.cwd() : null;
+}
+
 export class Vfs {
-  constructor(readonly options: VfsOptions, readonly host: Host) {}
+  /** Mount roots by normalized guest path ("/" is the root filesystem). */
+  readonly mounts = new Map<string, Inode>();
+  readonly rootInode: Inode;
+  /** Installed by the kernel so /proc/<pid> can reach other processes. */
+  threadGroupLookup: ThreadGroupLookup | null = null;
+  private readonly rootTmpfs: TmpfsDir | null;
+  private readonly now: () => bigint;
+
+  constructor(readonly options: VfsOptions, readonly host: Host) {
+    this.now = () => host.realtimeNs();
+    if (options.root !== null) {
+      this.rootTmpfs = null;
+      this.rootInode = new HostSuper(host.fs, options.root, false).root;
+    } else {
+      const sb = new TmpfsSuper(this.now, false, 0o755);
+      this.rootTmpfs = sb.root;
+      this.rootInode = sb.root;
+      const cwd = hostCwd();
+      if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false).root);
+      this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
+    }
+    for (const m of options.mounts) this.mount(m.guest, new HostSuper(host.fs, m.host, m.readonly).root);
+    this.mount('/dev', createDevfs(this.now));
+    this.mount('/proc', createProcfs(this.now, host.uid(), host.gid(), () => this.threadGroupLookup));
+  }
+
+  /** Mounts a filesystem root at an absolute guest path (creating the path in a tmpfs root). */
+  mount(guestPath: string, root: Inode): void {
+    const p = normalizeGuestPath(guestPath);
+    if (p === '/') return;
+    if (this.rootTmpfs) tmpfsMkdirP(this.rootTmpfs, p.split('/').filter((c) => c !== ''));
+    this.mounts.set(p, root);
+  }
+
+  /** The credentials the guest runs with (the host user's). */
+  cred(): Cred {
+    return { uid: this.host.uid(), gid: this.host.gid() };
+  }
+
+  private env(ctx: PathCtx): WalkEnv {
+    return { mounts: this.mounts, root: ctx.fs.root, cred: this.cred(), caller: ctx.caller };
+  }
+
+  /** The fs context of the first task: root "/" and cwd at cwdGuestPath (or "/" if missing). */
+  initialFsContext(cwdGuestPath: string): FsContext {
+    const root = new Loc([this.rootInode], []);
+    const fs = new FsContext(root, root);
+    const cwd = walk(this.env({ fs, caller: null, start: root }), root, cwdGuestPath, true);
+    if (typeof cwd !== 'number' && isDir(cwd.inode.getattr())) fs.cwd = cwd;
+    return fs;
+  }
+
+  /** The fd table of the first task: 0, 1, 2 on host stdio. */
+  initialFdTable(): FdTable {
+    const t = new FdTable();
+    for (const fd of [0, 1, 2] as const) t.installAt(fd, createStdioFile(this.host, fd));
+    return t;
+  }
+
+  /** Resolves a path to a Loc; follow: follow a final symlink. */
+  resolve(ctx: PathCtx, path: string, follow = true): Loc | number {
+    return walk(this.env(ctx), ctx.start, path, follow);
+  }
+
+  /** Reads an executable for execve/the loader: ENOENT, EACCES (not regular or no x), ... */
+  readExecutable(fs: FsContext, path: string): { data: Uint8Array; guestPath: string } | number {
+    const loc = this.resolve({ fs, caller: null, start: fs.cwd }, path, true);
+    if (typeof loc === 'number') return loc;
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
+    const p = permission(st, X_OK, this.cred());
+    if (p < 0) return p;
+    if (!loc.inode.openIo) return -EACCES;
+    const io = loc.inode.openIo(O_RDONLY);
+    if (typeof io === 'number') return io;
+    try {
+      const size = io.size();
+      if (size < 0) return size;
+      if (size > MAX_EXECUTABLE_SIZE) return -EACCES;
+      const data = new Uint8Array(size);
+      let off = 0;
+      while (off < size) {
+        const n = io.pread(data.subarray(off), off);
+        if (n < 0) return n;
+        if (n === 0) break;
+        off += n;
+      }
+      return { data: data.subarray(0, off), guestPath: loc.path };
+    } finally {
+      io.close();
+    }
+  }
+
+  /** openat(2) minus the fd install: returns the new open file description or -errno. */
+  open(ctx: PathCtx, path: string, flags: number, mode: number): OpenFile | number {
+    if (flags & __O_TMPFILE) return -EOPNOTSUPP;
+    const env = this.env(ctx);
+    const budget: LinkBudget = { links: 0 };
+    let loc: Loc | number;
+    if (flags & O_CREAT) {
+      loc = this.openCreate(env, ctx, ctx.start, path, flags, mode, budget);
+    } else {
+      loc = walk(env, ctx.start, path, !(flags & O_NOFOLLOW), budget);
+    }
+    if (typeof loc === 'number') return loc;
+    return this.openLoc(env, loc, flags);
+  }
+
+  /** O_CREAT part of open: finds or creates the final component (following dangling symlinks). */
+  private openCreate(env: WalkEnv, ctx: PathCtx, start: Loc, path: string, flags: number, mode: number, budget: LinkBudget): Loc | number {
+    const pn = walkParent(env, start, path, budget);
+    if (typeof pn === 'number') return pn;
+    if (pn.trailingSlash || pn.name === '.' || pn.name === '..') {
+      const loc = walk(env, start, path, true, budget);
+      if (typeof loc === 'number') return loc === -ENOENT ? -EISDIR : loc;
+      return (flags & O_EXCL) ? -EEXIST : loc;
+    }
+    const existing = lookupChild(env, pn.dir, pn.name);
+    if (typeof existing !== 'number') {
+      if (flags & O_EXCL) return -EEXIST;
+      const st = existing.getattr();
+      if (typeof st === 'number') return st;
+      if ((st.mode & S_IFMT) === S_IFLNK) {
+        if (flags & O_NOFOLLOW) return -ELOOP;
+        if (++budget.links > MAXSYMLINKS) return -ELOOP;
+        if (existing.magicTarget) return walk(env, pn.dir, pn.name, true, budget);
+        const target = existing.readlink?.(env.caller);
+        if (typeof target !== 'string') return target ?? -ENOENT;
+        return this.openCreate(env, ctx, pn.dir, target, flags, mode, budget);
+      }
+      return pn.dir.child(pn.name, existing);
+    }
+    if (existing !== -ENOENT) return existing;
+    const dirInode = pn.dir.inode;
+    const dst = dirInode.getattr();
+    if (typeof dst === 'number') return dst;
+    const w = permission(dst, W_OK | X_OK, env.cred);
+    if (w < 0) return w;
+    if (dirInode.sb.readonly) return -EROFS;
+    if (!dirInode.create) return -EACCES;
+    const cred = env.cred;
+    const created = dirInode.create(pn.name, (mode & ~ctx.fs.umask) & 0o7777, cred.uid, cred.gid);
+    if (typeof created === 'number') return created;
+    // A freshly created file may be opened with its requested access regardless of its mode.
+    return Object.assign(pn.dir.child(pn.name, created), { created: true });
+  }
+
+  /** Opens the inode at loc with flags (permission, type and O_TRUNC handling). */
+  private openLoc(env: WalkEnv, loc: Loc, flags: number): OpenFile | number {
+    const inode = loc.inode;
+    const st = inode.getattr();
+    if (typeof st === 'number') return st;
+    const type = st.mode & S_IFMT;
+    if (inode instanceof OpenFileInode) return inode.file;
+    if (flags & O_PATH) {
+      if ((flags & O_DIRECTORY) && type !== S_IFDIR) return -ENOTDIR;
+      return new PathFile(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | 0x80000), loc);
+    }
+    if (type === S_IFLNK) return -ELOOP;
+    if ((flags & O_DIRECTORY) && type !== S_IFDIR) return -ENOTDIR;
+    const acc = flags & O_ACCMODE;
+    const created = (loc as { created?: boolean }).created === true;
+    const wantsWrite = acc === O_WRONLY || acc === O_RDWR;
+    if (!created) {
+      let mask = 0;
+      if (acc === O_RDONLY || acc === O_RDWR) mask |= R_OK;
+      if (wantsWrite || (flags & O_TRUNC)) mask |= W_OK;
+      if (acc === 3) mask |= R_OK | W_OK;
+      const p = permission(st, mask, env.cred);
+      if (p < 0) return p;
+    }
+    if (type === S_IFDIR) {
+      if (wantsWrite || acc === 3) return -EISDIR;
+      return new DirFile(flags, loc);
+    }
+    if (inode.open) return inode.open(env.caller, flags, loc);
+    if (type !== S_IFREG) return -ENXIO; // host fifos, sockets and devices are not passed through
+    if ((wantsWrite || (flags & O_TRUNC)) && inode.sb.readonly) return -EROFS;
+    if (!inode.openIo) return -ENXIO;
+    if ((flags & O_TRUNC) && !created) {
+      const r = inode.truncate?.(0) ?? -EINVAL;
+      if (r < 0) return r;
+    }
+    const io = inode.openIo(flags);
+    if (typeof io === 'number') return io;
+    return new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io);
+  }
+
+  /** Checks that the caller may add or remove entries in dir: 0, -EACCES or -EROFS. */
+  private checkDirWrite(env: WalkEnv, dir: Loc): number {
+    const st = dir.inode.getattr();
+    if (typeof st === 'number') return st;
+    const p = permission(st, W_OK | X_OK, env.cred);
+    if (p < 0) return p;
+    return dir.inode.sb.readonly ? -EROFS : 0;
+  }
+
+  /** Sticky-directory rule: in a +t dir only the owner of the entry or dir (or root) may remove it. */
+  private checkSticky(env: WalkEnv, dir: Loc, victim: Inode): number {
+    const ds = dir.inode.getattr();
+    if (typeof ds === 'number' || !(ds.mode & S_ISVTX) || env.cred.uid === 0) return 0;
+    const vs = victim.getattr();
+    if (typeof vs === 'number') return vs;
+    return ds.uid === env.cred.uid || vs.uid === env.cred.uid ? 0 : -EPERM;
+  }
+
+  private isMountPoint(dir: Loc, name: string): boolean {
+    return this.mounts.has(dir.comps.length === 0 ? '/' + name : dir.path + '/' + name);
+  }
+
+  /** mkdirat(2). */
+  mkdir(ctx: PathCtx, path: string, mode: number): number {
+    const env = this.env(ctx);
+    const pn = walkParent(env, ctx.start, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.name === '.' || pn.name === '..') return -EEXIST;
+    const existing = lookupChild(env, pn.dir, pn.name);
+    if (typeof existing !== 'number') return -EEXIST;
+    if (existing !== -ENOENT) return existing;
+    const w = this.checkDirWrite(env, pn.dir);
+    if (w < 0) return w;
+    if (!pn.dir.inode.mkdir) return -EPERM;
+    const r = pn.dir.inode.mkdir(pn.name, (mode & ~ctx.fs.umask) & 0o1777, env.cred.uid, env.cred.gid);
+    return typeof r === 'number' ? r : 0;
+  }
+
+  /** unlinkat(2) without AT_REMOVEDIR. */
+  unlink(ctx: PathCtx, path: string): number {
+    const env = this.env(ctx);
+    const pn = walkParent(env, ctx.start, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.name === '.' || pn.name === '..') return -EISDIR;
+    const victim = lookupChild(env, pn.dir, pn.name);
+    if (typeof victim === 'number') return victim;
+    const st = victim.getattr();
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) === S_IFDIR) return -EISDIR;
+    if (pn.trailingSlash) return -ENOTDIR;
+    if (this.isMountPoint(pn.dir, pn.name)) return -EBUSY;
+    const w = this.checkDirWrite(env, pn.dir);
+    if (w < 0) return w;
+    const s = this.checkSticky(env, pn.dir, victim);
+    if (s < 0) return s;
+    return pn.dir.inode.unlink?.(pn.name) ?? -EPERM;
+  }
+
+  /** unlinkat(2) with AT_REMOVEDIR. */
+  rmdir(ctx: PathCtx, path: string): number {
+    const env = this.env(ctx);
+    const pn = walkParent(env, ctx.start, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.name === '.') return pn.dir.comps.length === 0 && path.replace(/\/+$/, '') === '' ? -EBUSY : -EINVAL;
+    if (pn.name === '..') return -ENOTEMPTY;
+    const victim = lookupChild(env, pn.dir, pn.name);
+    if (typeof victim === 'number') return victim;
+    const st = victim.getattr();
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
+    if (this.isMountPoint(pn.dir, pn.name)) return -EBUSY;
+    const w = this.checkDirWrite(env, pn.dir);
+    if (w < 0) return w;
+    const s = this.checkSticky(env, pn.dir, victim);
+    if (s < 0) return s;
+    return pn.dir.inode.rmdir?.(pn.name) ?? -EPERM;
+  }
+
+  /** symlinkat(2): creates path containing target. */
+  symlink(ctx: PathCtx, target: string, path: string): number {
+    if (target === '') return -ENOENT;
+    const env = this.env(ctx);
+    const pn = walkParent(env, ctx.start, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.name === '.' || pn.name === '..' || pn.trailingSlash) return pn.trailingSlash ? -ENOENT : -EEXIST;
+    const existing = lookupChild(env, pn.dir, pn.name);
+    if (typeof existing !== 'number') return -EEXIST;
+    if (existing !== -ENOENT) return existing;
+    const w = this.checkDirWrite(env, pn.dir);
+    if (w < 0) return w;
+    const r = pn.dir.inode.symlink?.(pn.name, target, env.cred.uid, env.cred.gid) ?? -EPERM;
+    return typeof r === 'number' ? r : 0;
+  }
+
+  /** linkat(2): oldLoc (already resolved by the caller) gets a new name at newPath. */
+  link(oldLoc: Loc, ctx: PathCtx, newPath: string): number {
+    const env = this.env(ctx);
+    const st = oldLoc.inode.getattr();
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) === S_IFDIR) return -EPERM;
+    const pn = walkParent(env, ctx.start, newPath);
+    if (typeof pn === 'number') return pn;
+    if (pn.name === '.' || pn.name === '..') return -EEXIST;
+    if (pn.trailingSlash) return -ENOENT;
+    const existing = lookupChild(env, pn.dir, pn.name);
+    if (typeof existing !== 'number') return -EEXIST;
+    if (existing !== -ENOENT) return existing;
+    if (pn.dir.inode.sb !== oldLoc.inode.sb) return -EXDEV;
+    const w = this.checkDirWrite(env, pn.dir);
+    if (w < 0) return w;
+    return pn.dir.inode.link?.(pn.name, oldLoc.inode) ?? -EPERM;
+  }
+
+  /** renameat2(2). */
+  rename(oldCtx: PathCtx, oldPath: string, newCtx: PathCtx, newPath: string, flags: number): number {
+    if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) return -EINVAL;
+    if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE)) return -EINVAL;
+    const env = this.env(oldCtx);
+    const op = walkParent(env, oldCtx.start, oldPath);
+    if (typeof op === 'number') return op;
+    const np = walkParent(this.env(newCtx), newCtx.start, newPath);
+    if (typeof np === 'number') return np;
+    const dots = (n: string): boolean => n === '.' || n === '..';
+    if (dots(op.name) || dots(np.name)) return op.name === '.' && op.dir.comps.length === 0 ? -EBUSY : -EINVAL;
+    const src = lookupChild(env, op.dir, op.name);
+    if (typeof src === 'number') return src;
+    const sst = src.getattr();
+    if (typeof sst === 'number') return sst;
+    const dst = lookupChild(env, np.dir, np.name);
+    if (typeof dst === 'number' && dst !== -ENOENT) return dst;
+    if (typeof dst === 'number' && (flags & RENAME_EXCHANGE)) return -ENOENT;
+    if ((op.trailingSlash || np.trailingSlash) && (sst.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
+    if (op.dir.inode.sb !== np.dir.inode.sb) return -EXDEV;
+    if (this.isMountPoint(op.dir, op.name) || this.isMountPoint(np.dir, np.name)) return -EBUSY;
+    if (typeof dst !== 'number' && (flags & RENAME_NOREPLACE)) return -EEXIST;
+    let w = this.checkDirWrite(env, op.dir);
+    if (w >= 0) w = this.checkDirWrite(env, np.dir);
+    if (w < 0) return w;
+    const s = this.checkSticky(env, op.dir, src);
+    if (s < 0) return s;
+    return op.dir.inode.rename?.(op.name, np.dir.inode, np.name, flags) ?? -EPERM;
+  }
+
+  /** readlinkat(2) target of the symlink at path (not followed). */
+  readlink(ctx: PathCtx, path: string): string | number {
+    const loc = this.resolve(ctx, path, false);
+    if (typeof loc === 'number') return loc;
+    return this.readlinkLoc(loc, ctx.caller);
+  }
+
+  /** The target of the symlink at loc, or -EINVAL if it is not one. */
+  readlinkLoc(loc: Loc, caller: Caller): string | number {
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) !== S_IFLNK || !loc.inode.readlink) return -EINVAL;
+    return loc.inode.readlink(caller);
+  }
+
+  /** faccessat(2) check of loc for mode (F_OK or R/W/X bits). */
+  access(loc: Loc, mode: number): number {
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    if ((mode & W_OK) && loc.inode.sb.readonly && (st.mode & S_IFMT) !== S_IFCHR) return -EROFS;
+    return mode === 0 ? 0 : permission(st, mode, this.cred());
+  }
+
+  /** Changes attributes of the inode at loc (chmod/chown/utimes), with ownership checks. */
+  setattr(loc: Loc, attr: SetAttr): number {
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    const cred = this.cred();
+    if (loc.inode.sb.readonly) return -EROFS;
+    const owner = cred.uid === 0 || st.uid === cred.uid;
+    if (attr.mode !== undefined && !owner) return -EPERM;
+    if (attr.uid !== undefined && attr.uid !== st.uid && cred.uid !== 0) return -EPERM;
+    if (attr.gid !== undefined && attr.gid !== st.gid && cred.uid !== 0 && !(owner && attr.gid === cred.gid)) return -EPERM;
+    if (!loc.inode.setattr) return -EPERM;
+    return loc.inode.setattr(attr);
+  }
+
+  /** utimensat rules: setting both to "now" needs write access or ownership; explicit times need ownership. */
+  utimes(loc: Loc, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, explicit: boolean): number {
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    const cred = this.cred();
+    if (loc.inode.sb.readonly) return -EROFS;
+    if (cred.uid !== 0 && st.uid !== cred.uid) {
+      if (explicit) return -EPERM;
+      const p = permission(st, W_OK, cred);
+      if (p < 0) return p;
+    }
+    if (atimeNs === undefined && mtimeNs === undefined) return 0;
+    return loc.inode.setattr?.({ atimeNs, mtimeNs }) ?? -EPERM;
+  }
+
+  /** truncate(2) of the file at loc. */
+  truncate(loc: Loc, length: number): number {
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) === S_IFDIR) return -EISDIR;
+    if ((st.mode & S_IFMT) !== S_IFREG) return -EINVAL;
+    const p = permission(st, W_OK, this.cred());
+    if (p < 0) return p;
+    if (loc.inode.sb.readonly) return -EROFS;
+    return loc.inode.truncate?.(length) ?? -EINVAL;
+  }
+
+  /** statfs(2) data for the filesystem of sb. */
+  statfs(sb: SuperBlock): StatfsInfo {
+    return {
+      type: sb.magic, bsize: 4096, blocks: NOMINAL_FS_BLOCKS, bfree: NOMINAL_FS_BLOCKS, bavail: NOMINAL_FS_BLOCKS,
+      files: NOMINAL_FS_BLOCKS, ffree: NOMINAL_FS_BLOCKS, fsid: sb.dev, namelen: 255,
+      flags: sb.readonly ? ST_RDONLY : 0,
+    };
+  }
+
+  /** Metadata of loc's inode. */
+  stat(loc: Loc): StatInfo | number {
+    return loc.inode.getattr();
+  }
+}
+
+/** Flags that are consumed by open and do not stay in the file's status flags. */
+const O_NOCTTY_TRUNC = 0x100 | O_TRUNC;
+
+/** Returns a PathCtx for task t starting at dir (cwd by default). */
+export function pathCtx(t: Task, start?: Loc): PathCtx {
+  return { fs: t.fs, caller: t, start: start ?? t.fs.cwd };
 }

@@ -1,0 +1,114 @@
+// HostFs on node:fs (synchronous calls: the kernel path stays synchronous, see DESIGN.md).
+import * as fs from 'node:fs';
+import type { HostFs, HostStat } from './fs.js';
+import { HOST_O_CREAT, HOST_O_EXCL, HOST_O_TRUNC } from './fs.js';
+
+/** Linux errno for each node error code we expect from file calls (generic numbering). */
+const CODE_TO_ERRNO: Record<string, number> = {
+  EPERM: 1, ENOENT: 2, EIO: 5, ENXIO: 6, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EFAULT: 14,
+  EBUSY: 16, EEXIST: 17, EXDEV: 18, ENODEV: 19, ENOTDIR: 20, EISDIR: 21, EINVAL: 22, ENFILE: 23,
+  EMFILE: 24, ENOTTY: 25, ETXTBSY: 26, EFBIG: 27, ENOSPC: 28, ESPIPE: 29, EROFS: 30, EMLINK: 31,
+  EPIPE: 32, ENAMETOOLONG: 36, ENOSYS: 38, ENOTEMPTY: 39, ELOOP: 40, EOVERFLOW: 75, ENOTSUP: 95,
+  EOPNOTSUPP: 95, EDQUOT: 122, ESTALE: 116,
+};
+const EIO = 5;
+
+/** Returns -errno for a thrown node error (EIO for anything unexpected). */
+export function hostErrno(e: unknown): number {
+  const code = (e as { code?: unknown })?.code;
+  return -(typeof code === 'string' ? CODE_TO_ERRNO[code] ?? EIO : EIO);
+}
+
+function toStat(s: fs.BigIntStats): HostStat {
+  return {
+    dev: Number(s.dev), ino: Number(s.ino), mode: Number(s.mode), nlink: Number(s.nlink),
+    uid: Number(s.uid), gid: Number(s.gid), rdev: Number(s.rdev), size: Number(s.size),
+    blksize: Number(s.blksize), blocks: Number(s.blocks),
+    atimeNs: s.atimeNs, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs,
+  };
+}
+
+function attempt<T>(fn: () => T): T | number {
+  try {
+    return fn();
+  } catch (e) {
+    return hostErrno(e);
+  }
+}
+
+function attempt0(fn: () => void): number {
+  try {
+    fn();
+    return 0;
+  } catch (e) {
+    return hostErrno(e);
+  }
+}
+
+/** The node:fs host file access used by the Node host. */
+export class NodeHostFs implements HostFs {
+  lstat(path: string): HostStat | number {
+    return attempt(() => toStat(fs.lstatSync(path, { bigint: true })));
+  }
+  readdir(path: string): string[] | number {
+    return attempt(() => fs.readdirSync(path));
+  }
+  readlink(path: string): string | number {
+    return attempt(() => fs.readlinkSync(path));
+  }
+  open(path: string, flags: number, mode: number): number {
+    const c = fs.constants;
+    let f = (flags & 3) === 1 ? c.O_WRONLY : (flags & 3) === 2 ? c.O_RDWR : c.O_RDONLY;
+    if (flags & HOST_O_CREAT) f |= c.O_CREAT;
+    if (flags & HOST_O_EXCL) f |= c.O_EXCL;
+    if (flags & HOST_O_TRUNC) f |= c.O_TRUNC;
+    f |= c.O_NOFOLLOW ?? 0;
+    return attempt(() => fs.openSync(path, f, mode));
+  }
+  close(handle: number): void {
+    try { fs.closeSync(handle); } catch { /* nothing to report on close */ }
+  }
+  pread(handle: number, buf: Uint8Array, offset: number): number {
+    return attempt(() => fs.readSync(handle, buf, 0, buf.length, offset));
+  }
+  pwrite(handle: number, data: Uint8Array, offset: number): number {
+    return attempt(() => fs.writeSync(handle, data, 0, data.length, offset));
+  }
+  fstat(handle: number): HostStat | number {
+    return attempt(() => toStat(fs.fstatSync(handle, { bigint: true })));
+  }
+  ftruncate(handle: number, length: number): number {
+    return attempt0(() => fs.ftruncateSync(handle, length));
+  }
+  fsync(handle: number): number {
+    return attempt0(() => fs.fsyncSync(handle));
+  }
+  mkdir(path: string, mode: number): number {
+    return attempt0(() => fs.mkdirSync(path, { mode }));
+  }
+  rmdir(path: string): number {
+    return attempt0(() => fs.rmdirSync(path));
+  }
+  unlink(path: string): number {
+    return attempt0(() => fs.unlinkSync(path));
+  }
+  symlink(target: string, path: string): number {
+    return attempt0(() => fs.symlinkSync(target, path));
+  }
+  link(existing: string, path: string): number {
+    return attempt0(() => fs.linkSync(existing, path));
+  }
+  rename(from: string, to: string): number {
+    return attempt0(() => fs.renameSync(from, to));
+  }
+  chmod(path: string, mode: number): number {
+    return attempt0(() => fs.chmodSync(path, mode));
+  }
+  utimes(path: string, atimeNs: bigint, mtimeNs: bigint): number {
+    const sec = (ns: bigint): number => Number(ns) / 1e9;
+    return attempt0(() => fs.lutimesSync(path, sec(atimeNs), sec(mtimeNs)));
+  }
+  truncate(path: string, length: number): number {
+    return attempt0(() => fs.truncateSync(path, length));
+  }
+}

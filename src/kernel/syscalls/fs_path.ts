@@ -1,0 +1,266 @@
+// Namespace syscalls: openat, mkdirat, unlinkat, renameat2, linkat, symlinkat, readlinkat,
+// faccessat(2), fchmodat, fchownat, utimensat, truncate, getcwd, chdir, fchdir.
+import { EBADF, EINVAL, ENOENT, ENOTDIR, ERANGE } from '../errno.js';
+import type { Task } from '../task.js';
+import { fileGet, filePut } from '../vfs/fdtable.js';
+import type { Loc } from '../vfs/inode.js';
+import { VfsFile } from '../vfs/open_files.js';
+import { isDir } from '../vfs/path_walk.js';
+import { permission } from '../vfs/perm.js';
+import {
+  AT_EACCESS, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, O_CLOEXEC, O_CREAT,
+  O_EXCL, O_LARGEFILE, O_NOCTTY, O_PATH, O_TRUNC, UTIME_NOW, UTIME_OMIT, VALID_OPEN_FLAGS, X_OK, __O_TMPFILE,
+  O_DIRECTORY,
+} from '../vfs/constants.js';
+import { ctxAt, nofileLimit, readPath, resolveAt } from './fs_common.js';
+import type { SysArgs, SysResult, SyscallDef } from './types.js';
+
+/** Flags consumed by open that are not kept as file status flags. */
+const OPEN_ONLY_FLAGS = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC;
+/** Largest nanosecond value a timespec may hold. */
+const NSEC_MAX = 999_999_999;
+/** fchownat's "leave unchanged" id ((uid_t)-1). */
+const ID_UNCHANGED = 0xffffffff;
+
+/** Copies the path argument i, returning it or -errno. */
+function path(t: Task, a: SysArgs, i: number): string | number {
+  return readPath(t, a.addr(i));
+}
+
+function sysOpenat(t: Task, a: SysArgs): SysResult {
+  const p = path(t, a, 1);
+  if (typeof p === 'number') return p;
+  let flags = a.u32(2) & VALID_OPEN_FLAGS; // openat ignores unknown bits, as Linux does
+  const mode = a.u32(3);
+  if ((flags & __O_TMPFILE) && !(flags & O_DIRECTORY)) return -EINVAL;
+  if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | 0x20000 /* O_NOFOLLOW */ | O_CLOEXEC;
+  const ctx = ctxAt(t, a.int(0), p);
+  if (typeof ctx === 'number') return ctx;
+  const f = t.kernel.vfs.open(ctx, p, flags, (flags & O_CREAT) ? mode & 0o7777 : 0);
+  if (typeof f === 'number') return f;
+  if (f instanceof VfsFile) f.flags = (flags & ~OPEN_ONLY_FLAGS) | ((flags & O_PATH) ? 0 : O_LARGEFILE);
+  fileGet(f);
+  const fd = t.files.install(f, (flags & O_CLOEXEC) !== 0, 0, nofileLimit(t));
+  filePut(f);
+  return fd;
+}
+
+function sysMkdirat(t: Task, a: SysArgs): SysResult {
+  const p = path(t, a, 1);
+  if (typeof p === 'number') return p;
+  const ctx = ctxAt(t, a.int(0), p);
+  if (typeof ctx === 'number') return ctx;
+  return t.kernel.vfs.mkdir(ctx, p, a.u32(2));
+}
+
+function sysUnlinkat(t: Task, a: SysArgs): SysResult {
+  const flags = a.u32(2);
+  if (flags & ~AT_REMOVEDIR) return -EINVAL;
+  const p = path(t, a, 1);
+  if (typeof p === 'number') return p;
+  const ctx = ctxAt(t, a.int(0), p);
+  if (typeof ctx === 'number') return ctx;
+  return flags & AT_REMOVEDIR ? t.kernel.vfs.rmdir(ctx, p) : t.kernel.vfs.unlink(ctx, p);
+}
+
+function sysRenameat2(t: Task, a: SysArgs): SysResult {
+  const oldPath = path(t, a, 1);
+  if (typeof oldPath === 'number') return oldPath;
+  const newPath = path(t, a, 3);
+  if (typeof newPath === 'number') return newPath;
+  const oldCtx = ctxAt(t, a.int(0), oldPath);
+  if (typeof oldCtx === 'number') return oldCtx;
+  const newCtx = ctxAt(t, a.int(2), newPath);
+  if (typeof newCtx === 'number') return newCtx;
+  return t.kernel.vfs.rename(oldCtx, oldPath, newCtx, newPath, a.u32(4));
+}
+
+function sysLinkat(t: Task, a: SysArgs): SysResult {
+  const flags = a.u32(4);
+  if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const oldPath = path(t, a, 1);
+  if (typeof oldPath === 'number') return oldPath;
+  const newPath = path(t, a, 3);
+  if (typeof newPath === 'number') return newPath;
+  const old = resolveAt(t, a.int(0), oldPath, (flags & AT_SYMLINK_FOLLOW) !== 0, (flags & AT_EMPTY_PATH) !== 0);
+  if (typeof old === 'number') return old;
+  if (!isLoc(old)) return -ENOENT;
+  const ctx = ctxAt(t, a.int(2), newPath);
+  if (typeof ctx === 'number') return ctx;
+  return t.kernel.vfs.link(old, ctx, newPath);
+}
+
+function sysSymlinkat(t: Task, a: SysArgs): SysResult {
+  const target = path(t, a, 0);
+  if (typeof target === 'number') return target;
+  const p = path(t, a, 2);
+  if (typeof p === 'number') return p;
+  const ctx = ctxAt(t, a.int(1), p);
+  if (typeof ctx === 'number') return ctx;
+  return t.kernel.vfs.symlink(ctx, target, p);
+}
+
+function sysReadlinkat(t: Task, a: SysArgs): SysResult {
+  const size = a.int(3);
+  if (size <= 0) return -EINVAL;
+  const p = path(t, a, 1);
+  if (typeof p === 'number') return p;
+  const loc = resolveAt(t, a.int(0), p, false, true);
+  if (typeof loc === 'number') return loc;
+  if (!isLoc(loc)) return -EINVAL;
+  const target = t.kernel.vfs.readlinkLoc(loc, t);
+  if (typeof target === 'number') return p === '' && target === -EINVAL ? -ENOENT : target;
+  const bytes = new TextEncoder().encode(target).subarray(0, size);
+  t.mm.mem.write(a.addr(2), bytes);
+  return bytes.length;
+}
+
+/** True if x is a Loc (not an open file without a location). */
+function isLoc(x: object): x is Loc {
+  return 'comps' in x && 'inodes' in x;
+}
+
+function access(t: Task, a: SysArgs, flags: number): SysResult {
+  const mode = a.u32(2);
+  if (mode & ~7) return -EINVAL;
+  if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const p = path(t, a, 1);
+  if (typeof p === 'number') return p;
+  const loc = resolveAt(t, a.int(0), p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
+  if (typeof loc === 'number') return loc;
+  if (!isLoc(loc)) return mode === 0 ? 0 : permission(loc.stat(), mode, t.kernel.vfs.cred());
+  return t.kernel.vfs.access(loc, mode);
+}
+
+function sysFchmodat(t: Task, a: SysArgs): SysResult {
+  const p = path(t, a, 1);
+  if (typeof p === 'number') return p;
+  const loc = resolveAt(t, a.int(0), p, true, false);
+  if (typeof loc === 'number') return loc;
+  if (!isLoc(loc)) return -EBADF;
+  return t.kernel.vfs.setattr(loc, { mode: a.u32(2) & 0o7777 });
+}
+
+function sysFchownat(t: Task, a: SysArgs): SysResult {
+  const flags = a.u32(4);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const p = path(t, a, 1);
+  if (typeof p === 'number') return p;
+  const loc = resolveAt(t, a.int(0), p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
+  if (typeof loc === 'number') return loc;
+  if (!isLoc(loc)) return 0;
+  return chownLoc(t, loc, a.u32(2), a.u32(3));
+}
+
+/** chown on a resolved location; (uid_t)-1 leaves an id unchanged. */
+export function chownLoc(t: Task, loc: Loc, uid: number, gid: number): number {
+  return t.kernel.vfs.setattr(loc, {
+    uid: uid === ID_UNCHANGED ? undefined : uid,
+    gid: gid === ID_UNCHANGED ? undefined : gid,
+  });
+}
+
+/** Reads one utimensat timespec: undefined for UTIME_OMIT, "now" for UTIME_NOW, ns, or -EINVAL. */
+function readUtime(t: Task, addr: number): bigint | 'now' | 'omit' | number {
+  const sec = t.mm.mem.readI64(addr);
+  const nsec = t.mm.mem.readI64(addr + 8);
+  if (nsec === UTIME_NOW) return 'now';
+  if (nsec === UTIME_OMIT) return 'omit';
+  if (nsec < 0 || nsec > NSEC_MAX) return -EINVAL;
+  return BigInt(sec) * 1_000_000_000n + BigInt(nsec);
+}
+
+function sysUtimensat(t: Task, a: SysArgs): SysResult {
+  const flags = a.u32(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const timesAddr = a.addr(2);
+  let at: bigint | 'now' | 'omit' = 'now', mt: bigint | 'now' | 'omit' = 'now';
+  if (timesAddr !== 0) {
+    const x = readUtime(t, timesAddr);
+    const y = readUtime(t, timesAddr + 16);
+    if (typeof x === 'number') return x;
+    if (typeof y === 'number') return y;
+    at = x; mt = y;
+  }
+  let loc: Loc | object | number;
+  if (a.addr(1) === 0) {
+    // utimensat(fd, NULL, ...) operates on fd itself (the futimens form).
+    if (flags & AT_SYMLINK_NOFOLLOW) return -EINVAL;
+    loc = resolveAt(t, a.int(0), '', true, true);
+  } else {
+    const p = path(t, a, 1);
+    if (typeof p === 'number') return p;
+    loc = resolveAt(t, a.int(0), p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
+  }
+  if (typeof loc === 'number') return loc;
+  if (!isLoc(loc)) return 0;
+  if (at === 'omit' && mt === 'omit') return 0;
+  const now = t.kernel.realtimeNs();
+  const explicit = typeof at === 'bigint' || typeof mt === 'bigint';
+  const pick = (v: bigint | 'now' | 'omit'): bigint | undefined => (v === 'omit' ? undefined : v === 'now' ? now : v);
+  return t.kernel.vfs.utimes(loc, pick(at), pick(mt), explicit);
+}
+
+function sysTruncate(t: Task, a: SysArgs): SysResult {
+  const p = path(t, a, 0);
+  if (typeof p === 'number') return p;
+  const length = a.num(1);
+  if (length < 0) return -EINVAL;
+  const loc = resolveAt(t, -100, p, true, false);
+  if (typeof loc === 'number') return loc;
+  if (!isLoc(loc)) return -EINVAL;
+  return t.kernel.vfs.truncate(loc, length);
+}
+
+function sysGetcwd(t: Task, a: SysArgs): SysResult {
+  const bytes = new TextEncoder().encode(t.fs.cwd.path + '\0');
+  if (a.num(1) < bytes.length) return -ERANGE;
+  t.mm.mem.write(a.addr(0), bytes);
+  return bytes.length;
+}
+
+/** Makes loc the cwd if it is a searchable directory. */
+function changeDir(t: Task, loc: Loc): number {
+  const st = loc.inode.getattr();
+  if (typeof st === 'number') return st;
+  if (!isDir(st)) return -ENOTDIR;
+  const p = permission(st, X_OK, t.kernel.vfs.cred());
+  if (p < 0) return p;
+  t.fs.cwd = loc;
+  return 0;
+}
+
+function sysChdir(t: Task, a: SysArgs): SysResult {
+  const p = path(t, a, 0);
+  if (typeof p === 'number') return p;
+  const loc = resolveAt(t, -100, p, true, false);
+  if (typeof loc === 'number') return loc;
+  if (!isLoc(loc)) return -ENOTDIR;
+  return changeDir(t, loc);
+}
+
+function sysFchdir(t: Task, a: SysArgs): SysResult {
+  const f = t.files.get(a.int(0));
+  if (!f) return -EBADF;
+  if (!(f instanceof VfsFile)) return -ENOTDIR;
+  return changeDir(t, f.loc);
+}
+
+export const defs: SyscallDef[] = [
+  { nr: 56, name: 'openat', handler: sysOpenat, status: 'full', note: 'O_TMPFILE gives EOPNOTSUPP', args: ['dirfd', 'path', 'openflags', 'oct'] },
+  { nr: 34, name: 'mkdirat', handler: sysMkdirat, status: 'full', args: ['dirfd', 'path', 'oct'] },
+  { nr: 35, name: 'unlinkat', handler: sysUnlinkat, status: 'full', args: ['dirfd', 'path', 'atflags'] },
+  { nr: 276, name: 'renameat2', handler: sysRenameat2, status: 'full', note: 'RENAME_EXCHANGE only on tmpfs; RENAME_WHITEOUT is EINVAL', args: ['dirfd', 'path', 'dirfd', 'path', 'hex'] },
+  { nr: 37, name: 'linkat', handler: sysLinkat, status: 'full', args: ['dirfd', 'path', 'dirfd', 'path', 'atflags'] },
+  { nr: 36, name: 'symlinkat', handler: sysSymlinkat, status: 'full', args: ['path', 'dirfd', 'path'] },
+  { nr: 78, name: 'readlinkat', handler: sysReadlinkat, status: 'full', args: ['dirfd', 'path', 'ptr', 'size'] },
+  { nr: 48, name: 'faccessat', handler: (t, a) => access(t, a, 0), status: 'full', args: ['dirfd', 'path', 'oct'] },
+  { nr: 439, name: 'faccessat2', handler: (t, a) => access(t, a, a.u32(3)), status: 'full', note: 'AT_EACCESS is the same as without (real ids = effective ids)', args: ['dirfd', 'path', 'oct', 'atflags'] },
+  { nr: 53, name: 'fchmodat', handler: sysFchmodat, status: 'full', args: ['dirfd', 'path', 'oct'] },
+  { nr: 54, name: 'fchownat', handler: sysFchownat, status: 'partial', note: 'recorded on tmpfs; accepted without effect on host mounts', args: ['dirfd', 'path', 'int', 'int', 'atflags'] },
+  { nr: 88, name: 'utimensat', handler: sysUtimensat, status: 'full', args: ['dirfd', 'path', 'ptr', 'atflags'] },
+  { nr: 45, name: 'truncate', handler: sysTruncate, status: 'full', args: ['path', 'off'] },
+  { nr: 17, name: 'getcwd', handler: sysGetcwd, status: 'full', args: ['ptr', 'size'] },
+  { nr: 49, name: 'chdir', handler: sysChdir, status: 'full', args: ['path'] },
+  { nr: 50, name: 'fchdir', handler: sysFchdir, status: 'full', args: ['fd'] },
+];

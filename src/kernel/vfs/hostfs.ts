@@ -1,0 +1,181 @@
+// Host directory mounts: inodes that stand for host paths. The VFS resolves every component
+// itself (host symlinks are read with readlink and followed in the guest namespace), so each
+// host path built here is <mount host dir>/<plain names>, never containing ".." or "." .
+import { EINVAL, ENOTDIR, EPERM, EROFS, EEXIST } from '../errno.js';
+import type { HostFs, HostStat } from '../../host/fs.js';
+import { HOST_O_CREAT, HOST_O_EXCL, HOST_O_RDWR } from '../../host/fs.js';
+import type { StatInfo } from './file.js';
+import type { DirEntry, FileIo, Inode, SetAttr, SuperBlock } from './inode.js';
+import { allocAnonDev } from './inode.js';
+import { EXT4_SUPER_MAGIC, O_ACCMODE, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFDIR, S_IFMT, dtypeOf } from './constants.js';
+
+/** One host directory mount: host root directory, synthetic device number, ro flag. */
+export class HostSuper implements SuperBlock {
+  readonly dev = allocAnonDev();
+  readonly magic = EXT4_SUPER_MAGIC;
+  readonly type = 'hostfs';
+  readonly root: HostInode;
+
+  constructor(readonly fs: HostFs, readonly hostRoot: string, readonly readonly: boolean) {
+    this.root = new HostInode(this, hostRoot.replace(/\/+$/, '') || '/');
+  }
+}
+
+function join(dir: string, name: string): string {
+  return dir === '/' ? '/' + name : dir + '/' + name;
+}
+
+/** A host file, directory or symlink, named by its host path. */
+export class HostInode implements Inode {
+  constructor(readonly sb: HostSuper, readonly hostPath: string) {}
+
+  private get fs(): HostFs {
+    return this.sb.fs;
+  }
+
+  private statInfo(s: HostStat): StatInfo {
+    return { ...s, dev: this.sb.dev };
+  }
+
+  getattr(): StatInfo | number {
+    const s = this.fs.lstat(this.hostPath);
+    return typeof s === 'number' ? s : this.statInfo(s);
+  }
+
+  private isDir(): boolean {
+    const s = this.fs.lstat(this.hostPath);
+    return typeof s !== 'number' && (s.mode & S_IFMT) === S_IFDIR;
+  }
+
+  lookup(name: string): Inode | number {
+    const p = join(this.hostPath, name);
+    const s = this.fs.lstat(p);
+    return typeof s === 'number' ? s : new HostInode(this.sb, p);
+  }
+
+  readdir(): DirEntry[] | number {
+    const names = this.fs.readdir(this.hostPath);
+    if (typeof names === 'number') return names;
+    const out: DirEntry[] = [];
+    for (const name of names) {
+      const s = this.fs.lstat(join(this.hostPath, name));
+      if (typeof s === 'number') continue; // vanished meanwhile
+      out.push({ name, ino: s.ino, type: dtypeOf(s.mode) });
+    }
+    return out;
+  }
+
+  readlink(): string | number {
+    return this.fs.readlink(this.hostPath);
+  }
+
+  private writable(): number {
+    return this.sb.readonly ? -EROFS : 0;
+  }
+
+  create(name: string, mode: number): Inode | number {
+    if (this.sb.readonly) return -EROFS;
+    const p = join(this.hostPath, name);
+    const h = this.fs.open(p, HOST_O_RDWR | HOST_O_CREAT | HOST_O_EXCL, mode & 0o7777);
+    if (h < 0) {
+      // A read-write open can fail on modes like 0444 only after creation; retry write-only is
+      // not needed because O_CREAT|O_EXCL creates before checking the mode.
+      return h;
+    }
+    this.fs.close(h);
+    return new HostInode(this.sb, p);
+  }
+
+  mkdir(name: string, mode: number): Inode | number {
+    if (this.sb.readonly) return -EROFS;
+    const p = join(this.hostPath, name);
+    const r = this.fs.mkdir(p, mode & 0o7777);
+    return r < 0 ? r : new HostInode(this.sb, p);
+  }
+
+  symlink(name: string, target: string): Inode | number {
+    if (this.sb.readonly) return -EROFS;
+    const p = join(this.hostPath, name);
+    const r = this.fs.symlink(target, p);
+    return r < 0 ? r : new HostInode(this.sb, p);
+  }
+
+  link(name: string, target: Inode): number {
+    if (this.sb.readonly) return -EROFS;
+    if (!(target instanceof HostInode) || target.sb !== this.sb) return -EPERM;
+    return this.fs.link(target.hostPath, join(this.hostPath, name));
+  }
+
+  unlink(name: string): number {
+    return this.writable() || this.fs.unlink(join(this.hostPath, name));
+  }
+
+  rmdir(name: string): number {
+    if (this.sb.readonly) return -EROFS;
+    const p = join(this.hostPath, name);
+    const s = this.fs.lstat(p);
+    if (typeof s === 'number') return s;
+    if ((s.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
+    return this.fs.rmdir(p);
+  }
+
+  rename(oldName: string, newDir: Inode, newName: string, flags: number): number {
+    if (this.sb.readonly) return -EROFS;
+    if (!(newDir instanceof HostInode) || newDir.sb !== this.sb) return -EINVAL;
+    // node:fs has no renameat2; exchange is not offered on host mounts (Linux: EINVAL when unsupported).
+    if (flags & RENAME_EXCHANGE) return -EINVAL;
+    const from = join(this.hostPath, oldName), to = join(newDir.hostPath, newName);
+    const src = this.fs.lstat(from);
+    if (typeof src === 'number') return src;
+    if (flags & RENAME_NOREPLACE) {
+      if (typeof this.fs.lstat(to) !== 'number') return -EEXIST;
+    }
+    return this.fs.rename(from, to);
+  }
+
+  setattr(a: SetAttr): number {
+    if (this.sb.readonly) return -EROFS;
+    if (a.mode !== undefined) {
+      const r = this.fs.chmod(this.hostPath, a.mode & 0o7777);
+      if (r < 0) return r;
+    }
+    if (a.atimeNs !== undefined || a.mtimeNs !== undefined) {
+      const s = this.fs.lstat(this.hostPath);
+      if (typeof s === 'number') return s;
+      const r = this.fs.utimes(this.hostPath, a.atimeNs ?? s.atimeNs, a.mtimeNs ?? s.mtimeNs);
+      if (r < 0) return r;
+    }
+    // uid/gid: the host user cannot chown; accepted without effect (see report).
+    return 0;
+  }
+
+  truncate(length: number): number {
+    if (this.sb.readonly) return -EROFS;
+    if (length < 0) return -EINVAL;
+    return this.fs.truncate(this.hostPath, length);
+  }
+
+  openIo(flags: number): FileIo | number {
+    const acc = flags & O_ACCMODE;
+    if (this.sb.readonly && acc !== 0) return -EROFS;
+    const h = this.fs.open(this.hostPath, acc, 0);
+    if (h < 0) return h;
+    const fs = this.fs;
+    return {
+      pread: (buf, off) => fs.pread(h, buf, off),
+      pwrite: (data, off) => fs.pwrite(h, data, off),
+      size: () => {
+        const s = fs.fstat(h);
+        return typeof s === 'number' ? s : s.size;
+      },
+      truncate: (len) => fs.ftruncate(h, len),
+      fsync: () => fs.fsync(h),
+      close: () => fs.close(h),
+    };
+  }
+
+  /** True if this inode is a directory (for callers that need it without a full stat). */
+  isDirectory(): boolean {
+    return this.isDir();
+  }
+}

@@ -1,0 +1,210 @@
+// Open-file descriptions for files reached through the namespace: regular files, directories,
+// O_PATH handles and read-only snapshots (procfs text). Each keeps the Loc it was opened at,
+// so *at() calls, fchdir and /proc/self/fd can use it.
+import { EINVAL, ENXIO, EOVERFLOW } from '../errno.js';
+import type { MmapFile } from '../../mem/mm.js';
+import type { Task } from '../task.js';
+import type { OpenFile, StatInfo } from './file.js';
+import type { DirEntry, FileIo, Loc } from './inode.js';
+import { DT_DIR, MAX_FILE_OFFSET, O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET } from './constants.js';
+
+/** Size of the fixed part of a linux_dirent64 record (ino 8, off 8, reclen 2, type 1). */
+const DIRENT64_HEADER = 19;
+
+const encoder = new TextEncoder();
+
+/** A stat result for a file whose metadata cannot be read any more (vanished host file). */
+function emptyStat(): StatInfo {
+  return { dev: 0, ino: 0, mode: 0, nlink: 0, uid: 0, gid: 0, rdev: 0, size: 0, blksize: 4096, blocks: 0,
+    atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };
+}
+
+/** Returns the position for lseek(whence, offset) given current position and size, or -errno. */
+export function seekPosition(pos: number, size: number, offset: number, whence: number): number {
+  let base: number;
+  switch (whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = pos; break;
+    case SEEK_END: base = size; break;
+    case SEEK_DATA:
+      if (offset < 0 || offset >= size) return -ENXIO;
+      return offset;
+    case SEEK_HOLE:
+      if (offset < 0 || offset >= size) return -ENXIO;
+      return size;
+    default: return -EINVAL;
+  }
+  const r = base + offset;
+  if (r < 0) return -EINVAL;
+  if (r > MAX_FILE_OFFSET) return -EOVERFLOW;
+  return r;
+}
+
+/** Common part: the location, the flags and stat through the inode. */
+export abstract class VfsFile implements OpenFile {
+  constructor(public flags: number, readonly loc: Loc) {}
+
+  get path(): string {
+    return this.loc.path;
+  }
+
+  stat(): StatInfo {
+    const s = this.loc.inode.getattr();
+    return typeof s === 'number' ? emptyStat() : s;
+  }
+}
+
+/** An O_PATH descriptor: usable for *at(), fchdir and fstat only. */
+export class PathFile extends VfsFile {}
+
+/** A regular file opened for I/O. */
+export class RegularFile extends VfsFile {
+  pos = 0;
+  private released = false;
+
+  constructor(flags: number, loc: Loc, readonly io: FileIo) {
+    super(flags, loc);
+  }
+
+  read(_t: Task, buf: Uint8Array): number {
+    const n = this.io.pread(buf, this.pos);
+    if (n > 0) this.pos += n;
+    return n;
+  }
+
+  write(_t: Task, data: Uint8Array): number {
+    if (this.flags & O_APPEND) {
+      const size = this.io.size();
+      if (size < 0) return size;
+      this.pos = size;
+    }
+    if (this.pos + data.length > MAX_FILE_OFFSET) return -EOVERFLOW;
+    const n = this.io.pwrite(data, this.pos);
+    if (n > 0) this.pos += n;
+    return n;
+  }
+
+  pread(_t: Task, buf: Uint8Array, offset: number): number {
+    return this.io.pread(buf, offset);
+  }
+
+  pwrite(_t: Task, data: Uint8Array, offset: number): number {
+    // Linux quirk: pwrite on an O_APPEND file appends.
+    if (this.flags & O_APPEND) {
+      const size = this.io.size();
+      if (size < 0) return size;
+      offset = size;
+    }
+    return this.io.pwrite(data, offset);
+  }
+
+  lseek(offset: number, whence: number): number {
+    const size = this.io.size();
+    if (size < 0) return size;
+    const r = seekPosition(this.pos, size, offset, whence);
+    if (r >= 0) this.pos = r;
+    return r;
+  }
+
+  truncate(length: number): number {
+    return this.io.truncate(length);
+  }
+
+  fsync(): number {
+    return this.io.fsync();
+  }
+
+  mmapSource(): MmapFile {
+    const st = this.stat();
+    const io = this.io;
+    return { path: this.path, dev: st.dev, ino: st.ino, read: (offset, buf) => Math.max(0, io.pread(buf, offset)) };
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.io.close();
+  }
+}
+
+/** A directory opened for getdents64: entries are snapshotted at position 0. */
+export class DirFile extends VfsFile {
+  private pos = 0;
+  private entries: DirEntry[] | null = null;
+
+  private snapshot(): number {
+    const list = this.loc.inode.readdir?.(null);
+    if (list === undefined) return -EINVAL;
+    if (typeof list === 'number') return list;
+    const self = this.loc.inode.getattr();
+    const parent = this.loc.parentInode.getattr();
+    const ino = (s: StatInfo | number): number => (typeof s === 'number' ? 0 : s.ino);
+    this.entries = [{ name: '.', ino: ino(self), type: DT_DIR }, { name: '..', ino: ino(parent), type: DT_DIR }, ...list];
+    return 0;
+  }
+
+  getdents(_t: Task, buf: Uint8Array): number {
+    if (this.entries === null || this.pos === 0) {
+      const r = this.snapshot();
+      if (r < 0) return r;
+    }
+    const entries = this.entries!;
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    let used = 0;
+    while (this.pos < entries.length) {
+      const e = entries[this.pos]!;
+      const name = encoder.encode(e.name);
+      const reclen = (DIRENT64_HEADER + name.length + 1 + 7) & ~7;
+      if (used + reclen > buf.length) {
+        if (used === 0) return -EINVAL;
+        break;
+      }
+      dv.setBigUint64(used, BigInt(e.ino), true);
+      dv.setBigInt64(used + 8, BigInt(this.pos + 1), true);
+      dv.setUint16(used + 16, reclen, true);
+      dv.setUint8(used + 18, e.type);
+      buf.set(name, used + DIRENT64_HEADER);
+      buf.fill(0, used + DIRENT64_HEADER + name.length, used + reclen);
+      used += reclen;
+      this.pos++;
+    }
+    return used;
+  }
+
+  lseek(offset: number, whence: number): number {
+    if (whence !== SEEK_SET && whence !== SEEK_CUR) return -EINVAL;
+    const r = (whence === SEEK_CUR ? this.pos : 0) + offset;
+    if (r < 0) return -EINVAL;
+    this.pos = r;
+    if (r === 0) this.entries = null;
+    return r;
+  }
+}
+
+/** A read-only snapshot of generated text (procfs files): contents fixed at open. */
+export class ContentFile extends VfsFile {
+  private pos = 0;
+
+  constructor(flags: number, loc: Loc, readonly data: Uint8Array) {
+    super(flags, loc);
+  }
+
+  read(_t: Task, buf: Uint8Array): number {
+    const n = this.pread(_t, buf, this.pos);
+    this.pos += n;
+    return n;
+  }
+
+  pread(_t: Task, buf: Uint8Array, offset: number): number {
+    if (offset >= this.data.length) return 0;
+    const n = Math.min(buf.length, this.data.length - offset);
+    buf.set(this.data.subarray(offset, offset + n));
+    return n;
+  }
+
+  lseek(offset: number, whence: number): number {
+    const r = seekPosition(this.pos, this.data.length, offset, whence);
+    if (r >= 0) this.pos = r;
+    return r;
+  }
+}

@@ -1,0 +1,149 @@
+// Path resolution, one component at a time: mounts are crossed by guest path, ".." pops the
+// Loc chain (so it never leaves the namespace root), symlinks are read and resolved in the
+// guest namespace, at most MAXSYMLINKS per lookup.
+import { ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../errno.js';
+import type { OpenFile, StatInfo } from './file.js';
+import type { Caller, Inode, SuperBlock } from './inode.js';
+import { Loc } from './inode.js';
+import { permission, type Cred } from './perm.js';
+import { MAXSYMLINKS, NAME_MAX, S_IFDIR, S_IFLNK, S_IFMT, X_OK } from './constants.js';
+import { VfsFile } from './open_files.js';
+
+/** Everything a walk needs: mount table, namespace root, credentials and caller. */
+export interface WalkEnv {
+  mounts: ReadonlyMap<string, Inode>;
+  root: Loc;
+  cred: Cred;
+  caller: Caller;
+}
+
+/** Counts symlinks followed during one lookup (shared by nested walks). */
+export interface LinkBudget {
+  links: number;
+}
+
+const MAGIC_SB: SuperBlock = { dev: 0, magic: 0, readonly: false, type: 'anon_inode' };
+
+/** An inode standing for an already-open description with no namespace location (pipes, stdio). */
+export class OpenFileInode implements Inode {
+  readonly sb = MAGIC_SB;
+  constructor(readonly file: OpenFile) {}
+  getattr(): StatInfo {
+    return this.file.stat();
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Returns the byte length of a name. */
+export function nameBytes(name: string): number {
+  return encoder.encode(name).length;
+}
+
+/** True if st describes a directory. */
+export function isDir(st: StatInfo | number): boolean {
+  return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
+}
+
+/** Returns the child of dir named name, crossing into a filesystem mounted there. */
+export function lookupChild(env: WalkEnv, dir: Loc, name: string): Inode | number {
+  const path = dir.comps.length === 0 ? '/' + name : dir.path + '/' + name;
+  const mounted = env.mounts.get(path);
+  if (mounted) return mounted;
+  const lookup = dir.inode.lookup;
+  if (!lookup) return -ENOTDIR;
+  return lookup.call(dir.inode, name, env.caller);
+}
+
+/** Returns 0 if dir is a directory the caller may search, else -ENOTDIR / -EACCES. */
+function checkSearch(env: WalkEnv, dir: Inode): number {
+  const st = dir.getattr();
+  if (typeof st === 'number') return st;
+  if ((st.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
+  return permission(st, X_OK, env.cred);
+}
+
+/**
+ * Resolves path from start (or the root if absolute). follow: whether a final symlink is
+ * followed. Returns the Loc or -errno (ENOENT, ENOTDIR, ELOOP, EACCES, ENAMETOOLONG).
+ */
+export function walk(env: WalkEnv, start: Loc, path: string, follow: boolean, budget: LinkBudget = { links: 0 }): Loc | number {
+  if (path === '') return -ENOENT;
+  let cur = path.startsWith('/') ? env.root : start;
+  const trailingSlash = path.endsWith('/');
+  const parts = path.split('/').filter((p) => p !== '');
+  for (let i = 0; i < parts.length; i++) {
+    const name = parts[i]!;
+    const last = i === parts.length - 1;
+    const r = checkSearch(env, cur.inode);
+    if (r < 0) return r;
+    if (name === '.') continue;
+    if (name === '..') {
+      if (cur.comps.length > env.root.comps.length) cur = cur.parent();
+      continue;
+    }
+    if (nameBytes(name) > NAME_MAX) return -ENAMETOOLONG;
+    const child = lookupChild(env, cur, name);
+    if (typeof child === 'number') return child;
+    const st = child.getattr();
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) === S_IFLNK && (!last || follow || trailingSlash)) {
+      if (++budget.links > MAXSYMLINKS) return -ELOOP;
+      if (child.magicTarget) {
+        const f = child.magicTarget(env.caller);
+        if (typeof f === 'number') return f;
+        if (f instanceof VfsFile) cur = f.loc;
+        else if (!last) return -ENOTDIR;
+        else cur = cur.child(name, new OpenFileInode(f));
+        continue;
+      }
+      const target = child.readlink?.(env.caller);
+      if (target === undefined) return -ENOENT;
+      if (typeof target === 'number') return target;
+      const next = walk(env, cur, target, true, budget);
+      if (typeof next === 'number') return next;
+      cur = next;
+      continue;
+    }
+    cur = cur.child(name, child);
+  }
+  if (trailingSlash || parts.length === 0) {
+    const st = cur.inode.getattr();
+    if (typeof st === 'number') return st;
+    if (trailingSlash && (st.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
+  }
+  return cur;
+}
+
+/** The directory that will hold a new or removed entry, and the entry's name. */
+export interface ParentAndName {
+  dir: Loc;
+  /** Final component ("." or ".." possible; "." for the root itself). */
+  name: string;
+  /** The path ended in "/" (the entry must be a directory). */
+  trailingSlash: boolean;
+}
+
+/** Resolves all but the last component of path; the parent must be a searchable directory. */
+export function walkParent(env: WalkEnv, start: Loc, path: string, budget: LinkBudget = { links: 0 }): ParentAndName | number {
+  if (path === '') return -ENOENT;
+  const trimmed = path.replace(/\/+$/, '');
+  const trailingSlash = trimmed.length !== path.length;
+  if (trimmed === '') return { dir: env.root, name: '.', trailingSlash };
+  const cut = trimmed.lastIndexOf('/');
+  const name = trimmed.slice(cut + 1);
+  let dir: Loc | number;
+  if (cut < 0) dir = start;
+  else if (cut === 0) dir = env.root;
+  else dir = walk(env, start, trimmed.slice(0, cut), true, budget);
+  if (typeof dir === 'number') return dir;
+  const r = checkSearch(env, dir.inode);
+  if (r < 0) return r;
+  if (nameBytes(name) > NAME_MAX) return -ENAMETOOLONG;
+  return { dir, name, trailingSlash };
+}
+
+/** Returns a Loc made of the mount roots along an absolute guest path (for setting up cwd). */
+export function rootLoc(root: Inode): Loc {
+  return new Loc([root], []);
+}

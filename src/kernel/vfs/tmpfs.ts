@@ -1,0 +1,301 @@
+// tmpfs: an in-memory filesystem (directories, regular files, symlinks, hard links).
+import { EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EFBIG, EMLINK, EPERM } from '../errno.js';
+import type { StatInfo } from './file.js';
+import type { DirEntry, FileIo, Inode, SetAttr, SuperBlock } from './inode.js';
+import { allocAnonDev } from './inode.js';
+import {
+  RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, TMPFS_MAGIC,
+  TMPFS_MAX_FILE_SIZE, dtypeOf,
+} from './constants.js';
+
+/** Block size tmpfs reports (one page). */
+const TMPFS_BLKSIZE = 4096;
+/** Most hard links to one inode (Linux's tmpfs allows ~2^32; we keep it in u32 range). */
+const TMPFS_LINK_MAX = 0xffff_ffff;
+
+/** One tmpfs instance. `now` supplies timestamps (host realtime). */
+export class TmpfsSuper implements SuperBlock {
+  readonly dev = allocAnonDev();
+  readonly magic = TMPFS_MAGIC;
+  readonly type = 'tmpfs';
+  private nextIno = 1;
+  readonly root: TmpfsDir;
+
+  constructor(readonly now: () => bigint, readonly readonly = false, rootMode = 0o1777, uid = 0, gid = 0) {
+    this.root = new TmpfsDir(this, rootMode, uid, gid, null);
+  }
+
+  /** Returns a fresh inode number. */
+  allocIno(): number {
+    return this.nextIno++;
+  }
+}
+
+abstract class TmpfsNode implements Inode {
+  readonly ino: number;
+  nlink = 1;
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+
+  constructor(readonly sb: TmpfsSuper, public mode: number, public uid: number, public gid: number) {
+    this.ino = sb.allocIno();
+    this.atimeNs = this.mtimeNs = this.ctimeNs = sb.now();
+  }
+
+  abstract size(): number;
+
+  getattr(): StatInfo {
+    const size = this.size();
+    return {
+      dev: this.sb.dev, ino: this.ino, mode: this.mode, nlink: this.nlink, uid: this.uid, gid: this.gid,
+      rdev: 0, size, blksize: TMPFS_BLKSIZE, blocks: Math.ceil(size / TMPFS_BLKSIZE) * (TMPFS_BLKSIZE / 512),
+      atimeNs: this.atimeNs, mtimeNs: this.mtimeNs, ctimeNs: this.ctimeNs,
+    };
+  }
+
+  setattr(a: SetAttr): number {
+    if (a.mode !== undefined) this.mode = (this.mode & S_IFMT) | (a.mode & S_IALLUGO);
+    if (a.uid !== undefined) this.uid = a.uid;
+    if (a.gid !== undefined) this.gid = a.gid;
+    if (a.atimeNs !== undefined) this.atimeNs = a.atimeNs;
+    if (a.mtimeNs !== undefined) this.mtimeNs = a.mtimeNs;
+    this.ctimeNs = this.sb.now();
+    return 0;
+  }
+
+  touchChange(): void {
+    this.ctimeNs = this.sb.now();
+  }
+}
+
+/** A tmpfs regular file: bytes in a growable buffer. */
+export class TmpfsFile extends TmpfsNode {
+  private data = new Uint8Array(0);
+  private length = 0;
+
+  constructor(sb: TmpfsSuper, mode: number, uid: number, gid: number) {
+    super(sb, S_IFREG | (mode & S_IALLUGO), uid, gid);
+  }
+
+  size(): number {
+    return this.length;
+  }
+
+  /** Returns a copy of the contents (for exec and tests). */
+  contents(): Uint8Array {
+    return this.data.slice(0, this.length);
+  }
+
+  private grow(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Uint8Array(Math.max(n, Math.min(this.data.length * 2, TMPFS_MAX_FILE_SIZE)));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+
+  truncate(length: number): number {
+    if (length < 0) return -EINVAL;
+    if (length > TMPFS_MAX_FILE_SIZE) return -EFBIG;
+    if (length > this.length) this.grow(length);
+    else this.data.fill(0, length, this.length);
+    this.length = length;
+    this.mtimeNs = this.ctimeNs = this.sb.now();
+    return 0;
+  }
+
+  openIo(): FileIo {
+    return {
+      pread: (buf, off) => {
+        if (off >= this.length) return 0;
+        const n = Math.min(buf.length, this.length - off);
+        buf.set(this.data.subarray(off, off + n));
+        this.atimeNs = this.sb.now();
+        return n;
+      },
+      pwrite: (data, off) => {
+        if (data.length === 0) return 0;
+        const end = off + data.length;
+        if (end > TMPFS_MAX_FILE_SIZE) return -EFBIG;
+        this.grow(end);
+        this.data.set(data, off);
+        if (end > this.length) this.length = end;
+        this.mtimeNs = this.ctimeNs = this.sb.now();
+        return data.length;
+      },
+      size: () => this.length,
+      truncate: (len) => this.truncate(len),
+      fsync: () => 0,
+      close: () => {},
+    };
+  }
+}
+
+/** A tmpfs symbolic link. */
+export class TmpfsSymlink extends TmpfsNode {
+  constructor(sb: TmpfsSuper, readonly target: string, uid: number, gid: number) {
+    super(sb, S_IFLNK | 0o777, uid, gid);
+  }
+  size(): number {
+    return Buffer.byteLength(this.target);
+  }
+  readlink(): string {
+    return this.target;
+  }
+}
+
+/** A tmpfs directory: name -> node, plus its parent for the rename subtree check. */
+export class TmpfsDir extends TmpfsNode {
+  readonly entries = new Map<string, TmpfsNode>();
+  /** False once removed: nothing can be created in it any more. */
+  alive = true;
+
+  constructor(sb: TmpfsSuper, mode: number, uid: number, gid: number, public parent: TmpfsDir | null) {
+    super(sb, S_IFDIR | (mode & S_IALLUGO), uid, gid);
+    this.nlink = 2;
+  }
+
+  size(): number {
+    return TMPFS_BLKSIZE;
+  }
+
+  lookup(name: string): Inode | number {
+    return this.entries.get(name) ?? -ENOENT;
+  }
+
+  readdir(): DirEntry[] {
+    const out: DirEntry[] = [];
+    for (const [name, n] of this.entries) out.push({ name, ino: n.ino, type: dtypeOf(n.mode) });
+    return out;
+  }
+
+  private add(name: string, node: TmpfsNode): TmpfsNode | number {
+    if (!this.alive) return -ENOENT;
+    if (this.entries.has(name)) return -EEXIST;
+    this.entries.set(name, node);
+    if (node instanceof TmpfsDir) this.nlink++;
+    this.mtimeNs = this.ctimeNs = this.sb.now();
+    return node;
+  }
+
+  create(name: string, mode: number, uid: number, gid: number): Inode | number {
+    return this.add(name, new TmpfsFile(this.sb, mode, uid, gid));
+  }
+
+  mkdir(name: string, mode: number, uid: number, gid: number): Inode | number {
+    return this.add(name, new TmpfsDir(this.sb, mode, uid, gid, this));
+  }
+
+  symlink(name: string, target: string, uid: number, gid: number): Inode | number {
+    return this.add(name, new TmpfsSymlink(this.sb, target, uid, gid));
+  }
+
+  link(name: string, target: Inode): number {
+    if (!(target instanceof TmpfsNode) || target.sb !== this.sb) return -EPERM;
+    if (target instanceof TmpfsDir) return -EPERM;
+    if (target.nlink === 0) return -ENOENT;
+    if (target.nlink >= TMPFS_LINK_MAX) return -EMLINK;
+    const r = this.add(name, target);
+    if (typeof r === 'number') return r;
+    target.nlink++;
+    target.touchChange();
+    return 0;
+  }
+
+  private drop(name: string, node: TmpfsNode): void {
+    this.entries.delete(name);
+    if (node instanceof TmpfsDir) {
+      this.nlink--;
+      node.nlink = 0;
+      node.alive = false;
+      node.parent = null;
+    } else {
+      node.nlink--;
+    }
+    node.touchChange();
+    this.mtimeNs = this.ctimeNs = this.sb.now();
+  }
+
+  unlink(name: string): number {
+    const n = this.entries.get(name);
+    if (!n) return -ENOENT;
+    if (n instanceof TmpfsDir) return -EISDIR;
+    this.drop(name, n);
+    return 0;
+  }
+
+  rmdir(name: string): number {
+    const n = this.entries.get(name);
+    if (!n) return -ENOENT;
+    if (!(n instanceof TmpfsDir)) return -ENOTDIR;
+    if (n.entries.size > 0) return -ENOTEMPTY;
+    this.drop(name, n);
+    return 0;
+  }
+
+  rename(oldName: string, newDirInode: Inode, newName: string, flags: number): number {
+    if (!(newDirInode instanceof TmpfsDir) || newDirInode.sb !== this.sb) return -EINVAL;
+    const newDir = newDirInode;
+    const src = this.entries.get(oldName);
+    if (!src) return -ENOENT;
+    if (!newDir.alive) return -ENOENT;
+    const dst = newDir.entries.get(newName);
+    if ((flags & RENAME_NOREPLACE) && dst) return -EEXIST;
+    if (src instanceof TmpfsDir) {
+      // A directory cannot move into its own subtree.
+      for (let d: TmpfsDir | null = newDir; d; d = d.parent) if (d === src) return -EINVAL;
+    }
+    if (flags & RENAME_EXCHANGE) {
+      if (!dst) return -ENOENT;
+      if (dst instanceof TmpfsDir) {
+        for (let d: TmpfsDir | null = this; d; d = d.parent) if (d === dst) return -EINVAL;
+      }
+      this.entries.set(oldName, dst);
+      newDir.entries.set(newName, src);
+      this.fixParent(dst, src, newDir);
+      return 0;
+    }
+    if (dst === src) return 0;
+    if (dst) {
+      if (src instanceof TmpfsDir) {
+        if (!(dst instanceof TmpfsDir)) return -ENOTDIR;
+        if (dst.entries.size > 0) return -ENOTEMPTY;
+      } else if (dst instanceof TmpfsDir) {
+        return -EISDIR;
+      }
+      newDir.drop(newName, dst);
+    }
+    this.entries.delete(oldName);
+    newDir.entries.set(newName, src);
+    if (src instanceof TmpfsDir) {
+      this.nlink--;
+      newDir.nlink++;
+      src.parent = newDir;
+    }
+    const now = this.sb.now();
+    this.mtimeNs = this.ctimeNs = newDir.mtimeNs = newDir.ctimeNs = now;
+    src.touchChange();
+    return 0;
+  }
+
+  /** After an exchange: fixes parent pointers and directory link counts. */
+  private fixParent(nowHere: TmpfsNode, nowThere: TmpfsNode, there: TmpfsDir): void {
+    if (nowHere instanceof TmpfsDir) { nowHere.parent = this; this.nlink++; there.nlink--; }
+    if (nowThere instanceof TmpfsDir) { nowThere.parent = there; there.nlink++; this.nlink--; }
+    const now = this.sb.now();
+    this.mtimeNs = this.ctimeNs = there.mtimeNs = there.ctimeNs = now;
+  }
+}
+
+/** Creates the directories of path (components) under dir, as root-owned 0755 (mkdir -p). */
+export function tmpfsMkdirP(dir: TmpfsDir, comps: readonly string[]): TmpfsDir {
+  let d = dir;
+  for (const c of comps) {
+    const e = d.entries.get(c);
+    if (e instanceof TmpfsDir) { d = e; continue; }
+    const r = d.mkdir(c, 0o755, 0, 0);
+    if (typeof r === 'number') return d;
+    d = r as TmpfsDir;
+  }
+  return d;
+}
