@@ -16,6 +16,19 @@ export interface HostStdin {
   close(): void;
 }
 
+/** What a host stdio fd refers to, for the guest's fstat and /proc/self/fd (see Host.stdioInfo). */
+export interface HostStdioInfo {
+  kind: 'tty' | 'pipe' | 'file' | 'chr' | 'socket';
+  /** Host inode number (shown in "pipe:[N]"), or 0 if unknown. */
+  ino: number;
+  /** Size in bytes for a regular file, else 0. */
+  size: number;
+  /** Device number of a character device (encoded as new_encode_dev), else 0. */
+  rdev: number;
+  /** Host path of a file or device, if known. */
+  path: string | null;
+}
+
 export interface Host {
   /** Wall-clock time in nanoseconds since the epoch. */
   realtimeNs(): bigint;
@@ -35,6 +48,8 @@ export interface Host {
   /** The user and group ids the guest runs as (the host user's). */
   uid(): number;
   gid(): number;
+  /** What host fd 0, 1 or 2 is; optional (without it stdio is a tty when isatty, else a pipe). */
+  stdioInfo?(fd: 0 | 1 | 2): HostStdioInfo | null;
   /** Host identity for uname(2) nodename. */
   hostname(): string;
 }

@@ -1,0 +1,230 @@
+// The Node.js host: clocks, randomness, stdio and host files for a kernel running in Node 20.
+import { randomFillSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as tty from 'node:tty';
+import type { HostFs } from './fs.js';
+import type { Host, HostStdin, HostStdioInfo } from './host.js';
+import { NodeHostFs } from './node_fs.js';
+
+/** Linux errno values for host write failures (asm-generic/errno-base.h); others become EIO. */
+const EIO = 5;
+const WRITE_ERRNO: Record<string, number> = { EPIPE: 32, EBADF: 9, ENOSPC: 28, EFBIG: 27, EDQUOT: 122, EIO };
+/** Wall clock drift from Date.now() that makes realtimeNs re-anchor (a host clock step). */
+const REALTIME_RESYNC_NS = 50_000_000n;
+/** Pause between retries when host stdout is non-blocking and full (EAGAIN). */
+const EAGAIN_RETRY_MS = 1;
+/** Largest buffer randomFillSync accepts in one call (2^31 - 1). */
+const RANDOM_FILL_MAX = 0x7fffffff;
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks the host thread for ms milliseconds (used only to wait for a full host pipe). */
+function sleepSync(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+/**
+ * Host fd 0 as an event source. Nothing is read until the guest asks (request), and after each
+ * chunk the stream is paused again, so unread input stays in the host pipe or file, and an idle
+ * stdin never keeps the Node process alive.
+ */
+export class NodeStdin implements HostStdin {
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
+  private eof = false;
+  private started = false;
+  private closed = false;
+  private callbacks: (() => void)[] = [];
+
+  constructor(private readonly stream: () => NodeJS.ReadableStream & { destroy?(): void } = () => process.stdin) {}
+
+  take(max: number): Uint8Array | null {
+    if (this.buffered === 0) return this.eof ? new Uint8Array(0) : null;
+    const out = new Uint8Array(Math.min(max, this.buffered));
+    let off = 0;
+    while (off < out.length) {
+      const c = this.chunks[0]!;
+      const n = Math.min(c.length, out.length - off);
+      out.set(c.subarray(0, n), off);
+      off += n;
+      if (n === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(n);
+    }
+    this.buffered -= out.length;
+    return out;
+  }
+
+  available(): number {
+    return this.buffered;
+  }
+
+  atEof(): boolean {
+    return this.eof && this.buffered === 0;
+  }
+
+  request(onData: () => void): void {
+    if (this.closed) return;
+    this.callbacks.push(onData);
+    if (this.buffered > 0 || this.eof) {
+      setImmediate(() => this.notify());
+      return;
+    }
+    let s: ReturnType<typeof this.stream>;
+    try {
+      s = this.stream();
+    } catch {
+      this.eof = true; // host fd 0 is closed or unusable: the guest sees EOF
+      setImmediate(() => this.notify());
+      return;
+    }
+    if (!this.started) {
+      this.started = true;
+      s.on('data', (chunk: Buffer | string) => {
+        const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk);
+        if (bytes.length > 0) {
+          this.chunks.push(bytes);
+          this.buffered += bytes.length;
+        }
+        s.pause(); // one chunk at a time: read more only when the guest asks again
+        this.notify();
+      });
+      s.on('end', () => {
+        this.eof = true;
+        this.notify();
+      });
+      s.on('error', () => {
+        this.eof = true; // a host read error ends input, as EIO would for the guest
+        this.notify();
+      });
+    }
+    s.resume();
+  }
+
+  private notify(): void {
+    const cbs = this.callbacks;
+    this.callbacks = [];
+    for (const cb of cbs) cb();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.callbacks = [];
+    if (this.started) {
+      const s = this.stream();
+      s.pause();
+      s.removeAllListeners('data');
+      s.destroy?.();
+      this.started = false;
+    }
+  }
+}
+
+/** The Host for Node.js: real clocks, node:crypto randomness, the process's own stdio. */
+export class NodeHost implements Host {
+  readonly stdin: HostStdin;
+  readonly fs: HostFs;
+  private realBase: bigint;
+  private monoBase: bigint;
+
+  constructor(opts: { fs?: HostFs; stdin?: HostStdin } = {}) {
+    this.stdin = opts.stdin ?? new NodeStdin();
+    this.fs = opts.fs ?? new NodeHostFs();
+    this.monoBase = process.hrtime.bigint();
+    this.realBase = BigInt(Date.now()) * 1_000_000n;
+  }
+
+  realtimeNs(): bigint {
+    // Date.now() has millisecond resolution; hrtime adds nanoseconds to a Date.now() anchor,
+    // re-anchored when the host wall clock steps.
+    const mono = process.hrtime.bigint();
+    const est = this.realBase + (mono - this.monoBase);
+    const wall = BigInt(Date.now()) * 1_000_000n;
+    const drift = est - wall;
+    if (drift > REALTIME_RESYNC_NS || drift < -REALTIME_RESYNC_NS) {
+      this.realBase = wall;
+      this.monoBase = mono;
+      return wall;
+    }
+    return est;
+  }
+
+  monotonicNs(): bigint {
+    return process.hrtime.bigint();
+  }
+
+  randomFill(buf: Uint8Array): void {
+    for (let off = 0; off < buf.length; off += RANDOM_FILL_MAX) {
+      randomFillSync(buf.subarray(off, Math.min(buf.length, off + RANDOM_FILL_MAX)));
+    }
+  }
+
+  writeStdio(fd: 1 | 2, data: Uint8Array): number {
+    let off = 0;
+    while (off < data.length) {
+      try {
+        off += fs.writeSync(fd, data, off, data.length - off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          sleepSync(EAGAIN_RETRY_MS);
+          continue;
+        }
+        if (off > 0) return off; // the bytes already written are delivered (a short write)
+        return -(WRITE_ERRNO[code ?? ''] ?? EIO);
+      }
+    }
+    return off;
+  }
+
+  isatty(fd: number): boolean {
+    return tty.isatty(fd);
+  }
+
+  winsize(fd: number): { rows: number; cols: number } | null {
+    if (!tty.isatty(fd)) return null;
+    // Only the output streams know the size; a terminal on fd 0 usually is the one on 1 or 2.
+    for (const s of [fd === 2 ? process.stderr : process.stdout, process.stdout, process.stderr]) {
+      if (s.isTTY) {
+        const [cols, rows] = s.getWindowSize();
+        return { rows, cols };
+      }
+    }
+    return null;
+  }
+
+  stdioInfo(fd: 0 | 1 | 2): HostStdioInfo | null {
+    let st: fs.Stats;
+    try {
+      st = fs.fstatSync(fd);
+    } catch {
+      return null;
+    }
+    let path: string | null = null;
+    try {
+      path = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      path = null;
+    }
+    const kind: HostStdioInfo['kind'] = tty.isatty(fd) ? 'tty' : st.isFIFO() ? 'pipe' : st.isSocket() ? 'socket'
+      : st.isCharacterDevice() ? 'chr' : 'file';
+    return { kind, ino: st.ino, size: kind === 'file' ? st.size : 0, rdev: st.rdev, path };
+  }
+
+  uid(): number {
+    return process.getuid?.() ?? 0;
+  }
+
+  gid(): number {
+    return process.getgid?.() ?? 0;
+  }
+
+  hostname(): string {
+    return os.hostname();
+  }
+}
+
+/** Returns a NodeHost on this process's stdio and host filesystem. */
+export function createNodeHost(): NodeHost {
+  return new NodeHost();
+}

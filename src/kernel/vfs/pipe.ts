@@ -1,0 +1,232 @@
+// In-process pipes with pipe(7) semantics: a byte ring shared by a read end and a write end.
+//
+// Blocking writes and restart-from-scratch handlers: a sleeping handler must have consumed
+// nothing, so a write cannot keep "the part already written" across a sleep. We therefore:
+//  - write n <= PIPE_BUF bytes atomically: all of it if it fits, else sleep (or EAGAIN);
+//  - write n > PIPE_BUF bytes as "whatever fits now" and return that short count; sleep (or
+//    EAGAIN) only when nothing fits. POSIX allows short writes here, and glibc's stdio (and
+//    every careful caller) loops on them. Linux would instead sleep until all n are written.
+// Nothing is ever lost or duplicated: bytes are in the ring exactly when the count says so.
+import { EAGAIN, EBADF, EBUSY, EINVAL, ENOTTY, EPERM, EPIPE } from '../errno.js';
+import type { Task } from '../task.js';
+import { type Blocked, WaitQueue } from '../wait.js';
+import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, S_IFIFO } from './constants.js';
+import { type OpenFile, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';
+import { FIONREAD } from './termios.js';
+
+/** Default pipe capacity (Linux: 16 pages; F_GETPIPE_SZ reports 65536). */
+export const PIPE_DEF_SIZE = 65536;
+/** Writes of at most this many bytes are atomic (PIPE_BUF, include/uapi/linux/limits.h). */
+export const PIPE_BUF = 4096;
+/** Smallest capacity F_SETPIPE_SZ gives (one page). */
+export const PIPE_MIN_SIZE = 4096;
+/** Largest capacity an unprivileged F_SETPIPE_SZ may ask for (/proc/sys/fs/pipe-max-size default). */
+export const PIPE_MAX_SIZE = 1048576;
+/** Device number pipes report in st_dev (pipefs is an anonymous 0:N superblock; N is arbitrary). */
+export const PIPEFS_DEV = 12;
+/** First pipe inode number; Linux's pipefs numbers are arbitrary, this keeps them realistic. */
+const FIRST_PIPE_INO = 100000;
+/** SIGPIPE (asm-generic/signal.h). */
+const SIGPIPE = 13;
+
+let nextIno = FIRST_PIPE_INO;
+
+/** Owner and creation time recorded in the pipe's inode. */
+export interface PipeOptions {
+  uid?: number;
+  gid?: number;
+  nowNs?: bigint;
+}
+
+/** The pipe object (Linux's pipe_inode_info): the ring, the end counts and the wait queues. */
+export class Pipe {
+  readonly ino = nextIno++;
+  /** The byte ring, allocated on first write so idle pipes cost no memory. */
+  private ring: Uint8Array | null = null;
+  private cap = PIPE_DEF_SIZE;
+  private head = 0; // index of the oldest byte
+  private used = 0;
+  readers = 0;
+  writers = 0;
+  /** Readers sleeping for data or EOF. */
+  readonly readWait = new WaitQueue();
+  /** Writers sleeping for space or for the readers to go. */
+  readonly writeWait = new WaitQueue();
+  readonly uid: number;
+  readonly gid: number;
+  readonly ctimeNs: bigint;
+
+  constructor(opts: PipeOptions = {}) {
+    this.uid = opts.uid ?? 0;
+    this.gid = opts.gid ?? 0;
+    this.ctimeNs = opts.nowNs ?? 0n;
+  }
+
+  /** Returns the capacity in bytes (F_GETPIPE_SZ). */
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /** Returns the bytes waiting to be read (FIONREAD). */
+  get length(): number {
+    return this.used;
+  }
+
+  /** Returns a new open file description for one end; mode is O_RDONLY, O_WRONLY or O_RDWR (FIFOs). */
+  open(flags: number): OpenFile {
+    const acc = flags & O_ACCMODE;
+    if (acc === O_RDONLY || acc === O_RDWR) this.readers++;
+    if (acc === O_WRONLY || acc === O_RDWR) this.writers++;
+    return new PipeFile(this, flags);
+  }
+
+  /** Copies up to buf.length bytes out of the ring; returns the count. */
+  take(buf: Uint8Array): number {
+    const n = Math.min(buf.length, this.used);
+    if (n === 0 || this.ring === null) return 0;
+    const cap = this.cap;
+    const first = Math.min(n, cap - this.head);
+    buf.set(this.ring.subarray(this.head, this.head + first), 0);
+    if (n > first) buf.set(this.ring.subarray(0, n - first), first);
+    this.head = (this.head + n) % cap;
+    this.used -= n;
+    if (this.used === 0) this.head = 0;
+    return n;
+  }
+
+  /** Appends data to the ring; assumes data.length <= free space. */
+  put(data: Uint8Array): void {
+    const cap = this.cap;
+    const ring = this.ring ??= new Uint8Array(cap);
+    const tail = (this.head + this.used) % cap;
+    const first = Math.min(data.length, cap - tail);
+    ring.set(data.subarray(0, first), tail);
+    if (data.length > first) ring.set(data.subarray(first), 0);
+    this.used += data.length;
+  }
+
+  /** F_SETPIPE_SZ: replaces the ring, keeping the bytes in order; returns the capacity or -errno. */
+  setCapacity(size: number, privileged: boolean): number {
+    if (!Number.isInteger(size) || size < 0 || size > 0x80000000) return -EINVAL;
+    if (size > PIPE_MAX_SIZE && !privileged) return -EPERM;
+    let cap = PIPE_MIN_SIZE;
+    while (cap < size) cap *= 2; // Linux rounds up to a power-of-two number of pages
+    if (cap < this.used) return -EBUSY;
+    const next = new Uint8Array(cap);
+    const n = this.take(next.subarray(0, this.used));
+    this.ring = next;
+    this.cap = cap;
+    this.head = 0;
+    this.used = n;
+    this.writeWait.wake();
+    return cap;
+  }
+}
+
+/** One end of a pipe as an open file description. */
+class PipeFile implements OpenFile {
+  flags: number;
+  readonly path: string;
+  private released = false;
+
+  constructor(readonly pipe: Pipe, flags: number) {
+    this.flags = flags;
+    this.path = `pipe:[${pipe.ino}]`;
+  }
+
+  private get canRead(): boolean {
+    return (this.flags & O_ACCMODE) !== O_WRONLY;
+  }
+
+  private get canWrite(): boolean {
+    return (this.flags & O_ACCMODE) !== O_RDONLY;
+  }
+
+  read(t: Task, buf: Uint8Array): number | Blocked {
+    if (!this.canRead) return -EBADF;
+    const p = this.pipe;
+    if (buf.length === 0) return 0;
+    if (p.length > 0) {
+      const n = p.take(buf);
+      p.writeWait.wake();
+      return n;
+    }
+    if (p.writers === 0) return 0; // EOF
+    if (this.flags & O_NONBLOCK) return -EAGAIN;
+    return t.block([p.readWait]);
+  }
+
+  write(t: Task, data: Uint8Array): number | Blocked {
+    if (!this.canWrite) return -EBADF;
+    const p = this.pipe;
+    if (data.length === 0) return 0;
+    if (p.readers === 0) {
+      t.kernel.raiseSignal(t, SIGPIPE);
+      return -EPIPE;
+    }
+    const free = p.capacity - p.length;
+    // Atomic writes need room for all of it; larger ones take what fits (see the file comment).
+    const n = data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, data.length);
+    if (n === 0) {
+      if (this.flags & O_NONBLOCK) return -EAGAIN;
+      return t.block([p.writeWait]);
+    }
+    p.put(n === data.length ? data : data.subarray(0, n));
+    p.readWait.wake();
+    return n;
+  }
+
+  stat(): StatInfo {
+    const p = this.pipe;
+    return {
+      dev: PIPEFS_DEV, ino: p.ino, mode: S_IFIFO | 0o600, nlink: 1, uid: p.uid, gid: p.gid, rdev: 0,
+      size: 0, blksize: PIPE_BUF, blocks: 0, atimeNs: p.ctimeNs, mtimeNs: p.ctimeNs, ctimeNs: p.ctimeNs,
+    };
+  }
+
+  ioctl(t: Task, request: number, argAddr: number): number {
+    if (request === FIONREAD) {
+      t.mm.mem.writeI32(argAddr, this.pipe.length);
+      return 0;
+    }
+    return -ENOTTY;
+  }
+
+  poll(): number {
+    const p = this.pipe;
+    let mask = 0;
+    if (this.canRead) {
+      if (p.length > 0) mask |= POLLIN | POLLRDNORM;
+      if (p.writers === 0) mask |= POLLHUP;
+    }
+    if (this.canWrite) {
+      if (p.capacity - p.length >= PIPE_BUF) mask |= POLLOUT | POLLWRNORM;
+      if (p.readers === 0) mask |= POLLERR;
+    }
+    return mask;
+  }
+
+  /** Queues a poll/epoll sleeper should wait on to see this end's readiness change. */
+  pollQueues(): WaitQueue[] {
+    return [this.pipe.readWait, this.pipe.writeWait];
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    const p = this.pipe;
+    if (this.canRead && --p.readers === 0) p.writeWait.wake(); // writers now see EPIPE
+    if (this.canWrite && --p.writers === 0) p.readWait.wake(); // readers now see EOF
+  }
+}
+
+/** Returns the two ends of a new pipe: reader (O_RDONLY) and writer (O_WRONLY), no other flags. */
+export function createPipe(opts: PipeOptions = {}): { reader: OpenFile; writer: OpenFile } {
+  const pipe = new Pipe(opts);
+  return { reader: pipe.open(O_RDONLY), writer: pipe.open(O_WRONLY) };
+}
+
+/** Returns the Pipe behind file if it is a pipe or FIFO end, else null (fcntl F_GETPIPE_SZ → EBADF). */
+export function pipeOf(file: OpenFile): Pipe | null {
+  return file instanceof PipeFile ? file.pipe : null;
+}

@@ -1,0 +1,108 @@
+// Text of the small /proc files, in Linux's formats (fs/proc/meminfo.c, array.c, uptime.c,
+// loadavg.c; arch/riscv/kernel/cpu.c for cpuinfo).
+import type { Task } from '../task.js';
+
+/** Memory the guest is told it has: its whole 4 GiB address space (guest memory is one wasm32 memory). */
+export const GUEST_MEM_TOTAL_BYTES = 4 * 1024 * 1024 * 1024;
+/** ISA string our hart implements (rv64gc = imafd + c, with the Zicsr/Zifencei parts of g). */
+export const CPUINFO_ISA = 'rv64imafdc_zicsr_zifencei';
+/** Longest comm (task name) Linux keeps: TASK_COMM_LEN 16 including the NUL. */
+const TASK_COMM_LEN = 16;
+/** Signals Linux lets one user queue; shown as the SigQ limit (RLIMIT_SIGPENDING default varies, 63172 is typical). */
+const SIGQUEUE_LIMIT = 63172;
+/** Capabilities the bounding set holds on Linux 6.1 (CAP_LAST_CAP 40 → 41 bits). */
+const CAP_BND = '000001ffffffffff';
+
+/** Returns /proc/cpuinfo for nCpus harts in the riscv format. */
+export function procCpuinfo(nCpus: number): string {
+  let out = '';
+  for (let i = 0; i < nCpus; i++) {
+    out += `processor\t: ${i}\nhart\t\t: ${i}\nisa\t\t: ${CPUINFO_ISA}\nmmu\t\t: sv39\n` +
+      `uarch\t\t: ecall,rv64gc\nmvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\n\n`;
+  }
+  return out;
+}
+
+/** Returns Linux's "Label:   <8-wide number> kB" line (label padded to 16 columns). */
+function kbLine(label: string, kb: number): string {
+  return `${(label + ':').padEnd(16)}${String(Math.max(0, Math.floor(kb))).padStart(8)} kB\n`;
+}
+
+/** Returns the bytes mapped in t's address space (0 if the Mm cannot list its VMAs). */
+function mappedBytes(t: Task): number {
+  try {
+    let n = 0;
+    for (const v of t.mm.vmas()) n += v.end - v.start;
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+/** Returns /proc/meminfo: a fixed total (GUEST_MEM_TOTAL_BYTES), free = total minus what t has mapped. */
+export function procMeminfo(t: Task): string {
+  const totalKb = GUEST_MEM_TOTAL_BYTES / 1024;
+  const usedKb = Math.ceil(mappedBytes(t) / 1024);
+  const freeKb = Math.max(0, totalKb - usedKb);
+  const rows: [string, number][] = [
+    ['MemTotal', totalKb], ['MemFree', freeKb], ['MemAvailable', freeKb], ['Buffers', 0], ['Cached', 0],
+    ['SwapCached', 0], ['Active', usedKb], ['Inactive', 0], ['Active(anon)', usedKb], ['Inactive(anon)', 0],
+    ['Active(file)', 0], ['Inactive(file)', 0], ['Unevictable', 0], ['Mlocked', 0], ['SwapTotal', 0],
+    ['SwapFree', 0], ['Dirty', 0], ['Writeback', 0], ['AnonPages', usedKb], ['Mapped', 0], ['Shmem', 0],
+    ['KReclaimable', 0], ['Slab', 0], ['SReclaimable', 0], ['SUnreclaim', 0], ['KernelStack', 0],
+    ['PageTables', 0], ['Bounce', 0], ['WritebackTmp', 0], ['CommitLimit', totalKb], ['Committed_AS', usedKb],
+    ['VmallocTotal', 0], ['VmallocUsed', 0], ['VmallocChunk', 0], ['Percpu', 0],
+  ];
+  let out = rows.map(([k, v]) => kbLine(k, v)).join('');
+  out += 'HugePages_Total:       0\nHugePages_Free:        0\nHugePages_Rsvd:        0\nHugePages_Surp:        0\n';
+  out += kbLine('Hugepagesize', 2048) + kbLine('Hugetlb', 0);
+  return out;
+}
+
+/** Returns the comm name of t's process: the executable's base name, at most 15 bytes. */
+export function procComm(t: Task): string {
+  const base = t.tg.exePath.slice(t.tg.exePath.lastIndexOf('/') + 1);
+  return new TextDecoder().decode(new TextEncoder().encode(base).subarray(0, TASK_COMM_LEN - 1));
+}
+
+/** Returns a 64-bit signal set as /proc/pid/status prints it (16 hex digits). */
+function sigset(bits: bigint): string {
+  return BigInt.asUintN(64, bits).toString(16).padStart(16, '0');
+}
+
+/** Returns /proc/<pid>/status for task t; umask comes from the fs context (default 022). */
+export function procSelfStatus(t: Task, umask = 0o022): string {
+  const tg = t.tg;
+  const uid = t.kernel.host.uid(), gid = t.kernel.host.gid();
+  let ign = 0n, cgt = 0n;
+  for (let sig = 1; sig <= 64; sig++) {
+    const h = tg.actions[sig]?.handler ?? 0n;
+    if (h === 1n) ign |= 1n << BigInt(sig - 1);
+    else if (h > 1n) cgt |= 1n << BigInt(sig - 1);
+  }
+  const vmKb = Math.ceil(mappedBytes(t) / 1024);
+  const vm = (label: string, kb: number): string => `${label}:\t${String(kb).padStart(8)} kB\n`;
+  return `Name:\t${procComm(t)}\nUmask:\t${umask.toString(8).padStart(4, '0')}\nState:\tR (running)\n` +
+    `Tgid:\t${tg.pid}\nNgid:\t0\nPid:\t${t.tid}\nPPid:\t${tg.ppid}\nTracerPid:\t0\n` +
+    `Uid:\t${uid}\t${uid}\t${uid}\t${uid}\nGid:\t${gid}\t${gid}\t${gid}\t${gid}\nFDSize:\t64\nGroups:\t${gid} \n` +
+    `NStgid:\t${tg.pid}\nNSpid:\t${t.tid}\nNSpgid:\t${tg.pid}\nNSsid:\t${tg.pid}\n` +
+    vm('VmPeak', vmKb) + vm('VmSize', vmKb) + vm('VmLck', 0) + vm('VmPin', 0) + vm('VmHWM', vmKb) +
+    vm('VmRSS', vmKb) + `Threads:\t${tg.tasks.length}\nSigQ:\t0/${SIGQUEUE_LIMIT}\n` +
+    `SigPnd:\t${sigset(t.sigpending)}\nShdPnd:\t${sigset(0n)}\nSigBlk:\t${sigset(t.sigmask)}\n` +
+    `SigIgn:\t${sigset(ign)}\nSigCgt:\t${sigset(cgt)}\nCapInh:\t${sigset(0n)}\nCapPrm:\t${sigset(0n)}\n` +
+    `CapEff:\t${sigset(0n)}\nCapBnd:\t${CAP_BND}\nCapAmb:\t${sigset(0n)}\nNoNewPrivs:\t0\nSeccomp:\t0\n` +
+    `Seccomp_filters:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\nMems_allowed_list:\t0\n` +
+    `voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n`;
+}
+
+/** Returns /proc/uptime: seconds since boot and idle seconds, two decimals each. */
+export function procUptime(t: Task): string {
+  const cs = t.kernel.monotonicNs() / 10_000_000n; // centiseconds
+  const s = `${cs / 100n}.${String(cs % 100n).padStart(2, '0')}`;
+  return `${s} 0.00\n`;
+}
+
+/** Returns /proc/loadavg: no load, running/total tasks and the last pid handed out. */
+export function procLoadavg(t: Task, lastPid: number): string {
+  return `0.00 0.00 0.00 1/${t.tg.tasks.length} ${lastPid}\n`;
+}

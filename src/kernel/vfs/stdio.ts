@@ -1,0 +1,260 @@
+// Guest fds 0, 1 and 2 bound to the host's stdio, and /dev/tty on the host terminal.
+// Output is written synchronously; input comes from host.stdin as events (a read with nothing
+// buffered asks the host for data and sleeps on a wait queue the host callback wakes).
+import type { Host, HostStdioInfo } from '../../host/host.js';
+import { EAGAIN, EBADF, EINVAL, EIO, ENOTTY, EPIPE, ESPIPE } from '../errno.js';
+import type { Task } from '../task.js';
+import { type Blocked, WaitQueue } from '../wait.js';
+import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFCHR, S_IFIFO, S_IFREG, S_IFSOCK } from './constants.js';
+import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';
+import { PIPEFS_DEV } from './pipe.js';
+import {
+  DEFAULT_COLS, DEFAULT_ROWS, FIONBIO, FIONREAD, TCFLSH, TCGETS, TCSBRK, TCSETS, TCSETSF, TCSETSW, TCXONC,
+  TERMIOS_SIZE, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCOUTQ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, WINSIZE_SIZE,
+  decodeTermios, encodeTermios, encodeWinsize, terminalState,
+} from './termios.js';
+
+/** SIGPIPE (asm-generic/signal.h): a write to a host pipe with no reader raises it, as on Linux. */
+const SIGPIPE = 13;
+/** Unix-98 pty major (Documentation/admin-guide/devices.txt): /dev/pts/N is 136:N. */
+const PTY_SLAVE_MAJOR = 136;
+/** st_dev of the devpts mount (an anonymous 0:N superblock; N is arbitrary). */
+export const DEVPTS_DEV = 0x19;
+/** devpts numbers inodes minor+3 (1 is the root, 2 is ptmx). */
+const DEVPTS_FIRST_INO = 3;
+/** The tty group's gid on Debian, which owns /dev/pts/N and /dev/tty. */
+export const TTY_GID = 5;
+
+/** Returns Linux's new_encode_dev(major, minor): the dev_t layout st_rdev uses. */
+export function makeDev(major: number, minor: number): number {
+  return ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;
+}
+
+interface StdinWaiter {
+  queue: WaitQueue;
+  pending: boolean;
+}
+const stdinWaiters = new WeakMap<Host, StdinWaiter>();
+
+/** Returns the one wait queue readers of host stdin sleep on (per host). */
+function stdinWaiter(host: Host): StdinWaiter {
+  let w = stdinWaiters.get(host);
+  if (!w) {
+    w = { queue: new WaitQueue(), pending: false };
+    stdinWaiters.set(host, w);
+  }
+  return w;
+}
+
+/** Reads host stdin into buf: bytes, 0 at EOF, or a sleep (EAGAIN when nonblocking) with nothing consumed. */
+function readHostStdin(t: Task, host: Host, buf: Uint8Array, nonblock: boolean): number | Blocked {
+  if (buf.length === 0) return 0;
+  const data = host.stdin.take(buf.length);
+  if (data !== null) {
+    buf.set(data.subarray(0, buf.length));
+    return Math.min(data.length, buf.length);
+  }
+  if (nonblock) return -EAGAIN;
+  const w = stdinWaiter(host);
+  if (!w.pending) {
+    w.pending = true;
+    host.stdin.request(() => {
+      w.pending = false;
+      w.queue.wake();
+    });
+  }
+  return t.block([w.queue]);
+}
+
+/** A file on host stdio: fd 0 reads host stdin, fds 1 and 2 write host stdout/stderr. */
+class StdioFile implements OpenFile {
+  flags: number;
+  readonly path: string;
+  private readonly createdNs: bigint;
+
+  constructor(protected readonly host: Host, readonly hostFd: 0 | 1 | 2, flags: number) {
+    this.flags = flags;
+    this.createdNs = host.realtimeNs();
+    this.path = this.describePath();
+  }
+
+  /** Whether this file is on the host terminal (ioctls like TCGETS work). */
+  protected isTty(): boolean {
+    return this.host.isatty(this.hostFd);
+  }
+
+  /** Whether reads come from host stdin. */
+  protected readsStdin(): boolean {
+    return this.hostFd === 0;
+  }
+
+  /** Host fd that output goes to, or null if there is none. */
+  protected outputFd(): 1 | 2 | null {
+    return this.hostFd === 0 ? null : this.hostFd;
+  }
+
+  private info(): HostStdioInfo {
+    const i = this.host.stdioInfo?.(this.hostFd);
+    if (i) return i;
+    return { kind: this.isTty() ? 'tty' : 'pipe', ino: 0, size: 0, rdev: 0, path: null };
+  }
+
+  protected describePath(): string {
+    const i = this.info();
+    switch (i.kind) {
+      case 'tty': return '/dev/pts/0';
+      case 'pipe': return `pipe:[${i.ino}]`;
+      case 'socket': return `socket:[${i.ino}]`;
+      default: return i.path ?? (i.kind === 'chr' ? '/dev/null' : `/proc/self/fd/${this.hostFd}`);
+    }
+  }
+
+  read(t: Task, buf: Uint8Array): number | Blocked {
+    if ((this.flags & O_ACCMODE) === O_WRONLY || !this.readsStdin()) return -EBADF;
+    return readHostStdin(t, this.host, buf, (this.flags & O_NONBLOCK) !== 0);
+  }
+
+  write(t: Task, data: Uint8Array): number {
+    if ((this.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
+    const fd = this.outputFd();
+    if (fd === null) return -EBADF;
+    if (data.length === 0) return 0;
+    const r = this.host.writeStdio(fd, data);
+    if (r === -EPIPE) t.kernel.raiseSignal(t, SIGPIPE);
+    return r;
+  }
+
+  lseek(): number {
+    return -ESPIPE;
+  }
+
+  stat(): StatInfo {
+    const i = this.info();
+    const uid = this.host.uid();
+    const base = {
+      nlink: 1, uid, gid: this.host.gid(), size: 0, blksize: 1024, blocks: 0,
+      atimeNs: this.createdNs, mtimeNs: this.createdNs, ctimeNs: this.createdNs,
+    };
+    switch (i.kind) {
+      case 'tty':
+        return { ...base, dev: DEVPTS_DEV, ino: DEVPTS_FIRST_INO, mode: S_IFCHR | 0o620, gid: TTY_GID,
+          rdev: makeDev(PTY_SLAVE_MAJOR, 0) };
+      case 'pipe':
+        return { ...base, dev: PIPEFS_DEV, ino: i.ino, mode: S_IFIFO | 0o600, rdev: 0, blksize: 4096 };
+      case 'socket':
+        return { ...base, dev: 0, ino: i.ino, mode: S_IFSOCK | 0o777, rdev: 0, blksize: 4096 };
+      case 'chr':
+        return { ...base, dev: 5, ino: i.ino, mode: S_IFCHR | 0o666, uid: 0, gid: 0, rdev: i.rdev };
+      case 'file':
+        return { ...base, dev: 0, ino: i.ino, mode: S_IFREG | 0o644, rdev: 0, size: i.size, blksize: 4096,
+          blocks: Math.ceil(i.size / 512) };
+    }
+  }
+
+  ioctl(t: Task, request: number, argAddr: number): number {
+    const mem = t.mm.mem;
+    if (request === FIONBIO) {
+      if (mem.readI32(argAddr) !== 0) this.flags |= O_NONBLOCK;
+      else this.flags &= ~O_NONBLOCK;
+      return 0;
+    }
+    const tty = this.isTty();
+    if (request === FIONREAD && (tty || this.hostFd === 0)) {
+      mem.writeI32(argAddr, this.host.stdin.available());
+      return 0;
+    }
+    if (!tty) return -ENOTTY;
+    const term = terminalState(this.host);
+    switch (request) {
+      case TCGETS:
+        mem.write(argAddr, encodeTermios(term.termios));
+        return 0;
+      case TCSETS: case TCSETSW: case TCSETSF:
+        // Stored and reported back by TCGETS; the host terminal's mode is not changed.
+        term.termios = decodeTermios(mem.read(argAddr, TERMIOS_SIZE));
+        return 0;
+      case TIOCGWINSZ: {
+        const ws = term.winsize ?? this.host.winsize(this.hostFd) ?? { rows: DEFAULT_ROWS, cols: DEFAULT_COLS };
+        mem.write(argAddr, encodeWinsize(ws.rows, ws.cols));
+        return 0;
+      }
+      case TIOCSWINSZ: {
+        const b = mem.read(argAddr, WINSIZE_SIZE);
+        term.winsize = { rows: b[0]! | (b[1]! << 8), cols: b[2]! | (b[3]! << 8) };
+        return 0;
+      }
+      case TIOCGPGRP: case TIOCGSID:
+        // The guest process is its own session and foreground group, as a shell's child is.
+        mem.writeI32(argAddr, t.tg.pid);
+        return 0;
+      case TIOCSPGRP: {
+        const pgrp = mem.readI32(argAddr);
+        return pgrp < 0 ? -EINVAL : 0;
+      }
+      case TIOCOUTQ:
+        mem.writeI32(argAddr, 0); // output is written synchronously, nothing is queued
+        return 0;
+      case TCFLSH: case TCXONC: case TCSBRK: case TIOCSCTTY:
+        return 0;
+      default:
+        return -ENOTTY;
+    }
+  }
+
+  poll(): number {
+    let mask = 0;
+    const acc = this.flags & O_ACCMODE;
+    if (acc !== O_WRONLY && this.readsStdin()) {
+      const s = this.host.stdin;
+      if (s.available() > 0 || s.atEof()) mask |= POLLIN | POLLRDNORM;
+    }
+    if (acc !== O_RDONLY && this.outputFd() !== null) mask |= POLLOUT | POLLWRNORM;
+    return mask;
+  }
+
+  /** Queues a poll/epoll sleeper should wait on (the stdin queue; output is always ready). */
+  pollQueues(): WaitQueue[] {
+    return [stdinWaiter(this.host).queue];
+  }
+}
+
+/** /dev/tty on the host terminal: reads host stdin, writes whichever of host fd 1, 2 is the terminal. */
+class TtyDeviceFile extends StdioFile {
+  protected override readsStdin(): boolean {
+    return true;
+  }
+
+  protected override isTty(): boolean {
+    return true;
+  }
+
+  protected override outputFd(): 1 | 2 | null {
+    if (this.host.isatty(1)) return 1;
+    if (this.host.isatty(2)) return 2;
+    return null;
+  }
+
+  protected override describePath(): string {
+    return '/dev/tty';
+  }
+
+  override write(t: Task, data: Uint8Array): number {
+    if ((this.flags & O_ACCMODE) !== O_RDONLY && this.outputFd() === null) return -EIO;
+    return super.write(t, data);
+  }
+
+  override stat(): StatInfo {
+    const s = super.stat();
+    return { ...s, dev: 5, ino: 12, mode: S_IFCHR | 0o666, uid: 0, gid: TTY_GID, rdev: makeDev(5, 0) };
+  }
+}
+
+/** Returns the file for guest fd 0 (O_RDONLY), 1 or 2 (O_WRONLY) on the host's stdio. */
+export function createStdioFile(host: Host, fd: 0 | 1 | 2): OpenFile {
+  return new StdioFile(host, fd, fd === 0 ? O_RDONLY : O_WRONLY);
+}
+
+/** Returns /dev/tty on the host terminal (assumes host.isatty(0)); flags are the open flags. */
+export function createTtyFile(host: Host, flags: number): OpenFile {
+  return new TtyDeviceFile(host, 0, flags);
+}
