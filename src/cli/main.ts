@@ -56,8 +56,9 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   }
   const st = await kernel.wait();
   if (strace) strace(st.signal ? `+++ killed by ${signalDescription(st.signal).name}${st.coreDumped ? ' (core dumped)' : ''} +++` : `+++ exited with ${st.code} +++`);
-  if (st.signal) {
-    process.stderr.write(`ecall: uncaught target signal ${st.signal} (${signalDescription(st.signal).text})${st.coreDumped ? ' - core dumped' : ''}\n`);
+  // Like qemu-riscv64, announce only deaths that dump core; a SIGPIPE or SIGTERM death is silent.
+  if (st.signal && st.coreDumped) {
+    process.stderr.write(`ecall: uncaught target signal ${st.signal} (${signalDescription(st.signal).text}) - core dumped\n`);
   }
   if (o.stats) {
     const ms = performance.now() - started;

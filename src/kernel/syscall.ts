@@ -31,6 +31,8 @@ export function dispatchSyscall(t: Task): void {
   const entryArgs = tracing ? [10, 11, 12, 13, 14, 15].map((r) => h.x64[r]!) : [];
   t.syscallNr = nr;
   t.origA0 = h.x64[10]!;
+  t.resumed = t.blockedInSyscall;
+  t.blockedInSyscall = false;
   let res: number | bigint | Blocked;
   if (def?.handler === undefined) {
     res = -ENOSYS;
@@ -43,6 +45,7 @@ export function dispatchSyscall(t: Task): void {
     }
   }
   if (res instanceof Blocked) {
+    t.blockedInSyscall = true;
     if (t.state === TaskState.Runnable) t.kernel.sleep(t, res);
     return;
   }

@@ -70,6 +70,13 @@ export class Task implements Waiter {
   blockedOn: Blocked | null = null;
   /** Why the last sleep ended. */
   wakeReason: WakeReason = WakeReason.Event;
+  /**
+   * True while a handler runs again after its task was woken from a sleep in this same call
+   * (set by the dispatcher; a new call, or a call restarted after a signal, sees false).
+   */
+  resumed = false;
+  /** Set when the current syscall returned Blocked; the next dispatch of this task resumes it. */
+  blockedInSyscall = false;
   /** Syscall number being executed and its original a0 (for restart). */
   syscallNr = -1;
   origA0 = 0n;

@@ -4,6 +4,10 @@
 import { SYSCALL_NAMES } from './names.js';
 import type { SyscallDef } from './types.js';
 import { defs as exitDefs } from './exit.js';
+import { defs as fsFdDefs } from './fs_fd.js';
+import { defs as fsPathDefs } from './fs_path.js';
+import { defs as fsRwDefs } from './fs_rw.js';
+import { defs as fsStatDefs } from './fs_stat.js';
 import { defs as infoDefs } from './info.js';
 import { defs as mmDefs } from './mm.js';
 import { defs as pipeDefs } from './pipe.js';
@@ -12,7 +16,9 @@ import { defs as rlimitDefs } from './rlimit.js';
 import { defs as signalDefs } from './signal.js';
 import { defs as timeDefs } from './time.js';
 
-const FAMILIES: SyscallDef[][] = [exitDefs, infoDefs, mmDefs, pipeDefs, procDefs, rlimitDefs, signalDefs, timeDefs];
+const FAMILIES: SyscallDef[][] = [
+  exitDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, infoDefs, mmDefs, pipeDefs, procDefs, rlimitDefs, signalDefs, timeDefs,
+];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */
 export function buildTable(families: SyscallDef[][]): Map<number, SyscallDef> {

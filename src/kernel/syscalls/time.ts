@@ -3,7 +3,7 @@
 //
 // Sleeping: a sleep handler records its deadline per task on the first run and returns
 // t.block([], deadline, restartCode). The kernel re-runs the handler when the deadline passes;
-// the re-run recognises itself (same syscall and pc, and at most one instruction, the ecall
+// the re-run recognises itself through t.resumed, which the dispatcher sets
 // itself, retired since the last run: no user code ran in between) and returns 0. When a signal
 // interrupts the sleep, the kernel calls sleepInterrupted(t) (writes *rem, gives a0);
 // restart_syscall calls sleepRestart(t).
@@ -82,10 +82,8 @@ function sysSettimeofday(t: Task, a: SysArgs): number {
 
 /** A sleep in progress: kept across re-runs of its handler and for restart_syscall. */
 interface SleepState {
-  /** Identifies the syscall instance: nr and pc, and instret at the latest run. */
+  /** The syscall that started this sleep. */
   nr: number;
-  pc: number;
-  instret: number;
   /** Set by sleepInterrupted: a later call is a new sleep (only restart_syscall resumes this one). */
   interrupted: boolean;
   clockid: number;
@@ -100,10 +98,7 @@ const sleeps = new WeakMap<Task, SleepState>();
 
 /** True if this handler run is a re-run of st's blocked call rather than a new call. */
 function isRerun(t: Task, nr: number, st: SleepState): boolean {
-  const h = t.hart;
-  // Re-executing the parked ecall may retire it again (one instruction); anything more means
-  // user code ran, so this is a new call even at the same pc.
-  return !st.interrupted && st.nr === nr && st.pc === h.pc && h.instret - st.instret <= 1 && h.instret >= st.instret;
+  return t.resumed && !st.interrupted && st.nr === nr;
 }
 
 /** Returns 0 if st's deadline passed (and forgets it), else a Blocked until the deadline. */
@@ -126,10 +121,9 @@ function sleep(t: Task, nr: number, clockid: number, abs: boolean, ns: bigint, r
     // Relative sleeps run on CLOCK_MONOTONIC whatever the clock, as Linux's hrtimers do.
     const base = abs ? clockid : CLOCK_MONOTONIC;
     const deadline = abs ? ns : resolveClock(t, base)!.now() + ns;
-    st = { nr, pc: t.hart.pc, instret: 0, interrupted: false, clockid: base, abs, deadline, remAddr: abs ? 0 : remAddr };
+    st = { nr, interrupted: false, clockid: base, abs, deadline, remAddr: abs ? 0 : remAddr };
     sleeps.set(t, st);
   }
-  st.instret = t.hart.instret;
   return continueSleep(t, st);
 }
 
