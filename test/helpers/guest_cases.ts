@@ -1,0 +1,91 @@
+// The guest corpus manifest (guest/cases.json) and the committed expected outputs in guest/expected/.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One invocation of a guest program, as recorded in guest/cases.json. */
+export interface GuestCase {
+  /** Unique case name; names the files in guest/expected/. */
+  name: string;
+  /** Binary name in guest/bin/. */
+  program: string;
+  args: string[];
+  /** The whole environment of the guest (cases run with an otherwise empty environment). */
+  env: Record<string, string>;
+  /** Text fed to the guest's stdin, then EOF. */
+  stdin: string;
+  /** False for signal deaths: qemu and ecall print different one-line notices on stderr. */
+  compareStderr: boolean;
+}
+
+/** What a finished guest produced: exit status is 128+N for a death by signal N, as a shell reports it. */
+export interface GuestResult {
+  stdout: Buffer;
+  stderr: Buffer;
+  status: number;
+}
+
+/** Returns the repository root; assumes this file runs from dist/test/helpers or test/helpers. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('repository root not found');
+    dir = up;
+  }
+  return dir;
+}
+
+/** Returns the path of a guest binary relative to the repository root (the tests' cwd). */
+export function guestBinary(c: GuestCase): string {
+  return `guest/bin/${c.program}`;
+}
+
+/** Returns every case of guest/cases.json with defaults filled in; throws on a malformed manifest. */
+export function loadCases(root = repoRoot()): GuestCase[] {
+  const raw = JSON.parse(readFileSync(join(root, 'guest', 'cases.json'), 'utf8')) as { cases: unknown };
+  if (!Array.isArray(raw.cases)) throw new Error('guest/cases.json: "cases" must be an array');
+  const seen = new Set<string>();
+  return raw.cases.map((entry: Record<string, unknown>) => {
+    const name = entry.name;
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`guest/cases.json: bad name ${String(name)}`);
+    if (seen.has(name)) throw new Error(`guest/cases.json: duplicate case ${name}`);
+    seen.add(name);
+    const program = entry.program ?? name;
+    if (typeof program !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(program)) throw new Error(`guest/cases.json: bad program in ${name}`);
+    const args = (entry.args ?? []) as unknown[];
+    if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new Error(`guest/cases.json: bad args in ${name}`);
+    const env = (entry.env ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(env)) {
+      if (typeof v !== 'string' || k.includes('=') || k === '') throw new Error(`guest/cases.json: bad env ${k} in ${name}`);
+    }
+    const stdinText = entry.stdin ?? '';
+    const repeat = entry.stdinRepeat ?? 1;
+    if (typeof stdinText !== 'string' || typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0) {
+      throw new Error(`guest/cases.json: bad stdin in ${name}`);
+    }
+    return {
+      name,
+      program,
+      args: args as string[],
+      env: env as Record<string, string>,
+      stdin: stdinText.repeat(repeat),
+      compareStderr: entry.compareStderr !== false,
+    };
+  });
+}
+
+/** Returns the committed expected result of a case; assumes guest/gen-expected.sh has been run. */
+export function loadExpected(c: GuestCase, root = repoRoot()): GuestResult {
+  const base = join(root, 'guest', 'expected', c.name);
+  return {
+    stdout: readFileSync(`${base}.out`),
+    stderr: readFileSync(`${base}.err`),
+    status: Number(readFileSync(`${base}.status`, 'utf8').trim()),
+  };
+}
+
+/** Returns the absolute path of the expected-output directory. */
+export function expectedDir(root = repoRoot()): string {
+  return resolve(root, 'guest', 'expected');
+}
