@@ -22,8 +22,8 @@ const DEFAULT_WARMUP = 1;
 const RUN_TIMEOUT_MS = 600_000;
 /** Longest stdout/stderr kept from a run (benchmarks print one line; this bounds a runaway). */
 const MAX_OUTPUT = 16 * 1024 * 1024;
-/** The line `ecall run --stats` prints on stderr at exit. */
-const INSTRET_RE = /^ecall: instret=(\d+)\s*$/m;
+/** The line `ecall run --stats` prints on stderr at exit: retired instructions and guest run time. */
+const INSTRET_RE = /^ecall: instret=(\d+) ms=([\d.]+).*$/m;
 
 interface Benchmark {
   name: string;
@@ -82,20 +82,28 @@ function runOnce(cmd: string, args: string[]): RunOutcome {
 interface EngineResult {
   times: number[];
   first: RunOutcome;
+  /** Guest run times from `--stats` lines (ecall only), one per timed run. */
+  guestMs: number[];
 }
 
 /** Runs cmd warmup+runs times; returns the timed samples and the first outcome (for checks). */
 function measure(cmd: string, args: string[], runs: number, warmup: number): EngineResult {
   const first = runOnce(cmd, args);
   const times: number[] = [];
+  const guestMs: number[] = [];
   for (let i = 1; i < warmup; i++) runOnce(cmd, args);
-  if (warmup === 0) times.push(first.ms);
+  const record = (r: RunOutcome): void => {
+    times.push(r.ms);
+    const m = INSTRET_RE.exec(r.stderr);
+    if (m) guestMs.push(Number(m[2]));
+  };
+  if (warmup === 0) record(first);
   while (times.length < runs) {
     const r = runOnce(cmd, args);
-    times.push(r.ms);
+    record(r);
     if (r.error || r.signal) break;
   }
-  return { times, first };
+  return { times, first, guestMs };
 }
 
 /** Returns true if a program called `name` can be started from PATH. */
@@ -175,7 +183,10 @@ function main(argv: string[]): number {
     let instret: number | null = counted ? Number(counted[1]) : null;
     let mark = '';
     if (instret === null && b.instretEstimate) { instret = b.instretEstimate(b.args); mark = '~'; }
-    const mips = instret !== null ? instret / (eMed / 1000) / 1e6 : NaN;
+    // MIPS over the guest's own run time (reported by --stats) when known, so that Node's start-up
+    // does not count; otherwise over the whole wall time.
+    const runMs = ecall.guestMs.length > 0 ? median(ecall.guestMs) : eMed;
+    const mips = instret !== null ? instret / (runMs / 1000) / 1e6 : NaN;
 
     let comparable = true;
     if (q) {

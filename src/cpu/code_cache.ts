@@ -6,7 +6,7 @@ import { GuestMemory, NUM_PAGES, PAGE_WATCH } from '../mem/guest_memory.js';
 export const PAGE_ENTRIES = 4096;
 
 export class CodeCache {
-  private readonly pages: (Int32Array | undefined)[] = new Array(NUM_PAGES);
+  private readonly pages = new Map<number, Int32Array>();
 
   constructor(private readonly mem: GuestMemory) {
     mem.onInvalidate((first, count) => this.drop(first, count));
@@ -14,10 +14,10 @@ export class CodeCache {
 
   /** Returns the decode array for page pg, creating an empty one and watching the page. */
   page(pg: number): Int32Array {
-    let p = this.pages[pg];
+    let p = this.pages.get(pg);
     if (p === undefined) {
       p = new Int32Array(PAGE_ENTRIES);
-      this.pages[pg] = p;
+      this.pages.set(pg, p);
       this.mem.prot[pg]! |= PAGE_WATCH;
     }
     return p;
@@ -25,8 +25,13 @@ export class CodeCache {
 
   /** Forgets decoded code for pages [first, first+count). */
   drop(first: number, count: number): void {
+    if (this.pages.size === 0) return;
     const end = Math.min(first + count, NUM_PAGES);
-    for (let pg = first; pg < end; pg++) this.pages[pg] = undefined;
+    if (count > this.pages.size) {
+      for (const pg of this.pages.keys()) if (pg >= first && pg < end) this.pages.delete(pg);
+    } else {
+      for (let pg = first; pg < end; pg++) this.pages.delete(pg);
+    }
   }
 }
 

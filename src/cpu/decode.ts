@@ -298,21 +298,25 @@ export function decode16(h: number): number {
   }
 }
 
-/** Decoded info and imm for every halfword, filled on first use (0 info = illegal or 32-bit). */
-let cInfo: Int32Array | null = null;
-let cImm: Int32Array | null = null;
+/** Marks a halfword whose decode is cached as illegal (no INFO_VALID bit, but not 0 = unknown). */
+export const C_ILLEGAL = 1;
 
-/** Returns the compressed decode tables, building them once. */
+/**
+ * Decode cache for the 65536 halfwords, filled on first sight: info 0 means not decoded yet,
+ * C_ILLEGAL means reserved or illegal, otherwise the info word with INFO_COMPRESSED set.
+ */
+const cInfo = new Int32Array(65536);
+const cImm = new Int32Array(65536);
+
+/** Returns the compressed decode cache (shared; see decodeCompressed for filling it). */
 export function compressedTables(): { info: Int32Array; imm: Int32Array } {
-  if (cInfo === null || cImm === null) {
-    cInfo = new Int32Array(65536);
-    cImm = new Int32Array(65536);
-    for (let h = 0; h < 65536; h++) {
-      if ((h & 3) === 3) continue;
-      const info = decode16(h);
-      cInfo[h] = info === 0 ? 0 : info | INFO_COMPRESSED;
-      cImm[h] = decodedImm;
-    }
-  }
   return { info: cInfo, imm: cImm };
+}
+
+/** Decodes halfword h into the cache and returns its info word (C_ILLEGAL if illegal). */
+export function decodeCompressed(h: number): number {
+  const info = decode16(h);
+  cInfo[h] = info === 0 ? C_ILLEGAL : info | INFO_COMPRESSED;
+  cImm[h] = decodedImm;
+  return cInfo[h]!;
 }

@@ -3,7 +3,7 @@
 // hot path never converts between BigInt and Number.
 import * as alu from './alu64.js';
 import { codeCacheFor } from './code_cache.js';
-import { compressedTables, decode32, decodedImm } from './decode.js';
+import { C_ILLEGAL, compressedTables, decode32, decodeCompressed, decodedImm } from './decode.js';
 import { execFp } from './fp/index.js';
 import { Access, Hart, Stop } from './hart.js';
 import { Op } from './ops.js';
@@ -72,8 +72,9 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
       const half = u8[pc]! | (u8[pc + 1]! << 8);
       if ((half & 3) !== 3) {
         w = cInfo[half]!;
+        if (w === 0) w = decodeCompressed(half);
         imm = cImm[half]!;
-        if (w === 0) { h.faultAddr = half; stop = Stop.Illegal; break; }
+        if (w === C_ILLEGAL) { h.faultAddr = half; stop = Stop.Illegal; break; }
         code[ci] = w;
         code[ci + 1] = imm;
       } else if (ci === 0xffe) {

@@ -1,7 +1,7 @@
 // Decoder vectors: encodings produced by binutils 2.40 (riscv64-linux-gnu-as -march=rv64gc).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compressedTables, decode16, decode32, decodedImm, INFO_COMPRESSED } from '../../src/cpu/decode.js';
+import { C_ILLEGAL, compressedTables, decode16, decode32, decodeCompressed, decodedImm, INFO_COMPRESSED } from '../../src/cpu/decode.js';
 import { X_SINK } from '../../src/cpu/hart.js';
 import { Op, OP_NAMES } from '../../src/cpu/ops.js';
 
@@ -97,9 +97,11 @@ test('16-bit encodings decode to their 32-bit equivalents', () => {
   for (const [half, want, label] of vectors) check(decode16(half), want, label);
 });
 
-test('the compressed table marks every entry compressed and agrees with decode16', () => {
+test('the compressed decode cache marks entries compressed and agrees with decode16', () => {
   const { info, imm } = compressedTables();
+  assert.equal(decodeCompressed(0x0000), C_ILLEGAL, 'an illegal halfword is cached as C_ILLEGAL');
   for (const half of [0x1fe0, 0x7101, 0x9282, 0xcd7d]) {
+    decodeCompressed(half);
     assert.ok(info[half]! & INFO_COMPRESSED, `0x${half.toString(16)} carries the compressed bit`);
     const d = decode16(half);
     assert.equal(info[half]! & ~INFO_COMPRESSED, d);
