@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { NodeHost } from '../host/node.js';
 import { Kernel } from '../kernel/kernel.js';
+import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
 import { signalDescription } from './signal_text.js';
 
@@ -69,15 +70,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
 
 /** Prints the syscall coverage table (plain, or markdown for the README). */
 function listSyscalls(markdown: boolean): void {
-  const rows = [...syscallTable.values()];
-  if (markdown) {
-    console.log('| nr | name | status | note |\n|---:|---|---|---|');
-    for (const d of rows) if (d.status !== 'enosys') console.log(`| ${d.nr} | ${d.name} | ${d.status} | ${d.note ?? ''} |`);
-    return;
-  }
-  for (const d of rows) console.log(`${String(d.nr).padStart(4)}  ${d.name.padEnd(24)} ${d.status.padEnd(8)} ${d.note ?? ''}`.trimEnd());
-  const count = (s: string): number => rows.filter((d) => d.status === s).length;
-  console.log(`\n${count('full')} full, ${count('partial')} partial, ${count('stub')} stub, ${count('enosys')} ENOSYS`);
+  console.log(markdown ? coverageMarkdown(syscallTable) : coverageText(syscallTable));
 }
 
 /** Entry point: returns the process exit code. */

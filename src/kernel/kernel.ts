@@ -1,7 +1,7 @@
 // The Kernel: the library entry. It owns the tasks, runs them on the CPU in slices, dispatches
 // their syscalls through the one table, parks blocked tasks and turns traps into signals.
 import { run } from '../cpu/run.js';
-import { Stop } from '../cpu/hart.js';
+import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
 import { Mm } from '../mem/mm.js';
@@ -38,6 +38,8 @@ export interface SpawnError {
 const QUANTUM = 200_000;
 /** Host milliseconds between yields to the host event loop (stdin, timers) while guests compute. */
 const YIELD_MS = 20;
+/** rdtime ticks at TIMEBASE_HZ (10 MHz): 100 ns each. */
+const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** pid of the first process (Linux numbers are arbitrary; a fixed one keeps runs reproducible). */
 const FIRST_PID = 100;
 
@@ -96,6 +98,7 @@ export class Kernel {
     const t = new Task(this, pid, tg, this.vfs.initialFdTable(), fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);
+    t.hart.timeSource = () => Number(this.monotonicNs() / NS_PER_TIME_TICK);
     tg.sigreturnAddr = r.sigreturnAddr;
     this.tasks.set(t.tid, t);
     this.groups.push(tg);
