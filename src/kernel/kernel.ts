@@ -10,6 +10,7 @@ import { signalName } from './strace.js';
 import { faultSignal, SIGILL, SIGTRAP, type SigInfo, signalFatal } from './signal.js';
 import { Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
+import { TimerQueue } from './timers.js';
 import { Blocked, WakeReason } from './wait.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
@@ -49,6 +50,8 @@ export class Kernel {
   /** Boot time on the host monotonic clock, so CLOCK_MONOTONIC starts near zero like a fresh boot. */
   readonly bootNs: bigint;
   readonly tasks = new Map<number, Task>();
+  /** Callbacks at monotonic deadlines (sleeps, timerfd, itimers, POSIX timers). */
+  readonly timers = new TimerQueue();
   private readonly runQueue: Task[] = [];
   private readonly sleepers = new Set<Task>();
   private nextTid = FIRST_PID;
@@ -234,6 +237,18 @@ export class Kernel {
         timer = setTimeout(() => { this.idleWake = null; resolve(); }, Math.max(0, Math.ceil(ms)));
       }
     });
+  }
+
+  /** Sends a thread-directed signal (tkill, tgkill, faults, SIGEV_THREAD_ID timers) to t. */
+  signalTask(t: Task, info: SigInfo): void {
+    void info;
+    this.raiseSignal(t, info.signo);
+  }
+
+  /** Sends a process-directed signal (kill, itimers, SIGEV_SIGNAL timers) to the thread group. */
+  signalGroup(tg: ThreadGroup, info: SigInfo): void {
+    const t = tg.tasks.find((x) => x.state !== TaskState.Exited);
+    if (t !== undefined) this.raiseSignal(t, info.signo);
   }
 
   /** Sends signal sig to task t from the kernel (e.g. SIGPIPE on a broken pipe write). */

@@ -12,14 +12,70 @@ export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGAB
 /** _NSIG: signals are 1..64. */
 export const NSIG = 64;
 
-export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1;
+export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, ILL_ILLOPC = 1, TRAP_BRKPT = 1;
+/** si_code values (include/uapi/asm-generic/siginfo.h). */
+export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_MESGQ = -3, SI_ASYNCIO = -4,
+  SI_SIGIO = -5, SI_TKILL = -6;
+export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+/** Size of siginfo_t. */
+export const SIGINFO_SIZE = 128;
 
-/** The part of siginfo that the kernel fills for a signal it generates. */
+/**
+ * A signal's siginfo. Which union fields are meaningful depends on signo and code (§3.8):
+ * kill/tkill/sigqueue use pid, uid, value; POSIX timers timerid, overrun, value; SIGCHLD pid,
+ * uid, status, utime, stime; faults addr; SIGPOLL band, fd.
+ */
 export interface SigInfo {
   signo: number;
   code: number;
-  /** si_addr for fault signals (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE). */
-  addr: number;
+  errno?: number;
+  pid?: number;
+  uid?: number;
+  /** si_value (sigval: int or pointer), 8 bytes at offset 24. */
+  value?: bigint;
+  timerid?: number;
+  overrun?: number;
+  addr?: number;
+  status?: number;
+  utime?: bigint;
+  stime?: bigint;
+  band?: bigint;
+  fd?: number;
+}
+
+/** Encodes a siginfo into the 128-byte riscv64 siginfo_t layout (§3.8). */
+export function encodeSigInfo(info: SigInfo): Uint8Array {
+  const b = new Uint8Array(SIGINFO_SIZE);
+  const dv = new DataView(b.buffer);
+  dv.setInt32(0, info.signo, true);
+  dv.setInt32(4, info.errno ?? 0, true);
+  dv.setInt32(8, info.code, true);
+  if (info.addr !== undefined) { dv.setBigUint64(16, BigInt(info.addr), true); return b; }
+  if (info.band !== undefined) { dv.setBigInt64(16, info.band, true); dv.setInt32(24, info.fd ?? 0, true); return b; }
+  if (info.timerid !== undefined) {
+    dv.setInt32(16, info.timerid, true);
+    dv.setInt32(20, info.overrun ?? 0, true);
+  } else {
+    dv.setInt32(16, info.pid ?? 0, true);
+    dv.setUint32(20, info.uid ?? 0, true);
+  }
+  if (info.status !== undefined) {
+    dv.setInt32(24, info.status, true);
+    dv.setBigInt64(32, info.utime ?? 0n, true);
+    dv.setBigInt64(40, info.stime ?? 0n, true);
+  } else if (info.value !== undefined) {
+    dv.setBigUint64(24, BigInt.asUintN(64, info.value), true);
+  }
+  return b;
+}
+
+/** Decodes a guest siginfo_t (for rt_sigqueueinfo): the fields a sender may set. */
+export function decodeSigInfo(b: Uint8Array): SigInfo {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return {
+    signo: dv.getInt32(0, true), errno: dv.getInt32(4, true), code: dv.getInt32(8, true),
+    pid: dv.getInt32(16, true), uid: dv.getUint32(20, true), value: dv.getBigUint64(24, true),
+  };
 }
 
 export const enum DefaultAction {

@@ -4,7 +4,8 @@ import type { Mm } from '../mem/mm.js';
 import type { FdTable } from './vfs/fdtable.js';
 import type { FsContext } from './vfs/fs_context.js';
 import type { Kernel } from './kernel.js';
-import { Blocked, WaitQueue, type Waiter, WakeReason } from './wait.js';
+import { Blocked, WaitQueue, type WaitList, type Waiter, WakeReason } from './wait.js';
+import type { SysResult } from './syscalls/types.js';
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
 export interface SigAction {
@@ -95,9 +96,27 @@ export class Task implements Waiter {
     return this.tg.mm;
   }
 
+  /**
+   * What restart_syscall runs after a call that returned -ERESTART_RESTARTBLOCK was interrupted
+   * by a signal with no handler (Linux's restart_block.fn); reset by rt_sigreturn.
+   */
+  restartBlock: ((t: Task) => SysResult) | null = null;
+  /**
+   * The mask to restore when a call that set a temporary mask (rt_sigsuspend, ppoll, pselect6,
+   * epoll_pwait) returns to user space; a delivered signal's frame records it instead.
+   */
+  savedSigmask: bigint | null = null;
+
   /** Returns a Blocked marker: the handler's way to sleep until a queue wakes, or a deadline. */
-  block(queues: WaitQueue[], deadline: bigint | null = null, restart = 512): Blocked {
-    return new Blocked(queues, deadline, restart);
+  block(queues: WaitList[], deadline: bigint | null = null, restart = 512,
+    onInterrupt: ((t: Task) => number) | null = null): Blocked {
+    return new Blocked(queues, deadline, restart, onInterrupt);
+  }
+
+  /** Installs a temporary signal mask for the current call (restored on return to user space). */
+  setTemporarySigmask(mask: bigint): void {
+    if (this.savedSigmask === null) this.savedSigmask = this.sigmask;
+    this.sigmask = mask & ~((1n << 8n) | (1n << 18n)); // SIGKILL and SIGSTOP cannot be blocked
   }
 
   /** Called by a WaitQueue (or timer or signal) to make this task runnable again. */

@@ -13,8 +13,15 @@ export const enum WakeReason {
   Signal = 2,
 }
 
-/** A FIFO list of sleepers; kernel objects (pipes, stdin, futex buckets) own one each. */
-export class WaitQueue {
+/** Anything a sleeper can be parked on: the kernel adds the task when it blocks and removes it
+ *  when it wakes for any reason (event, timeout, signal). */
+export interface WaitList {
+  add(w: Waiter): void;
+  remove(w: Waiter): void;
+}
+
+/** A FIFO list of sleepers; kernel objects (pipes, stdin, eventfds) own one each. */
+export class WaitQueue implements WaitList {
   private waiters: Waiter[] = [];
 
   add(w: Waiter): void {
@@ -42,14 +49,22 @@ export class WaitQueue {
   }
 }
 
-/** Returned by a handler to sleep: on wake-up the same syscall is run again. */
+/**
+ * Returned by a handler to sleep: on wake-up the same syscall is run again (with t.resumed set).
+ * If a signal interrupts the sleep instead, the call is not run again: its result is
+ * -restart (or onInterrupt's value), and the kernel applies the restart rules to it
+ * (ERESTARTSYS 512, ERESTARTNOINTR 513, ERESTARTNOHAND 514, ERESTART_RESTARTBLOCK 516 with
+ * t.restartBlock set, or EINTR 4 for calls that are never restarted).
+ */
 export class Blocked {
   constructor(
-    /** Queues whose wake() resumes the task. */
-    readonly queues: WaitQueue[],
+    /** Lists whose wake resumes the task. */
+    readonly queues: WaitList[],
     /** Absolute deadline in kernel monotonic nanoseconds (bigint), or null for none. */
     readonly deadline: bigint | null = null,
     /** Code the call returns if a signal interrupts it (ERESTARTSYS etc., as a positive number). */
     readonly restart: number = 512,
+    /** Called instead when a signal interrupts: returns the a0 value (e.g. after writing *rem). */
+    readonly onInterrupt: ((t: import('./task.js').Task) => number) | null = null,
   ) {}
 }

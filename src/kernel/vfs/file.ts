@@ -2,7 +2,7 @@
 // Regular files, directories, pipes, host stdio, devices and procfs files all implement it.
 import type { MmapFile } from '../../mem/mm.js';
 import type { Task } from '../task.js';
-import type { Blocked } from '../wait.js';
+import type { Blocked, WaitQueue } from '../wait.js';
 
 /** Metadata for stat/statx (times in nanoseconds since the epoch). */
 export interface StatInfo {
@@ -50,8 +50,10 @@ export interface OpenFile {
   stat(): StatInfo;
   /** ioctl(2) on this file; argAddr is the guest pointer argument. Absent → ENOTTY. */
   ioctl?(t: Task, request: number, argAddr: number): number;
-  /** Current readiness as POLL* bits (for poll/epoll, later). */
+  /** Current readiness as POLL* bits (for poll, select and epoll). */
   poll?(): number;
+  /** Queues woken whenever readiness may have changed (a poller sleeps on all of them). */
+  pollQueues?(): WaitQueue[];
   /** Directory entries for getdents64: fills buf with records, returns bytes used. */
   getdents?(t: Task, buf: Uint8Array): number;
   /** ftruncate(2). */
