@@ -307,7 +307,7 @@ function signalLine(info: SigInfo): string {
   };
   const code = codes[info.signo]?.[info.code] ?? (info.code === 0x80 ? 'SI_KERNEL' : String(info.code));
   const addr = info.signo === 11 || info.signo === 4 || info.signo === 5 || info.signo === 7
-    ? `, si_addr=0x${info.addr.toString(16)}` : '';
+    ? `, si_addr=0x${(info.addr ?? 0).toString(16)}` : '';
   return `${name} {si_signo=${name}, si_code=${code}${addr}}`;
 }
 
