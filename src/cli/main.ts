@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { NodeHost } from '../host/node.js';
+import { SimHost } from '../host/sim.js';
+import { MAX_CPUS } from '../kernel/sched.js';
 import { Kernel } from '../kernel/kernel.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
@@ -14,6 +16,8 @@ interface RunOptions {
   env: string[];
   clearEnv?: boolean;
   stats?: boolean;
+  cpus?: string;
+  seed?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -30,6 +34,19 @@ export function parseMount(spec: string): { host: string; guest: string; readonl
 
 class UsageError extends Error {}
 
+/** Parses a decimal integer option within [min, max]; a one-line usage error otherwise. */
+function parseIntOption(name: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`bad ${name} '${v}': expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** Parses --seed: a non-negative integer below 2^64. */
+function parseSeed(v: string): bigint {
+  if (!/^\d+$/.test(v) || BigInt(v) >= 1n << 64n) throw new UsageError(`bad --seed '${v}': expected an integer from 0 to 2^64-1`);
+  return BigInt(v);
+}
+
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
@@ -45,9 +62,11 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
     if (i >= 0) env[i] = kv; else env.push(kv);
   }
   const mounts = o.mount.map(parseMount);
-  const host = new NodeHost();
+  const cpus = o.cpus === undefined ? undefined : parseIntOption('--cpus', o.cpus, 1, MAX_CPUS);
+  const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
+  const host = seed === undefined ? new NodeHost() : new SimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace });
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed });
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);
@@ -91,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--env <KEY=VALUE>', 'set an environment variable (repeatable)').default([]).argParser(collect))
     .option('--clear-env', 'start with an empty environment')
     .option('--stats', 'print retired instructions and MIPS on stderr at exit')
+    .option('--cpus <n>', `number of virtual CPUs (default: the host's; 4 with --seed)`)
+    .option('--seed <n>', 'deterministic mode: scheduling, time and randomness from this seed')
     .passThroughOptions()
     .action(async (program: string, args: string[], o: RunOptions) => {
       code = await runCommand(program, args, o);

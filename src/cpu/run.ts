@@ -31,6 +31,10 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
   let code: Int32Array = NO_CODE;
   let n = 0;
   let stop = Stop.Budget;
+  // A pc set from outside (sigreturn, clone) may be anything: beyond 4 GiB it cannot be fetched,
+  // and an odd pc is an instruction-address-misaligned trap.
+  if (!(pc >= 0 && pc < TWO32)) return jumpOut(h, pc, 0);
+  if (pc & 1) { h.faultAddr = pc; h.faultAccess = Access.Exec; return Stop.Misaligned; }
 
   // Records a data fault at address hi:lo (64-bit) and leaves pc at the faulting instruction.
   const fault = (hi: number, lo: number, access: Access): void => {

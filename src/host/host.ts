@@ -50,6 +50,11 @@ export interface Host {
   gid(): number;
   /** What host fd 0, 1 or 2 is; optional (without it stdio is a tty when isatty, else a pipe). */
   stdioInfo?(fd: 0 | 1 | 2): HostStdioInfo | null;
+  /**
+   * Present on deterministic hosts: time is virtual and moves only when the kernel advances it
+   * (by retired instructions, and to the next timer when every task sleeps).
+   */
+  readonly virtualClock?: { advance(ns: bigint): void; now(): bigint };
   /** Host identity for uname(2) nodename. */
   hostname(): string;
 }

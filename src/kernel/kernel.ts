@@ -1,22 +1,31 @@
-// The Kernel: the library entry. It owns the tasks, runs them on the CPU in slices, dispatches
-// their syscalls through the one table, parks blocked tasks and turns traps into signals.
+// The Kernel: the library entry. It owns the tasks, runs them on virtual CPUs in slices,
+// dispatches their syscalls through the one table, parks blocked tasks, delivers signals on the
+// way back to user space, and turns traps into signals.
+import { availableParallelism } from 'node:os';
 import { run } from '../cpu/run.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
 import { Mm } from '../mem/mm.js';
-import { dispatchSyscall } from './syscall.js';
-import { signalName } from './strace.js';
-import { faultSignal, SIGILL, SIGTRAP, type SigInfo, signalFatal } from './signal.js';
+import { clearChildTid, exitRobustList } from './futex.js';
+import { Prng } from './prng.js';
+import { MAX_CPUS, Scheduler } from './sched.js';
+import { dispatchSyscall, traceInterrupted } from './syscall.js';
+import { faultSignal, ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
+import { forceSignal, hasDeliverable, returnToUser, sendSignal, sendGroupSignal } from './signal_deliver.js';
+import { TimerQueue, type TimerHandle } from './timers.js';
 import { Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
-import { TimerQueue } from './timers.js';
 import { Blocked, WakeReason } from './wait.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
   /** Receives one line per syscall when tracing (strace format, no trailing newline). */
   strace?: (line: string) => void;
+  /** Number of virtual CPUs (default: the host's in real-time mode, 4 in deterministic mode). */
+  cpus?: number;
+  /** Deterministic mode: every scheduling choice comes from this seed (use with a SimHost). */
+  seed?: number | bigint;
 }
 
 /** How a process ended: exit status as a shell reports it, and the fatal signal if any. */
@@ -35,14 +44,16 @@ export interface SpawnError {
   exitCode: number;
 }
 
-/** Instructions per run() call: short enough to notice host events, long enough to amortise. */
-const QUANTUM = 200_000;
 /** Host milliseconds between yields to the host event loop (stdin, timers) while guests compute. */
 const YIELD_MS = 20;
-/** rdtime ticks at TIMEBASE_HZ (10 MHz): 100 ns each. */
-const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** pid of the first process (Linux numbers are arbitrary; a fixed one keeps runs reproducible). */
 const FIRST_PID = 100;
+/** rdtime ticks at TIMEBASE_HZ (10 MHz): 100 ns each. */
+const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
+/** Virtual time per retired instruction in deterministic mode: a 1 GHz hart. */
+const NS_PER_INSN = 1n;
+/** Default CPU count in deterministic mode (the issue's choice: independent of the host). */
+const DET_CPUS = 4;
 
 export class Kernel {
   readonly host: Host;
@@ -52,16 +63,24 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   /** Callbacks at monotonic deadlines (sleeps, timerfd, itimers, POSIX timers). */
   readonly timers = new TimerQueue();
-  private readonly runQueue: Task[] = [];
-  private readonly sleepers = new Set<Task>();
+  readonly sched: Scheduler;
+  /** True when time and scheduling are virtual and seeded. */
+  readonly deterministic: boolean;
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
   private readonly groups: ThreadGroup[] = [];
+  private readonly sleepTimers = new Map<Task, TimerHandle>();
+  private current: Task | null = null;
 
   constructor(readonly options: KernelOptions) {
     this.host = options.host;
+    this.deterministic = options.seed !== undefined;
+    const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(availableParallelism(), MAX_CPUS));
+    if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
+    this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
+    this.vfs.threadGroupLookup = (pid: number) => this.groups.find((g) => g.pid === pid && g.exitCode === null);
     this.bootNs = this.host.monotonicNs();
   }
 
@@ -73,6 +92,11 @@ export class Kernel {
   /** CLOCK_REALTIME in nanoseconds since the epoch. */
   realtimeNs(): bigint {
     return this.host.realtimeNs();
+  }
+
+  /** The task whose syscall or trap the kernel is handling now (null between slices). */
+  get currentTask(): Task | null {
+    return this.current;
   }
 
   /**
@@ -87,7 +111,7 @@ export class Kernel {
         : exe === -21 ? 'Is a directory' : exe === -20 ? 'Not a directory' : `cannot open (errno ${-exe})`;
       return { error: `${path}: ${why}`, exitCode: exe === -2 || exe === -20 ? 127 : 126 };
     }
-    const pid = this.nextTid++;
+    const pid = this.allocTid();
     const mm = new Mm();
     const tg = new ThreadGroup(this, pid, 1, mm);
     tg.exePath = exe.guestPath;
@@ -101,12 +125,18 @@ export class Kernel {
     const t = new Task(this, pid, tg, this.vfs.initialFdTable(), fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);
-    t.hart.timeSource = () => Number(this.monotonicNs() / NS_PER_TIME_TICK);
     tg.sigreturnAddr = r.sigreturnAddr;
-    this.tasks.set(t.tid, t);
-    this.groups.push(tg);
-    this.runQueue.push(t);
+    this.addTask(t);
     return tg;
+  }
+
+  /** Registers a new task and makes it runnable. */
+  addTask(t: Task): void {
+    t.hart.timeSource = () => Number(this.monotonicNs() / NS_PER_TIME_TICK);
+    this.tasks.set(t.tid, t);
+    if (!this.groups.includes(t.tg)) this.groups.push(t.tg);
+    if (t.tg.tasks.length > 1) t.tg.everMultithreaded = true;
+    this.sched.enqueue(t);
   }
 
   /** Runs until every process has exited; resolves with the exit status of the first one. */
@@ -123,20 +153,31 @@ export class Kernel {
     };
   }
 
-  /** The scheduler: round-robin over runnable tasks; sleeps on host events when all are blocked. */
+  /** The scheduler loop: fires due timers, runs the next CPU's task for a quantum, idles when all sleep. */
   private async loop(): Promise<void> {
     let lastYield = performance.now();
+    const clock = this.host.virtualClock;
     while (this.groups.some((g) => g.exitCode === null)) {
-      this.expireSleepers();
-      const t = this.runQueue.shift();
-      if (t === undefined) {
+      this.timers.fire(this.monotonicNs());
+      const t = this.sched.pick();
+      if (t === null) {
+        if (clock !== undefined) {
+          const next = this.timers.earliest();
+          if (next === null) { this.deadlock(); break; }
+          clock.advance(next + this.bootNs - clock.now());
+          continue;
+        }
         await this.idle();
         lastYield = performance.now();
         continue;
       }
       if (t.state !== TaskState.Runnable) continue;
-      this.runSlice(t);
-      if (t.state === TaskState.Runnable) this.runQueue.push(t);
+      const before = t.hart.instret;
+      this.current = t;
+      this.runSlice(t, this.sched.quantum());
+      this.current = null;
+      if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
+      if (t.state === TaskState.Runnable && !t.tg.stopped) this.sched.enqueue(t);
       if (performance.now() - lastYield > YIELD_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = performance.now();
@@ -145,11 +186,23 @@ export class Kernel {
     this.host.stdin.close();
   }
 
-  /** Runs one task for up to a quantum, handling its traps, until it blocks, exits or is preempted. */
-  private runSlice(t: Task): void {
+  /** Deterministic mode with every task asleep and no timer: nothing can ever run again. */
+  private deadlock(): void {
+    for (const g of this.groups) {
+      if (g.exitCode !== null) continue;
+      const t = g.tasks.find((x) => x.state !== TaskState.Exited);
+      if (t) this.trace(t, '--- deadlock: every task is blocked and no timer is pending ---');
+      this.exitGroup(g, 128 + SIGKILL, SIGKILL, false);
+    }
+  }
+
+  /** Runs one task for up to a quantum, handling its traps, until it blocks, exits, yields or is preempted. */
+  private runSlice(t: Task, quantum: number): void {
     const h = t.hart;
-    let budget = QUANTUM;
+    let budget = quantum;
     while (budget > 0 && t.state === TaskState.Runnable) {
+      returnToUser(t);
+      if (t.state !== TaskState.Runnable || t.tg.stopped) return;
       const before = h.instret;
       const stop = run(h, t.mm.mem, budget);
       budget -= h.instret - before;
@@ -159,76 +212,91 @@ export class Kernel {
         case Stop.Ecall:
           dispatchSyscall(t);
           budget--;
+          if (t.yieldRequested) { t.yieldRequested = false; return; }
           break;
         case Stop.Fault:
         case Stop.Misaligned:
-          this.deliverFatalOrHandled(t, faultSignal(t, stop));
+          forceSignal(t, faultSignal(t, stop));
           break;
         case Stop.Illegal:
-          this.deliverFatalOrHandled(t, { signo: SIGILL, code: 1 /* ILL_ILLOPC */, addr: h.pc });
+          forceSignal(t, { signo: SIGILL, code: ILL_ILLOPC, addr: h.pc });
           break;
         case Stop.Ebreak:
-          this.deliverFatalOrHandled(t, { signo: SIGTRAP, code: 1 /* TRAP_BRKPT */, addr: h.pc });
+          forceSignal(t, { signo: SIGTRAP, code: TRAP_BRKPT, addr: h.pc });
           break;
       }
     }
   }
 
-  /** A synchronous signal from a trap. Handlers arrive with full signal delivery; until then it is fatal. */
-  private deliverFatalOrHandled(t: Task, info: SigInfo): void {
-    this.trace(t, `--- ${signalLine(info)} ---`);
-    signalFatal(t, info.signo);
-  }
-
-  /** Emits a strace line for t (with [pid N] once the process has several threads). */
+  /** Emits a strace line for t (with [pid N] once the process has had several threads). */
   trace(t: Task, line: string): void {
     const out = this.options.strace;
     if (out === undefined) return;
-    out(t.tg.tasks.length > 1 ? `[pid ${t.tid}] ${line}` : line);
+    out(t.tg.everMultithreaded ? `[pid ${t.tid}] ${line}` : line);
   }
 
-  /** Parks t on the Blocked marker's queues and deadline; its syscall runs again when woken. */
+  /** Parks t on the Blocked marker's lists and deadline; its syscall runs again when woken. */
   sleep(t: Task, b: Blocked): void {
     t.state = TaskState.Blocked;
     t.blockedOn = b;
     for (const q of b.queues) q.add(t);
-    if (b.deadline !== null) this.sleepers.add(t);
+    if (b.deadline !== null) {
+      this.sleepTimers.set(t, this.timers.add(b.deadline, () => {
+        if (t.blockedOn === b) this.wakeTask(t, WakeReason.Timeout);
+      }));
+    }
+    // A signal that is already deliverable (say, unblocked by a temporary mask) interrupts at once.
+    if (hasDeliverable(t)) this.interruptSleep(t);
+  }
+
+  /** Takes t off its sleep lists and timer. */
+  private unpark(t: Task): Blocked | null {
+    const b = t.blockedOn;
+    if (b !== null) for (const q of b.queues) q.remove(t);
+    this.timers.cancel(this.sleepTimers.get(t));
+    this.sleepTimers.delete(t);
+    t.blockedOn = null;
+    return b;
   }
 
   /** Makes a blocked task runnable (the scheduler re-runs its syscall). */
   wakeTask(t: Task, reason: WakeReason): void {
     if (t.state !== TaskState.Blocked) return;
-    const b = t.blockedOn;
-    if (b !== null) for (const q of b.queues) q.remove(t);
-    this.sleepers.delete(t);
-    t.blockedOn = null;
+    this.unpark(t);
     t.wakeReason = reason;
     t.state = TaskState.Runnable;
-    this.runQueue.push(t);
+    if (!t.tg.stopped) this.sched.enqueue(t);
     const w = this.idleWake;
     this.idleWake = null;
     w?.();
   }
 
-  /** Wakes sleepers whose deadline has passed. */
-  private expireSleepers(): void {
-    if (this.sleepers.size === 0) return;
-    const now = this.monotonicNs();
-    for (const t of [...this.sleepers]) {
-      const d = t.blockedOn?.deadline;
-      if (d !== null && d !== undefined && d <= now) this.wakeTask(t, WakeReason.Timeout);
-    }
+  /**
+   * A signal interrupts t's sleep: the call is not run again; it returns the Blocked marker's
+   * interrupt value (a restart code or EINTR), which signal delivery then resolves.
+   */
+  interruptSleep(t: Task): void {
+    if (t.state !== TaskState.Blocked) return;
+    const b = this.unpark(t)!;
+    const ret = b.onInterrupt ? b.onInterrupt(t) : -b.restart;
+    t.blockedInSyscall = false;
+    const h = t.hart;
+    h.x[20] = ret | 0;
+    h.x[21] = ret < 0 ? -1 : 0;
+    h.pc += 4;
+    t.restartRet = ret <= -512 && ret >= -516 ? ret : null;
+    traceInterrupted(t, ret);
+    t.wakeReason = WakeReason.Signal;
+    t.state = TaskState.Runnable;
+    if (!t.tg.stopped) this.sched.enqueue(t);
+    const w = this.idleWake;
+    this.idleWake = null;
+    w?.();
   }
 
-  /** Waits for a host event (a wake-up) or the earliest sleeper deadline. */
+  /** Real-time mode with every task asleep: waits for a host event (a wake-up) or the next timer. */
   private idle(): Promise<void> {
-    let earliest: bigint | null = null;
-    for (const t of this.sleepers) {
-      const d = t.blockedOn?.deadline ?? null;
-      if (d !== null && (earliest === null || d < earliest)) earliest = d;
-    }
-    const live = this.groups.some((g) => g.exitCode === null);
-    if (!live) return Promise.resolve();
+    const earliest = this.timers.earliest();
     return new Promise<void>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       this.idleWake = () => { if (timer !== undefined) clearTimeout(timer); resolve(); };
@@ -239,28 +307,19 @@ export class Kernel {
     });
   }
 
-  /** Sends a thread-directed signal (tkill, tgkill, faults, SIGEV_THREAD_ID timers) to t. */
+  /** Sends a thread-directed signal (tkill, tgkill, SIGEV_THREAD_ID timers) to t. */
   signalTask(t: Task, info: SigInfo): void {
-    void info;
-    this.raiseSignal(t, info.signo);
+    sendSignal(t, info);
   }
 
   /** Sends a process-directed signal (kill, itimers, SIGEV_SIGNAL timers) to the thread group. */
   signalGroup(tg: ThreadGroup, info: SigInfo): void {
-    const t = tg.tasks.find((x) => x.state !== TaskState.Exited);
-    if (t !== undefined) this.raiseSignal(t, info.signo);
+    sendGroupSignal(tg, info);
   }
 
   /** Sends signal sig to task t from the kernel (e.g. SIGPIPE on a broken pipe write). */
   raiseSignal(t: Task, sig: number): void {
-    const act = t.tg.actions[sig];
-    if (act !== undefined && act.handler === 1n) return; // SIG_IGN
-    if (act !== undefined && act.handler > 1n) {
-      t.sigpending |= 1n << BigInt(sig - 1); // delivered once signal delivery exists
-      return;
-    }
-    this.trace(t, `--- ${signalLine({ signo: sig, code: 0x80, addr: 0 })} ---`);
-    signalFatal(t, sig);
+    sendSignal(t, { signo: sig, code: 0x80 /* SI_KERNEL */ });
   }
 
   /** Ends every task of tg with the given exit status (exit_group or a fatal signal). */
@@ -269,25 +328,32 @@ export class Kernel {
     tg.exitCode = code & 0xff;
     tg.exitSignal = signal;
     tg.coreDumped = core;
-    for (const t of tg.tasks) this.exitTask(t);
+    for (const t of [...tg.tasks]) this.exitTask(t, true);
     tg.exitWaiters.wake();
   }
 
-  /** Ends one task: releases its files, takes it off every queue. */
-  exitTask(t: Task): void {
+  /**
+   * Ends one task: the robust-list walk, then the clear_child_tid store and wake (only while
+   * other tasks share the mm), then its files; the process ends with its last task.
+   */
+  exitTask(t: Task, groupExit = false): void {
     if (t.state === TaskState.Exited) return;
-    if (t.state === TaskState.Blocked) {
-      const b = t.blockedOn;
-      if (b !== null) for (const q of b.queues) q.remove(t);
-      this.sleepers.delete(t);
-      t.blockedOn = null;
+    if (t.state === TaskState.Blocked) this.unpark(t);
+    this.sched.remove(t);
+    if (!groupExit) {
+      exitRobustList(t);
+      clearChildTid(t);
     }
     t.state = TaskState.Exited;
     t.tg.instret += t.hart.instret;
     this.tasks.delete(t.tid);
-    t.files.closeAll();
+    // With CLONE_FILES the table is shared: it is closed when its last user exits.
+    if (![...this.tasks.values()].some((o) => o.files === t.files)) t.files.closeAll();
     const live = t.tg.tasks.filter((x) => x.state !== TaskState.Exited);
-    if (live.length === 0 && t.tg.exitCode === null) t.tg.exitCode = 0;
+    if (live.length === 0 && t.tg.exitCode === null) {
+      t.tg.exitCode = 0;
+      t.tg.exitWaiters.wake();
+    }
   }
 
   /** Allocates a new task/thread id. */
@@ -295,19 +361,3 @@ export class Kernel {
     return this.nextTid++;
   }
 }
-
-/** strace's signal line body: SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} */
-function signalLine(info: SigInfo): string {
-  const name = signalName(info.signo);
-  const codes: Record<number, Record<number, string>> = {
-    11: { 1: 'SEGV_MAPERR', 2: 'SEGV_ACCERR' },
-    4: { 1: 'ILL_ILLOPC' },
-    5: { 1: 'TRAP_BRKPT' },
-    7: { 1: 'BUS_ADRALN', 2: 'BUS_ADRERR' },
-  };
-  const code = codes[info.signo]?.[info.code] ?? (info.code === 0x80 ? 'SI_KERNEL' : String(info.code));
-  const addr = info.signo === 11 || info.signo === 4 || info.signo === 5 || info.signo === 7
-    ? `, si_addr=0x${(info.addr ?? 0).toString(16)}` : '';
-  return `${name} {si_signo=${name}, si_code=${code}${addr}}`;
-}
-

@@ -200,3 +200,28 @@ export function formatSyscall(mem: GuestMemory, nr: number, name: string, def: S
   const callName = name || `syscall_${nr}`;
   return `${callName}(${parts.join(', ')})${formatResult(def, ret)}`;
 }
+
+const SI_CODES: Record<number, string> = { 0: 'SI_USER', 128: 'SI_KERNEL', [-1]: 'SI_QUEUE', [-2]: 'SI_TIMER',
+  [-3]: 'SI_MESGQ', [-4]: 'SI_ASYNCIO', [-5]: 'SI_SIGIO', [-6]: 'SI_TKILL' };
+const FAULT_CODES: Record<number, Record<number, string>> = {
+  11: { 1: 'SEGV_MAPERR', 2: 'SEGV_ACCERR' }, 4: { 1: 'ILL_ILLOPC', 2: 'ILL_ILLOPN' }, 5: { 1: 'TRAP_BRKPT' },
+  7: { 1: 'BUS_ADRALN', 2: 'BUS_ADRERR' }, 8: { 1: 'FPE_INTDIV' },
+};
+const CHLD_CODES: Record<number, string> = { 1: 'CLD_EXITED', 2: 'CLD_KILLED', 3: 'CLD_DUMPED' };
+
+/** strace's rendering of a delivered signal: SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} */
+export function formatSigInfo(info: import('./signal.js').SigInfo): string {
+  const name = signalName(info.signo);
+  const fault = info.addr !== undefined ? FAULT_CODES[info.signo]?.[info.code] : undefined;
+  const code = fault ?? (info.signo === 17 ? CHLD_CODES[info.code] : undefined) ?? SI_CODES[info.code] ?? String(info.code);
+  const parts = [`si_signo=${name}`, `si_code=${code}`];
+  if (info.addr !== undefined) parts.push(`si_addr=0x${info.addr.toString(16)}`);
+  else if (info.timerid !== undefined) {
+    parts.push(`si_timerid=${info.timerid}`, `si_overrun=${info.overrun ?? 0}`);
+    parts.push(`si_int=${Number(BigInt.asIntN(32, info.value ?? 0n))}`, `si_ptr=${info.value ? '0x' + info.value.toString(16) : 'NULL'}`);
+  } else if (info.code <= 0 || info.pid !== undefined) {
+    parts.push(`si_pid=${info.pid ?? 0}`, `si_uid=${info.uid ?? 0}`);
+    if (info.code === -1) parts.push(`si_int=${Number(BigInt.asIntN(32, info.value ?? 0n))}`, `si_ptr=${info.value ? '0x' + info.value.toString(16) : 'NULL'}`);
+  }
+  return `${name} {${parts.join(', ')}}`;
+}

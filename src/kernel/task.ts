@@ -6,6 +6,7 @@ import type { FsContext } from './vfs/fs_context.js';
 import type { Kernel } from './kernel.js';
 import { Blocked, WaitQueue, type WaitList, type Waiter, WakeReason } from './wait.js';
 import type { SysResult } from './syscalls/types.js';
+import { SigPending } from './signal_queue.js';
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
 export interface SigAction {
@@ -23,8 +24,14 @@ export const enum TaskState {
 /** A process: the shared state of all tasks with the same tgid. */
 export class ThreadGroup {
   readonly tasks: Task[] = [];
-  /** Signals pending for the whole process (kill), bit (n-1) for signal n. */
-  sharedPending = 0n;
+  /** Signals pending for the whole process (kill, itimers, SIGEV_SIGNAL timers). */
+  readonly shared = new SigPending();
+  /** Set once the process has had a second thread (strace then prefixes lines with [pid N]). */
+  everMultithreaded = false;
+  /** Group stop in effect (SIGSTOP and friends until SIGCONT). */
+  stopped = false;
+  /** Next task to try for process-directed signals (Linux's curr_target). */
+  signalTarget = 0;
   /** Signal dispositions, indexed by signal number 1..64. */
   readonly actions: SigAction[] = [];
   /** Resource limits: resource -> [cur, max] as bigints (RLIM_INFINITY = 2^64-1). */
@@ -58,8 +65,21 @@ export class Task implements Waiter {
   state = TaskState.Runnable;
   /** Blocked signals, bit (n-1) for signal n. */
   sigmask = 0n;
-  /** Signals pending for this thread. */
-  sigpending = 0n;
+  /** Signals pending for this thread (tkill, tgkill, faults, SIGEV_THREAD_ID timers). */
+  readonly pending = new SigPending();
+  /** The virtual CPU the task runs on (or last ran on), and the CPUs it may run on. */
+  cpu = 0;
+  cpusAllowed = ~0n;
+  /** Times the scheduler moved the task between CPUs. */
+  migrations = 0;
+  /** Set by sched_yield: end the current slice after the syscall. */
+  yieldRequested = false;
+  /** The -ERESTART* value the last syscall returned, until signal handling resolves it. */
+  restartRet: number | null = null;
+  /** Signals this task waits for in rt_sigtimedwait (their arrival wakes it), or 0n. */
+  sigwaitSet = 0n;
+  /** Entry arguments of the syscall in progress, kept for --strace across a sleep. */
+  traceArgs: bigint[] | null = null;
   /** set_tid_address / CLONE_CHILD_CLEARTID address, or 0. */
   clearChildTid = 0;
   /** set_robust_list head and length as recorded. */

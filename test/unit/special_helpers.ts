@@ -1,4 +1,5 @@
 // Test doubles for the special-file tests: a fake Task, a fake Host with scripted stdin, an fd table.
+import { SigPending } from '../../src/kernel/signal_queue.js';
 import type { Host, HostStdin, HostStdioInfo } from '../../src/host/host.js';
 import type { HostFs } from '../../src/host/fs.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
@@ -106,10 +107,10 @@ export function fakeTask(host = new FakeHost()): FakeTask {
     monotonicNs: () => 1_234_567_890n,
   };
   const tg = { pid: 77, ppid: 1, exePath: '/bin/a-very-long-program-name', tasks: [] as unknown[], actions: [] as unknown[],
-    mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }] } };
+    shared: new SigPending(), mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }] } };
   for (let i = 0; i <= 64; i++) tg.actions.push({ handler: 0n, flags: 0n, mask: 0n });
   const task = {
-    kernel, tg, tid: 77, files, sigmask: 0n, sigpending: 0n,
+    kernel, tg, tid: 77, files, sigmask: 0n, pending: new SigPending(),
     get mm() { return tg.mm; },
     block: (queues: WaitQueue[]) => new Blocked(queues),
   } as unknown as Task;

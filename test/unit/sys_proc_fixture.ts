@@ -1,5 +1,6 @@
 // Shared fixture for the sys_proc*.test.ts files: a real Task and ThreadGroup over a real
 // GuestMemory, with a fake kernel whose clocks the test sets, and handlers called by name.
+import { Scheduler } from '../../src/kernel/sched.js';
 import { Blocked } from '../../src/kernel/wait.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
@@ -67,6 +68,8 @@ export function fixture(opts: { uid?: number; exe?: string } = {}): Fixture {
     host,
     tasks,
     monotonicNs: () => clock.mono,
+    sched: new Scheduler(1, null),
+    currentTask: null,
     realtimeNs: () => clock.real,
   } as unknown as Kernel;
   const mm = { mem, vmas: () => vmas } as unknown as Mm;

@@ -26,7 +26,6 @@ const GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 const GETRANDOM_MAX = 33554431;
 
 /** ecall runs every task on one CPU: nr_cpu_ids = 1 and cpumask_size() = one long. */
-const NR_CPU_IDS = 1;
 const CPUMASK_SIZE = 8;
 
 /** Scheduling policies (include/uapi/linux/sched.h) and the reset-on-fork flag. */
@@ -94,29 +93,41 @@ function sysGetrandom(t: Task, a: SysArgs): number {
   return done;
 }
 
-/** getcpu(cpu*, node*, cache*): always CPU 0 on node 0; NULL pointers are skipped. */
+/** getcpu(cpu*, node*, cache*): the virtual CPU the caller runs on, node 0; NULL pointers are skipped. */
 function sysGetcpu(t: Task, a: SysArgs): number {
   const cpu = a.addr(0), node = a.addr(1);
-  if (cpu !== 0) t.mm.mem.writeU32(cpu, 0);
+  if (cpu !== 0) t.mm.mem.writeU32(cpu, t.cpu);
   if (node !== 0) t.mm.mem.writeU32(node, 0);
   return 0;
 }
 
-/** sched_getaffinity(pid, len, mask*): writes the one-CPU mask; returns the bytes written (8). */
+/** sched_getaffinity(pid, len, mask*): writes the task's CPU mask; returns the bytes written (8). */
 function sysSchedGetaffinity(t: Task, a: SysArgs): number {
   const len = a.u32(1);
-  if (len * 8 < NR_CPU_IDS || len % 8 !== 0) return -EINVAL;
-  if (!findTask(t, a.int(0))) return -ESRCH;
-  t.mm.mem.writeBig64(a.addr(2), 1n);
+  if (len * 8 < t.kernel.sched.cpus.length || len % 8 !== 0) return -EINVAL;
+  const target = findTask(t, a.int(0));
+  if (!target) return -ESRCH;
+  t.mm.mem.writeBig64(a.addr(2), target.cpusAllowed & t.kernel.sched.allCpus);
   return CPUMASK_SIZE;
 }
 
-/** sched_setaffinity(pid, len, mask*): accepted if the mask includes CPU 0, else EINVAL. */
+/** sched_setaffinity(pid, len, mask*): restricts the task to the given CPUs (EINVAL if none exists). */
 function sysSchedSetaffinity(t: Task, a: SysArgs): number {
   const len = Math.min(a.u32(1), CPUMASK_SIZE);
   const bytes = t.mm.mem.read(a.addr(2), len);
-  if (!findTask(t, a.int(0))) return -ESRCH;
-  if (len === 0 || (bytes[0]! & 1) === 0) return -EINVAL;
+  const target = findTask(t, a.int(0));
+  if (!target) return -ESRCH;
+  let mask = 0n;
+  for (let i = 0; i < len; i++) mask |= BigInt(bytes[i]!) << BigInt(8 * i);
+  const sched = t.kernel.sched;
+  if ((mask & sched.allCpus) === 0n) return -EINVAL;
+  target.cpusAllowed = mask;
+  // A queued task on a CPU it may no longer use moves now; the caller moves when its slice ends.
+  if (((mask >> BigInt(target.cpu)) & 1n) === 0n && target !== t.kernel.currentTask) {
+    sched.remove(target);
+    if (target.state === 0 /* Runnable */ && !target.tg.stopped) sched.enqueue(target);
+  }
+  if (target === t && ((mask >> BigInt(t.cpu)) & 1n) === 0n) t.yieldRequested = true;
   return 0;
 }
 
@@ -246,10 +257,10 @@ export const defs: SyscallDef[] = [
   { nr: 160, name: 'uname', handler: sysUname, status: 'full', args: ['ptr'] },
   { nr: 179, name: 'sysinfo', handler: sysSysinfo, status: 'partial', note: 'RAM = the 4 GiB guest address space; loads 0', args: ['ptr'] },
   { nr: 278, name: 'getrandom', handler: sysGetrandom, status: 'full', args: ['ptr', 'size', 'hex'] },
-  { nr: 168, name: 'getcpu', handler: sysGetcpu, status: 'full', note: 'one CPU', args: ['ptr', 'ptr', 'ptr'] },
-  { nr: 123, name: 'sched_getaffinity', handler: sysSchedGetaffinity, status: 'full', note: 'one CPU', args: ['int', 'uint', 'ptr'] },
-  { nr: 122, name: 'sched_setaffinity', handler: sysSchedSetaffinity, status: 'full', note: 'one CPU', args: ['int', 'uint', 'ptr'] },
-  { nr: 124, name: 'sched_yield', handler: () => 0, status: 'full', args: [] },
+  { nr: 168, name: 'getcpu', handler: sysGetcpu, status: 'full', note: 'the virtual CPU (--cpus); node 0', args: ['ptr', 'ptr', 'ptr'] },
+  { nr: 123, name: 'sched_getaffinity', handler: sysSchedGetaffinity, status: 'full', args: ['int', 'uint', 'ptr'] },
+  { nr: 122, name: 'sched_setaffinity', handler: sysSchedSetaffinity, status: 'full', note: 'honoured by the scheduler', args: ['int', 'uint', 'ptr'] },
+  { nr: 124, name: 'sched_yield', handler: (t) => { t.yieldRequested = true; return 0; }, status: 'full', args: [] },
   { nr: 119, name: 'sched_setscheduler', handler: sysSchedSetscheduler, status: 'partial', note: 'recorded, not used by the scheduler', args: ['int', 'int', 'ptr'] },
   { nr: 118, name: 'sched_setparam', handler: sysSchedSetparam, status: 'partial', note: 'recorded, not used by the scheduler', args: ['int', 'ptr'] },
   { nr: 120, name: 'sched_getscheduler', handler: sysSchedGetscheduler, status: 'full', args: ['int'] },

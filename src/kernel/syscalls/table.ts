@@ -3,21 +3,29 @@
 // table is listed as ENOSYS so that traces and the coverage listing still name it.
 import { SYSCALL_NAMES } from './names.js';
 import type { SyscallDef } from './types.js';
+import { defs as cloneDefs } from './clone.js';
+import { defs as epollDefs } from './epoll.js';
+import { defs as eventfdDefs } from './eventfd.js';
 import { defs as exitDefs } from './exit.js';
 import { defs as fsFdDefs } from './fs_fd.js';
 import { defs as fsPathDefs } from './fs_path.js';
 import { defs as fsRwDefs } from './fs_rw.js';
 import { defs as fsStatDefs } from './fs_stat.js';
+import { defs as futexDefs } from './futex.js';
 import { defs as infoDefs } from './info.js';
+import { defs as itimerDefs } from './itimer.js';
 import { defs as mmDefs } from './mm.js';
 import { defs as pipeDefs } from './pipe.js';
+import { defs as pollDefs } from './poll.js';
+import { defs as posixTimerDefs } from './posix_timers.js';
 import { defs as procDefs } from './proc.js';
 import { defs as rlimitDefs } from './rlimit.js';
 import { defs as signalDefs } from './signal.js';
 import { defs as timeDefs } from './time.js';
+import { defs as timerfdDefs } from './timerfd.js';
 
 const FAMILIES: SyscallDef[][] = [
-  exitDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, infoDefs, mmDefs, pipeDefs, procDefs, rlimitDefs, signalDefs, timeDefs,
+  cloneDefs, epollDefs, eventfdDefs, exitDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, timeDefs, timerfdDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */

@@ -8,7 +8,13 @@ import type { Blocked } from '../wait.js';
  * (from t.block(...)): the task sleeps and the handler runs again from scratch on wake-up,
  * so a handler must have no side effects before it decides to block.
  */
-export type SysResult = number | bigint | Blocked;
+export type SysResult = number | bigint | Blocked | RegsSet;
+
+/** Returned by rt_sigreturn: the handler set every register and pc itself; write nothing. */
+export class RegsSet {
+  private readonly brand = 'regs-set';
+}
+export const REGS_SET = new RegsSet();
 
 /** The six argument registers a0..a5 of the current syscall, read lazily from the hart. */
 export interface SysArgs {

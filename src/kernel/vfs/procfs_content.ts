@@ -88,7 +88,7 @@ export function procSelfStatus(t: Task, umask = 0o022): string {
     `NStgid:\t${tg.pid}\nNSpid:\t${t.tid}\nNSpgid:\t${tg.pid}\nNSsid:\t${tg.pid}\n` +
     vm('VmPeak', vmKb) + vm('VmSize', vmKb) + vm('VmLck', 0) + vm('VmPin', 0) + vm('VmHWM', vmKb) +
     vm('VmRSS', vmKb) + `Threads:\t${tg.tasks.length}\nSigQ:\t0/${SIGQUEUE_LIMIT}\n` +
-    `SigPnd:\t${sigset(t.sigpending)}\nShdPnd:\t${sigset(0n)}\nSigBlk:\t${sigset(t.sigmask)}\n` +
+    `SigPnd:\t${sigset(t.pending.mask)}\nShdPnd:\t${sigset(tg.shared.mask)}\nSigBlk:\t${sigset(t.sigmask)}\n` +
     `SigIgn:\t${sigset(ign)}\nSigCgt:\t${sigset(cgt)}\nCapInh:\t${sigset(0n)}\nCapPrm:\t${sigset(0n)}\n` +
     `CapEff:\t${sigset(0n)}\nCapBnd:\t${CAP_BND}\nCapAmb:\t${sigset(0n)}\nNoNewPrivs:\t0\nSeccomp:\t0\n` +
     `Seccomp_filters:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\nMems_allowed_list:\t0\n` +

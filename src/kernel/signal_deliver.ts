@@ -1,0 +1,202 @@
+// Signal generation and delivery. Sending queues a siginfo on the task or the process and wakes
+// a thread that can take it; delivery happens on the way back to user space (returnToUser),
+// where the syscall restart rules of abi-riscv64.md §3.7 are applied before the frame is built.
+import { EINTR } from './errno.js';
+import { DefaultAction, defaultAction, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
+  type SigInfo } from './signal.js';
+import { SA_NODEFER, SA_RESETHAND, SA_RESTART, setupFrame } from './signal_frame.js';
+import { sigbit } from './signal_queue.js';
+import { formatSigInfo, signalName } from './strace.js';
+import { type Task, TaskState, type ThreadGroup } from './task.js';
+import { WakeReason } from './wait.js';
+
+const SIG_DFL = 0n, SIG_IGN = 1n;
+const ERESTARTSYS = -512, ERESTARTNOHAND = -514, ERESTART_RESTARTBLOCK = -516;
+// ERESTARTNOINTR (-513) needs nothing here: it stays restarted even when a handler runs.
+/** restart_syscall's number: a7 is set to it when a RESTARTBLOCK call restarts without a handler. */
+const NR_RESTART_SYSCALL = 128;
+const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
+const STOP_SIGNALS = sigbit(SIGSTOP) | sigbit(SIGTSTP) | sigbit(SIGTTIN) | sigbit(SIGTTOU);
+
+/** Signals t could take now: its own and its process's pending ones that it does not block. */
+export function deliverableMask(t: Task): bigint {
+  return (t.pending.mask | t.tg.shared.mask) & ~t.sigmask;
+}
+
+/** True if t has a signal to take on its way back to user space. */
+export function hasDeliverable(t: Task): boolean {
+  return deliverableMask(t) !== 0n;
+}
+
+/** True if sig would be discarded on arrival: SIG_IGN, or SIG_DFL with an ignore default. */
+function ignored(tg: ThreadGroup, sig: number): boolean {
+  const h = tg.actions[sig]!.handler;
+  if (h === SIG_IGN) return true;
+  return h === SIG_DFL && (defaultAction(sig) === DefaultAction.Ignore || sig === SIGCONT);
+}
+
+/**
+ * Side effects at generation time (Linux's prepare_signal): SIGKILL ends the group; a stop
+ * signal cancels pending SIGCONT; SIGCONT cancels pending stops and resumes a stopped group.
+ * Returns false if nothing is left to queue.
+ */
+function prepare(tg: ThreadGroup, sig: number): boolean {
+  if (tg.exitCode !== null) return false;
+  if (sig === SIGKILL) {
+    const t = tg.tasks.find((x) => x.state !== TaskState.Exited);
+    if (t) t.kernel.trace(t, `+++ killed by SIGKILL +++`);
+    tg.kernel.exitGroup(tg, 128 + SIGKILL, SIGKILL, false);
+    return false;
+  }
+  if ((STOP_SIGNALS & sigbit(sig)) !== 0n) {
+    tg.shared.discard(sigbit(SIGCONT));
+    for (const t of tg.tasks) t.pending.discard(sigbit(SIGCONT));
+  } else if (sig === SIGCONT) {
+    tg.shared.discard(STOP_SIGNALS);
+    for (const t of tg.tasks) t.pending.discard(STOP_SIGNALS);
+    if (tg.stopped) groupContinue(tg);
+  }
+  return true;
+}
+
+/** Queues a thread-directed signal on t and wakes it if it can take the signal. */
+export function sendSignal(t: Task, info: SigInfo): void {
+  if (t.state === TaskState.Exited || !prepare(t.tg, info.signo)) return;
+  const bit = sigbit(info.signo);
+  if ((t.sigmask & bit) === 0n && ignored(t.tg, info.signo)) return;
+  if (!t.pending.add(info)) return;
+  wakeFor(t, info.signo);
+}
+
+/** Queues a process-directed signal and wakes one thread that does not block it. */
+export function sendGroupSignal(tg: ThreadGroup, info: SigInfo): void {
+  if (!prepare(tg, info.signo)) return;
+  const live = tg.tasks.filter((x) => x.state !== TaskState.Exited);
+  if (live.length === 0) return;
+  const bit = sigbit(info.signo);
+  if ((live[0]!.sigmask & bit) === 0n && ignored(tg, info.signo)) return; // checked on the main thread, as kill() does
+  if (!tg.shared.add(info)) return;
+  // Prefer the main thread, then go round the others (Linux's complete_signal).
+  const order = [live[0]!, ...rotate(live.slice(1), tg.signalTarget)];
+  const target = order.find((x) => (x.sigmask & bit) === 0n || (x.sigwaitSet & bit) !== 0n);
+  if (target === undefined) return;
+  tg.signalTarget = (tg.signalTarget + 1) % Math.max(1, live.length - 1);
+  wakeFor(target, info.signo);
+}
+
+const rotate = <T>(a: T[], k: number): T[] => (a.length === 0 ? a : [...a.slice(k % a.length), ...a.slice(0, k % a.length)]);
+
+/** Wakes t for sig: rt_sigtimedwait waiters for signals in their set; otherwise interrupts a sleep. */
+function wakeFor(t: Task, sig: number): void {
+  const bit = sigbit(sig);
+  if (t.state !== TaskState.Blocked) return;
+  if ((t.sigwaitSet & bit) !== 0n) { t.kernel.wakeTask(t, WakeReason.Event); return; }
+  if ((t.sigmask & bit) !== 0n) return;
+  t.kernel.interruptSleep(t);
+}
+
+/**
+ * A synchronous signal from a trap (Linux's force_sig_fault): if the guest blocks or ignores
+ * it, the default action is restored and it is unblocked, so a fault can never be skipped.
+ */
+export function forceSignal(t: Task, info: SigInfo): void {
+  const bit = sigbit(info.signo);
+  const act = t.tg.actions[info.signo]!;
+  if ((t.sigmask & bit) !== 0n || act.handler === SIG_IGN) {
+    t.tg.actions[info.signo] = { handler: SIG_DFL, flags: act.flags, mask: act.mask };
+    t.sigmask &= ~bit;
+  }
+  t.pending.add(info);
+}
+
+/** Removes and returns the next signal t may take from `allowed` (its own queue first), or null. */
+export function dequeueSignal(t: Task, allowed: bigint): SigInfo | null {
+  const own = t.pending.next(allowed);
+  if (own !== 0) return t.pending.take(own);
+  const shared = t.tg.shared.next(allowed);
+  return shared !== 0 ? t.tg.shared.take(shared) : null;
+}
+
+/**
+ * The return-to-user path: resolves a pending syscall restart, then delivers every deliverable
+ * signal (default actions, or frames for handlers, one on top of another), then restores a
+ * temporary signal mask if no handler took it over.
+ */
+export function returnToUser(t: Task): void {
+  if (t.restartRet === null && t.savedSigmask === null && !hasDeliverable(t)) return;
+  const h = t.hart, tg = t.tg;
+  const ret = t.restartRet;
+  t.restartRet = null;
+  let restartPc = -1;
+  if (ret !== null) {
+    // Pre-set the restart: back to the ecall with the original a0 (a1-a5 and a7 are intact).
+    h.pc -= 4;
+    h.x64[10] = t.origA0;
+    restartPc = h.pc;
+  }
+  let handled = false;
+  for (;;) {
+    const info = dequeueSignal(t, ~t.sigmask);
+    if (info === null) break;
+    const sig = info.signo;
+    const act = tg.actions[sig]!;
+    if (act.handler === SIG_IGN) continue;
+    if (act.handler === SIG_DFL) {
+      const da = defaultAction(sig);
+      if (da === DefaultAction.Ignore || da === DefaultAction.Continue) continue;
+      t.kernel.trace(t, `--- ${formatSigInfo(info)} ---`);
+      if (da === DefaultAction.Stop) {
+        finishRestart(t, ret, restartPc);
+        groupStop(tg, sig);
+        return;
+      }
+      t.kernel.trace(t, `+++ killed by ${signalName(sig)}${da === DefaultAction.Core ? ' (core dumped)' : ''} +++`);
+      t.kernel.exitGroup(tg, 128 + sig, sig, da === DefaultAction.Core);
+      return;
+    }
+    if (!handled && ret !== null && h.pc === restartPc) {
+      if (ret === ERESTARTNOHAND || ret === ERESTART_RESTARTBLOCK || (ret === ERESTARTSYS && (act.flags & SA_RESTART) === 0n)) {
+        h.x[20] = -EINTR; h.x[21] = -1;
+        h.pc += 4;
+      }
+    }
+    const saved = t.savedSigmask ?? t.sigmask;
+    t.savedSigmask = null;
+    t.kernel.trace(t, `--- ${formatSigInfo(info)} ---`);
+    if (!setupFrame(t, info, act, saved)) {
+      // Linux's force_sigsegv: the frame could not be written.
+      t.kernel.trace(t, `--- ${formatSigInfo({ signo: SIGSEGV, code: 0x80 })} ---`);
+      t.kernel.trace(t, '+++ killed by SIGSEGV (core dumped) +++');
+      t.kernel.exitGroup(tg, 128 + SIGSEGV, SIGSEGV, true);
+      return;
+    }
+    t.sigmask = (t.sigmask | act.mask | ((act.flags & SA_NODEFER) !== 0n ? 0n : sigbit(sig))) & ~UNBLOCKABLE;
+    if ((act.flags & SA_RESETHAND) !== 0n) tg.actions[sig] = { handler: SIG_DFL, flags: act.flags & ~SA_RESETHAND, mask: act.mask };
+    handled = true;
+  }
+  if (!handled) finishRestart(t, ret, restartPc);
+}
+
+/** No handler ran: a RESTARTBLOCK call restarts through restart_syscall; a temporary mask is restored. */
+function finishRestart(t: Task, ret: number | null, restartPc: number): void {
+  if (ret === ERESTART_RESTARTBLOCK && t.hart.pc === restartPc) t.hart.setX(17, NR_RESTART_SYSCALL);
+  if (t.savedSigmask !== null) {
+    t.sigmask = t.savedSigmask;
+    t.savedSigmask = null;
+  }
+}
+
+/** Stops every thread of the group until SIGCONT (the group stop). */
+function groupStop(tg: ThreadGroup, sig: number): void {
+  tg.stopped = true;
+  for (const x of tg.tasks) if (x.state === TaskState.Runnable) tg.kernel.sched.remove(x);
+  const t = tg.tasks.find((x) => x.state !== TaskState.Exited);
+  if (t) t.kernel.trace(t, `--- stopped by ${signalName(sig)} ---`);
+}
+
+/** Resumes a stopped group: its runnable threads go back on the run queues. */
+function groupContinue(tg: ThreadGroup): void {
+  tg.stopped = false;
+  const k = tg.kernel;
+  for (const x of tg.tasks) if (x.state === TaskState.Runnable && x !== k.currentTask) k.sched.enqueue(x);
+}

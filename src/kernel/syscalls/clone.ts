@@ -1,0 +1,99 @@
+// clone and clone3 for threads: the flag set glibc's pthread_create and Go's runtime use
+// (abi-riscv64.md §2.7). New processes (fork, vfork, clone without CLONE_VM) do not exist yet.
+import { E2BIG, EINVAL, ENOSYS, EPERM } from '../errno.js';
+import { Task } from '../task.js';
+import type { SyscallDef, SysArgs } from './types.js';
+
+export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
+  CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
+  CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000,
+  CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_DETACHED = 0x400000,
+  CLONE_UNTRACED = 0x800000, CLONE_CHILD_SETTID = 0x1000000, CLONE_IO = 0x80000000;
+/** The low byte of clone's flags is the exit signal. */
+const CSIGNAL = 0xff;
+/** Flags a thread clone may carry; anything else is EINVAL (namespaces, ptrace, pidfd, ...). */
+const THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+  CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED |
+  CLONE_UNTRACED | CLONE_IO;
+/** struct clone_args sizes: VER0 (64), VER1 (80, set_tid) and VER2 (88, cgroup). */
+const CLONE_ARGS_SIZE_VER0 = 64, CLONE_ARGS_SIZE_MAX = 88;
+/** clone3 rejects argument structs larger than a page. */
+const PAGE = 4096;
+
+interface CloneRequest {
+  flags: number;
+  stack: number; // child sp, or 0 to inherit
+  parentTid: number;
+  childTid: number;
+  tls: bigint;
+}
+
+/**
+ * Creates a thread as clone would; returns the child's tid or -errno. Validation follows
+ * Linux's copy_process: THREAD needs SIGHAND, SIGHAND needs VM, and NEWNS excludes FS.
+ */
+function cloneThread(t: Task, r: CloneRequest): number {
+  const f = r.flags;
+  if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) return -EINVAL;
+  if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
+  if ((f & CLONE_NEWNS) && (f & CLONE_FS)) return -EINVAL;
+  if ((f & ~THREAD_FLAGS & ~CSIGNAL) !== 0) return -EINVAL;
+  // A new process (no CLONE_VM, or CLONE_VM without CLONE_THREAD) needs fork and exec.
+  if (!(f & CLONE_VM) || !(f & CLONE_THREAD)) return -ENOSYS;
+  const k = t.kernel;
+  const mem = t.mm.mem;
+  const tid = k.allocTid();
+  // The tid stores happen before the child runs; a fault fails the whole call, as in Linux.
+  if (f & CLONE_PARENT_SETTID) mem.writeI32(r.parentTid, tid);
+  if (f & CLONE_CHILD_SETTID) mem.writeI32(r.childTid, tid);
+  const files = f & CLONE_FILES ? t.files : t.files.fork();
+  const fs = f & CLONE_FS ? t.fs : t.fs.clone();
+  const child = new Task(k, tid, t.tg, files, fs);
+  child.hart.copyFrom(t.hart);
+  child.hart.pc = t.hart.pc + 4;
+  child.hart.setX(10, 0);
+  if (r.stack !== 0) child.hart.setX(2, r.stack);
+  if (f & CLONE_SETTLS) child.hart.setXBig(4, r.tls);
+  child.sigmask = t.sigmask;
+  child.cpusAllowed = t.cpusAllowed;
+  child.cpu = t.cpu;
+  if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = r.childTid;
+  // The robust list, pending signals, altstack (CLONE_VM without VFORK) and rseq start empty.
+  k.addTask(child);
+  return tid;
+}
+
+/** clone(flags, newsp, parent_tid, tls, child_tid): riscv uses CLONE_BACKWARDS order. */
+function sysClone(t: Task, a: SysArgs): number {
+  const flags = a.u32(0);
+  if ((flags & CLONE_VFORK) && !(flags & CLONE_VM)) return -ENOSYS;
+  return cloneThread(t, { flags, stack: a.num(1), parentTid: a.addr(2), tls: a.big(3), childTid: a.addr(4) });
+}
+
+/** clone3(args, size): the extensible form; the child's sp is stack + stack_size. */
+function sysClone3(t: Task, a: SysArgs): number {
+  const addr = a.addr(0), size = a.num(1);
+  if (size < CLONE_ARGS_SIZE_VER0 || size > PAGE) return -EINVAL;
+  const mem = t.mm.mem;
+  const raw = mem.read(addr, Math.min(size, PAGE));
+  // Fields beyond the ones we know must be zero (Linux's copy_struct_from_user: E2BIG).
+  for (let i = CLONE_ARGS_SIZE_MAX; i < raw.length; i++) if (raw[i] !== 0) return -E2BIG;
+  const dv = new DataView(raw.buffer);
+  const rd = (off: number): bigint => (off + 8 <= raw.length ? dv.getBigUint64(off, true) : 0n);
+  const flags = rd(0), exitSignal = rd(32), stack = rd(40), stackSize = rd(48), setTidSize = rd(72), cgroup = rd(80);
+  if (flags >> 32n !== 0n) return -EINVAL; // CLONE_CLEAR_SIGHAND and CLONE_INTO_CGROUP are not supported
+  if (exitSignal > 64n || (exitSignal & ~BigInt(CSIGNAL)) !== 0n) return -EINVAL;
+  if ((stack === 0n) !== (stackSize === 0n)) return -EINVAL;
+  if (setTidSize !== 0n) return -EPERM; // choosing tids needs CAP_SYS_ADMIN in the pid namespace
+  if (cgroup !== 0n) return -EINVAL;
+  const f = Number(flags & 0xffffffffn);
+  if (f & CSIGNAL) return -EINVAL; // clone3 passes the exit signal separately
+  return cloneThread(t, {
+    flags: f, stack: Number(stack + stackSize), parentTid: Number(rd(24)), childTid: Number(rd(16)), tls: rd(56),
+  });
+}
+
+export const defs: SyscallDef[] = [
+  { nr: 220, name: 'clone', handler: sysClone, status: 'partial', note: 'threads (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND...); new processes give ENOSYS', args: ['hex', 'ptr', 'ptr', 'ptr', 'ptr'] },
+  { nr: 435, name: 'clone3', handler: sysClone3, status: 'partial', note: 'threads only, as clone; set_tid and cgroup are refused', args: ['ptr', 'size'] },
+];
