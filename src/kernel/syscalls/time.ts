@@ -7,7 +7,7 @@
 // itself, retired since the last run: no user code ran in between) and returns 0. When a signal
 // interrupts the sleep, the kernel calls sleepInterrupted(t) (writes *rem, gives a0);
 // restart_syscall calls sleepRestart(t).
-import { EINVAL, EOPNOTSUPP, EPERM, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../errno.js';
+import { EINTR, EINVAL, EOPNOTSUPP, EPERM, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../errno.js';
 import { GuestFaultError } from '../../mem/guest_memory.js';
 import type { Task } from '../task.js';
 import {
@@ -111,7 +111,18 @@ function continueSleep(t: Task, st: SleepState): SysResult {
   }
   // Realtime deadlines are mapped onto the monotonic clock and rechecked on wake-up.
   const mono = clock.realtime ? t.kernel.monotonicNs() + (st.deadline - now) : st.deadline;
-  return t.block([], mono, st.abs ? ERESTARTNOHAND : ERESTART_RESTARTBLOCK);
+  const code = st.abs ? ERESTARTNOHAND : ERESTART_RESTARTBLOCK;
+  return t.block([], mono, code, interruptSleep);
+}
+
+/**
+ * A signal interrupted the sleep: *rem is written (relative sleeps), and a relative sleep can be
+ * resumed by restart_syscall with its original deadline when no handler runs.
+ */
+function interruptSleep(t: Task): number {
+  const r = sleepInterrupted(t) ?? -EINTR;
+  if (r === -ERESTART_RESTARTBLOCK) t.restartBlock = (x) => sleepRestart(x) ?? -EINTR;
+  return r;
 }
 
 /** Starts (first run) or continues (re-run) a sleep of `ns` on clockid, relative or absolute. */
