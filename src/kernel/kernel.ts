@@ -13,6 +13,7 @@ import { MAX_CPUS, Scheduler } from './sched.js';
 import { dispatchSyscall, traceInterrupted } from './syscall.js';
 import { faultSignal, ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
 import { forceSignal, hasDeliverable, returnToUser, sendSignal, sendGroupSignal } from './signal_deliver.js';
+import { cpuTimerBudget, exitTimers, runCpuTimers } from './itimer_state.js';
 import { TimerQueue, type TimerHandle } from './timers.js';
 import { Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
@@ -52,6 +53,8 @@ const FIRST_PID = 100;
 const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** Virtual time per retired instruction in deterministic mode: a 1 GHz hart. */
 const NS_PER_INSN = 1n;
+/** Longest host timer (about 24.8 days): re-armed while every task waits on host events only. */
+const IDLE_KEEPALIVE_MS = 2 ** 31 - 1;
 /** Default CPU count in deterministic mode (the choice: independent of the host). */
 const DET_CPUS = 4;
 
@@ -174,7 +177,9 @@ export class Kernel {
       if (t.state !== TaskState.Runnable) continue;
       const before = t.hart.instret;
       this.current = t;
-      this.runSlice(t, this.sched.quantum());
+      // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire on time.
+      this.runSlice(t, Math.min(this.sched.quantum(), cpuTimerBudget(t)));
+      runCpuTimers(t);
       this.current = null;
       if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
       if (t.state === TaskState.Runnable && !t.tg.stopped) this.sched.enqueue(t);
@@ -201,6 +206,12 @@ export class Kernel {
     const h = t.hart;
     let budget = quantum;
     while (budget > 0 && t.state === TaskState.Runnable) {
+      // A task woken in a syscall finishes that call before anything else (Linux returns the
+      // woken call's result first and delivers signals after), so no wake-up is lost.
+      if (t.blockedInSyscall) {
+        dispatchSyscall(t);
+        continue;
+      }
       returnToUser(t);
       if (t.state !== TaskState.Runnable || t.tg.stopped) return;
       const before = h.instret;
@@ -300,10 +311,10 @@ export class Kernel {
     return new Promise<void>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       this.idleWake = () => { if (timer !== undefined) clearTimeout(timer); resolve(); };
-      if (earliest !== null) {
-        const ms = Number(earliest - this.monotonicNs()) / 1e6;
-        timer = setTimeout(() => { this.idleWake = null; resolve(); }, Math.max(0, Math.ceil(ms)));
-      }
+      // With no timer pending only a host event can wake a task; the long timer keeps Node's
+      // event loop alive meanwhile, so a guest that waits forever hangs as on Linux.
+      const ms = earliest !== null ? Math.min(IDLE_KEEPALIVE_MS, Math.max(0, Math.ceil(Number(earliest - this.monotonicNs()) / 1e6))) : IDLE_KEEPALIVE_MS;
+      timer = setTimeout(() => { this.idleWake = null; resolve(); }, ms);
     });
   }
 
@@ -328,7 +339,8 @@ export class Kernel {
     tg.exitCode = code & 0xff;
     tg.exitSignal = signal;
     tg.coreDumped = core;
-    for (const t of [...tg.tasks]) this.exitTask(t, true);
+    for (const t of [...tg.tasks]) this.exitTask(t);
+    exitTimers(tg);
     tg.exitWaiters.wake();
   }
 
@@ -336,14 +348,13 @@ export class Kernel {
    * Ends one task: the robust-list walk, then the clear_child_tid store and wake (only while
    * other tasks share the mm), then its files; the process ends with its last task.
    */
-  exitTask(t: Task, groupExit = false): void {
+  exitTask(t: Task): void {
     if (t.state === TaskState.Exited) return;
     if (t.state === TaskState.Blocked) this.unpark(t);
     this.sched.remove(t);
-    if (!groupExit) {
-      exitRobustList(t);
-      clearChildTid(t);
-    }
+    // Every exiting thread walks its robust list and clears its tid (an exit_group included).
+    exitRobustList(t);
+    clearChildTid(t);
     t.state = TaskState.Exited;
     t.tg.instret += t.hart.instret;
     this.tasks.delete(t.tid);
@@ -352,6 +363,7 @@ export class Kernel {
     const live = t.tg.tasks.filter((x) => x.state !== TaskState.Exited);
     if (live.length === 0 && t.tg.exitCode === null) {
       t.tg.exitCode = 0;
+      exitTimers(t.tg);
       t.tg.exitWaiters.wake();
     }
   }

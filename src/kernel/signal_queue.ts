@@ -25,6 +25,11 @@ export class SigPending {
     return true;
   }
 
+  /** True while this exact siginfo object is queued (POSIX timers count overruns against it). */
+  has(info: SigInfo): boolean {
+    return this.list.includes(info);
+  }
+
   /** The signal that would be dequeued from `allowed` (synchronous first, then lowest), or 0. */
   next(allowed: bigint): number {
     const ready = this.mask & allowed;

@@ -1,5 +1,6 @@
 // --strace: one strace(1)-style line per syscall, built from the syscall table's argument formats.
 import { errnoName } from './errno.js';
+import { formatFutexOp } from './futex_op.js';
 import type { ArgFmt, SyscallDef } from './syscalls/types.js';
 import type { GuestMemory } from '../mem/guest_memory.js';
 
@@ -152,6 +153,7 @@ function formatArg(mem: GuestMemory, fmt: ArgFmt, v: bigint, next: bigint | unde
       return safe(() => formatSigset(mem.readBig64(addr)));
     case 'clockid': return CLOCKS[i32] ?? String(i32);
     case 'whence': return WHENCE[i32] ?? String(i32);
+    case 'futexop': return formatFutexOp(i32);
     case 'ignore': return '';
   }
 }

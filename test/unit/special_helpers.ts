@@ -112,7 +112,9 @@ export function fakeTask(host = new FakeHost()): FakeTask {
   const task = {
     kernel, tg, tid: 77, files, sigmask: 0n, pending: new SigPending(),
     get mm() { return tg.mm; },
-    block: (queues: WaitQueue[]) => new Blocked(queues),
+    resumed: false,
+    block: (queues: WaitQueue[], deadline: bigint | null = null, restart = 512,
+      onInterrupt: ((t: Task) => number) | null = null) => new Blocked(queues, deadline, restart, onInterrupt),
   } as unknown as Task;
   tg.tasks.push(task);
   return { task, host, mem, files, signals };

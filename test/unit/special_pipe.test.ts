@@ -1,3 +1,4 @@
+import { ERESTARTSYS } from '../../src/kernel/errno.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, EMFILE, EPERM, EPIPE } from '../../src/kernel/errno.js';
@@ -96,19 +97,25 @@ test('O_NONBLOCK turns an empty read and a full write into EAGAIN', () => {
   assert.equal(writer.write!(task, new Uint8Array(PIPE_BUF + 1)), -EAGAIN);
 });
 
-test('a pipe holds exactly 65536 bytes and a blocking write into a full pipe sleeps', () => {
+test('a pipe holds exactly 65536 bytes; a larger blocking write fills it, sleeps, and finishes when read', () => {
   const { task } = fakeTask();
   const { reader, writer } = createPipe();
   assert.equal(pipeOf(writer)!.capacity, 65536);
-  assert.equal(writer.write!(task, pattern(70000)), PIPE_DEF_SIZE, 'a large write is short, not lost');
-  const r = writer.write!(task, pattern(1));
-  assert.ok(r instanceof Blocked);
+  const data = pattern(70000);
+  const r = writer.write!(task, data);
+  assert.ok(r instanceof Blocked, 'the write sleeps once the pipe is full');
+  assert.equal(pipeOf(reader)!.length, PIPE_DEF_SIZE, 'what fitted is in the pipe');
   const s = sleeper();
   (r as Blocked).queues[0]!.add(s);
   const buf = new Uint8Array(PIPE_DEF_SIZE);
   assert.equal(reader.read!(task, buf), PIPE_DEF_SIZE);
-  assert.deepEqual(buf, pattern(70000).subarray(0, PIPE_DEF_SIZE));
+  assert.deepEqual(buf, data.subarray(0, PIPE_DEF_SIZE));
   assert.equal(s.wakes, 1, 'reading wakes the sleeping writer');
+  (task as unknown as { resumed: boolean }).resumed = true; // the kernel re-runs the woken write
+  assert.equal(writer.write!(task, data), 70000, 'the resumed write completes the whole count');
+  const tail = new Uint8Array(10000);
+  assert.equal(reader.read!(task, tail), 70000 - PIPE_DEF_SIZE);
+  assert.deepEqual(tail.subarray(0, 70000 - PIPE_DEF_SIZE), data.subarray(PIPE_DEF_SIZE), 'nothing lost or repeated');
 });
 
 test('a write of at most PIPE_BUF bytes is atomic: all of it or a sleep, never part', () => {
@@ -122,15 +129,21 @@ test('a write of at most PIPE_BUF bytes is atomic: all of it or a sleep, never p
   assert.equal(writer.write!(task, pattern(100)), 100);
 });
 
-test('a write larger than PIPE_BUF writes what fits and reports the short count', () => {
+test('a blocking write interrupted by a signal returns what it wrote; a nonblocking one is short', () => {
   const { task } = fakeTask();
   const { reader, writer } = createPipe();
   writer.write!(task, pattern(PIPE_DEF_SIZE - 5000));
   const data = pattern(8000, 3);
-  assert.equal(writer.write!(task, data), 5000);
+  const r = writer.write!(task, data);
+  assert.ok(r instanceof Blocked);
+  assert.equal((r as Blocked).onInterrupt!(task), 5000, 'the partial count, not EINTR');
+  assert.equal((r as Blocked).restart, ERESTARTSYS, 'with nothing written it would restart (SA_RESTART) or give EINTR');
   const out = new Uint8Array(PIPE_DEF_SIZE);
   reader.read!(task, out);
   assert.deepEqual(out.subarray(PIPE_DEF_SIZE - 5000), data.subarray(0, 5000));
+  writer.write!(task, pattern(PIPE_DEF_SIZE - 100));
+  writer.flags |= O_NONBLOCK;
+  assert.equal(writer.write!(task, pattern(8000)), 100, 'O_NONBLOCK: what fits, a short count');
 });
 
 test('the ring wraps around without corrupting data', () => {
@@ -209,6 +222,7 @@ test('F_SETPIPE_SZ rounds up to a power of two, keeps the data and refuses to sh
   assert.equal(reader.read!(task, buf), 10000);
   assert.deepEqual(buf.subarray(0, 10000), pattern(10000));
   assert.equal(p.setCapacity(0, false), 4096, 'zero means the one-page minimum');
+  writer.flags |= O_NONBLOCK;
   assert.equal(writer.write!(task, pattern(5000)), 4096, 'the smaller capacity is enforced');
 });
 

@@ -41,7 +41,7 @@ export type ArgFmt =
   | 'path'       // NUL-terminated string, printed quoted
   | 'bufin'      // buffer the kernel reads: printed as a quoted string, length = next argument
   | 'bufout'     // buffer the kernel writes: printed after the call, length = return value
-  | 'openflags' | 'atflags' | 'prot' | 'mapflags' | 'signal' | 'sigset' | 'clockid' | 'whence'
+  | 'openflags' | 'atflags' | 'prot' | 'mapflags' | 'signal' | 'sigset' | 'clockid' | 'whence' | 'futexop'
   | 'ignore';
 
 /** Support status shown by `ecall syscalls`. */

@@ -1,5 +1,6 @@
 // The fd table (Linux's files_struct): fd -> open file description + close-on-exec bit.
 // Descriptions are shared between fds (dup) and tables (fork); release() runs on the last close.
+import { eventpollRelease } from './epoll.js';
 import { EBADF, EMFILE } from '../errno.js';
 import type { OpenFile } from './file.js';
 import { NR_OPEN_DEFAULT } from './constants.js';
@@ -20,6 +21,7 @@ export function filePut(f: OpenFile): void {
     return;
   }
   refs.delete(f);
+  eventpollRelease(f); // a closed file leaves every epoll interest set, as in Linux
   f.release?.();
 }
 

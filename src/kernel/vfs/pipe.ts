@@ -1,13 +1,11 @@
 // In-process pipes with pipe(7) semantics: a byte ring shared by a read end and a write end.
 //
-// Blocking writes and restart-from-scratch handlers: a sleeping handler must have consumed
-// nothing, so a write cannot keep "the part already written" across a sleep. We therefore:
-//  - write n <= PIPE_BUF bytes atomically: all of it if it fits, else sleep (or EAGAIN);
-//  - write n > PIPE_BUF bytes as "whatever fits now" and return that short count; sleep (or
-//    EAGAIN) only when nothing fits. POSIX allows short writes here, and glibc's stdio (and
-//    every careful caller) loops on them. Linux would instead sleep until all n are written.
-// Nothing is ever lost or duplicated: bytes are in the ring exactly when the count says so.
-import { EAGAIN, EBADF, EBUSY, EINVAL, ENOTTY, EPERM, EPIPE } from '../errno.js';
+// Blocking writes follow pipe(7): a write of n <= PIPE_BUF bytes is atomic (all of it when it
+// fits, else it sleeps); a larger blocking write writes what fits, sleeps, and goes on until all
+// n bytes are written. The bytes already written are the call's progress, kept per task across
+// its sleeps (the handler is re-run with t.resumed); a signal that interrupts it returns that
+// partial count, or ERESTARTSYS if nothing was written yet. Nothing is lost or repeated.
+import { EAGAIN, EBADF, EBUSY, EINVAL, ENOTTY, EPERM, EPIPE, ERESTARTSYS } from '../errno.js';
 import type { Task } from '../task.js';
 import { type Blocked, WaitQueue } from '../wait.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, S_IFIFO } from './constants.js';
@@ -16,6 +14,9 @@ import { FIONREAD } from './termios.js';
 
 /** Default pipe capacity (Linux: 16 pages; F_GETPIPE_SZ reports 65536). */
 export const PIPE_DEF_SIZE = 65536;
+/** Bytes already written by a blocking write that is asleep, per writing task. */
+const writeProgress = new WeakMap<Task, number>();
+
 /** Writes of at most this many bytes are atomic (PIPE_BUF, include/uapi/linux/limits.h). */
 export const PIPE_BUF = 4096;
 /** Smallest capacity F_SETPIPE_SZ gives (one page). */
@@ -160,20 +161,29 @@ class PipeFile implements OpenFile {
     if (!this.canWrite) return -EBADF;
     const p = this.pipe;
     if (data.length === 0) return 0;
+    let done = t.resumed ? writeProgress.get(t) ?? 0 : 0;
+    writeProgress.delete(t);
     if (p.readers === 0) {
       t.kernel.raiseSignal(t, SIGPIPE);
-      return -EPIPE;
+      return done > 0 ? done : -EPIPE;
     }
+    const rest = data.length - done;
     const free = p.capacity - p.length;
-    // Atomic writes need room for all of it; larger ones take what fits (see the file comment).
-    const n = data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, data.length);
-    if (n === 0) {
-      if (this.flags & O_NONBLOCK) return -EAGAIN;
-      return t.block([p.writeWait]);
+    // An atomic write needs room for all of it; a larger one takes what fits now.
+    const n = done === 0 && data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, rest);
+    if (n > 0) {
+      p.put(data.subarray(done, done + n));
+      p.readWait.wake();
+      done += n;
     }
-    p.put(n === data.length ? data : data.subarray(0, n));
-    p.readWait.wake();
-    return n;
+    if (done === data.length) return done;
+    if (this.flags & O_NONBLOCK) return done > 0 ? done : -EAGAIN;
+    writeProgress.set(t, done);
+    return t.block([p.writeWait], null, ERESTARTSYS, (x) => {
+      const written = writeProgress.get(x) ?? 0;
+      writeProgress.delete(x);
+      return written > 0 ? written : -ERESTARTSYS;
+    });
   }
 
   stat(): StatInfo {

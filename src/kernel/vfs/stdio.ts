@@ -54,16 +54,20 @@ function readHostStdin(t: Task, host: Host, buf: Uint8Array, nonblock: boolean):
     buf.set(data.subarray(0, buf.length));
     return Math.min(data.length, buf.length);
   }
+  requestStdin(host);
   if (nonblock) return -EAGAIN;
+  return t.block([stdinWaiter(host).queue]);
+}
+
+/** Asks the host for stdin data (once until it arrives); its arrival wakes the stdin queue. */
+function requestStdin(host: Host): void {
   const w = stdinWaiter(host);
-  if (!w.pending) {
-    w.pending = true;
-    host.stdin.request(() => {
-      w.pending = false;
-      w.queue.wake();
-    });
-  }
-  return t.block([w.queue]);
+  if (w.pending) return;
+  w.pending = true;
+  host.stdin.request(() => {
+    w.pending = false;
+    w.queue.wake();
+  });
 }
 
 /** A file on host stdio: fd 0 reads host stdin, fds 1 and 2 write host stdout/stderr. */
@@ -207,6 +211,7 @@ class StdioFile implements OpenFile {
     if (acc !== O_WRONLY && this.readsStdin()) {
       const s = this.host.stdin;
       if (s.available() > 0 || s.atEof()) mask |= POLLIN | POLLRDNORM;
+      else requestStdin(this.host); // a poller waits for data, so the host must go and read it
     }
     if (acc !== O_RDONLY && this.outputFd() !== null) mask |= POLLOUT | POLLWRNORM;
     return mask;
@@ -214,6 +219,7 @@ class StdioFile implements OpenFile {
 
   /** Queues a poll/epoll sleeper should wait on (the stdin queue; output is always ready). */
   pollQueues(): WaitQueue[] {
+    if ((this.flags & O_ACCMODE) !== O_WRONLY && this.readsStdin()) requestStdin(this.host);
     return [stdinWaiter(this.host).queue];
   }
 }

@@ -1,0 +1,55 @@
+// Futex constants (include/uapi/linux/futex.h) and keys: which waiters a futex address names.
+import { PROT_READ, PROT_WRITE, TASK_SIZE } from '../mem/guest_memory.js';
+import { EFAULT, EINVAL } from './errno.js';
+import type { Task } from './task.js';
+
+export const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
+  FUTEX_WAKE_OP = 5, FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8,
+  FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_WAIT_REQUEUE_PI = 11,
+  FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13;
+export const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
+/** The command is op without the two flag bits; any other bit makes an unknown command (ENOSYS). */
+export const FUTEX_CMD_MASK = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+export const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
+/** PI and robust futex word bits: owner TID in the low 30 bits. */
+export const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
+/** sizeof(u32): futex words are 4-byte aligned. */
+export const FUTEX_WORD_SIZE = 4;
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+
+/** A small stable number for a kernel object (an mm or a memory object), for use in keys. */
+function idOf(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) { id = nextId++; ids.set(o, id); }
+  return id;
+}
+
+/**
+ * Returns the key of the futex word at uaddr as Linux's get_futex_key does, or -errno:
+ * EINVAL if misaligned, EFAULT if beyond TASK_SIZE. Private keys are (mm, address) and need
+ * no mapping. Shared keys need the page mapped (writable when `write`) and live in their own
+ * namespace, so private and shared operations on one address never match.
+ */
+export function futexKey(t: Task, uaddr: number, shared: boolean, write: boolean): string | number {
+  if (uaddr % FUTEX_WORD_SIZE !== 0) return -EINVAL;
+  if (!(uaddr >= 0) || uaddr + FUTEX_WORD_SIZE > TASK_SIZE) return -EFAULT;
+  if (!shared) return `p${idOf(t.mm)}:${uaddr}`;
+  const mem = t.mm.mem;
+  if (!mem.accessible(uaddr, FUTEX_WORD_SIZE, write ? PROT_WRITE : PROT_READ)) return -EFAULT;
+  // Shared keys: (memory object, address). With one address space per process this is the
+  // process's memory; when MAP_SHARED pages can be mapped by several mms, this must become
+  // (shared backing object, offset in it) so that every mm mapping the page finds one key.
+  return `s${idOf(mem)}:${uaddr}`;
+}
+
+/** Reads the futex word at uaddr (checked: throws GuestFaultError, i.e. EFAULT). */
+export function readWord(t: Task, uaddr: number): number {
+  return t.mm.mem.readU32(uaddr);
+}
+
+/** Writes the futex word at uaddr (checked for write). */
+export function writeWord(t: Task, uaddr: number, v: number): void {
+  t.mm.mem.writeU32(uaddr, v >>> 0);
+}
