@@ -32,12 +32,16 @@ export class Scheduler {
     return (1n << BigInt(this.cpus.length)) - 1n;
   }
 
-  /** Makes t runnable on a CPU its affinity allows: its last CPU if allowed, else the least loaded. */
+  /**
+   * Makes t runnable on a CPU its affinity allows: its last CPU while that is no busier than the
+   * least loaded allowed one (cache affinity), else the least loaded.
+   */
   enqueue(t: Task): void {
     if (this.cpus.some((c) => c.runQueue.includes(t))) return;
     const allowed = t.cpusAllowed & this.allCpus;
+    const idlest = this.leastLoaded(allowed);
     let cpu = this.cpus[t.cpu];
-    if (cpu === undefined || ((allowed >> BigInt(t.cpu)) & 1n) === 0n) cpu = this.leastLoaded(allowed);
+    if (cpu === undefined || ((allowed >> BigInt(t.cpu)) & 1n) === 0n || cpu.runQueue.length > idlest.runQueue.length) cpu = idlest;
     if (cpu.id !== t.cpu) t.migrations++;
     t.cpu = cpu.id;
     cpu.runQueue.push(t);
