@@ -214,6 +214,10 @@ export class Kernel {
       }
       returnToUser(t);
       if (t.state !== TaskState.Runnable || t.tg.stopped) return;
+      // Every return to user space drops the LR reservation (Linux does a dummy sc on trap
+      // return), so an sc after a syscall, a trap or a preemption fails: other harts only run
+      // between these calls, which makes lr/sc atomic across harts.
+      h.reservation = -1;
       const before = h.instret;
       const stop = run(h, t.mm.mem, budget);
       budget -= h.instret - before;

@@ -69,14 +69,22 @@ export function dispatchSyscall(t: Task): void {
   if (tracing) trace(t, nr, h.x64[10]!);
 }
 
+/** restart_syscall's number, which strace shows with the call it resumes. */
+const NR_RESTART_SYSCALL = 128;
+
 /** Emits the strace line of t's current syscall with result ret (null: does not return). */
 function trace(t: Task, nr: number, ret: bigint | null): void {
   const def = syscallTable.get(nr);
-  t.kernel.trace(t, formatSyscall(t.mm.mem, nr, SYSCALL_NAMES.get(nr) ?? '', def, t.traceArgs ?? [], ret));
+  let line = formatSyscall(t.mm.mem, nr, SYSCALL_NAMES.get(nr) ?? '', def, t.traceArgs ?? [], ret);
+  if (nr === NR_RESTART_SYSCALL && t.interruptedNr >= 0) {
+    line = line.replace('restart_syscall()', `restart_syscall(<... resuming interrupted ${SYSCALL_NAMES.get(t.interruptedNr) ?? '?'} ...>)`);
+  }
+  t.kernel.trace(t, line);
 }
 
 /** The strace line of a sleep that a signal interrupted ("= ? ERESTARTSYS (...)"). */
 export function traceInterrupted(t: Task, ret: number): void {
+  if (t.syscallNr !== NR_RESTART_SYSCALL) t.interruptedNr = t.syscallNr;
   if (t.kernel.options.strace === undefined) return;
   trace(t, t.syscallNr, BigInt(ret));
 }

@@ -78,6 +78,8 @@ export class Task implements Waiter {
   restartRet: number | null = null;
   /** Signals this task waits for in rt_sigtimedwait (their arrival wakes it), or 0n. */
   sigwaitSet = 0n;
+  /** The syscall a signal last interrupted (strace names it when restart_syscall resumes it). */
+  interruptedNr = -1;
   /** Entry arguments of the syscall in progress, kept for --strace across a sleep. */
   traceArgs: bigint[] | null = null;
   /** set_tid_address / CLONE_CHILD_CLEARTID address, or 0. */
