@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { firstDifference, resultDifferences } from '../helpers/compare.js';
 import { loadCases, loadExpected, repoRoot } from '../helpers/guest_cases.js';
 import { mapLimited, semaphore } from '../helpers/pool.js';
-import { ecallCommand, qemuCommand, shellStatus } from '../helpers/run_guest.js';
+import { ecallCommand, ecallCommandWith, nativeCompilerMissing, qemuCommand, runNative, shellStatus } from '../helpers/run_guest.js';
 
 const root = repoRoot();
 const cases = loadCases(root);
@@ -53,6 +53,18 @@ describe('guest corpus', () => {
     assert.notDeepEqual(readFileSync(join(root, 'guest', 'bin', 'compress_g')), readFileSync(join(root, 'guest', 'bin', 'compress_gc')));
   });
 
+  it('thread and signal cases record Linux outcomes: rt_sigreturn on a garbage stack is SIGSEGV, the race is uncompared', () => {
+    const byName = new Map(cases.map((c) => [c.name, c]));
+    assert.equal(loadExpected(byName.get('badsigreturn')!, root).status, 139);
+    assert.equal(byName.get('race')!.compare, false);
+    for (const c of cases.filter((x) => x.reference === 'native')) {
+      assert.ok(existsSync(join(root, 'guest', 'src', `${c.program}.c`)), `${c.name}: a native reference needs a C source`);
+    }
+    const restart = loadExpected(byName.get('restart')!, root).stdout.toString('utf8');
+    assert.match(restart, /^read on an empty pipe +SA_RESTART +handler ran 1, restarted, returned 4 'data'$/m);
+    assert.match(restart, /^futex wait with timeout +SA_RESTART +handler ran 1, EINTR$/m);
+  });
+
   it('no expected output mentions the host directory layout or qemu', () => {
     for (const c of cases) {
       const e = loadExpected(c, root);
@@ -61,6 +73,15 @@ describe('guest corpus', () => {
       assert.ok(!/qemu/i.test(text), `${c.name} mentions qemu`);
     }
   });
+});
+
+describe('native reference outputs', { skip: nativeCompilerMissing() ?? false }, () => {
+  for (const c of cases.filter((x) => x.reference === 'native')) {
+    it(`${c.name}: a fresh native build of guest/src/${c.program}.c still prints the committed output`, { timeout: 60_000 }, async () => {
+      const r = await runNative(c);
+      assert.deepEqual(resultDifferences(loadExpected(c, root), r, c.compareStderr, ['committed', 'native']), []);
+    });
+  }
 });
 
 describe('guest case manifest', () => {
@@ -75,8 +96,22 @@ describe('guest case manifest', () => {
     const dir = withManifest({ cases: [{ name: 'a', program: 'p', stdin: 'ab', stdinRepeat: 3 }, { name: 'b' }] });
     try {
       const [a, b] = loadCases(dir);
-      assert.deepEqual(a, { name: 'a', program: 'p', args: [], env: {}, stdin: 'ababab', compareStderr: true });
+      assert.deepEqual(a, { name: 'a', program: 'p', args: [], env: {}, stdin: 'ababab', compareStderr: true, compare: true, reference: 'qemu' });
       assert.equal(b.program, 'b');
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('reads compare and a native reference with its reason', () => {
+    const dir = withManifest({ cases: [{ name: 'a', compare: false }, { name: 'b', reference: 'native', qemuDiffers: 'why' }] });
+    try {
+      const [a, b] = loadCases(dir);
+      assert.equal(a.compare, false);
+      assert.equal(a.reference, 'qemu');
+      assert.equal(b.compare, true);
+      assert.equal(b.reference, 'native');
+      assert.equal(b.qemuDiffers, 'why');
     } finally {
       rmSync(dir, { recursive: true });
     }
@@ -88,6 +123,9 @@ describe('guest case manifest', () => {
       { cases: [{ name: 'a', program: '../x' }] },
       { cases: [{ name: 'a', args: [1] }] },
       { cases: [{ name: 'a', env: { 'A=B': 'c' } }] },
+      { cases: [{ name: 'a', reference: 'linux' }] },
+      { cases: [{ name: 'a', reference: 'native' }] },
+      { cases: [{ name: 'a', compare: 'no' }] },
       { cases: 'nope' },
     ]) {
       const dir = withManifest(bad);
@@ -110,11 +148,17 @@ describe('guest harness helpers', () => {
   });
 
   it('the ecall command clears the environment and passes each variable with --env', () => {
-    const c = { name: 'x', program: 'hello', args: ['a b'], env: { K: 'v=w' }, stdin: '', compareStderr: true };
+    const c = { name: 'x', program: 'hello', args: ['a b'], env: { K: 'v=w' }, stdin: '', compareStderr: true, compare: true, reference: 'qemu' as const };
     const cmd = ecallCommand(c, '/repo');
     assert.deepEqual(cmd.args, ['/repo/bin/ecall.js', 'run', '--clear-env', '--env', 'K=v=w', 'guest/bin/hello', 'a b']);
     const q = qemuCommand(c, '/usr/bin/qemu-riscv64');
     assert.deepEqual(q.args.slice(3), ['K=v=w', '/usr/bin/qemu-riscv64', 'guest/bin/hello', 'a b']);
+  });
+
+  it('ecallCommandWith puts ecall options after run and before the program', () => {
+    const c = { name: 'x', program: 'race', args: ['5'], env: {}, stdin: '', compareStderr: true };
+    const cmd = ecallCommandWith(c, ['--seed', '3', '--cpus', '4'], '/repo');
+    assert.deepEqual(cmd.args, ['/repo/bin/ecall.js', 'run', '--seed', '3', '--cpus', '4', '--clear-env', 'guest/bin/race', '5']);
   });
 
   it('firstDifference names the first differing line, and resultDifferences checks status and stderr', () => {

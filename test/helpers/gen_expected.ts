@@ -1,12 +1,13 @@
 // Regenerates guest/expected/NAME.{out,err,status} by running the cases of guest/cases.json under
-// qemu-riscv64. Usage: node dist/test/helpers/gen_expected.js --all | CASE...
+// qemu-riscv64, or for cases with "reference": "native", by building the same C source for the
+// Linux host and running it there (programs whose behaviour qemu-riscv64 gets wrong). Usage: node dist/test/helpers/gen_expected.js --all | CASE...
 // Without arguments it only prints its usage: `node --test dist/test/` executes every .js file
 // under a test/ directory, and that run must not rewrite the expected files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectedDir, loadCases } from './guest_cases.js';
 import { GUEST_CONCURRENCY, mapLimited } from './pool.js';
-import { findQemu, runUnderQemu } from './run_guest.js';
+import { findQemu, runNative, runUnderQemu } from './run_guest.js';
 
 /** Writes the expected files for the named cases (all when none are named); returns the exit code. */
 async function main(argv: string[]): Promise<number> {
@@ -29,11 +30,11 @@ async function main(argv: string[]): Promise<number> {
   const dir = expectedDir();
   mkdirSync(dir, { recursive: true });
   await mapLimited(cases, GUEST_CONCURRENCY, async (c) => {
-    const r = await runUnderQemu(c);
+    const r = c.reference === 'native' ? await runNative(c) : await runUnderQemu(c);
     writeFileSync(join(dir, `${c.name}.out`), r.stdout);
     writeFileSync(join(dir, `${c.name}.err`), r.stderr);
     writeFileSync(join(dir, `${c.name}.status`), `${r.status}\n`);
-    process.stdout.write(`${c.name}: status ${r.status}, ${r.stdout.length} bytes out, ${r.stderr.length} bytes err\n`);
+    process.stdout.write(`${c.name}${c.reference === 'native' ? ' (native)' : ''}: status ${r.status}, ${r.stdout.length} bytes out, ${r.stderr.length} bytes err\n`);
   });
   return 0;
 }

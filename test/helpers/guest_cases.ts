@@ -16,6 +16,17 @@ export interface GuestCase {
   stdin: string;
   /** False for signal deaths: qemu and ecall print different one-line notices on stderr. */
   compareStderr: boolean;
+  /** False when the output depends on the thread interleaving (race): the e2e and differential
+   * comparisons skip the case; the determinism tests use it instead. Optional (default true) so
+   * that other harnesses can build a GuestCase by hand; loadCases always fills it in. */
+  compare?: boolean;
+  /** Where guest/expected/ comes from: "qemu" (qemu-riscv64 runs the committed binary) or
+   * "native" (the same portable C source built for and run on the Linux host), for programs whose
+   * behaviour qemu-riscv64 gets wrong; the live differential test skips those. Optional (default
+   * "qemu"), filled in by loadCases. */
+  reference?: 'qemu' | 'native';
+  /** Why qemu-riscv64 cannot be the reference (required when reference is "native"). */
+  qemuDiffers?: string;
 }
 
 /** What a finished guest produced: exit status is 128+N for a death by signal N, as a shell reports it. */
@@ -64,15 +75,32 @@ export function loadCases(root = repoRoot()): GuestCase[] {
     if (typeof stdinText !== 'string' || typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0) {
       throw new Error(`guest/cases.json: bad stdin in ${name}`);
     }
-    return {
+    const reference = entry.reference ?? 'qemu';
+    if (reference !== 'qemu' && reference !== 'native') throw new Error(`guest/cases.json: bad reference in ${name}`);
+    const qemuDiffers = entry.qemuDiffers;
+    if (qemuDiffers !== undefined && typeof qemuDiffers !== 'string') throw new Error(`guest/cases.json: bad qemuDiffers in ${name}`);
+    if (reference === 'native' && qemuDiffers === undefined) {
+      throw new Error(`guest/cases.json: ${name} has reference "native" but no qemuDiffers reason`);
+    }
+    if (entry.compare !== undefined && typeof entry.compare !== 'boolean') throw new Error(`guest/cases.json: bad compare in ${name}`);
+    const c: GuestCase = {
       name,
       program,
       args: args as string[],
       env: env as Record<string, string>,
       stdin: stdinText.repeat(repeat),
       compareStderr: entry.compareStderr !== false,
+      compare: entry.compare !== false,
+      reference,
     };
+    if (qemuDiffers !== undefined) c.qemuDiffers = qemuDiffers;
+    return c;
   });
+}
+
+/** Returns the path of a guest program's C source relative to the repository root. */
+export function guestSource(c: GuestCase): string {
+  return `guest/src/${c.program}.c`;
 }
 
 /** Returns the committed expected result of a case; assumes guest/gen-expected.sh has been run. */

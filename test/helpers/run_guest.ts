@@ -1,9 +1,9 @@
 // Runs a guest case under ecall (node bin/ecall.js run) or under qemu-riscv64 and collects its output.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { constants } from 'node:os';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { guestBinary, repoRoot, type GuestCase, type GuestResult } from './guest_cases.js';
+import { guestBinary, guestSource, repoRoot, type GuestCase, type GuestResult } from './guest_cases.js';
 
 /** Wall-clock limit for one guest run; generous because ecall interprets every instruction. */
 export const GUEST_TIMEOUT_MS = 60_000;
@@ -91,4 +91,50 @@ export function runUnderEcall(c: GuestCase, timeoutMs = GUEST_TIMEOUT_MS): Promi
 /** Runs a case under qemu-riscv64; assumes findQemu() found it. */
 export function runUnderQemu(c: GuestCase, timeoutMs = GUEST_TIMEOUT_MS): Promise<GuestResult> {
   return runCommand(qemuCommand(c), c, { ...process.env } as Record<string, string>, timeoutMs);
+}
+
+/** Host C compiler for cases whose reference is a native build ("reference": "native"). */
+const NATIVE_CC = 'cc';
+/** Flags of the native reference build: the guest Makefile's, for the host. */
+const NATIVE_CFLAGS = ['-O2', '-Wall', '-Wno-format-truncation'];
+const nativeBuilds = new Map<string, string>();
+
+/** Builds guest/src/PROGRAM.c for the host once per process and returns the executable's path;
+ * throws with the compiler's message when it fails. */
+export function buildNative(c: GuestCase, root = repoRoot()): string {
+  const done = nativeBuilds.get(c.program);
+  if (done !== undefined) return done;
+  const out = join(mkdtempSync(join(tmpdir(), 'ecall-native-')), c.program);
+  const r = spawnSync(NATIVE_CC, [...NATIVE_CFLAGS, '-o', out, guestSource(c), '-lm'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${c.name}: native build failed: ${r.error?.message ?? r.stderr}`);
+  nativeBuilds.set(c.program, out);
+  return out;
+}
+
+/** Runs a case as a native host program (the reference for cases qemu-riscv64 gets wrong), with
+ * exactly the case's environment and core dumps disabled, like runUnderQemu. */
+export function runNative(c: GuestCase, timeoutMs = GUEST_TIMEOUT_MS): Promise<GuestResult> {
+  const exe = buildNative(c);
+  const assignments = Object.entries(c.env).map(([k, v]) => `${k}=${v}`);
+  const cmd = { file: '/bin/sh', args: ['-c', 'ulimit -c 0; exec env -i "$@"', 'sh', ...assignments, exe, ...c.args] };
+  return runCommand(cmd, c, { ...process.env } as Record<string, string>, timeoutMs);
+}
+
+/** Returns the ecall command line of a case with extra `run` options (--seed, --cpus, --strace)
+ * placed before the program, where they belong to ecall rather than to the guest. */
+export function ecallCommandWith(c: GuestCase, options: string[], root = repoRoot()): { file: string; args: string[] } {
+  const cmd = ecallCommand(c, root);
+  const at = cmd.args.indexOf('run') + 1;
+  return { file: cmd.file, args: [...cmd.args.slice(0, at), ...options, ...cmd.args.slice(at)] };
+}
+
+/** Runs a case under ecall with extra `run` options. */
+export function runUnderEcallWith(c: GuestCase, options: string[], timeoutMs = GUEST_TIMEOUT_MS): Promise<GuestResult> {
+  return runCommand(ecallCommandWith(c, options), c, { ...process.env } as Record<string, string>, timeoutMs);
+}
+
+/** Returns null when the host C compiler for native references is installed, else why not. */
+export function nativeCompilerMissing(): string | null {
+  const r = spawnSync('/bin/sh', ['-c', `command -v ${NATIVE_CC}`], { encoding: 'utf8' });
+  return r.status === 0 ? null : `no host C compiler (${NATIVE_CC}) for the native reference builds`;
 }

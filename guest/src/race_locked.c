@@ -1,0 +1,39 @@
+/* race_locked: race.c with the increment under a mutex, so the total is always exact:
+ * four threads each add 1 to a shared counter N times (argv[1], default 5000). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define THREADS 4
+#define DEFAULT_N 5000
+
+static volatile long counter;
+static long n = DEFAULT_N;
+static pthread_barrier_t start;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *add(void *arg)
+{
+	(void)arg;
+	pthread_barrier_wait(&start);
+	for (long i = 0; i < n; i++) {
+		pthread_mutex_lock(&lock);
+		counter = counter + 1;
+		pthread_mutex_unlock(&lock);
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		n = atol(argv[1]);
+	pthread_t t[THREADS];
+	pthread_barrier_init(&start, NULL, THREADS);
+	for (int i = 0; i < THREADS; i++)
+		pthread_create(&t[i], NULL, add, NULL);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	printf("%d threads x %ld locked increments: counter %ld\n", THREADS, n, counter);
+	return counter == THREADS * n ? 0 : 1;
+}
