@@ -1,5 +1,6 @@
 // Benchmark harness: runs each benchmark guest N times under ecall and under qemu-riscv64 (and
-// natively on a riscv64 host), and prints median wall times, the ecall/qemu ratio and ecall MIPS.
+// natively on a riscv64 host), and prints median wall times, the ecall/qemu ratio and ecall MIPS;
+// for the futex ping-pong and thread creation rows also operations per second on each engine.
 //
 //   npm run bench -- [--runs N] [--warmup N] [--only NAME]... [--json] [binary...]
 //
@@ -9,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BENCH_CASE, ESBUILD } from '../test/fixtures/esbuild-app/cases.js';
 import { formatTable, median, spreadPct } from './stats.js';
 
 /** Repository root: this file runs as dist/bench/run.js. */
@@ -34,6 +36,11 @@ interface Benchmark {
    *  the hot loop's disassembly (shown with a "~"), or null if unknown. */
   instretEstimate: ((args: string[]) => number) | null;
   note: string;
+  /** For a benchmark that repeats one operation: how many times (from its arguments) and what it
+   *  is called; the notes then give operations per second for each engine, start-up subtracted. */
+  rate?: { count: (args: string[]) => number; unit: string };
+  /** What to do when the binary is missing (default: build the guests). */
+  missingHint?: string;
 }
 
 /** bench_compute's inner loop is 27 instructions (objdump of guest/bin/bench_compute) run 10^6
@@ -43,6 +50,12 @@ const COMPUTE_INSNS_PER_ROUND = 27 * 1_000_000;
 const COMPUTE_ROUNDS = '20';
 /** getppid calls for bench_getppid. */
 const GETPPID_CALLS = '200000';
+/** Round trips for futex_pingpong: about a second under either engine, so start-up is small. */
+const PINGPONG_ROUND_TRIPS = '100000';
+/** Threads created and joined by thread_create: about a second under qemu-riscv64. */
+const THREADS_CREATED = '2000';
+/** The benchmark whose run is the fixed cost subtracted before computing a rate. */
+const STARTUP_BENCHMARK = 'startup';
 
 const BENCHMARKS: Benchmark[] = [
   {
@@ -57,6 +70,21 @@ const BENCHMARKS: Benchmark[] = [
   {
     name: 'bench_getppid', path: 'guest/bin/bench_getppid', args: [GETPPID_CALLS], instretEstimate: null,
     note: `${GETPPID_CALLS} getppid syscalls: the syscall path`,
+  },
+  {
+    name: 'futex_pingpong', path: 'guest/bin/futex_pingpong', args: [PINGPONG_ROUND_TRIPS], instretEstimate: null,
+    rate: { count: (a) => Number(a[0]), unit: 'round trips' },
+    note: `two threads hand a futex word back and forth ${PINGPONG_ROUND_TRIPS} times (FUTEX_WAIT/FUTEX_WAKE)`,
+  },
+  {
+    name: 'thread_create', path: 'guest/bin/thread_create', args: [THREADS_CREATED], instretEstimate: null,
+    rate: { count: (a) => Number(a[0]), unit: 'threads' },
+    note: `pthread_create + pthread_join of ${THREADS_CREATED} threads, one after another`,
+  },
+  {
+    name: 'esbuild', path: ESBUILD, args: BENCH_CASE.args, instretEstimate: null,
+    missingHint: 'not installed (npm ci --cpu=riscv64 installs the optional @esbuild/linux-riscv64)',
+    note: `esbuild (Go, several threads) ${BENCH_CASE.args.join(' ')}: ${BENCH_CASE.what}`,
   },
 ];
 
@@ -113,6 +141,11 @@ function haveCommand(name: string): boolean {
 }
 
 const fmtMs = (ms: number): string => (Number.isFinite(ms) ? `${ms.toFixed(ms < 100 ? 1 : 0)} ms` : '-');
+/** Returns a rate with thousands separators, or "-" when the run was too short to measure one. */
+const fmtRate = (perSec: number): string => (Number.isFinite(perSec) && perSec > 0 ? Math.round(perSec).toLocaleString('en-US') : '-');
+/** Returns count / (ms - startupMs) per second: NaN when the run was not longer than start-up. */
+const ratePerSec = (count: number, ms: number, startupMs: number): number =>
+  ms > startupMs ? count / ((ms - startupMs) / 1000) : NaN;
 const outcomeText = (o: RunOutcome): string =>
   o.error ? o.error : o.signal ? `killed by ${o.signal}` : `exit ${o.status}`;
 /** Returns the most telling line of an error output: the first naming an error, else the first. */
@@ -120,6 +153,20 @@ const keyLine = (s: string): string => {
   const lines = s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   return lines.find((l) => /error|ecall:/i.test(l)) ?? lines[0] ?? '';
 };
+
+let startupCache: { ecall: number; qemu: number } | null = null;
+
+/** Returns the median start-up wall time (the startup benchmark) of each engine, measured once. */
+function startupMedians(runs: number, warmup: number, qemu: string, haveQemu: boolean): { ecall: number; qemu: number } {
+  if (startupCache) return startupCache;
+  const b = BENCHMARKS.find((x) => x.name === STARTUP_BENCHMARK)!;
+  const bin = resolve(ROOT, b.path);
+  startupCache = {
+    ecall: median(measure(process.execPath, [ECALL_JS, 'run', bin, ...b.args], runs, warmup).times),
+    qemu: haveQemu ? median(measure(qemu, [bin, ...b.args], runs, warmup).times) : NaN,
+  };
+  return startupCache;
+}
 
 /** Runs the benchmarks and prints the table; returns the process exit code. */
 function main(argv: string[]): number {
@@ -145,7 +192,7 @@ function main(argv: string[]): number {
     process.stderr.write('bench: --runs must be a positive integer and --warmup a non-negative integer\n');
     return 2;
   }
-  let list = positionals.length > 0
+  let list: Benchmark[] = positionals.length > 0
     ? positionals.map((p) => ({ name: p, path: p, args: [], instretEstimate: null, note: 'given on the command line' }))
     : BENCHMARKS;
   if (values.only) list = list.filter((b) => values.only!.includes(b.name));
@@ -165,7 +212,7 @@ function main(argv: string[]): number {
   for (const b of list) {
     const bin = resolve(ROOT, b.path);
     if (!existsSync(bin)) {
-      notes.push(`${b.name}: skipped, ${b.path} not built (make -C guest)`);
+      notes.push(`${b.name}: skipped, ${b.path} ${b.missingHint ?? 'not built (make -C guest)'}`);
       continue;
     }
     process.stderr.write(`bench: ${b.name} ...\n`);
@@ -179,6 +226,7 @@ function main(argv: string[]): number {
     const n = native ? measure(bin, b.args, runs, warmup) : null;
 
     const eMed = median(ecall.times), qMed = q ? median(q.times) : NaN;
+    if (b.name === STARTUP_BENCHMARK && b.path === BENCHMARKS[0]!.path) startupCache = { ecall: eMed, qemu: qMed };
     const counted = INSTRET_RE.exec(ecall.first.stderr);
     let instret: number | null = counted ? Number(counted[1]) : null;
     let mark = '';
@@ -207,8 +255,18 @@ function main(argv: string[]): number {
       ...(n ? [fmtMs(median(n.times))] : []),
       Number.isFinite(mips) && comparable ? `${mark}${mips.toFixed(1)}` : '-',
     ]);
-    json.push({ name: b.name, args: b.args, ecallMs: ecall.times, qemuMs: q?.times ?? null, nativeMs: n?.times ?? null, instret, instretEstimated: mark === '~', matchesQemu: q ? comparable : null });
     notes.push(`${b.name}: ${b.note}`);
+    let rates: { unit: string; ecallPerSec: number | null; qemuPerSec: number | null } | null = null;
+    if (b.rate && comparable) {
+      const count = b.rate.count(b.args);
+      const startup = startupMedians(runs, warmup, qemu, haveQemu);
+      const eRate = ratePerSec(count, eMed, startup.ecall);
+      const qRate = q ? ratePerSec(count, qMed, startup.qemu) : NaN;
+      notes.push(`${b.name}: ${b.rate.unit}/s (median, start-up subtracted): ecall ${fmtRate(eRate)}, qemu ${fmtRate(qRate)}`
+        + (Number.isFinite(eRate) && Number.isFinite(qRate) ? `, ecall/qemu ${(eRate / qRate).toFixed(2)}x` : ''));
+      rates = { unit: b.rate.unit, ecallPerSec: Number.isFinite(eRate) ? eRate : null, qemuPerSec: Number.isFinite(qRate) ? qRate : null };
+    }
+    json.push({ name: b.name, args: b.args, ecallMs: ecall.times, qemuMs: q?.times ?? null, nativeMs: n?.times ?? null, instret, instretEstimated: mark === '~', matchesQemu: q ? comparable : null, rates });
   }
   if (values.json) {
     process.stdout.write(JSON.stringify({ runs, warmup, results: json, notes }, null, 2) + '\n');
