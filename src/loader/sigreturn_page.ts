@@ -20,6 +20,7 @@ export function mapSigreturnPage(mm: LoaderMm): number | LoadError {
   // Safe because the page was just created and no hart has run; invalidate() covers any watcher.
   const dv = mm.mem.dv;
   SIGRETURN_CODE.forEach((word, i) => dv.setUint32(base + SIGRETURN_OFFSET + 4 * i, word, true));
+  mm.mem.markTouched(base / PAGE_SIZE, 1);
   mm.mem.invalidate(base >>> PAGE_SHIFT, 1);
   return base;
 }

@@ -34,6 +34,12 @@ export class GuestMemory {
   readonly dv: DataView;
   /** One byte per 4 KiB page: PROT_* | PAGE_WATCH | PAGE_MAPPED. 0 means unmapped. */
   readonly prot: Uint8Array;
+  /**
+   * One byte per page: 1 if the page may hold non-zero bytes (it was mapped writable, or the
+   * kernel copied data into it). Pages never touched are known to be zero without reading them,
+   * which keeps unmapping large PROT_NONE reservations cheap.
+   */
+  readonly touched: Uint8Array;
   private readonly listeners: InvalidateFn[] = [];
 
   constructor() {
@@ -42,6 +48,12 @@ export class GuestMemory {
     this.u8 = new Uint8Array(this.memory.buffer);
     this.dv = new DataView(this.memory.buffer);
     this.prot = new Uint8Array(NUM_PAGES);
+    this.touched = new Uint8Array(NUM_PAGES);
+  }
+
+  /** Records that pages [first, first+count) may hold non-zero bytes (the kernel wrote them). */
+  markTouched(first: number, count: number): void {
+    this.touched.fill(1, first, Math.min(first + count, NUM_PAGES));
   }
 
   /** Registers a listener for code-cache invalidation. */
@@ -60,6 +72,7 @@ export class GuestMemory {
   setPages(first: number, count: number, prot: number, mapped: boolean): void {
     this.invalidate(first, count);
     this.prot.fill(mapped ? (prot & 7) | PAGE_MAPPED : 0, first, first + count);
+    if (mapped && (prot & PROT_WRITE)) this.markTouched(first, count);
   }
 
   /** True if every byte of [addr, addr+len) is on a page with all the bits in `need`. */

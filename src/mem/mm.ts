@@ -290,6 +290,7 @@ export class Mm {
       const first = v.start >>> PAGE_SHIFT, count = (v.end - v.start) >>> PAGE_SHIFT;
       copyNonZeroPages(this.mem.u8, first, child.mem.u8, first, count);
       child.mem.setPages(first, count, v.prot, true);
+      child.mem.markTouched(first, count);
     }
     return child;
   }
@@ -321,6 +322,7 @@ export class Mm {
 
   /** Copies file bytes from offset into [start, end); bytes past EOF stay zero. */
   private fillFromFile(file: MmapFile, offset: number, start: number, end: number): void {
+    this.mem.markTouched(start >>> PAGE_SHIFT, (end - start + PAGE_SIZE - 1) >>> PAGE_SHIFT);
     let at = start;
     while (at < end) {
       const n = Math.min(end - at, FILE_FILL_CHUNK);
@@ -339,13 +341,13 @@ export class Mm {
   private unmapRange(start: number, end: number): void {
     for (const piece of this.vmaList.carve(start, end)) {
       this.setPages(piece.start, piece.end, 0, false);
-      zeroPages(this.mem.u8, piece.start >>> PAGE_SHIFT, (piece.end - piece.start) >>> PAGE_SHIFT);
+      zeroPages(this.mem.u8, piece.start >>> PAGE_SHIFT, (piece.end - piece.start) >>> PAGE_SHIFT, this.mem.touched, true);
     }
   }
 
   /** Zeroes the non-zero pages of mapped [start, end), dropping cached code on the pages written. */
   private zeroMapped(start: number, end: number): void {
-    for (const p of zeroPages(this.mem.u8, start >>> PAGE_SHIFT, (end - start) >>> PAGE_SHIFT)) {
+    for (const p of zeroPages(this.mem.u8, start >>> PAGE_SHIFT, (end - start) >>> PAGE_SHIFT, this.mem.touched, false)) {
       if (this.mem.prot[p]! & PAGE_WATCH) this.mem.invalidate(p, 1);
     }
   }
@@ -357,6 +359,7 @@ export class Mm {
     this.vmaList.insert({ ...moved, start: newAddr, end: newAddr + copyLen });
     this.setPages(newAddr, newAddr + copyLen, moved.prot, true);
     copyNonZeroPages(this.mem.u8, oldAddr >>> PAGE_SHIFT, this.mem.u8, newAddr >>> PAGE_SHIFT, copyLen >>> PAGE_SHIFT);
+    this.mem.markTouched(newAddr >>> PAGE_SHIFT, copyLen >>> PAGE_SHIFT);
     this.unmapRange(oldAddr, oldAddr + oldLen);
     if (newLen > copyLen) {
       const tail = { ...moved, start: newAddr + copyLen, end: newAddr + newLen,

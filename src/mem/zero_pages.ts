@@ -48,13 +48,25 @@ export function forEachNonZeroPage(u8: Uint8Array, first: number, count: number,
   }
 }
 
-/** Zeroes the non-zero pages of [first, first+count); returns the pages written, in order. */
-export function zeroPages(u8: Uint8Array, first: number, count: number): number[] {
+/**
+ * Zeroes the non-zero pages of [first, first+count); returns the pages written, in order.
+ * Only pages marked in `touched` can be non-zero, so only those are compared; with `forget`
+ * (the range is being unmapped) their marks are cleared.
+ */
+export function zeroPages(u8: Uint8Array, first: number, count: number, touched: Uint8Array, forget: boolean): number[] {
   const written: number[] = [];
-  forEachNonZeroPage(u8, first, count, (q) => {
-    u8.fill(0, q * PAGE_SIZE, (q + 1) * PAGE_SIZE);
-    written.push(q);
-  });
+  const end = first + count;
+  let p = touched.indexOf(1, first);
+  while (p >= 0 && p < end) {
+    let q = p;
+    while (q < end && touched[q] === 1) q++;
+    forEachNonZeroPage(u8, p, q - p, (page) => {
+      u8.fill(0, page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+      written.push(page);
+    });
+    if (forget) touched.fill(0, p, q);
+    p = touched.indexOf(1, q);
+  }
   return written;
 }
 
