@@ -27,10 +27,15 @@ export class CodeCache {
   drop(first: number, count: number): void {
     if (this.pages.size === 0) return;
     const end = Math.min(first + count, NUM_PAGES);
+    const prot = this.mem.prot;
     if (count > this.pages.size) {
-      for (const pg of this.pages.keys()) if (pg >= first && pg < end) this.pages.delete(pg);
+      for (const pg of this.pages.keys()) {
+        if (pg >= first && pg < end) { this.pages.delete(pg); prot[pg]! &= ~PAGE_WATCH; }
+      }
     } else {
-      for (let pg = first; pg < end; pg++) this.pages.delete(pg);
+      for (let pg = first; pg < end; pg++) {
+        if (this.pages.delete(pg)) prot[pg]! &= ~PAGE_WATCH;
+      }
     }
   }
 }

@@ -23,8 +23,9 @@ export function deliverableMask(t: Task): bigint {
   return (t.pending.mask | t.tg.shared.mask) & ~t.sigmask;
 }
 
-/** True if t has a signal to take on its way back to user space. */
+/** True if t has a signal to take on its way back to user space (no BigInt allocated when none is pending). */
 export function hasDeliverable(t: Task): boolean {
+  if (t.pending.mask === 0n && t.tg.shared.mask === 0n) return false;
   return deliverableMask(t) !== 0n;
 }
 

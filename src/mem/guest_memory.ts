@@ -61,11 +61,13 @@ export class GuestMemory {
     this.listeners.push(fn);
   }
 
-  /** Tells listeners that pages [first, first+count) changed; clears their WATCH bits. */
+  /**
+   * Tells listeners that pages [first, first+count) changed. The listener that set a page's
+   * WATCH bit (the CPU's code cache) clears it when it drops the page, so this never walks the
+   * range itself: unmapping a huge reservation costs nothing here.
+   */
   invalidate(first: number, count: number): void {
     for (const fn of this.listeners) fn(first, count);
-    const end = Math.min(first + count, NUM_PAGES);
-    for (let p = first; p < end; p++) this.prot[p]! &= ~PAGE_WATCH;
   }
 
   /** Sets protection for pages [first, first+count): prot = PROT bits, mapped or not. */
