@@ -1,6 +1,7 @@
 // The deterministic host (--seed): virtual clocks advanced by the kernel, randomness from the
-// seed, a fixed host name, and stdin read whole on first use, so that the same seed, binary and
-// input give the same run on any machine. Output and host files are the Node host's.
+// seed, a fixed host name and identity (uid 0), and stdin read whole on first use, so that the
+// same seed, binary and input give the same run on any machine. Output and host files are the
+// Node host's (a guest that prints host file metadata still sees the host's).
 import * as fs from 'node:fs';
 import type { HostStdin } from './host.js';
 import { NodeHost } from './node.js';
@@ -83,6 +84,15 @@ export class SimHost extends NodeHost {
 
   override hostname(): string {
     return 'ecall';
+  }
+
+  /** A fixed identity (root), so traces and siginfo do not depend on who runs the host. */
+  override uid(): number {
+    return 0;
+  }
+
+  override gid(): number {
+    return 0;
   }
 
   /** The kernel's hook: virtual time moves only when the kernel says so. */

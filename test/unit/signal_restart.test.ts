@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { NodeHost } from '../../src/host/node.js';
 import { Task, type ThreadGroup } from '../../src/kernel/task.js';
-import { returnToUser, sendSignal } from '../../src/kernel/signal_deliver.js';
+import { forceSignal, returnToUser, sendSignal } from '../../src/kernel/signal_deliver.js';
 import { FRAME_SIZE, restoreFrame, SA_RESTART, SA_NODEFER, SA_RESETHAND } from '../../src/kernel/signal_frame.js';
 import { SIGUSR1, SIGUSR2, SI_TKILL } from '../../src/kernel/signal.js';
 
@@ -178,4 +178,28 @@ test('a blocked signal stays pending and is delivered when unblocked', () => {
   t.sigmask = 0n;
   returnToUser(t);
   assert.equal(t.hart.pc, HANDLER);
+});
+
+test('SIGSTOP stops the whole group at its next return to user space; SIGCONT resumes it and cancels a pending stop', () => {
+  const { t, tg } = taskAfterSyscall(-512);
+  sendSignal(t, { signo: 19, code: SI_TKILL, pid: 100, uid: 0 });
+  returnToUser(t);
+  assert.equal(tg.stopped, true);
+  assert.equal(t.hart.pc, ECALL_PC, 'the interrupted call will restart after the continue (no handler ran)');
+  sendSignal(t, { signo: 18, code: SI_TKILL, pid: 100, uid: 0 });
+  assert.equal(tg.stopped, false);
+  sendSignal(t, { signo: 19, code: SI_TKILL, pid: 100, uid: 0 });
+  sendSignal(t, { signo: 18, code: SI_TKILL, pid: 100, uid: 0 });
+  returnToUser(t);
+  assert.equal(tg.stopped, false, 'SIGCONT discarded the pending SIGSTOP');
+});
+
+test('a fault signal that is blocked or ignored is forced: the default action kills with 128+N', () => {
+  const { t, tg } = taskAfterSyscall(null);
+  t.sigmask = 1n << 10n; // SIGSEGV blocked
+  forceSignal(t, { signo: 11, code: 1, addr: 0x10 });
+  returnToUser(t);
+  assert.equal(tg.exitCode, 128 + 11);
+  assert.equal(tg.exitSignal, 11);
+  assert.equal(tg.coreDumped, true);
 });
