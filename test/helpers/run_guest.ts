@@ -51,7 +51,7 @@ export function ecallUnavailable(root = repoRoot()): string | null {
 }
 
 /** Runs a command with the case's stdin and environment in the repository root; rejects on timeout. */
-export function runCommand(cmd: { file: string; args: string[] }, c: GuestCase, env: Record<string, string>,
+export function runCommand(cmd: { file: string; args: string[] }, c: Pick<GuestCase, 'name' | 'stdin'>, env: Record<string, string>,
   timeoutMs = GUEST_TIMEOUT_MS, root = repoRoot()): Promise<GuestResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd.file, cmd.args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
