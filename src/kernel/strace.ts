@@ -56,6 +56,28 @@ const CLOCKS = ['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_PROCESS_CPUTIME_ID',
   'CLOCK_MONOTONIC_RAW', 'CLOCK_REALTIME_COARSE', 'CLOCK_MONOTONIC_COARSE', 'CLOCK_BOOTTIME',
   'CLOCK_REALTIME_ALARM', 'CLOCK_BOOTTIME_ALARM'];
 const WHENCE = ['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE'];
+const SIG_HOW = ['SIG_BLOCK', 'SIG_UNBLOCK', 'SIG_SETMASK'];
+const RLIMITS = ['RLIMIT_CPU', 'RLIMIT_FSIZE', 'RLIMIT_DATA', 'RLIMIT_STACK', 'RLIMIT_CORE', 'RLIMIT_RSS',
+  'RLIMIT_NPROC', 'RLIMIT_NOFILE', 'RLIMIT_MEMLOCK', 'RLIMIT_AS', 'RLIMIT_LOCKS', 'RLIMIT_SIGPENDING',
+  'RLIMIT_MSGQUEUE', 'RLIMIT_NICE', 'RLIMIT_RTPRIO', 'RLIMIT_RTTIME'];
+/** ioctl requests by number (asm-generic/ioctls.h). */
+const IOCTLS: Record<number, string> = {
+  0x5401: 'TCGETS', 0x5402: 'TCSETS', 0x5403: 'TCSETSW', 0x5404: 'TCSETSF', 0x540b: 'TCFLSH', 0x540f: 'TIOCGPGRP',
+  0x5410: 'TIOCSPGRP', 0x5413: 'TIOCGWINSZ', 0x5414: 'TIOCSWINSZ', 0x541b: 'FIONREAD', 0x5421: 'FIONBIO',
+  0x5429: 'TIOCGSID', 0x5450: 'FIONCLEX', 0x5451: 'FIOCLEX', 0x5452: 'FIOASYNC',
+};
+const CLONE_FLAGS: Flags = [
+  [0x100, 'CLONE_VM'], [0x200, 'CLONE_FS'], [0x400, 'CLONE_FILES'], [0x800, 'CLONE_SIGHAND'],
+  [0x1000, 'CLONE_PIDFD'], [0x2000, 'CLONE_PTRACE'], [0x4000, 'CLONE_VFORK'], [0x8000, 'CLONE_PARENT'],
+  [0x10000, 'CLONE_THREAD'], [0x20000, 'CLONE_NEWNS'], [0x40000, 'CLONE_SYSVSEM'], [0x80000, 'CLONE_SETTLS'],
+  [0x100000, 'CLONE_PARENT_SETTID'], [0x200000, 'CLONE_CHILD_CLEARTID'], [0x400000, 'CLONE_DETACHED'],
+  [0x800000, 'CLONE_UNTRACED'], [0x1000000, 'CLONE_CHILD_SETTID'], [0x80000000, 'CLONE_IO'],
+];
+const FCNTL_CMDS: Record<number, string> = {
+  0: 'F_DUPFD', 1: 'F_GETFD', 2: 'F_SETFD', 3: 'F_GETFL', 4: 'F_SETFL', 5: 'F_GETLK', 6: 'F_SETLK', 7: 'F_SETLKW',
+  8: 'F_SETOWN', 9: 'F_GETOWN', 1024: 'F_SETLEASE', 1025: 'F_GETLEASE', 1030: 'F_DUPFD_CLOEXEC',
+  1031: 'F_SETPIPE_SZ', 1032: 'F_GETPIPE_SZ', 1033: 'F_ADD_SEALS', 1034: 'F_GET_SEALS',
+};
 
 /** Signal names by number (generic numbering). */
 export const SIGNAL_NAMES = ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE',
@@ -154,6 +176,16 @@ function formatArg(mem: GuestMemory, fmt: ArgFmt, v: bigint, next: bigint | unde
     case 'clockid': return CLOCKS[i32] ?? String(i32);
     case 'whence': return WHENCE[i32] ?? String(i32);
     case 'futexop': return formatFutexOp(i32);
+    case 'sighow': return SIG_HOW[i32] ?? String(i32);
+    case 'rlimit': return RLIMITS[i32] ?? String(i32);
+    case 'ioctl': return IOCTLS[i32 >>> 0] ?? '0x' + (i32 >>> 0).toString(16);
+    case 'fcntlcmd': return FCNTL_CMDS[i32] ?? String(i32);
+    case 'cloneflags': {
+      const sig = i32 & 0xff;
+      const rest = flagsText(i32 & ~0xff, CLONE_FLAGS, '');
+      const parts = [rest, sig ? signalName(sig) : ''].filter((x) => x !== '');
+      return parts.length ? parts.join('|') : '0';
+    }
     case 'ignore': return '';
   }
 }

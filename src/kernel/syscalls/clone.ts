@@ -94,6 +94,6 @@ function sysClone3(t: Task, a: SysArgs): number {
 }
 
 export const defs: SyscallDef[] = [
-  { nr: 220, name: 'clone', handler: sysClone, status: 'partial', note: 'threads (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND...); new processes give ENOSYS', args: ['hex', 'ptr', 'ptr', 'ptr', 'ptr'] },
+  { nr: 220, name: 'clone', handler: sysClone, status: 'partial', note: 'threads (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND...); new processes give ENOSYS', args: ['cloneflags', 'ptr', 'ptr', 'ptr', 'ptr'] },
   { nr: 435, name: 'clone3', handler: sysClone3, status: 'partial', note: 'threads only, as clone; set_tid and cgroup are refused', args: ['ptr', 'size'] },
 ];

@@ -238,7 +238,7 @@ function sysRestartSyscall(t: Task): SysResult {
 
 export const defs: SyscallDef[] = [
   { nr: 134, name: 'rt_sigaction', handler: sysRtSigaction, status: 'full', args: ['signal', 'ptr', 'ptr', 'size'] },
-  { nr: 135, name: 'rt_sigprocmask', handler: sysRtSigprocmask, status: 'full', args: ['int', 'sigset', 'ptr', 'size'] },
+  { nr: 135, name: 'rt_sigprocmask', handler: sysRtSigprocmask, status: 'full', args: ['sighow', 'sigset', 'ptr', 'size'] },
   { nr: 136, name: 'rt_sigpending', handler: sysRtSigpending, status: 'full', args: ['ptr', 'size'] },
   { nr: 132, name: 'sigaltstack', handler: sysSigaltstack, status: 'full', args: ['ptr', 'ptr'] },
   { nr: 129, name: 'kill', handler: sysKill, status: 'partial', note: 'one process: pid must be the caller (or 0, -1, -pgid)', args: ['int', 'signal'] },
