@@ -44,3 +44,27 @@ export class SyscallError extends Error {
     super(errnoName(errno));
   }
 }
+
+/** strerror texts for the errnos guests commonly see (glibc's wording, which strace prints). */
+const ERRNO_TEXT: Record<string, string> = {
+  EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
+  EINTR: 'Interrupted system call', EIO: 'Input/output error', ENXIO: 'No such device or address',
+  E2BIG: 'Argument list too long', ENOEXEC: 'Exec format error', EBADF: 'Bad file descriptor',
+  ECHILD: 'No child processes', EAGAIN: 'Resource temporarily unavailable', ENOMEM: 'Cannot allocate memory',
+  EACCES: 'Permission denied', EFAULT: 'Bad address', EBUSY: 'Device or resource busy', EEXIST: 'File exists',
+  EXDEV: 'Invalid cross-device link', ENODEV: 'No such device', ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory', EINVAL: 'Invalid argument', ENFILE: 'Too many open files in system',
+  EMFILE: 'Too many open files', ENOTTY: 'Inappropriate ioctl for device', EFBIG: 'File too large',
+  ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', EROFS: 'Read-only file system',
+  EMLINK: 'Too many links', EPIPE: 'Broken pipe', EDOM: 'Numerical argument out of domain',
+  ERANGE: 'Numerical result out of range', EDEADLK: 'Resource deadlock avoided',
+  ENAMETOOLONG: 'File name too long', ENOSYS: 'Function not implemented', ENOTEMPTY: 'Directory not empty',
+  ELOOP: 'Too many levels of symbolic links', ETIME: 'Timer expired', EOVERFLOW: 'Value too large for defined data type',
+  EOPNOTSUPP: 'Operation not supported', ETIMEDOUT: 'Connection timed out', ECANCELED: 'Operation canceled',
+  EALREADY: 'Operation already in progress', ENODATA: 'No data available',
+};
+
+/** Returns glibc's strerror text for e ("No such file or directory"), or undefined if not listed. */
+export function strerror(e: number): string | undefined {
+  return ERRNO_TEXT[errnoName(e)];
+}

@@ -10,6 +10,7 @@ import { Mm } from '../mem/mm.js';
 import { clearChildTid, exitRobustList } from './futex.js';
 import { Prng } from './prng.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
+import { ENOENT, ENOTDIR, errnoName, strerror } from './errno.js';
 import { dispatchSyscall, traceInterrupted } from './syscall.js';
 import { faultSignal, ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
 import { forceSignal, hasDeliverable, returnToUser, sendSignal, sendGroupSignal } from './signal_deliver.js';
@@ -110,9 +111,9 @@ export class Kernel {
     const fs = this.vfs.initialFsContext(cwd);
     const exe = this.vfs.readExecutable(fs, path);
     if (typeof exe === 'number') {
-      const why = exe === -2 ? 'No such file or directory' : exe === -13 ? 'Permission denied'
-        : exe === -21 ? 'Is a directory' : exe === -20 ? 'Not a directory' : `cannot open (errno ${-exe})`;
-      return { error: `${path}: ${why}`, exitCode: exe === -2 || exe === -20 ? 127 : 126 };
+      const why = strerror(-exe) ?? `cannot open (${errnoName(-exe)})`;
+      // A shell says 127 for "not found" and 126 for "found but cannot execute".
+      return { error: `${path}: ${why}`, exitCode: exe === -ENOENT || exe === -ENOTDIR ? 127 : 126 };
     }
     const pid = this.allocTid();
     const mm = new Mm();

@@ -111,14 +111,3 @@ export function faultSignal(t: Task, stop: Stop): SigInfo {
   const mapped = addr < 2 ** 32 && (t.mm.mem.prot[Math.floor(addr / 4096)]! & PAGE_MAPPED) !== 0;
   return { signo: SIGSEGV, code: mapped ? SEGV_ACCERR : SEGV_MAPERR, addr };
 }
-
-/**
- * Applies the default action of sig to t's process: terminate (with a core flag for the core
- * signals); ignore-by-default signals and stop/continue do nothing yet.
- */
-export function signalFatal(t: Task, sig: number): void {
-  const act = defaultAction(sig);
-  if (act === DefaultAction.Terminate || act === DefaultAction.Core || sig === SIGKILL) {
-    t.kernel.exitGroup(t.tg, 128 + sig, sig, act === DefaultAction.Core);
-  }
-}

@@ -1,30 +1,11 @@
 // --strace: one strace(1)-style line per syscall, built from the syscall table's argument formats.
-import { errnoName } from './errno.js';
+import { errnoName, strerror } from './errno.js';
 import { formatFutexOp } from './futex_op.js';
 import type { ArgFmt, SyscallDef } from './syscalls/types.js';
 import type { GuestMemory } from '../mem/guest_memory.js';
 
 /** strace's default -s: strings longer than this are cut and followed by "...". */
 const STRACE_STRLEN = 32;
-
-/** strerror texts for the errnos guests commonly see (glibc's wording, which strace prints). */
-const ERRNO_TEXT: Record<string, string> = {
-  EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
-  EINTR: 'Interrupted system call', EIO: 'Input/output error', ENXIO: 'No such device or address',
-  E2BIG: 'Argument list too long', ENOEXEC: 'Exec format error', EBADF: 'Bad file descriptor',
-  ECHILD: 'No child processes', EAGAIN: 'Resource temporarily unavailable', ENOMEM: 'Cannot allocate memory',
-  EACCES: 'Permission denied', EFAULT: 'Bad address', EBUSY: 'Device or resource busy', EEXIST: 'File exists',
-  EXDEV: 'Invalid cross-device link', ENODEV: 'No such device', ENOTDIR: 'Not a directory',
-  EISDIR: 'Is a directory', EINVAL: 'Invalid argument', ENFILE: 'Too many open files in system',
-  EMFILE: 'Too many open files', ENOTTY: 'Inappropriate ioctl for device', EFBIG: 'File too large',
-  ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', EROFS: 'Read-only file system',
-  EMLINK: 'Too many links', EPIPE: 'Broken pipe', EDOM: 'Numerical argument out of domain',
-  ERANGE: 'Numerical result out of range', EDEADLK: 'Resource deadlock avoided',
-  ENAMETOOLONG: 'File name too long', ENOSYS: 'Function not implemented', ENOTEMPTY: 'Directory not empty',
-  ELOOP: 'Too many levels of symbolic links', ETIME: 'Timer expired', EOVERFLOW: 'Value too large for defined data type',
-  EOPNOTSUPP: 'Operation not supported', ETIMEDOUT: 'Connection timed out', ECANCELED: 'Operation canceled',
-  EALREADY: 'Operation already in progress', ENODATA: 'No data available',
-};
 
 /** Kernel-internal restart codes as strace shows them when a call is interrupted. */
 const RESTART_TEXT: Record<number, string> = {
@@ -211,7 +192,7 @@ export function formatResult(def: SyscallDef | undefined, ret: bigint | null): s
     const restart = RESTART_TEXT[e];
     if (restart !== undefined) return ` = ? ${restart}`;
     const name = errnoName(e);
-    const text = ERRNO_TEXT[name];
+    const text = strerror(e);
     return ` = -1 ${name}${text ? ` (${text})` : ''}`;
   }
   if (def?.ret === 'hex') return ` = ${hex(ret)}`;

@@ -1,4 +1,5 @@
 // Test doubles for the VFS tests: a Node-backed host, a minimal task with one scratch page, and SysArgs.
+import { argsOf } from './sys_proc_fixture.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -57,14 +58,7 @@ export function makeTask(opts: Partial<VfsOptions> = {}, cwd = '/', uid = 1000):
 
 /** SysArgs over fixed values (numbers are taken as 64-bit two's complement). */
 export function args(...vals: (number | bigint)[]): SysArgs {
-  const big = (i: number): bigint => BigInt.asUintN(64, BigInt(vals[i] ?? 0));
-  return {
-    int: (i) => Number(BigInt.asIntN(32, big(i))),
-    u32: (i) => Number(BigInt.asUintN(32, big(i))),
-    num: (i) => Number(BigInt.asIntN(64, big(i))),
-    big,
-    addr: (i) => Number(big(i)),
-  };
+  return argsOf(vals);
 }
 
 /** Writes a NUL-terminated string into scratch memory at offset; returns its address. */

@@ -203,11 +203,6 @@ export function sleepRestart(t: Task): SysResult | null {
   return continueSleep(t, st);
 }
 
-/** For rt_sigreturn / exit: drops t's saved sleep so a later restart_syscall cannot resume it. */
-export function sleepForget(t: Task): void {
-  sleeps.delete(t);
-}
-
 // --- process times --------------------------------------------------------------------------
 
 /** times(buf*): struct tms in USER_HZ ticks (buf may be NULL); returns ticks since boot. */
