@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import type { HostStdin } from './host.js';
 import { NodeHost } from './node.js';
-import { Prng } from '../kernel/prng.js';
+import { Prng } from '../util/prng.js';
 
 /** The virtual wall clock starts at 2026-01-01T00:00:00Z, so dates in the guest are stable. */
 export const SIM_EPOCH_NS = 1_767_225_600n * 1_000_000_000n;

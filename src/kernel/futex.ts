@@ -2,7 +2,7 @@
 // futex_key.ts (constants, keys), futex_queue.ts (per-key waiter queues, wake, requeue),
 // futex_wait.ts (WAIT and WAIT_BITSET sleeps), futex_pi.ts (PI locks), futex_op.ts (WAKE_OP
 // encoding, op names), futex_robust.ts (robust lists, clear_child_tid).
-import { EAGAIN, EINVAL, ENOSYS } from './errno.js';
+import { EAGAIN, EINVAL, ENOSYS } from '../abi/errno.js';
 import {
   FUTEX_BITSET_MATCH_ANY, FUTEX_CLOCK_REALTIME, FUTEX_CMD_MASK, FUTEX_CMP_REQUEUE, FUTEX_LOCK_PI,
   FUTEX_LOCK_PI2, FUTEX_PRIVATE_FLAG, FUTEX_REQUEUE, FUTEX_TRYLOCK_PI, FUTEX_UNLOCK_PI, FUTEX_WAIT,

@@ -1,6 +1,6 @@
 // Futex constants (include/uapi/linux/futex.h) and keys: which waiters a futex address names.
 import { PROT_READ, PROT_WRITE, TASK_SIZE } from '../mem/guest_memory.js';
-import { EFAULT, EINVAL } from './errno.js';
+import { EFAULT, EINVAL } from '../abi/errno.js';
 import type { Task } from './task.js';
 
 export const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,

@@ -1,6 +1,6 @@
 // FUTEX_WAKE_OP's encoded operation (include/uapi/linux/futex.h FUTEX_OP) and the strace-style
 // name of a futex op word.
-import { ENOSYS } from './errno.js';
+import { ENOSYS } from '../abi/errno.js';
 import {
   FUTEX_CLOCK_REALTIME, FUTEX_CMD_MASK, FUTEX_PRIVATE_FLAG,
 } from './futex_key.js';

@@ -5,7 +5,7 @@
 // has no observable effect in ecall's scheduler and is not modelled.
 import {
   EAGAIN, EDEADLK, EFAULT, EINVAL, EPERM, ERESTARTNOINTR, ESRCH, ETIMEDOUT,
-} from './errno.js';
+} from '../abi/errno.js';
 import {
   FUTEX_BITSET_MATCH_ANY, FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, FUTEX_WORD_SIZE,
   futexKey, readWord, writeWord,

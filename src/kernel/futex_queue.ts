@@ -1,7 +1,7 @@
 // Futex wait queues: per key a FIFO of waiters (task, bitset). A waiter is itself the WaitList
 // a sleeping task's Blocked marker holds, so requeueing (which moves a waiter to another key)
 // needs no help from the kernel: the kernel's add/remove always act on the waiter's current key.
-import { EINVAL } from './errno.js';
+import { EINVAL } from '../abi/errno.js';
 import type { Task } from './task.js';
 import { type WaitList, type Waiter, WakeReason } from './wait.js';
 

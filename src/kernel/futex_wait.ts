@@ -7,7 +7,7 @@
 // Linux's retry in futex_wait. A signal does not re-run the handler: onInterrupt drops the
 // state and returns -ERESTARTSYS (no timeout) or -ERESTART_RESTARTBLOCK with t.restartBlock
 // continuing the wait to the same absolute deadline (Linux's futex_wait_restart).
-import { EAGAIN, EINVAL, ERESTART_RESTARTBLOCK, ERESTARTSYS, ETIMEDOUT } from './errno.js';
+import { EAGAIN, EINVAL, ERESTART_RESTARTBLOCK, ERESTARTSYS, ETIMEDOUT } from '../abi/errno.js';
 import { futexKey, readWord } from './futex_key.js';
 import { futexTable, FutexWaiter } from './futex_queue.js';
 import type { SysResult } from './syscalls/types.js';

@@ -3,7 +3,7 @@
 // tail. Tasks are placed on CPUs their affinity allows, and an idle CPU steals from the busiest.
 // In deterministic mode every choice (which CPU runs next, quantum length, placement ties)
 // comes from the seeded generator.
-import type { Prng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 import type { Task } from './task.js';
 
 /** Instructions per quantum in real-time mode: short enough to notice host events, long enough to amortise. */

@@ -1,7 +1,7 @@
 // Signal generation and delivery. Sending queues a siginfo on the task or the process and wakes
 // a thread that can take it; delivery happens on the way back to user space (returnToUser),
 // where the syscall restart rules of abi-riscv64.md §3.7 are applied before the frame is built.
-import { EINTR } from './errno.js';
+import { EINTR } from '../abi/errno.js';
 import { DefaultAction, defaultAction, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
   type SigInfo } from './signal.js';
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, setupFrame } from './signal_frame.js';

@@ -1,7 +1,7 @@
 // Syscall entry: reads a7 and a0..a5, runs the handler from the table, writes a0 and advances
 // pc past the ecall, or parks the task if the handler blocked (pc stays on the ecall, so the
 // call runs again from scratch when the task is woken, with t.resumed set).
-import { ENOSYS, SyscallError } from './errno.js';
+import { ENOSYS, SyscallError } from '../abi/errno.js';
 import { formatSyscall } from './strace.js';
 import { SYSCALL_NAMES } from './syscalls/names.js';
 import { syscallTable } from './syscalls/table.js';

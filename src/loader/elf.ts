@@ -1,7 +1,7 @@
 // ELF64 header and program-header parsing for the loader. Every read is bounds-checked and
 // every 64-bit field is read as a bigint, so no input can throw or lose precision.
 // Field offsets and constants: include/uapi/linux/elf.h, elf(5).
-import { ENOEXEC } from '../kernel/errno.js';
+import { ENOEXEC } from '../abi/errno.js';
 
 export const ELFMAG = [0x7f, 0x45, 0x4c, 0x46]; // "\x7fELF"
 export const EI_CLASS = 4, EI_DATA = 5;

@@ -1,6 +1,6 @@
 // The initial process stack (abi-riscv64.md §1.3): strings at the top, AT_RANDOM bytes, then
 // argc, argv[], NULL, envp[], NULL and the auxv, with sp 16-byte aligned.
-import { E2BIG, errnoName } from '../kernel/errno.js';
+import { E2BIG, errnoName } from '../abi/errno.js';
 import { PROT_READ, PROT_WRITE } from '../mem/guest_memory.js';
 import { type AuxvInputs, buildAuxv } from './auxv.js';
 import { type LoadError, noexec } from './elf.js';

@@ -1,6 +1,6 @@
 // PT_LOAD validation and mapping (abi-riscv64.md §1.5): file bytes MAP_PRIVATE at their page,
 // the rest of the last file page zeroed, anonymous zero pages for the remainder of p_memsz.
-import { errnoName } from '../kernel/errno.js';
+import { errnoName } from '../abi/errno.js';
 import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../mem/guest_memory.js';
 import type { Mm, MmapFile } from '../mem/mm.js';
 import { type ElfInfo, type LoadError, noexec, ET_DYN, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR } from './elf.js';

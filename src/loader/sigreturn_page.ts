@@ -1,6 +1,6 @@
 // The "[vdso]" page: not an ELF vDSO, just the rt_sigreturn trampoline that signal delivery puts
 // in ra (abi-riscv64.md §3.4). libgcc's unwinder recognises signal frames by these exact words.
-import { errnoName } from '../kernel/errno.js';
+import { errnoName } from '../abi/errno.js';
 import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ } from '../mem/guest_memory.js';
 import { type LoadError, noexec } from './elf.js';
 import { MAP_ANONYMOUS, MAP_PRIVATE } from './layout.js';

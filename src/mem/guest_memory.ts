@@ -1,6 +1,6 @@
 // The guest's linear memory: one WebAssembly.Memory whose byte offsets are guest addresses,
 // a per-page protection byte, and checked copies used by every syscall.
-import { EFAULT, SyscallError } from '../kernel/errno.js';
+import { EFAULT, SyscallError } from '../abi/errno.js';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;

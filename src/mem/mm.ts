@@ -1,7 +1,7 @@
 // Mm: one guest address space (Linux's mm_struct): the VMA list, brk, mmap placement.
 // Invariant: every page outside a VMA holds zeros (unmapping zeroes the non-zero pages), so a
 // new anonymous mapping needs no work and untouched pages are never written (see zero_pages.ts).
-import { EEXIST, EFAULT, EINVAL, ENOMEM, EOPNOTSUPP, EPERM, EACCES, EOVERFLOW } from '../kernel/errno.js';
+import { EEXIST, EFAULT, EINVAL, ENOMEM, EOPNOTSUPP, EPERM, EACCES, EOVERFLOW } from '../abi/errno.js';
 import { GuestMemory, PAGE_SHIFT, PAGE_SIZE, PAGE_WATCH, TASK_SIZE } from './guest_memory.js';
 import {
   MMAP_MIN_ADDR, MAX_MAP_COUNT, STACK_SIZE_DEFAULT, STACK_TOP, TASK_UNMAPPED_BASE, mmapBaseFor,

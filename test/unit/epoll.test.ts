@@ -15,7 +15,7 @@ import { openDevice } from '../../src/kernel/vfs/devices.js';
 import { EventPoll, eventpollRelease } from '../../src/kernel/vfs/epoll.js';
 import type { EventFd } from '../../src/kernel/vfs/eventfd.js';
 import { Blocked, WaitQueue } from '../../src/kernel/wait.js';
-import { EBADF, EEXIST, EFAULT, EINTR, EINVAL, ELOOP, ENOENT, EPERM } from '../../src/kernel/errno.js';
+import { EBADF, EEXIST, EFAULT, EINTR, EINVAL, ELOOP, ENOENT, EPERM } from '../../src/abi/errno.js';
 
 const ADD = 1, DEL = 2, MOD = 3;
 const EPOLLIN = 1, EPOLLPRI = 2, EPOLLOUT = 4, EPOLLERR = 8, EPOLLHUP = 0x10;

@@ -9,7 +9,7 @@ import { defs as fdDefs } from '../../src/kernel/syscalls/fs_fd.js';
 import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { EventFd } from '../../src/kernel/vfs/eventfd.js';
 import { Blocked } from '../../src/kernel/wait.js';
-import { EAGAIN, EINVAL, EMFILE } from '../../src/kernel/errno.js';
+import { EAGAIN, EINVAL, EMFILE } from '../../src/abi/errno.js';
 import { POLLERR, POLLIN, POLLOUT } from '../../src/kernel/vfs/file.js';
 
 const EFD_SEMAPHORE = 1, EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;

@@ -7,7 +7,7 @@ import { Task, TaskState, ThreadGroup } from '../../src/kernel/task.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import type { Mm } from '../../src/mem/mm.js';
 import type { SysResult } from '../../src/kernel/syscalls/types.js';
-import { SyscallError } from '../../src/kernel/errno.js';
+import { SyscallError } from '../../src/abi/errno.js';
 import { defs } from '../../src/kernel/syscalls/futex.js';
 import { argsOf } from './sys_proc_fixture.js';
 

@@ -5,7 +5,7 @@ import { Blocked } from '../../src/kernel/wait.js';
 import { TaskState } from '../../src/kernel/task.js';
 import {
   EAGAIN, EDEADLK, EFAULT, EINVAL, EPERM, ERESTARTNOINTR, ESRCH, ETIMEDOUT,
-} from '../../src/kernel/errno.js';
+} from '../../src/abi/errno.js';
 import { exitRobustList } from '../../src/kernel/futex.js';
 import { BUF, fixture, putTimespec, RO, UNMAPPED } from './futex_fixture.js';
 

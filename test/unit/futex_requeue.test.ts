@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Blocked } from '../../src/kernel/wait.js';
 import { TaskState, type Task } from '../../src/kernel/task.js';
-import { EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTARTSYS } from '../../src/kernel/errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTARTSYS } from '../../src/abi/errno.js';
 import { decodeWakeOp, formatFutexOp } from '../../src/kernel/futex_op.js';
 import { BUF, fixture, RO, UNMAPPED, type Fixture } from './futex_fixture.js';
 

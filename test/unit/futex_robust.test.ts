@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TaskState } from '../../src/kernel/task.js';
-import { EFAULT, EINVAL } from '../../src/kernel/errno.js';
+import { EFAULT, EINVAL } from '../../src/abi/errno.js';
 import { clearChildTid, exitRobustList, futexWake } from '../../src/kernel/futex.js';
 import { ROBUST_LIST_LIMIT } from '../../src/kernel/futex_robust.js';
 import { PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';

@@ -5,7 +5,7 @@ import { Blocked, WakeReason } from '../../src/kernel/wait.js';
 import { TaskState } from '../../src/kernel/task.js';
 import {
   EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTSYS, ETIMEDOUT,
-} from '../../src/kernel/errno.js';
+} from '../../src/abi/errno.js';
 import { BUF, fixture, putTimespec, RO, UNMAPPED } from './futex_fixture.js';
 
 const WAIT = 0, WAKE = 1, FD = 2, WAIT_BITSET = 9, WAKE_BITSET = 10, LOCK_PI = 6, PRIVATE = 128, CLOCK_RT = 256;

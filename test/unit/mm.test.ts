@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Mm, type MmapFile } from '../../src/mem/mm.js';
 import { PAGE_MAPPED, PAGE_SIZE, TASK_SIZE } from '../../src/mem/guest_memory.js';
 import { MMAP_MIN_ADDR, STACK_GUARD_GAP, STACK_SIZE_DEFAULT, STACK_TOP, mmapBaseFor } from '../../src/mem/layout.js';
-import { EEXIST, EFAULT, EINVAL, ENOMEM, EOPNOTSUPP, EPERM } from '../../src/kernel/errno.js';
+import { EEXIST, EFAULT, EINVAL, ENOMEM, EOPNOTSUPP, EPERM } from '../../src/abi/errno.js';
 
 const R = 1, X = 4, RW = 3;
 const SHARED = 0x1, PRIVATE = 0x2, SHARED_VALIDATE = 0x3, FIXED = 0x10, ANON = 0x20, NOREPLACE = 0x100000;

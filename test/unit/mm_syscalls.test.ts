@@ -7,7 +7,7 @@ import type { Task } from '../../src/kernel/task.js';
 import type { OpenFile } from '../../src/kernel/vfs/file.js';
 import { Mm, type MmapFile } from '../../src/mem/mm.js';
 import { PAGE_SIZE } from '../../src/mem/guest_memory.js';
-import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM, EOPNOTSUPP } from '../../src/kernel/errno.js';
+import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM, EOPNOTSUPP } from '../../src/abi/errno.js';
 
 const P = PAGE_SIZE;
 const PA = 0x22, FIXED = 0x10;

@@ -11,7 +11,7 @@ import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { createPipe } from '../../src/kernel/vfs/pipe.js';
 import type { EventFd } from '../../src/kernel/vfs/eventfd.js';
 import { Blocked, WaitQueue } from '../../src/kernel/wait.js';
-import { EBADF, EFAULT, EINTR, EINVAL, ERESTARTNOHAND } from '../../src/kernel/errno.js';
+import { EBADF, EFAULT, EINTR, EINVAL, ERESTARTNOHAND } from '../../src/abi/errno.js';
 
 const POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 0x10, POLLNVAL = 0x20, POLLRDNORM = 0x40;
 const FDS = BUF, TS = BUF + 0x400, SIGSET = BUF + 0x420, PACK = BUF + 0x430;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Scheduler, DET_QUANTUM_MAX, DET_QUANTUM_MIN, QUANTUM } from '../../src/kernel/sched.js';
-import { Prng } from '../../src/kernel/prng.js';
+import { Prng } from '../../src/util/prng.js';
 import { SigPending } from '../../src/kernel/signal_queue.js';
 import type { Task } from '../../src/kernel/task.js';
 

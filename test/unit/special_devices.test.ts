@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EBADF, ENODEV, ENXIO } from '../../src/kernel/errno.js';
+import { EBADF, ENODEV, ENXIO } from '../../src/abi/errno.js';
 import { O_RDONLY, O_RDWR, O_WRONLY, S_IFCHR, S_IFMT } from '../../src/kernel/vfs/constants.js';
 import { openDevice } from '../../src/kernel/vfs/devices.js';
 import type { OpenFile } from '../../src/kernel/vfs/file.js';

@@ -3,7 +3,7 @@ import { SigPending } from '../../src/kernel/signal_queue.js';
 import type { Host, HostStdin, HostStdioInfo } from '../../src/host/host.js';
 import type { HostFs } from '../../src/host/fs.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
-import { EBADF, EMFILE } from '../../src/kernel/errno.js';
+import { EBADF, EMFILE } from '../../src/abi/errno.js';
 import type { Task } from '../../src/kernel/task.js';
 import type { OpenFile } from '../../src/kernel/vfs/file.js';
 import { Blocked, type WaitQueue } from '../../src/kernel/wait.js';

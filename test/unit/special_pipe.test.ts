@@ -1,7 +1,7 @@
-import { ERESTARTSYS } from '../../src/kernel/errno.js';
+import { ERESTARTSYS } from '../../src/abi/errno.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, EMFILE, EPERM, EPIPE } from '../../src/kernel/errno.js';
+import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, EMFILE, EPERM, EPIPE } from '../../src/abi/errno.js';
 import { sysPipe2 } from '../../src/kernel/syscalls/pipe.js';
 import type { SysArgs } from '../../src/kernel/syscalls/types.js';
 import { O_CLOEXEC, O_DIRECT, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFIFO } from '../../src/kernel/vfs/constants.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EAGAIN, EBADF, ENOTTY, EPIPE, ESPIPE } from '../../src/kernel/errno.js';
+import { EAGAIN, EBADF, ENOTTY, EPIPE, ESPIPE } from '../../src/abi/errno.js';
 import { O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFCHR, S_IFIFO, S_IFMT } from '../../src/kernel/vfs/constants.js';
 import { createStdioFile, makeDev } from '../../src/kernel/vfs/stdio.js';
 import {

@@ -7,7 +7,7 @@ import { Task, ThreadGroup } from '../../src/kernel/task.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import type { Mm, Vma } from '../../src/mem/mm.js';
 import type { SysArgs, SysResult, SyscallDef } from '../../src/kernel/syscalls/types.js';
-import { SyscallError } from '../../src/kernel/errno.js';
+import { SyscallError } from '../../src/abi/errno.js';
 
 /** Start of the read-write scratch area every fixture maps. */
 export const BUF = 0x10000;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defs } from '../../src/kernel/syscalls/proc.js';
 import { inheritProcState, procState } from '../../src/kernel/syscalls/proc_state.js';
-import { EFAULT, EINVAL, EPERM, ESRCH } from '../../src/kernel/errno.js';
+import { EFAULT, EINVAL, EPERM, ESRCH } from '../../src/abi/errno.js';
 import { BUF, fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
 

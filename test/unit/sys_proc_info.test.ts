@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defs } from '../../src/kernel/syscalls/info.js';
 import { defs as rlimitDefs } from '../../src/kernel/syscalls/rlimit.js';
-import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../../src/kernel/errno.js';
+import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../../src/abi/errno.js';
 import { PAGE_SIZE } from '../../src/mem/guest_memory.js';
 import { BUF, BUF_PAGES, fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defs, RLIM_INFINITY, RLIMIT_NOFILE, RLIMIT_STACK, rlimitCur } from '../../src/kernel/syscalls/rlimit.js';
-import { EFAULT, EINVAL, EPERM, ESRCH } from '../../src/kernel/errno.js';
+import { EFAULT, EINVAL, EPERM, ESRCH } from '../../src/abi/errno.js';
 import { BUF, fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
 
 test('getrlimit reports Linux defaults: 8 MiB stack, 1024/4096 files, no core', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defs, sleepInterrupted, sleepRemaining, sleepRestart } from '../../src/kernel/syscalls/time.js';
-import { EFAULT, EINVAL, EOPNOTSUPP, EPERM, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../../src/kernel/errno.js';
+import { EFAULT, EINVAL, EOPNOTSUPP, EPERM, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../../src/abi/errno.js';
 import { Blocked } from '../../src/kernel/wait.js';
 import { TaskState } from '../../src/kernel/task.js';
 import { BUF, fixture, RO, UNMAPPED } from './sys_proc_fixture.js';

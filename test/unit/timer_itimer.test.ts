@@ -7,7 +7,7 @@ import { BUF, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { timerFixture, type TimerFixture } from './timer_fixture.js';
 import { defs } from '../../src/kernel/syscalls/itimer.js';
 import { cpuTimerBudget, exitTimers, MIN_CPU_TIMER_SLICE, runCpuTimers } from '../../src/kernel/itimer_state.js';
-import { EFAULT, EINVAL } from '../../src/kernel/errno.js';
+import { EFAULT, EINVAL } from '../../src/abi/errno.js';
 import { SI_KERNEL, SIGALRM, SIGPROF, SIGVTALRM } from '../../src/kernel/signal.js';
 
 const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;

@@ -7,7 +7,7 @@ import { BUF, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { getItimerspec, putItimerspec, timerFixture, type TimerFixture } from './timer_fixture.js';
 import { defs } from '../../src/kernel/syscalls/posix_timers.js';
 import { cpuTimerBudget, execTimers, runCpuTimers } from '../../src/kernel/itimer_state.js';
-import { EFAULT, EINVAL, EOPNOTSUPP } from '../../src/kernel/errno.js';
+import { EFAULT, EINVAL, EOPNOTSUPP } from '../../src/abi/errno.js';
 import { encodeSigInfo, SI_TIMER, SIGALRM, SIGUSR1 } from '../../src/kernel/signal.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
 

@@ -9,7 +9,7 @@ import { defs as rwDefs } from '../../src/kernel/syscalls/fs_rw.js';
 import { defs as fdDefs } from '../../src/kernel/syscalls/fs_fd.js';
 import { TimerFdFile, TFD_IOC_SET_TICKS } from '../../src/kernel/vfs/timerfd.js';
 import { Blocked, WakeReason } from '../../src/kernel/wait.js';
-import { EAGAIN, EBADF, EFAULT, EINVAL, EPERM, ERESTARTSYS } from '../../src/kernel/errno.js';
+import { EAGAIN, EBADF, EFAULT, EINVAL, EPERM, ERESTARTSYS } from '../../src/abi/errno.js';
 import { POLLIN } from '../../src/kernel/vfs/file.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_BOOTTIME = 7,

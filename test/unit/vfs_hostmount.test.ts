@@ -9,7 +9,7 @@ const HOST_UID = process.getuid?.() ?? 1000;
 const makeTask = (o: Parameters<typeof makeTaskAs>[0], cwd = '/') => makeTaskAs(o, cwd, HOST_UID);
 import { pathCtx } from '../../src/kernel/vfs/vfs.js';
 import type { Loc } from '../../src/kernel/vfs/inode.js';
-import { ELOOP, ENOENT, EROFS } from '../../src/kernel/errno.js';
+import { ELOOP, ENOENT, EROFS } from '../../src/abi/errno.js';
 import { O_CREAT, O_RDONLY, O_WRONLY } from '../../src/kernel/vfs/constants.js';
 
 function hostTree(): string {

@@ -5,7 +5,7 @@ import { defs as pathDefs } from '../../src/kernel/syscalls/fs_path.js';
 import { defs as rwDefs } from '../../src/kernel/syscalls/fs_rw.js';
 import { defs as statDefs } from '../../src/kernel/syscalls/fs_stat.js';
 import { defs as fdDefs } from '../../src/kernel/syscalls/fs_fd.js';
-import { EBADF, EINVAL, ENOENT, EFAULT } from '../../src/kernel/errno.js';
+import { EBADF, EINVAL, ENOENT, EFAULT } from '../../src/abi/errno.js';
 import { AT_FDCWD, O_CREAT, O_DIRECTORY, O_RDWR, O_CLOEXEC, O_RDONLY } from '../../src/kernel/vfs/constants.js';
 
 const defs = [...pathDefs, ...rwDefs, ...statDefs, ...fdDefs];

@@ -1,6 +1,6 @@
 // clone and clone3 for threads: the flag set glibc's pthread_create and Go's runtime use
 // (abi-riscv64.md §2.7). New processes (fork, vfork, clone without CLONE_VM) do not exist yet.
-import { E2BIG, EINVAL, ENOSYS, EPERM } from '../errno.js';
+import { E2BIG, EINVAL, ENOSYS, EPERM } from '../../abi/errno.js';
 import { Task } from '../task.js';
 import type { SyscallDef, SysArgs } from './types.js';
 

@@ -1,7 +1,7 @@
 // epoll_create1, epoll_ctl, epoll_pwait and epoll_pwait2 over the instances in vfs/epoll.ts.
 // A wait with nothing ready sleeps on the instance's queue; a signal ends it with EINTR (never
 // restarted), after one last look at the ready list, as Linux's ep_poll does.
-import { EFAULT, EINTR, EINVAL, EPERM } from '../errno.js';
+import { EFAULT, EINTR, EINVAL, EPERM } from '../../abi/errno.js';
 import { GuestFaultError } from '../../mem/guest_memory.js';
 import type { Task } from '../task.js';
 import { O_CLOEXEC } from '../vfs/constants.js';

@@ -1,5 +1,5 @@
 // eventfd2(2): create an eventfd counter and install it as an fd.
-import { EINVAL } from '../errno.js';
+import { EINVAL } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../vfs/constants.js';
 import { EFD_SEMAPHORE, EventFd } from '../vfs/eventfd.js';

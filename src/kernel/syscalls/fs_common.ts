@@ -1,6 +1,6 @@
 // Helpers shared by the file syscalls: path copy-in, dirfd resolution, fd lookup, and the
 // struct stat / statx / statfs layouts (asm-generic, riscv64).
-import { EBADF, ENAMETOOLONG, ENOENT, ENOTDIR } from '../errno.js';
+import { EBADF, ENAMETOOLONG, ENOENT, ENOTDIR } from '../../abi/errno.js';
 import { GuestFaultError, PAGE_SIZE, PROT_READ, PROT_WRITE, type GuestMemory } from '../../mem/guest_memory.js';
 import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from '../vfs/file.js';

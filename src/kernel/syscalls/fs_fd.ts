@@ -1,5 +1,5 @@
 // fd-table syscalls: close, dup, dup3, fcntl, ioctl, close_range, umask, fchmod, fchown.
-import { EBADF, EINVAL, ENOTTY } from '../errno.js';
+import { EBADF, EINVAL, ENOTTY } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { pipeOf } from '../vfs/pipe.js';
 import { VfsFile } from '../vfs/open_files.js';

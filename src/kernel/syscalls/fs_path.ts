@@ -1,6 +1,6 @@
 // Namespace syscalls: openat, mkdirat, unlinkat, renameat2, linkat, symlinkat, readlinkat,
 // faccessat(2), fchmodat, fchownat, utimensat, truncate, getcwd, chdir, fchdir.
-import { EBADF, EINVAL, ENOENT, ENOTDIR, ERANGE } from '../errno.js';
+import { EBADF, EINVAL, ENOENT, ENOTDIR, ERANGE } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { fileGet, filePut } from '../vfs/fdtable.js';
 import type { Loc } from '../vfs/inode.js';

@@ -1,6 +1,6 @@
 // Data transfer on file descriptors: read, write, their vector and positional forms, lseek,
 // getdents64, fsync, ftruncate and fadvise64.
-import { EBADF, EINVAL, EISDIR, ENOTDIR, ESPIPE } from '../errno.js';
+import { EBADF, EINVAL, EISDIR, ENOTDIR, ESPIPE } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { Blocked } from '../wait.js';
 import type { OpenFile } from '../vfs/file.js';

@@ -1,5 +1,5 @@
 // Metadata syscalls: newfstatat, fstat, statx, statfs, fstatfs.
-import { EBADF, EINVAL } from '../errno.js';
+import { EBADF, EINVAL } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from '../vfs/file.js';
 import type { Loc } from '../vfs/inode.js';

@@ -1,6 +1,6 @@
 // futex (98): argument decoding and the timeout; the operations live in ../futex.ts.
 import { TASK_SIZE } from '../../mem/guest_memory.js';
-import { EINVAL } from '../errno.js';
+import { EINVAL } from '../../abi/errno.js';
 import { doFutex, futexCmdHasTimeout, futexResume } from '../futex.js';
 import { FUTEX_CLOCK_REALTIME, FUTEX_CMD_MASK, FUTEX_LOCK_PI, FUTEX_WAIT } from '../futex_key.js';
 import type { Deadline } from '../futex_wait.js';

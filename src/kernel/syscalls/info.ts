@@ -1,6 +1,6 @@
 // System information and scheduling syscalls: uname, sysinfo, getrandom, getcpu, CPU affinity,
 // scheduler policy queries, sched_yield and nice values (getpriority/setpriority).
-import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../errno.js';
+import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
 import { PAGE_SIZE, PROT_WRITE, TASK_SIZE } from '../../mem/guest_memory.js';
 import type { Task, ThreadGroup } from '../task.js';
 import { NSEC_PER_SEC } from '../structs.js';

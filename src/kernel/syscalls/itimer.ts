@@ -5,7 +5,7 @@
 // ITIMER_PROF (SIGPROF) run on the process's CPU time, which is retired instructions at 1 ns
 // each (cputime.ts); system time is 0, so both count the same time. All three signals are
 // process-directed with si_code SI_KERNEL.
-import { EINVAL } from '../errno.js';
+import { EINVAL } from '../../abi/errno.js';
 import {
   IntervalTimer, type ItimerSlot, procTimers, readItimerval, Reload, sigInfoPending, writeItimerval,
 } from '../itimer_state.js';

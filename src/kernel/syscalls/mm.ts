@@ -1,6 +1,6 @@
 // Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise, msync, mlock family, mincore,
 // riscv_flush_icache. The address-space logic lives in src/mem/mm.ts.
-import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM } from '../errno.js';
+import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM } from '../../abi/errno.js';
 import { PAGE_SHIFT, PAGE_SIZE, TASK_SIZE } from '../../mem/guest_memory.js';
 import {
   MAP_ANONYMOUS, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT,

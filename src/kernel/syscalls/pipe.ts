@@ -1,5 +1,5 @@
 // pipe2(2): create a pipe and install its two ends as fds.
-import { EFAULT, EINVAL } from '../errno.js';
+import { EFAULT, EINVAL } from '../../abi/errno.js';
 import { PROT_WRITE } from '../../mem/guest_memory.js';
 import type { Task } from '../task.js';
 import { O_CLOEXEC, O_DIRECT, O_NONBLOCK } from '../vfs/constants.js';

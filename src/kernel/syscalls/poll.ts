@@ -4,7 +4,7 @@
 // A signal ends the sleep with ERESTARTNOHAND (EINTR when a handler runs, else a restart that
 // re-reads the remaining time written back to *tsp), after one last pass over the fds, as
 // Linux's do_poll/do_select loop makes one.
-import { EBADF, EFAULT, EINTR, EINVAL, ERESTARTNOHAND } from '../errno.js';
+import { EBADF, EFAULT, EINTR, EINVAL, ERESTARTNOHAND } from '../../abi/errno.js';
 import { GuestFaultError } from '../../mem/guest_memory.js';
 import type { Task } from '../task.js';
 import { Blocked } from '../wait.js';

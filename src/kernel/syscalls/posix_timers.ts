@@ -3,7 +3,7 @@
 // an int). Expiry sends a SI_TIMER signal; if the previous signal of the same timer is still
 // pending, the expiry is counted as an overrun of that signal instead (Linux's semantics:
 // si_overrun says how many expirations the delivered signal stands for beyond the first).
-import { EAGAIN, EINVAL, EOPNOTSUPP } from '../errno.js';
+import { EAGAIN, EINVAL, EOPNOTSUPP } from '../../abi/errno.js';
 import {
   type CpuBase, IntervalTimer, procTimers, readItimerspec, Reload, sigInfoPending, writeItimerspec,
 } from '../itimer_state.js';

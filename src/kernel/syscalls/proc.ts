@@ -1,6 +1,6 @@
 // Process identity syscalls: pids, credentials, process groups and sessions, set_tid_address,
 // robust futex lists and prctl.
-import { EINVAL, EPERM, ESRCH } from '../errno.js';
+import { EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import type { SysArgs, SyscallDef } from './types.js';
 import { findTask, privileged, procState, taskComm, threadState, TASK_COMM_LEN, type Cred } from './proc_state.js';

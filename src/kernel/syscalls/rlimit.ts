@@ -1,7 +1,7 @@
 // Resource limits: prlimit64, getrlimit, setrlimit, and rlimitCur() for the parts of the kernel
 // that enforce a limit (the VFS enforces RLIMIT_NOFILE). Limits live in t.tg.rlimits; a resource
 // missing from the map has Linux's default.
-import { EINVAL, EPERM, ESRCH } from '../errno.js';
+import { EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
 import type { Task, ThreadGroup } from '../task.js';
 import { readRlimit, writeRlimit } from '../structs.js';
 import type { SysArgs, SyscallDef } from './types.js';

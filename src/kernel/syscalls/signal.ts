@@ -1,6 +1,6 @@
 // Signal syscalls: dispositions, masks, the alternate stack, sending (with the siginfo each sender
 // must fill, §3.8), waiting (sigsuspend, sigtimedwait), rt_sigreturn and restart_syscall.
-import { EAGAIN, EINTR, EINVAL, ENOMEM, EPERM, ERESTARTNOHAND, ESRCH } from '../errno.js';
+import { EAGAIN, EINTR, EINVAL, ENOMEM, EPERM, ERESTARTNOHAND, ESRCH } from '../../abi/errno.js';
 import { decodeSigInfo, NSIG, SI_TKILL, SI_USER, SIGINFO_SIZE, SIGKILL, SIGSEGV, SIGSTOP,
   encodeSigInfo, type SigInfo } from '../signal.js';
 import { dequeueSignal, forceSignal } from '../signal_deliver.js';

@@ -7,7 +7,7 @@
 // itself, retired since the last run: no user code ran in between) and returns 0. When a signal
 // interrupts the sleep, the kernel calls sleepInterrupted(t) (writes *rem, gives a0);
 // restart_syscall calls sleepRestart(t).
-import { EINTR, EINVAL, EOPNOTSUPP, EPERM, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../errno.js';
+import { EINTR, EINVAL, EOPNOTSUPP, EPERM, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../../abi/errno.js';
 import { GuestFaultError } from '../../mem/guest_memory.js';
 import type { Task } from '../task.js';
 import {

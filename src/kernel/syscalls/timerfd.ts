@@ -1,5 +1,5 @@
 // timerfd_create(2), timerfd_settime(2), timerfd_gettime(2).
-import { EINVAL, EPERM } from '../errno.js';
+import { EINVAL, EPERM } from '../../abi/errno.js';
 import { readItimerspec, writeItimerspec } from '../itimer_state.js';
 import type { Task } from '../task.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../vfs/constants.js';

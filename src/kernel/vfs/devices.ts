@@ -1,6 +1,6 @@
 // Character devices under /dev: null, zero, random, urandom and tty (drivers/char/mem.c, random.c).
 import type { MmapFile } from '../../mem/mm.js';
-import { EBADF, EINVAL, ENODEV, ENOTTY, ENXIO } from '../errno.js';
+import { EBADF, EINVAL, ENODEV, ENOTTY, ENXIO } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY, S_IFCHR } from './constants.js';
 import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';

@@ -17,7 +17,7 @@
 // checks the file's readiness instead (and honours a key if a waker passes one). The difference:
 // a pipe read that leaves data behind wakes the writers' queue, which gives an edge-triggered
 // EPOLLIN item one extra report Linux would not make.
-import { EEXIST, EFAULT, EINVAL, ELOOP, ENOENT } from '../errno.js';
+import { EEXIST, EFAULT, EINVAL, ELOOP, ENOENT } from '../../abi/errno.js';
 import { GuestFaultError, type GuestMemory } from '../../mem/guest_memory.js';
 import { type Waiter, WaitQueue } from '../wait.js';
 import { O_RDWR } from './constants.js';

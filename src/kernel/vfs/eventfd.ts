@@ -1,7 +1,7 @@
 // eventfd(2) objects: a 64-bit counter that write adds to and read takes (all of it, or one in
 // semaphore mode). Reads sleep at 0; writes sleep while the sum would pass 0xfffffffffffffffe.
 // A sleeping read or write has consumed nothing, so re-running it from scratch is exact.
-import { EAGAIN, EINVAL } from '../errno.js';
+import { EAGAIN, EINVAL } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { type Blocked, WaitQueue } from '../wait.js';
 import { O_NONBLOCK, O_RDWR } from './constants.js';

@@ -1,7 +1,7 @@
 // The fd table (Linux's files_struct): fd -> open file description + close-on-exec bit.
 // Descriptions are shared between fds (dup) and tables (fork); release() runs on the last close.
 import { eventpollRelease } from './epoll.js';
-import { EBADF, EMFILE } from '../errno.js';
+import { EBADF, EMFILE } from '../../abi/errno.js';
 import type { OpenFile } from './file.js';
 import { NR_OPEN_DEFAULT } from './constants.js';
 

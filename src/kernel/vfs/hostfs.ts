@@ -1,7 +1,7 @@
 // Host directory mounts: inodes that stand for host paths. The VFS resolves every component
 // itself (host symlinks are read with readlink and followed in the guest namespace), so each
 // host path built here is <mount host dir>/<plain names>, never containing ".." or "." .
-import { EINVAL, ENOTDIR, EPERM, EROFS, EEXIST } from '../errno.js';
+import { EINVAL, ENOTDIR, EPERM, EROFS, EEXIST } from '../../abi/errno.js';
 import type { HostFs, HostStat } from '../../host/fs.js';
 import { HOST_O_CREAT, HOST_O_EXCL, HOST_O_RDWR } from '../../host/fs.js';
 import type { StatInfo } from './file.js';

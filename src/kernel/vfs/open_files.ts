@@ -1,7 +1,7 @@
 // Open-file descriptions for files reached through the namespace: regular files, directories,
 // O_PATH handles and read-only snapshots (procfs text). Each keeps the Loc it was opened at,
 // so *at() calls, fchdir and /proc/self/fd can use it.
-import { EINVAL, ENXIO, EOVERFLOW } from '../errno.js';
+import { EINVAL, ENXIO, EOVERFLOW } from '../../abi/errno.js';
 import type { MmapFile } from '../../mem/mm.js';
 import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from './file.js';

@@ -1,7 +1,7 @@
 // Path resolution, one component at a time: mounts are crossed by guest path, ".." pops the
 // Loc chain (so it never leaves the namespace root), symlinks are read and resolved in the
 // guest namespace, at most MAXSYMLINKS per lookup.
-import { ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../errno.js';
+import { ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../../abi/errno.js';
 import type { OpenFile, StatInfo } from './file.js';
 import type { Caller, Inode, SuperBlock } from './inode.js';
 import { Loc } from './inode.js';

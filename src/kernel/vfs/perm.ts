@@ -1,6 +1,6 @@
 // Permission checks on mode bits (Linux's generic_permission without ACLs or capabilities
 // beyond uid 0's override).
-import { EACCES } from '../errno.js';
+import { EACCES } from '../../abi/errno.js';
 import type { StatInfo } from './file.js';
 import { S_IFDIR, S_IFMT, X_OK } from './constants.js';
 

@@ -5,7 +5,7 @@
 // n bytes are written. The bytes already written are the call's progress, kept per task across
 // its sleeps (the handler is re-run with t.resumed); a signal that interrupts it returns that
 // partial count, or ERESTARTSYS if nothing was written yet. Nothing is lost or repeated.
-import { EAGAIN, EBADF, EBUSY, EINVAL, ENOTTY, EPERM, EPIPE, ERESTARTSYS } from '../errno.js';
+import { EAGAIN, EBADF, EBUSY, EINVAL, ENOTTY, EPERM, EPIPE, ERESTARTSYS } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { type Blocked, WaitQueue } from '../wait.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, S_IFIFO } from './constants.js';

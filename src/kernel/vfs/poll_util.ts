@@ -2,7 +2,7 @@
 // default for files that have no poll method), the queues a poller sleeps on, the per-call
 // deadline kept across re-runs of a sleeping handler, the temporary signal mask argument, the
 // remaining-time write-back, and the stat of anonymous inodes (eventfd, epoll).
-import { EINVAL } from '../errno.js';
+import { EINVAL } from '../../abi/errno.js';
 import { readTimespec, timespecToNs, timespecValid, writeTimespec } from '../structs.js';
 import type { Task } from '../task.js';
 import type { WaitQueue } from '../wait.js';

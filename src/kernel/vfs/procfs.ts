@@ -1,6 +1,6 @@
 // The synthetic /proc: self, cpuinfo, meminfo and per-process directories (exe, cwd, root,
 // maps, fd/). Text comes from procfs_content.ts; this file builds the tree.
-import { EACCES, ENOENT } from '../errno.js';
+import { EACCES, ENOENT } from '../../abi/errno.js';
 import type { Task, ThreadGroup } from '../task.js';
 import type { Caller, Inode, Loc } from './inode.js';
 import { ContentFile } from './open_files.js';

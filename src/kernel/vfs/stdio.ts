@@ -2,7 +2,7 @@
 // Output is written synchronously; input comes from host.stdin as events (a read with nothing
 // buffered asks the host for data and sleeps on a wait queue the host callback wakes).
 import type { Host, HostStdioInfo } from '../../host/host.js';
-import { EAGAIN, EBADF, EINVAL, EIO, ENOTTY, EPIPE, ESPIPE } from '../errno.js';
+import { EAGAIN, EBADF, EINVAL, EIO, ENOTTY, EPIPE, ESPIPE } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { type Blocked, WaitQueue } from '../wait.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFCHR, S_IFIFO, S_IFREG, S_IFSOCK } from './constants.js';

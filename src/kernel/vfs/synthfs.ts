@@ -1,6 +1,6 @@
 // Building blocks for synthetic filesystems (/dev, /proc): directories whose entries are
 // computed on each lookup, symlinks with computed targets, and special files with an open hook.
-import { EACCES, ENOENT } from '../errno.js';
+import { EACCES, ENOENT } from '../../abi/errno.js';
 import type { OpenFile, StatInfo } from './file.js';
 import type { Caller, DirEntry, Inode, Loc, SuperBlock } from './inode.js';
 import { allocAnonDev } from './inode.js';

@@ -3,7 +3,7 @@
 // periodic timer counts every interval that passed, so a late reader sees the full count.
 // TFD_TIMER_CANCEL_ON_SET is accepted and never cancels: the guest cannot set CLOCK_REALTIME
 // (clock_settime gives EPERM), so the event it waits for never happens inside ecall.
-import { EAGAIN, EFAULT, EINVAL, ENOTTY } from '../errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENOTTY } from '../../abi/errno.js';
 import { IntervalTimer, Reload } from '../itimer_state.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';

@@ -1,5 +1,5 @@
 // tmpfs: an in-memory filesystem (directories, regular files, symlinks, hard links).
-import { EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EFBIG, EMLINK, EPERM } from '../errno.js';
+import { EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EFBIG, EMLINK, EPERM } from '../../abi/errno.js';
 import type { StatInfo } from './file.js';
 import type { DirEntry, FileIo, Inode, SetAttr, SuperBlock } from './inode.js';
 import { allocAnonDev } from './inode.js';

@@ -5,7 +5,7 @@ import type { Host } from '../../host/host.js';
 import {
   EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
-} from '../errno.js';
+} from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from './file.js';
 import { FdTable } from './fdtable.js';
