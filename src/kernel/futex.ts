@@ -12,13 +12,13 @@ import {
 import { applyWakeOp, compareWakeOp, decodeWakeOp } from './futex_op.js';
 import { futexLockPi, futexResumeLockPi, futexUnlockPi } from './futex_pi.js';
 import { futexTable } from './futex_queue.js';
-import { type Deadline, futexResumeWait, futexWait } from './futex_wait.js';
-import type { SysResult } from './syscalls/types.js';
+import { futexResumeWait, futexWait, resumedWait } from './futex_wait.js';
+import type { Request, SysResult } from './request.js';
 import type { Task } from './task.js';
+import type { Deadline } from './time/deadline.js';
 
 export { clearChildTid, exitRobustList, futexWake } from './futex_robust.js';
 export { formatFutexOp } from './futex_op.js';
-export type { Deadline } from './futex_wait.js';
 
 /** The arguments of one futex call, decoded (timeout already read and made absolute). */
 export interface FutexArgs {
@@ -39,22 +39,24 @@ export function futexCmdHasTimeout(cmd: number): boolean {
     || cmd === FUTEX_WAIT_BITSET || cmd === FUTEX_WAIT_REQUEUE_PI;
 }
 
-/** Continues a futex sleep of t after a wake-up, or null if t has none (a new call). */
-export function futexResume(t: Task): SysResult | null {
-  return futexResumeWait(t) ?? futexResumeLockPi(t);
+/** Continues the futex sleep of request r after a wake-up, or null if this run is a new call. */
+export function futexResume(t: Task, r: Request): SysResult | null {
+  const st = resumedWait(r);
+  if (st === null) return null;
+  return st.pi ? futexResumeLockPi(t, r, st) : futexResumeWait(t, r, st);
 }
 
 /** Runs one futex operation as a new call (Linux's do_futex); re-runs go to futexResume first. */
-export function doFutex(t: Task, a: FutexArgs): SysResult {
+export function doFutex(t: Task, r: Request, a: FutexArgs): SysResult {
   const cmd = a.op & FUTEX_CMD_MASK;
   const shared = (a.op & FUTEX_PRIVATE_FLAG) === 0;
   if ((a.op & FUTEX_CLOCK_REALTIME) !== 0
     && cmd !== FUTEX_WAIT_BITSET && cmd !== FUTEX_WAIT_REQUEUE_PI && cmd !== FUTEX_LOCK_PI2) return -ENOSYS;
   switch (cmd) {
     case FUTEX_WAIT:
-      return futexWait(t, a.uaddr, shared, a.val, a.deadline, FUTEX_BITSET_MATCH_ANY);
+      return futexWait(t, r, a.uaddr, shared, a.val, a.deadline, FUTEX_BITSET_MATCH_ANY);
     case FUTEX_WAIT_BITSET:
-      return futexWait(t, a.uaddr, shared, a.val, a.deadline, a.val3);
+      return futexWait(t, r, a.uaddr, shared, a.val, a.deadline, a.val3);
     case FUTEX_WAKE:
       return wake(t, a.uaddr, shared, a.val | 0, FUTEX_BITSET_MATCH_ANY);
     case FUTEX_WAKE_BITSET:
@@ -66,11 +68,11 @@ export function doFutex(t: Task, a: FutexArgs): SysResult {
     case FUTEX_WAKE_OP:
       return wakeOp(t, a, shared);
     case FUTEX_LOCK_PI:
-      return futexLockPi(t, a.uaddr, shared, a.deadline, false);
+      return futexLockPi(t, r, a.uaddr, shared, a.deadline, false);
     case FUTEX_LOCK_PI2:
-      return futexLockPi(t, a.uaddr, shared, a.deadline, false);
+      return futexLockPi(t, r, a.uaddr, shared, a.deadline, false);
     case FUTEX_TRYLOCK_PI:
-      return futexLockPi(t, a.uaddr, shared, null, true);
+      return futexLockPi(t, r, a.uaddr, shared, null, true);
     case FUTEX_UNLOCK_PI:
       return futexUnlockPi(t, a.uaddr, shared);
     default:

@@ -11,11 +11,9 @@ import {
   futexKey, readWord, writeWord,
 } from './futex_key.js';
 import { futexTable, FutexWaiter } from './futex_queue.js';
-import {
-  type Deadline, deadlinePassed, dropWaitState, monotonicDeadline, setWaitState, waitState,
-  type WaitState,
-} from './futex_wait.js';
-import type { SysResult } from './syscalls/types.js';
+import type { WaitState } from './futex_wait.js';
+import type { Request, SysResult } from './request.js';
+import { type Deadline, deadlinePassed } from './time/deadline.js';
 import { TaskState, type Task } from './task.js';
 import { GuestFaultError, TASK_SIZE } from '../mem/guest_memory.js';
 
@@ -25,9 +23,8 @@ import { GuestFaultError, TASK_SIZE } from '../mem/guest_memory.js';
  * it already is, -ESRCH if the owner TID names no task, -EAGAIN for a held lock on trylock,
  * -ETIMEDOUT, or a sleep that is restarted after a signal (ERESTARTNOINTR).
  */
-export function futexLockPi(t: Task, uaddr: number, shared: boolean, deadline: Deadline | null,
+export function futexLockPi(t: Task, r: Request, uaddr: number, shared: boolean, deadline: Deadline | null,
   trylock: boolean): SysResult {
-  dropWaitState(t);
   const key = futexKey(t, uaddr, shared, true);
   if (typeof key === 'number') return key;
   const table = futexTable(t);
@@ -51,35 +48,31 @@ export function futexLockPi(t: Task, uaddr: number, shared: boolean, deadline: D
     if (owner === undefined || owner.state === TaskState.Exited) return -ESRCH;
   }
   if (trylock) return -EAGAIN;
-  if (deadline !== null && deadlinePassed(t, deadline)) return -ETIMEDOUT;
+  if (deadline !== null && deadlinePassed(t.kernel, deadline)) return -ETIMEDOUT;
   table.piOwners.set(key, owner);
-  const waiter = new FutexWaiter(table, key, t, FUTEX_BITSET_MATCH_ANY, true, uaddr);
-  const st: WaitState = { pi: true, waiter, deadline, uaddr, shared, val: 0, bitset: FUTEX_BITSET_MATCH_ANY, key };
-  setWaitState(t, st);
-  return sleepLockPi(t, st);
+  const waiter = new FutexWaiter(table, key, t, r, FUTEX_BITSET_MATCH_ANY, true, uaddr);
+  const st: WaitState = { pi: true, waiter, uaddr, shared, val: 0, bitset: FUTEX_BITSET_MATCH_ANY, key };
+  r.state = st;
+  r.deadline = deadline;
+  return sleepLockPi(r, st);
 }
 
 /** The Blocked marker for a LOCK_PI sleep: a signal always restarts it. */
-function sleepLockPi(t: Task, st: WaitState): SysResult {
-  return t.block([st.waiter], monotonicDeadline(t, st.deadline), ERESTARTNOINTR, (it) => {
-    if (waitState(it) === st) dropWaitState(it);
+function sleepLockPi(r: Request, st: WaitState): SysResult {
+  return r.block([st.waiter], ERESTARTNOINTR, (ir) => {
+    st.waiter.remove(ir);
     return -ERESTARTNOINTR;
   });
 }
 
-/** Continues t's LOCK_PI after a wake-up; null if t has no such sleep. */
-export function futexResumeLockPi(t: Task): SysResult | null {
-  const st = waitState(t);
-  if (st === undefined || !st.pi) return null;
-  if (st.waiter.woken) {
-    dropWaitState(t); // the unlocker already wrote our TID into the word
-    return 0;
-  }
-  if (st.deadline !== null && deadlinePassed(t, st.deadline)) {
-    dropWaitState(t); // the word keeps FUTEX_WAITERS: the owner's unlock will clear it
+/** Continues t's LOCK_PI (state st) after a wake-up. */
+export function futexResumeLockPi(t: Task, r: Request, st: WaitState): SysResult {
+  if (st.waiter.woken) return 0; // the unlocker already wrote our TID into the word
+  if (r.deadline !== null && deadlinePassed(t.kernel, r.deadline)) {
+    st.waiter.remove(r); // the word keeps FUTEX_WAITERS: the owner's unlock will clear it
     return -ETIMEDOUT;
   }
-  return sleepLockPi(t, st); // spurious: keep waiting (at the tail)
+  return sleepLockPi(r, st); // spurious: keep waiting (at the tail)
 }
 
 /**

@@ -1,7 +1,8 @@
-// Futex wait queues: per key a FIFO of waiters (task, bitset). A waiter is itself the WaitList
-// a sleeping task's Blocked marker holds, so requeueing (which moves a waiter to another key)
+// Futex wait queues: per key a FIFO of waiters (request, bitset). A waiter is itself the WaitList
+// a sleeping request's Blocked marker holds, so requeueing (which moves a waiter to another key)
 // needs no help from the kernel: the kernel's add/remove always act on the waiter's current key.
 import { EINVAL } from '../abi/errno.js';
+import type { Request } from './request.js';
 import type { Task } from './task.js';
 import { type WaitList, type Waiter, WakeReason } from './wait.js';
 
@@ -17,6 +18,8 @@ export class FutexWaiter implements WaitList {
     /** The key it waits on now (requeue changes it). */
     public key: string,
     readonly task: Task,
+    /** The sleeping request: a wake-up resumes it. */
+    readonly req: Request,
     /** Wait bitset (MATCH_ANY for FUTEX_WAIT). */
     readonly bitset: number,
     /** Waiting in LOCK_PI: plain wakes and requeues refuse such a waiter (EINVAL). */
@@ -74,7 +77,7 @@ export class FutexTable {
   wakeWaiter(w: FutexWaiter): void {
     this.dequeue(w);
     w.woken = true;
-    w.task.wake(WakeReason.Event);
+    w.req.wake(WakeReason.Event);
   }
 
   /** Moves w to the tail of key2's queue. */

@@ -11,14 +11,16 @@ import { clearChildTid, exitRobustList } from './futex.js';
 import { Prng } from '../util/prng.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
 import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
-import { dispatchSyscall, traceInterrupted } from './syscall.js';
+import { returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
 import { faultSignal, ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
-import { forceSignal, hasDeliverable, returnToUser, sendSignal, sendGroupSignal } from './signal_deliver.js';
+import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal } from './signal_deliver.js';
 import { cpuTimerBudget, exitTimers, runCpuTimers } from './itimer_state.js';
-import { TimerQueue, type TimerHandle } from './timers.js';
+import { TimerQueue } from './timers.js';
 import { Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
-import { Blocked, WakeReason } from './wait.js';
+import type { Blocked, Request } from './request.js';
+import { monotonicAt } from './time/deadline.js';
+import { WakeReason } from './wait.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
@@ -74,7 +76,6 @@ export class Kernel {
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
   private readonly groups: ThreadGroup[] = [];
-  private readonly sleepTimers = new Map<Task, TimerHandle>();
   private current: Task | null = null;
 
   constructor(readonly options: KernelOptions) {
@@ -209,8 +210,8 @@ export class Kernel {
     while (budget > 0 && t.state === TaskState.Runnable) {
       // A task woken in a syscall finishes that call before anything else (Linux returns the
       // woken call's result first and delivers signals after), so no wake-up is lost.
-      if (t.blockedInSyscall) {
-        dispatchSyscall(t);
+      if (t.inSyscall) {
+        syscallResume(t);
         continue;
       }
       returnToUser(t);
@@ -226,7 +227,7 @@ export class Kernel {
         case Stop.Budget:
           return;
         case Stop.Ecall:
-          dispatchSyscall(t);
+          syscallEntry(t);
           budget--;
           if (t.yieldRequested) { t.yieldRequested = false; return; }
           break;
@@ -251,58 +252,59 @@ export class Kernel {
     out(t.tg.everMultithreaded ? `[pid ${t.tid}] ${line}` : line);
   }
 
-  /** Parks t on the Blocked marker's lists and deadline; its syscall runs again when woken. */
+  /** Parks t's syscall request on the Blocked marker's lists and deadline; it runs again when woken. */
   sleep(t: Task, b: Blocked): void {
     t.state = TaskState.Blocked;
-    t.blockedOn = b;
-    for (const q of b.queues) q.add(t);
-    if (b.deadline !== null) {
-      this.sleepTimers.set(t, this.timers.add(b.deadline, () => {
-        if (t.blockedOn === b) this.wakeTask(t, WakeReason.Timeout);
-      }));
-    }
+    this.park(t.syscall, b);
     // A signal that is already deliverable (say, unblocked by a temporary mask) interrupts at once.
     if (hasDeliverable(t)) this.interruptSleep(t);
   }
 
-  /** Takes t off its sleep lists and timer. */
-  private unpark(t: Task): Blocked | null {
-    const b = t.blockedOn;
-    if (b !== null) for (const q of b.queues) q.remove(t);
-    this.timers.cancel(this.sleepTimers.get(t));
-    this.sleepTimers.delete(t);
-    t.blockedOn = null;
+  /** Puts r on b's lists and arms its deadline; a wake-up from either goes to r.wake. */
+  park(r: Request, b: Blocked): void {
+    r.blocked = b;
+    for (const q of b.queues) q.add(r);
+    const d = r.deadline;
+    if (d !== null) {
+      r.timer = this.timers.add(monotonicAt(this, d), () => {
+        if (r.blocked === b) r.wake(WakeReason.Timeout);
+      });
+    }
+  }
+
+  /** Takes r off its sleep lists and timer; returns the sleep it was in (null if none). */
+  unpark(r: Request): Blocked | null {
+    const b = r.blocked;
+    if (b !== null) for (const q of b.queues) q.remove(r);
+    this.timers.cancel(r.timer);
+    r.timer = null;
+    r.blocked = null;
     return b;
   }
 
   /** Makes a blocked task runnable (the scheduler re-runs its syscall). */
   wakeTask(t: Task, reason: WakeReason): void {
     if (t.state !== TaskState.Blocked) return;
-    this.unpark(t);
-    t.wakeReason = reason;
-    t.state = TaskState.Runnable;
-    if (!t.tg.stopped) this.sched.enqueue(t);
-    const w = this.idleWake;
-    this.idleWake = null;
-    w?.();
+    this.unpark(t.syscall);
+    t.syscall.wakeReason = reason;
+    this.makeRunnable(t);
   }
 
   /**
    * A signal interrupts t's sleep: the call is not run again; it returns the Blocked marker's
-   * interrupt value (a restart code or EINTR), which signal delivery then resolves.
+   * interrupt value (a restart code or EINTR), which returnToUser then resolves.
    */
   interruptSleep(t: Task): void {
     if (t.state !== TaskState.Blocked) return;
-    const b = this.unpark(t)!;
-    const ret = b.onInterrupt ? b.onInterrupt(t) : -b.restart;
-    t.blockedInSyscall = false;
-    const h = t.hart;
-    h.x[20] = ret | 0;
-    h.x[21] = ret < 0 ? -1 : 0;
-    h.pc += 4;
-    t.restartRet = ret <= -512 && ret >= -516 ? ret : null;
-    traceInterrupted(t, ret);
-    t.wakeReason = WakeReason.Signal;
+    const r = t.syscall;
+    const b = this.unpark(r)!;
+    r.wakeReason = WakeReason.Signal;
+    syscallInterrupted(t, b.onInterrupt ? b.onInterrupt(r) : -b.restart);
+    this.makeRunnable(t);
+  }
+
+  /** Puts a woken task back on a run queue (unless its group is stopped) and ends an idle wait. */
+  private makeRunnable(t: Task): void {
     t.state = TaskState.Runnable;
     if (!t.tg.stopped) this.sched.enqueue(t);
     const w = this.idleWake;
@@ -355,7 +357,7 @@ export class Kernel {
    */
   exitTask(t: Task): void {
     if (t.state === TaskState.Exited) return;
-    if (t.state === TaskState.Blocked) this.unpark(t);
+    if (t.state === TaskState.Blocked) this.unpark(t.syscall);
     this.sched.remove(t);
     // Every exiting thread walks its robust list and clears its tid (an exit_group included).
     exitRobustList(t);

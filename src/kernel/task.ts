@@ -4,8 +4,9 @@ import type { Mm } from '../mem/mm.js';
 import type { FdTable } from './vfs/fdtable.js';
 import type { FsContext } from './vfs/fs_context.js';
 import type { Kernel } from './kernel.js';
-import { Blocked, WaitQueue, type WaitList, type Waiter, WakeReason } from './wait.js';
-import type { SysResult } from './syscalls/types.js';
+import { WaitQueue, type WakeReason } from './wait.js';
+import { type Caller, Request, type RequestSink, type SysResult } from './request.js';
+import { HartArgs } from './hart_args.js';
 import { SigPending } from './signal_queue.js';
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
@@ -60,7 +61,7 @@ export class ThreadGroup {
 }
 
 /** A schedulable thread: hart state, fd table and fs context (shareable), signal mask. */
-export class Task implements Waiter {
+export class Task implements Caller, RequestSink {
   readonly hart = new Hart();
   state = TaskState.Runnable;
   /** Blocked signals, bit (n-1) for signal n. */
@@ -80,8 +81,6 @@ export class Task implements Waiter {
   sigwaitSet = 0n;
   /** The syscall a signal last interrupted (strace names it when restart_syscall resumes it). */
   interruptedNr = -1;
-  /** Entry arguments of the syscall in progress, kept for --strace across a sleep. */
-  traceArgs: bigint[] | null = null;
   /** set_tid_address / CLONE_CHILD_CLEARTID address, or 0. */
   clearChildTid = 0;
   /** set_robust_list head and length as recorded. */
@@ -89,20 +88,16 @@ export class Task implements Waiter {
   robustListLen = 0;
   /** Alternate signal stack. */
   altstack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
-  /** Where the current sleep is parked, if blocked. */
-  blockedOn: Blocked | null = null;
-  /** Why the last sleep ended. */
-  wakeReason: WakeReason = WakeReason.Event;
   /**
-   * True while a handler runs again after its task was woken from a sleep in this same call
-   * (set by the dispatcher; a new call, or a call restarted after a signal, sees false).
+   * The request record of the syscall this task's hart makes (reused: begin() starts each call).
+   * While the call sleeps, or after it was woken and before it runs again, inSyscall is true and
+   * pc stays on the ecall.
    */
-  resumed = false;
-  /** Set when the current syscall returned Blocked; the next dispatch of this task resumes it. */
-  blockedInSyscall = false;
-  /** Syscall number being executed and its original a0 (for restart). */
-  syscallNr = -1;
-  origA0 = 0n;
+  readonly syscall: Request;
+  inSyscall = false;
+  /** a0 at syscall entry as (lo, hi) halves: a restarted call gets it back (Linux's orig_a0). */
+  origA0Lo = 0;
+  origA0Hi = 0;
 
   constructor(
     readonly kernel: Kernel,
@@ -112,28 +107,28 @@ export class Task implements Waiter {
     public fs: FsContext,
   ) {
     tg.tasks.push(this);
+    this.syscall = new Request(this, new HartArgs(this.hart), this);
   }
 
   get mm(): Mm {
     return this.tg.mm;
   }
 
+  /** The process id (thread group id). */
+  get tgid(): number {
+    return this.tg.pid;
+  }
+
   /**
    * What restart_syscall runs after a call that returned -ERESTART_RESTARTBLOCK was interrupted
    * by a signal with no handler (Linux's restart_block.fn); reset by rt_sigreturn.
    */
-  restartBlock: ((t: Task) => SysResult) | null = null;
+  restartBlock: ((t: Task, r: Request) => SysResult) | null = null;
   /**
    * The mask to restore when a call that set a temporary mask (rt_sigsuspend, ppoll, pselect6,
    * epoll_pwait) returns to user space; a delivered signal's frame records it instead.
    */
   savedSigmask: bigint | null = null;
-
-  /** Returns a Blocked marker: the handler's way to sleep until a queue wakes, or a deadline. */
-  block(queues: WaitList[], deadline: bigint | null = null, restart = 512,
-    onInterrupt: ((t: Task) => number) | null = null): Blocked {
-    return new Blocked(queues, deadline, restart, onInterrupt);
-  }
 
   /** Installs a temporary signal mask for the current call (restored on return to user space). */
   setTemporarySigmask(mask: bigint): void {
@@ -141,8 +136,13 @@ export class Task implements Waiter {
     this.sigmask = mask & ~((1n << 8n) | (1n << 18n)); // SIGKILL and SIGSTOP cannot be blocked
   }
 
-  /** Called by a WaitQueue (or timer or signal) to make this task runnable again. */
-  wake(reason: WakeReason): void {
+  /** Resumes the task when its syscall request is woken (the call then runs again). */
+  wakeRequest(_r: Request, reason: WakeReason): void {
     this.kernel.wakeTask(this, reason);
+  }
+
+  /** Sends this task a signal from the kernel (SIGPIPE on a broken pipe write). */
+  raise(sig: number): void {
+    this.kernel.raiseSignal(this, sig);
   }
 }

@@ -1,7 +1,7 @@
 // FUTEX_REQUEUE, FUTEX_CMP_REQUEUE and FUTEX_WAKE_OP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Blocked } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
 import { TaskState, type Task } from '../../src/kernel/task.js';
 import { EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTARTSYS } from '../../src/abi/errno.js';
 import { decodeWakeOp, formatFutexOp } from '../../src/kernel/futex_op.js';

@@ -6,7 +6,8 @@ import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/gue
 import { EBADF, EMFILE } from '../../src/abi/errno.js';
 import type { Task } from '../../src/kernel/task.js';
 import type { OpenFile } from '../../src/kernel/vfs/file.js';
-import { Blocked, type WaitQueue } from '../../src/kernel/wait.js';
+import { Request } from '../../src/kernel/request.js';
+import { argsOf } from './sys_proc_fixture.js';
 
 /** Guest address of the one read-write page the fake task has mapped. */
 export const SCRATCH = 0x10000;
@@ -110,12 +111,11 @@ export function fakeTask(host = new FakeHost()): FakeTask {
     shared: new SigPending(), mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }] } };
   for (let i = 0; i <= 64; i++) tg.actions.push({ handler: 0n, flags: 0n, mask: 0n });
   const task = {
-    kernel, tg, tid: 77, files, sigmask: 0n, pending: new SigPending(),
+    kernel, tg, tid: 77, tgid: 77, files, sigmask: 0n, pending: new SigPending(),
     get mm() { return tg.mm; },
-    resumed: false,
-    block: (queues: WaitQueue[], deadline: bigint | null = null, restart = 512,
-      onInterrupt: ((t: Task) => number) | null = null) => new Blocked(queues, deadline, restart, onInterrupt),
+    raise: (sig: number) => { signals.push(sig); },
   } as unknown as Task;
+  (task as { syscall: Request }).syscall = new Request(task, argsOf([]), { wakeRequest: () => {} });
   tg.tasks.push(task);
   return { task, host, mem, files, signals };
 }

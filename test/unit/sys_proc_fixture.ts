@@ -1,7 +1,7 @@
 // Shared fixture for the sys_proc*.test.ts files: a real Task and ThreadGroup over a real
 // GuestMemory, with a fake kernel whose clocks the test sets, and handlers called by name.
 import { Scheduler } from '../../src/kernel/sched.js';
-import { Blocked } from '../../src/kernel/wait.js';
+import { runAsDispatcher } from './request_helpers.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
@@ -87,16 +87,14 @@ export function fixture(opts: { uid?: number; exe?: string } = {}): Fixture {
       const def = defs.find((d) => d.name === name);
       if (!def?.handler) throw new Error(`no handler ${name}`);
       // Mirrors the dispatcher: a call after a Blocked result is a resumption of that call.
-      t.resumed = t.blockedInSyscall;
-      t.blockedInSyscall = false;
-      try {
-        const r = def.handler(t, argsOf(args));
-        if (r instanceof Blocked) t.blockedInSyscall = true;
-        return r;
-      } catch (e) {
-        if (e instanceof SyscallError) return -e.errno;
-        throw e;
-      }
+      return runAsDispatcher(t, def.nr, () => {
+        try {
+          return def.handler!(t, argsOf(args), t.syscall);
+        } catch (e) {
+          if (e instanceof SyscallError) return -e.errno;
+          throw e;
+        }
+      });
     },
     addThread: mk,
   });

@@ -13,8 +13,8 @@ test('getpid, getppid and gettid report the group id, parent and thread id', () 
   assert.equal(f.call(defs, 'getpid'), 100);
   assert.equal(f.call(defs, 'getppid'), 1);
   const t2 = f.addThread(101);
-  assert.equal(defs.find((d) => d.name === 'gettid')!.handler!(t2, null as never), 101);
-  assert.equal(defs.find((d) => d.name === 'getpid')!.handler!(t2, null as never), 100);
+  assert.equal(defs.find((d) => d.name === 'gettid')!.handler!(t2, null as never, t2.syscall), 101);
+  assert.equal(defs.find((d) => d.name === 'getpid')!.handler!(t2, null as never, t2.syscall), 100);
 });
 
 test('uid and gid calls report the host user', () => {
@@ -97,11 +97,11 @@ test('a forked child inherits pgid and sid, and can start its own session', () =
   // The parent moves the child into a new group 200, then the child cannot setsid (group leader).
   assert.equal(f.call(defs, 'setpgid', 200, 200), 0);
   assert.equal(procState(tg).pgid, 200);
-  assert.equal(setsid(child, null as never), -EPERM);
+  assert.equal(setsid(child, null as never, child.syscall), -EPERM);
   // Back into the parent's group: now setsid makes it a session leader.
   assert.equal(f.call(defs, 'setpgid', 200, 100), 0);
   assert.equal(f.call(defs, 'setpgid', 200, 777), -EPERM);
-  assert.equal(setsid(child, null as never), 200);
+  assert.equal(setsid(child, null as never, child.syscall), 200);
   assert.equal(f.call(defs, 'getsid', 200), 200);
 });
 

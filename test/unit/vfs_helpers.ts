@@ -72,7 +72,7 @@ export function str(mem: GuestMemory, s: string, offset = 0): number {
 export function call(defs: SyscallDef[], name: string, t: Task, ...vals: (number | bigint)[]): number {
   const d = defs.find((x) => x.name === name);
   if (!d?.handler) throw new Error(`no handler ${name}`);
-  const r = d.handler(t, args(...vals));
+  const r = d.handler(t, args(...vals), t.syscall);
   if (typeof r !== 'number') throw new Error(`${name} did not return a number`);
   return r;
 }

@@ -1,5 +1,6 @@
 // fd-table syscalls: close, dup, dup3, fcntl, ioctl, close_range, umask, fchmod, fchown.
 import { EBADF, EINVAL, ENOTTY } from '../../abi/errno.js';
+import type { Request } from '../request.js';
 import type { Task } from '../task.js';
 import { pipeOf } from '../vfs/pipe.js';
 import { VfsFile } from '../vfs/open_files.js';
@@ -89,7 +90,7 @@ function sysFcntl(t: Task, a: SysArgs): SysResult {
   }
 }
 
-function sysIoctl(t: Task, a: SysArgs): SysResult {
+function sysIoctl(t: Task, a: SysArgs, r: Request): SysResult {
   const fd = a.int(0), req = a.u32(1), arg = a.addr(2);
   const f = ioFileAt(t, fd);
   if (typeof f === 'number') return f;
@@ -102,7 +103,7 @@ function sysIoctl(t: Task, a: SysArgs): SysResult {
       return 0;
     }
   }
-  return f.ioctl ? f.ioctl(t, req, arg) : -ENOTTY;
+  return f.ioctl ? f.ioctl(r, req, arg) : -ENOTTY;
 }
 
 function sysCloseRange(t: Task, a: SysArgs): SysResult {

@@ -3,8 +3,8 @@
 // buffered asks the host for data and sleeps on a wait queue the host callback wakes).
 import type { Host, HostStdioInfo } from '../../host/host.js';
 import { EAGAIN, EBADF, EINVAL, EIO, ENOTTY, EPIPE, ESPIPE } from '../../abi/errno.js';
-import type { Task } from '../task.js';
-import { type Blocked, WaitQueue } from '../wait.js';
+import type { Blocked, Request } from '../request.js';
+import { WaitQueue } from '../wait.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFCHR, S_IFIFO, S_IFREG, S_IFSOCK } from './constants.js';
 import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';
 import { PIPEFS_DEV } from './pipe.js';
@@ -47,7 +47,7 @@ function stdinWaiter(host: Host): StdinWaiter {
 }
 
 /** Reads host stdin into buf: bytes, 0 at EOF, or a sleep (EAGAIN when nonblocking) with nothing consumed. */
-function readHostStdin(t: Task, host: Host, buf: Uint8Array, nonblock: boolean): number | Blocked {
+function readHostStdin(r: Request, host: Host, buf: Uint8Array, nonblock: boolean): number | Blocked {
   if (buf.length === 0) return 0;
   const data = host.stdin.take(buf.length);
   if (data !== null) {
@@ -56,7 +56,7 @@ function readHostStdin(t: Task, host: Host, buf: Uint8Array, nonblock: boolean):
   }
   requestStdin(host);
   if (nonblock) return -EAGAIN;
-  return t.block([stdinWaiter(host).queue]);
+  return r.block([stdinWaiter(host).queue]);
 }
 
 /** Asks the host for stdin data (once until it arrives); its arrival wakes the stdin queue. */
@@ -113,19 +113,19 @@ class StdioFile implements OpenFile {
     }
   }
 
-  read(t: Task, buf: Uint8Array): number | Blocked {
+  read(r: Request, buf: Uint8Array): number | Blocked {
     if ((this.flags & O_ACCMODE) === O_WRONLY || !this.readsStdin()) return -EBADF;
-    return readHostStdin(t, this.host, buf, (this.flags & O_NONBLOCK) !== 0);
+    return readHostStdin(r, this.host, buf, (this.flags & O_NONBLOCK) !== 0);
   }
 
-  write(t: Task, data: Uint8Array): number {
+  write(r: Request, data: Uint8Array): number {
     if ((this.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
     const fd = this.outputFd();
     if (fd === null) return -EBADF;
     if (data.length === 0) return 0;
-    const r = this.host.writeStdio(fd, data);
-    if (r === -EPIPE) t.kernel.raiseSignal(t, SIGPIPE);
-    return r;
+    const n = this.host.writeStdio(fd, data);
+    if (n === -EPIPE) r.caller.raise(SIGPIPE);
+    return n;
   }
 
   lseek(): number {
@@ -155,8 +155,8 @@ class StdioFile implements OpenFile {
     }
   }
 
-  ioctl(t: Task, request: number, argAddr: number): number {
-    const mem = t.mm.mem;
+  ioctl(r: Request, request: number, argAddr: number): number {
+    const mem = r.caller.mm.mem;
     if (request === FIONBIO) {
       if (mem.readI32(argAddr) !== 0) this.flags |= O_NONBLOCK;
       else this.flags &= ~O_NONBLOCK;
@@ -189,7 +189,7 @@ class StdioFile implements OpenFile {
       }
       case TIOCGPGRP: case TIOCGSID:
         // The guest process is its own session and foreground group, as a shell's child is.
-        mem.writeI32(argAddr, t.tg.pid);
+        mem.writeI32(argAddr, r.caller.tgid);
         return 0;
       case TIOCSPGRP: {
         const pgrp = mem.readI32(argAddr);
@@ -244,9 +244,9 @@ class TtyDeviceFile extends StdioFile {
     return '/dev/tty';
   }
 
-  override write(t: Task, data: Uint8Array): number {
+  override write(r: Request, data: Uint8Array): number {
     if ((this.flags & O_ACCMODE) !== O_RDONLY && this.outputFd() === null) return -EIO;
-    return super.write(t, data);
+    return super.write(r, data);
   }
 
   override stat(): StatInfo {
