@@ -7,7 +7,7 @@ import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
 import { Mm } from '../mem/mm.js';
-import { clearChildTid, exitRobustList } from './futex.js';
+import { clearChildTid, exitRobustList } from './futex/exit.js';
 import { Prng } from '../util/prng.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
 import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';

@@ -6,7 +6,7 @@ import { TaskState } from '../../src/kernel/task.js';
 import {
   EAGAIN, EDEADLK, EFAULT, EINVAL, EPERM, ERESTARTNOINTR, ESRCH, ETIMEDOUT,
 } from '../../src/abi/errno.js';
-import { exitRobustList } from '../../src/kernel/futex.js';
+import { exitRobustList } from '../../src/kernel/futex/exit.js';
 import { BUF, fixture, putTimespec, RO, UNMAPPED } from './futex_fixture.js';
 import { dl } from './request_helpers.js';
 

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TaskState } from '../../src/kernel/task.js';
 import { EFAULT, EINVAL } from '../../src/abi/errno.js';
-import { clearChildTid, exitRobustList, futexWake } from '../../src/kernel/futex.js';
-import { ROBUST_LIST_LIMIT } from '../../src/kernel/futex_robust.js';
+import { clearChildTid, exitRobustList, ROBUST_LIST_LIMIT } from '../../src/kernel/futex/exit.js';
+import { futexWake } from '../../src/kernel/futex/wake.js';
 import { PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { BUF, fixture, RO, UNMAPPED, type Fixture } from './futex_fixture.js';
 

@@ -1,8 +1,8 @@
-// futex (98): argument decoding and the timeout; the operations live in ../futex.ts.
+// futex (98): argument decoding and the timeout; the operations live in ../futex/.
 import { TASK_SIZE } from '../../mem/guest_memory.js';
 import { EINVAL } from '../../abi/errno.js';
-import { doFutex, futexCmdHasTimeout, futexResume } from '../futex.js';
-import { FUTEX_CLOCK_REALTIME, FUTEX_CMD_MASK, FUTEX_LOCK_PI, FUTEX_WAIT } from '../futex_key.js';
+import { FUTEX_CLOCK_REALTIME, FUTEX_CMD_MASK, FUTEX_LOCK_PI, FUTEX_WAIT } from '../futex/abi.js';
+import { doFutex, futexCmdHasTimeout, futexResume } from '../futex/do_futex.js';
 import type { Request } from '../request.js';
 import { type Deadline, monotonicDeadline } from '../time/deadline.js';
 import { readTimespec, timespecToNs, timespecValid } from '../structs.js';

@@ -1,10 +1,10 @@
 // Futex wait queues: per key a FIFO of waiters (request, bitset). A waiter is itself the WaitList
 // a sleeping request's Blocked marker holds, so requeueing (which moves a waiter to another key)
 // needs no help from the kernel: the kernel's add/remove always act on the waiter's current key.
-import { EINVAL } from '../abi/errno.js';
-import type { Request } from './request.js';
-import type { Task } from './task.js';
-import { type WaitList, type Waiter, WakeReason } from './wait.js';
+import { EINVAL } from '../../abi/errno.js';
+import type { Request } from '../request.js';
+import type { Task } from '../task.js';
+import { type WaitList, type Waiter, WakeReason } from '../wait.js';
 
 /** One sleeping task on one futex (Linux's futex_q). */
 export class FutexWaiter implements WaitList {

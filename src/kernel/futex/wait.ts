@@ -7,12 +7,12 @@
 // and sleep again with the original deadline, like Linux's retry in futex_wait. A signal does not
 // re-run the handler: onInterrupt returns -ERESTARTSYS (no timeout) or -ERESTART_RESTARTBLOCK
 // with t.restartBlock continuing the wait to the same absolute deadline (futex_wait_restart).
-import { EAGAIN, EINVAL, ERESTART_RESTARTBLOCK, ERESTARTSYS, ETIMEDOUT } from '../abi/errno.js';
-import { futexKey, readWord } from './futex_key.js';
-import { futexTable, FutexWaiter } from './futex_queue.js';
-import type { Request, SysResult } from './request.js';
-import type { Task } from './task.js';
-import { type Deadline, deadlinePassed } from './time/deadline.js';
+import { EAGAIN, EINVAL, ERESTART_RESTARTBLOCK, ERESTARTSYS, ETIMEDOUT } from '../../abi/errno.js';
+import { futexKey, readWord } from './key.js';
+import { futexTable, FutexWaiter } from './queue.js';
+import type { Request, SysResult } from '../request.js';
+import type { Task } from '../task.js';
+import { type Deadline, deadlinePassed } from '../time/deadline.js';
 
 /** A futex sleep in progress (FUTEX_WAIT* or LOCK_PI): the request's state across its re-runs. */
 export interface WaitState {

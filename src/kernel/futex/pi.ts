@@ -5,17 +5,17 @@
 // has no observable effect in ecall's scheduler and is not modelled.
 import {
   EAGAIN, EDEADLK, EFAULT, EINVAL, EPERM, ERESTARTNOINTR, ESRCH, ETIMEDOUT,
-} from '../abi/errno.js';
+} from '../../abi/errno.js';
 import {
   FUTEX_BITSET_MATCH_ANY, FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, FUTEX_WORD_SIZE,
-  futexKey, readWord, writeWord,
-} from './futex_key.js';
-import { futexTable, FutexWaiter } from './futex_queue.js';
-import type { WaitState } from './futex_wait.js';
-import type { Request, SysResult } from './request.js';
-import { type Deadline, deadlinePassed } from './time/deadline.js';
-import { TaskState, type Task } from './task.js';
-import { GuestFaultError, TASK_SIZE } from '../mem/guest_memory.js';
+} from './abi.js';
+import { futexKey, readWord, writeWord } from './key.js';
+import { futexTable, FutexWaiter } from './queue.js';
+import type { WaitState } from './wait.js';
+import type { Request, SysResult } from '../request.js';
+import { type Deadline, deadlinePassed } from '../time/deadline.js';
+import { TaskState, type Task } from '../task.js';
+import { GuestFaultError, TASK_SIZE } from '../../mem/guest_memory.js';
 
 /**
  * Starts FUTEX_LOCK_PI / LOCK_PI2 (trylock false) or FUTEX_TRYLOCK_PI (trylock true), as
