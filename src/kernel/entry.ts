@@ -40,7 +40,7 @@ export function syscallEntry(t: Task): void {
   r.begin(x[A7_LO + 1] === 0 ? x[A7_LO]! : -1); // a7 beyond 32 bits names no syscall
   t.origA0Lo = x[A0_LO]!;
   t.origA0Hi = x[A0_LO + 1]!;
-  if (t.kernel.options.strace !== undefined) r.traceArgs = [10, 11, 12, 13, 14, 15].map((i) => t.hart.x64[i]!);
+  if (tracing(t)) r.traceArgs = [10, 11, 12, 13, 14, 15].map((i) => t.hart.x64[i]!);
   run(t, r);
 }
 
@@ -63,11 +63,11 @@ function run(t: Task, r: Request): void {
     return;
   }
   if (res === REGS_SET) {
-    trace(t, r, t.hart.x64[REG_A0]!);
+    if (tracing(t)) trace(t, r, t.hart.x64[REG_A0]!);
     return;
   }
   if (t.state === TaskState.Exited) {
-    trace(t, r, null);
+    if (tracing(t)) trace(t, r, null);
     return;
   }
   complete(t, res as number | bigint);
@@ -80,7 +80,7 @@ function complete(t: Task, res: number | bigint): void {
   else h.setX(REG_A0, res);
   h.pc += 4;
   t.restartRet = typeof res === 'number' && isRestartCode(res) ? res : null;
-  trace(t, t.syscall, h.x64[REG_A0]!);
+  if (tracing(t)) trace(t, t.syscall, h.x64[REG_A0]!);
 }
 
 /**
@@ -140,9 +140,13 @@ function finishRestart(t: Task, ret: number | null, restartPc: number): void {
   }
 }
 
+/** True when --strace lines are wanted (checked before anything is built for them). */
+function tracing(t: Task): boolean {
+  return t.kernel.options.strace !== undefined;
+}
+
 /** Emits the strace line of r's call with result ret (null: does not return). */
 function trace(t: Task, r: Request, ret: bigint | null): void {
-  if (t.kernel.options.strace === undefined) return;
   const nr = r.nr;
   const def = syscallTable.get(nr);
   let line = formatSyscall(t.mm.mem, nr, SYSCALL_NAMES.get(nr) ?? '', def, r.traceArgs ?? [], ret);

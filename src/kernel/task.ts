@@ -6,7 +6,7 @@ import type { FsContext } from './vfs/fs_context.js';
 import type { Kernel } from './kernel.js';
 import { WaitQueue, type WakeReason } from './wait.js';
 import { type Caller, Request, type RequestSink, type SysResult } from './request.js';
-import { HartArgs } from './hart_args.js';
+import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
