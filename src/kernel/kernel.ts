@@ -7,6 +7,7 @@ import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
 import { Mm } from '../mem/mm.js';
+import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex.js';
 import { Prng } from '../util/prng.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
@@ -108,8 +109,10 @@ export class Kernel {
    * to cwd). Returns its thread group, or a one-line error with the shell's exit status.
    */
   spawn(path: string, argv: string[], envp: string[], cwd: string = process.cwd()): ThreadGroup | SpawnError {
-    const fs = this.vfs.initialFsContext(cwd);
-    const exe = this.vfs.readExecutable(fs, path);
+    // The first process runs with the host user's ids; later ones inherit their parent's.
+    const cred = new Cred(this.host.uid(), this.host.gid());
+    const fs = this.vfs.initialFsContext(cwd, cred);
+    const exe = this.vfs.readExecutable(fs, path, cred);
     if (typeof exe === 'number') {
       const why = strerror(-exe) ?? `cannot open (${errnoName(-exe)})`;
       // A shell says 127 for "not found" and 126 for "found but cannot execute".
@@ -117,13 +120,13 @@ export class Kernel {
     }
     const pid = this.allocTid();
     const mm = new Mm();
-    const tg = new ThreadGroup(this, pid, 1, mm);
+    const tg = new ThreadGroup(this, pid, 1, mm, cred);
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
     this.host.randomFill(random);
-    const uid = this.host.uid(), gid = this.host.gid();
     const r = loadElf(mm, exe.data, {
-      argv, envp, execfn: path, random, uid, gid, euid: uid, egid: gid, exePath: exe.guestPath,
+      argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
+      exePath: exe.guestPath,
     });
     if (isLoadError(r)) return { error: `${path}: ${r.error}`, exitCode: r.exitCode };
     const t = new Task(this, pid, tg, this.vfs.initialFdTable(), fs);

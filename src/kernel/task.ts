@@ -1,6 +1,7 @@
 // Tasks (Linux's schedulable threads) and thread groups (processes).
 import { Hart } from '../cpu/hart.js';
 import type { Mm } from '../mem/mm.js';
+import type { Cred } from './cred.js';
 import type { FdTable } from './vfs/fdtable.js';
 import type { FsContext } from './vfs/fs_context.js';
 import type { Kernel } from './kernel.js';
@@ -54,6 +55,8 @@ export class ThreadGroup {
     readonly pid: number,
     readonly ppid: number,
     public mm: Mm,
+    /** Credentials of every thread of the group (Linux keeps them per thread; setxid syncs them). */
+    public cred: Cred,
   ) {
     for (let i = 0; i <= 64; i++) this.actions.push({ handler: 0n, flags: 0n, mask: 0n });
   }

@@ -1,5 +1,6 @@
 // Test doubles for the special-file tests: a fake Task, a fake Host with scripted stdin, an fd table.
 import { SigPending } from '../../src/kernel/signal_queue.js';
+import { Cred } from '../../src/kernel/cred.js';
 import type { Host, HostStdin, HostStdioInfo } from '../../src/host/host.js';
 import type { HostFs } from '../../src/host/fs.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
@@ -107,7 +108,8 @@ export function fakeTask(host = new FakeHost()): FakeTask {
     monotonicNs: () => 1_234_567_890n,
   };
   const tg = { pid: 77, ppid: 1, exePath: '/bin/a-very-long-program-name', tasks: [] as unknown[], actions: [] as unknown[],
-    shared: new SigPending(), mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }] } };
+    shared: new SigPending(), mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }] },
+    cred: new Cred(host.uid(), host.gid()) };
   for (let i = 0; i <= 64; i++) tg.actions.push({ handler: 0n, flags: 0n, mask: 0n });
   const task = {
     kernel, tg, tid: 77, files, sigmask: 0n, pending: new SigPending(),

@@ -18,8 +18,7 @@ test('getpid, getppid and gettid report the group id, parent and thread id', () 
 });
 
 test('uid and gid calls report the host user', () => {
-  const f = fixture({ uid: 1234 });
-  f.ids.gid = 55;
+  const f = fixture({ uid: 1234, gid: 55 });
   assert.equal(f.call(defs, 'getuid'), 1234);
   assert.equal(f.call(defs, 'geteuid'), 1234);
   assert.equal(f.call(defs, 'getgid'), 55);
@@ -88,7 +87,7 @@ test('the first process leads its own group and session, so setsid and setpgid g
 test('a forked child inherits pgid and sid, and can start its own session', () => {
   const f = fixture();
   const k = f.t.kernel;
-  const tg = new ThreadGroup(k, 200, 100, f.t.tg.mm);
+  const tg = new ThreadGroup(k, 200, 100, f.t.tg.mm, f.t.tg.cred.clone());
   const child = new Task(k, 200, tg, null as never, null as never);
   k.tasks.set(200, child);
   inheritProcState(f.t, child);

@@ -128,8 +128,8 @@ function access(t: Task, a: SysArgs, flags: number): SysResult {
   if (typeof p === 'number') return p;
   const loc = resolveAt(t, a.int(0), p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
   if (typeof loc === 'number') return loc;
-  if (!isLoc(loc)) return mode === 0 ? 0 : permission(loc.stat(), mode, t.kernel.vfs.cred());
-  return t.kernel.vfs.access(loc, mode);
+  if (!isLoc(loc)) return mode === 0 ? 0 : permission(loc.stat(), mode, t.tg.cred);
+  return t.kernel.vfs.access(loc, mode, t.tg.cred);
 }
 
 function sysFchmodat(t: Task, a: SysArgs): SysResult {
@@ -138,7 +138,7 @@ function sysFchmodat(t: Task, a: SysArgs): SysResult {
   const loc = resolveAt(t, a.int(0), p, true, false);
   if (typeof loc === 'number') return loc;
   if (!isLoc(loc)) return -EBADF;
-  return t.kernel.vfs.setattr(loc, { mode: a.u32(2) & 0o7777 });
+  return t.kernel.vfs.setattr(loc, { mode: a.u32(2) & 0o7777 }, t.tg.cred);
 }
 
 function sysFchownat(t: Task, a: SysArgs): SysResult {
@@ -157,7 +157,7 @@ export function chownLoc(t: Task, loc: Loc, uid: number, gid: number): number {
   return t.kernel.vfs.setattr(loc, {
     uid: uid === ID_UNCHANGED ? undefined : uid,
     gid: gid === ID_UNCHANGED ? undefined : gid,
-  });
+  }, t.tg.cred);
 }
 
 /** Reads one utimensat timespec: undefined for UTIME_OMIT, "now" for UTIME_NOW, ns, or -EINVAL. */
@@ -198,7 +198,7 @@ function sysUtimensat(t: Task, a: SysArgs): SysResult {
   const now = t.kernel.realtimeNs();
   const explicit = typeof at === 'bigint' || typeof mt === 'bigint';
   const pick = (v: bigint | 'now' | 'omit'): bigint | undefined => (v === 'omit' ? undefined : v === 'now' ? now : v);
-  return t.kernel.vfs.utimes(loc, pick(at), pick(mt), explicit);
+  return t.kernel.vfs.utimes(loc, pick(at), pick(mt), explicit, t.tg.cred);
 }
 
 function sysTruncate(t: Task, a: SysArgs): SysResult {
@@ -209,7 +209,7 @@ function sysTruncate(t: Task, a: SysArgs): SysResult {
   const loc = resolveAt(t, -100, p, true, false);
   if (typeof loc === 'number') return loc;
   if (!isLoc(loc)) return -EINVAL;
-  return t.kernel.vfs.truncate(loc, length);
+  return t.kernel.vfs.truncate(loc, length, t.tg.cred);
 }
 
 function sysGetcwd(t: Task, a: SysArgs): SysResult {
@@ -224,7 +224,7 @@ function changeDir(t: Task, loc: Loc): number {
   const st = loc.inode.getattr();
   if (typeof st === 'number') return st;
   if (!isDir(st)) return -ENOTDIR;
-  const p = permission(st, X_OK, t.kernel.vfs.cred());
+  const p = permission(st, X_OK, t.tg.cred);
   if (p < 0) return p;
   t.fs.cwd = loc;
   return 0;

@@ -222,8 +222,8 @@ function prioTargets(t: Task, which: number, who: number): ThreadGroup[] | null 
       return [...all].filter((tg) => procState(tg).pgid === pgid);
     }
     case PRIO_USER: {
-      const uid = who === 0 ? procState(t.tg).cred.ruid : who >>> 0;
-      return [...all].filter((tg) => procState(tg).cred.ruid === uid);
+      const uid = who === 0 ? t.tg.cred.ruid : who >>> 0;
+      return [...all].filter((tg) => tg.cred.ruid === uid);
     }
     default:
       return null;

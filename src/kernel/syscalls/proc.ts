@@ -3,7 +3,8 @@
 import { EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import type { SysArgs, SyscallDef } from './types.js';
-import { findTask, privileged, procState, taskComm, threadState, TASK_COMM_LEN, type Cred } from './proc_state.js';
+import type { Cred } from '../cred.js';
+import { findTask, privileged, procState, taskComm, threadState, TASK_COMM_LEN } from './proc_state.js';
 
 /** (uid_t)-1 / (gid_t)-1: "leave unchanged" in set*id calls, and never a valid id. */
 const ID_UNCHANGED = 0xffffffff;
@@ -32,7 +33,8 @@ function sysGettid(t: Task): number { return t.tid; }
 
 // --- credentials ----------------------------------------------------------------------------
 
-function cred(t: Task): Cred { return procState(t.tg).cred; }
+/** The caller's credentials (shared by its thread group). */
+function cred(t: Task): Cred { return t.tg.cred; }
 
 /** Returns true if id is one of the given current ids (the unprivileged set*id rule). */
 function oneOf(id: number, ...ids: number[]): boolean { return ids.includes(id); }

@@ -4,17 +4,8 @@
 // defaults for a freshly exec'd process.
 import type { Task, ThreadGroup } from '../task.js';
 
-/** Linux's struct cred, reduced to what ecall uses. uids/gids are u32. */
-export interface Cred {
-  ruid: number; euid: number; suid: number; fsuid: number;
-  rgid: number; egid: number; sgid: number; fsgid: number;
-  /** Supplementary groups (setgroups/getgroups). */
-  groups: number[];
-}
-
 /** Process-wide state. */
 export interface ProcState {
-  cred: Cred;
   /** Process group and session ids (ecall runs one session: both start as the pid). */
   pgid: number;
   sid: number;
@@ -40,14 +31,11 @@ export const TASK_COMM_LEN = 16;
 const procs = new WeakMap<ThreadGroup, ProcState>();
 const threads = new WeakMap<Task, ThreadState>();
 
-/** Returns tg's process state, creating it with the host user's ids and pgid = sid = pid. */
+/** Returns tg's process state, creating it with pgid = sid = pid. */
 export function procState(tg: ThreadGroup): ProcState {
   let p = procs.get(tg);
   if (!p) {
-    const uid = tg.kernel.host.uid() >>> 0;
-    const gid = tg.kernel.host.gid() >>> 0;
     p = {
-      cred: { ruid: uid, euid: uid, suid: uid, fsuid: uid, rgid: gid, egid: gid, sgid: gid, fsgid: gid, groups: [] },
       pgid: tg.pid,
       sid: tg.pid,
       nice: 0,
@@ -84,7 +72,7 @@ export function inheritProcState(parent: Task, child: Task): void {
   threads.set(child, { comm: ps.comm ? ps.comm.slice() : null, pdeathsig: 0, noNewPrivs: ps.noNewPrivs });
   if (child.tg !== parent.tg && !procs.has(child.tg)) {
     const p = procState(parent.tg);
-    procs.set(child.tg, { ...p, cred: { ...p.cred, groups: p.cred.groups.slice() } });
+    procs.set(child.tg, { ...p });
   }
 }
 
@@ -103,5 +91,5 @@ export function findTask(t: Task, pid: number): Task | null {
 
 /** True if t's effective uid is 0, which ecall treats as holding every capability. */
 export function privileged(t: Task): boolean {
-  return procState(t.tg).cred.euid === 0;
+  return t.tg.cred.euid === 0;
 }
