@@ -49,6 +49,13 @@ export class ThreadGroup {
   sigreturnAddr = 0;
   /** Instructions retired by tasks of this group that have exited. */
   instret = 0;
+  /** Process group and session ids (a new process starts as the leader of both; fork copies them). */
+  pgid: number;
+  sid: number;
+  /** Nice value, -20..19 (per process in ecall; Linux keeps one per thread). */
+  nice = 0;
+  /** PR_SET_DUMPABLE value, 0 or 1 (Linux keeps it in the mm's flags). */
+  dumpable = 1;
 
   constructor(
     readonly kernel: Kernel,
@@ -59,6 +66,7 @@ export class ThreadGroup {
     public cred: Cred,
   ) {
     for (let i = 0; i <= 64; i++) this.actions.push({ handler: 0n, flags: 0n, mask: 0n });
+    this.pgid = this.sid = pid;
   }
 }
 
@@ -106,6 +114,12 @@ export class Task implements Waiter {
   /** Syscall number being executed and its original a0 (for restart). */
   syscallNr = -1;
   origA0 = 0n;
+  /** PR_SET_NAME name without NUL (at most TASK_COMM_LEN-1 bytes); null means the exe's basename. */
+  comm: Uint8Array | null = null;
+  /** PR_SET_PDEATHSIG signal, or 0. */
+  pdeathsig = 0;
+  /** PR_SET_NO_NEW_PRIVS: once set it stays set. */
+  noNewPrivs = false;
 
   constructor(
     readonly kernel: Kernel,

@@ -5,7 +5,7 @@ import { PAGE_SIZE, PROT_WRITE, TASK_SIZE } from '../../mem/guest_memory.js';
 import type { Task, ThreadGroup } from '../task.js';
 import { NSEC_PER_SEC } from '../structs.js';
 import type { SysArgs, SyscallDef } from './types.js';
-import { findTask, privileged, procState } from './proc_state.js';
+import { findTask, privileged } from './proc_state.js';
 import { RLIMIT_NICE, RLIMIT_RTPRIO, rlimitGet } from './rlimit.js';
 
 /** struct utsname: six fields of __NEW_UTS_LEN + 1 = 65 bytes (include/uapi/linux/utsname.h). */
@@ -218,8 +218,8 @@ function prioTargets(t: Task, which: number, who: number): ThreadGroup[] | null 
       return target ? [target.tg] : [];
     }
     case PRIO_PGRP: {
-      const pgid = who === 0 ? procState(t.tg).pgid : who;
-      return [...all].filter((tg) => procState(tg).pgid === pgid);
+      const pgid = who === 0 ? t.tg.pgid : who;
+      return [...all].filter((tg) => tg.pgid === pgid);
     }
     case PRIO_USER: {
       const uid = who === 0 ? t.tg.cred.ruid : who >>> 0;
@@ -235,7 +235,7 @@ function sysGetpriority(t: Task, a: SysArgs): number {
   const targets = prioTargets(t, a.int(0), a.int(1));
   if (targets === null) return -EINVAL;
   if (targets.length === 0) return -ESRCH;
-  return 20 - Math.min(...targets.map((tg) => procState(tg).nice));
+  return 20 - Math.min(...targets.map((tg) => tg.nice));
 }
 
 /** setpriority(which, who, nice): clamps to -20..19; lowering nice needs RLIMIT_NICE or root (EACCES). */
@@ -246,9 +246,8 @@ function sysSetpriority(t: Task, a: SysArgs): number {
   const nice = Math.min(MAX_NICE, Math.max(MIN_NICE, a.int(2)));
   let err = 0;
   for (const tg of targets) {
-    const p = procState(tg);
-    if (nice < p.nice && !privileged(t) && BigInt(20 - nice) > rlimitGet(tg, RLIMIT_NICE)[0]) err = -EACCES;
-    else p.nice = nice;
+    if (nice < tg.nice && !privileged(t) && BigInt(20 - nice) > rlimitGet(tg, RLIMIT_NICE)[0]) err = -EACCES;
+    else tg.nice = nice;
   }
   return err;
 }
