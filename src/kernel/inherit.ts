@@ -12,6 +12,8 @@ export function inheritTask(parent: Task, child: Task, sharedMm: boolean): void 
   child.sigmask = parent.sigmask;
   child.cpusAllowed = parent.cpusAllowed;
   child.cpu = parent.cpu;
+  child.policy = parent.policy; // SCHED_RESET_ON_FORK is accepted but not recorded
+  child.rtPriority = parent.rtPriority;
   child.comm = parent.comm?.slice() ?? null;
   child.noNewPrivs = parent.noNewPrivs;
   // An alternate signal stack inside a shared address space would be shared by two threads, so

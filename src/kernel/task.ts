@@ -81,6 +81,10 @@ export class Task implements Waiter {
   /** The virtual CPU the task runs on (or last ran on), and the CPUs it may run on. */
   cpu = 0;
   cpusAllowed = ~0n;
+  /** Scheduling policy (SCHED_OTHER 0, SCHED_FIFO 1, ...) and real-time priority, per thread as
+   *  in Linux; recorded by sched_setscheduler, not used by ecall's scheduler. */
+  policy = 0;
+  rtPriority = 0;
   /** Times the scheduler moved the task between CPUs. */
   migrations = 0;
   /** Set by sched_yield: end the current slice after the syscall. */

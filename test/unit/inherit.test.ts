@@ -18,11 +18,13 @@ function newProcess(f: ReturnType<typeof fixture>): { tg: ThreadGroup; child: Ta
   return { tg, child };
 }
 
-test('a new thread inherits the signal mask, affinity, CPU, comm and no_new_privs', () => {
+test('a new thread inherits the signal mask, affinity, CPU, scheduling policy, comm and no_new_privs', () => {
   const f = fixture();
   f.t.sigmask = 0b1010n;
   f.t.cpusAllowed = 0b110n;
   f.t.cpu = 2;
+  f.t.policy = 2; // SCHED_RR
+  f.t.rtPriority = 7;
   f.t.comm = new TextEncoder().encode('worker');
   assert.equal(f.call(procDefs, 'prctl', PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
   const child = f.addThread(101);
@@ -30,6 +32,7 @@ test('a new thread inherits the signal mask, affinity, CPU, comm and no_new_priv
   assert.equal(child.sigmask, 0b1010n);
   assert.equal(child.cpusAllowed, 0b110n);
   assert.equal(child.cpu, 2);
+  assert.deepEqual([child.policy, child.rtPriority], [2, 7]);
   assert.equal(new TextDecoder().decode(taskComm(child)), 'worker');
   assert.notEqual(child.comm, f.t.comm, 'a copy: PR_SET_NAME in one thread does not rename the other');
   assert.equal(child.noNewPrivs, true);

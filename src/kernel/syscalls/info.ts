@@ -133,13 +133,6 @@ function sysSchedSetaffinity(t: Task, a: SysArgs): number {
 
 // --- scheduling policy ----------------------------------------------------------------------
 
-/** A process's scheduling policy and real-time priority (recorded; ecall's scheduler ignores them). */
-const policies = new WeakMap<ThreadGroup, { policy: number; prio: number }>();
-
-function policyOf(tg: ThreadGroup): { policy: number; prio: number } {
-  return policies.get(tg) ?? { policy: SCHED_OTHER, prio: 0 };
-}
-
 /** Returns 0 if (policy, prio) is a valid pair that t may set, else -errno. */
 function checkPolicy(t: Task, policy: number, prio: number): number {
   const rt = policy === SCHED_FIFO || policy === SCHED_RR;
@@ -159,7 +152,8 @@ function sysSchedSetscheduler(t: Task, a: SysArgs): number {
   const policy = a.int(1) & ~SCHED_RESET_ON_FORK;
   const err = checkPolicy(t, policy, prio);
   if (err) return err;
-  policies.set(target.tg, { policy, prio });
+  target.policy = policy;
+  target.rtPriority = prio;
   return 0;
 }
 
@@ -170,10 +164,9 @@ function sysSchedSetparam(t: Task, a: SysArgs): number {
   const prio = t.mm.mem.readI32(param);
   const target = findTask(t, pid);
   if (!target) return -ESRCH;
-  const { policy } = policyOf(target.tg);
-  const err = checkPolicy(t, policy, prio);
+  const err = checkPolicy(t, target.policy, prio);
   if (err) return err;
-  policies.set(target.tg, { policy, prio });
+  target.rtPriority = prio;
   return 0;
 }
 
@@ -183,7 +176,7 @@ function sysSchedGetscheduler(t: Task, a: SysArgs): number {
   if (pid < 0) return -EINVAL;
   const target = findTask(t, pid);
   if (!target) return -ESRCH;
-  return policyOf(target.tg).policy;
+  return target.policy;
 }
 
 /** sched_getparam(pid, param*): writes the recorded priority (0 for SCHED_OTHER). */
@@ -192,7 +185,7 @@ function sysSchedGetparam(t: Task, a: SysArgs): number {
   if (param === 0 || pid < 0) return -EINVAL;
   const target = findTask(t, pid);
   if (!target) return -ESRCH;
-  t.mm.mem.writeI32(param, policyOf(target.tg).prio);
+  t.mm.mem.writeI32(param, target.rtPriority);
   return 0;
 }
 
