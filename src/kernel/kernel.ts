@@ -15,7 +15,7 @@ import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
 import { dispatchSyscall, traceInterrupted } from './syscall.js';
 import { faultSignal, ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
 import { forceSignal, hasDeliverable, returnToUser, sendSignal, sendGroupSignal } from './signal_deliver.js';
-import { cpuTimerBudget, exitTimers, runCpuTimers } from './itimer_state.js';
+import { cpuTimerBudget, exitTimers, type IntervalTimer, runCpuTimers } from './itimer_state.js';
 import { TimerQueue, type TimerHandle } from './timers.js';
 import { Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
@@ -68,6 +68,8 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   /** Callbacks at monotonic deadlines (sleeps, timerfd, itimers, POSIX timers). */
   readonly timers = new TimerQueue();
+  /** Armed timers on CPU-time clocks, checked after each slice (runCpuTimers). */
+  readonly cpuTimers = new Set<IntervalTimer>();
   readonly sched: Scheduler;
   /** True when time and scheduling are virtual and seeded. */
   readonly deterministic: boolean;

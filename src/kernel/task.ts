@@ -2,6 +2,8 @@
 import { Hart } from '../cpu/hart.js';
 import type { Mm } from '../mem/mm.js';
 import type { Cred } from './cred.js';
+import { GroupUsage } from './syscalls/cputime.js';
+import { ProcTimers } from './itimer_state.js';
 import type { FdTable } from './vfs/fdtable.js';
 import type { FsContext } from './vfs/fs_context.js';
 import type { Kernel } from './kernel.js';
@@ -56,6 +58,10 @@ export class ThreadGroup {
   nice = 0;
   /** PR_SET_DUMPABLE value, 0 or 1 (Linux keeps it in the mm's flags). */
   dumpable = 1;
+  /** CPU time and maxrss of reaped children, and this group's peak size (getrusage, times). */
+  readonly usage = new GroupUsage();
+  /** setitimer and POSIX timers. */
+  readonly timers = new ProcTimers();
 
   constructor(
     readonly kernel: Kernel,

@@ -70,6 +70,7 @@ export function fixture(opts: { uid?: number; gid?: number; exe?: string } = {})
     tasks,
     monotonicNs: () => clock.mono,
     sched: new Scheduler(1, null),
+    cpuTimers: new Set(),
     currentTask: null,
     realtimeNs: () => clock.real,
   } as unknown as Kernel;
