@@ -1,6 +1,7 @@
 // Test doubles for the special-file tests: a fake Task, a fake Host with scripted stdin, an fd table.
 import { SigPending } from '../../src/kernel/signal_queue.js';
 import { Cred } from '../../src/kernel/cred.js';
+import { HostStdio } from '../../src/kernel/vfs/stdio.js';
 import type { Host, HostStdin, HostStdioInfo } from '../../src/host/host.js';
 import type { HostFs } from '../../src/host/fs.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
@@ -93,6 +94,8 @@ export interface FakeTask {
   mem: GuestMemory;
   files: FakeFiles;
   signals: number[];
+  /** The kernel's side of the fake host's stdio (what kernel.vfs.stdio is for a real kernel). */
+  stdio: HostStdio;
 }
 
 /** Returns a fake Task (cast through unknown) with one mapped scratch page and a raiseSignal spy. */
@@ -101,8 +104,10 @@ export function fakeTask(host = new FakeHost()): FakeTask {
   mem.setPages(SCRATCH / PAGE_SIZE, 1, PROT_READ | PROT_WRITE, true);
   const signals: number[] = [];
   const files = new FakeFiles();
+  const stdio = new HostStdio(host);
   const kernel = {
     host,
+    vfs: { stdio },
     raiseSignal: (_t: Task, sig: number) => { signals.push(sig); },
     realtimeNs: () => host.realtimeNs(),
     monotonicNs: () => 1_234_567_890n,
@@ -119,7 +124,7 @@ export function fakeTask(host = new FakeHost()): FakeTask {
       onInterrupt: ((t: Task) => number) | null = null) => new Blocked(queues, deadline, restart, onInterrupt),
   } as unknown as Task;
   tg.tasks.push(task);
-  return { task, host, mem, files, signals };
+  return { task, host, mem, files, signals, stdio };
 }
 
 /** Returns bytes of the given length filled with a repeating pattern starting at seed. */

@@ -12,7 +12,7 @@ import { FdTable } from './fdtable.js';
 import { FsContext } from './fs_context.js';
 import type { Caller, Inode, SetAttr, SuperBlock } from './inode.js';
 import { Loc } from './inode.js';
-import { createStdioFile } from './stdio.js';
+import { createStdioFile, HostStdio } from './stdio.js';
 import { HostSuper } from './hostfs.js';
 import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
@@ -86,11 +86,14 @@ export class Vfs {
   readonly rootInode: Inode;
   /** Installed by the kernel so /proc/<pid> can reach other processes. */
   threadGroupLookup: ThreadGroupLookup | null = null;
+  /** The stdin queue and terminal settings every file on host stdio shares. */
+  readonly stdio: HostStdio;
   private readonly rootTmpfs: TmpfsDir | null;
   private readonly now: () => bigint;
 
   constructor(readonly options: VfsOptions, readonly host: Host) {
     this.now = () => host.realtimeNs();
+    this.stdio = new HostStdio(host);
     if (options.root !== null) {
       this.rootTmpfs = null;
       this.rootInode = new HostSuper(host.fs, options.root, false).root;
@@ -131,7 +134,7 @@ export class Vfs {
   /** The fd table of the first task: 0, 1, 2 on host stdio. */
   initialFdTable(): FdTable {
     const t = new FdTable();
-    for (const fd of [0, 1, 2] as const) t.installAt(fd, createStdioFile(this.host, fd));
+    for (const fd of [0, 1, 2] as const) t.installAt(fd, createStdioFile(this.stdio, fd));
     return t;
   }
 
