@@ -7,6 +7,7 @@ import { defs as pathDefs } from '../../src/kernel/syscalls/fs_path.js';
 import { defs as fdDefs } from '../../src/kernel/syscalls/fs_fd.js';
 import { defs as statDefs } from '../../src/kernel/syscalls/fs_stat.js';
 import { defs as procDefs } from '../../src/kernel/syscalls/proc.js';
+import { defs as pipeDefs } from '../../src/kernel/syscalls/pipe.js';
 import { Cred } from '../../src/kernel/cred.js';
 import { permission } from '../../src/kernel/vfs/perm.js';
 import type { StatInfo } from '../../src/kernel/vfs/file.js';
@@ -15,7 +16,7 @@ import type { GuestMemory } from '../../src/mem/guest_memory.js';
 import { EACCES, EPERM } from '../../src/abi/errno.js';
 import { AT_FDCWD, O_CREAT, O_RDONLY, O_WRONLY, R_OK, W_OK } from '../../src/kernel/vfs/constants.js';
 
-const defs = [...pathDefs, ...fdDefs, ...statDefs, ...procDefs];
+const defs = [...pathDefs, ...fdDefs, ...statDefs, ...procDefs, ...pipeDefs];
 const NO = 0xffffffff;
 const STATBUF = SCRATCH + 0x2000;
 const GROUPS = SCRATCH + 0x3000;
@@ -85,6 +86,15 @@ test('files and directories created after setfsuid and setfsgid belong to the ne
   // The ids the process reports are unchanged: only file access uses the fs ids.
   assert.equal(call(defs, 'geteuid', t), 0);
   assert.equal(call(defs, 'getegid', t), 0);
+});
+
+test('a pipe created after setfsuid and setfsgid is owned by the new fs ids', () => {
+  const { t, mem } = makeTask({}, '/tmp', 0);
+  call(defs, 'setfsgid', t, 77);
+  call(defs, 'setfsuid', t, 1234);
+  assert.equal(call(defs, 'pipe2', t, SCRATCH + 0x100, 0), 0);
+  const st = t.files.get(mem.readI32(SCRATCH + 0x100))!.stat();
+  assert.deepEqual([st.uid, st.gid], [1234, 77]);
 });
 
 test('supplementary groups grant group access', () => {
