@@ -24,6 +24,17 @@ export class Cred {
     return c;
   }
 
+  /**
+   * Returns the cred access(2) checks with: a copy whose fs ids are the real ids, so a set-id
+   * program asks what its invoker may do (Linux's access_override_creds).
+   */
+  forAccess(): Cred {
+    const c = this.clone();
+    c.fsuid = this.ruid;
+    c.fsgid = this.rgid;
+    return c;
+  }
+
   /** True if gid is the fsgid or one of the supplementary groups (Linux's in_group_p). */
   inGroup(gid: number): boolean {
     return gid === this.fsgid || this.groups.includes(gid);

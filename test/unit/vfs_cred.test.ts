@@ -14,7 +14,7 @@ import type { StatInfo } from '../../src/kernel/vfs/file.js';
 import type { Task } from '../../src/kernel/task.js';
 import type { GuestMemory } from '../../src/mem/guest_memory.js';
 import { EACCES, EPERM } from '../../src/abi/errno.js';
-import { AT_FDCWD, O_CREAT, O_RDONLY, O_WRONLY, R_OK, W_OK } from '../../src/kernel/vfs/constants.js';
+import { AT_EACCESS, AT_FDCWD, O_CREAT, O_RDONLY, O_WRONLY, R_OK, W_OK } from '../../src/kernel/vfs/constants.js';
 
 const defs = [...pathDefs, ...fdDefs, ...statDefs, ...procDefs, ...pipeDefs];
 const NO = 0xffffffff;
@@ -86,6 +86,18 @@ test('files and directories created after setfsuid and setfsgid belong to the ne
   // The ids the process reports are unchanged: only file access uses the fs ids.
   assert.equal(call(defs, 'geteuid', t), 0);
   assert.equal(call(defs, 'getegid', t), 0);
+});
+
+test('access() asks with the real uid, lookup included; AT_EACCESS asks with the effective one', () => {
+  const { t, mem } = rootWithFile('secret', 0o600);
+  assert.equal(call(defs, 'mkdirat', t, AT_FDCWD, str(mem, 'd'), 0o700), 0);
+  call(defs, 'close', t, call(defs, 'openat', t, AT_FDCWD, str(mem, 'd/x'), O_CREAT | O_WRONLY, 0o644));
+  assert.equal(call(defs, 'setresuid', t, 1000, NO, NO), 0); // real 1000, effective and saved 0
+  assert.equal(call(defs, 'faccessat', t, AT_FDCWD, str(mem, 'secret'), R_OK), -EACCES);
+  assert.equal(call(defs, 'faccessat2', t, AT_FDCWD, str(mem, 'secret'), R_OK, AT_EACCESS), 0);
+  assert.equal(call(defs, 'faccessat', t, AT_FDCWD, str(mem, 'd/x'), 0), -EACCES);
+  assert.equal(call(defs, 'faccessat2', t, AT_FDCWD, str(mem, 'd/x'), 0, AT_EACCESS), 0);
+  assert.equal(tryOpen(t, mem, 'secret', O_RDONLY), 'ok', 'open itself uses the fs ids');
 });
 
 test('a pipe created after setfsuid and setfsgid is owned by the new fs ids', () => {

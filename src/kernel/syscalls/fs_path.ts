@@ -126,10 +126,12 @@ function access(t: Task, a: SysArgs, flags: number): SysResult {
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const p = path(t, a, 1);
   if (typeof p === 'number') return p;
-  const loc = resolveAt(t, a.int(0), p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
+  // access asks with the real ids, the lookup included; AT_EACCESS asks with the effective (fs) ids.
+  const cred = flags & AT_EACCESS ? t.tg.cred : t.tg.cred.forAccess();
+  const loc = resolveAt(t, a.int(0), p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0, cred);
   if (typeof loc === 'number') return loc;
-  if (!isLoc(loc)) return mode === 0 ? 0 : permission(loc.stat(), mode, t.tg.cred);
-  return t.kernel.vfs.access(loc, mode, t.tg.cred);
+  if (!isLoc(loc)) return mode === 0 ? 0 : permission(loc.stat(), mode, cred);
+  return t.kernel.vfs.access(loc, mode, cred);
 }
 
 function sysFchmodat(t: Task, a: SysArgs): SysResult {
@@ -255,7 +257,7 @@ export const defs: SyscallDef[] = [
   { nr: 36, name: 'symlinkat', handler: sysSymlinkat, status: 'full', args: ['path', 'dirfd', 'path'] },
   { nr: 78, name: 'readlinkat', handler: sysReadlinkat, status: 'full', args: ['dirfd', 'path', 'ptr', 'size'] },
   { nr: 48, name: 'faccessat', handler: (t, a) => access(t, a, 0), status: 'full', args: ['dirfd', 'path', 'oct'] },
-  { nr: 439, name: 'faccessat2', handler: (t, a) => access(t, a, a.u32(3)), status: 'full', note: 'AT_EACCESS is the same as without (real ids = effective ids)', args: ['dirfd', 'path', 'oct', 'atflags'] },
+  { nr: 439, name: 'faccessat2', handler: (t, a) => access(t, a, a.u32(3)), status: 'full', args: ['dirfd', 'path', 'oct', 'atflags'] },
   { nr: 53, name: 'fchmodat', handler: sysFchmodat, status: 'full', args: ['dirfd', 'path', 'oct'] },
   { nr: 54, name: 'fchownat', handler: sysFchownat, status: 'partial', note: 'recorded on tmpfs; accepted without effect on host mounts', args: ['dirfd', 'path', 'int', 'int', 'atflags'] },
   { nr: 88, name: 'utimensat', handler: sysUtimensat, status: 'full', args: ['dirfd', 'path', 'ptr', 'atflags'] },
