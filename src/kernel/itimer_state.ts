@@ -49,17 +49,6 @@ export interface IntervalTimerOptions {
   alive?: () => boolean;
 }
 
-const armedCpuTimers = new WeakMap<Kernel, Set<IntervalTimer>>();
-
-function cpuSet(k: Kernel): Set<IntervalTimer> {
-  let s = armedCpuTimers.get(k);
-  if (!s) {
-    s = new Set();
-    armedCpuTimers.set(k, s);
-  }
-  return s;
-}
-
 /** Clamps a ns value to [0, KTIME_MAX] (ktime_add_safe). */
 export function clampKtime(ns: bigint): bigint {
   return ns < 0n ? 0n : ns > KTIME_MAX ? KTIME_MAX : ns;
@@ -103,7 +92,7 @@ export class IntervalTimer {
     this.kernel.timers.cancel(this.handle);
     this.handle = null;
     this.expires = null;
-    if (this.opts.cpu) cpuSet(this.kernel).delete(this);
+    if (this.opts.cpu) this.kernel.cpuTimers.delete(this);
   }
 
   /** Time to the next expiry in ns (<= 0 if due but not yet processed), or null if disarmed. */
@@ -139,11 +128,11 @@ export class IntervalTimer {
     this.handle = null;
     const cpu = this.opts.cpu;
     if (this.expires === null || this.opts.passive) {
-      if (cpu) cpuSet(k).delete(this);
+      if (cpu) k.cpuTimers.delete(this);
       return;
     }
     if (cpu) {
-      cpuSet(k).add(this);
+      k.cpuTimers.add(this);
       return;
     }
     const due = this.expires;
@@ -161,8 +150,8 @@ export class IntervalTimer {
  * advances could expire (at least MIN_CPU_TIMER_SLICE), or Infinity if there is none.
  */
 export function cpuTimerBudget(t: Task): number {
-  const s = armedCpuTimers.get(t.kernel);
-  if (!s || s.size === 0) return Infinity;
+  const s = t.kernel.cpuTimers;
+  if (s.size === 0) return Infinity;
   let best = Infinity;
   for (const tm of s) {
     const c = tm.cpu!;
@@ -177,8 +166,8 @@ export function cpuTimerBudget(t: Task): number {
 
 /** For the scheduler, after t ran a slice: fires the CPU-time timers that are due. */
 export function runCpuTimers(t: Task): void {
-  const s = armedCpuTimers.get(t.kernel);
-  if (!s || s.size === 0) return;
+  const s = t.kernel.cpuTimers;
+  if (s.size === 0) return;
   for (const tm of [...s]) {
     if (!tm.alive || tm.cpu!.tg.exitCode !== null) {
       tm.disarm(); // its owner or the process whose CPU time it measures is gone
@@ -197,40 +186,25 @@ export interface ItimerSlot {
   lastInfo: SigInfo | null;
 }
 
-/** Timers owned by one process (signal_struct's real_timer, it[], posix_timers). */
-export interface ProcTimers {
+/** Timers owned by one process (signal_struct's real_timer, it[], posix_timers); a new process has none. */
+export class ProcTimers {
   /** Indexed by ITIMER_REAL 0, ITIMER_VIRTUAL 1, ITIMER_PROF 2; created on first use. */
-  itimers: (ItimerSlot | undefined)[];
-  posix: Map<number, PosixTimer>;
+  readonly itimers: (ItimerSlot | undefined)[] = [];
+  readonly posix = new Map<number, PosixTimer>();
   /** Next POSIX timer id to try (Linux's next_posix_timer_id: ids count up from 0). */
-  nextPosixId: number;
-}
-
-const procTimerState = new WeakMap<ThreadGroup, ProcTimers>();
-
-/** Returns tg's timer state, creating it empty (a new process has no timers: fork inherits none). */
-export function procTimers(tg: ThreadGroup): ProcTimers {
-  let s = procTimerState.get(tg);
-  if (!s) {
-    s = { itimers: [], posix: new Map(), nextPosixId: 0 };
-    procTimerState.set(tg, s);
-  }
-  return s;
+  nextPosixId = 0;
 }
 
 /** For execve: deletes the POSIX timers; setitimer timers survive exec (as in Linux). */
 export function execTimers(tg: ThreadGroup): void {
-  const s = procTimerState.get(tg);
-  if (!s) return;
+  const s = tg.timers;
   for (const pt of s.posix.values()) pt.timer.disarm();
   s.posix.clear();
 }
 
 /** For group exit: stops every timer of tg so none fires into a dead process. */
 export function exitTimers(tg: ThreadGroup): void {
-  const s = procTimerState.get(tg);
-  if (!s) return;
-  for (const slot of s.itimers) slot?.timer.disarm();
+  for (const slot of tg.timers.itimers) slot?.timer.disarm();
   execTimers(tg);
 }
 

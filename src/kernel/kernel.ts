@@ -7,6 +7,7 @@ import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
 import { Mm } from '../mem/mm.js';
+import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
 import { Prng } from '../util/prng.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
@@ -14,7 +15,7 @@ import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
 import { returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
 import { faultSignal, ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
 import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal } from './signal_deliver.js';
-import { cpuTimerBudget, exitTimers, runCpuTimers } from './itimer_state.js';
+import { cpuTimerBudget, exitTimers, type IntervalTimer, runCpuTimers } from './itimer_state.js';
 import { TimerQueue } from './timers.js';
 import { Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
@@ -69,6 +70,8 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   /** Callbacks at monotonic deadlines (sleeps, timerfd, itimers, POSIX timers). */
   readonly timers = new TimerQueue();
+  /** Armed timers on CPU-time clocks, checked after each slice (runCpuTimers). */
+  readonly cpuTimers = new Set<IntervalTimer>();
   readonly sched: Scheduler;
   /** True when time and scheduling are virtual and seeded. */
   readonly deterministic: boolean;
@@ -109,8 +112,10 @@ export class Kernel {
    * to cwd). Returns its thread group, or a one-line error with the shell's exit status.
    */
   spawn(path: string, argv: string[], envp: string[], cwd: string = process.cwd()): ThreadGroup | SpawnError {
-    const fs = this.vfs.initialFsContext(cwd);
-    const exe = this.vfs.readExecutable(fs, path);
+    // The first process runs with the host user's ids; later ones inherit their parent's.
+    const cred = new Cred(this.host.uid(), this.host.gid());
+    const fs = this.vfs.initialFsContext(cwd, cred);
+    const exe = this.vfs.readExecutable(fs, path, cred);
     if (typeof exe === 'number') {
       const why = strerror(-exe) ?? `cannot open (${errnoName(-exe)})`;
       // A shell says 127 for "not found" and 126 for "found but cannot execute".
@@ -118,13 +123,13 @@ export class Kernel {
     }
     const pid = this.allocTid();
     const mm = new Mm();
-    const tg = new ThreadGroup(this, pid, 1, mm);
+    const tg = new ThreadGroup(this, pid, 1, mm, cred);
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
     this.host.randomFill(random);
-    const uid = this.host.uid(), gid = this.host.gid();
     const r = loadElf(mm, exe.data, {
-      argv, envp, execfn: path, random, uid, gid, euid: uid, egid: gid, exePath: exe.guestPath,
+      argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
+      exePath: exe.guestPath,
     });
     if (isLoadError(r)) return { error: `${path}: ${r.error}`, exitCode: r.exitCode };
     const t = new Task(this, pid, tg, this.vfs.initialFdTable(), fs);

@@ -1,6 +1,9 @@
 // Tasks (Linux's schedulable threads) and thread groups (processes).
 import { Hart } from '../cpu/hart.js';
 import type { Mm } from '../mem/mm.js';
+import type { Cred } from './cred.js';
+import { GroupUsage } from './syscalls/cputime.js';
+import { ProcTimers } from './itimer_state.js';
 import type { FdTable } from './vfs/fdtable.js';
 import type { FsContext } from './vfs/fs_context.js';
 import type { Kernel } from './kernel.js';
@@ -49,14 +52,28 @@ export class ThreadGroup {
   sigreturnAddr = 0;
   /** Instructions retired by tasks of this group that have exited. */
   instret = 0;
+  /** Process group and session ids (a new process starts as the leader of both; fork copies them). */
+  pgid: number;
+  sid: number;
+  /** Nice value, -20..19 (per process in ecall; Linux keeps one per thread). */
+  nice = 0;
+  /** PR_SET_DUMPABLE value, 0 or 1 (Linux keeps it in the mm's flags). */
+  dumpable = 1;
+  /** CPU time and maxrss of reaped children, and this group's peak size (getrusage, times). */
+  readonly usage = new GroupUsage();
+  /** setitimer and POSIX timers. */
+  readonly timers = new ProcTimers();
 
   constructor(
     readonly kernel: Kernel,
     readonly pid: number,
     readonly ppid: number,
     public mm: Mm,
+    /** Credentials of every thread of the group (Linux keeps them per thread; setxid syncs them). */
+    public cred: Cred,
   ) {
     for (let i = 0; i <= 64; i++) this.actions.push({ handler: 0n, flags: 0n, mask: 0n });
+    this.pgid = this.sid = pid;
   }
 }
 
@@ -71,6 +88,10 @@ export class Task implements Caller, RequestSink {
   /** The virtual CPU the task runs on (or last ran on), and the CPUs it may run on. */
   cpu = 0;
   cpusAllowed = ~0n;
+  /** Scheduling policy (SCHED_OTHER 0, SCHED_FIFO 1, ...) and real-time priority, per thread as
+   *  in Linux; recorded by sched_setscheduler, not used by ecall's scheduler. */
+  policy = 0;
+  rtPriority = 0;
   /** Times the scheduler moved the task between CPUs. */
   migrations = 0;
   /** Set by sched_yield: end the current slice after the syscall. */
@@ -98,6 +119,12 @@ export class Task implements Caller, RequestSink {
   /** a0 at syscall entry as (lo, hi) halves: a restarted call gets it back (Linux's orig_a0). */
   origA0Lo = 0;
   origA0Hi = 0;
+  /** PR_SET_NAME name without NUL (at most TASK_COMM_LEN-1 bytes); null means the exe's basename. */
+  comm: Uint8Array | null = null;
+  /** PR_SET_PDEATHSIG signal, or 0. */
+  pdeathsig = 0;
+  /** PR_SET_NO_NEW_PRIVS: once set it stays set. */
+  noNewPrivs = false;
 
   constructor(
     readonly kernel: Kernel,

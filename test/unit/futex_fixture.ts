@@ -5,6 +5,7 @@ import { Blocked } from '../../src/kernel/request.js';
 import { WakeReason } from '../../src/kernel/wait.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { Task, TaskState, ThreadGroup } from '../../src/kernel/task.js';
+import { Cred } from '../../src/kernel/cred.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import type { Mm } from '../../src/mem/mm.js';
 import type { SysResult } from '../../src/kernel/syscalls/types.js';
@@ -83,7 +84,7 @@ export function fixture(): Fixture {
   } as unknown as Kernel;
   const mkGroup = (pid: number, mem: GuestMemory): ThreadGroup => {
     const mm = { mem } as unknown as Mm;
-    return new ThreadGroup(kernel, pid, 1, mm);
+    return new ThreadGroup(kernel, pid, 1, mm, new Cred(1000, 1000));
   };
   const mk = (tg: ThreadGroup, tid: number): Task => {
     const t = new Task(kernel, tid, tg, null as never, null as never);

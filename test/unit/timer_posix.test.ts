@@ -133,7 +133,7 @@ test('SIGEV_THREAD_ID signals the named thread of the caller\'s process', () => 
 
 test('SIGEV_THREAD_ID rejects a thread of another process, a missing thread, and a bad signal with EINVAL', () => {
   const f = timerFixture();
-  const otherTg = new ThreadGroup(f.t.kernel, 200, 1, f.t.tg.mm);
+  const otherTg = new ThreadGroup(f.t.kernel, 200, 1, f.t.tg.mm, f.t.tg.cred.clone());
   f.t.kernel.tasks.set(200, new Task(f.t.kernel, 200, otherTg, null as never, null as never));
   assert.equal(f.call(defs, 'timer_create', CLOCK_MONOTONIC, sigevent(f, SIGEV_THREAD_ID, SIGUSR1, 0n, 200), ID), -EINVAL);
   assert.equal(f.call(defs, 'timer_create', CLOCK_MONOTONIC, sigevent(f, SIGEV_THREAD_ID, SIGUSR1, 0n, 4242), ID), -EINVAL);

@@ -10,6 +10,7 @@ import type { Task } from '../../src/kernel/task.js';
 import type { SysArgs, SyscallDef } from '../../src/kernel/syscalls/types.js';
 import { Vfs, type VfsOptions } from '../../src/kernel/vfs/vfs.js';
 import { FdTable } from '../../src/kernel/vfs/fdtable.js';
+import { Cred } from '../../src/kernel/cred.js';
 
 /** Guest address of the scratch pages (16 pages, read-write). */
 export const SCRATCH = 0x10000;
@@ -49,8 +50,8 @@ export function makeTask(opts: Partial<VfsOptions> = {}, cwd = '/', uid = 1000):
   mem.setPages(SCRATCH / PAGE_SIZE, SCRATCH_PAGES, PROT_READ | PROT_WRITE, true);
   const kernel = { host, vfs, realtimeNs: () => host.realtimeNs(), monotonicNs: () => 1n };
   const tg = { pid: 42, tasks: [] as unknown[], rlimits: new Map(), exePath: '/bin/x', exitCode: null,
-    mm: { mem, mapsText: () => '' } };
-  const t = { kernel, tg, tid: 42, state: 0, fs: vfs.initialFsContext(cwd), files: new FdTable(),
+    mm: { mem, mapsText: () => '' }, cred: new Cred(uid, uid) };
+  const t = { kernel, tg, tid: 42, state: 0, fs: vfs.initialFsContext(cwd, tg.cred), files: new FdTable(),
     get mm() { return tg.mm; } } as unknown as Task;
   tg.tasks.push(t);
   return { t, vfs, mem };

@@ -97,9 +97,9 @@ test('readExecutable rejects directories and files without x and returns the res
   fs.writeFileSync(path.join(d, 'prog'), 'ELF');
   fs.chmodSync(path.join(d, 'prog'), 0o755);
   const { vfs, t } = makeTask({ root: d }, '/sub');
-  assert.equal(vfs.readExecutable(t.fs, '/sub'), -13);
-  assert.equal(vfs.readExecutable(t.fs, 'file'), -13);
-  const r = vfs.readExecutable(t.fs, '../prog') as { data: Uint8Array; guestPath: string };
+  assert.equal(vfs.readExecutable(t.fs, '/sub', t.tg.cred), -13);
+  assert.equal(vfs.readExecutable(t.fs, 'file', t.tg.cred), -13);
+  const r = vfs.readExecutable(t.fs, '../prog', t.tg.cred) as { data: Uint8Array; guestPath: string };
   assert.equal(r.guestPath, '/prog');
   assert.equal(new TextDecoder().decode(r.data), 'ELF');
 });

@@ -7,7 +7,7 @@
 // process-directed with si_code SI_KERNEL.
 import { EINVAL } from '../../abi/errno.js';
 import {
-  IntervalTimer, type ItimerSlot, procTimers, readItimerval, Reload, sigInfoPending, writeItimerval,
+  IntervalTimer, type ItimerSlot, readItimerval, Reload, sigInfoPending, writeItimerval,
 } from '../itimer_state.js';
 import { SI_KERNEL, SIGALRM, SIGPROF, SIGVTALRM, type SigInfo } from '../signal.js';
 import type { Task, ThreadGroup } from '../task.js';
@@ -24,7 +24,7 @@ const SIGNALS = [SIGALRM, SIGVTALRM, SIGPROF];
 
 /** Returns tg's itimer `which` (0..2), creating it disarmed. */
 export function itimerSlot(tg: ThreadGroup, which: number): ItimerSlot {
-  const s = procTimers(tg);
+  const s = tg.timers;
   let slot = s.itimers[which];
   if (slot) return slot;
   const k = tg.kernel;

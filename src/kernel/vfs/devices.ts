@@ -123,7 +123,7 @@ class MemDeviceFile implements OpenFile {
 export function openDevice(name: DeviceName, flags: number, t: Task): OpenFile | number {
   if (name === 'tty') {
     if (!t.kernel.host.isatty(0)) return -ENXIO;
-    return createTtyFile(t.kernel.host, flags);
+    return createTtyFile(t.kernel.vfs.stdio, flags);
   }
   return new MemDeviceFile(name, flags, t.kernel.host);
 }

@@ -62,15 +62,12 @@ class ItemWaiter implements Waiter {
 }
 
 /** One registration (Linux's struct epitem): the watched (file, fd), its events and data. */
-class EpItem {
+export class EpItem {
   waiters: ItemWaiter[] = [];
 
   constructor(readonly ep: EventPoll, readonly file: OpenFile, readonly fd: number,
     public events: number, public data: bigint) {}
 }
-
-/** Items watching each file, so that a file's last close can remove them (eventpoll_release). */
-const watchers = new WeakMap<OpenFile, Set<EpItem>>();
 
 /** An epoll instance as an open file description ("anon_inode:[eventpoll]"). */
 export class EventPoll implements OpenFile {
@@ -85,6 +82,8 @@ export class EventPoll implements OpenFile {
   /** Item waiters woken since the last rearm (off their queues). */
   private readonly disarmed = new Set<ItemWaiter>();
   private readonly statInfo: StatInfo;
+  /** Items of other instances watching this one (OpenFile.epItems, declared for the nesting walk). */
+  epItems?: Set<EpItem>;
 
   constructor(opts: EventPollOptions = {}) {
     this.statInfo = anonInodeStat(opts.uid ?? 0, opts.gid ?? 0, opts.nowNs ?? 0n);
@@ -149,7 +148,7 @@ export class EventPoll implements OpenFile {
   /** Levels of epoll instances watching this one, transitively (0: none). */
   private depthAbove(): number {
     let depth = 0;
-    for (const it of watchers.get(this) ?? []) depth = Math.max(depth, it.ep.depthAbove() + 1);
+    for (const it of this.epItems ?? []) depth = Math.max(depth, it.ep.depthAbove() + 1);
     return depth;
   }
 
@@ -158,9 +157,7 @@ export class EventPoll implements OpenFile {
     let byFd = this.items.get(file);
     if (!byFd) this.items.set(file, byFd = new Map());
     byFd.set(fd, item);
-    let w = watchers.get(file);
-    if (!w) watchers.set(file, w = new Set());
-    w.add(item);
+    (file.epItems ??= new Set()).add(item);
     for (const q of file.pollQueues?.() ?? []) {
       const waiter = new ItemWaiter(item, q);
       item.waiters.push(waiter);
@@ -188,7 +185,7 @@ export class EventPoll implements OpenFile {
     const byFd = this.items.get(item.file);
     byFd?.delete(item.fd);
     if (byFd?.size === 0) this.items.delete(item.file);
-    watchers.get(item.file)?.delete(item);
+    item.file.epItems?.delete(item);
   }
 
   /** Appends item to the ready list (unless listed) and wakes sleepers and pollers. */
@@ -294,8 +291,8 @@ export class EventPoll implements OpenFile {
  * when the last reference to an open file description goes away).
  */
 export function eventpollRelease(file: OpenFile): void {
-  const w = watchers.get(file);
+  const w = file.epItems;
   if (!w) return;
   for (const item of [...w]) item.ep.removeItem(item);
-  watchers.delete(file);
+  file.epItems = undefined;
 }

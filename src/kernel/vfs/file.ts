@@ -3,6 +3,7 @@
 import type { MmapFile } from '../../mem/mm.js';
 import type { Blocked, Request } from '../request.js';
 import type { WaitQueue } from '../wait.js';
+import type { EpItem } from './epoll.js';
 
 /** Metadata for stat/statx (times in nanoseconds since the epoch). */
 export interface StatInfo {
@@ -65,4 +66,8 @@ export interface OpenFile {
   mmapSource?(): MmapFile | number;
   /** Called when the last fd referring to this description is closed. */
   release?(): void;
+  /** References held by fd tables (Linux's f_count); kept by fileGet and filePut in fdtable.ts. */
+  refCount?: number;
+  /** The epoll items watching this description (Linux's f_ep); kept by epoll.ts. */
+  epItems?: Set<EpItem>;
 }
