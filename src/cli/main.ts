@@ -1,8 +1,7 @@
 // The ecall command: `ecall run [options] PROGRAM [ARGS...]` and `ecall syscalls`.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { NodeHost } from '../host/node.js';
-import { SimHost } from '../host/sim.js';
+import { createSimHost, NodeHost } from '../host/node.js';
 import { MAX_CPUS } from '../kernel/sched.js';
 import { Kernel } from '../kernel/kernel.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
@@ -64,7 +63,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const mounts = o.mount.map(parseMount);
   const cpus = o.cpus === undefined ? undefined : parseIntOption('--cpus', o.cpus, 1, MAX_CPUS);
   const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
-  const host = seed === undefined ? new NodeHost() : new SimHost(seed);
+  const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
   const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed });
   const cwd = o.root !== undefined ? '/' : process.cwd();

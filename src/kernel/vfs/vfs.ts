@@ -73,10 +73,6 @@ export function normalizeGuestPath(p: string): string {
   return '/' + out.join('/');
 }
 
-function hostCwd(): string | null {
-  return typeof process !== 'undefined' && typeof process.cwd === 'function' ? process.cwd() : null;
-}
-
 export class Vfs {
   /** Mount roots by normalized guest path ("/" is the root filesystem). */
   readonly mounts = new Map<string, Inode>();
@@ -95,7 +91,7 @@ export class Vfs {
       const sb = new TmpfsSuper(this.now, false, 0o755);
       this.rootTmpfs = sb.root;
       this.rootInode = sb.root;
-      const cwd = hostCwd();
+      const cwd = host.cwd();
       if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false).root);
       this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
     }
