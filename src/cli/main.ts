@@ -46,7 +46,12 @@ function parseSeed(v: string): bigint {
   return BigInt(v);
 }
 
+/** The package version: inlined by the CLI bundle (tools/bundle_cli.ts); undefined when running unbundled. */
+declare const ECALL_BUNDLED_VERSION: string | undefined;
+
+/** Returns the package version (package.json's, read from the repository when unbundled). */
 function version(): string {
+  if (typeof ECALL_BUNDLED_VERSION === 'string') return ECALL_BUNDLED_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
