@@ -1,6 +1,6 @@
 // Builds the CLI bundle (npm run build, after tsc): the tsc output from dist/src/cli/main.js and
-// everything it imports, commander included, in one ES module, dist/cli/ecall.js, which
-// bin/ecall.js loads. One file instead of ~115 modules is most of the CLI's start-up time.
+// everything it imports in one ES module, dist/cli/ecall.js, which bin/ecall.js loads. Loading one
+// file instead of ~115 modules is most of the CLI's start-up time.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI_BUNDLE = 'dist/cli/ecall.js';
 /** Node version the bundle targets: package.json "engines". */
 const TARGET = 'node20';
-/** An ES module has no `require`; commander (CommonJS) needs it for Node's built-in modules. */
-const REQUIRE_SHIM = "import { createRequire as __ecallCreateRequire } from 'node:module';\n"
-  + 'const require = __ecallCreateRequire(import.meta.url);';
 
 /** Bundles the CLI; resolves when dist/cli/ecall.js is written, rejects on a build error. */
 async function bundleCli(): Promise<void> {
@@ -29,7 +26,6 @@ async function bundleCli(): Promise<void> {
     // Whitespace and syntax only: names stay readable in stack traces (ECALL_DEBUG=1).
     minifyWhitespace: true,
     minifySyntax: true,
-    banner: { js: REQUIRE_SHIM },
     // The CLI reads its version from package.json only when it runs unbundled.
     define: { ECALL_BUNDLED_VERSION: JSON.stringify(pkg.version) },
     logLevel: 'warning',
