@@ -1,7 +1,6 @@
 // The Kernel: the library entry. It owns the tasks, runs them on virtual CPUs in slices,
 // dispatches their syscalls through the one table, parks blocked tasks, delivers signals on the
 // way back to user space, and turns traps into signals.
-import { availableParallelism } from 'node:os';
 import { run } from '../cpu/run.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
@@ -57,8 +56,6 @@ const FIRST_PID = 100;
 const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** Virtual time per retired instruction in deterministic mode: a 1 GHz hart. */
 const NS_PER_INSN = 1n;
-/** Longest host timer (about 24.8 days): re-armed while every task waits on host events only. */
-const IDLE_KEEPALIVE_MS = 2 ** 31 - 1;
 /** Default CPU count in deterministic mode (the issue's choice: independent of the host). */
 const DET_CPUS = 4;
 
@@ -84,7 +81,7 @@ export class Kernel {
   constructor(readonly options: KernelOptions) {
     this.host = options.host;
     this.deterministic = options.seed !== undefined;
-    const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(availableParallelism(), MAX_CPUS));
+    const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
@@ -109,9 +106,10 @@ export class Kernel {
 
   /**
    * Creates a process running the static ELF at `path` (resolved in the guest's view, relative
-   * to cwd). Returns its thread group, or a one-line error with the shell's exit status.
+   * to cwd, by default the host's working directory, else "/"). Returns its thread group, or a
+   * one-line error with the shell's exit status.
    */
-  spawn(path: string, argv: string[], envp: string[], cwd: string = process.cwd()): ThreadGroup | SpawnError {
+  spawn(path: string, argv: string[], envp: string[], cwd: string = this.host.cwd() ?? '/'): ThreadGroup | SpawnError {
     // The first process runs with the host user's ids; later ones inherit their parent's.
     const cred = new Cred(this.host.uid(), this.host.gid());
     const fs = this.vfs.initialFsContext(cwd, cred);
@@ -191,7 +189,7 @@ export class Kernel {
       if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
       if (t.state === TaskState.Runnable && !t.tg.stopped) this.sched.enqueue(t);
       if (performance.now() - lastYield > YIELD_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.host.yieldToHost();
         lastYield = performance.now();
       }
     }
@@ -320,13 +318,12 @@ export class Kernel {
   /** Real-time mode with every task asleep: waits for a host event (a wake-up) or the next timer. */
   private idle(): Promise<void> {
     const earliest = this.timers.earliest();
+    // With no timer pending only a host event can wake a task; the armed host timer keeps the host
+    // running meanwhile, so a guest that waits forever hangs as on Linux.
+    const ms = earliest !== null ? Math.max(0, Math.ceil(Number(earliest - this.monotonicNs()) / 1e6)) : Infinity;
     return new Promise<void>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      this.idleWake = () => { if (timer !== undefined) clearTimeout(timer); resolve(); };
-      // With no timer pending only a host event can wake a task; the long timer keeps Node's
-      // event loop alive meanwhile, so a guest that waits forever hangs as on Linux.
-      const ms = earliest !== null ? Math.min(IDLE_KEEPALIVE_MS, Math.max(0, Math.ceil(Number(earliest - this.monotonicNs()) / 1e6))) : IDLE_KEEPALIVE_MS;
-      timer = setTimeout(() => { this.idleWake = null; resolve(); }, ms);
+      const timer = this.host.armTimer(ms, () => { this.idleWake = null; resolve(); });
+      this.idleWake = () => { timer.cancel(); resolve(); };
     });
   }
 

@@ -2,7 +2,7 @@
 import { SigPending } from '../../src/kernel/signal_queue.js';
 import { Cred } from '../../src/kernel/cred.js';
 import { HostStdio } from '../../src/kernel/vfs/stdio.js';
-import type { Host, HostStdin, HostStdioInfo } from '../../src/host/host.js';
+import type { Host, HostStdin, HostStdioInfo, HostTimer } from '../../src/host/host.js';
 import type { HostFs } from '../../src/host/fs.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { EBADF, EMFILE } from '../../src/abi/errno.js';
@@ -62,6 +62,13 @@ export class FakeHost implements Host {
   uid(): number { return 1000; }
   gid(): number { return 1000; }
   hostname(): string { return 'fake'; }
+  cwd(): string | null { return null; }
+  cpuCount(): number { return 1; }
+  yieldToHost(): Promise<void> { return new Promise((resolve) => setImmediate(resolve)); }
+  armTimer(delayMs: number, onFire: () => void): HostTimer {
+    const h = setTimeout(onFire, Math.min(delayMs, 2 ** 31 - 1));
+    return { cancel: () => clearTimeout(h) };
+  }
 }
 
 /** An fd table with the install/close contract pipe2 relies on. */

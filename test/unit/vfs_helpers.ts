@@ -34,6 +34,13 @@ export function makeHost(uid = 1000, gid = 1000): Host {
     uid: () => uid,
     gid: () => gid,
     hostname: () => 'test',
+    cwd: () => process.cwd(),
+    cpuCount: () => 1,
+    yieldToHost: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    armTimer: (ms: number, onFire: () => void) => {
+      const h = setTimeout(onFire, Math.min(ms, 2 ** 31 - 1));
+      return { cancel: () => clearTimeout(h) };
+    },
   } as Host;
 }
 

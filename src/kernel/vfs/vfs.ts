@@ -76,10 +76,6 @@ export function normalizeGuestPath(p: string): string {
   return '/' + out.join('/');
 }
 
-function hostCwd(): string | null {
-  return typeof process !== 'undefined' && typeof process.cwd === 'function' ? process.cwd() : null;
-}
-
 export class Vfs {
   /** Mount roots by normalized guest path ("/" is the root filesystem). */
   readonly mounts = new Map<string, Inode>();
@@ -101,20 +97,32 @@ export class Vfs {
       const sb = new TmpfsSuper(this.now, false, 0o755);
       this.rootTmpfs = sb.root;
       this.rootInode = sb.root;
-      const cwd = hostCwd();
-      if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false).root);
+      // /tmp first, so a host cwd below it (or at it) is mounted inside, not hidden by the tmpfs.
       this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
+      const cwd = host.cwd();
+      if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false).root);
     }
     for (const m of options.mounts) this.mount(m.guest, new HostSuper(host.fs, m.host, m.readonly).root);
     this.mount('/dev', createDevfs(this.now));
     this.mount('/proc', createProcfs(this.now, host.uid(), host.gid(), () => this.threadGroupLookup));
   }
 
-  /** Mounts a filesystem root at an absolute guest path (creating the path in a tmpfs root). */
+  /**
+   * Mounts a filesystem root at an absolute guest path. The directories leading to it are made in
+   * the tmpfs that holds the path: the root's, or one mounted on a prefix of it (such as /tmp);
+   * below a host mount they must exist on the host.
+   */
   mount(guestPath: string, root: Inode): void {
     const p = normalizeGuestPath(guestPath);
     if (p === '/') return;
-    if (this.rootTmpfs) tmpfsMkdirP(this.rootTmpfs, p.split('/').filter((c) => c !== ''));
+    const comps = p.split('/').filter((c) => c !== '');
+    let holder: Inode | null = this.rootTmpfs;
+    let depth = 0;
+    for (let i = comps.length - 1; i > 0; i--) {
+      const m = this.mounts.get('/' + comps.slice(0, i).join('/'));
+      if (m !== undefined) { holder = m; depth = i; break; }
+    }
+    if (holder instanceof TmpfsDir) tmpfsMkdirP(holder, comps.slice(depth));
     this.mounts.set(p, root);
   }
 
