@@ -8,19 +8,22 @@ import { isLoadError, loadElf } from '../loader/index.js';
 import { Mm } from '../mem/mm.js';
 import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
+import { FutexTable } from './futex/queue.js';
 import { Prng } from '../util/prng.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
 import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
 import { returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
-import { faultSignal, ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
-import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal } from './signal_deliver.js';
-import { cpuTimerBudget, exitTimers, type IntervalTimer, runCpuTimers } from './itimer_state.js';
-import { TimerQueue } from './timers.js';
-import { Task, TaskState, ThreadGroup } from './task.js';
+import { ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
+import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal, faultSignal } from './signal_deliver.js';
+import { type KernelServices, Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
+import { createProcfs } from './procfs/procfs.js';
 import type { Blocked, Request } from './request.js';
 import { monotonicAt } from './time/deadline.js';
 import { WakeReason } from './wait.js';
+import { cpuTimerBudget, runCpuTimers } from './time/cpu_timers.js';
+import type { IntervalTimer } from './time/interval_timer.js';
+import { TimerQueue } from './time/timer_queue.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
@@ -59,7 +62,7 @@ const NS_PER_INSN = 1n;
 /** Default CPU count in deterministic mode (the issue's choice: independent of the host). */
 const DET_CPUS = 4;
 
-export class Kernel {
+export class Kernel implements KernelServices {
   readonly host: Host;
   readonly vfs: Vfs;
   /** Boot time on the host monotonic clock, so CLOCK_MONOTONIC starts near zero like a fresh boot. */
@@ -67,6 +70,8 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   /** Callbacks at monotonic deadlines (sleeps, timerfd, itimers, POSIX timers). */
   readonly timers = new TimerQueue();
+  /** The futex wait queues (Linux's futex hash table). */
+  readonly futexes = new FutexTable();
   /** Armed timers on CPU-time clocks, checked after each slice (runCpuTimers). */
   readonly cpuTimers = new Set<IntervalTimer>();
   readonly sched: Scheduler;
@@ -85,7 +90,8 @@ export class Kernel {
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
-    this.vfs.threadGroupLookup = (pid: number) => this.groups.find((g) => g.pid === pid && g.exitCode === null);
+    this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
+      (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
     this.bootNs = this.host.monotonicNs();
   }
 
@@ -97,6 +103,11 @@ export class Kernel {
   /** CLOCK_REALTIME in nanoseconds since the epoch. */
   realtimeNs(): bigint {
     return this.host.realtimeNs();
+  }
+
+  /** True when --strace lines are wanted. */
+  get tracing(): boolean {
+    return this.options.strace !== undefined;
   }
 
   /** The task whose syscall or trap the kernel is handling now (null between slices). */
@@ -349,7 +360,7 @@ export class Kernel {
     tg.exitSignal = signal;
     tg.coreDumped = core;
     for (const t of [...tg.tasks]) this.exitTask(t);
-    exitTimers(tg);
+    tg.timers.exit();
     tg.exitWaiters.wake();
   }
 
@@ -372,7 +383,7 @@ export class Kernel {
     const live = t.tg.tasks.filter((x) => x.state !== TaskState.Exited);
     if (live.length === 0 && t.tg.exitCode === null) {
       t.tg.exitCode = 0;
-      exitTimers(t.tg);
+      t.tg.timers.exit();
       t.tg.exitWaiters.wake();
     }
   }

@@ -5,10 +5,11 @@ import { runAsDispatcher } from './request_helpers.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
 import { Cred } from '../../src/kernel/cred.js';
-import type { Kernel } from '../../src/kernel/kernel.js';
+import type { KernelServices } from '../../src/kernel/task.js';
 import type { Mm, Vma } from '../../src/mem/mm.js';
 import type { SysArgs, SysResult, SyscallDef } from '../../src/kernel/syscalls/types.js';
 import { SyscallError } from '../../src/abi/errno.js';
+import { FutexTable } from '../../src/kernel/futex/queue.js';
 
 /** Start of the read-write scratch area every fixture maps. */
 export const BUF = 0x10000;
@@ -73,7 +74,7 @@ export function fixture(opts: { uid?: number; gid?: number; exe?: string } = {})
     cpuTimers: new Set(),
     currentTask: null,
     realtimeNs: () => clock.real,
-  } as unknown as Kernel;
+  } as unknown as KernelServices;
   const mm = { mem, vmas: () => vmas } as unknown as Mm;
   const tg = new ThreadGroup(kernel, 100, 1, mm, new Cred(ids.uid, ids.gid));
   tg.exePath = opts.exe ?? '/usr/bin/a-rather-long-program-name';

@@ -11,6 +11,7 @@ import type { SysArgs, SyscallDef } from '../../src/kernel/syscalls/types.js';
 import { Vfs, type VfsOptions } from '../../src/kernel/vfs/vfs.js';
 import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { Cred } from '../../src/kernel/cred.js';
+import { createProcfs } from '../../src/kernel/procfs/procfs.js';
 
 /** Guest address of the scratch pages (16 pages, read-write). */
 export const SCRATCH = 0x10000;
@@ -58,9 +59,11 @@ export function makeTask(opts: Partial<VfsOptions> = {}, cwd = '/', uid = 1000):
   const kernel = { host, vfs, realtimeNs: () => host.realtimeNs(), monotonicNs: () => 1n };
   const tg = { pid: 42, tasks: [] as unknown[], rlimits: new Map(), exePath: '/bin/x', exitCode: null,
     mm: { mem, mapsText: () => '' }, cred: new Cred(uid, uid) };
-  const t = { kernel, tg, tid: 42, state: 0, fs: vfs.initialFsContext(cwd, tg.cred), files: new FdTable(),
+  const t = { kernel, tg, tid: 42, tgid: 42, state: 0, fs: vfs.initialFsContext(cwd, tg.cred), files: new FdTable(),
     get mm() { return tg.mm; } } as unknown as Task;
   tg.tasks.push(t);
+  // The kernel mounts /proc over its task table; here the table holds this one task.
+  vfs.mount('/proc', createProcfs(() => host.realtimeNs(), uid, uid, new Map([[42, t]]), () => undefined));
   return { t, vfs, mem };
 }
 

@@ -7,7 +7,8 @@ import { makeHost, makeTask as makeTaskAs, tempDir } from './vfs_helpers.js';
 /** The tests run as the host user, so mode checks match the temp dir's owner. */
 const HOST_UID = process.getuid?.() ?? 1000;
 const makeTask = (o: Parameters<typeof makeTaskAs>[0], cwd = '/') => makeTaskAs(o, cwd, HOST_UID);
-import { pathCtx, Vfs } from '../../src/kernel/vfs/vfs.js';
+import { Vfs } from '../../src/kernel/vfs/vfs.js';
+import { pathCtx } from '../../src/kernel/syscalls/fs_common.js';
 import type { Loc } from '../../src/kernel/vfs/inode.js';
 import { ELOOP, ENOENT, EROFS } from '../../src/abi/errno.js';
 import { O_CREAT, O_RDONLY, O_WRONLY } from '../../src/kernel/vfs/constants.js';

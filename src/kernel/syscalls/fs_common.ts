@@ -7,7 +7,7 @@ import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from '../vfs/file.js';
 import type { Loc } from '../vfs/inode.js';
 import { VfsFile, PathFile } from '../vfs/open_files.js';
-import { pathCtx, type PathCtx, type StatfsInfo } from '../vfs/vfs.js';
+import type { PathCtx, StatfsInfo } from '../vfs/vfs.js';
 import { AT_FDCWD, NR_OPEN_DEFAULT, O_PATH, PATH_MAX, S_IFDIR, S_IFMT } from '../vfs/constants.js';
 
 /** RLIMIT_NOFILE resource number. */
@@ -186,4 +186,9 @@ export function encodeStatfs(s: StatfsInfo): Uint8Array {
   dv.setBigInt64(72, BigInt(s.bsize), true);
   dv.setBigInt64(80, BigInt(s.flags), true);
   return b;
+}
+
+/** Returns a PathCtx for task t starting at dir (cwd by default), checking access with t's credentials. */
+export function pathCtx(t: Task, start?: Loc): PathCtx {
+  return { fs: t.fs, caller: t, start: start ?? t.fs.cwd, cred: t.tg.cred };
 }

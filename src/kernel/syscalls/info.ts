@@ -104,7 +104,7 @@ function sysGetcpu(t: Task, a: SysArgs): number {
 /** sched_getaffinity(pid, len, mask*): writes the task's CPU mask; returns the bytes written (8). */
 function sysSchedGetaffinity(t: Task, a: SysArgs): number {
   const len = a.u32(1);
-  if (len * 8 < t.kernel.sched.cpus.length || len % 8 !== 0) return -EINVAL;
+  if (len * 8 < t.kernel.sched.cpuCount || len % 8 !== 0) return -EINVAL;
   const target = findTask(t, a.int(0));
   if (!target) return -ESRCH;
   t.mm.mem.writeBig64(a.addr(2), target.cpusAllowed & t.kernel.sched.allCpus);

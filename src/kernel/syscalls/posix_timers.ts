@@ -4,19 +4,19 @@
 // pending, the expiry is counted as an overrun of that signal instead (Linux's semantics:
 // si_overrun says how many expirations the delivered signal stands for beyond the first).
 import { EAGAIN, EINVAL, EOPNOTSUPP } from '../../abi/errno.js';
-import {
-  type CpuBase, IntervalTimer, readItimerspec, Reload, sigInfoPending, writeItimerspec,
-} from '../itimer_state.js';
 import { NSIG, SI_TIMER, SIGALRM, type SigInfo } from '../signal.js';
 import { TaskState, type Task, type ThreadGroup } from '../task.js';
 import {
   CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONIC_RAW,
   CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, CLOCK_REALTIME_COARSE, CLOCK_TAI,
   CLOCK_THREAD_CPUTIME_ID, resolveClock,
-} from './clocks.js';
-import { groupCpuNs, taskCpuNs } from './cputime.js';
+} from '../time/clocks.js';
+import { groupCpuNs, taskCpuNs } from '../time/cputime.js';
 import { findTask } from './proc_state.js';
 import type { SysArgs, SyscallDef } from './types.js';
+import { type CpuBase, IntervalTimer, Reload } from '../time/interval_timer.js';
+import { readItimerspec, writeItimerspec } from '../time/timer_values.js';
+import { sigInfoPending } from '../signal_deliver.js';
 
 /** sigev_notify values (include/uapi/asm-generic/siginfo.h). */
 export const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2, SIGEV_THREAD_ID = 4;
@@ -218,7 +218,7 @@ function sysTimerCreate(t: Task, a: SysArgs): number {
 
 /** The caller's process's timer `id`, or null (EINVAL). */
 function timerAt(t: Task, id: number): PosixTimer | null {
-  return t.tg.timers.posix.get(id) ?? null;
+  return (t.tg.timers.posix.get(id) as PosixTimer | undefined) ?? null;
 }
 
 /** timer_settime(id, flags, new*, old*): TIMER_ABSTIME; old (may be NULL) gets the previous setting. */

@@ -21,7 +21,7 @@ import { EEXIST, EFAULT, EINVAL, ELOOP, ENOENT } from '../../abi/errno.js';
 import { GuestFaultError, type GuestMemory } from '../../mem/guest_memory.js';
 import { type Waiter, WaitQueue } from '../wait.js';
 import { O_RDWR } from './constants.js';
-import { type OpenFile, POLLIN, POLLRDNORM, type StatInfo } from './file.js';
+import { type EpollWatch, type OpenFile, POLLIN, POLLRDNORM, type StatInfo } from './file.js';
 import { anonInodeStat, pollFile } from './poll_util.js';
 
 /** epoll_ctl operations (include/uapi/linux/eventpoll.h). */
@@ -62,11 +62,19 @@ class ItemWaiter implements Waiter {
 }
 
 /** One registration (Linux's struct epitem): the watched (file, fd), its events and data. */
-export class EpItem {
+export class EpItem implements EpollWatch {
   waiters: ItemWaiter[] = [];
 
   constructor(readonly ep: EventPoll, readonly file: OpenFile, readonly fd: number,
     public events: number, public data: bigint) {}
+
+  unregister(): void {
+    this.ep.removeItem(this);
+  }
+
+  depth(): number {
+    return this.ep.depthAbove() + 1;
+  }
 }
 
 /** An epoll instance as an open file description ("anon_inode:[eventpoll]"). */
@@ -83,7 +91,7 @@ export class EventPoll implements OpenFile {
   private readonly disarmed = new Set<ItemWaiter>();
   private readonly statInfo: StatInfo;
   /** Items of other instances watching this one (OpenFile.epItems, declared for the nesting walk). */
-  epItems?: Set<EpItem>;
+  epItems?: Set<EpollWatch>;
 
   constructor(opts: EventPollOptions = {}) {
     this.statInfo = anonInodeStat(opts.uid ?? 0, opts.gid ?? 0, opts.nowNs ?? 0n);
@@ -146,9 +154,9 @@ export class EventPoll implements OpenFile {
   }
 
   /** Levels of epoll instances watching this one, transitively (0: none). */
-  private depthAbove(): number {
+  depthAbove(): number {
     let depth = 0;
-    for (const it of this.epItems ?? []) depth = Math.max(depth, it.ep.depthAbove() + 1);
+    for (const it of this.epItems ?? []) depth = Math.max(depth, it.depth());
     return depth;
   }
 
@@ -293,6 +301,6 @@ export class EventPoll implements OpenFile {
 export function eventpollRelease(file: OpenFile): void {
   const w = file.epItems;
   if (!w) return;
-  for (const item of [...w]) item.ep.removeItem(item);
+  for (const item of [...w]) item.unregister();
   file.epItems = undefined;
 }

@@ -6,7 +6,6 @@ import {
   EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
 } from '../../abi/errno.js';
-import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from './file.js';
 import { FdTable } from './fdtable.js';
 import { FsContext } from './fs_context.js';
@@ -16,7 +15,6 @@ import { createStdioFile, HostStdio } from './stdio.js';
 import { HostSuper } from './hostfs.js';
 import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
-import { createProcfs, type ThreadGroupLookup } from './procfs.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
 import type { Cred } from '../cred.js';
@@ -80,8 +78,6 @@ export class Vfs {
   /** Mount roots by normalized guest path ("/" is the root filesystem). */
   readonly mounts = new Map<string, Inode>();
   readonly rootInode: Inode;
-  /** Installed by the kernel so /proc/<pid> can reach other processes. */
-  threadGroupLookup: ThreadGroupLookup | null = null;
   /** The stdin queue and terminal settings every file on host stdio shares. */
   readonly stdio: HostStdio;
   private readonly rootTmpfs: TmpfsDir | null;
@@ -103,8 +99,7 @@ export class Vfs {
       if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false).root);
     }
     for (const m of options.mounts) this.mount(m.guest, new HostSuper(host.fs, m.host, m.readonly).root);
-    this.mount('/dev', createDevfs(this.now));
-    this.mount('/proc', createProcfs(this.now, host.uid(), host.gid(), () => this.threadGroupLookup));
+    this.mount('/dev', createDevfs(this.now, this.stdio));
   }
 
   /**
@@ -500,8 +495,3 @@ export class Vfs {
 
 /** Flags that are consumed by open and do not stay in the file's status flags. */
 const O_NOCTTY_TRUNC = 0x100 | O_TRUNC;
-
-/** Returns a PathCtx for task t starting at dir (cwd by default), checking access with t's credentials. */
-export function pathCtx(t: Task, start?: Loc): PathCtx {
-  return { fs: t.fs, caller: t, start: start ?? t.fs.cwd, cred: t.tg.cred };
-}

@@ -3,19 +3,7 @@
 // deterministic (the same binary and input give the same CPU times on any host). System time is
 // reported as zero: kernel work is host work, which the guest cannot meaningfully be charged for.
 import { TaskState, type Task, type ThreadGroup } from '../task.js';
-
-/** Nominal hart speed: one instruction per nanosecond (a 1 GHz, one-IPC core). */
-export const NS_PER_INSN = 1;
-
-/** A thread group's totals that outlive the tasks that produced them (signal_struct's cutime, cmaxrss, maxrss). */
-export class GroupUsage {
-  /** User time of reaped children (and their reaped children), ns: RUSAGE_CHILDREN. */
-  childrenNs = 0n;
-  /** Largest maxrss among reaped children, KiB. */
-  childrenMaxrssKiB = 0;
-  /** Largest mapped size seen for this group, KiB. */
-  maxrssKiB = 0;
-}
+import { NS_PER_INSN } from './usage.js';
 
 /** Returns the user CPU time of one task in ns (instret at the nominal rate). */
 export function taskCpuNs(t: Task): bigint {
