@@ -18,6 +18,7 @@ interface RunOptions {
   stats?: boolean;
   cpus?: string;
   seed?: string;
+  maxInsns?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -64,9 +65,10 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const mounts = o.mount.map(parseMount);
   const cpus = o.cpus === undefined ? undefined : parseIntOption('--cpus', o.cpus, 1, MAX_CPUS);
   const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
+  const maxInstructions = o.maxInsns === undefined ? undefined : parseIntOption('--max-insns', o.maxInsns, 1, Number.MAX_SAFE_INTEGER);
   const host = seed === undefined ? new NodeHost() : new SimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed });
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions });
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);
@@ -75,6 +77,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
     return p.exitCode;
   }
   const st = await kernel.wait();
+  if (kernel.endNotice !== null) process.stderr.write(`ecall: ${kernel.endNotice}\n`);
   if (strace) strace(st.signal ? `+++ killed by ${signalDescription(st.signal).name}${st.coreDumped ? ' (core dumped)' : ''} +++` : `+++ exited with ${st.code} +++`);
   // Like qemu-riscv64, announce only deaths that dump core; a SIGPIPE or SIGTERM death is silent.
   if (st.signal && st.coreDumped) {
@@ -112,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--stats', 'print retired instructions and MIPS on stderr at exit')
     .option('--cpus <n>', `number of virtual CPUs (default: the host's; 4 with --seed)`)
     .option('--seed <n>', 'deterministic mode: scheduling, time and randomness from this seed')
+    .option('--max-insns <n>', 'end the run with SIGKILL after n retired instructions (a hang guard)')
     .passThroughOptions()
     .action(async (program: string, args: string[], o: RunOptions) => {
       code = await runCommand(program, args, o);
