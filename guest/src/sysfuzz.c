@@ -1,20 +1,22 @@
 #define _GNU_SOURCE
-/* sysfuzz SEED COUNT [WORKDIR [-v]]: makes COUNT seeded random system calls with hostile arguments
- * (bad, unaligned and kernel-looking pointers, pointers that run into unmapped pages, huge and
- * negative sizes, random flags, random fds and fds it opened, nested pointers to unmapped memory)
- * and prints a summary line (with -v, also calls made and succeeded per syscall) on the fd it
- * saved at start. It is meant to run under ecall
- * (`ecall run --seed SEED`), never natively or under qemu: the calls are real.
+/* sysfuzz SEED COUNT [WORKDIR [THREADS [-v]]]: makes COUNT seeded random system calls with
+ * hostile arguments (bad, unaligned and kernel-looking pointers, pointers that run into unmapped
+ * pages, huge and negative sizes, random flags, random fds and fds it opened, nested pointers to
+ * unmapped memory), shared by THREADS threads (default 1) that fuzz at the same time, and prints
+ * a summary line (with -v, also calls made and succeeded per syscall) on the fd it saved at
+ * start. It is meant to run under ecall (`ecall run --seed SEED`), never natively or under qemu:
+ * the calls are real, and it refuses to start elsewhere.
  *
  * It keeps itself alive so that one run covers COUNT calls: calls that would end the run are
  * skipped (exit, exit_group, rt_sigreturn, clone, execve, seccomp, rseq, io_uring, SIGKILL and
  * SIGSTOP sent to itself, unmapping or re-protecting its own memory, closing its output fd),
- * every other signal has a handler, and a POSIX timer sends SIGALRM every WATCHDOG_NS so that
- * any call that blocks is interrupted (signal masks it passes never block SIGALRM, and the
- * SIGALRM action never gets SA_RESTART). Memory calls may only touch the "victim" region and
- * the mappings the fuzzer itself created. Paths use a small vocabulary of names (fz0..fz5), so
- * even a sandbox bug could only touch files with those names. */
+ * every other signal has a handler, and a POSIX timer per thread sends that thread SIGALRM every
+ * WATCHDOG_NS so that any call that blocks is interrupted (signal masks it passes never block
+ * SIGALRM, and the SIGALRM action never gets SA_RESTART). Memory calls may only touch the
+ * "victim" region and the mappings the fuzzer itself created. Paths use a small vocabulary of
+ * names (fz0..fz5), so even a sandbox bug could only touch files with those names. */
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +41,7 @@ typedef uint64_t u64;
 #define MAX_PROTECTED 64                 /* ranges read from /proc/self/maps at start */
 #define WATCHDOG_NS 1000000L             /* SIGALRM period: 1 ms (of virtual time under --seed) */
 #define NSIG_KERNEL 64
+#define MAX_THREADS 8                    /* fuzzing threads (argument THREADS) */
 #define SIGSET_BYTES 8
 #define PATH_LONG 5000                   /* longer than PATH_MAX (4096) */
 #define NAME_LONG 300                    /* longer than NAME_MAX (255) */
@@ -199,7 +202,7 @@ static const struct call calls[] = {
 
 /* ---- the generator: xorshift128 on 32-bit words, seeded from SEED (32-bit operations only:
  * they are the cheap ones for an interpreter that keeps registers as 32-bit halves) ---- */
-static uint32_t rs[4];
+static __thread uint32_t rs[4]; /* per thread: each has its own stream */
 
 static uint32_t rnd32(void)
 {
@@ -217,21 +220,30 @@ static int chance(unsigned pct) { return rnd32() % 100 < pct; }
 #define PICK(arr) ((arr)[below(sizeof(arr) / sizeof((arr)[0]))])
 
 /* ---- the fuzzer's own state ---- */
-static unsigned char *scratch, *victim, *ro_page, *none_page;
-static size_t scratch_used;
+static unsigned char *victim, *ro_page, *none_page;
+static __thread unsigned char *scratch;  /* each thread's own argument buffers */
+static __thread size_t scratch_used;
 static struct { u64 lo, hi; } protected[MAX_PROTECTED];
 static int nprotected;
 static long fds[FD_POOL];
 static int nfds;
-static struct { u64 addr, len; } maps[MAP_POOL];
-static int nmaps;
+static __thread struct { u64 addr, len; } maps[MAP_POOL];
+static __thread int nmaps;
 static u64 initial_brk;
-static long self_pid, watchdog_id = -1;
+static long self_pid;
+static int nthreads = 1;
+static long tids[MAX_THREADS];
+static int watchdogs[MAX_THREADS];
 static volatile unsigned long signals_seen;
 static const char *workdir = "/tmp";
 static unsigned char answered_enosys[sizeof calls / sizeof calls[0]]; /* tried less often */
 static unsigned long per_made[sizeof calls / sizeof calls[0]], per_ok[sizeof calls / sizeof calls[0]];
+/* Totals over all threads (updated with atomic adds). */
 static unsigned long made, skipped, failed, succeeded, enosys, efault, einval, eintr;
+static u64 seed;
+static unsigned long count;
+static pthread_barrier_t ready, go;
+static int finished;
 
 static void handler(int sig) { (void)sig; signals_seen++; }
 
@@ -433,7 +445,7 @@ static u64 gen_sigevent(void)
 	memcpy(ev + 8, &sig, 4);
 	int notify = (int)PICK(((int[]){0, 1, 2, 4, 5, 99})); /* SIGNAL, NONE, THREAD, THREAD_ID, .. */
 	memcpy(ev + 12, &notify, 4);
-	int tid = chance(50) ? (int)self_pid : (int)rnd();
+	int tid = chance(50) ? (int)tids[below(nthreads)] : (int)rnd();
 	memcpy(ev + 16, &tid, 4);
 	return own_ptr(ev);
 }
@@ -510,7 +522,7 @@ static u64 gen_value(unsigned char kind)
 	case A_OFF: return chance(40) ? below(8192) : PICK(((u64[]){0, 1, PAGE, 1ULL << 20, 0x7fffffff, 0x80000000,
 		1ULL << 40, 1ULL << 62, 0x7fffffffffffffffULL, (u64)-1, (u64)-PAGE}));
 	case A_INT: return PICK(((u64[]){0, 1, 2, 3, 16, 64, 1024, 0x7fffffff, (u64)-1, (u64)-2, rnd(), below(100)}));
-	case A_PID: return PICK(((u64[]){0, (u64)self_pid, (u64)self_pid, 1, (u64)-1, (u64)-(long)self_pid, 99999, rnd()}));
+	case A_PID: return PICK(((u64[]){0, (u64)self_pid, (u64)tids[below(nthreads)], 1, (u64)-1, (u64)-(long)self_pid, 99999, rnd()}));
 	case A_SIG: return (u64)gen_signal();
 	case A_UID: return PICK(((u64[]){0, 1000, 65534, (u64)-1, 0xffffffff, rnd()}));
 	case A_SIGSET: return gen_sigset();
@@ -573,7 +585,8 @@ static int must_skip(const struct call *c, u64 *a)
 		if ((int)a[2] == SIGKILL || (int)a[2] == SIGSTOP) return 1;
 		break;
 	case NR_timer_settime: case NR_timer_delete:
-		if ((int)a[0] == (int)watchdog_id) return 1;
+		for (int t = 0; t < nthreads; t++)
+			if ((int)a[0] == watchdogs[t]) return 1;
 		break;
 	case NR_close_range:
 		if ((unsigned)a[0] <= OUT_FD && (unsigned)a[1] >= OUT_FD) return 1;
@@ -600,6 +613,8 @@ static int must_skip(const struct call *c, u64 *a)
 		if (a[0] == 22 || a[0] == 35) return 1;
 		break;
 	case NR_process_vm_writev:
+		for (int t = 0; t < nthreads; t++)
+			if ((long)a[0] == tids[t]) return 1;
 		if ((long)a[0] == self_pid) return 1;
 		break;
 	case NR_fcntl: /* F_SETSIG: I/O readiness could send SIGKILL or SIGSTOP */
@@ -668,30 +683,12 @@ static void setup(void)
 	dup2(null, 2);
 	close(null);
 
-	unsigned char *area = mmap(NULL, (SCRATCH_PAGES + 2) * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	scratch = area + PAGE;
-	mprotect(scratch, SCRATCH_SIZE, PROT_READ | PROT_WRITE);
 	victim = mmap(NULL, VICTIM_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ro_page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(ro_page, 0x5a, PAGE);
 	mprotect(ro_page, PAGE, PROT_READ);
 	none_page = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	self_pid = raw6(NR_getpid, 0, 0, 0, 0, 0, 0);
-
-	/* A handler for every signal a handler can be set for. */
-	for (int sig = 1; sig <= NSIG_KERNEL; sig++) {
-		u64 act[3] = {(u64)(uintptr_t)handler, 0, 0};
-		if (sig != SIGKILL && sig != SIGSTOP) raw6(NR_rt_sigaction, sig, (u64)act, 0, SIGSET_BYTES, 0, 0);
-	}
-	/* The watchdog: SIGALRM every WATCHDOG_NS interrupts any call that would block for good. */
-	struct sigevent ev = {0};
-	ev.sigev_notify = SIGEV_SIGNAL;
-	ev.sigev_signo = SIGALRM;
-	int id = -1;
-	if (raw6(NR_timer_create, CLOCK_MONOTONIC, (u64)&ev, (u64)&id, 0, 0, 0) != 0) raw6(NR_exit_group, 4, 0, 0, 0, 0, 0);
-	watchdog_id = id;
-	struct itimerspec its = {{0, WATCHDOG_NS}, {0, WATCHDOG_NS}};
-	raw6(NR_timer_settime, (u64)id, 0, (u64)&its, 0, 0, 0);
 
 	/* Files to start from: a pipe, an eventfd, an epoll fd, a timerfd, a work file and its
 	 * directory, special files and a procfs file. */
@@ -714,44 +711,69 @@ static void setup(void)
 	if (fd >= 0) fds[nfds++] = fd;
 	fd = raw6(85 /* timerfd_create */, CLOCK_MONOTONIC, 0, 0, 0, 0, 0);
 	if (fd >= 0) fds[nfds++] = fd;
-	read_protected();
-	initial_brk = (u64)raw6(NR_brk, 0, 0, 0, 0, 0, 0); /* after stdio's allocations */
 }
+
+/* Installs our handler (no SA_ONSTACK, no SA_RESTART) for every signal that can have one. Run
+ * again once the threads exist: glibc's first pthread_create installs its own SIGSETXID handler
+ * with SA_ONSTACK, which a fuzzed sigaltstack would turn into a SIGSEGV at delivery. */
+static void install_handlers(void)
+{
+	for (int sig = 1; sig <= NSIG_KERNEL; sig++) {
+		u64 act[3] = {(u64)(uintptr_t)handler, 0, 0};
+		if (sig != SIGKILL && sig != SIGSTOP) raw6(NR_rt_sigaction, sig, (u64)act, 0, SIGSET_BYTES, 0, 0);
+	}
+}
+
+/* Maps a scratch region between two guard pages for the calling thread. */
+static void make_scratch(void)
+{
+	unsigned char *area = mmap(NULL, (SCRATCH_PAGES + 2) * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	scratch = area + PAGE;
+	mprotect(scratch, SCRATCH_SIZE, PROT_READ | PROT_WRITE);
+}
+
+/* The watchdog of thread t: a SIGALRM every WATCHDOG_NS aimed at this thread (SIGEV_THREAD_ID),
+ * which interrupts any call of this thread that would block for good. */
+static void start_watchdog(int t)
+{
+	struct sigevent ev;
+	memset(&ev, 0, sizeof ev);
+	ev.sigev_notify = SIGEV_THREAD_ID;
+	ev.sigev_signo = SIGALRM;
+	ev._sigev_un._tid = (int)tids[t];
+	int id = -1;
+	if (raw6(NR_timer_create, CLOCK_MONOTONIC, (u64)&ev, (u64)&id, 0, 0, 0) != 0) raw6(NR_exit_group, 4, 0, 0, 0, 0, 0);
+	watchdogs[t] = id;
+	struct itimerspec its = {{0, WATCHDOG_NS}, {0, WATCHDOG_NS}};
+	raw6(NR_timer_settime, (u64)id, 0, (u64)&its, 0, 0, 0);
+}
+
+#define ADD(var, n) __atomic_fetch_add(&(var), (n), __ATOMIC_RELAXED)
 
 static void count_result(long r)
 {
 	if (r < 0 && r > -4096) {
-		failed++;
-		if (r == -38) enosys++;
-		else if (r == -14) efault++;
-		else if (r == -22) einval++;
-		else if (r == -4) eintr++;
+		ADD(failed, 1);
+		if (r == -38) ADD(enosys, 1);
+		else if (r == -14) ADD(efault, 1);
+		else if (r == -22) ADD(einval, 1);
+		else if (r == -4) ADD(eintr, 1);
 	} else {
-		succeeded++;
+		ADD(succeeded, 1);
 	}
 }
 
-int main(int argc, char **argv)
+/* Thread t's share of the calls: its own generator stream, scratch and mapping pool. */
+static void fuzz_loop(int t)
 {
-	if (argc < 3) { fprintf(stderr, "usage: sysfuzz SEED COUNT [WORKDIR [-v]]\n"); return 2; }
-	u64 seed = strtoull(argv[1], NULL, 0);
-	unsigned long count = strtoul(argv[2], NULL, 0);
-	if (argc > 3) workdir = argv[3];
-	int verbose = argc > 4 && strcmp(argv[4], "-v") == 0;
-	/* The calls are real: refuse to run anywhere but under ecall's deterministic mode, whose
-	 * host name is "ecall" (natively, kill(-1, ...) alone would be a disaster). */
-	struct utsname u;
-	if (uname(&u) != 0 || strcmp(u.nodename, "ecall") != 0) {
-		fprintf(stderr, "sysfuzz: refusing to run outside `ecall run --seed` (host name is not \"ecall\")\n");
-		return 2;
-	}
-	rs[0] = (uint32_t)seed ^ 0x9e3779b9u;
-	rs[1] = (uint32_t)(seed >> 32) ^ 0x632be59bu;
+	u64 s = seed + (u64)t * 0x9e3779b97f4a7c15ULL;
+	rs[0] = (uint32_t)s ^ 0x9e3779b9u;
+	rs[1] = (uint32_t)(s >> 32) ^ 0x632be59bu;
 	rs[2] = 0x85ebca6bu;
 	rs[3] = 0xc2b2ae35u;
 	for (int i = 0; i < 16; i++) rnd32();
-	setup();
-	for (unsigned long i = 0; i < count; i++) {
+	unsigned long mine = count / (unsigned long)nthreads + (t == 0 ? count % (unsigned long)nthreads : 0);
+	for (unsigned long i = 0; i < mine; i++) {
 		const struct call *c;
 		struct call any;
 		unsigned idx = 0;
@@ -772,14 +794,14 @@ int main(int argc, char **argv)
 		u64 a[6];
 		scratch_used = 0;
 		for (int k = 0; k < 6; k++) a[k] = gen_value(c->a[k]);
-		if (must_skip(c, a)) { skipped++; continue; }
+		if (must_skip(c, a)) { ADD(skipped, 1); continue; }
 		long r = raw6(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-		made++;
+		ADD(made, 1);
 		count_result(r);
 		if (c != &any) {
 			if (r == -38) answered_enosys[idx] = 1;
-			per_made[idx]++;
-			if (r >= 0 || r <= -4096) per_ok[idx]++;
+			ADD(per_made[idx], 1);
+			if (r >= 0 || r <= -4096) ADD(per_ok[idx], 1);
 		}
 		remember(c, a, r);
 		if (c->nr == NR_rt_sigprocmask) { /* keep the watchdog deliverable */
@@ -787,6 +809,60 @@ int main(int argc, char **argv)
 			raw6(NR_rt_sigprocmask, SIG_UNBLOCK, (u64)&alrm, 0, SIGSET_BYTES, 0, 0);
 		}
 	}
+}
+
+/* A fuzzing thread: scratch and watchdog, then wait until main has recorded the protected
+ * ranges (this thread's stack included), then fuzz. */
+static void *worker(void *arg)
+{
+	int t = (int)(intptr_t)arg;
+	tids[t] = raw6(NR_gettid, 0, 0, 0, 0, 0, 0);
+	make_scratch();
+	start_watchdog(t);
+	pthread_barrier_wait(&ready);
+	pthread_barrier_wait(&go);
+	fuzz_loop(t);
+	ADD(finished, 1);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) { fprintf(stderr, "usage: sysfuzz SEED COUNT [WORKDIR [THREADS [-v]]]\n"); return 2; }
+	seed = strtoull(argv[1], NULL, 0);
+	count = strtoul(argv[2], NULL, 0);
+	if (argc > 3) workdir = argv[3];
+	if (argc > 4) nthreads = atoi(argv[4]);
+	int verbose = argc > 5 && strcmp(argv[5], "-v") == 0;
+	if (nthreads < 1 || nthreads > MAX_THREADS) { fprintf(stderr, "sysfuzz: THREADS must be 1 to %d\n", MAX_THREADS); return 2; }
+	/* The calls are real: refuse to run anywhere but under ecall's deterministic mode, whose
+	 * host name is "ecall" (natively, kill(-1, ...) alone would be a disaster). */
+	struct utsname u;
+	if (uname(&u) != 0 || strcmp(u.nodename, "ecall") != 0) {
+		fprintf(stderr, "sysfuzz: refusing to run outside `ecall run --seed` (host name is not \"ecall\")\n");
+		return 2;
+	}
+	setup();
+	tids[0] = raw6(NR_gettid, 0, 0, 0, 0, 0, 0);
+	install_handlers(); /* before any watchdog can fire */
+	make_scratch();
+	start_watchdog(0);
+	pthread_barrier_init(&ready, NULL, (unsigned)nthreads);
+	pthread_barrier_init(&go, NULL, (unsigned)nthreads);
+	for (int t = 1; t < nthreads; t++) {
+		pthread_t th;
+		if (pthread_create(&th, NULL, worker, (void *)(intptr_t)t) != 0) return 5;
+	}
+	install_handlers(); /* again: over glibc's SIGSETXID handler */
+	pthread_barrier_wait(&ready);
+	read_protected();
+	initial_brk = (u64)raw6(NR_brk, 0, 0, 0, 0, 0, 0); /* after stdio's allocations */
+	pthread_barrier_wait(&go);
+	fuzz_loop(0);
+	/* Wait for the other threads without pthread_join: a fuzzed set_tid_address may have moved
+	 * the word join waits on. The watchdog's signals end each sleep early; that is fine. */
+	struct timespec ms = {0, 1000000};
+	while (__atomic_load_n(&finished, __ATOMIC_RELAXED) < nthreads - 1) nanosleep(&ms, NULL);
 	dprintf(OUT_FD, "\nsysfuzz: seed %llu made %lu skipped %lu ok %lu failed %lu (ENOSYS %lu EFAULT %lu EINVAL %lu EINTR %lu) signals %lu\n",
 		(unsigned long long)seed, made, skipped, succeeded, failed, enosys, efault, einval, eintr, signals_seen);
 	if (verbose)

@@ -6,7 +6,8 @@ import { mapLimited } from '../helpers/pool.js';
 import { ecallUnavailable } from '../helpers/run_guest.js';
 import { runSysFuzz, sysRuleBroken } from './sys_fuzz.js';
 
-/** The fixed seeds of the CI run and the calls each makes: about 20,000 calls in all. */
+/** The fixed seeds of the CI run (1 to 3 guest threads, see threadsFor) and the calls each
+ *  makes: about 20,000 calls in all. */
 const SEEDS = [1, 2, 3, 4];
 const CALLS = 5000;
 /** Share of generated calls the guest may skip (calls that would end the run); measured ~9%. */
@@ -17,9 +18,10 @@ const JOBS = 2;
 const unavailable = ecallUnavailable();
 
 describe('syscall fuzzer (guest/src/sysfuzz.c under ecall run --seed)', { skip: unavailable ?? false }, () => {
-  test(`${SEEDS.length} seeds x ${CALLS} hostile calls: no host exception, no hang, every run finishes`, async () => {
+  test(`${SEEDS.length} seeds x ${CALLS} hostile calls on 1 to 3 threads: no host exception, no hang, every run finishes`, async () => {
     const runs = await mapLimited(SEEDS, JOBS, (seed) => runSysFuzz(seed, CALLS));
-    const bad = runs.filter((r) => r.failure !== null).map((r) => `seed ${r.seed}: ${r.failure}\n  replay: ${r.replay}`);
+    const bad = runs.filter((r) => r.failure !== null).map((r) => `seed ${r.seed} (${r.threads} threads): ${r.failure}\n  replay: ${r.replay}`);
+    assert.deepEqual(new Set(runs.map((r) => r.threads)).size > 1, true, 'the runs cover one and several threads');
     assert.deepEqual(bad, []);
     for (const r of runs) {
       assert.ok(r.made! + r.skipped! === CALLS && r.skipped! < CALLS * MAX_SKIPPED, `seed ${r.seed}: ${r.summary}`);
@@ -28,8 +30,8 @@ describe('syscall fuzzer (guest/src/sysfuzz.c under ecall run --seed)', { skip: 
     }
   });
 
-  test('the same seed replays the same run (identical summary counters)', async () => {
-    const [a, b] = await Promise.all([runSysFuzz(7, 2000), runSysFuzz(7, 2000)]);
+  test('the same seed replays the same run on 2 threads (identical summary counters)', async () => {
+    const [a, b] = await Promise.all([runSysFuzz(7, 2000, 2), runSysFuzz(7, 2000, 2)]);
     assert.equal(a.failure, null);
     assert.equal(a.summary, b.summary);
   });

@@ -18,12 +18,18 @@ const SYS_INSNS_START = 10_000_000;
 export const SYS_HANG_GUARD_MS = 600_000;
 /** Where the guest sees its work directory (a fresh host directory per run). */
 const GUEST_WORKDIR = '/work-fuzz';
+/** Most fuzzing threads the guest takes (its MAX_THREADS is 8). */
+export const SYS_MAX_THREADS = 3;
+/** Threads of a run by default: 1 to SYS_MAX_THREADS by seed, so consecutive seeds cover both
+ *  one task alone and several tasks racing on the same fds, mappings and signals. */
+export const threadsFor = (seed: number): number => 1 + (seed % SYS_MAX_THREADS);
 /** Where the guest sees its own binary (a read-only copy, so no fuzzed call can touch guest/bin). */
 const GUEST_BINDIR = '/fuzzbin';
 
 export interface SysRun {
   seed: number;
   count: number;
+  threads: number;
   status: number;
   /** The guest's summary counters (null when it did not finish). */
   made: number | null;
@@ -63,18 +69,19 @@ export function sysRuleBroken(status: number, stderr: string, summary: string | 
   return null;
 }
 
-/** Runs the fuzzer guest for count calls with seed (also ecall's --seed) and judges the run. */
-export async function runSysFuzz(seed: number, count: number, hangGuardMs = SYS_HANG_GUARD_MS): Promise<SysRun> {
+/** Runs the fuzzer guest for count calls on the given number of threads with seed (also ecall's
+ *  --seed) and judges the run. */
+export async function runSysFuzz(seed: number, count: number, threads = threadsFor(seed), hangGuardMs = SYS_HANG_GUARD_MS): Promise<SysRun> {
   const root = repoRoot();
   const work = mkdtempSync(join(tmpdir(), 'ecall-sysfuzz-work-'));
   const bin = fuzzerBinDir();
   const budget = SYS_INSNS_START + count * SYS_INSNS_PER_CALL;
   const runArgs = ['run', '--seed', String(seed), '--max-insns', String(budget), '--mount', `${bin}:${GUEST_BINDIR}:ro`,
-    '--mount', `${work}:${GUEST_WORKDIR}`, `${GUEST_BINDIR}/sysfuzz`, String(seed), String(count), GUEST_WORKDIR];
+    '--mount', `${work}:${GUEST_WORKDIR}`, `${GUEST_BINDIR}/sysfuzz`, String(seed), String(count), GUEST_WORKDIR, String(threads)];
   const replay = `mkdir -p /tmp/fz/bin /tmp/fz/work && cp guest/bin/sysfuzz /tmp/fz/bin/ && node bin/ecall.js ${runArgs.join(' ')
     .replace(bin, '/tmp/fz/bin').replace(work, '/tmp/fz/work')} -v`;
   const start = performance.now();
-  const base = { seed, count, made: null, skipped: null, ok: null, efault: null, summary: null, replay };
+  const base = { seed, count, threads, made: null, skipped: null, ok: null, efault: null, summary: null, replay };
   try {
     const r = await runCommand({ file: process.execPath, args: [join(root, 'bin', 'ecall.js'), ...runArgs] },
       { name: `sysfuzz seed ${seed}`, stdin: '' }, { ...process.env } as Record<string, string>, hangGuardMs, work);
