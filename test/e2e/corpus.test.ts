@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { firstDifference, resultDifferences } from '../helpers/compare.js';
 import { loadCases, loadExpected, loadHarnessed, repoRoot } from '../helpers/guest_cases.js';
 import { mapLimited, semaphore } from '../helpers/pool.js';
-import { ecallCommand, ecallCommandWith, nativeCompilerMissing, qemuCommand, runNative, shellStatus } from '../helpers/run_guest.js';
+import { ecallCommand, ecallCommandWith, GUEST_TIMEOUT_MS, nativeCompilerMissing, qemuCommand, runNative, shellStatus } from '../helpers/run_guest.js';
 
 const root = repoRoot();
 const cases = loadCases(root);
@@ -83,7 +83,7 @@ describe('guest corpus', () => {
 
 describe('native reference outputs', { skip: nativeCompilerMissing() ?? false }, () => {
   for (const c of cases.filter((x) => x.reference === 'native')) {
-    it(`${c.name}: a fresh native build of guest/src/${c.program}.c still prints the committed output`, { timeout: 60_000 }, async () => {
+    it(`${c.name}: a fresh native build of guest/src/${c.program}.c still prints the committed output`, { timeout: GUEST_TIMEOUT_MS + 10_000 }, async () => {
       const r = await runNative(c);
       assert.deepEqual(resultDifferences(loadExpected(c, root), r, c.compareStderr, ['committed', 'native']), []);
     });
