@@ -80,7 +80,8 @@ static int reads_canary_at(int dirfd, const char *path)
 
 static int reads_canary(const char *path) { return reads_canary_at(AT_FDCWD, path); }
 
-/* Returns 1 if a listing of the directory shows host entries from outside the mounts. */
+/* Returns 1 if a listing of the directory shows the canary, which only the host directory
+ * around the mounts holds. */
 static int lists_host(int dirfd)
 {
 	DIR *d = fdopendir(dup(dirfd));
@@ -88,7 +89,7 @@ static int lists_host(int dirfd)
 	struct dirent *e;
 	int found = 0;
 	while ((e = readdir(d)))
-		if (strcmp(e->d_name, "canary") == 0 || strcmp(e->d_name, "inside") == 0) found = 1;
+		if (strcmp(e->d_name, "canary") == 0) found = 1;
 	closedir(d);
 	return found;
 }

@@ -57,7 +57,7 @@ async function runProbes(l: Layout, mounts: string[], x: string, ro: string): Pr
   const args = [join(repoRoot(), 'bin', 'ecall.js'), 'run', '--seed', '1', '--cpus', '2', ...mounts.flatMap((m) => ['--mount', m]),
     '--mount', `${l.bin}:/escbin:ro`, '/escbin/escape', x, ro, l.host];
   const r = await runCommand({ file: process.execPath, args }, { name: 'escape', stdin: '' },
-    { ...process.env } as Record<string, string>, HANG_GUARD_MS, l.inside);
+    { ...process.env } as Record<string, string>, HANG_GUARD_MS, l.bin); // cwd outside HOST: its mount shows nothing of HOST
   return { stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), status: r.status };
 }
 
