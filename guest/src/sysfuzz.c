@@ -204,6 +204,7 @@ static const struct call calls[] = {
  * they are the cheap ones for an interpreter that keeps registers as 32-bit halves) ---- */
 static __thread uint32_t rs[4]; /* per thread: each has its own stream */
 
+/* Returns the calling thread's next 32 random bits. */
 static uint32_t rnd32(void)
 {
 	uint32_t t = rs[3], s = rs[0];
@@ -213,9 +214,11 @@ static uint32_t rnd32(void)
 	return rs[0] = t ^ s ^ (s >> 19);
 }
 
+/* Returns 64 random bits. */
 static u64 rnd(void) { return (u64)rnd32() << 32 | rnd32(); }
 /* Uniform in [0, n) for 0 < n < 2^32 (0 for n = 0). */
 static u64 below(u64 n) { return n ? rnd32() % (uint32_t)n : 0; }
+/* Returns 1 with probability pct percent. */
 static int chance(unsigned pct) { return rnd32() % 100 < pct; }
 #define PICK(arr) ((arr)[below(sizeof(arr) / sizeof((arr)[0]))])
 
@@ -245,8 +248,10 @@ static unsigned long count;
 static pthread_barrier_t ready, go;
 static int finished;
 
+/* The handler of every catchable signal: counts it (the count is only reported). */
 static void handler(int sig) { (void)sig; signals_seen++; }
 
+/* Makes system call nr with six arguments; returns a0 (-errno on failure), bypassing libc. */
 static inline long raw6(long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
 	register u64 r_a0 __asm__("a0") = a0;
@@ -270,6 +275,7 @@ static unsigned char *salloc(size_t n)
 	return p;
 }
 
+/* Fills n bytes at p with random bytes. */
 static void fill_random(unsigned char *p, size_t n)
 {
 	size_t i = 0;
@@ -345,6 +351,7 @@ static u64 gen_qword(void)
 	}
 }
 
+/* An fd: mostly one the fuzzer opened, else -1, AT_FDCWD, stdio, or past the table's end. */
 static u64 gen_fd(void)
 {
 	static const long odd[] = {-1, -100, 0, 1, 2, 3, 1023, 1024, 65535, 0x7fffffff, -2147483648L};
@@ -392,6 +399,8 @@ static u64 gen_sigset(void)
 	return own_ptr((unsigned char *)set);
 }
 
+/* A timespec (or a pair: itimerspec) with zero, huge, negative and out-of-range fields, or a
+ * bad pointer. */
 static u64 gen_timespec(void)
 {
 	static const int64_t secs[] = {0, 0, 1, -1, 0x7fffffffffffffffLL, 1LL << 40};
@@ -403,6 +412,8 @@ static u64 gen_timespec(void)
 	return own_ptr((unsigned char *)ts);
 }
 
+/* An array of 8 iovecs whose bases are good and bad pointers and whose lengths are small or
+ * hostile (nested pointers to unmapped memory). */
 static u64 gen_iov(void)
 {
 	u64 *iov = (u64 *)salloc(8 * 16);
@@ -418,6 +429,7 @@ static u64 gen_struct(void)
 	return chance(85) ? (u64)s : gen_ptr(0);
 }
 
+/* A signal number: mostly 0..65 (so some are invalid), sometimes any 32-bit value. */
 static int gen_signal(void)
 {
 	return chance(90) ? (int)below(NSIG_KERNEL + 2) : (int)rnd();
@@ -450,6 +462,7 @@ static u64 gen_sigevent(void)
 	return own_ptr(ev);
 }
 
+/* An array of 8 pollfds with fuzzed fds and random event bits. */
 static u64 gen_pollfds(void)
 {
 	short *p = (short *)salloc(8 * 8);
@@ -473,6 +486,7 @@ static u64 gen_addr(void)
 	return bad_addr();
 }
 
+/* A length for memory calls: zero, unaligned, a page, the victim's size, huge, negative. */
 static u64 gen_mmlen(void)
 {
 	static const u64 lens[] = {0, 1, PAGE - 1, PAGE, PAGE + 1, 2 * PAGE, 16 * PAGE, VICTIM_PAGES * PAGE,
@@ -480,6 +494,7 @@ static u64 gen_mmlen(void)
 	return chance(20) ? below(8 * PAGE) : PICK(lens);
 }
 
+/* Returns an argument of the given kind (enum kind), hostile in the ways that kind allows. */
 static u64 gen_value(unsigned char kind)
 {
 	switch (kind) {
@@ -568,10 +583,12 @@ static int touches_protected(u64 addr, u64 len)
 	return 0;
 }
 
+/* True for argument kinds that name an fd. */
 static int is_fd_arg(unsigned char k) { return k == A_FD || k == A_DIRFD; }
 
-/* Returns nonzero if the call, with these arguments, would end the run or harm the fuzzer. */
-static int must_skip(const struct call *c, u64 *a)
+/* Returns nonzero if the call, with these arguments, would end the run or harm the fuzzer; may
+ * also rewrite a structure it filled (the SIGALRM action) so that the call is harmless. */
+static int skip_or_sanitize(const struct call *c, u64 *a)
 {
 	if (c->flags & F_SKIP) return 1;
 	for (int i = 0; i < 6; i++)
@@ -674,6 +691,7 @@ static void read_protected(void)
 	fclose(f);
 }
 
+/* Redirects stdio, maps the shared regions and opens the starting fds (single-threaded). */
 static void setup(void)
 {
 	/* Output goes only to OUT_FD; fds 1 and 2 become /dev/null so the host's stderr is ecall's. */
@@ -750,6 +768,7 @@ static void start_watchdog(int t)
 
 #define ADD(var, n) __atomic_fetch_add(&(var), (n), __ATOMIC_RELAXED)
 
+/* Adds one result to the summary counters. */
 static void count_result(long r)
 {
 	if (r < 0 && r > -4096) {
@@ -794,7 +813,7 @@ static void fuzz_loop(int t)
 		u64 a[6];
 		scratch_used = 0;
 		for (int k = 0; k < 6; k++) a[k] = gen_value(c->a[k]);
-		if (must_skip(c, a)) { ADD(skipped, 1); continue; }
+		if (skip_or_sanitize(c, a)) { ADD(skipped, 1); continue; }
 		long r = raw6(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		ADD(made, 1);
 		count_result(r);
