@@ -212,8 +212,10 @@ export class Kernel {
     return max === undefined ? Infinity : max - this.retired;
   }
 
-  /** Ends every live process with SIGKILL, noting why (endNotice, and a strace line). */
+  /** Ends every live process with SIGKILL, noting why (endNotice, and a strace line); does
+   *  nothing once every process has ended. */
   private killAll(why: string): void {
+    if (!this.groups.some((g) => g.exitCode === null)) return;
     this.endNotice = why;
     for (const g of this.groups) {
       if (g.exitCode !== null) continue;
