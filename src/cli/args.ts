@@ -16,6 +16,7 @@ export interface RunOptions {
   stats: boolean;
   cpus?: string;
   seed?: string;
+  maxInsns?: string;
 }
 
 /** What the command line asks for. */
@@ -35,6 +36,8 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --stats                     print retired instructions, run time and MIPS at exit
   --cpus N                    number of virtual CPUs (default: the host's; 4 with --seed)
   --seed S                    deterministic mode: scheduling, time and randomness from S
+  --max-insns N               end the run with SIGKILL (137) and a notice after N retired
+                              instructions: a hang guard that counts work, not host time
 ecall syscalls [--markdown]   the syscall table with each call's support status
 ecall --help | --version`;
 
@@ -50,6 +53,7 @@ const RUN_OPTIONS = {
   stats: { type: 'boolean' },
   cpus: { type: 'string' },
   seed: { type: 'string' },
+  'max-insns': { type: 'string' },
   help: HELP,
 } as const;
 
@@ -99,6 +103,7 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
+        maxInsns: v['max-insns'],
       };
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }

@@ -53,9 +53,10 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const mounts = o.mount.map(parseMount);
   const cpus = o.cpus === undefined ? undefined : parseIntOption('--cpus', o.cpus, 1, MAX_CPUS);
   const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
+  const maxInstructions = o.maxInsns === undefined ? undefined : parseIntOption('--max-insns', o.maxInsns, 1, Number.MAX_SAFE_INTEGER);
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed });
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions });
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);
@@ -64,6 +65,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
     return p.exitCode;
   }
   const st = await kernel.wait();
+  if (kernel.endNotice !== null) process.stderr.write(`ecall: ${kernel.endNotice}\n`);
   if (strace) strace(st.signal ? `+++ killed by ${signalDescription(st.signal).name}${st.coreDumped ? ' (core dumped)' : ''} +++` : `+++ exited with ${st.code} +++`);
   // Like qemu-riscv64, announce only deaths that dump core; a SIGPIPE or SIGTERM death is silent.
   if (st.signal && st.coreDumped) {

@@ -33,6 +33,9 @@ export interface KernelOptions extends Partial<VfsOptions> {
   cpus?: number;
   /** Deterministic mode: every scheduling choice comes from this seed (use with a SimHost). */
   seed?: number | bigint;
+  /** Ends every process with SIGKILL after this many retired instructions (all tasks together):
+   *  a hang guard that counts work, not host time. */
+  maxInstructions?: number;
 }
 
 /** How a process ended: exit status as a shell reports it, and the fatal signal if any. */
@@ -82,6 +85,10 @@ export class Kernel implements KernelServices {
   private running: Promise<void> | null = null;
   private readonly groups: ThreadGroup[] = [];
   private current: Task | null = null;
+  /** Instructions retired by every task so far (for maxInstructions). */
+  private retired = 0;
+  /** Why the kernel ended the run itself (a deadlock, the instruction limit), or null. */
+  endNotice: string | null = null;
 
   constructor(readonly options: KernelOptions) {
     this.host = options.host;
@@ -194,10 +201,12 @@ export class Kernel implements KernelServices {
       const before = t.hart.instret;
       this.current = t;
       // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire on time.
-      this.runSlice(t, Math.min(this.sched.quantum(), cpuTimerBudget(t)));
+      this.runSlice(t, Math.min(this.sched.quantum(), cpuTimerBudget(t), this.instructionsLeft()));
       runCpuTimers(t);
       this.current = null;
+      this.retired += t.hart.instret - before;
       if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
+      if (this.instructionsLeft() <= 0) { this.killAll(`instruction limit reached: ${this.retired} instructions retired`); break; }
       if (t.state === TaskState.Runnable && !t.tg.stopped) this.sched.enqueue(t);
       if (performance.now() - lastYield > YIELD_MS) {
         await this.host.yieldToHost();
@@ -209,10 +218,24 @@ export class Kernel implements KernelServices {
 
   /** Deterministic mode with every task asleep and no timer: nothing can ever run again. */
   private deadlock(): void {
+    this.killAll('deadlock: every task is blocked and no timer is pending');
+  }
+
+  /** Returns how many instructions may still run under maxInstructions (Infinity without one). */
+  private instructionsLeft(): number {
+    const max = this.options.maxInstructions;
+    return max === undefined ? Infinity : max - this.retired;
+  }
+
+  /** Ends every live process with SIGKILL, noting why (endNotice, and a strace line); does
+   *  nothing once every process has ended. */
+  private killAll(why: string): void {
+    if (!this.groups.some((g) => g.exitCode === null)) return;
+    this.endNotice = why;
     for (const g of this.groups) {
       if (g.exitCode !== null) continue;
       const t = g.tasks.find((x) => x.state !== TaskState.Exited);
-      if (t) this.trace(t, '--- deadlock: every task is blocked and no timer is pending ---');
+      if (t) this.trace(t, `--- ${why} ---`);
       this.exitGroup(g, 128 + SIGKILL, SIGKILL, false);
     }
   }

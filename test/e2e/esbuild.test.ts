@@ -15,17 +15,18 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { firstDifference, resultDifferences } from '../helpers/compare.js';
 import { repoRoot } from '../helpers/guest_cases.js';
-import { ecallUnavailable, findQemu } from '../helpers/run_guest.js';
+import { ecallUnavailable, findQemu, GUEST_TIMEOUT_MS } from '../helpers/run_guest.js';
 import {
   BENCH_CASE, ecallEsbuildCommand, ESBUILD_CASES, esbuildMissing, EXPECTED_DIR, qemuEsbuildCommand, runEsbuild, writeExpected,
   type EsbuildCase, type EsbuildResult,
 } from '../fixtures/esbuild-app/cases.js';
 
-/** One esbuild run under ecall: 2 to 4 s for a bundle on a 2-core machine (Go start-up, four
- *  threads, 3 to 9 KB of output); generous because the machine is shared with other test runs. */
-const ECALL_TIMEOUT_MS = 240_000;
-/** One esbuild run under qemu-riscv64 takes well under a second. */
-const QEMU_TIMEOUT_MS = 60_000;
+/** Hang guard of one esbuild run under ecall: 2 to 4 s for a bundle on a 2-core machine (Go
+ *  start-up, four threads, 3 to 9 KB of output), up to 30 s with --strace on a loaded machine;
+ *  the same guard as every guest run. */
+const ECALL_TIMEOUT_MS = GUEST_TIMEOUT_MS;
+/** Hang guard of one esbuild run under qemu-riscv64 (well under a second normally). */
+const QEMU_TIMEOUT_MS = 120_000;
 /** Test timeout: the runner's own kill timer plus time to report. */
 const REPORT_SLACK_MS = 10_000;
 
