@@ -3,6 +3,7 @@
 // tail. Tasks are placed on CPUs their affinity allows, and an idle CPU steals from the busiest.
 // In deterministic mode every choice (which CPU runs next, quantum length, placement ties)
 // comes from the seeded generator.
+import { RSEQ_EVENT_MIGRATE, RSEQ_EVENT_PREEMPT } from '../abi/rseq.js';
 import type { Prng } from '../util/prng.js';
 import type { SchedulerView, Task } from './task.js';
 
@@ -16,6 +17,9 @@ export const MAX_CPUS = 64;
 
 export class Cpu {
   readonly runQueue: Task[] = [];
+  /** The task whose turn on this CPU was the last, unless it has left (blocked, stopped, exited or
+   *  moved): Linux's rq->curr, as rseq and membarrier see it. */
+  current: Task | null = null;
   constructor(readonly id: number) {}
 }
 
@@ -52,11 +56,49 @@ export class Scheduler implements SchedulerView {
     cpu.runQueue.push(t);
   }
 
-  /** Takes t off whatever run queue holds it. */
+  /** Takes t off whatever run queue holds it; it is no longer its CPU's current task. */
   remove(t: Task): void {
     const q = this.cpus[t.cpu]?.runQueue;
     const i = q?.indexOf(t) ?? -1;
     if (q !== undefined && i >= 0) q.splice(i, 1);
+    this.leave(t);
+  }
+
+  /**
+   * Starts t's turn on its CPU. A move to another CPU since its last turn is a migration, and
+   * another task's turn (or t's own sleep) on this CPU in between is a preemption: both are rseq
+   * events (Linux's rseq_migrate and rseq_preempt). A turn that follows t's own on an otherwise
+   * idle CPU is neither, as a task alone on its CPU keeps running across timer ticks.
+   */
+  switchIn(t: Task): void {
+    const r = t.rseq;
+    if (r.lastCpu >= 0 && r.lastCpu !== t.cpu) {
+      r.event(RSEQ_EVENT_MIGRATE);
+      const old = this.cpus[r.lastCpu];
+      if (old?.current === t) old.current = null;
+    } else if (r.lastCpu >= 0 && this.cpus[t.cpu]!.current !== t) {
+      r.event(RSEQ_EVENT_PREEMPT);
+    }
+    r.lastCpu = t.cpu;
+    this.cpus[t.cpu]!.current = t;
+  }
+
+  /** t leaves its CPU (it blocked, stopped or exited): the CPU has no current task until the next turn. */
+  leave(t: Task): void {
+    const cpu = this.cpus[t.cpu];
+    if (cpu?.current === t) cpu.current = null;
+  }
+
+  /** The current task of CPU c (see Cpu.current), or null. */
+  currentOn(c: number): Task | null {
+    return this.cpus[c]?.current ?? null;
+  }
+
+  /** Puts t, which is on no run queue (its turn just ended), on CPU c's queue: a forced migration. */
+  moveTo(t: Task, c: number): void {
+    if (c !== t.cpu) t.migrations++;
+    t.cpu = c;
+    this.cpus[c]!.runQueue.push(t);
   }
 
   /** Returns the next CPU to run and removes its head task, or null if nothing is runnable. */

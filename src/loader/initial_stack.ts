@@ -32,7 +32,14 @@ const STACK_TOP_PAD = 8;
 const encoder = new TextEncoder();
 const toBytes = (s: ArgString): Uint8Array => (typeof s === 'string' ? encoder.encode(s) : s);
 
-/** Maps the 8 MiB "[stack]" VMA below STACK_TOP and fills it; returns the initial sp or a LoadError. */
+/** Maps the 8 MiB "[stack]" VMA below STACK_TOP; returns null or a LoadError. */
+export function mapInitialStack(mm: LoaderMm): LoadError | null {
+  const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN | MAP_STACK;
+  const r = mm.mmap(STACK_BOTTOM, STACK_SIZE, PROT_READ | PROT_WRITE, flags, null, 0, '[stack]');
+  return r < 0 ? noexec(`cannot map the stack: ${errnoName(-r)}`, -r) : null;
+}
+
+/** Fills the stack mapped by mapInitialStack; returns the initial sp or a LoadError. */
 export function setupStack(mm: LoaderMm, inp: StackInputs): number | LoadError {
   if (inp.random.length !== AT_RANDOM_SIZE) return noexec(`AT_RANDOM needs ${AT_RANDOM_SIZE} bytes`);
   const argv = inp.argv.map(toBytes), envp = inp.envp.map(toBytes), execfn = toBytes(inp.execfn);
@@ -45,9 +52,6 @@ export function setupStack(mm: LoaderMm, inp: StackInputs): number | LoadError {
   }
   if (total > MAX_ARG_TOTAL) return noexec('argument list too long', E2BIG);
 
-  const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN | MAP_STACK;
-  const r = mm.mmap(STACK_BOTTOM, STACK_SIZE, PROT_READ | PROT_WRITE, flags, null, 0, '[stack]');
-  if (r < 0) return noexec(`cannot map the stack: ${errnoName(-r)}`, -r);
   const mem = mm.mem;
 
   // Strings, top down: execfn, then envp (last first), then argv (last first), so argv[0] is lowest.

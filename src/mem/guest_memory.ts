@@ -127,6 +127,19 @@ export class GuestMemory {
     this.u8.set(data, addr);
   }
 
+  /**
+   * Writes bytes whatever the pages' protection (the loader, the vDSO's data page, ptrace-style
+   * pokes); every page must be mapped, else GuestFaultError.
+   */
+  writeForce(addr: number, data: Uint8Array): void {
+    if (!this.accessible(addr, data.length, PAGE_MAPPED)) throw new GuestFaultError(addr);
+    if (data.length === 0) return;
+    const first = addr >>> PAGE_SHIFT, last = (addr + data.length - 1) >>> PAGE_SHIFT;
+    for (let p = first; p <= last; p++) if (this.prot[p]! & PAGE_WATCH) this.invalidate(p, 1);
+    this.markTouched(first, last - first + 1);
+    this.u8.set(data, addr);
+  }
+
   readU8(addr: number): number { this.checkRead(addr, 1); return this.u8[addr]!; }
   readU16(addr: number): number { this.checkRead(addr, 2); return this.dv.getUint16(addr, true); }
   readI32(addr: number): number { this.checkRead(addr, 4); return this.dv.getInt32(addr, true); }

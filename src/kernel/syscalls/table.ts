@@ -23,9 +23,14 @@ import { defs as rlimitDefs } from './rlimit.js';
 import { defs as signalDefs } from './signal.js';
 import { defs as timeDefs } from './time.js';
 import { defs as timerfdDefs } from './timerfd.js';
+import { defs as ecallExtDefs } from './ecall_ext.js';
+import { defs as hwprobeDefs } from './hwprobe.js';
+import { defs as membarrierDefs } from './membarrier.js';
+import { defs as rseqDefs } from './rseq.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, timeDefs, timerfdDefs,
+  rseqDefs, membarrierDefs, hwprobeDefs, ecallExtDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */

@@ -14,7 +14,7 @@ export type ArgFmt =
   | 'bufin'      // buffer the kernel reads: printed as a quoted string, length = next argument
   | 'bufout'     // buffer the kernel writes: printed after the call, length = return value
   | 'openflags' | 'atflags' | 'prot' | 'mapflags' | 'signal' | 'sigset' | 'clockid' | 'whence' | 'futexop'
-  | 'sighow' | 'rlimit' | 'ioctl' | 'cloneflags' | 'fcntlcmd'
+  | 'sighow' | 'rlimit' | 'ioctl' | 'cloneflags' | 'fcntlcmd' | 'membarriercmd' | 'rseqflags'
   | 'ignore';
 
 /** Support status shown by `ecall syscalls`. */
