@@ -17,6 +17,8 @@ export interface RunOptions {
   cpus?: string;
   seed?: string;
   maxInsns?: string;
+  ext: string[];
+  rseqStress?: string;
 }
 
 /** What the command line asks for. */
@@ -38,6 +40,9 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --seed S                    deterministic mode: scheduling, time and randomness from S
   --max-insns N               end the run with SIGKILL (137) and a notice after N retired
                               instructions: a hang guard that counts work, not host time
+  --ext NAME[,NAME]           enable ecall extensions: syscall-counter, cancel, percpu, all
+  --rseq-stress P             preempt or migrate at seeded stops inside rseq critical sections
+                              with probability P (0 < P <= 1), to reach every abort path
 ecall syscalls [--markdown]   the syscall table with each call's support status
 ecall --help | --version`;
 
@@ -54,6 +59,8 @@ const RUN_OPTIONS = {
   cpus: { type: 'string' },
   seed: { type: 'string' },
   'max-insns': { type: 'string' },
+  ext: { type: 'string', multiple: true },
+  'rseq-stress': { type: 'string' },
   help: HELP,
 } as const;
 
@@ -103,7 +110,7 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
-        maxInsns: v['max-insns'],
+        maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'],
       };
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createSimHost, NodeHost } from '../host/node.js';
 import { MAX_CPUS } from '../kernel/sched.js';
 import { Kernel } from '../kernel/kernel.js';
+import { EXTENSION_NAMES, parseExtensions } from '../kernel/ext/extensions.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './args.js';
@@ -31,6 +32,13 @@ function parseSeed(v: string): bigint {
   return BigInt(v);
 }
 
+/** Parses --rseq-stress: a probability in (0, 1]. */
+function parseProbability(v: string): number {
+  const p = Number(v);
+  if (!/^(0|1)?(\.\d+)?$/.test(v) || !(p > 0 && p <= 1)) throw new UsageError(`bad --rseq-stress '${v}': expected a probability above 0, at most 1`);
+  return p;
+}
+
 /** The package version: inlined by the CLI bundle (tools/bundle_cli.ts); undefined when running unbundled. */
 declare const ECALL_BUNDLED_VERSION: string | undefined;
 
@@ -54,9 +62,12 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const cpus = o.cpus === undefined ? undefined : parseIntOption('--cpus', o.cpus, 1, MAX_CPUS);
   const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
   const maxInstructions = o.maxInsns === undefined ? undefined : parseIntOption('--max-insns', o.maxInsns, 1, Number.MAX_SAFE_INTEGER);
+  const extensions = parseExtensions(o.ext);
+  if ('unknown' in extensions) throw new UsageError(`bad --ext '${extensions.unknown}': expected ${EXTENSION_NAMES.join(', ')} or all`);
+  const rseqStress = o.rseqStress === undefined ? undefined : parseProbability(o.rseqStress);
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions });
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, extensions, rseqStress });
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);
