@@ -5,7 +5,7 @@
 // comes from the seeded generator.
 import { RSEQ_EVENT_MIGRATE, RSEQ_EVENT_PREEMPT } from '../abi/rseq.js';
 import type { Prng } from '../util/prng.js';
-import type { SchedulerView, Task } from './task.js';
+import { type SchedulerView, type Task, TaskState } from './task.js';
 
 /** Instructions per quantum in real-time mode: short enough to notice host events, long enough to amortise. */
 export const QUANTUM = 200_000;
@@ -48,9 +48,9 @@ export class Scheduler implements SchedulerView {
   enqueue(t: Task): void {
     if (this.cpus.some((c) => c.runQueue.includes(t))) return;
     const allowed = t.cpusAllowed & this.allCpus;
-    const idlest = this.leastLoaded(allowed);
+    const idlest = this.leastLoaded(allowed, t);
     let cpu = this.cpus[t.cpu];
-    if (cpu === undefined || ((allowed >> BigInt(t.cpu)) & 1n) === 0n || cpu.runQueue.length > idlest.runQueue.length) cpu = idlest;
+    if (cpu === undefined || ((allowed >> BigInt(t.cpu)) & 1n) === 0n || this.load(cpu, t) > this.load(idlest, t)) cpu = idlest;
     if (cpu.id !== t.cpu) t.migrations++;
     t.cpu = cpu.id;
     cpu.runQueue.push(t);
@@ -150,13 +150,24 @@ export class Scheduler implements SchedulerView {
     }
   }
 
-  /** The allowed CPU with the shortest queue (ties: lowest id, or a seeded choice). */
-  private leastLoaded(allowed: bigint): Cpu {
+  /**
+   * The tasks CPU c has to run besides t: its queue, and its current task when that one is
+   * runnable but on no queue (it is the one running now), since a CPU that runs a task is not idle.
+   */
+  private load(c: Cpu, t: Task): number {
+    const cur = c.current;
+    const running = cur !== null && cur !== t && cur.state === TaskState.Runnable && !c.runQueue.includes(cur) ? 1 : 0;
+    return c.runQueue.length + running;
+  }
+
+  /** The allowed CPU with the least load besides t (ties: lowest id, or a seeded choice). */
+  private leastLoaded(allowed: bigint, t: Task): Cpu {
     let best: Cpu[] = [];
+    let bestLoad = Infinity;
     for (const c of this.cpus) {
       if (((allowed >> BigInt(c.id)) & 1n) === 0n) continue;
-      if (best.length === 0 || c.runQueue.length < best[0]!.runQueue.length) best = [c];
-      else if (c.runQueue.length === best[0]!.runQueue.length) best.push(c);
+      const l = this.load(c, t);
+      if (l < bestLoad) { best = [c]; bestLoad = l; } else if (l === bestLoad) best.push(c);
     }
     if (best.length === 0) return this.cpus[0]!;
     return this.rng ? best[this.rng.below(best.length)]! : best[0]!;
