@@ -1,7 +1,7 @@
 /* membarrier(2): every command and its errors, EPERM before registration, what GET_REGISTRATIONS
  * reports, and PRIVATE_EXPEDITED_RSEQ aborting a restartable sequence that another thread is
  * running on another CPU (and, with MEMBARRIER_CMD_FLAG_CPU, only on the CPU it names). Portable to
- * x86_64 so that native Linux is the reference. */
+ * x86_64 so that native Linux is the reference. Usage: membarrier [exact] */
 #include "../include/rseq_lib.h"
 #include <linux/membarrier.h>
 #include <pthread.h>
@@ -67,8 +67,12 @@ static int rseq_barrier_aborts(int cpu)
 	return spin_result == -1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* With "exact": also check that a barrier naming the caller's own CPU leaves the section on
+	 * CPU 1 alone. Only a machine where nothing else preempts the spinner can promise that
+	 * (ecall's deterministic mode); on a native host another process sometimes does. */
+	int exact = argc > 1 && argv[1][0] == 'e';
 	show("QUERY", mb(MEMBARRIER_CMD_QUERY, 0, 0));
 	show("QUERY with flags", mb(MEMBARRIER_CMD_QUERY, 1, 0));
 	show("unknown command 3", mb(3, 0, 0));
@@ -100,7 +104,8 @@ int main(void)
 		pin(0);
 		printf("RSEQ barrier aborts a section running on another CPU: %s\n", rseq_barrier_aborts(-1) ? "yes" : "no");
 		printf("RSEQ barrier on that CPU (MEMBARRIER_CMD_FLAG_CPU 1) aborts it: %s\n", rseq_barrier_aborts(1) ? "yes" : "no");
-		printf("RSEQ barrier on the caller's own CPU (MEMBARRIER_CMD_FLAG_CPU 0) leaves it alone: %s\n", rseq_barrier_aborts(0) ? "no" : "yes");
+		if (exact)
+			printf("RSEQ barrier on the caller's own CPU (MEMBARRIER_CMD_FLAG_CPU 0) leaves it alone: %s\n", rseq_barrier_aborts(0) ? "no" : "yes");
 		sched_setaffinity(0, sizeof all, &all);
 	} else {
 		printf("fewer than two CPUs: the RSEQ barrier tests need CPUs 0 and 1\n");
