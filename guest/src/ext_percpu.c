@@ -48,6 +48,15 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* The operation on the CPU the thread is on, retried while a migration makes it WRONG_CPU. */
+static long here(uint64_t *x, uint64_t z, uint64_t y, uint64_t *a, uint64_t b)
+{
+	long r;
+	while ((r = percpu_cmpxchg(percpu_cpu(), x, z, y, a, b)) == WRONG_CPU)
+		;
+	return r;
+}
+
 static sigjmp_buf back;
 static void on_segv(int sig) { (void)sig; siglongjmp(back, 1); }
 
@@ -66,24 +75,23 @@ int main(int argc, char **argv)
 	printf("__vdso_percpu_cpu: %s, __vdso_percpu_cmpxchg: %s\n", percpu_cpu ? "found" : "absent", percpu_cmpxchg ? "found" : "absent");
 	if (!percpu_cpu || !percpu_cmpxchg) return 0;
 
-	unsigned cpu = percpu_cpu();
-	printf("__vdso_percpu_cpu() == sched_getcpu(): %s\n", (int)cpu == sched_getcpu() ? "yes" : "no");
+	printf("__vdso_percpu_cpu() == sched_getcpu(): %s\n", (int)percpu_cpu() == sched_getcpu() ? "yes" : "no");
 	static uint64_t x = 5, a = 7;
-	long r = percpu_cmpxchg(cpu, &x, 5, 6, &a, 8);
+	long r = here(&x, 5, 6, &a, 8);
 	printf("on its CPU with *x == z: %ld, *x %lu, *a %lu\n", r, (unsigned long)x, (unsigned long)a);
-	r = percpu_cmpxchg(cpu, &x, 5, 9, &a, 9);
+	r = here(&x, 5, 9, &a, 9);
 	printf("with *x != z: %ld, *x %lu, *a %lu\n", r, (unsigned long)x, (unsigned long)a);
-	r = percpu_cmpxchg(cpu + 1, &x, 6, 9, &a, 9);
+	r = percpu_cmpxchg(MAX_CPUS + 1, &x, 6, 9, &a, 9);
 	printf("on another CPU: %ld, *x %lu, *a %lu\n", r, (unsigned long)x, (unsigned long)a);
-	r = percpu_cmpxchg(cpu, &x, 6, 10, NULL, 0);
+	r = here(&x, 6, 10, NULL, 0);
 	printf("a == NULL: %ld, *x %lu\n", r, (unsigned long)x);
-	printf("x misaligned: %ld, a misaligned: %ld\n", percpu_cmpxchg(cpu, (uint64_t *)((char *)&x + 4), 0, 0, NULL, 0),
-	       percpu_cmpxchg(cpu, &x, 10, 11, (uint64_t *)((char *)&a + 1), 0));
+	printf("x misaligned: %ld, a misaligned: %ld\n", here((uint64_t *)((char *)&x + 4), 0, 0, NULL, 0),
+	       here(&x, 10, 11, (uint64_t *)((char *)&a + 1), 0));
 	uint64_t *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	signal(SIGSEGV, on_segv);
-	if (sigsetjmp(back, 1) == 0) { percpu_cmpxchg(cpu, ro, 0, 1, &a, 99); printf("x read-only: no fault\n"); }
+	if (sigsetjmp(back, 1) == 0) { here(ro, 0, 1, &a, 99); printf("x read-only: no fault\n"); }
 	else printf("x read-only: SIGSEGV, *a untouched: %s\n", a == 8 ? "yes" : "no");
-	if (sigsetjmp(back, 1) == 0) { percpu_cmpxchg(cpu, &x, 10, 12, ro, 99); printf("a read-only: no fault\n"); }
+	if (sigsetjmp(back, 1) == 0) { here(&x, 10, 12, ro, 99); printf("a read-only: no fault\n"); }
 	else printf("a read-only: SIGSEGV, *x untouched: %s\n", x == 10 ? "yes" : "no");
 	signal(SIGSEGV, SIG_DFL);
 

@@ -53,12 +53,13 @@ export class RseqStress {
   }
 }
 
-/** True if t's pc is inside the vDSO's per-CPU section (before its commit) or inside the section
- *  its rseq_cs names (read without validation: the fixup validates). */
+/** True if t's pc is inside the vDSO's per-CPU section (its commit store included: the kernel
+ *  completes that one at once) or inside the section its rseq_cs names (read without validation:
+ *  the fixup validates). */
 function inCriticalSection(t: Task): boolean {
   const pc = t.hart.pc;
   const p = t.tg.vdso?.map.percpu;
-  if (p && pc >= p.start && pc < p.commit) return true;
+  if (p && pc >= p.start && pc < p.end) return true;
   const area = t.rseq.area;
   if (area === null) return false;
   const mem = t.mm.mem;

@@ -42,7 +42,7 @@ function sysEcallSyscallCounter(t: Task, a: SysArgs): number {
 export const defs: SyscallDef[] = [
   {
     nr: NR_ECALL_FEATURES, name: 'ecall_features', handler: sysEcallFeatures, status: 'full',
-    note: 'ecall extension: the enabled extensions as bits; ENOSYS when none is', args: ['hex'], ret: 'hex',
+    note: 'ecall extension: the enabled extensions as bits; ENOSYS when none is', args: ['uint'], ret: 'hex',
   },
   {
     nr: NR_ECALL_SYSCALL_COUNTER, name: 'ecall_syscall_counter', handler: sysEcallSyscallCounter, status: 'full',
