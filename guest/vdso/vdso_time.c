@@ -47,7 +47,7 @@ enum kind { FINE, COARSE, NOT_HERE };
 
 /* Classifies a clock id: which base it counts from and whether it is coarse; NOT_HERE means the
  * system call answers it. */
-static enum kind classify(long id, enum base *b)
+static inline __attribute__((always_inline)) enum kind classify(long id, enum base *b)
 {
 	switch (id) {
 	case CLOCK_REALTIME: case CLOCK_TAI: *b = BASE_REAL; return FINE;
@@ -58,12 +58,14 @@ static enum kind classify(long id, enum base *b)
 	}
 }
 
-/* Reads clock base b in nanoseconds into *ns; returns 0, or -1 if the clocks are syscall-only. */
-static int read_ns(enum base b, unsigned long *ns)
+/* Reads clock base b into (*sec, *nsec); returns 0, or -1 if the clocks are syscall-only. The
+ * nanoseconds since the kernel's last tick are carried into seconds one at a time (the bases
+ * are rewritten every tick, so this loop runs at most once or twice). */
+static inline __attribute__((always_inline)) int read_clock(enum base b, unsigned long *sec, unsigned long *nsec)
 {
 	const volatile struct ecall_vvar *v = &__ecall_vvar;
 	unsigned int seq;
-	unsigned long t;
+	unsigned long s, ns;
 	do {
 		while ((seq = v->seq) & 1)
 			;
@@ -71,35 +73,42 @@ static int read_ns(enum base b, unsigned long *ns)
 		if (v->clock_mode != VVAR_CLOCK_TIMECSR)
 			return -1;
 		unsigned long delta = ((rdtime() - v->cycle_last) * v->mult) >> v->shift;
-		t = (b == BASE_REAL ? v->real_base : v->mono_base) + delta;
+		s = b == BASE_REAL ? v->real_sec : v->mono_sec;
+		ns = (b == BASE_REAL ? v->real_nsec : v->mono_nsec) + delta;
 		__asm__ volatile("fence r,r" ::: "memory");
 	} while (v->seq != seq);
-	*ns = t;
+	while (ns >= NSEC_PER_SEC) {
+		ns -= NSEC_PER_SEC;
+		s++;
+	}
+	*sec = s;
+	*nsec = ns;
 	return 0;
 }
 
 int __vdso_clock_gettime(long id, struct vdso_timespec *ts)
 {
 	enum base b;
-	unsigned long ns;
+	unsigned long sec, ns;
 	enum kind k = classify(id, &b);
-	if (k == NOT_HERE || read_ns(b, &ns) != 0)
+	if (k == NOT_HERE || read_clock(b, &sec, &ns) != 0)
 		return syscall2(NR_clock_gettime, id, (long)ts);
+	/* The coarse tick divides a second, so the time modulo the tick is the nanoseconds modulo it. */
 	if (k == COARSE)
 		ns -= ns % __ecall_vvar.coarse_ns;
-	ts->tv_sec = ns / NSEC_PER_SEC;
-	ts->tv_nsec = ns % NSEC_PER_SEC;
+	ts->tv_sec = sec;
+	ts->tv_nsec = ns;
 	return 0;
 }
 
 int __vdso_gettimeofday(struct vdso_timeval *tv, struct vdso_timezone *tz)
 {
-	unsigned long ns;
-	if (read_ns(BASE_REAL, &ns) != 0)
+	unsigned long sec, ns;
+	if (read_clock(BASE_REAL, &sec, &ns) != 0)
 		return syscall2(NR_gettimeofday, (long)tv, (long)tz);
 	if (tv) {
-		tv->tv_sec = ns / NSEC_PER_SEC;
-		tv->tv_usec = ns % NSEC_PER_SEC / 1000;
+		tv->tv_sec = sec;
+		tv->tv_usec = ns / 1000;
 	}
 	if (tz) {
 		/* The kernel's timezone is never set (settimeofday is refused): zeros, as the syscall. */

@@ -84,7 +84,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   }
   if (o.stats) {
     const ms = performance.now() - started;
-    process.stderr.write(`ecall: instret=${st.instret} ms=${ms.toFixed(1)} mips=${(st.instret / ms / 1000).toFixed(1)}\n`);
+    const aborts = st.rseqAborts > 0 ? ` rseq_aborts=${st.rseqAborts}` : '';
+    process.stderr.write(`ecall: instret=${st.instret} ms=${ms.toFixed(1)} mips=${(st.instret / ms / 1000).toFixed(1)}${aborts}\n`);
   }
   return st.code;
 }

@@ -55,6 +55,8 @@ export interface ExitStatus {
   coreDumped: boolean;
   /** Instructions retired by all of the process's tasks. */
   instret: number;
+  /** Restartable sequences its tasks aborted (rseq and the vDSO's per-CPU operation). */
+  rseqAborts: number;
 }
 
 /** Why spawn failed, with the exit status a shell would use (126 cannot execute, 127 not found). */
@@ -202,6 +204,7 @@ export class Kernel implements KernelServices {
       signal: tg.exitSignal,
       coreDumped: tg.coreDumped,
       instret: tg.instret,
+      rseqAborts: tg.tasks.reduce((n, t) => n + t.rseq.aborts, 0),
     };
   }
 

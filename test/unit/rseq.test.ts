@@ -154,27 +154,28 @@ test('mm_cid: one id per occupied CPU, dense, reused once a CPU is left', () => 
   assert.ok(mm.cid(1, [...tasks, { cpu: 1, live: true }]) === 2);
 });
 
-test('the vvar page: the time CSR at 1 GHz gives CLOCK_MONOTONIC itself, CLOCK_REALTIME is offset, and a tick passes between rewrites', () => {
+test('the vvar page: both clocks as (seconds, nanoseconds) at the time CSR count, rewritten once a tick', () => {
   const mem = new GuestMemory();
   const vvar = 0x50000;
   mem.setPages(vvar / PAGE_SIZE, 1, PROT_READ, true);
-  const clock = { mono: 7_000_000n, real: 1_700_000_000_000_000_000n };
+  const clock = { mono: 7_000_000_123n, real: 1_700_000_000_999_999_999n };
   const k = { monotonicNs: () => clock.mono, realtimeNs: () => clock.real };
   const v = new ProcessVdso({ vvar, base: vvar + PAGE_SIZE, sigreturn: 0, percpu: null });
   v.refresh(k, mem);
   const seq = mem.readU32(vvar);
   assert.equal(seq % 2, 0);
   assert.deepEqual([mem.readU32(vvar + 4), mem.readU32(vvar + 8), mem.readU32(vvar + 12)], [1, 1, 0], 'clock_mode, mult, shift');
-  assert.equal(mem.readBig64(vvar + 16), 7_000_000n, 'cycle_last');
-  assert.equal(mem.readBig64(vvar + 24), 7_000_000n, 'mono_base');
-  assert.equal(mem.readBig64(vvar + 32), clock.real, 'real_base');
-  assert.equal(mem.readBig64(vvar + 40), 4_000_000n, 'the coarse tick');
-  assert.equal(mem.readU32(vvar + 60), 14, 'hwprobe keys');
-  clock.mono += 1_000_000n; clock.real += 1_000_000n + 500n; // within a tick: not rewritten
+  assert.equal(mem.readBig64(vvar + 16), 7_000_000_123n, 'cycle_last: the CSR counts nanoseconds');
+  assert.deepEqual([mem.readBig64(vvar + 24), mem.readBig64(vvar + 32)], [7n, 123n], 'CLOCK_MONOTONIC');
+  assert.deepEqual([mem.readBig64(vvar + 40), mem.readBig64(vvar + 48)], [1_700_000_000n, 999_999_999n], 'CLOCK_REALTIME');
+  assert.equal(mem.readBig64(vvar + 56), 4_000_000n, 'the coarse tick');
+  assert.equal(mem.readU32(vvar + 76), 14, 'hwprobe keys');
+  clock.mono += 1_000_000n; clock.real += 1_000_000n; // within a tick: not rewritten
   v.refresh(k, mem);
   assert.equal(mem.readU32(vvar), seq);
-  clock.mono += 4_000_000n; clock.real += 4_000_000n; // a tick later, the offset moved by 500 ns
+  clock.mono += 4_000_000n; clock.real += 4_000_000n;
   v.refresh(k, mem);
   assert.equal(mem.readU32(vvar), seq + 2);
-  assert.equal(mem.readBig64(vvar + 32) - mem.readBig64(vvar + 24), clock.real - clock.mono);
+  assert.deepEqual([mem.readBig64(vvar + 24), mem.readBig64(vvar + 32)], [7n, 5_000_123n]);
+  assert.deepEqual([mem.readBig64(vvar + 40), mem.readBig64(vvar + 48)], [1_700_000_001n, 4_999_999n]);
 });
