@@ -67,9 +67,11 @@ const THREADS_CREATED = '2000';
 /** clock_gettime calls for the vDSO and syscall rows: each about a second under ecall. */
 const CLOCK_VDSO_CALLS = '1000000';
 const CLOCK_SYSCALL_CALLS = '200000';
-/** Per-CPU counter rows: threads x increments on as many virtual CPUs as threads. */
-const PERCPU_THREADS = '4';
-const PERCPU_ITERS = '500000';
+/** Per-CPU counter rows: twice as many threads as virtual CPUs, so that threads preempt each
+ *  other inside their sections and the abort rate means something. */
+const PERCPU_THREADS = '8';
+const PERCPU_CPUS = '4';
+const PERCPU_ITERS = '250000';
 const NO_RSEQ_IN_QEMU = 'qemu-riscv64 7.2 has no rseq, no vDSO and none of ecall\'s extensions';
 /** The benchmark whose run is the fixed cost subtracted before computing a rate. */
 const STARTUP_BENCHMARK = 'startup';
@@ -113,9 +115,9 @@ const BENCHMARKS: Benchmark[] = [
   },
   ...(['rseq', 'vdso', 'atomic'] as const).map((mode): Benchmark => ({
     name: `percpu_${mode}`, path: 'guest/bin/bench_percpu', args: [mode, PERCPU_THREADS, PERCPU_ITERS], instretEstimate: null,
-    ecallOptions: ['--cpus', PERCPU_THREADS, ...(mode === 'vdso' ? ['--ext', 'percpu'] : [])],
+    ecallOptions: ['--cpus', PERCPU_CPUS, ...(mode === 'vdso' ? ['--ext', 'percpu'] : [])],
     rate: { count: (a) => Number(a[1]) * Number(a[2]), unit: 'increments' }, ecallOnly: NO_RSEQ_IN_QEMU, aborts: mode !== 'atomic',
-    note: `${PERCPU_THREADS} threads on ${PERCPU_THREADS} CPUs add 1 ${PERCPU_ITERS} times each: ${{
+    note: `${PERCPU_THREADS} threads on ${PERCPU_CPUS} CPUs add 1 ${PERCPU_ITERS} times each: ${{
       rseq: 'a per-CPU counter on plain rseq', vdso: 'a per-CPU counter with the vDSO per-CPU operation (--ext percpu)',
       atomic: 'one shared counter with amoadd',
     }[mode]}`,
@@ -310,7 +312,7 @@ function main(argv: string[]): number {
       if (b.aborts) {
         const m = ABORTS_RE.exec(ecall.first.stderr);
         const aborted = m ? Number(m[1]) : 0;
-        notes.push(`${b.name}: ${aborted} sections aborted, ${(aborted / count * 1000).toFixed(2)} per 1000 increments`);
+        notes.push(`${b.name}: ${aborted} sections aborted, ${(aborted / count * 1e6).toFixed(1)} per million increments`);
       }
     }
     json.push({ name: b.name, args: b.args, ecallMs: ecall.times, qemuMs: q?.times ?? null, nativeMs: n?.times ?? null, instret, instretEstimated: mark === '~', matchesQemu: q ? comparable : null, rates });
