@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { NodeHost } from '../host/node.js';
 import { SimHost } from '../host/sim.js';
 import { MAX_CPUS } from '../kernel/sched.js';
+import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES, parseMemorySize } from '../mem/phys.js';
 import { Kernel } from '../kernel/kernel.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
@@ -18,6 +19,7 @@ interface RunOptions {
   stats?: boolean;
   cpus?: string;
   seed?: string;
+  memory?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -39,6 +41,18 @@ function parseIntOption(name: string, v: string, min: number, max: number): numb
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`bad ${name} '${v}': expected an integer from ${min} to ${max}`);
   return n;
+}
+
+/** Bytes per WebAssembly page: --memory is rounded up to a multiple of it. */
+const WASM_PAGE = 65536;
+
+/** Parses --memory SIZE ("64m", "2g", "1073741824"): bytes between 16 MiB and 4 GiB, rounded up to 64 KiB. */
+function parseMemory(v: string): number {
+  const n = parseMemorySize(v);
+  if (n === null || n < MIN_MEMORY_BYTES || n > MAX_MEMORY_BYTES) {
+    throw new UsageError(`bad --memory '${v}': expected a size from 16m to 4g (a number with an optional k, m or g)`);
+  }
+  return Math.ceil(n / WASM_PAGE) * WASM_PAGE;
 }
 
 /** Parses --seed: a non-negative integer below 2^64. */
@@ -66,7 +80,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
   const host = seed === undefined ? new NodeHost() : new SimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed });
+  const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, memory });
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);
@@ -112,6 +127,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--stats', 'print retired instructions and MIPS on stderr at exit')
     .option('--cpus <n>', `number of virtual CPUs (default: the host's; 4 with --seed)`)
     .option('--seed <n>', 'deterministic mode: scheduling, time and randomness from this seed')
+    .option('--memory <size>', 'the machine\'s memory, e.g. 64m or 4g (default 2g, at most 4g)')
     .passThroughOptions()
     .action(async (program: string, args: string[], o: RunOptions) => {
       code = await runCommand(program, args, o);

@@ -6,7 +6,9 @@ import { run } from '../cpu/run.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
+import { FAULT_OOM } from '../mem/guest_memory.js';
 import { Mm } from '../mem/mm.js';
+import { DEFAULT_MEMORY_BYTES, PhysMem } from '../mem/phys.js';
 import { clearChildTid, exitRobustList } from './futex.js';
 import { Prng } from '../util/prng.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
@@ -28,6 +30,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   cpus?: number;
   /** Deterministic mode: every scheduling choice comes from this seed (use with a SimHost). */
   seed?: number | bigint;
+  /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
+  memory?: number;
 }
 
 /** How a process ended: exit status as a shell reports it, and the fatal signal if any. */
@@ -70,6 +74,8 @@ export class Kernel {
   readonly sched: Scheduler;
   /** True when time and scheduling are virtual and seeded. */
   readonly deterministic: boolean;
+  /** The machine's physical memory: every process's pages are frames of this pool. */
+  readonly phys: PhysMem;
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
@@ -83,7 +89,9 @@ export class Kernel {
     const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(availableParallelism(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
+    this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
+    this.vfs.pageCache = this.phys.objects;
     this.vfs.threadGroupLookup = (pid: number) => this.groups.find((g) => g.pid === pid && g.exitCode === null);
     this.bootNs = this.host.monotonicNs();
   }
@@ -116,7 +124,7 @@ export class Kernel {
       return { error: `${path}: ${why}`, exitCode: exe === -ENOENT || exe === -ENOTDIR ? 127 : 126 };
     }
     const pid = this.allocTid();
-    const mm = new Mm();
+    const mm = new Mm(this.phys);
     const tg = new ThreadGroup(this, pid, 1, mm);
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
@@ -125,7 +133,10 @@ export class Kernel {
     const r = loadElf(mm, exe.data, {
       argv, envp, execfn: path, random, uid, gid, euid: uid, egid: gid, exePath: exe.guestPath,
     });
-    if (isLoadError(r)) return { error: `${path}: ${r.error}`, exitCode: r.exitCode };
+    if (isLoadError(r)) {
+      mm.release();
+      return { error: `${path}: ${r.error}`, exitCode: r.exitCode };
+    }
     const t = new Task(this, pid, tg, this.vfs.initialFdTable(), fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);
@@ -228,9 +239,14 @@ export class Kernel {
         case Stop.Ecall:
           dispatchSyscall(t);
           budget--;
+          if (this.phys.oomPending) this.oomKill(); // a kernel copy found no frame (the call got EFAULT)
           if (t.yieldRequested) { t.yieldRequested = false; return; }
           break;
         case Stop.Fault:
+          // Out of frames: the OOM killer frees some (or ends this process); then the access retries.
+          if (h.faultKind === FAULT_OOM) { this.oomKill(); break; }
+          forceSignal(t, faultSignal(t, stop));
+          break;
         case Stop.Misaligned:
           forceSignal(t, faultSignal(t, stop));
           break;
@@ -242,6 +258,27 @@ export class Kernel {
           break;
       }
     }
+  }
+
+  /**
+   * The OOM killer: ends the live process holding the most frames (its pages and page tables)
+   * with SIGKILL, and says so on stderr in one line, as Linux logs it.
+   */
+  private oomKill(): void {
+    this.phys.oomPending = false;
+    let victim: ThreadGroup | null = null;
+    let most = -1;
+    for (const g of this.groups) {
+      if (g.exitCode !== null) continue;
+      const n = g.mm.mem.rss + g.mm.mem.pt.nodes;
+      if (n > most) { most = n; victim = g; }
+    }
+    if (victim === null) return;
+    const name = victim.exePath.slice(victim.exePath.lastIndexOf('/') + 1);
+    const line = `ecall: out of memory (${this.phys.bytes / 1024 / 1024} MiB): killed process ${victim.pid} (${name}), ` +
+      `anon-rss ${victim.mm.mem.rss * 4} kB, page tables ${victim.mm.mem.pt.nodes * 4} kB\n`;
+    this.host.writeStdio(2, new TextEncoder().encode(line));
+    this.exitGroup(victim, 128 + SIGKILL, SIGKILL, false);
   }
 
   /** Emits a strace line for t (with [pid N] once the process has had several threads). */
@@ -362,6 +399,7 @@ export class Kernel {
     clearChildTid(t);
     t.state = TaskState.Exited;
     t.tg.instret += t.hart.instret;
+    t.hart.release();
     this.tasks.delete(t.tid);
     // With CLONE_FILES the table is shared: it is closed when its last user exits.
     if (![...this.tasks.values()].some((o) => o.files === t.files)) t.files.closeAll();
@@ -371,6 +409,8 @@ export class Kernel {
       exitTimers(t.tg);
       t.tg.exitWaiters.wake();
     }
+    // The last task out frees the address space (shared file pages are written back first).
+    if (live.length === 0) t.tg.mm.release();
   }
 
   /** Allocates a new task/thread id. */

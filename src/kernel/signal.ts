@@ -1,7 +1,7 @@
 // Signals: numbers, default actions, and the siginfo of synchronous faults.
 // Full delivery (frames, handlers, restart) builds on this; see abi-riscv64.md §3.
 import { Stop } from '../cpu/hart.js';
-import { PAGE_MAPPED } from '../mem/guest_memory.js';
+import { FAULT_ACCERR, FAULT_BUS } from '../mem/guest_memory.js';
 import type { Task } from './task.js';
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,
@@ -12,7 +12,7 @@ export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGAB
 /** _NSIG: signals are 1..64. */
 export const NSIG = 64;
 
-export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, ILL_ILLOPC = 1, TRAP_BRKPT = 1;
+export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, BUS_ADRERR = 2, ILL_ILLOPC = 1, TRAP_BRKPT = 1;
 /** si_code values (include/uapi/asm-generic/siginfo.h). */
 export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_MESGQ = -3, SI_ASYNCIO = -4,
   SI_SIGIO = -5, SI_TKILL = -6;
@@ -108,6 +108,7 @@ export function faultSignal(t: Task, stop: Stop): SigInfo {
   const h = t.hart;
   if (stop === Stop.Misaligned) return { signo: SIGBUS, code: BUS_ADRALN, addr: h.faultAddr };
   const addr = h.faultAddr;
-  const mapped = addr < 2 ** 32 && (t.mm.mem.prot[Math.floor(addr / 4096)]! & PAGE_MAPPED) !== 0;
-  return { signo: SIGSEGV, code: mapped ? SEGV_ACCERR : SEGV_MAPERR, addr };
+  // A page of a file mapping past the end of the file (or an unreadable one) is SIGBUS.
+  if (h.faultKind === FAULT_BUS) return { signo: SIGBUS, code: BUS_ADRERR, addr };
+  return { signo: SIGSEGV, code: h.faultKind === FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, addr };
 }

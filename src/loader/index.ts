@@ -8,7 +8,7 @@ export type { LoadError } from './elf.js';
 export { isLoadError } from './elf.js';
 export type { LoaderMm } from './segments.js';
 export type { ArgString } from './initial_stack.js';
-export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STATIC_PIE_BASE } from './layout.js';
+export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STACK_EXPAND, STATIC_PIE_BASE } from './layout.js';
 export { SIGRETURN_CODE, SIGRETURN_OFFSET } from './sigreturn_page.js';
 
 export interface LoadOptions {

@@ -6,7 +6,7 @@ import { Blocked } from '../wait.js';
 import type { OpenFile } from '../vfs/file.js';
 import { DirFile } from '../vfs/open_files.js';
 import { MAX_RW_COUNT, O_ACCMODE, O_RDONLY, O_WRONLY, UIO_MAXIOV, SEEK_HOLE } from '../vfs/constants.js';
-import { inBuffer, ioFileAt, outBuffer } from './fs_common.js';
+import { commitOut, inBuffer, ioFileAt, outBuffer } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
 /** sizeof(struct iovec). */
@@ -52,7 +52,10 @@ function sysRead(t: Task, a: SysArgs, positional: boolean): SysResult {
   const offset = positional ? a.num(3) : -1;
   if (positional && offset < 0) return -EINVAL;
   if (positional && !f.pread) return f instanceof DirFile ? -EISDIR : -ESPIPE;
-  return readOnce(t, f, outBuffer(t, a.addr(1), count), offset);
+  const buf = outBuffer(t, a.addr(1), count);
+  const r = readOnce(t, f, buf, offset);
+  commitOut(t, a.addr(1), buf, r);
+  return r;
 }
 
 function sysWrite(t: Task, a: SysArgs, positional: boolean): SysResult {
@@ -103,6 +106,7 @@ function vectorIo(t: Task, a: SysArgs, write: boolean, positional: boolean): Sys
       throw e;
     }
     const r = write ? writeOnce(t, f, buf, offset) : readOnce(t, f, buf, offset);
+    if (!write) commitOut(t, base, buf, r);
     if (r instanceof Blocked) return done > 0 ? done : r;
     if (r < 0) return done > 0 ? done : r;
     done += r;
@@ -126,7 +130,10 @@ function sysGetdents64(t: Task, a: SysArgs): SysResult {
   if (typeof f === 'number') return f;
   if (!f.getdents) return -ENOTDIR;
   const count = Math.min(a.u32(2), MAX_RW_COUNT);
-  return f.getdents(t, outBuffer(t, a.addr(1), count));
+  const buf = outBuffer(t, a.addr(1), count);
+  const r = f.getdents(t, buf);
+  commitOut(t, a.addr(1), buf, r);
+  return r;
 }
 
 function sysFsync(t: Task, a: SysArgs): SysResult {

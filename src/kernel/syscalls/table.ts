@@ -14,6 +14,7 @@ import { defs as fsStatDefs } from './fs_stat.js';
 import { defs as futexDefs } from './futex.js';
 import { defs as infoDefs } from './info.js';
 import { defs as itimerDefs } from './itimer.js';
+import { defs as memfdDefs } from './memfd.js';
 import { defs as mmDefs } from './mm.js';
 import { defs as pipeDefs } from './pipe.js';
 import { defs as pollDefs } from './poll.js';
@@ -25,7 +26,7 @@ import { defs as timeDefs } from './time.js';
 import { defs as timerfdDefs } from './timerfd.js';
 
 const FAMILIES: SyscallDef[][] = [
-  cloneDefs, epollDefs, eventfdDefs, exitDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, timeDefs, timerfdDefs,
+  cloneDefs, epollDefs, eventfdDefs, exitDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, timeDefs, timerfdDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */

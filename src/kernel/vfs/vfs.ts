@@ -14,7 +14,8 @@ import type { Caller, Inode, SetAttr, SuperBlock } from './inode.js';
 import { Loc } from './inode.js';
 import { createStdioFile } from './stdio.js';
 import { HostSuper } from './hostfs.js';
-import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
+import { fileKey, type PageCache } from './open_files.js';
+import { TmpfsDir, TmpfsFile, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
 import { createProcfs, type ThreadGroupLookup } from './procfs.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
@@ -83,6 +84,10 @@ export class Vfs {
   readonly rootInode: Inode;
   /** Installed by the kernel so /proc/<pid> can reach other processes. */
   threadGroupLookup: ThreadGroupLookup | null = null;
+  /** Installed by the kernel: the page caches of mapped files, which file I/O keeps coherent. */
+  pageCache: PageCache | null = null;
+  /** The internal tmpfs that memfd_create's files live on (Linux's shm mount), once used. */
+  private memfdSb: TmpfsSuper | null = null;
   private readonly rootTmpfs: TmpfsDir | null;
   private readonly now: () => bigint;
 
@@ -261,10 +266,24 @@ export class Vfs {
     if ((flags & O_TRUNC) && !created) {
       const r = inode.truncate?.(0) ?? -EINVAL;
       if (r < 0) return r;
+      this.truncated(loc, 0);
     }
     const io = inode.openIo(flags);
     if (typeof io === 'number') return io;
-    return new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io);
+    return new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io, this.pageCache);
+  }
+
+  /**
+   * memfd_create's file: a new tmpfs file in no directory, mode 0777, opened read-write, named
+   * "/memfd:NAME (deleted)" as /proc/self/fd and maps show it.
+   */
+  createMemfd(name: string): RegularFile {
+    this.memfdSb ??= new TmpfsSuper(this.now, false, 0o1777);
+    const cred = this.cred();
+    const inode = new TmpfsFile(this.memfdSb, 0o777, cred.uid, cred.gid);
+    inode.nlink = 0;
+    const loc = new Loc([this.memfdSb.root, inode], [`memfd:${name} (deleted)`]);
+    return new RegularFile(O_RDWR, loc, inode.openIo(), this.pageCache);
   }
 
   /** Checks that the caller may add or remove entries in dir: 0, -EACCES or -EROFS. */
@@ -471,7 +490,16 @@ export class Vfs {
     const p = permission(st, W_OK, this.cred());
     if (p < 0) return p;
     if (loc.inode.sb.readonly) return -EROFS;
-    return loc.inode.truncate?.(length) ?? -EINVAL;
+    const r = loc.inode.truncate?.(length) ?? -EINVAL;
+    if (r >= 0) this.truncated(loc, length);
+    return r;
+  }
+
+  /** Tells the page cache of a mapped file that the file is now length bytes long. */
+  private truncated(loc: Loc, length: number): void {
+    if (this.pageCache === null || this.pageCache.size === 0) return;
+    const st = loc.inode.getattr();
+    if (typeof st !== 'number') this.pageCache.get(fileKey(st))?.truncated(length);
   }
 
   /** statfs(2) data for the filesystem of sb. */
