@@ -15,8 +15,6 @@ import { SCRATCH_FRAME } from '../mem/phys.js';
 import { Tlb, TLB_MASK } from '../mem/tlb.js';
 
 const TWO32 = 4294967296;
-/** codeVa when no code page is current: far enough below 0 that no pc is within a page of it. */
-const NO_PAGE = -1073741824;
 /** Pool byte offset of the scratch where a load that straddles two pages is assembled. */
 const SCRATCH_PA = SCRATCH_FRAME * PAGE_SIZE;
 /**
@@ -42,30 +40,34 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
   const tagR = tlb.tagR, tagW = tlb.tagW, paD = tlb.paD, tagX = tlb.tagX, paX = tlb.paX;
   const x = h.x, f = h.f, phys = mem.phys, dv = phys.dv, u8 = phys.u8;
   const cache = codeCacheOf(phys), codePages = cache.pages;
-  let pc = h.pc;
-  let codeVa = NO_PAGE; // virtual address of the current code page
-  let codeBase = 0; // its frame's byte offset in the pool
+  const pc0 = h.pc;
+  // pc is codeVa + off: the current code page's virtual address and an int32 offset from it, so
+  // the hot loop does int32 arithmetic wherever the code lives. An off outside [0, 4096) means
+  // "fetch through the TLB first" (the start: off = 4096 over a page below pc).
+  let codeVa = pc0 - 4096;
+  let off = 4096;
+  let codeBase = 0; // the current code page's frame, as a byte offset in the pool
   let code: Int32Array = NO_CODE;
   let n = 0;
   let stop = Stop.Budget;
   // A pc set from outside (sigreturn, clone) may be anything: beyond the address space it cannot
   // be fetched, and an odd pc is an instruction-address-misaligned trap.
-  if (!(pc >= 0 && pc < TASK_SIZE)) return jumpOut(h, pc, 0);
-  if (pc & 1) { h.faultAddr = pc; h.faultAccess = Access.Exec; return Stop.Misaligned; }
+  if (!(pc0 >= 0 && pc0 < TASK_SIZE)) return jumpOut(h, pc0, 0);
+  if (pc0 & 1) { h.faultAddr = pc0; h.faultAccess = Access.Exec; return Stop.Misaligned; }
 
   while (n < budget) {
-    let off = pc - codeVa;
-    if (off < 0 || off >= 4096) {
+    if ((off >>> 12) !== 0) {
+      const pc = codeVa + off;
       if (!(pc >= 0 && pc < TASK_SIZE)) return jumpOut(h, pc, n);
       const vpn = (pc / 4096) | 0;
       let base: number;
       if (tagX[vpn & 1023] === vpn) base = paX[vpn & 1023]! >>> 0;
       else if ((base = translate(h, mem, tlb, vpn, pc, Access.Exec)) < 0) { stop = Stop.Fault; break; }
       codeVa = vpn * 4096;
+      off = (pc - codeVa) | 0;
       codeBase = base;
       code = codePages[base >>> 12]!;
       if (code === NO_CODE) code = cache.page(base >>> 12);
-      off = pc - codeVa;
     }
     const ci = off & 0xffe;
     let w = code[ci]!;
@@ -83,7 +85,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         code[ci + 1] = imm;
       } else if (ci === 0xffe) {
         // A 32-bit instruction that crosses into the next page: decoded every time, never cached.
-        const next = fetchNextPage(h, mem, tlb, codeVa / 4096 + 1, pc + 2);
+        const next = fetchNextPage(h, mem, tlb, codeVa / 4096 + 1, codeVa + off + 2);
         if (next < 0) { stop = Stop.Fault; break; }
         const inst = half | ((u8[next]! | (u8[next + 1]! << 8)) << 16);
         w = decode32(inst);
@@ -98,7 +100,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         code[ci + 1] = imm;
       }
     }
-    const next = pc + (w & 0x20000000 ? 2 : 4);
+    const len = w & 0x20000000 ? 2 : 4;
     const d = (w >>> 7) & 126;
     const s1 = (w >>> 13) & 62;
     const s2 = (w >>> 18) & 62;
@@ -111,48 +113,53 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         x[d] = imm; x[d + 1] = imm >> 31;
         break;
       case Op.AUIPC: {
-        const v = pc + imm;
+        const v = codeVa + off + imm;
         x[d] = v | 0; x[d + 1] = v < 0 ? -1 : v < TWO32 ? 0 : Math.floor(v / TWO32);
         break;
       }
-      case Op.JAL:
+      case Op.JAL: {
         // A target outside the address space faults at the next fetch (with pc = the target).
-        x[d] = next | 0; x[d + 1] = next < TWO32 ? 0 : Math.floor(next / TWO32);
-        pc += imm;
+        const link = codeVa + off + len;
+        x[d] = link | 0; x[d + 1] = link < TWO32 ? 0 : Math.floor(link / TWO32);
+        off += imm;
         continue;
+      }
       case Op.JALR: {
         const al = x[s1]!, lo = (al + imm) & ~1;
         const hi = (x[s1 + 1]! + (imm >> 31) + (((al + imm) >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-        x[d] = next | 0; x[d + 1] = next < TWO32 ? 0 : Math.floor(next / TWO32);
-        if (hi === 0) pc = lo >>> 0;
-        else if ((hi >>> 6) === 0) pc = hi * TWO32 + (lo >>> 0);
-        else return jumpOut(h, (hi >>> 0) * TWO32 + (lo >>> 0), n);
+        const link = codeVa + off + len;
+        x[d] = link | 0; x[d + 1] = link < TWO32 ? 0 : Math.floor(link / TWO32);
+        if ((hi >>> 6) !== 0) return jumpOut(h, (hi >>> 0) * TWO32 + (lo >>> 0), n);
+        const t = hi * TWO32 + (lo >>> 0);
+        const o = t - codeVa;
+        if (o >= 0 && o < 4096) off = o | 0;
+        else { codeVa = t - 4096; off = 4096; } // another page: fetch through the TLB
         continue;
       }
       case Op.BEQ:
-        if (x[s1] === x[s2] && x[s1 + 1] === x[s2 + 1]) { pc += imm; continue; }
+        if (x[s1] === x[s2] && x[s1 + 1] === x[s2 + 1]) { off += imm; continue; }
         break;
       case Op.BNE:
-        if (x[s1] !== x[s2] || x[s1 + 1] !== x[s2 + 1]) { pc += imm; continue; }
+        if (x[s1] !== x[s2] || x[s1 + 1] !== x[s2 + 1]) { off += imm; continue; }
         break;
       case Op.BLT: {
         const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
-        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { pc += imm; continue; }
+        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { off += imm; continue; }
         break;
       }
       case Op.BGE: {
         const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
-        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { pc += imm; continue; }
+        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { off += imm; continue; }
         break;
       }
       case Op.BLTU: {
         const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
-        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { pc += imm; continue; }
+        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { off += imm; continue; }
         break;
       }
       case Op.BGEU: {
         const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
-        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { pc += imm; continue; }
+        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { off += imm; continue; }
         break;
       }
 
@@ -195,8 +202,8 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const vpn = (hi << 20) | (lo >>> 12);
         const fs2 = 2 * ((w >>> 19) & 31);
         if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4096 - size) {
-          // The slow path does the whole store (it may have dropped decoded code: refetch).
-          codeVa = NO_PAGE;
+          // The slow path does the whole store; it may have dropped decoded code: refetch.
+          codeVa += off - 4096; off = 4096;
           if (!storeSlow(h, mem, tlb, hi, lo, size, op >= Op.FSW ? f : x, op >= Op.FSW ? fs2 : s2)) {
             stop = Stop.Fault; n--;
           }
@@ -348,7 +355,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const op = w & 0xff;
         const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 3, op === Op.LR_W ? Access.Read : Access.Write);
         if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_W) codeVa = NO_PAGE; // the write may have dropped decoded code
+        if (op !== Op.LR_W) { codeVa += off - 4096; off = 4096; } // the write may have dropped decoded code
         const b = x[s2]!;
         if (op === Op.LR_W) {
           const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; h.reservation = a;
@@ -381,7 +388,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const op = w & 0xff;
         const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 7, op === Op.LR_D ? Access.Read : Access.Write);
         if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_D) codeVa = NO_PAGE; // the write may have dropped decoded code
+        if (op !== Op.LR_D) { codeVa += off - 4096; off = 4096; } // the write may have dropped decoded code
         const bl = x[s2]!, bh = x[s2 + 1]!;
         if (op === Op.LR_D) {
           const lo = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = lo; h.reservation = a;
@@ -422,10 +429,10 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
       }
     }
     if (stop !== Stop.Budget) break;
-    pc = next;
+    off += len;
   }
   x[64] = 0; x[65] = 0;
-  h.pc = pc;
+  h.pc = codeVa + off;
   h.instret += n;
   return stop;
 }
