@@ -8,7 +8,7 @@ import { OBJ_BUS, OBJ_OOM } from './mem_object.js';
 import { MAP_GROWSDOWN, MAP_SHARED } from './mman.js';
 import type { Vma } from './mm.js';
 import { PTE_COW, PTE_R, PTE_V, PTE_W, PTE_X, pteFrame } from './page_table.js';
-import { FRAME_DIRTY, PAGE_SHIFT, PAGE_SIZE, ZERO_FRAME } from './phys.js';
+import { PAGE_SHIFT, PAGE_SIZE, ZERO_FRAME } from './phys.js';
 import { STACK_GUARD_GAP } from './layout.js';
 
 /** Access kinds (the CPU's Access values). */
@@ -90,12 +90,13 @@ export function handleFault(mem: GuestMemory, vpn: number, access: number, force
     countPage(mem);
     return FAULT_OK;
   }
-  const f = obj.frame(v.offset / PAGE_SIZE + (vpn - v.start / PAGE_SIZE));
+  const index = v.offset / PAGE_SIZE + (vpn - v.start / PAGE_SIZE);
+  const f = obj.frame(index);
   if (f === OBJ_BUS) return FAULT_BUS;
   if (f === OBJ_OOM) return FAULT_OOM;
   if (shared) {
     phys.ref(f);
-    if (access === ACCESS_WRITE) phys.flags[f]! |= FRAME_DIRTY;
+    if (access === ACCESS_WRITE) obj.markDirty(index);
     i32[slot] = (f << PAGE_SHIFT) | PTE_V | bits | (access === ACCESS_WRITE ? w : 0);
     countPage(mem);
     return FAULT_OK;
@@ -118,7 +119,7 @@ function writeFault(mem: GuestMemory, v: Vma, vpn: number, slot: number, pte: nu
   const phys = mem.phys, i32 = phys.i32;
   const f = pteFrame(pte);
   if (v.flags & MAP_SHARED) {
-    phys.flags[f]! |= FRAME_DIRTY;
+    v.obj?.markDirty(v.offset / PAGE_SIZE + (vpn - v.start / PAGE_SIZE));
     i32[slot] = (pte & ~(PTE_R | PTE_X)) | bits | w;
     return FAULT_OK;
   }

@@ -24,6 +24,8 @@ export interface FileBacking {
 export class MemObject {
   /** Page index -> frame, for the pages touched so far (the object holds one reference each). */
   readonly frames = new Map<number, number>();
+  /** Indexes of the pages written through a mapping since their last write-back. */
+  private readonly dirty = new Set<number>();
   /** Address spaces mapping this object, with how many of their VMAs do. */
   readonly mappers = new Map<GuestMemory, number>();
   private vmaRefs = 0;
@@ -82,13 +84,23 @@ export class MemObject {
     return f;
   }
 
+  /** Records that page i (which must have a frame) was written through a mapping. */
+  markDirty(i: number): void {
+    const f = this.frames.get(i);
+    if (f === undefined || this.backing === null) return; // anonymous memory has nowhere to go
+    this.phys.flags[f]! |= FRAME_DIRTY;
+    this.dirty.add(i);
+  }
+
   /** Writes the dirty pages with index in [first, end) back to the file and write-protects them. */
   writeback(first = 0, end = Infinity): void {
     const b = this.backing;
-    if (b === null || !b.write || this.frames.size === 0) return;
+    if (this.dirty.size === 0 || b === null || !b.write) return;
     const size = b.size ? b.size() : Infinity;
-    for (const [i, f] of this.frames) {
-      if (i < first || i >= end || (this.phys.flags[f]! & FRAME_DIRTY) === 0) continue;
+    for (const i of [...this.dirty].sort((x, y) => x - y)) {
+      const f = this.frames.get(i);
+      if (i < first || i >= end || f === undefined) continue;
+      this.dirty.delete(i);
       this.phys.flags[f]! &= ~FRAME_DIRTY;
       for (const mem of this.mappers.keys()) mem.writeProtectObjectPage(this, i);
       const start = i * PAGE_SIZE;
@@ -100,8 +112,7 @@ export class MemObject {
 
   /** True if some page of the object was written through a mapping and not written back yet. */
   hasDirty(): boolean {
-    for (const f of this.frames.values()) if (this.phys.flags[f]! & FRAME_DIRTY) return true;
-    return false;
+    return this.dirty.size > 0;
   }
 
   /** A write() put data at offset into the file: copies it into the cached pages it covers. */
@@ -129,6 +140,7 @@ export class MemObject {
     for (const [i, f] of this.frames) {
       if (i < keep) continue;
       this.frames.delete(i);
+      this.dirty.delete(i);
       this.phys.unref(f);
     }
   }
