@@ -11,6 +11,8 @@ import {
   isLoadError, loadElf, type LoadOptions, type LoadResult, SIGRETURN_CODE, STACK_EXPAND, STACK_SIZE, STACK_TOP, STATIC_PIE_BASE,
 } from '../../src/loader/index.js';
 import { fill, peekBytes } from './mem_helpers.js';
+import { MIN_MEMORY_BYTES, PhysMem } from '../../src/mem/phys.js';
+import { ENOMEM } from '../../src/abi/errno.js';
 
 const RX = PF_R | PF_X, RW = PF_R | PF_W;
 const MAPPED = 16; // PAGE_MAPPED in guest_memory.ts
@@ -243,4 +245,13 @@ test('a glibc static binary from guest/bin loads: text at 0x10000, AT_PHDR 0x100
   const vmas = mm.vmas().filter((v) => v.end <= r.brk);
   assert.equal(vmas[vmas.length - 1]!.end, r.brk, 'the highest image VMA ends at the initial break');
   assert.equal(vmas[vmas.length - 1]!.prot, PROT_READ | PROT_WRITE);
+});
+
+test('a machine with no free frames gives a one-line out-of-memory error, not an exception', () => {
+  const phys = new PhysMem(MIN_MEMORY_BYTES);
+  while (phys.alloc() >= 0);
+  const r = loadElf(new Mm(phys), twoSegmentImage(), opts());
+  assert.ok(isLoadError(r));
+  assert.equal(r.error, 'out of memory while loading the image');
+  assert.equal(r.errno, ENOMEM);
 });
