@@ -9,18 +9,30 @@ import { FRAME_WATCHED, type FrameWatcher, type PhysMem } from '../mem/phys.js';
 export const PAGE_ENTRIES = 4096;
 /** The decode array of a frame with no decoded code. */
 export const NO_CODE = new Int32Array(0);
+/** Frames the decode table first covers; it doubles as higher frames hold code (low frames fill first). */
+const INITIAL_FRAMES = 16384;
 
 export class CodeCache implements FrameWatcher {
-  /** Frame -> its decode array (NO_CODE when none): a dense array, so a lookup is one load. */
-  readonly pages: Int32Array[];
+  /**
+   * Frame -> its decode array (NO_CODE when none): a dense array, so a lookup is one load; frames
+   * at or past its length have none. It grows by replacement: read it again after page().
+   */
+  pages: Int32Array[];
 
   constructor(private readonly phys: PhysMem) {
-    this.pages = new Array<Int32Array>(phys.frames).fill(NO_CODE);
+    this.pages = new Array<Int32Array>(Math.min(phys.frames, INITIAL_FRAMES)).fill(NO_CODE);
     phys.code = this;
   }
 
   /** Returns the decode array for frame f, creating an empty one and watching the frame. */
   page(f: number): Int32Array {
+    if (f >= this.pages.length) {
+      let n = this.pages.length;
+      while (n <= f) n *= 2;
+      const grown = new Array<Int32Array>(Math.min(n, this.phys.frames)).fill(NO_CODE);
+      for (let i = 0; i < this.pages.length; i++) grown[i] = this.pages[i]!;
+      this.pages = grown;
+    }
     let p = this.pages[f]!;
     if (p === NO_CODE) {
       p = new Int32Array(PAGE_ENTRIES);
@@ -32,7 +44,7 @@ export class CodeCache implements FrameWatcher {
 
   /** Forgets decoded code for frame f. */
   drop(f: number): void {
-    this.pages[f] = NO_CODE;
+    if (f < this.pages.length) this.pages[f] = NO_CODE;
     this.phys.flags[f]! &= ~FRAME_WATCHED;
   }
 }

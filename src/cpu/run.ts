@@ -39,7 +39,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
   if (tlb === null || tlb.mem !== mem) tlb = attachTlb(h, mem);
   const tagR = tlb.tagR, tagW = tlb.tagW, paD = tlb.paD, tagX = tlb.tagX, paX = tlb.paX;
   const x = h.x, f = h.f, phys = mem.phys, dv = phys.dv, u8 = phys.u8;
-  const cache = codeCacheOf(phys), codePages = cache.pages;
+  const cache = codeCacheOf(phys);
   const pc0 = h.pc;
   // pc is codeVa + off: the current code page's virtual address and an int32 offset from it, so
   // the hot loop does int32 arithmetic wherever the code lives. An off outside [0, 4096) means
@@ -66,7 +66,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
       codeVa = vpn * 4096;
       off = (pc - codeVa) | 0;
       codeBase = base;
-      code = codePages[base >>> 12]!;
+      code = cache.pages[base >>> 12] ?? NO_CODE;
       if (code === NO_CODE) code = cache.page(base >>> 12);
     }
     const ci = off & 0xffe;
