@@ -38,6 +38,8 @@ export interface MmapFile extends FileBacking {
   readonly key?: string;
   /** /dev/zero: a mapping of it is anonymous memory (shared: a shmem object of the mapping's size). */
   readonly anonymous?: boolean;
+  /** False when the file was opened without write access: a shared mapping of it may never become writable (VM_MAYWRITE). */
+  readonly writable?: boolean;
 }
 
 /** A virtual memory area: [start, end), page-aligned. */
@@ -203,6 +205,8 @@ export class Mm {
     let newData = 0;
     for (const v of vmas.intersecting(addr, end)) {
       if (v.start > at) { err = -ENOMEM; end = at; break; }
+      // A shared mapping of a file opened read-only can never be made writable (no VM_MAYWRITE).
+      if (newProt & PROT_WRITE && v.flags & MAP_SHARED && v.file?.writable === false) return -EACCES;
       if (!isData(v.prot, v.flags) && isData(newProt, v.flags)) newData += Math.min(v.end, end) - Math.max(v.start, addr);
       at = v.end;
     }

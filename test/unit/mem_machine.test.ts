@@ -10,7 +10,7 @@ import {
 import { Mm, type MmapFile } from '../../src/mem/mm.js';
 import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES, PhysMem, ZERO_FRAME } from '../../src/mem/phys.js';
 import { STACK_TOP } from '../../src/mem/layout.js';
-import { ENOMEM } from '../../src/abi/errno.js';
+import { EACCES, ENOMEM } from '../../src/abi/errno.js';
 import { peek, poke, pokeU32 } from './mem_helpers.js';
 import * as E from './rv_encode.js';
 
@@ -278,4 +278,14 @@ test('kernel reads fault pages in like the CPU, and writes into read-only pages 
   assert.equal(mm.mem.readU8(a), 5);
   assert.equal(mm.findVma(a)!.prot, R, 'the forced write did not change the protection');
   assert.throws(() => mm.mem.readU8(TASK_SIZE + 8), GuestFaultError);
+});
+
+test('mprotect cannot make a shared mapping of a file opened read-only writable (EACCES); a private one it can', () => {
+  const mm = new Mm();
+  const ro = { ...memFile(new Uint8Array(P), 'k3'), writable: false };
+  const a = mm.mmap(0, P, R, SHARED, ro, 0);
+  assert.equal(mm.mprotect(a, P, RW), -EACCES);
+  assert.equal(mm.findVma(a)!.prot, R);
+  const b = mm.mmap(0, P, R, PRIVATE, ro, 0);
+  assert.equal(mm.mprotect(b, P, RW), 0);
 });

@@ -56,7 +56,7 @@ function sysMmap(t: Task, a: SysArgs): number {
     if ((type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && prot & PROT_WRITE && acc !== O_RDWR) return -EACCES;
     const src = f.mmapSource ? f.mmapSource() : -ENODEV;
     if (typeof src === 'number') return src;
-    file = src;
+    file = acc === O_RDWR ? src : { ...src, writable: false };
   }
   return t.mm.mmap(addr, len, prot, flags, file, off);
 }
@@ -126,7 +126,6 @@ export const defs: SyscallDef[] = [
   },
   {
     nr: 226, name: 'mprotect', status: 'full', args: ['ptr', 'size', 'prot'],
-    note: 'no VM_MAY* checks: PROT_WRITE on a read-only shared file mapping is allowed',
     handler: (t, a) => t.mm.mprotect(a.addr(0), a.addr(1), a.num(2)),
   },
   {
