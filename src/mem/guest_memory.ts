@@ -5,12 +5,12 @@
 // the same page fault when the page is not present, so all of them see one memory.
 import { EFAULT, SyscallError } from '../abi/errno.js';
 import {
-  ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE, FAULT_OK, FAULT_OOM, handleFault, pteNeed, pteProtBits,
+  ACCESS_READ, ACCESS_WRITE, FAULT_OK, FAULT_OOM, handleFault, pteNeed, pteProtBits,
   stackGrowthTarget,
 } from './fault.js';
 import type { MemObject } from './mem_object.js';
 import type { Vma } from './mm.js';
-import { TASK_SIZE } from './layout.js';
+import { STACK_SIZE_DEFAULT, TASK_SIZE } from './layout.js';
 import { PageTable, PTE_FLAGS, PTE_R, PTE_W, PTE_X, pteFrame } from './page_table.js';
 import { PAGE_SHIFT, PAGE_SIZE, PhysMem, ZERO_FRAME } from './phys.js';
 import type { Tlb } from './tlb.js';
@@ -26,8 +26,6 @@ export const NUM_PAGES = TASK_SIZE / PAGE_SIZE;
 export const PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 /** protAt(): the page belongs to a mapping (distinguishes SEGV_MAPERR from SEGV_ACCERR). */
 export const PAGE_MAPPED = 16;
-/** Default RLIMIT_STACK soft limit (8 MiB, as on a stock Linux system). */
-const STACK_LIMIT_DEFAULT = 8 * 1024 * 1024;
 /** Default RLIMIT_MEMLOCK (MLOCK_LIMIT: 8 MiB). */
 const MEMLOCK_LIMIT_DEFAULT = 8 * 1024 * 1024;
 
@@ -53,7 +51,7 @@ export class GuestMemory {
   readonly vmas: VmaList;
   /** TLBs currently holding translations of this address space (for shootdowns). */
   readonly tlbs = new Set<Tlb>();
-  readonly limits: MemLimits = { stack: STACK_LIMIT_DEFAULT, as: Infinity, data: Infinity, memlock: MEMLOCK_LIMIT_DEFAULT };
+  readonly limits: MemLimits = { stack: STACK_SIZE_DEFAULT, as: Infinity, data: Infinity, memlock: MEMLOCK_LIMIT_DEFAULT };
   /** Pages mapped to frames other than the zero frame (the resident set), and its high-water mark. */
   rss = 0;
   rssPeak = 0;

@@ -10,7 +10,7 @@ import { ET_DYN, PF_R, PF_W, PF_X, PT_INTERP } from '../../src/loader/elf.js';
 import {
   isLoadError, loadElf, type LoadOptions, type LoadResult, SIGRETURN_CODE, STACK_EXPAND, STACK_SIZE, STACK_TOP, STATIC_PIE_BASE,
 } from '../../src/loader/index.js';
-import { fill, peekBytes } from './mem_helpers.js';
+import { peekBytes } from './mem_helpers.js';
 import { MIN_MEMORY_BYTES, PhysMem } from '../../src/mem/phys.js';
 import { ENOMEM } from '../../src/abi/errno.js';
 

@@ -16,7 +16,7 @@ import * as E from './rv_encode.js';
 
 const P = PAGE_SIZE, MiB = 1024 * 1024, GiB = 1024 * MiB;
 const R = 1, W = 2, X = 4, RW = 3;
-const SHARED = 0x1, PRIVATE = 0x2, FIXED = 0x10, ANON = 0x20, GROWSDOWN = 0x100, POPULATE = 0x8000;
+const SHARED = 0x1, PRIVATE = 0x2, FIXED = 0x10, ANON = 0x20, POPULATE = 0x8000;
 const PA = PRIVATE | ANON;
 const A0 = 10, A1 = 11;
 
