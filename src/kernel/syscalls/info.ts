@@ -254,7 +254,7 @@ function sysSetpriority(t: Task, a: SysArgs): number {
 
 export const defs: SyscallDef[] = [
   { nr: 160, name: 'uname', handler: sysUname, status: 'full', args: ['ptr'] },
-  { nr: 179, name: 'sysinfo', handler: sysSysinfo, status: 'partial', note: 'RAM = the 4 GiB guest address space; loads 0', args: ['ptr'] },
+  { nr: 179, name: 'sysinfo', handler: sysSysinfo, status: 'partial', note: 'RAM = --memory (default 2 GiB), free = frames not in use; loads 0', args: ['ptr'] },
   { nr: 278, name: 'getrandom', handler: sysGetrandom, status: 'full', args: ['ptr', 'size', 'hex'] },
   { nr: 168, name: 'getcpu', handler: sysGetcpu, status: 'full', note: 'the virtual CPU (--cpus); node 0', args: ['ptr', 'ptr', 'ptr'] },
   { nr: 123, name: 'sched_getaffinity', handler: sysSchedGetaffinity, status: 'full', args: ['int', 'uint', 'ptr'] },

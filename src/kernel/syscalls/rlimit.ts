@@ -115,7 +115,7 @@ function sysSetrlimit(t: Task, a: SysArgs): number {
 }
 
 export const defs: SyscallDef[] = [
-  { nr: 261, name: 'prlimit64', handler: sysPrlimit64, status: 'partial', note: 'own process only; limits other than NOFILE are recorded, not enforced', args: ['int', 'rlimit', 'ptr', 'ptr'] },
+  { nr: 261, name: 'prlimit64', handler: sysPrlimit64, status: 'partial', note: 'own process only; NOFILE, STACK, AS, DATA and MEMLOCK are enforced, the others recorded', args: ['int', 'rlimit', 'ptr', 'ptr'] },
   { nr: 163, name: 'getrlimit', handler: sysGetrlimit, status: 'full', args: ['rlimit', 'ptr'] },
-  { nr: 164, name: 'setrlimit', handler: sysSetrlimit, status: 'partial', note: 'limits other than NOFILE are recorded, not enforced', args: ['rlimit', 'ptr'] },
+  { nr: 164, name: 'setrlimit', handler: sysSetrlimit, status: 'partial', note: 'NOFILE, STACK, AS, DATA and MEMLOCK are enforced, the others recorded', args: ['rlimit', 'ptr'] },
 ];
