@@ -41,10 +41,13 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
   const x = h.x, f = h.f, phys = mem.phys, dv = phys.dv, u8 = phys.u8;
   const cache = codeCacheOf(phys);
   const pc0 = h.pc;
-  // pc is codeVa + off: the current code page's virtual address and an int32 offset from it, so
-  // the hot loop does int32 arithmetic wherever the code lives. An off outside [0, 4096) means
-  // "fetch through the TLB first" (the start: off = 4096 over a page below pc).
-  let codeVa = pc0 - 4096;
+  // pc is codeHi:codeLo + off: the current code page's address as two int32 halves and an int32
+  // offset from it, so calls, returns, branches and links are int32 arithmetic wherever the code
+  // lives. An off outside [0, 4096) means "fetch through the TLB first" (at the start: off = 4096
+  // over the page below pc).
+  const base0 = pc0 - 4096;
+  let codeHi = Math.floor(base0 / TWO32) | 0;
+  let codeLo = base0 | 0;
   let off = 4096;
   let codeBase = 0; // the current code page's frame, as a byte offset in the pool
   let code: Int32Array = NO_CODE;
@@ -57,14 +60,15 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
 
   while (n < budget) {
     if ((off >>> 12) !== 0) {
-      const pc = codeVa + off;
+      const pc = codeHi * TWO32 + (codeLo >>> 0) + off;
       if (!(pc >= 0 && pc < TASK_SIZE)) return jumpOut(h, pc, n);
       const vpn = (pc / 4096) | 0;
       let base: number;
       if (tagX[vpn & 1023] === vpn) base = paX[vpn & 1023]! >>> 0;
       else if ((base = translate(h, mem, tlb, vpn, pc, Access.Exec)) < 0) { stop = Stop.Fault; break; }
-      codeVa = vpn * 4096;
-      off = (pc - codeVa) | 0;
+      codeHi = vpn >>> 20;
+      codeLo = vpn << 12;
+      off = (pc - vpn * 4096) | 0;
       codeBase = base;
       code = cache.pages[base >>> 12] ?? NO_CODE;
       if (code === NO_CODE) code = cache.page(base >>> 12);
@@ -85,7 +89,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         code[ci + 1] = imm;
       } else if (ci === 0xffe) {
         // A 32-bit instruction that crosses into the next page: decoded every time, never cached.
-        const next = fetchNextPage(h, mem, tlb, codeVa / 4096 + 1, codeVa + off + 2);
+        const next = fetchNextPage(h, mem, tlb, ((codeHi << 20) | (codeLo >>> 12)) + 1, codeHi * TWO32 + (codeLo >>> 0) + off + 2);
         if (next < 0) { stop = Stop.Fault; break; }
         const inst = half | ((u8[next]! | (u8[next + 1]! << 8)) << 16);
         w = decode32(inst);
@@ -113,27 +117,28 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         x[d] = imm; x[d + 1] = imm >> 31;
         break;
       case Op.AUIPC: {
-        const v = codeVa + off + imm;
-        x[d] = v | 0; x[d + 1] = v < 0 ? -1 : v < TWO32 ? 0 : Math.floor(v / TWO32);
+        const v = (codeLo >>> 0) + off + imm; // codeHi:0 + v, v within (-2^31, 2^33)
+        x[d] = v | 0; x[d + 1] = (codeHi + (v < 0 ? -1 : v < TWO32 ? 0 : 1)) | 0;
         break;
       }
       case Op.JAL: {
         // A target outside the address space faults at the next fetch (with pc = the target).
-        const link = codeVa + off + len;
-        x[d] = link | 0; x[d + 1] = link < TWO32 ? 0 : Math.floor(link / TWO32);
+        const link = (codeLo + off + len) | 0;
+        x[d] = link; x[d + 1] = (link >>> 0) < (codeLo >>> 0) ? codeHi + 1 : codeHi;
         off += imm;
         continue;
       }
       case Op.JALR: {
         const al = x[s1]!, lo = (al + imm) & ~1;
         const hi = (x[s1 + 1]! + (imm >> 31) + (((al + imm) >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-        const link = codeVa + off + len;
-        x[d] = link | 0; x[d + 1] = link < TWO32 ? 0 : Math.floor(link / TWO32);
+        const link = (codeLo + off + len) | 0;
+        x[d] = link; x[d + 1] = (link >>> 0) < (codeLo >>> 0) ? codeHi + 1 : codeHi;
+        if (hi === codeHi && ((lo - codeLo) >>> 12) === 0) { off = (lo - codeLo) | 0; continue; }
         if ((hi >>> 6) !== 0) return jumpOut(h, (hi >>> 0) * TWO32 + (lo >>> 0), n);
-        const t = hi * TWO32 + (lo >>> 0);
-        const o = t - codeVa;
-        if (o >= 0 && o < 4096) off = o | 0;
-        else { codeVa = t - 4096; off = 4096; } // another page: fetch through the TLB
+        // Another page: put the base 4096 below the target, so the next fetch goes through the TLB.
+        codeHi = (lo >>> 0) < 4096 ? hi - 1 : hi;
+        codeLo = (lo - 4096) | 0;
+        off = 4096;
         continue;
       }
       case Op.BEQ:
@@ -203,7 +208,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const fs2 = 2 * ((w >>> 19) & 31);
         if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4096 - size) {
           // The slow path does the whole store; it may have dropped decoded code: refetch.
-          codeVa += off - 4096; off = 4096;
+          { const nl = (codeLo + off - 4096) | 0; if ((nl >>> 0) > (codeLo >>> 0)) codeHi--; codeLo = nl; off = 4096; }
           if (!storeSlow(h, mem, tlb, hi, lo, size, op >= Op.FSW ? f : x, op >= Op.FSW ? fs2 : s2)) {
             stop = Stop.Fault; n--;
           }
@@ -355,7 +360,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const op = w & 0xff;
         const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 3, op === Op.LR_W ? Access.Read : Access.Write);
         if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_W) { codeVa += off - 4096; off = 4096; } // the write may have dropped decoded code
+        if (op !== Op.LR_W) { const nl = (codeLo + off - 4096) | 0; if ((nl >>> 0) > (codeLo >>> 0)) codeHi--; codeLo = nl; off = 4096; }
         const b = x[s2]!;
         if (op === Op.LR_W) {
           const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; h.reservation = a;
@@ -388,7 +393,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const op = w & 0xff;
         const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 7, op === Op.LR_D ? Access.Read : Access.Write);
         if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_D) { codeVa += off - 4096; off = 4096; } // the write may have dropped decoded code
+        if (op !== Op.LR_D) { const nl = (codeLo + off - 4096) | 0; if ((nl >>> 0) > (codeLo >>> 0)) codeHi--; codeLo = nl; off = 4096; }
         const bl = x[s2]!, bh = x[s2 + 1]!;
         if (op === Op.LR_D) {
           const lo = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = lo; h.reservation = a;
@@ -432,7 +437,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
     off += len;
   }
   x[64] = 0; x[65] = 0;
-  h.pc = codeVa + off;
+  h.pc = codeHi * TWO32 + (codeLo >>> 0) + off;
   h.instret += n;
   return stop;
 }
