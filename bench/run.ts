@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BENCH_CASE, ESBUILD } from '../test/fixtures/esbuild-app/cases.js';
+import { BENCH_CASE, ESBUILD_PACKAGE, esbuildBinary, esbuildMountOptions } from '../test/fixtures/esbuild-app/cases.js';
 import { formatTable, median, spreadPct } from './stats.js';
 
 /** Repository root: this file runs as dist/bench/run.js. */
@@ -42,6 +42,8 @@ interface Benchmark {
   rate?: { count: (args: string[]) => number; unit: string };
   /** What to do when the binary is missing (default: build the guests). */
   missingHint?: string;
+  /** Extra `ecall run` options (such as a mount that makes the binary visible to the guest). */
+  ecallOptions?: string[];
   /** Also report each engine's peak resident set size (one extra run each under GNU time). */
   peakRss?: boolean;
 }
@@ -63,6 +65,9 @@ const STARTUP_BENCHMARK = 'startup';
 const MMAP_TOUCH_MIB = '256';
 /** GNU time, which reports a child's peak RSS (%M, in KiB); the peak RSS notes need it. */
 const GNU_TIME = '/usr/bin/time';
+
+/** esbuild's riscv64 build, fetched from the npm registry into the test cache on first use. */
+const esbuild = esbuildBinary(ROOT);
 
 const BENCHMARKS: Benchmark[] = [
   {
@@ -93,8 +98,9 @@ const BENCHMARKS: Benchmark[] = [
     note: `map ${MMAP_TOUCH_MIB} MiB (16 MiB mappings), write one byte per page, read every page back, unmap: page faults and frame allocation`,
   },
   {
-    name: 'esbuild', path: ESBUILD, args: BENCH_CASE.args, instretEstimate: null,
-    missingHint: 'not installed (npm ci --cpu=riscv64 installs the optional @esbuild/linux-riscv64)',
+    name: 'esbuild', path: 'error' in esbuild ? ESBUILD_PACKAGE : esbuild.path, args: BENCH_CASE.args, instretEstimate: null,
+    ecallOptions: 'error' in esbuild ? [] : esbuildMountOptions(ROOT),
+    missingHint: 'error' in esbuild ? `unavailable: ${esbuild.error}` : 'missing',
     note: `esbuild (Go, several threads) ${BENCH_CASE.args.join(' ')}: ${BENCH_CASE.what}`,
   },
 ];
@@ -235,11 +241,12 @@ function main(argv: string[]): number {
       continue;
     }
     process.stderr.write(`bench: ${b.name} ...\n`);
-    let ecall = measure(process.execPath, [ECALL_JS, 'run', ...(statsFlag ? ['--stats'] : []), bin, ...b.args], runs, warmup);
+    const opts = b.ecallOptions ?? [];
+    let ecall = measure(process.execPath, [ECALL_JS, 'run', ...opts, ...(statsFlag ? ['--stats'] : []), bin, ...b.args], runs, warmup);
     if (statsFlag && ecall.first.status !== 0 && /stats/.test(ecall.first.stderr)) {
       statsFlag = false; // this ecall does not know --stats yet
       notes.push('ecall run has no --stats: MIPS uses the estimates marked "~"');
-      ecall = measure(process.execPath, [ECALL_JS, 'run', bin, ...b.args], runs, warmup);
+      ecall = measure(process.execPath, [ECALL_JS, 'run', ...opts, bin, ...b.args], runs, warmup);
     }
     const q = haveQemu ? measure(qemu, [bin, ...b.args], runs, warmup) : null;
     const n = native ? measure(bin, b.args, runs, warmup) : null;
@@ -277,7 +284,7 @@ function main(argv: string[]): number {
     notes.push(`${b.name}: ${b.note}`);
     let peak: { ecallMiB: number | null; qemuMiB: number | null } | null = null;
     if (b.peakRss) {
-      const e = peakRssMiB(process.execPath, [ECALL_JS, 'run', bin, ...b.args]);
+      const e = peakRssMiB(process.execPath, [ECALL_JS, 'run', ...(b.ecallOptions ?? []), bin, ...b.args]);
       const qm = haveQemu ? peakRssMiB(qemu, [bin, ...b.args]) : NaN;
       const fmt = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(0)} MiB` : '-');
       notes.push(Number.isFinite(e) || Number.isFinite(qm)

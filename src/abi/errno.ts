@@ -16,6 +16,14 @@ export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2
 /** Kernel-internal restart codes (include/linux/errno.h); they must never reach user space. */
 export const ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTARTNOHAND = 514, ENOIOCTLCMD = 515,
   ERESTART_RESTARTBLOCK = 516;
+/**
+ * True for a syscall result that asks for a restart (-ERESTARTSYS, -ERESTARTNOINTR,
+ * -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK). -ENOIOCTLCMD (515) sits in the same range but is not
+ * a restart code: Linux turns it into ENOTTY before it can reach user space.
+ */
+export function isRestartCode(ret: number): boolean {
+  return ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK && ret !== -ENOIOCTLCMD;
+}
 export const ENOTSUP = EOPNOTSUPP, EWOULDBLOCK = EAGAIN, EDEADLOCK = EDEADLK;
 
 const NAMES: Record<number, string> = {};

@@ -2,6 +2,10 @@
 // WebAssembly translator or a worker thread can share the same layout, and the hart's TLB.
 import type { Tlb } from '../mem/tlb.js';
 
+/** ABI register numbers (riscv psABI): return address, stack pointer, a0 (syscall argument 0 and
+ *  return value) and a7 (syscall number). */
+export const REG_RA = 1, REG_SP = 2, REG_A0 = 10, REG_A7 = 17;
+
 /** Register slot that absorbs writes to x0: decode maps rd=0 to this slot, so x[0] stays zero. */
 export const X_SINK = 32;
 

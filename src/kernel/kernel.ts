@@ -1,7 +1,6 @@
 // The Kernel: the library entry. It owns the tasks, runs them on virtual CPUs in slices,
 // dispatches their syscalls through the one table, parks blocked tasks, delivers signals on the
 // way back to user space, and turns traps into signals.
-import { availableParallelism } from 'node:os';
 import { run } from '../cpu/run.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
@@ -9,18 +8,24 @@ import { isLoadError, loadElf } from '../loader/index.js';
 import { FAULT_OOM } from '../mem/guest_memory.js';
 import { Mm } from '../mem/mm.js';
 import { DEFAULT_MEMORY_BYTES, PhysMem } from '../mem/phys.js';
-import { clearChildTid, exitRobustList } from './futex.js';
+import { Cred } from './cred.js';
+import { clearChildTid, exitRobustList } from './futex/exit.js';
+import { FutexTable } from './futex/queue.js';
 import { Prng } from '../util/prng.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
 import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
-import { dispatchSyscall, traceInterrupted } from './syscall.js';
-import { faultSignal, ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
-import { forceSignal, hasDeliverable, returnToUser, sendSignal, sendGroupSignal } from './signal_deliver.js';
-import { cpuTimerBudget, exitTimers, runCpuTimers } from './itimer_state.js';
-import { TimerQueue, type TimerHandle } from './timers.js';
-import { Task, TaskState, ThreadGroup } from './task.js';
+import { returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
+import { ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
+import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal, faultSignal } from './signal_deliver.js';
+import { type KernelServices, Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
-import { Blocked, WakeReason } from './wait.js';
+import { createProcfs } from './procfs/procfs.js';
+import type { Blocked, Request } from './request.js';
+import { monotonicAt } from './time/deadline.js';
+import { WakeReason } from './wait.js';
+import { cpuTimerBudget, runCpuTimers } from './time/cpu_timers.js';
+import type { IntervalTimer } from './time/interval_timer.js';
+import { TimerQueue } from './time/timer_queue.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
@@ -30,6 +35,9 @@ export interface KernelOptions extends Partial<VfsOptions> {
   cpus?: number;
   /** Deterministic mode: every scheduling choice comes from this seed (use with a SimHost). */
   seed?: number | bigint;
+  /** Ends every process with SIGKILL after this many retired instructions (all tasks together):
+   *  a hang guard that counts work, not host time. */
+  maxInstructions?: number;
   /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
   memory?: number;
 }
@@ -58,12 +66,10 @@ const FIRST_PID = 100;
 const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** Virtual time per retired instruction in deterministic mode: a 1 GHz hart. */
 const NS_PER_INSN = 1n;
-/** Longest host timer (about 24.8 days): re-armed while every task waits on host events only. */
-const IDLE_KEEPALIVE_MS = 2 ** 31 - 1;
 /** Default CPU count in deterministic mode (the issue's choice: independent of the host). */
 const DET_CPUS = 4;
 
-export class Kernel {
+export class Kernel implements KernelServices {
   readonly host: Host;
   readonly vfs: Vfs;
   /** Boot time on the host monotonic clock, so CLOCK_MONOTONIC starts near zero like a fresh boot. */
@@ -71,6 +77,10 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   /** Callbacks at monotonic deadlines (sleeps, timerfd, itimers, POSIX timers). */
   readonly timers = new TimerQueue();
+  /** The futex wait queues (Linux's futex hash table). */
+  readonly futexes = new FutexTable();
+  /** Armed timers on CPU-time clocks, checked after each slice (runCpuTimers). */
+  readonly cpuTimers = new Set<IntervalTimer>();
   readonly sched: Scheduler;
   /** True when time and scheduling are virtual and seeded. */
   readonly deterministic: boolean;
@@ -80,19 +90,23 @@ export class Kernel {
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
   private readonly groups: ThreadGroup[] = [];
-  private readonly sleepTimers = new Map<Task, TimerHandle>();
   private current: Task | null = null;
+  /** Instructions retired by every task so far (for maxInstructions). */
+  private retired = 0;
+  /** Why the kernel ended the run itself (a deadlock, the instruction limit), or null. */
+  endNotice: string | null = null;
 
   constructor(readonly options: KernelOptions) {
     this.host = options.host;
     this.deterministic = options.seed !== undefined;
-    const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(availableParallelism(), MAX_CPUS));
+    const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
     this.vfs.pageCache = this.phys.objects;
-    this.vfs.threadGroupLookup = (pid: number) => this.groups.find((g) => g.pid === pid && g.exitCode === null);
+    this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
+      (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
     this.bootNs = this.host.monotonicNs();
   }
 
@@ -106,6 +120,11 @@ export class Kernel {
     return this.host.realtimeNs();
   }
 
+  /** True when --strace lines are wanted. */
+  get tracing(): boolean {
+    return this.options.strace !== undefined;
+  }
+
   /** The task whose syscall or trap the kernel is handling now (null between slices). */
   get currentTask(): Task | null {
     return this.current;
@@ -113,11 +132,14 @@ export class Kernel {
 
   /**
    * Creates a process running the static ELF at `path` (resolved in the guest's view, relative
-   * to cwd). Returns its thread group, or a one-line error with the shell's exit status.
+   * to cwd, by default the host's working directory, else "/"). Returns its thread group, or a
+   * one-line error with the shell's exit status.
    */
-  spawn(path: string, argv: string[], envp: string[], cwd: string = process.cwd()): ThreadGroup | SpawnError {
-    const fs = this.vfs.initialFsContext(cwd);
-    const exe = this.vfs.readExecutable(fs, path);
+  spawn(path: string, argv: string[], envp: string[], cwd: string = this.host.cwd() ?? '/'): ThreadGroup | SpawnError {
+    // The first process runs with the host user's ids; later ones inherit their parent's.
+    const cred = new Cred(this.host.uid(), this.host.gid());
+    const fs = this.vfs.initialFsContext(cwd, cred);
+    const exe = this.vfs.readExecutable(fs, path, cred);
     if (typeof exe === 'number') {
       const why = strerror(-exe) ?? `cannot open (${errnoName(-exe)})`;
       // A shell says 127 for "not found" and 126 for "found but cannot execute".
@@ -125,13 +147,13 @@ export class Kernel {
     }
     const pid = this.allocTid();
     const mm = new Mm(this.phys);
-    const tg = new ThreadGroup(this, pid, 1, mm);
+    const tg = new ThreadGroup(this, pid, 1, mm, cred);
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
     this.host.randomFill(random);
-    const uid = this.host.uid(), gid = this.host.gid();
     const r = loadElf(mm, exe.data, {
-      argv, envp, execfn: path, random, uid, gid, euid: uid, egid: gid, exePath: exe.guestPath,
+      argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
+      exePath: exe.guestPath,
     });
     if (isLoadError(r)) {
       mm.release();
@@ -190,13 +212,15 @@ export class Kernel {
       const before = t.hart.instret;
       this.current = t;
       // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire on time.
-      this.runSlice(t, Math.min(this.sched.quantum(), cpuTimerBudget(t)));
+      this.runSlice(t, Math.min(this.sched.quantum(), cpuTimerBudget(t), this.instructionsLeft()));
       runCpuTimers(t);
       this.current = null;
+      this.retired += t.hart.instret - before;
       if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
+      if (this.instructionsLeft() <= 0) { this.killAll(`instruction limit reached: ${this.retired} instructions retired`); break; }
       if (t.state === TaskState.Runnable && !t.tg.stopped) this.sched.enqueue(t);
       if (performance.now() - lastYield > YIELD_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.host.yieldToHost();
         lastYield = performance.now();
       }
     }
@@ -205,10 +229,24 @@ export class Kernel {
 
   /** Deterministic mode with every task asleep and no timer: nothing can ever run again. */
   private deadlock(): void {
+    this.killAll('deadlock: every task is blocked and no timer is pending');
+  }
+
+  /** Returns how many instructions may still run under maxInstructions (Infinity without one). */
+  private instructionsLeft(): number {
+    const max = this.options.maxInstructions;
+    return max === undefined ? Infinity : max - this.retired;
+  }
+
+  /** Ends every live process with SIGKILL, noting why (endNotice, and a strace line); does
+   *  nothing once every process has ended. */
+  private killAll(why: string): void {
+    if (!this.groups.some((g) => g.exitCode === null)) return;
+    this.endNotice = why;
     for (const g of this.groups) {
       if (g.exitCode !== null) continue;
       const t = g.tasks.find((x) => x.state !== TaskState.Exited);
-      if (t) this.trace(t, '--- deadlock: every task is blocked and no timer is pending ---');
+      if (t) this.trace(t, `--- ${why} ---`);
       this.exitGroup(g, 128 + SIGKILL, SIGKILL, false);
     }
   }
@@ -220,8 +258,8 @@ export class Kernel {
     while (budget > 0 && t.state === TaskState.Runnable) {
       // A task woken in a syscall finishes that call before anything else (Linux returns the
       // woken call's result first and delivers signals after), so no wake-up is lost.
-      if (t.blockedInSyscall) {
-        dispatchSyscall(t);
+      if (t.inSyscall) {
+        syscallResume(t);
         continue;
       }
       returnToUser(t);
@@ -237,7 +275,7 @@ export class Kernel {
         case Stop.Budget:
           return;
         case Stop.Ecall:
-          dispatchSyscall(t);
+          syscallEntry(t);
           budget--;
           if (this.phys.oomPending) this.oomKill(); // a kernel copy found no frame (the call got EFAULT)
           if (t.yieldRequested) { t.yieldRequested = false; return; }
@@ -288,58 +326,59 @@ export class Kernel {
     out(t.tg.everMultithreaded ? `[pid ${t.tid}] ${line}` : line);
   }
 
-  /** Parks t on the Blocked marker's lists and deadline; its syscall runs again when woken. */
+  /** Parks t's syscall request on the Blocked marker's lists and deadline; it runs again when woken. */
   sleep(t: Task, b: Blocked): void {
     t.state = TaskState.Blocked;
-    t.blockedOn = b;
-    for (const q of b.queues) q.add(t);
-    if (b.deadline !== null) {
-      this.sleepTimers.set(t, this.timers.add(b.deadline, () => {
-        if (t.blockedOn === b) this.wakeTask(t, WakeReason.Timeout);
-      }));
-    }
+    this.park(t.syscall, b);
     // A signal that is already deliverable (say, unblocked by a temporary mask) interrupts at once.
     if (hasDeliverable(t)) this.interruptSleep(t);
   }
 
-  /** Takes t off its sleep lists and timer. */
-  private unpark(t: Task): Blocked | null {
-    const b = t.blockedOn;
-    if (b !== null) for (const q of b.queues) q.remove(t);
-    this.timers.cancel(this.sleepTimers.get(t));
-    this.sleepTimers.delete(t);
-    t.blockedOn = null;
+  /** Puts r on b's lists and arms its deadline; a wake-up from either goes to r.wake. */
+  park(r: Request, b: Blocked): void {
+    r.blocked = b;
+    for (const q of b.queues) q.add(r);
+    const d = r.deadline;
+    if (d !== null) {
+      r.timer = this.timers.add(monotonicAt(this, d), () => {
+        if (r.blocked === b) r.wake(WakeReason.Timeout);
+      });
+    }
+  }
+
+  /** Takes r off its sleep lists and timer; returns the sleep it was in (null if none). */
+  unpark(r: Request): Blocked | null {
+    const b = r.blocked;
+    if (b !== null) for (const q of b.queues) q.remove(r);
+    this.timers.cancel(r.timer);
+    r.timer = null;
+    r.blocked = null;
     return b;
   }
 
   /** Makes a blocked task runnable (the scheduler re-runs its syscall). */
   wakeTask(t: Task, reason: WakeReason): void {
     if (t.state !== TaskState.Blocked) return;
-    this.unpark(t);
-    t.wakeReason = reason;
-    t.state = TaskState.Runnable;
-    if (!t.tg.stopped) this.sched.enqueue(t);
-    const w = this.idleWake;
-    this.idleWake = null;
-    w?.();
+    this.unpark(t.syscall);
+    t.syscall.wakeReason = reason;
+    this.makeRunnable(t);
   }
 
   /**
    * A signal interrupts t's sleep: the call is not run again; it returns the Blocked marker's
-   * interrupt value (a restart code or EINTR), which signal delivery then resolves.
+   * interrupt value (a restart code or EINTR), which returnToUser then resolves.
    */
   interruptSleep(t: Task): void {
     if (t.state !== TaskState.Blocked) return;
-    const b = this.unpark(t)!;
-    const ret = b.onInterrupt ? b.onInterrupt(t) : -b.restart;
-    t.blockedInSyscall = false;
-    const h = t.hart;
-    h.x[20] = ret | 0;
-    h.x[21] = ret < 0 ? -1 : 0;
-    h.pc += 4;
-    t.restartRet = ret <= -512 && ret >= -516 ? ret : null;
-    traceInterrupted(t, ret);
-    t.wakeReason = WakeReason.Signal;
+    const r = t.syscall;
+    const b = this.unpark(r)!;
+    r.wakeReason = WakeReason.Signal;
+    syscallInterrupted(t, b.onInterrupt ? b.onInterrupt(r) : -b.restart);
+    this.makeRunnable(t);
+  }
+
+  /** Puts a woken task back on a run queue (unless its group is stopped) and ends an idle wait. */
+  private makeRunnable(t: Task): void {
     t.state = TaskState.Runnable;
     if (!t.tg.stopped) this.sched.enqueue(t);
     const w = this.idleWake;
@@ -350,13 +389,12 @@ export class Kernel {
   /** Real-time mode with every task asleep: waits for a host event (a wake-up) or the next timer. */
   private idle(): Promise<void> {
     const earliest = this.timers.earliest();
+    // With no timer pending only a host event can wake a task; the armed host timer keeps the host
+    // running meanwhile, so a guest that waits forever hangs as on Linux.
+    const ms = earliest !== null ? Math.max(0, Math.ceil(Number(earliest - this.monotonicNs()) / 1e6)) : Infinity;
     return new Promise<void>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      this.idleWake = () => { if (timer !== undefined) clearTimeout(timer); resolve(); };
-      // With no timer pending only a host event can wake a task; the long timer keeps Node's
-      // event loop alive meanwhile, so a guest that waits forever hangs as on Linux.
-      const ms = earliest !== null ? Math.min(IDLE_KEEPALIVE_MS, Math.max(0, Math.ceil(Number(earliest - this.monotonicNs()) / 1e6))) : IDLE_KEEPALIVE_MS;
-      timer = setTimeout(() => { this.idleWake = null; resolve(); }, ms);
+      const timer = this.host.armTimer(ms, () => { this.idleWake = null; resolve(); });
+      this.idleWake = () => { timer.cancel(); resolve(); };
     });
   }
 
@@ -382,7 +420,7 @@ export class Kernel {
     tg.exitSignal = signal;
     tg.coreDumped = core;
     for (const t of [...tg.tasks]) this.exitTask(t);
-    exitTimers(tg);
+    tg.timers.exit();
     tg.exitWaiters.wake();
   }
 
@@ -392,7 +430,7 @@ export class Kernel {
    */
   exitTask(t: Task): void {
     if (t.state === TaskState.Exited) return;
-    if (t.state === TaskState.Blocked) this.unpark(t);
+    if (t.state === TaskState.Blocked) this.unpark(t.syscall);
     this.sched.remove(t);
     // Every exiting thread walks its robust list and clears its tid (an exit_group included).
     exitRobustList(t);
@@ -406,7 +444,7 @@ export class Kernel {
     const live = t.tg.tasks.filter((x) => x.state !== TaskState.Exited);
     if (live.length === 0 && t.tg.exitCode === null) {
       t.tg.exitCode = 0;
-      exitTimers(t.tg);
+      t.tg.timers.exit();
       t.tg.exitWaiters.wake();
     }
     // The last task out frees the address space (shared file pages are written back first).

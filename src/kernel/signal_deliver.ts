@@ -1,20 +1,18 @@
 // Signal generation and delivery. Sending queues a siginfo on the task or the process and wakes
-// a thread that can take it; delivery happens on the way back to user space (returnToUser),
-// where the syscall restart rules of abi-riscv64.md §3.7 are applied before the frame is built.
-import { EINTR } from '../abi/errno.js';
-import { DefaultAction, defaultAction, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
+// a thread that can take it; delivery happens on the way back to user space (entry.ts's
+// returnToUser, which applies the syscall restart rules before a frame is built): takeSignal
+// carries out default actions and deliverToHandler builds a handler's frame.
+import { Stop } from '../cpu/hart.js';
+import { FAULT_ACCERR, FAULT_BUS } from '../mem/guest_memory.js';
+import { BUS_ADRALN, BUS_ADRERR, DefaultAction, defaultAction, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
   type SigInfo } from './signal.js';
-import { SA_NODEFER, SA_RESETHAND, SA_RESTART, setupFrame } from './signal_frame.js';
+import { SA_NODEFER, SA_RESETHAND, setupFrame } from './signal_frame.js';
 import { sigbit } from './signal_queue.js';
 import { formatSigInfo, signalName } from './strace.js';
-import { type Task, TaskState, type ThreadGroup } from './task.js';
+import { type SigAction, type Task, TaskState, type ThreadGroup } from './task.js';
 import { WakeReason } from './wait.js';
 
 const SIG_DFL = 0n, SIG_IGN = 1n;
-const ERESTARTSYS = -512, ERESTARTNOHAND = -514, ERESTART_RESTARTBLOCK = -516;
-// ERESTARTNOINTR (-513) needs nothing here: it stays restarted even when a handler runs.
-/** restart_syscall's number: a7 is set to it when a RESTARTBLOCK call restarts without a handler. */
-const NR_RESTART_SYSCALL = 128;
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
 const STOP_SIGNALS = sigbit(SIGSTOP) | sigbit(SIGTSTP) | sigbit(SIGTTIN) | sigbit(SIGTTOU);
 
@@ -96,6 +94,16 @@ function wakeFor(t: Task, sig: number): void {
   t.kernel.interruptSleep(t);
 }
 
+/** Builds the siginfo for a memory fault or misaligned atomic that stopped t's hart. */
+export function faultSignal(t: Task, stop: Stop): SigInfo {
+  const h = t.hart;
+  if (stop === Stop.Misaligned) return { signo: SIGBUS, code: BUS_ADRALN, addr: h.faultAddr };
+  const addr = h.faultAddr;
+  // A page of a file mapping past the end of the file (or an unreadable one) is SIGBUS.
+  if (h.faultKind === FAULT_BUS) return { signo: SIGBUS, code: BUS_ADRERR, addr };
+  return { signo: SIGSEGV, code: h.faultKind === FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, addr };
+}
+
 /**
  * A synchronous signal from a trap (Linux's force_sig_fault): if the guest blocks or ignores
  * it, the default action is restored and it is unblocked, so a fault can never be skipped.
@@ -118,73 +126,58 @@ export function dequeueSignal(t: Task, allowed: bigint): SigInfo | null {
   return shared !== 0 ? t.tg.shared.take(shared) : null;
 }
 
+/** What takeSignal found: nothing more to deliver, a stop or a death it carried out, or a handler to run. */
+export const enum Signal {
+  None = 0,
+  Stopped = 1,
+  Killed = 2,
+}
+
 /**
- * The return-to-user path: resolves a pending syscall restart, then delivers every deliverable
- * signal (default actions, or frames for handlers, one on top of another), then restores a
- * temporary signal mask if no handler took it over.
+ * Dequeues t's next deliverable signals, carrying out default actions (ignore, stop, terminate),
+ * until one needs a handler: returns that signal with its action, or what ended the walk.
  */
-export function returnToUser(t: Task): void {
-  if (t.restartRet === null && t.savedSigmask === null && !hasDeliverable(t)) return;
-  const h = t.hart, tg = t.tg;
-  const ret = t.restartRet;
-  t.restartRet = null;
-  let restartPc = -1;
-  if (ret !== null) {
-    // Pre-set the restart: back to the ecall with the original a0 (a1-a5 and a7 are intact).
-    h.pc -= 4;
-    h.x64[10] = t.origA0;
-    restartPc = h.pc;
-  }
-  let handled = false;
+export function takeSignal(t: Task): Signal | { info: SigInfo; act: SigAction } {
+  const tg = t.tg;
   for (;;) {
     const info = dequeueSignal(t, ~t.sigmask);
-    if (info === null) break;
+    if (info === null) return Signal.None;
     const sig = info.signo;
     const act = tg.actions[sig]!;
     if (act.handler === SIG_IGN) continue;
-    if (act.handler === SIG_DFL) {
-      const da = defaultAction(sig);
-      if (da === DefaultAction.Ignore || da === DefaultAction.Continue) continue;
-      t.kernel.trace(t, `--- ${formatSigInfo(info)} ---`);
-      if (da === DefaultAction.Stop) {
-        finishRestart(t, ret, restartPc);
-        groupStop(tg, sig);
-        return;
-      }
-      t.kernel.trace(t, `+++ killed by ${signalName(sig)}${da === DefaultAction.Core ? ' (core dumped)' : ''} +++`);
-      t.kernel.exitGroup(tg, 128 + sig, sig, da === DefaultAction.Core);
-      return;
-    }
-    if (!handled && ret !== null && h.pc === restartPc) {
-      if (ret === ERESTARTNOHAND || ret === ERESTART_RESTARTBLOCK || (ret === ERESTARTSYS && (act.flags & SA_RESTART) === 0n)) {
-        h.x[20] = -EINTR; h.x[21] = -1;
-        h.pc += 4;
-      }
-    }
-    const saved = t.savedSigmask ?? t.sigmask;
-    t.savedSigmask = null;
+    if (act.handler !== SIG_DFL) return { info, act };
+    const da = defaultAction(sig);
+    if (da === DefaultAction.Ignore || da === DefaultAction.Continue) continue;
     t.kernel.trace(t, `--- ${formatSigInfo(info)} ---`);
-    if (!setupFrame(t, info, act, saved)) {
-      // Linux's force_sigsegv: the frame could not be written.
-      t.kernel.trace(t, `--- ${formatSigInfo({ signo: SIGSEGV, code: 0x80 })} ---`);
-      t.kernel.trace(t, '+++ killed by SIGSEGV (core dumped) +++');
-      t.kernel.exitGroup(tg, 128 + SIGSEGV, SIGSEGV, true);
-      return;
+    if (da === DefaultAction.Stop) {
+      groupStop(tg, sig);
+      return Signal.Stopped;
     }
-    t.sigmask = (t.sigmask | act.mask | ((act.flags & SA_NODEFER) !== 0n ? 0n : sigbit(sig))) & ~UNBLOCKABLE;
-    if ((act.flags & SA_RESETHAND) !== 0n) tg.actions[sig] = { handler: SIG_DFL, flags: act.flags & ~SA_RESETHAND, mask: act.mask };
-    handled = true;
+    t.kernel.trace(t, `+++ killed by ${signalName(sig)}${da === DefaultAction.Core ? ' (core dumped)' : ''} +++`);
+    t.kernel.exitGroup(tg, 128 + sig, sig, da === DefaultAction.Core);
+    return Signal.Killed;
   }
-  if (!handled) finishRestart(t, ret, restartPc);
 }
 
-/** No handler ran: a RESTARTBLOCK call restarts through restart_syscall; a temporary mask is restored. */
-function finishRestart(t: Task, ret: number | null, restartPc: number): void {
-  if (ret === ERESTART_RESTARTBLOCK && t.hart.pc === restartPc) t.hart.setX(17, NR_RESTART_SYSCALL);
-  if (t.savedSigmask !== null) {
-    t.sigmask = t.savedSigmask;
-    t.savedSigmask = null;
+/**
+ * Builds the signal frame for a handler and switches t to it (mask, SA_RESETHAND). Returns false
+ * if the frame could not be written: the process then dies of SIGSEGV (Linux's force_sigsegv).
+ */
+export function deliverToHandler(t: Task, info: SigInfo, act: SigAction): boolean {
+  const tg = t.tg;
+  const sig = info.signo;
+  const saved = t.savedSigmask ?? t.sigmask;
+  t.savedSigmask = null;
+  t.kernel.trace(t, `--- ${formatSigInfo(info)} ---`);
+  if (!setupFrame(t, info, act, saved)) {
+    t.kernel.trace(t, `--- ${formatSigInfo({ signo: SIGSEGV, code: 0x80 })} ---`);
+    t.kernel.trace(t, '+++ killed by SIGSEGV (core dumped) +++');
+    t.kernel.exitGroup(tg, 128 + SIGSEGV, SIGSEGV, true);
+    return false;
   }
+  t.sigmask = (t.sigmask | act.mask | ((act.flags & SA_NODEFER) !== 0n ? 0n : sigbit(sig))) & ~UNBLOCKABLE;
+  if ((act.flags & SA_RESETHAND) !== 0n) tg.actions[sig] = { handler: SIG_DFL, flags: act.flags & ~SA_RESETHAND, mask: act.mask };
+  return true;
 }
 
 /** Stops every thread of the group until SIGCONT (the group stop). */
@@ -200,4 +193,12 @@ function groupContinue(tg: ThreadGroup): void {
   tg.stopped = false;
   const k = tg.kernel;
   for (const x of tg.tasks) if (x.state === TaskState.Runnable && x !== k.currentTask) k.sched.enqueue(x);
+}
+
+/**
+ * True while `info`, sent to `target` (or to tg's shared queue when process-directed), is still
+ * queued (POSIX timers and itimers count overruns against the signal they sent).
+ */
+export function sigInfoPending(tg: ThreadGroup, target: Task | null, info: SigInfo): boolean {
+  return (target ? target.pending : tg.shared).has(info);
 }

@@ -1,6 +1,6 @@
 // --strace: one strace(1)-style line per syscall, built from the syscall table's argument formats.
 import { errnoName, strerror } from '../abi/errno.js';
-import { formatFutexOp } from './futex_op.js';
+import { formatFutexOp } from './futex/abi.js';
 import type { ArgFmt, SyscallDef } from './syscalls/types.js';
 import type { GuestMemory } from '../mem/guest_memory.js';
 

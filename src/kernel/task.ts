@@ -1,12 +1,82 @@
 // Tasks (Linux's schedulable threads) and thread groups (processes).
 import { Hart } from '../cpu/hart.js';
 import type { Mm } from '../mem/mm.js';
+import type { Cred } from './cred.js';
 import type { FdTable } from './vfs/fdtable.js';
 import type { FsContext } from './vfs/fs_context.js';
-import type { Kernel } from './kernel.js';
-import { Blocked, WaitQueue, type WaitList, type Waiter, WakeReason } from './wait.js';
-import type { SysResult } from './syscalls/types.js';
+import type { Host } from '../host/host.js';
+import type { SigInfo } from './signal.js';
+import type { Blocked } from './request.js';
+import type { IntervalTimer } from './time/interval_timer.js';
+import type { FutexTable } from './futex/queue.js';
+import type { KernelClock } from './time/deadline.js';
+import type { TimerQueue } from './time/timer_queue.js';
+import type { Vfs } from './vfs/vfs.js';
+import { WaitQueue, type WakeReason } from './wait.js';
+import { type Caller, Request, type RequestSink, type SysResult } from './request.js';
+import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
+import { GroupUsage } from './time/usage.js';
+import { ProcTimers } from './time/proc_timers.js';
+
+/** What the scheduler offers the code that runs on behalf of tasks (affinity, group stop). */
+export interface SchedulerView {
+  /** Number of virtual CPUs. */
+  readonly cpuCount: number;
+  /** Mask with every CPU allowed. */
+  readonly allCpus: bigint;
+  /** Makes t runnable on a CPU its affinity allows. */
+  enqueue(t: Task): void;
+  /** Takes t off whatever run queue holds it. */
+  remove(t: Task): void;
+}
+
+/**
+ * The kernel as tasks, and the code that runs on their behalf, see it (kernel.ts's Kernel is the
+ * one implementation). Declared here, beside Task, so that nothing below the kernel's top needs
+ * to import the kernel itself.
+ */
+export interface KernelServices extends KernelClock {
+  readonly host: Host;
+  readonly vfs: Vfs;
+  /** Every live task by tid. */
+  readonly tasks: Map<number, Task>;
+  /** Callbacks at monotonic deadlines (sleeps, timerfd, itimers, POSIX timers). */
+  readonly timers: TimerQueue;
+  /** Armed timers on CPU-time clocks, checked after each slice. */
+  readonly cpuTimers: Set<IntervalTimer>;
+  /** The futex wait queues (Linux's futex hash table). */
+  readonly futexes: FutexTable;
+  readonly sched: SchedulerView;
+  /** The task whose syscall or trap the kernel is handling now (null between slices). */
+  readonly currentTask: Task | null;
+  /** True when time and scheduling are virtual and seeded. */
+  readonly deterministic: boolean;
+  /** True when --strace lines are wanted. */
+  readonly tracing: boolean;
+  /** Emits a strace line for t. */
+  trace(t: Task, line: string): void;
+  /** Parks t's syscall request on b until a wake-up, its deadline or a signal. */
+  sleep(t: Task, b: Blocked): void;
+  /** Makes a blocked task runnable (its syscall runs again). */
+  wakeTask(t: Task, reason: WakeReason): void;
+  /** A signal ends t's sleep: its call returns the interrupt value. */
+  interruptSleep(t: Task): void;
+  /** Sends a thread-directed signal. */
+  signalTask(t: Task, info: SigInfo): void;
+  /** Sends a process-directed signal. */
+  signalGroup(tg: ThreadGroup, info: SigInfo): void;
+  /** Sends t a signal from the kernel (SI_KERNEL). */
+  raiseSignal(t: Task, sig: number): void;
+  /** Ends every task of tg with an exit status. */
+  exitGroup(tg: ThreadGroup, code: number, signal?: number, core?: boolean): void;
+  /** Ends one task. */
+  exitTask(t: Task): void;
+  /** Registers a new task and makes it runnable. */
+  addTask(t: Task): void;
+  /** Allocates a new task/thread id. */
+  allocTid(): number;
+}
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
 export interface SigAction {
@@ -48,19 +118,33 @@ export class ThreadGroup {
   sigreturnAddr = 0;
   /** Instructions retired by tasks of this group that have exited. */
   instret = 0;
+  /** Process group and session ids (a new process starts as the leader of both; fork copies them). */
+  pgid: number;
+  sid: number;
+  /** Nice value, -20..19 (per process in ecall; Linux keeps one per thread). */
+  nice = 0;
+  /** PR_SET_DUMPABLE value, 0 or 1 (Linux keeps it in the mm's flags). */
+  dumpable = 1;
+  /** CPU time and maxrss of reaped children, and this group's peak size (getrusage, times). */
+  readonly usage = new GroupUsage();
+  /** setitimer and POSIX timers. */
+  readonly timers = new ProcTimers();
 
   constructor(
-    readonly kernel: Kernel,
+    readonly kernel: KernelServices,
     readonly pid: number,
     readonly ppid: number,
     public mm: Mm,
+    /** Credentials of every thread of the group (Linux keeps them per thread; setxid syncs them). */
+    public cred: Cred,
   ) {
     for (let i = 0; i <= 64; i++) this.actions.push({ handler: 0n, flags: 0n, mask: 0n });
+    this.pgid = this.sid = pid;
   }
 }
 
 /** A schedulable thread: hart state, fd table and fs context (shareable), signal mask. */
-export class Task implements Waiter {
+export class Task implements Caller, RequestSink {
   readonly hart = new Hart();
   state = TaskState.Runnable;
   /** Blocked signals, bit (n-1) for signal n. */
@@ -70,6 +154,10 @@ export class Task implements Waiter {
   /** The virtual CPU the task runs on (or last ran on), and the CPUs it may run on. */
   cpu = 0;
   cpusAllowed = ~0n;
+  /** Scheduling policy (SCHED_OTHER 0, SCHED_FIFO 1, ...) and real-time priority, per thread as
+   *  in Linux; recorded by sched_setscheduler, not used by ecall's scheduler. */
+  policy = 0;
+  rtPriority = 0;
   /** Times the scheduler moved the task between CPUs. */
   migrations = 0;
   /** Set by sched_yield: end the current slice after the syscall. */
@@ -80,8 +168,6 @@ export class Task implements Waiter {
   sigwaitSet = 0n;
   /** The syscall a signal last interrupted (strace names it when restart_syscall resumes it). */
   interruptedNr = -1;
-  /** Entry arguments of the syscall in progress, kept for --strace across a sleep. */
-  traceArgs: bigint[] | null = null;
   /** set_tid_address / CLONE_CHILD_CLEARTID address, or 0. */
   clearChildTid = 0;
   /** set_robust_list head and length as recorded. */
@@ -89,51 +175,53 @@ export class Task implements Waiter {
   robustListLen = 0;
   /** Alternate signal stack. */
   altstack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
-  /** Where the current sleep is parked, if blocked. */
-  blockedOn: Blocked | null = null;
-  /** Why the last sleep ended. */
-  wakeReason: WakeReason = WakeReason.Event;
   /**
-   * True while a handler runs again after its task was woken from a sleep in this same call
-   * (set by the dispatcher; a new call, or a call restarted after a signal, sees false).
+   * The request record of the syscall this task's hart makes (reused: begin() starts each call).
+   * While the call sleeps, or after it was woken and before it runs again, inSyscall is true and
+   * pc stays on the ecall.
    */
-  resumed = false;
-  /** Set when the current syscall returned Blocked; the next dispatch of this task resumes it. */
-  blockedInSyscall = false;
-  /** Syscall number being executed and its original a0 (for restart). */
-  syscallNr = -1;
-  origA0 = 0n;
+  readonly syscall: Request;
+  inSyscall = false;
+  /** a0 at syscall entry as (lo, hi) halves: a restarted call gets it back (Linux's orig_a0). */
+  origA0Lo = 0;
+  origA0Hi = 0;
+  /** PR_SET_NAME name without NUL (at most TASK_COMM_LEN-1 bytes); null means the exe's basename. */
+  comm: Uint8Array | null = null;
+  /** PR_SET_PDEATHSIG signal, or 0. */
+  pdeathsig = 0;
+  /** PR_SET_NO_NEW_PRIVS: once set it stays set. */
+  noNewPrivs = false;
 
   constructor(
-    readonly kernel: Kernel,
+    readonly kernel: KernelServices,
     readonly tid: number,
     readonly tg: ThreadGroup,
     public files: FdTable,
     public fs: FsContext,
   ) {
     tg.tasks.push(this);
+    this.syscall = new Request(this, new HartArgs(this.hart), this);
   }
 
   get mm(): Mm {
     return this.tg.mm;
   }
 
+  /** The process id (thread group id). */
+  get tgid(): number {
+    return this.tg.pid;
+  }
+
   /**
    * What restart_syscall runs after a call that returned -ERESTART_RESTARTBLOCK was interrupted
    * by a signal with no handler (Linux's restart_block.fn); reset by rt_sigreturn.
    */
-  restartBlock: ((t: Task) => SysResult) | null = null;
+  restartBlock: ((t: Task, r: Request) => SysResult) | null = null;
   /**
    * The mask to restore when a call that set a temporary mask (rt_sigsuspend, ppoll, pselect6,
    * epoll_pwait) returns to user space; a delivered signal's frame records it instead.
    */
   savedSigmask: bigint | null = null;
-
-  /** Returns a Blocked marker: the handler's way to sleep until a queue wakes, or a deadline. */
-  block(queues: WaitList[], deadline: bigint | null = null, restart = 512,
-    onInterrupt: ((t: Task) => number) | null = null): Blocked {
-    return new Blocked(queues, deadline, restart, onInterrupt);
-  }
 
   /** Installs a temporary signal mask for the current call (restored on return to user space). */
   setTemporarySigmask(mask: bigint): void {
@@ -141,8 +229,13 @@ export class Task implements Waiter {
     this.sigmask = mask & ~((1n << 8n) | (1n << 18n)); // SIGKILL and SIGSTOP cannot be blocked
   }
 
-  /** Called by a WaitQueue (or timer or signal) to make this task runnable again. */
-  wake(reason: WakeReason): void {
+  /** Resumes the task when its syscall request is woken (the call then runs again). */
+  wakeRequest(_r: Request, reason: WakeReason): void {
     this.kernel.wakeTask(this, reason);
+  }
+
+  /** Sends this task a signal from the kernel (SIGPIPE on a broken pipe write). */
+  raise(sig: number): void {
+    this.kernel.raiseSignal(this, sig);
   }
 }

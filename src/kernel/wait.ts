@@ -1,6 +1,5 @@
-// Blocking: a handler that must sleep returns t.block(...); the scheduler parks the task on
-// the given wait queues and runs the handler again when one of them is woken (or on timeout
-// or signal). No hidden awaits: every sleep point is a return from a handler.
+// Wait queues: the lists a sleeping request is parked on (see request.ts for how a handler
+// sleeps). No hidden awaits: every sleep point is a return from a handler.
 
 /** A waiter on a queue: the task (or any other sleeper) to resume. */
 export interface Waiter {
@@ -47,24 +46,4 @@ export class WaitQueue implements WaitList {
   get length(): number {
     return this.waiters.length;
   }
-}
-
-/**
- * Returned by a handler to sleep: on wake-up the same syscall is run again (with t.resumed set).
- * If a signal interrupts the sleep instead, the call is not run again: its result is
- * -restart (or onInterrupt's value), and the kernel applies the restart rules to it
- * (ERESTARTSYS 512, ERESTARTNOINTR 513, ERESTARTNOHAND 514, ERESTART_RESTARTBLOCK 516 with
- * t.restartBlock set, or EINTR 4 for calls that are never restarted).
- */
-export class Blocked {
-  constructor(
-    /** Lists whose wake resumes the task. */
-    readonly queues: WaitList[],
-    /** Absolute deadline in kernel monotonic nanoseconds (bigint), or null for none. */
-    readonly deadline: bigint | null = null,
-    /** Code the call returns if a signal interrupts it (ERESTARTSYS etc., as a positive number). */
-    readonly restart: number = 512,
-    /** Called instead when a signal interrupts: returns the a0 value (e.g. after writing *rem). */
-    readonly onInterrupt: ((t: import('./task.js').Task) => number) | null = null,
-  ) {}
 }

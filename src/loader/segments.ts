@@ -54,7 +54,7 @@ export function planLayout(elf: ElfInfo, fileLen: number): Layout | LoadError {
       return noexec(`${at}: segment (p_memsz ${hex(p.memsz)}) lies outside the ${hex(LOAD_LIMIT)}-byte address space`);
     }
   }
-  // Values are now below 4 GiB, so numbers are exact.
+  // Values are now below the address-space limit (2^38), so numbers are exact.
   const sorted = loads
     .map((p) => ({ vaddr: Number(p.vaddr), memsz: Number(p.memsz), filesz: Number(p.filesz), offset: Number(p.offset), prot: protFromFlags(p.flags) }))
     .sort((a, b) => a.vaddr - b.vaddr);

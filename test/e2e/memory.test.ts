@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SimHost } from '../../src/host/sim.js';
+import { createSimHost } from '../../src/host/node.js';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { repoRoot } from '../helpers/guest_cases.js';
 
@@ -43,7 +43,7 @@ test('--memory 64m leaves room for a guest that touches 40 MiB', () => {
 
 test('--memory rejects sizes outside 16m..4g and malformed ones with a usage error', () => {
   for (const bad of ['8m', '5g', 'lots', '-1']) {
-    const r = ecall('--memory', bad, 'guest/bin/exit42');
+    const r = ecall(`--memory=${bad}`, 'guest/bin/exit42');
     assert.equal(r.status, 2, bad);
     assert.match(r.stderr, /^ecall: bad --memory/);
   }
@@ -74,7 +74,7 @@ test('a shared file mapping written just before exit reaches the host file', () 
 });
 
 test('mapping 1 GiB, touching 10 MiB and unmapping costs the host about the touched size', async () => {
-  const kernel = new Kernel({ host: new SimHost(1n), seed: 1n, cpus: 1, mounts: [] });
+  const kernel = new Kernel({ host: createSimHost(1n), seed: 1n, cpus: 1, mounts: [] });
   const before = process.memoryUsage().rss;
   const p = kernel.spawn('guest/bin/mem_touch', ['mem_touch', '1024', '10'], [], root);
   assert.ok(!('error' in p));

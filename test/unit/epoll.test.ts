@@ -14,8 +14,10 @@ import { createPipe } from '../../src/kernel/vfs/pipe.js';
 import { openDevice } from '../../src/kernel/vfs/devices.js';
 import { EventPoll, eventpollRelease } from '../../src/kernel/vfs/epoll.js';
 import type { EventFd } from '../../src/kernel/vfs/eventfd.js';
-import { Blocked, WaitQueue } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
+import { WaitQueue } from '../../src/kernel/wait.js';
 import { EBADF, EEXIST, EFAULT, EINTR, EINVAL, ELOOP, ENOENT, EPERM } from '../../src/abi/errno.js';
+import { dl } from './request_helpers.js';
 
 const ADD = 1, DEL = 2, MOD = 3;
 const EPOLLIN = 1, EPOLLPRI = 2, EPOLLOUT = 4, EPOLLERR = 8, EPOLLHUP = 0x10;
@@ -139,7 +141,7 @@ test('regular files, directories and /dev/null cannot be added (EPERM)', () => {
   mem.writeU32(SCRATCH + 0x400, EPOLLIN);
   assert.equal(vfsCall(epollDefs, 'epoll_ctl', t, ep, ADD, file, SCRATCH + 0x400), -EPERM);
   assert.equal(vfsCall(epollDefs, 'epoll_ctl', t, ep, ADD, dir, SCRATCH + 0x400), -EPERM);
-  const devnull = openDevice('null', 0, t);
+  const devnull = openDevice('null', 0, t.kernel.vfs.stdio);
   assert.ok(typeof devnull !== 'number');
   const nullFd = t.files.install(devnull);
   assert.equal(vfsCall(epollDefs, 'epoll_ctl', t, ep, ADD, nullFd, SCRATCH + 0x400), -EPERM);
@@ -276,7 +278,7 @@ test('a wait with nothing ready sleeps on the instance with restart code EINTR a
   const b = pwait(f, ep, 4, -1);
   assert.ok(b instanceof Blocked);
   assert.equal(b.restart, EINTR);
-  assert.equal(b.deadline, null);
+  assert.equal(dl(b), null);
   // Stand in for the kernel parking the task on the queues.
   let woken = 0;
   for (const q of b.queues) (q as WaitQueue).add({ wake: () => { woken++; } });
@@ -294,10 +296,10 @@ test('a signal ends the wait with EINTR, or with the events that arrived before 
   assert.equal(ctl(f, ep, ADD, efd, EPOLLIN), 0);
   const b = pwait(f, ep, 4, 1000) as Blocked;
   assert.ok(b.onInterrupt);
-  assert.equal(b.onInterrupt(f.t), -EINTR);
+  assert.equal(b.onInterrupt(f.t.syscall), -EINTR);
   f.mem.writeBig64(BUF + 0x800, 1n);
   assert.equal(f.call(rwDefs, 'write', efd, BUF + 0x800, 8), 8);
-  assert.equal(b.onInterrupt(f.t), 1);
+  assert.equal(b.onInterrupt(f.t.syscall), 1);
   assert.deepEqual(events(f, 1), [[EPOLLIN, BigInt(efd)]]);
 });
 
@@ -306,15 +308,15 @@ test('the timeout is a deadline fixed at the first run: re-runs keep it, and the
   const ep = epollCreate(f);
   const start = f.clock.mono;
   const b1 = pwait(f, ep, 1, 50) as Blocked;
-  assert.equal(b1.deadline, start + 50n * MS);
+  assert.equal(dl(b1), start + 50n * MS);
   f.clock.mono += 20n * MS;
   const b2 = pwait(f, ep, 1, 50) as Blocked; // woken early (resumed): same deadline
-  assert.equal(b2.deadline, start + 50n * MS);
+  assert.equal(dl(b2), start + 50n * MS);
   f.clock.mono += 30n * MS;
   assert.equal(pwait(f, ep, 1, 50), 0);
   // A new call computes a new deadline.
   const b3 = pwait(f, ep, 1, 50) as Blocked;
-  assert.equal(b3.deadline, f.clock.mono + 50n * MS);
+  assert.equal(dl(b3), f.clock.mono + 50n * MS);
 });
 
 test('epoll_pwait2 takes a timespec: NULL waits forever, zero polls, bad nanoseconds are EINVAL', () => {
@@ -323,16 +325,16 @@ test('epoll_pwait2 takes a timespec: NULL waits forever, zero polls, bad nanosec
   const pw2 = (ts: number) => f.call(epollDefs, 'epoll_pwait2', ep, EVENTS, 1, ts, 0, 8);
   const forever = pw2(0);
   assert.ok(forever instanceof Blocked);
-  assert.equal(forever.deadline, null);
-  f.t.blockedInSyscall = false; // the next call is a new one
+  assert.equal(dl(forever), null);
+  f.t.inSyscall = false; // the next call is a new one
   f.mem.writeBig64(TS, 0n);
   f.mem.writeBig64(TS + 8, 0n);
   assert.equal(pw2(TS), 0);
   f.mem.writeBig64(TS, 1n);
   f.mem.writeBig64(TS + 8, 500n);
   const b = pw2(TS) as Blocked;
-  assert.equal(b.deadline, f.clock.mono + 1_000_000_500n);
-  f.t.blockedInSyscall = false;
+  assert.equal(dl(b), f.clock.mono + 1_000_000_500n);
+  f.t.inSyscall = false;
   f.mem.writeBig64(TS + 8, 1_000_000_000n);
   assert.equal(pw2(TS), -EINVAL);
   assert.equal(pw2(UNMAPPED), -EFAULT);

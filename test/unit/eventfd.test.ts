@@ -8,9 +8,10 @@ import { defs as rwDefs } from '../../src/kernel/syscalls/fs_rw.js';
 import { defs as fdDefs } from '../../src/kernel/syscalls/fs_fd.js';
 import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { EventFd } from '../../src/kernel/vfs/eventfd.js';
-import { Blocked } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
 import { EAGAIN, EINVAL, EMFILE } from '../../src/abi/errno.js';
 import { POLLERR, POLLIN, POLLOUT } from '../../src/kernel/vfs/file.js';
+import { dl } from './request_helpers.js';
 
 const EFD_SEMAPHORE = 1, EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
 const F_GETFL = 3, O_RDWR = 2, O_NONBLOCK = 0x800;
@@ -105,11 +106,11 @@ test('a blocking read at 0 sleeps on the eventfd queue with ERESTARTSYS and succ
   assert.ok(b instanceof Blocked);
   assert.deepEqual(b.queues, [efd.wq]);
   assert.equal(b.restart, 512);
-  assert.equal(b.deadline, null);
+  assert.equal(dl(b), null);
   // The sleep consumed nothing; another writer adds 4 and wakes the queue.
   const woken: number[] = [];
   efd.wq.add({ wake: () => woken.push(1) });
-  assert.equal(efd.write(f.t, new Uint8Array([4, 0, 0, 0, 0, 0, 0, 0])), 8);
+  assert.equal(efd.write(f.t.syscall, new Uint8Array([4, 0, 0, 0, 0, 0, 0, 0])), 8);
   assert.equal(woken.length, 1);
   assert.deepEqual(readU64(f, fd), { r: 8, v: 4n });
 });

@@ -1,16 +1,21 @@
 // Fixture for the futex*.test.ts files: real Tasks over real GuestMemory, and a small kernel
 // whose sleep / wake / interrupt follow the real Kernel's (park on the Blocked marker's lists,
 // remove from them on any wake-up, onInterrupt on a signal) with clocks the test sets.
-import { Blocked, WakeReason } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
+import { WakeReason } from '../../src/kernel/wait.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { Task, TaskState, ThreadGroup } from '../../src/kernel/task.js';
-import type { Kernel } from '../../src/kernel/kernel.js';
+import { Cred } from '../../src/kernel/cred.js';
+import type { KernelServices } from '../../src/kernel/task.js';
 import type { Mm } from '../../src/mem/mm.js';
 import type { SysResult } from '../../src/kernel/syscalls/types.js';
 import { SyscallError } from '../../src/abi/errno.js';
+import { NR_RESTART_SYSCALL } from '../../src/kernel/entry.js';
+import { runAsDispatcher } from './request_helpers.js';
 import { defs } from '../../src/kernel/syscalls/futex.js';
 import { argsOf } from './sys_proc_fixture.js';
 import { fill } from './mem_helpers.js';
+import { FutexTable } from '../../src/kernel/futex/queue.js';
 
 /** Start of the read-write scratch area (4 pages). */
 export const BUF = 0x10000;
@@ -30,7 +35,7 @@ for (const m of mems) {
 const futexDef = defs.find((d) => d.name === 'futex')!;
 
 export interface Fixture {
-  kernel: Kernel;
+  kernel: KernelServices;
   clock: { mono: bigint; real: bigint };
   /** Process A's first task (tid 100) and its memory. */
   t: Task;
@@ -57,30 +62,32 @@ export function fixture(): Fixture {
   const clock = { mono: 5_000_000_000n, real: 1_700_000_000_000_000_000n };
   const tasks = new Map<number, Task>();
   const unpark = (t: Task): Blocked | null => {
-    const b = t.blockedOn;
-    if (b !== null) for (const q of b.queues) q.remove(t);
-    t.blockedOn = null;
+    const r = t.syscall;
+    const b = r.blocked;
+    if (b !== null) for (const q of b.queues) q.remove(r);
+    r.blocked = null;
     return b;
   };
   const kernel = {
     tasks,
+    futexes: new FutexTable(),
     monotonicNs: () => clock.mono,
     realtimeNs: () => clock.real,
     sleep(t: Task, b: Blocked): void {
       t.state = TaskState.Blocked;
-      t.blockedOn = b;
-      for (const q of b.queues) q.add(t);
+      t.syscall.blocked = b;
+      for (const q of b.queues) q.add(t.syscall);
     },
     wakeTask(t: Task, reason: WakeReason): void {
       if (t.state !== TaskState.Blocked) return;
       unpark(t);
-      t.wakeReason = reason;
+      t.syscall.wakeReason = reason;
       t.state = TaskState.Runnable;
     },
-  } as unknown as Kernel;
+  } as unknown as KernelServices;
   const mkGroup = (pid: number, mem: GuestMemory): ThreadGroup => {
     const mm = { mem } as unknown as Mm;
-    return new ThreadGroup(kernel, pid, 1, mm);
+    return new ThreadGroup(kernel, pid, 1, mm, new Cred(1000, 1000));
   };
   const mk = (tg: ThreadGroup, tid: number): Task => {
     const t = new Task(kernel, tid, tg, null as never, null as never);
@@ -89,20 +96,16 @@ export function fixture(): Fixture {
   };
   const tgA = mkGroup(100, mems[0]!);
   let tgB: ThreadGroup | null = null;
-  const run = (t: Task, fn: () => SysResult): SysResult => {
-    t.resumed = t.blockedInSyscall;
-    t.blockedInSyscall = false;
-    let r: SysResult;
-    try {
-      r = fn();
-    } catch (e) {
-      if (!(e instanceof SyscallError)) throw e;
-      r = -e.errno;
-    }
-    if (r instanceof Blocked) {
-      t.blockedInSyscall = true;
-      kernel.sleep(t, r);
-    }
+  const run = (t: Task, nr: number, fn: () => SysResult): SysResult => {
+    const r = runAsDispatcher(t, nr, () => {
+      try {
+        return fn();
+      } catch (e) {
+        if (!(e instanceof SyscallError)) throw e;
+        return -e.errno;
+      }
+    });
+    if (r instanceof Blocked) kernel.sleep(t, r);
     return r;
   };
   return {
@@ -112,19 +115,20 @@ export function fixture(): Fixture {
       tgB ??= mkGroup(200, mems[1]!);
       return mk(tgB, tid);
     },
-    futex: (t, ...args) => run(t, () => futexDef.handler!(t, argsOf(args))),
-    restart: (t) => run(t, () => t.restartBlock!(t)),
+    futex: (t, ...args) => run(t, futexDef.nr, () => futexDef.handler!(t, argsOf(args), t.syscall)),
+    restart: (t) => run(t, NR_RESTART_SYSCALL, () => t.restartBlock!(t, t.syscall)),
     expire: (t) => kernel.wakeTask(t, WakeReason.Timeout),
     interrupt(t) {
       if (t.state !== TaskState.Blocked) throw new Error('not blocked');
       const b = unpark(t)!;
-      t.blockedInSyscall = false;
-      t.wakeReason = WakeReason.Signal;
+      t.inSyscall = false;
+      t.syscall.wakeReason = WakeReason.Signal;
       t.state = TaskState.Runnable;
-      return b.onInterrupt ? b.onInterrupt(t) : -b.restart;
+      return b.onInterrupt ? b.onInterrupt(t.syscall) : -b.restart;
     },
     exit(t) {
       if (t.state === TaskState.Blocked) unpark(t);
+      t.inSyscall = false;
       t.state = TaskState.Exited;
       tasks.delete(t.tid);
     },

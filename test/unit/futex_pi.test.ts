@@ -1,13 +1,14 @@
 // PI futexes: LOCK_PI, LOCK_PI2, TRYLOCK_PI, UNLOCK_PI, owner handoff and owner death.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Blocked } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
 import { TaskState } from '../../src/kernel/task.js';
 import {
   EAGAIN, EDEADLK, EFAULT, EINVAL, EPERM, ERESTARTNOINTR, ESRCH, ETIMEDOUT,
 } from '../../src/abi/errno.js';
-import { exitRobustList } from '../../src/kernel/futex.js';
+import { exitRobustList } from '../../src/kernel/futex/exit.js';
 import { BUF, fixture, putTimespec, RO, UNMAPPED } from './futex_fixture.js';
+import { dl } from './request_helpers.js';
 
 const WAIT = 0, WAKE = 1, REQUEUE = 3, LOCK_PI = 6, UNLOCK_PI = 7, TRYLOCK_PI = 8, LOCK_PI2 = 13;
 const PRIVATE = 128, CLOCK_RT = 256;
@@ -96,12 +97,12 @@ test('LOCK_PI timeouts are absolute CLOCK_REALTIME; LOCK_PI2 is MONOTONIC unless
   const rt = f.clock.real + 2_000_000_000n;
   putTimespec(f.mem, TS, rt / 1_000_000_000n, rt % 1_000_000_000n);
   const b1 = f.futex(w1, L, LOCK_PI | PRIVATE, 0, TS) as Blocked;
-  assert.equal(b1.deadline, f.clock.mono + 2_000_000_000n);
+  assert.equal(dl(b1), f.clock.mono + 2_000_000_000n);
   const b3 = f.futex(w3, L, LOCK_PI2 | PRIVATE | CLOCK_RT, 0, TS) as Blocked;
-  assert.equal(b3.deadline, f.clock.mono + 2_000_000_000n);
+  assert.equal(dl(b3), f.clock.mono + 2_000_000_000n);
   putTimespec(f.mem, TS, 7n, 0n);
   const b2 = f.futex(w2, L, LOCK_PI2 | PRIVATE, 0, TS) as Blocked;
-  assert.equal(b2.deadline, 7_000_000_000n);
+  assert.equal(dl(b2), 7_000_000_000n);
   f.clock.mono = 7_000_000_000n;
   f.expire(w2);
   assert.equal(f.futex(w2, L, LOCK_PI2 | PRIVATE, 0, TS), -ETIMEDOUT);

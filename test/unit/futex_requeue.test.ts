@@ -1,10 +1,11 @@
 // FUTEX_REQUEUE, FUTEX_CMP_REQUEUE and FUTEX_WAKE_OP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Blocked } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
 import { TaskState, type Task } from '../../src/kernel/task.js';
 import { EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTARTSYS } from '../../src/abi/errno.js';
-import { decodeWakeOp, formatFutexOp } from '../../src/kernel/futex_op.js';
+import { formatFutexOp } from '../../src/kernel/futex/abi.js';
+import { decodeWakeOp } from '../../src/kernel/futex/wake.js';
 import { BUF, fixture, RO, UNMAPPED, type Fixture } from './futex_fixture.js';
 
 const WAIT = 0, WAKE = 1, REQUEUE = 3, CMP_REQUEUE = 4, WAKE_OP = 5, WAIT_BITSET = 9, WAKE_BITSET = 10;

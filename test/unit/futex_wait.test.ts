@@ -1,12 +1,14 @@
 // FUTEX_WAIT / WAKE / WAIT_BITSET / WAKE_BITSET: comparisons, keys, bitsets, timeouts, restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Blocked, WakeReason } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
+import { WakeReason } from '../../src/kernel/wait.js';
 import { TaskState } from '../../src/kernel/task.js';
 import {
   EAGAIN, EFAULT, EINVAL, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTSYS, ETIMEDOUT,
 } from '../../src/abi/errno.js';
 import { BUF, fixture, putTimespec, RO, UNMAPPED } from './futex_fixture.js';
+import { dl } from './request_helpers.js';
 
 const WAIT = 0, WAKE = 1, FD = 2, WAIT_BITSET = 9, WAKE_BITSET = 10, LOCK_PI = 6, PRIVATE = 128, CLOCK_RT = 256;
 const ANY = 0xffffffff;
@@ -28,7 +30,7 @@ test('WAIT sleeps on a matching word and a WAKE returns 0 to it and 1 to the wak
   assert.equal(f.t.state, TaskState.Blocked);
   assert.equal(f.futex(waker, W, WAKE | PRIVATE, 1), 1);
   assert.equal(f.t.state, TaskState.Runnable);
-  assert.equal(f.t.wakeReason, WakeReason.Event);
+  assert.equal(f.t.syscall.wakeReason, WakeReason.Event);
   assert.equal(f.futex(f.t, W, WAIT | PRIVATE, 7, 0), 0);
   assert.equal(f.futex(waker, W, WAKE | PRIVATE, 1), 0, 'nobody left');
 });
@@ -132,9 +134,9 @@ test('a relative WAIT timeout counts from the call on CLOCK_MONOTONIC and ends i
   putTimespec(f.mem, TS, 2n, 500n);
   const b = f.futex(f.t, W, WAIT | PRIVATE, 0, TS);
   assert.ok(b instanceof Blocked);
-  assert.equal(b.deadline, f.clock.mono + 2_000_000_500n);
+  assert.equal(dl(b), f.clock.mono + 2_000_000_500n);
   assert.equal(b.restart, ERESTART_RESTARTBLOCK);
-  f.clock.mono = b.deadline!;
+  f.clock.mono = dl(b)!;
   f.expire(f.t);
   assert.equal(f.futex(f.t, W, WAIT | PRIVATE, 0, TS), -ETIMEDOUT);
   assert.equal(f.futex(f.thread(101), W, WAKE | PRIVATE, 1), 0, 'the timed-out waiter left the queue');
@@ -153,13 +155,13 @@ test('WAIT_BITSET timeouts are absolute: MONOTONIC by default, REALTIME with the
   putTimespec(f.mem, TS, 9n, 0n);
   const b = f.futex(f.t, W, WAIT_BITSET | PRIVATE, 0, TS, 0, ANY);
   assert.ok(b instanceof Blocked);
-  assert.equal(b.deadline, 9_000_000_000n);
+  assert.equal(dl(b), 9_000_000_000n);
   const u = f.thread(101);
   const rt = f.clock.real + 3_000_000_000n;
   putTimespec(f.mem, TS, rt / 1_000_000_000n, rt % 1_000_000_000n);
   const b2 = f.futex(u, W, WAIT_BITSET | PRIVATE | CLOCK_RT, 0, TS, 0, ANY);
   assert.ok(b2 instanceof Blocked);
-  assert.equal(b2.deadline, f.clock.mono + 3_000_000_000n, 'mapped onto the monotonic base');
+  assert.equal(dl(b2), f.clock.mono + 3_000_000_000n, 'mapped onto the monotonic base');
   putTimespec(f.mem, TS, 4n, 0n);
   assert.equal(f.futex(f.thread(102), W, WAIT_BITSET | PRIVATE, 0, TS, 0, ANY), -ETIMEDOUT, 'already past');
 });
@@ -174,7 +176,7 @@ test('a REALTIME deadline whose clock was set back sleeps again instead of timin
   f.expire(f.t);
   const again = f.futex(f.t, W, WAIT_BITSET | CLOCK_RT, 0, TS, 0, ANY);
   assert.ok(again instanceof Blocked);
-  assert.equal(again.deadline, f.clock.mono + 6_000_000_000n);
+  assert.equal(dl(again), f.clock.mono + 6_000_000_000n);
   f.clock.real = rt;
   f.expire(f.t);
   assert.equal(f.futex(f.t, W, WAIT_BITSET | CLOCK_RT, 0, TS, 0, ANY), -ETIMEDOUT);
@@ -195,14 +197,14 @@ test('a signal interrupts a timed WAIT with ERESTART_RESTARTBLOCK; restart_sysca
   const f = fixture();
   putTimespec(f.mem, TS, 1n, 0n);
   const b = f.futex(f.t, W, WAIT | PRIVATE, 0, TS) as Blocked;
-  const deadline = b.deadline!;
+  const deadline = dl(b)!;
   f.clock.mono += 400_000_000n;
   assert.equal(f.interrupt(f.t), -ERESTART_RESTARTBLOCK);
   assert.notEqual(f.t.restartBlock, null);
   f.clock.mono += 100_000_000n;
   const r = f.restart(f.t);
   assert.ok(r instanceof Blocked);
-  assert.equal(r.deadline, deadline, 'the original absolute deadline, not a new relative one');
+  assert.equal(dl(r), deadline, 'the original absolute deadline, not a new relative one');
   // Woken while sleeping in restart_syscall: its re-run returns 0.
   assert.equal(f.futex(f.thread(101), W, WAKE | PRIVATE, 1), 1);
   assert.equal(f.restart(f.t), 0);
@@ -224,7 +226,7 @@ test('a re-run that no wake caused sleeps again with the same deadline, or EAGAI
   f.kernel.wakeTask(f.t, WakeReason.Event); // not a futex wake
   const again = f.futex(f.t, W, WAIT | PRIVATE, 0, TS);
   assert.ok(again instanceof Blocked);
-  assert.equal(again.deadline, b.deadline);
+  assert.equal(dl(again), dl(b));
   assert.equal(f.futex(f.thread(101), W, WAKE | PRIVATE, 1), 1, 'it is queued again');
   assert.equal(f.futex(f.t, W, WAIT | PRIVATE, 0, TS), 0);
   f.futex(f.t, W, WAIT | PRIVATE, 0, 0);

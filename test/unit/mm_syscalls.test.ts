@@ -32,7 +32,7 @@ function taskWith(files: Record<number, OpenFile> = {}): Task {
 
 function call(name: string, t: Task, ...vals: (number | bigint)[]): number {
   const def = defs.find((d: SyscallDef) => d.name === name)!;
-  return def.handler!(t, argsOf(vals)) as number;
+  return def.handler!(t, argsOf(vals), t.syscall) as number;
 }
 
 /** An open file with the given access mode whose mmapSource yields `bytes` (or an errno). */

@@ -10,8 +10,10 @@ import { defs as eventfdDefs } from '../../src/kernel/syscalls/eventfd.js';
 import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { createPipe } from '../../src/kernel/vfs/pipe.js';
 import type { EventFd } from '../../src/kernel/vfs/eventfd.js';
-import { Blocked, WaitQueue } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
+import { WaitQueue } from '../../src/kernel/wait.js';
 import { EBADF, EFAULT, EINTR, EINVAL, ERESTARTNOHAND } from '../../src/abi/errno.js';
+import { dl } from './request_helpers.js';
 
 const POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 0x10, POLLNVAL = 0x20, POLLRDNORM = 0x40;
 const FDS = BUF, TS = BUF + 0x400, SIGSET = BUF + 0x420, PACK = BUF + 0x430;
@@ -37,7 +39,7 @@ function eventfd(f: F, init = 0): number {
 
 /** Writes through the file itself, as another task would (the polling task stays mid-call). */
 function write(f: F, fd: number, bytes: number[]): unknown {
-  return f.t.files.get(fd)!.write!(f.t, Uint8Array.from(bytes));
+  return f.t.files.get(fd)!.write!(f.t.syscall, Uint8Array.from(bytes));
 }
 
 /** Writes a pollfd array at FDS; revents preset to 0xffff so that the write-back shows. */
@@ -121,7 +123,7 @@ test('ppoll with nothing ready sleeps on every file\'s queues with ERESTARTNOHAN
   const b = ppoll(f, 3);
   assert.ok(b instanceof Blocked);
   assert.equal(b.restart, ERESTARTNOHAND);
-  assert.equal(b.deadline, null);
+  assert.equal(dl(b), null);
   const queues = new Set(b.queues);
   for (const q of [...f.t.files.get(r)!.pollQueues!(), (f.t.files.get(efd) as EventFd).wq]) assert.ok(queues.has(q));
   let woken = 0;
@@ -138,10 +140,10 @@ test('ppoll keeps its deadline across re-runs and writes the remaining time back
   pollfds(f, [[r, POLLIN]]);
   const start = f.clock.mono;
   const b1 = ppoll(f, 1, setTs(f, TS, SEC)) as Blocked;
-  assert.equal(b1.deadline, start + SEC);
+  assert.equal(dl(b1), start + SEC);
   f.clock.mono += 400n * MS;
   const b2 = ppoll(f, 1, TS) as Blocked; // a spurious wake-up: same deadline
-  assert.equal(b2.deadline, start + SEC);
+  assert.equal(dl(b2), start + SEC);
   assert.equal(write(f, w, [1]), 1);
   assert.equal(ppoll(f, 1, TS), 1);
   assert.equal(readTs(f, TS), 600n * MS);
@@ -152,7 +154,7 @@ test('ppoll returns 0 at its deadline with revents cleared and *tsp zeroed', () 
   const [r] = pipe(f);
   pollfds(f, [[r, POLLIN]]);
   const b = ppoll(f, 1, setTs(f, TS, 5n * MS)) as Blocked;
-  f.clock.mono = b.deadline! + 1n;
+  f.clock.mono = dl(b)! + 1n;
   assert.equal(ppoll(f, 1, TS), 0);
   assert.deepEqual(revents(f, 1), [0]);
   assert.equal(readTs(f, TS), 0n);
@@ -172,12 +174,12 @@ test('a signal gives ERESTARTNOHAND with the remaining time in *tsp, or the fds 
   pollfds(f, [[r, POLLIN]]);
   const b = ppoll(f, 1, setTs(f, TS, 2n * SEC)) as Blocked;
   f.clock.mono += 500n * MS;
-  assert.equal(b.onInterrupt!(f.t), -ERESTARTNOHAND);
+  assert.equal(b.onInterrupt!(f.t.syscall), -ERESTARTNOHAND);
   assert.equal(readTs(f, TS), 1500n * MS);
   assert.deepEqual(revents(f, 1), [0]);
   // Data that arrived with the signal is returned instead (Linux's last pass over the fds).
   assert.equal(write(f, w, [1]), 1);
-  assert.equal(b.onInterrupt!(f.t), 1);
+  assert.equal(b.onInterrupt!(f.t.syscall), 1);
   assert.deepEqual(revents(f, 1), [POLLIN]);
 });
 
@@ -190,7 +192,7 @@ test('an unwritable *tsp turns ERESTARTNOHAND into EINTR', () => {
   f.mem.writeBig64(straddle, 1n); // tv_sec = 1 in the writable part; tv_nsec = 0 in RO
   const b = f.call(pollDefs, 'ppoll', FDS, 1, straddle, 0, 8) as Blocked;
   assert.ok(b instanceof Blocked);
-  assert.equal(b.onInterrupt!(f.t), -EINTR);
+  assert.equal(b.onInterrupt!(f.t.syscall), -EINTR);
 });
 
 test('ppoll on an epoll fd reports POLLIN once an item is ready', () => {
@@ -274,9 +276,9 @@ test('pselect6 with nothing ready sleeps with ERESTARTNOHAND, and on a signal le
   const b = pselect(f, r + 1, RSET, 0, 0, setTs(f, TS, 3n * SEC)) as Blocked;
   assert.ok(b instanceof Blocked);
   assert.equal(b.restart, ERESTARTNOHAND);
-  assert.equal(b.deadline, f.clock.mono + 3n * SEC);
+  assert.equal(dl(b), f.clock.mono + 3n * SEC);
   f.clock.mono += SEC;
-  assert.equal(b.onInterrupt!(f.t), -ERESTARTNOHAND);
+  assert.equal(b.onInterrupt!(f.t.syscall), -ERESTARTNOHAND);
   assert.deepEqual(bits(f, RSET), [r]);
   assert.equal(readTs(f, TS), 2n * SEC);
   // Woken by data: re-run reports it and the remaining time.
@@ -290,7 +292,7 @@ test('pselect6 at its deadline returns 0 with the sets cleared', () => {
   const [r] = pipe(f);
   setBits(f, RSET, [r]);
   const b = pselect(f, r + 1, RSET, 0, 0, setTs(f, TS, 10n * MS)) as Blocked;
-  f.clock.mono = b.deadline!;
+  f.clock.mono = dl(b)!;
   assert.equal(pselect(f, r + 1, RSET, 0, 0, TS), 0);
   assert.deepEqual(bits(f, RSET), []);
   assert.equal(readTs(f, TS), 0n);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { NodeHost } from '../../src/host/node.js';
 import { Task, type ThreadGroup } from '../../src/kernel/task.js';
-import { forceSignal, returnToUser, sendSignal } from '../../src/kernel/signal_deliver.js';
+import { returnToUser } from '../../src/kernel/entry.js';
+import { forceSignal, sendSignal } from '../../src/kernel/signal_deliver.js';
 import { FRAME_SIZE, restoreFrame, SA_RESTART, SA_NODEFER, SA_RESETHAND } from '../../src/kernel/signal_frame.js';
 import { SIGUSR1, SIGUSR2, SI_TKILL } from '../../src/kernel/signal.js';
 
@@ -21,7 +22,8 @@ function taskAfterSyscall(ret: number | null): { t: Task; tg: ThreadGroup } {
   if ('error' in tg) throw new Error(tg.error);
   const t = tg.tasks[0]!;
   t.hart.pc = ECALL_PC + 4;
-  t.origA0 = ORIG_A0;
+  t.origA0Lo = Number(ORIG_A0);
+  t.origA0Hi = 0;
   t.hart.setX(10, ret ?? 0);
   t.hart.setX(17, 63);
   t.restartRet = ret;

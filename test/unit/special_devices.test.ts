@@ -4,12 +4,12 @@ import { EBADF, ENODEV, ENXIO } from '../../src/abi/errno.js';
 import { O_RDONLY, O_RDWR, O_WRONLY, S_IFCHR, S_IFMT } from '../../src/kernel/vfs/constants.js';
 import { openDevice } from '../../src/kernel/vfs/devices.js';
 import type { OpenFile } from '../../src/kernel/vfs/file.js';
-import { procCpuinfo, procMeminfo, procSelfStatus, procUptime } from '../../src/kernel/vfs/procfs_content.js';
-import { Blocked } from '../../src/kernel/wait.js';
+import { procCpuinfo, procMeminfo, procSelfStatus, procUptime } from '../../src/kernel/procfs/content.js';
+import { Blocked } from '../../src/kernel/request.js';
 import { fakeTask, pattern } from './special_helpers.js';
 
 function open(name: Parameters<typeof openDevice>[0], flags: number, t = fakeTask()): OpenFile {
-  const f = openDevice(name, flags, t.task);
+  const f = openDevice(name, flags, t.stdio);
   assert.equal(typeof f, 'object');
   return f as OpenFile;
 }
@@ -17,8 +17,8 @@ function open(name: Parameters<typeof openDevice>[0], flags: number, t = fakeTas
 test('/dev/null reads EOF and swallows writes of any size', () => {
   const { task } = fakeTask();
   const f = open('null', O_RDWR);
-  assert.equal(f.read!(task, new Uint8Array(10)), 0);
-  assert.equal(f.write!(task, pattern(100000)), 100000);
+  assert.equal(f.read!(task.syscall, new Uint8Array(10)), 0);
+  assert.equal(f.write!(task.syscall, pattern(100000)), 100000);
   assert.equal(f.lseek!(123, 0), 0);
 });
 
@@ -26,7 +26,7 @@ test('/dev/zero fills the whole read buffer with zeros', () => {
   const { task } = fakeTask();
   const f = open('zero', O_RDONLY);
   const buf = new Uint8Array(5000).fill(7);
-  assert.equal(f.read!(task, buf), 5000);
+  assert.equal(f.read!(task.syscall, buf), 5000);
   assert.ok(buf.every((b) => b === 0));
 });
 
@@ -44,15 +44,15 @@ test('/dev/urandom and /dev/random read bytes from host.randomFill', () => {
   t.host.randomByte = 0x5a;
   for (const name of ['urandom', 'random'] as const) {
     const buf = new Uint8Array(33);
-    assert.equal(open(name, O_RDONLY, t).read!(t.task, buf), 33);
+    assert.equal(open(name, O_RDONLY, t).read!(t.task.syscall, buf), 33);
     assert.ok(buf.every((b) => b === 0x5a));
   }
 });
 
 test('device files honour the access mode they were opened with', () => {
   const { task } = fakeTask();
-  assert.equal(open('zero', O_WRONLY).read!(task, new Uint8Array(1)), -EBADF);
-  assert.equal(open('null', O_RDONLY).write!(task, pattern(1)), -EBADF);
+  assert.equal(open('zero', O_WRONLY).read!(task.syscall, new Uint8Array(1)), -EBADF);
+  assert.equal(open('null', O_RDONLY).write!(task.syscall, pattern(1)), -EBADF);
 });
 
 test('devices stat as character devices with Linux numbers', () => {
@@ -66,14 +66,14 @@ test('devices stat as character devices with Linux numbers', () => {
 
 test('/dev/tty is ENXIO without a host terminal, and the terminal (5:0) with one', () => {
   const t = fakeTask();
-  assert.equal(openDevice('tty', O_RDWR, t.task), -ENXIO);
+  assert.equal(openDevice('tty', O_RDWR, t.stdio), -ENXIO);
   t.host.ttys = new Set([0, 1]);
   const f = open('tty', O_RDWR, t);
   assert.equal(f.stat().rdev, 0x500);
   assert.equal(f.path, '/dev/tty');
-  assert.equal(f.write!(t.task, new TextEncoder().encode('hi')), 2);
+  assert.equal(f.write!(t.task.syscall, new TextEncoder().encode('hi')), 2);
   assert.deepEqual(t.host.written, [{ fd: 1, text: 'hi' }]);
-  assert.ok(f.read!(t.task, new Uint8Array(1)) instanceof Blocked);
+  assert.ok(f.read!(t.task.syscall, new Uint8Array(1)) instanceof Blocked);
 });
 
 test('/proc/cpuinfo lists each hart in the riscv format', () => {

@@ -1,14 +1,16 @@
 // Shared fixture for the sys_proc*.test.ts files: a real Task and ThreadGroup over a real
 // GuestMemory, with a fake kernel whose clocks the test sets, and handlers called by name.
 import { Scheduler } from '../../src/kernel/sched.js';
-import { Blocked } from '../../src/kernel/wait.js';
+import { runAsDispatcher } from './request_helpers.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
-import type { Kernel } from '../../src/kernel/kernel.js';
+import { Cred } from '../../src/kernel/cred.js';
+import type { KernelServices } from '../../src/kernel/task.js';
 import type { Mm, Vma } from '../../src/mem/mm.js';
 import type { SysArgs, SysResult, SyscallDef } from '../../src/kernel/syscalls/types.js';
 import { SyscallError } from '../../src/abi/errno.js';
 import { fill } from './mem_helpers.js';
+import { FutexTable } from '../../src/kernel/futex/queue.js';
 
 /** Start of the read-write scratch area every fixture maps. */
 export const BUF = 0x10000;
@@ -29,7 +31,7 @@ export interface Fixture {
   mem: GuestMemory;
   /** Fake clocks, ns; tests move them. */
   clock: { mono: bigint; real: bigint };
-  /** Fake host user. */
+  /** Fake host user (the process's credentials start as these ids). */
   ids: { uid: number; gid: number };
   vmas: Vma[];
   random: number;
@@ -51,11 +53,11 @@ export function argsOf(vals: (number | bigint)[]): SysArgs {
   };
 }
 
-/** Returns a fresh fixture: pid 100 (also its tid), ppid 1, scratch area zeroed. */
-export function fixture(opts: { uid?: number; exe?: string } = {}): Fixture {
+/** Returns a fresh fixture: pid 100 (also its tid), ppid 1, scratch area zeroed, ids 1000 unless given. */
+export function fixture(opts: { uid?: number; gid?: number; exe?: string } = {}): Fixture {
   fill(mem, BUF, BUF + BUF_PAGES * PAGE_SIZE, 0);
   const clock = { mono: 5_000_000_123n, real: 1_700_000_000_123_456_789n };
-  const ids = { uid: opts.uid ?? 1000, gid: 1000 };
+  const ids = { uid: opts.uid ?? 1000, gid: opts.gid ?? 1000 };
   const vmas: Vma[] = [];
   const f = { random: 0 } as Fixture;
   const host = {
@@ -70,11 +72,12 @@ export function fixture(opts: { uid?: number; exe?: string } = {}): Fixture {
     tasks,
     monotonicNs: () => clock.mono,
     sched: new Scheduler(1, null),
+    cpuTimers: new Set(),
     currentTask: null,
     realtimeNs: () => clock.real,
-  } as unknown as Kernel;
+  } as unknown as KernelServices;
   const mm = { mem, vmas: () => vmas } as unknown as Mm;
-  const tg = new ThreadGroup(kernel, 100, 1, mm);
+  const tg = new ThreadGroup(kernel, 100, 1, mm, new Cred(ids.uid, ids.gid));
   tg.exePath = opts.exe ?? '/usr/bin/a-rather-long-program-name';
   const mk = (tid: number): Task => {
     const t = new Task(kernel, tid, tg, null as never, null as never);
@@ -88,16 +91,14 @@ export function fixture(opts: { uid?: number; exe?: string } = {}): Fixture {
       const def = defs.find((d) => d.name === name);
       if (!def?.handler) throw new Error(`no handler ${name}`);
       // Mirrors the dispatcher: a call after a Blocked result is a resumption of that call.
-      t.resumed = t.blockedInSyscall;
-      t.blockedInSyscall = false;
-      try {
-        const r = def.handler(t, argsOf(args));
-        if (r instanceof Blocked) t.blockedInSyscall = true;
-        return r;
-      } catch (e) {
-        if (e instanceof SyscallError) return -e.errno;
-        throw e;
-      }
+      return runAsDispatcher(t, def.nr, () => {
+        try {
+          return def.handler!(t, argsOf(args), t.syscall);
+        } catch (e) {
+          if (e instanceof SyscallError) return -e.errno;
+          throw e;
+        }
+      });
     },
     addThread: mk,
   });

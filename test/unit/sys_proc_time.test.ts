@@ -1,15 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defs, sleepInterrupted, sleepRemaining, sleepRestart } from '../../src/kernel/syscalls/time.js';
+import { defs } from '../../src/kernel/syscalls/time.js';
+import { defs as signalDefs } from '../../src/kernel/syscalls/signal.js';
+import type { Task } from '../../src/kernel/task.js';
+import { timeLeft } from '../../src/kernel/time/deadline.js';
+import { dl, interruptCall, runAsDispatcher } from './request_helpers.js';
 import { EFAULT, EINVAL, EOPNOTSUPP, EPERM, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../../src/abi/errno.js';
-import { Blocked } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
 import { TaskState } from '../../src/kernel/task.js';
 import { BUF, fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { fill } from './mem_helpers.js';
+import { argsOf } from './sys_proc_fixture.js';
 
 function ts(f: ReturnType<typeof fixture>, addr: number): [bigint, bigint] {
   return [f.mem.readBig64(addr), f.mem.readBig64(addr + 8)];
 }
+
+/** Time left in t's sleep, or null when t is not in a sleeping call. */
+const sleepRemaining = (t: Task): bigint | null => (t.inSyscall ? timeLeft(t.kernel, t.syscall.deadline!) : null);
+/** A signal interrupts t's sleep: the value the call returns, or null when t is not asleep. */
+const sleepInterrupted = (t: Task): number | null => interruptCall(t);
+/** restart_syscall as t: continues the interrupted sleep, or null when there is none to continue. */
+const sleepRestart = (t: Task): unknown => {
+  if (t.restartBlock === null) return null;
+  const def = signalDefs.find((d) => d.name === 'restart_syscall')!;
+  return runAsDispatcher(t, def.nr, () => def.handler!(t, argsOf([]), t.syscall));
+};
 
 test('clock_gettime reads realtime, monotonic and boottime from the kernel clocks', () => {
   const f = fixture();
@@ -100,16 +116,16 @@ test('nanosleep blocks until the monotonic deadline, then its re-run returns 0',
   f.mem.writeBig64(BUF, 1n); f.mem.writeBig64(BUF + 8, 500n);
   const r = f.call(defs, 'nanosleep', BUF, BUF + 16);
   assert.ok(r instanceof Blocked);
-  assert.equal(r.deadline, 5_000_000_123n + 1_000_000_500n);
+  assert.equal(dl(r), 5_000_000_123n + 1_000_000_500n);
   assert.equal(r.restart, ERESTART_RESTARTBLOCK);
   assert.deepEqual(r.queues, []);
   // A spurious early re-run keeps the original deadline.
   f.clock.mono += 400_000_000n;
   const again = f.call(defs, 'nanosleep', BUF, BUF + 16);
   assert.ok(again instanceof Blocked);
-  assert.equal(again.deadline, r.deadline);
+  assert.equal(dl(again), dl(r));
   assert.equal(sleepRemaining(f.t), 600_000_500n);
-  f.clock.mono = r.deadline!;
+  f.clock.mono = dl(r)!;
   assert.equal(f.call(defs, 'nanosleep', BUF, BUF + 16), 0);
   assert.equal(sleepRemaining(f.t), null);
 });
@@ -119,9 +135,9 @@ test('a new nanosleep call (not a resumption) computes a fresh deadline', () => 
   f.mem.writeBig64(BUF, 0n); f.mem.writeBig64(BUF + 8, 1000n);
   const a = f.call(defs, 'nanosleep', BUF, 0) as Blocked;
   f.clock.mono += 10n;
-  f.t.blockedInSyscall = false; // the kernel abandoned the sleep (a signal ran user code): a new call
+  f.t.inSyscall = false; // the kernel abandoned the sleep (a signal ran user code): a new call
   const b = f.call(defs, 'nanosleep', BUF, 0) as Blocked;
-  assert.equal(b.deadline, a.deadline! + 10n);
+  assert.equal(dl(b), dl(a)! + 10n);
 });
 
 test('after an interruption, a call from the same pc with no instructions in between is a new sleep', () => {
@@ -131,7 +147,7 @@ test('after an interruption, a call from the same pc with no instructions in bet
   f.clock.mono += 10n;
   assert.equal(sleepInterrupted(f.t), -ERESTART_RESTARTBLOCK);
   const b = f.call(defs, 'nanosleep', BUF, 0) as Blocked;
-  assert.equal(b.deadline, a.deadline! + 10n);
+  assert.equal(dl(b), dl(a)! + 10n);
 });
 
 test('nanosleep validates the timespec: EINVAL for bad nsec or negative sec, EFAULT for bad req', () => {
@@ -157,8 +173,8 @@ test('an interrupted relative sleep writes *rem and restart_syscall resumes the 
   f.clock.mono += 1n;
   const r = sleepRestart(f.t);
   assert.ok(r instanceof Blocked);
-  assert.equal(r.deadline, b.deadline);
-  f.clock.mono = b.deadline!;
+  assert.equal(dl(r), dl(b));
+  f.clock.mono = dl(b)!;
   assert.equal(sleepRestart(f.t), 0);
   assert.equal(sleepRestart(f.t), null);
   assert.equal(sleepInterrupted(f.t), null);
@@ -176,7 +192,7 @@ test('clock_nanosleep TIMER_ABSTIME sleeps to an absolute time and never writes 
   f.mem.writeBig64(BUF, 9n); f.mem.writeBig64(BUF + 8, 0n);
   f.mem.writeBig64(BUF + 16, 77n);
   const b = f.call(defs, 'clock_nanosleep', 1, 1, BUF, BUF + 16) as Blocked;
-  assert.equal(b.deadline, 9_000_000_000n);
+  assert.equal(dl(b), 9_000_000_000n);
   assert.equal(b.restart, ERESTARTNOHAND);
   assert.equal(sleepInterrupted(f.t), -ERESTARTNOHAND);
   assert.equal(f.mem.readBig64(BUF + 16), 77n);
@@ -190,7 +206,7 @@ test('clock_nanosleep on CLOCK_REALTIME maps an absolute deadline onto the monot
   const f = fixture();
   f.mem.writeBig64(BUF, 1_700_000_003n); f.mem.writeBig64(BUF + 8, 123_456_789n);
   const b = f.call(defs, 'clock_nanosleep', 0, 1, BUF, 0) as Blocked;
-  assert.equal(b.deadline, f.clock.mono + 3_000_000_000n);
+  assert.equal(dl(b), f.clock.mono + 3_000_000_000n);
   // The wall clock jumped forward past the deadline: the re-run completes.
   f.clock.real += 5_000_000_000n;
   assert.equal(f.call(defs, 'clock_nanosleep', 0, 1, BUF, 0), 0);

@@ -8,9 +8,11 @@ import { defs } from '../../src/kernel/syscalls/timerfd.js';
 import { defs as rwDefs } from '../../src/kernel/syscalls/fs_rw.js';
 import { defs as fdDefs } from '../../src/kernel/syscalls/fs_fd.js';
 import { TimerFdFile, TFD_IOC_SET_TICKS } from '../../src/kernel/vfs/timerfd.js';
-import { Blocked, WakeReason } from '../../src/kernel/wait.js';
+import { Blocked } from '../../src/kernel/request.js';
+import { WakeReason } from '../../src/kernel/wait.js';
 import { EAGAIN, EBADF, EFAULT, EINVAL, EPERM, ERESTARTSYS } from '../../src/abi/errno.js';
 import { POLLIN } from '../../src/kernel/vfs/file.js';
+import { dl } from './request_helpers.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_BOOTTIME = 7,
   CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9;
@@ -124,7 +126,7 @@ test('a blocking timerfd read sleeps on the file queue with ERESTARTSYS and comp
   assert.ok(r instanceof Blocked);
   assert.equal(r.restart, ERESTARTSYS);
   assert.deepEqual(r.queues, (f.t.files.get(fd) as TimerFdFile).pollQueues());
-  assert.equal(r.deadline, null);
+  assert.equal(dl(r), null);
   f.advance(5n * MS);
   assert.deepEqual(readTicks(f, fd), { r: 8, v: 1n });
 });
@@ -205,11 +207,11 @@ test('TFD_IOC_SET_TICKS sets the unread count and rejects zero', () => {
   const fd = create(f);
   const file = f.t.files.get(fd) as TimerFdFile;
   f.mem.writeBig64(BUF + 0x200, 5n);
-  assert.equal(file.ioctl(f.t, TFD_IOC_SET_TICKS, BUF + 0x200), 0);
+  assert.equal(file.ioctl(f.t.syscall, TFD_IOC_SET_TICKS, BUF + 0x200), 0);
   assert.deepEqual(readTicks(f, fd), { r: 8, v: 5n });
   f.mem.writeBig64(BUF + 0x200, 0n);
-  assert.equal(file.ioctl(f.t, TFD_IOC_SET_TICKS, BUF + 0x200), -EINVAL);
-  assert.equal(file.ioctl(f.t, TFD_IOC_SET_TICKS, UNMAPPED), -EFAULT);
+  assert.equal(file.ioctl(f.t.syscall, TFD_IOC_SET_TICKS, BUF + 0x200), -EINVAL);
+  assert.equal(file.ioctl(f.t.syscall, TFD_IOC_SET_TICKS, UNMAPPED), -EFAULT);
 });
 
 test('struct itimerspec is interval seconds and nanoseconds, then value seconds and nanoseconds', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeTask } from './vfs_helpers.js';
-import { pathCtx } from '../../src/kernel/vfs/vfs.js';
+import { pathCtx } from '../../src/kernel/syscalls/fs_common.js';
 import type { OpenFile } from '../../src/kernel/vfs/file.js';
 import { EEXIST, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EINVAL, EXDEV, EACCES } from '../../src/abi/errno.js';
 import { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_WRONLY, O_TRUNC, O_APPEND, RENAME_NOREPLACE, RENAME_EXCHANGE } from '../../src/kernel/vfs/constants.js';
@@ -22,12 +22,12 @@ const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 test('a tmpfs file written through one open is read back through another', () => {
   const { t, vfs, ctx } = setup();
   const w = open(vfs.open(ctx, 'f.txt', O_CREAT | O_WRONLY, 0o644));
-  assert.equal(w.write!(t, enc('hello')), 5);
+  assert.equal(w.write!(t.syscall, enc('hello')), 5);
   const r = open(vfs.open(ctx, '/tmp/f.txt', O_RDONLY, 0));
   const buf = new Uint8Array(16);
-  assert.equal(r.read!(t, buf), 5);
+  assert.equal(r.read!(t.syscall, buf), 5);
   assert.equal(dec(buf.subarray(0, 5)), 'hello');
-  assert.equal(r.read!(t, buf), 0);
+  assert.equal(r.read!(t.syscall, buf), 0);
   const st = r.stat();
   assert.equal(st.size, 5);
   assert.equal(st.mode, 0o100644);
@@ -53,9 +53,9 @@ test('O_CREAT|O_EXCL on an existing file gives EEXIST and O_DIRECTORY on a file 
 
 test('O_TRUNC empties the file and O_APPEND writes at the end', () => {
   const { t, vfs, ctx } = setup();
-  open(vfs.open(ctx, 'x', O_CREAT | O_WRONLY, 0o644)).write!(t, enc('abcdef'));
+  open(vfs.open(ctx, 'x', O_CREAT | O_WRONLY, 0o644)).write!(t.syscall, enc('abcdef'));
   const a = open(vfs.open(ctx, 'x', O_WRONLY | O_APPEND, 0));
-  a.write!(t, enc('gh'));
+  a.write!(t.syscall, enc('gh'));
   assert.equal(a.stat().size, 8);
   open(vfs.open(ctx, 'x', O_WRONLY | O_TRUNC, 0));
   assert.equal(open(vfs.open(ctx, 'x', O_RDONLY, 0)).stat().size, 0);
@@ -91,8 +91,8 @@ test('a hard link shares the inode and counts in nlink', () => {
 
 test('rename replaces files, honours RENAME_NOREPLACE and RENAME_EXCHANGE, and refuses moving a dir into itself', () => {
   const { t, vfs, ctx } = setup();
-  open(vfs.open(ctx, 'r1', O_CREAT | O_WRONLY, 0o644)).write!(t, enc('one'));
-  open(vfs.open(ctx, 'r2', O_CREAT | O_WRONLY, 0o644)).write!(t, enc('two!'));
+  open(vfs.open(ctx, 'r1', O_CREAT | O_WRONLY, 0o644)).write!(t.syscall, enc('one'));
+  open(vfs.open(ctx, 'r2', O_CREAT | O_WRONLY, 0o644)).write!(t.syscall, enc('two!'));
   assert.equal(vfs.rename(ctx, 'r1', ctx, 'r2', RENAME_NOREPLACE), -EEXIST);
   assert.equal(vfs.rename(ctx, 'r1', ctx, 'r2', RENAME_EXCHANGE), 0);
   assert.equal(open(vfs.open(ctx, 'r1', O_RDONLY, 0)).stat().size, 4);
@@ -109,7 +109,7 @@ test('rename replaces files, honours RENAME_NOREPLACE and RENAME_EXCHANGE, and r
 
 test('symlinks are followed except with O_NOFOLLOW, and loops give ELOOP', () => {
   const { t, vfs, ctx } = setup();
-  open(vfs.open(ctx, 'target', O_CREAT | O_WRONLY, 0o644)).write!(t, enc('T'));
+  open(vfs.open(ctx, 'target', O_CREAT | O_WRONLY, 0o644)).write!(t.syscall, enc('T'));
   assert.equal(vfs.symlink(ctx, 'target', 'ln'), 0);
   assert.equal(open(vfs.open(ctx, 'ln', O_RDONLY, 0)).stat().size, 1);
   assert.equal(vfs.open(ctx, 'ln', O_RDONLY | O_NOFOLLOW, 0), -ELOOP);

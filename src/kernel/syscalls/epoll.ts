@@ -3,12 +3,13 @@
 // restarted), after one last look at the ready list, as Linux's ep_poll does.
 import { EFAULT, EINTR, EINVAL, EPERM } from '../../abi/errno.js';
 import { GuestFaultError } from '../../mem/guest_memory.js';
+import type { Request } from '../request.js';
 import type { Task } from '../task.js';
 import { O_CLOEXEC } from '../vfs/constants.js';
 import {
   EPOLL_CTL_DEL, EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_EVENT_SIZE, EPOLLEXCLUSIVE, EPOLLEXCLUSIVE_OK_BITS, EventPoll,
 } from '../vfs/epoll.js';
-import { type CallTimeout, callTimeout, readTimeoutTimespec, setUserSigmask, timedOut } from '../vfs/poll_util.js';
+import { readTimeoutTimespec, setUserSigmask, startTimeout, timedOut } from './call_timeout.js';
 import { ioFileAt, nofileLimit } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
@@ -24,8 +25,8 @@ const NSEC_PER_MSEC = 1_000_000n;
 export function sysEpollCreate1(t: Task, a: SysArgs): number {
   const flags = a.int(0);
   if (flags & ~EPOLL_CLOEXEC) return -EINVAL;
-  const host = t.kernel.host;
-  const ep = new EventPoll({ uid: host.uid(), gid: host.gid(), nowNs: t.kernel.realtimeNs() });
+  const cred = t.tg.cred;
+  const ep = new EventPoll({ uid: cred.fsuid, gid: cred.fsgid, nowNs: t.kernel.realtimeNs() });
   return t.files.install(ep, (flags & EPOLL_CLOEXEC) !== 0, 0, nofileLimit(t));
 }
 
@@ -65,37 +66,37 @@ function sendEvents(t: Task, ep: EventPoll, addr: number, maxevents: number): nu
 }
 
 /** do_epoll_wait: validates, then reports ready events or sleeps until the deadline. */
-function doEpollWait(t: Task, epfd: number, addr: number, maxevents: number, to: CallTimeout): SysResult {
+function doEpollWait(t: Task, r: Request, epfd: number, addr: number, maxevents: number): SysResult {
   if (maxevents <= 0 || maxevents > EP_MAX_EVENTS) return -EINVAL;
   const ep = ioFileAt(t, epfd);
   if (typeof ep === 'number') return ep;
   if (!(ep instanceof EventPoll)) return -EINVAL;
   const n = sendEvents(t, ep, addr, maxevents);
-  if (n !== 0 || timedOut(t, to)) return n;
-  return t.block(ep.pollQueues(), to.deadline, EINTR, (tt) => {
-    const last = sendEvents(tt, ep, addr, maxevents);
+  if (n !== 0 || timedOut(t, r)) return n;
+  return r.block(ep.pollQueues(), EINTR, () => {
+    const last = sendEvents(t, ep, addr, maxevents);
     return last !== 0 ? last : -EINTR;
   });
 }
 
 /** epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize): events reported, or -errno. */
-export function sysEpollPwait(t: Task, a: SysArgs): SysResult {
+export function sysEpollPwait(t: Task, a: SysArgs, r: Request): SysResult {
   const ms = a.int(3);
-  const to = callTimeout(t, NR_EPOLL_PWAIT, () => (ms < 0 ? null : BigInt(ms) * NSEC_PER_MSEC));
-  if (typeof to === 'number') return to;
+  const bad = startTimeout(t, r, () => (ms < 0 ? null : BigInt(ms) * NSEC_PER_MSEC));
+  if (bad) return bad;
   const err = setUserSigmask(t, a.addr(4), a.num(5));
   if (err) return err;
-  return doEpollWait(t, a.int(0), a.addr(1), a.int(2), to);
+  return doEpollWait(t, r, a.int(0), a.addr(1), a.int(2));
 }
 
 /** epoll_pwait2(epfd, events, maxevents, timespec*, sigmask, sigsetsize): as epoll_pwait, ns timeout. */
-export function sysEpollPwait2(t: Task, a: SysArgs): SysResult {
+export function sysEpollPwait2(t: Task, a: SysArgs, r: Request): SysResult {
   const tsp = a.addr(3);
-  const to = callTimeout(t, NR_EPOLL_PWAIT2, () => readTimeoutTimespec(t, tsp));
-  if (typeof to === 'number') return to;
+  const bad = startTimeout(t, r, () => readTimeoutTimespec(t, tsp));
+  if (bad) return bad;
   const err = setUserSigmask(t, a.addr(4), a.num(5));
   if (err) return err;
-  return doEpollWait(t, a.int(0), a.addr(1), a.int(2), to);
+  return doEpollWait(t, r, a.int(0), a.addr(1), a.int(2));
 }
 
 /** Note shared by the epoll calls. */

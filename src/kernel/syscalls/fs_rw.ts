@@ -1,8 +1,8 @@
 // Data transfer on file descriptors: read, write, their vector and positional forms, lseek,
 // getdents64, fsync, ftruncate and fadvise64.
 import { EBADF, EINVAL, EISDIR, ENOTDIR, ESPIPE } from '../../abi/errno.js';
+import { Blocked, type Request } from '../request.js';
 import type { Task } from '../task.js';
-import { Blocked } from '../wait.js';
 import type { OpenFile } from '../vfs/file.js';
 import { DirFile } from '../vfs/open_files.js';
 import { MAX_RW_COUNT, O_ACCMODE, O_RDONLY, O_WRONLY, UIO_MAXIOV, SEEK_HOLE } from '../vfs/constants.js';
@@ -31,21 +31,21 @@ function writable(t: Task, fd: number): OpenFile | number {
 }
 
 /** One transfer on f: positional if offset >= 0. */
-function readOnce(t: Task, f: OpenFile, buf: Uint8Array, offset: number): number | Blocked {
+function readOnce(r: Request, f: OpenFile, buf: Uint8Array, offset: number): number | Blocked {
   if (offset >= 0) {
     if (f instanceof DirFile) return -EISDIR;
-    return f.pread ? f.pread(t, buf, offset) : -ESPIPE;
+    return f.pread ? f.pread(r, buf, offset) : -ESPIPE;
   }
   if (!f.read) return f instanceof DirFile ? -EISDIR : -EINVAL;
-  return f.read(t, buf);
+  return f.read(r, buf);
 }
 
-function writeOnce(t: Task, f: OpenFile, data: Uint8Array, offset: number): number | Blocked {
-  if (offset >= 0) return f.pwrite ? f.pwrite(t, data, offset) : -ESPIPE;
-  return f.write ? f.write(t, data) : -EINVAL;
+function writeOnce(r: Request, f: OpenFile, data: Uint8Array, offset: number): number | Blocked {
+  if (offset >= 0) return f.pwrite ? f.pwrite(r, data, offset) : -ESPIPE;
+  return f.write ? f.write(r, data) : -EINVAL;
 }
 
-function sysRead(t: Task, a: SysArgs, positional: boolean): SysResult {
+function sysRead(t: Task, a: SysArgs, r: Request, positional: boolean): SysResult {
   const f = readable(t, a.int(0));
   if (typeof f === 'number') return f;
   const count = a.num(2) < 0 ? MAX_RW_COUNT : Math.min(a.num(2), MAX_RW_COUNT);
@@ -53,19 +53,19 @@ function sysRead(t: Task, a: SysArgs, positional: boolean): SysResult {
   if (positional && offset < 0) return -EINVAL;
   if (positional && !f.pread) return f instanceof DirFile ? -EISDIR : -ESPIPE;
   const buf = outBuffer(t, a.addr(1), count);
-  const r = readOnce(t, f, buf, offset);
-  commitOut(t, a.addr(1), buf, r);
-  return r;
+  const n = readOnce(r, f, buf, offset);
+  commitOut(t, a.addr(1), buf, n);
+  return n;
 }
 
-function sysWrite(t: Task, a: SysArgs, positional: boolean): SysResult {
+function sysWrite(t: Task, a: SysArgs, r: Request, positional: boolean): SysResult {
   const f = writable(t, a.int(0));
   if (typeof f === 'number') return f;
   const count = a.num(2) < 0 ? MAX_RW_COUNT : Math.min(a.num(2), MAX_RW_COUNT);
   const offset = positional ? a.num(3) : -1;
   if (positional && offset < 0) return -EINVAL;
   if (positional && !f.pwrite) return -ESPIPE;
-  return writeOnce(t, f, inBuffer(t, a.addr(1), count), offset);
+  return writeOnce(r, f, inBuffer(t, a.addr(1), count), offset);
 }
 
 /** Reads the iovec array: [addr, len] pairs clamped to MAX_RW_COUNT in total, or -EINVAL. */
@@ -87,7 +87,7 @@ function readIovecs(t: Task, addr: number, cnt: number): [number, number][] | nu
 }
 
 /** Runs one transfer per iovec; stops at a short transfer; returns the total or the first error. */
-function vectorIo(t: Task, a: SysArgs, write: boolean, positional: boolean): SysResult {
+function vectorIo(t: Task, a: SysArgs, r: Request, write: boolean, positional: boolean): SysResult {
   const f = write ? writable(t, a.int(0)) : readable(t, a.int(0));
   if (typeof f === 'number') return f;
   const iovs = readIovecs(t, a.addr(1), a.int(2));
@@ -105,13 +105,13 @@ function vectorIo(t: Task, a: SysArgs, write: boolean, positional: boolean): Sys
       if (done > 0) return done;
       throw e;
     }
-    const r = write ? writeOnce(t, f, buf, offset) : readOnce(t, f, buf, offset);
-    if (!write) commitOut(t, base, buf, r);
-    if (r instanceof Blocked) return done > 0 ? done : r;
-    if (r < 0) return done > 0 ? done : r;
-    done += r;
-    if (positional) offset += r;
-    if (r < len || buf.length < len) break;
+    const n = write ? writeOnce(r, f, buf, offset) : readOnce(r, f, buf, offset);
+    if (!write) commitOut(t, base, buf, n);
+    if (n instanceof Blocked) return done > 0 ? done : n;
+    if (n < 0) return done > 0 ? done : n;
+    done += n;
+    if (positional) offset += n;
+    if (n < len || buf.length < len) break;
   }
   return done;
 }
@@ -125,15 +125,15 @@ function sysLseek(t: Task, a: SysArgs): SysResult {
   return f.lseek(a.num(1), whence);
 }
 
-function sysGetdents64(t: Task, a: SysArgs): SysResult {
+function sysGetdents64(t: Task, a: SysArgs, r: Request): SysResult {
   const f = ioFileAt(t, a.int(0));
   if (typeof f === 'number') return f;
   if (!f.getdents) return -ENOTDIR;
   const count = Math.min(a.u32(2), MAX_RW_COUNT);
   const buf = outBuffer(t, a.addr(1), count);
-  const r = f.getdents(t, buf);
-  commitOut(t, a.addr(1), buf, r);
-  return r;
+  const n = f.getdents(r, buf);
+  commitOut(t, a.addr(1), buf, n);
+  return n;
 }
 
 function sysFsync(t: Task, a: SysArgs): SysResult {
@@ -163,14 +163,14 @@ function sysFadvise64(t: Task, a: SysArgs): SysResult {
 }
 
 export const defs: SyscallDef[] = [
-  { nr: 63, name: 'read', handler: (t, a) => sysRead(t, a, false), status: 'full', args: ['fd', 'bufout', 'size'] },
-  { nr: 64, name: 'write', handler: (t, a) => sysWrite(t, a, false), status: 'full', args: ['fd', 'bufin', 'size'] },
-  { nr: 65, name: 'readv', handler: (t, a) => vectorIo(t, a, false, false), status: 'full', args: ['fd', 'ptr', 'int'] },
-  { nr: 66, name: 'writev', handler: (t, a) => vectorIo(t, a, true, false), status: 'full', args: ['fd', 'ptr', 'int'] },
-  { nr: 67, name: 'pread64', handler: (t, a) => sysRead(t, a, true), status: 'full', args: ['fd', 'bufout', 'size', 'off'] },
-  { nr: 68, name: 'pwrite64', handler: (t, a) => sysWrite(t, a, true), status: 'full', args: ['fd', 'bufin', 'size', 'off'] },
-  { nr: 69, name: 'preadv', handler: (t, a) => vectorIo(t, a, false, true), status: 'full', args: ['fd', 'ptr', 'int', 'off'] },
-  { nr: 70, name: 'pwritev', handler: (t, a) => vectorIo(t, a, true, true), status: 'full', args: ['fd', 'ptr', 'int', 'off'] },
+  { nr: 63, name: 'read', handler: (t, a, r) => sysRead(t, a, r, false), status: 'full', args: ['fd', 'bufout', 'size'] },
+  { nr: 64, name: 'write', handler: (t, a, r) => sysWrite(t, a, r, false), status: 'full', args: ['fd', 'bufin', 'size'] },
+  { nr: 65, name: 'readv', handler: (t, a, r) => vectorIo(t, a, r, false, false), status: 'full', args: ['fd', 'ptr', 'int'] },
+  { nr: 66, name: 'writev', handler: (t, a, r) => vectorIo(t, a, r, true, false), status: 'full', args: ['fd', 'ptr', 'int'] },
+  { nr: 67, name: 'pread64', handler: (t, a, r) => sysRead(t, a, r, true), status: 'full', args: ['fd', 'bufout', 'size', 'off'] },
+  { nr: 68, name: 'pwrite64', handler: (t, a, r) => sysWrite(t, a, r, true), status: 'full', args: ['fd', 'bufin', 'size', 'off'] },
+  { nr: 69, name: 'preadv', handler: (t, a, r) => vectorIo(t, a, r, false, true), status: 'full', args: ['fd', 'ptr', 'int', 'off'] },
+  { nr: 70, name: 'pwritev', handler: (t, a, r) => vectorIo(t, a, r, true, true), status: 'full', args: ['fd', 'ptr', 'int', 'off'] },
   { nr: 62, name: 'lseek', handler: sysLseek, status: 'full', args: ['fd', 'off', 'whence'] },
   { nr: 61, name: 'getdents64', handler: sysGetdents64, status: 'full', args: ['fd', 'ptr', 'size'] },
   { nr: 82, name: 'fsync', handler: sysFsync, status: 'full', args: ['fd'] },

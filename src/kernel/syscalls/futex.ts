@@ -1,9 +1,10 @@
-// futex (98): argument decoding and the timeout; the operations live in ../futex.ts.
+// futex (98): argument decoding and the timeout; the operations live in ../futex/.
 import { TASK_SIZE } from '../../mem/guest_memory.js';
 import { EINVAL } from '../../abi/errno.js';
-import { doFutex, futexCmdHasTimeout, futexResume } from '../futex.js';
-import { FUTEX_CLOCK_REALTIME, FUTEX_CMD_MASK, FUTEX_LOCK_PI, FUTEX_WAIT } from '../futex_key.js';
-import type { Deadline } from '../futex_wait.js';
+import { FUTEX_CLOCK_REALTIME, FUTEX_CMD_MASK, FUTEX_LOCK_PI, FUTEX_WAIT } from '../futex/abi.js';
+import { doFutex, futexCmdHasTimeout, futexResume } from '../futex/do_futex.js';
+import type { Request } from '../request.js';
+import { type Deadline, monotonicDeadline } from '../time/deadline.js';
 import { readTimespec, timespecToNs, timespecValid } from '../structs.js';
 import type { Task } from '../task.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
@@ -18,12 +19,10 @@ function futexAddr(a: SysArgs, i: number): number {
 }
 
 /** futex(uaddr, op, val, timeout|val2, uaddr2, val3). */
-function sysFutex(t: Task, a: SysArgs): SysResult {
-  if (t.resumed) {
-    // A re-run after a wake-up: the sleep's own state decides (the timeout is not read again).
-    const r = futexResume(t);
-    if (r !== null) return r;
-  }
+function sysFutex(t: Task, a: SysArgs, r: Request): SysResult {
+  // A re-run after a wake-up: the sleep's own state decides (the timeout is not read again).
+  const again = futexResume(t, r);
+  if (again !== null) return again;
   const op = a.int(1);
   const cmd = op & FUTEX_CMD_MASK;
   const utime = a.addr(3);
@@ -34,10 +33,10 @@ function sysFutex(t: Task, a: SysArgs): SysResult {
     const ns = timespecToNs(ts);
     // WAIT's timeout is relative (on CLOCK_MONOTONIC); the others are absolute, on
     // CLOCK_REALTIME for LOCK_PI and with FUTEX_CLOCK_REALTIME, else CLOCK_MONOTONIC.
-    if (cmd === FUTEX_WAIT) deadline = { realtime: false, ns: t.kernel.monotonicNs() + ns };
+    if (cmd === FUTEX_WAIT) deadline = monotonicDeadline(t.kernel.monotonicNs() + ns);
     else deadline = { realtime: cmd === FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME) !== 0, ns };
   }
-  return doFutex(t, {
+  return doFutex(t, r, {
     uaddr: futexAddr(a, 0), op, val: a.u32(2), deadline, uaddr2: futexAddr(a, 4), val2: a.int(3), val3: a.u32(5),
   });
 }

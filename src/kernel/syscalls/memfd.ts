@@ -20,7 +20,7 @@ function sysMemfdCreate(t: Task, a: SysArgs): number {
   if ((flags & (MFD_EXEC | MFD_NOEXEC_SEAL)) === (MFD_EXEC | MFD_NOEXEC_SEAL)) return -EINVAL;
   const name = t.mm.mem.readCString(a.addr(0), MFD_NAME_MAX_LEN);
   if (name === null) return -EINVAL;
-  const f = t.kernel.vfs.createMemfd(name);
+  const f = t.kernel.vfs.createMemfd(name, t.tg.cred);
   return t.files.install(f, (flags & MFD_CLOEXEC) !== 0, 0, nofileLimit(t));
 }
 

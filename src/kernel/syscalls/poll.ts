@@ -6,15 +6,13 @@
 // Linux's do_poll/do_select loop makes one.
 import { EBADF, EFAULT, EINTR, EINVAL, ERESTARTNOHAND } from '../../abi/errno.js';
 import { GuestFaultError } from '../../mem/guest_memory.js';
+import { Blocked, type Request } from '../request.js';
 import type { Task } from '../task.js';
-import { Blocked } from '../wait.js';
 import {
   type OpenFile, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM,
 } from '../vfs/file.js';
-import {
-  type CallTimeout, callTimeout, pollFile, pollQueuesOf, readTimeoutTimespec, setUserSigmask, timedOut,
-  writeRemaining,
-} from '../vfs/poll_util.js';
+import { pollFile, pollQueuesOf } from '../vfs/poll_util.js';
+import { readTimeoutTimespec, setUserSigmask, startTimeout, timedOut, writeRemaining } from './call_timeout.js';
 import { ioFileAt, nofileLimit } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
@@ -47,8 +45,8 @@ function faultToErrno(body: () => number): number {
 }
 
 /** Writes the remaining time back (poll_select_finish); an unwritable *tsp makes a restart an EINTR. */
-function pollSelectFinish(t: Task, tsp: number, to: CallTimeout, ret: number): number {
-  if (!writeRemaining(t, tsp, to) && ret === -ERESTARTNOHAND) return -EINTR;
+function pollSelectFinish(t: Task, r: Request, tsp: number, ret: number): number {
+  if (!writeRemaining(t, r, tsp) && ret === -ERESTARTNOHAND) return -EINTR;
   return ret;
 }
 
@@ -58,7 +56,7 @@ function pollSelectFinish(t: Task, tsp: number, to: CallTimeout, ret: number): n
  * One pass of poll over the pollfd array (do_sys_poll): writes revents and returns the number of
  * ready entries; sleeps if none (unless timed out or `interrupted`, which gives ERESTARTNOHAND).
  */
-function doPoll(t: Task, fdsAddr: number, nfds: number, tsp: number, to: CallTimeout, interrupted: boolean): number | Blocked {
+function doPoll(t: Task, r: Request, fdsAddr: number, nfds: number, tsp: number, interrupted: boolean): number | Blocked {
   if (nfds > nofileLimit(t)) return -EINVAL;
   const mem = t.mm.mem;
   const raw = mem.read(fdsAddr, nfds * POLLFD_SIZE);
@@ -83,9 +81,9 @@ function doPoll(t: Task, fdsAddr: number, nfds: number, tsp: number, to: CallTim
   let ret = count;
   if (count === 0) {
     if (interrupted) ret = -ERESTARTNOHAND;
-    else if (!timedOut(t, to)) {
-      return t.block(pollQueuesOf(files), to.deadline, ERESTARTNOHAND,
-        (tt) => pollSelectFinish(tt, tsp, to, faultToErrno(() => doPoll(tt, fdsAddr, nfds, tsp, to, true) as number)));
+    else if (!timedOut(t, r)) {
+      return r.block(pollQueuesOf(files), ERESTARTNOHAND,
+        (rr) => pollSelectFinish(t, rr, tsp, faultToErrno(() => doPoll(t, rr, fdsAddr, nfds, tsp, true) as number)));
     }
   }
   for (let i = 0; i < nfds; i++) mem.writeU16(fdsAddr + i * POLLFD_SIZE + 6, revents[i]!);
@@ -93,20 +91,20 @@ function doPoll(t: Task, fdsAddr: number, nfds: number, tsp: number, to: CallTim
 }
 
 /** ppoll(fds, nfds, tsp, sigmask, sigsetsize): the number of ready entries, 0 on timeout, or -errno. */
-export function sysPpoll(t: Task, a: SysArgs): SysResult {
+export function sysPpoll(t: Task, a: SysArgs, r: Request): SysResult {
   const fdsAddr = a.addr(0), nfds = a.u32(1), tsp = a.addr(2);
-  const to = callTimeout(t, NR_PPOLL, () => readTimeoutTimespec(t, tsp));
-  if (typeof to === 'number') return to;
+  const bad = startTimeout(t, r, () => readTimeoutTimespec(t, tsp));
+  if (bad) return bad;
   const err = setUserSigmask(t, a.addr(3), a.num(4));
   if (err) return err;
   let ret: number | Blocked;
   try {
-    ret = doPoll(t, fdsAddr, nfds, tsp, to, false);
+    ret = doPoll(t, r, fdsAddr, nfds, tsp, false);
   } catch (e) {
     if (!(e instanceof GuestFaultError)) throw e;
     ret = -EFAULT;
   }
-  return ret instanceof Blocked ? ret : pollSelectFinish(t, tsp, to, ret);
+  return ret instanceof Blocked ? ret : pollSelectFinish(t, r, tsp, ret);
 }
 
 // --- pselect6 -------------------------------------------------------------------------------
@@ -141,7 +139,6 @@ interface SelectArgs {
   outp: number;
   exp: number;
   tsp: number;
-  to: CallTimeout;
 }
 
 /**
@@ -149,7 +146,7 @@ interface SelectArgs {
  * (written back to the non-NULL sets), 0 on timeout, -EBADF if a set names a closed fd, or a
  * sleep; with `interrupted`, -ERESTARTNOHAND instead of a sleep (the sets are then left alone).
  */
-function doSelect(t: Task, s: SelectArgs, interrupted: boolean): number | Blocked {
+function doSelect(t: Task, r: Request, s: SelectArgs, interrupted: boolean): number | Blocked {
   if (s.n < 0) return -EINVAL;
   const n = Math.min(s.n, selectMaxFds(t));
   const bytes = Math.ceil(n / BITS_PER_LONG) * 8;
@@ -182,9 +179,9 @@ function doSelect(t: Task, s: SelectArgs, interrupted: boolean): number | Blocke
   }
   if (count === 0) {
     if (interrupted) return -ERESTARTNOHAND;
-    if (!timedOut(t, s.to)) {
-      return t.block(pollQueuesOf(files), s.to.deadline, ERESTARTNOHAND,
-        (tt) => pollSelectFinish(tt, s.tsp, s.to, faultToErrno(() => doSelect(tt, s, true) as number)));
+    if (!timedOut(t, r)) {
+      return r.block(pollQueuesOf(files), ERESTARTNOHAND,
+        (rr) => pollSelectFinish(t, rr, s.tsp, faultToErrno(() => doSelect(t, rr, s, true) as number)));
     }
   }
   ptrs.forEach((p, i) => { if (p !== 0) mem.write(p, res[i]!); });
@@ -192,7 +189,7 @@ function doSelect(t: Task, s: SelectArgs, interrupted: boolean): number | Blocke
 }
 
 /** pselect6(n, in, out, ex, tsp, {sigmask*, size}*): the number of ready bits, 0 on timeout, or -errno. */
-export function sysPselect6(t: Task, a: SysArgs): SysResult {
+export function sysPselect6(t: Task, a: SysArgs, r: Request): SysResult {
   const mem = t.mm.mem;
   const pack = a.addr(5);
   let maskAddr = 0, maskSize = 0;
@@ -202,19 +199,19 @@ export function sysPselect6(t: Task, a: SysArgs): SysResult {
     maskSize = mem.readI64(pack + 8);
   }
   const tsp = a.addr(4);
-  const to = callTimeout(t, NR_PSELECT6, () => readTimeoutTimespec(t, tsp));
-  if (typeof to === 'number') return to;
+  const bad = startTimeout(t, r, () => readTimeoutTimespec(t, tsp));
+  if (bad) return bad;
   const err = setUserSigmask(t, maskAddr, maskSize);
   if (err) return err;
-  const s: SelectArgs = { n: a.int(0), inp: a.addr(1), outp: a.addr(2), exp: a.addr(3), tsp, to };
+  const s: SelectArgs = { n: a.int(0), inp: a.addr(1), outp: a.addr(2), exp: a.addr(3), tsp };
   let ret: number | Blocked;
   try {
-    ret = doSelect(t, s, false);
+    ret = doSelect(t, r, s, false);
   } catch (e) {
     if (!(e instanceof GuestFaultError)) throw e;
     ret = -EFAULT;
   }
-  return ret instanceof Blocked ? ret : pollSelectFinish(t, tsp, to, ret);
+  return ret instanceof Blocked ? ret : pollSelectFinish(t, r, tsp, ret);
 }
 
 export const defs: SyscallDef[] = [

@@ -7,7 +7,9 @@ import { dequeueSignal, forceSignal } from '../signal_deliver.js';
 import { onSigStack, restoreFrame, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK } from '../signal_frame.js';
 import { sigbit } from '../signal_queue.js';
 import { readTimespec, timespecToNs, timespecValid } from '../structs.js';
+import { Blocked, type Request } from '../request.js';
 import { type Task, TaskState } from '../task.js';
+import { deadlinePassed, monotonicDeadline } from '../time/deadline.js';
 import { REGS_SET, type SyscallDef, type SysArgs, type SysResult } from './types.js';
 
 /** The kernel sigset is 8 bytes on riscv64 (_NSIG / 8). */
@@ -102,7 +104,7 @@ function sysSigaltstack(t: Task, a: SysArgs): number {
 
 /** The siginfo a user-space sender produces (kill: SI_USER, tkill/tgkill: SI_TKILL). */
 function userInfo(t: Task, sig: number, code: number): SigInfo {
-  return { signo: sig, code, pid: t.tg.pid, uid: t.kernel.host.uid() };
+  return { signo: sig, code, pid: t.tg.pid, uid: t.tg.cred.ruid };
 }
 
 /** kill(pid, sig): only one process exists, so pid must name it (or be 0, -1 or -pgid). */
@@ -172,46 +174,33 @@ function sysRtTgsigqueueinfo(t: Task, a: SysArgs): number {
 }
 
 /** rt_sigsuspend(mask, sigsetsize): waits for a signal with a temporary mask; returns -EINTR. */
-function sysRtSigsuspend(t: Task, a: SysArgs): SysResult {
+function sysRtSigsuspend(t: Task, a: SysArgs, r: Request): SysResult {
   if (a.num(1) !== SIGSET_SIZE) return -EINVAL;
-  if (!t.resumed) t.setTemporarySigmask(t.mm.mem.readBig64(a.addr(0)));
-  return t.block([], null, ERESTARTNOHAND);
+  if (!r.resumed) t.setTemporarySigmask(t.mm.mem.readBig64(a.addr(0)));
+  return r.block([], ERESTARTNOHAND);
 }
 
-/** State of an rt_sigtimedwait across its sleeps: the absolute deadline. */
-const sigwaitDeadline = new WeakMap<Task, bigint | null>();
-
-/** rt_sigtimedwait(set, info, timeout, sigsetsize) */
-function sysRtSigtimedwait(t: Task, a: SysArgs): SysResult {
+/** rt_sigtimedwait(set, info, timeout, sigsetsize): the signal taken, -EAGAIN on timeout, or -EINTR. */
+function sysRtSigtimedwait(t: Task, a: SysArgs, r: Request): SysResult {
   if (a.num(3) !== SIGSET_SIZE) return -EINVAL;
   const mem = t.mm.mem;
   const set = mem.readBig64(a.addr(0)) & ~UNBLOCKABLE;
-  let deadline: bigint | null;
-  if (t.resumed && sigwaitDeadline.has(t)) {
-    deadline = sigwaitDeadline.get(t)!;
-  } else {
-    const tsp = a.addr(2);
-    if (tsp !== 0) {
-      const ts = readTimespec(mem, tsp);
-      if (!timespecValid(ts)) return -EINVAL;
-      deadline = t.kernel.monotonicNs() + timespecToNs(ts);
-    } else deadline = null;
+  const tsp = a.addr(2);
+  if (!r.resumed && tsp !== 0) {
+    const ts = readTimespec(mem, tsp);
+    if (!timespecValid(ts)) return -EINVAL;
+    r.deadline = monotonicDeadline(t.kernel.monotonicNs() + timespecToNs(ts));
   }
   t.sigwaitSet = 0n;
   const info = dequeueSignal(t, set);
   if (info !== null) {
-    sigwaitDeadline.delete(t);
     const out = a.addr(1);
     if (out !== 0) mem.write(out, encodeSigInfo(info));
     return info.signo;
   }
-  if (deadline !== null && deadline <= t.kernel.monotonicNs()) {
-    sigwaitDeadline.delete(t);
-    return -EAGAIN;
-  }
-  sigwaitDeadline.set(t, deadline);
+  if (r.deadline !== null && deadlinePassed(t.kernel, r.deadline)) return -EAGAIN;
   t.sigwaitSet = set;
-  return t.block([], deadline, EINTR, (x) => { x.sigwaitSet = 0n; sigwaitDeadline.delete(x); return -EINTR; });
+  return r.block([], EINTR, () => { t.sigwaitSet = 0n; return -EINTR; });
 }
 
 /** rt_sigreturn(): restores the interrupted context from the frame at sp; a bad frame is SIGSEGV. */
@@ -230,10 +219,13 @@ function sysRtSigreturn(t: Task): SysResult {
 }
 
 /** restart_syscall(): resumes the call recorded in the restart block (nanosleep, futex with timeout...). */
-function sysRestartSyscall(t: Task): SysResult {
+function sysRestartSyscall(t: Task, r: Request): SysResult {
   const fn = t.restartBlock;
   if (fn === null) return -EINTR;
-  return fn(t);
+  const res = fn(t, r);
+  // Once the resumed call is over there is nothing left to resume (Linux would run fn again).
+  if (!(res instanceof Blocked)) t.restartBlock = null;
+  return res;
 }
 
 export const defs: SyscallDef[] = [
@@ -249,6 +241,6 @@ export const defs: SyscallDef[] = [
   { nr: 133, name: 'rt_sigsuspend', handler: sysRtSigsuspend, status: 'full', args: ['sigset', 'size'] },
   { nr: 137, name: 'rt_sigtimedwait', handler: sysRtSigtimedwait, status: 'full', args: ['sigset', 'ptr', 'ptr', 'size'] },
   { nr: 139, name: 'rt_sigreturn', handler: (t) => sysRtSigreturn(t), status: 'full', args: [] },
-  { nr: 128, name: 'restart_syscall', handler: (t) => sysRestartSyscall(t), status: 'full', args: [] },
+  { nr: 128, name: 'restart_syscall', handler: (t, _a, r) => sysRestartSyscall(t, r), status: 'full', args: [] },
 ];
 

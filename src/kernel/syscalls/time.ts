@@ -1,25 +1,24 @@
 // Time syscalls: clock_gettime/getres/settime, gettimeofday/settimeofday, nanosleep,
 // clock_nanosleep, times and getrusage.
 //
-// Sleeping: a sleep handler records its deadline per task on the first run and returns
-// t.block([], deadline, restartCode). The kernel re-runs the handler when the deadline passes;
-// the re-run recognises itself through t.resumed, which the dispatcher sets
-// itself, retired since the last run: no user code ran in between) and returns 0. When a signal
-// interrupts the sleep, the kernel calls sleepInterrupted(t) (writes *rem, gives a0);
-// restart_syscall calls sleepRestart(t).
-import { EINTR, EINVAL, EOPNOTSUPP, EPERM, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../../abi/errno.js';
+// Sleeping: a sleep handler sets its request's deadline on the first run and returns
+// r.block([], restartCode); the kernel runs the handler again (r.resumed) when the deadline
+// passes, and the re-run returns 0. A signal ends the sleep through interruptSleep (which writes
+// *rem and arms restart_syscall for relative sleeps).
+import { EINVAL, EOPNOTSUPP, EPERM, ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from '../../abi/errno.js';
 import { GuestFaultError } from '../../mem/guest_memory.js';
+import type { Request } from '../request.js';
 import type { Task } from '../task.js';
+import { deadlinePassed, monotonicDeadline, timeLeft } from '../time/deadline.js';
 import {
   readTimespec, timespecToNs, timespecValid, writeRusage, writeTimespec, writeTimeval,
 } from '../structs.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
-import { CLOCK_MONOTONIC, CLOCK_REALTIME, resolveClock, SleepKind } from './clocks.js';
+import { type Clock, CLOCK_MONOTONIC, CLOCK_REALTIME, resolveClock, SleepKind } from '../time/clocks.js';
 import {
   childrenCpuNs, childrenMaxrssKiB, groupCpuNs, groupMaxrssKiB, taskCpuNs,
-} from './cputime.js';
+} from '../time/cputime.js';
 
-const NR_NANOSLEEP = 101, NR_CLOCK_NANOSLEEP = 115;
 /** clock_nanosleep flag (include/uapi/linux/time.h). Linux ignores the other bits, and so do we. */
 const TIMER_ABSTIME = 1;
 /** sizeof(struct timezone): two ints, always zero (Linux's sys_tz is never set here). */
@@ -80,107 +79,31 @@ function sysSettimeofday(t: Task, a: SysArgs): number {
 
 // --- sleeping -------------------------------------------------------------------------------
 
-/** A sleep in progress: kept across re-runs of its handler and for restart_syscall. */
+/** What a sleep keeps in its request besides the deadline. */
 interface SleepState {
-  /** The syscall that started this sleep. */
-  nr: number;
-  /** Set by sleepInterrupted: a later call is a new sleep (only restart_syscall resumes this one). */
-  interrupted: boolean;
-  clockid: number;
+  /** TIMER_ABSTIME: an interrupted absolute sleep restarts as it was (ERESTARTNOHAND). */
   abs: boolean;
-  /** Absolute deadline on clockid's time base, ns. */
-  deadline: bigint;
   /** Where to write the remaining time if interrupted (relative sleeps only), or 0. */
   remAddr: number;
 }
 
-const sleeps = new WeakMap<Task, SleepState>();
-
-/** True if this handler run is a re-run of st's blocked call rather than a new call. */
-function isRerun(t: Task, nr: number, st: SleepState): boolean {
-  return t.resumed && !st.interrupted && st.nr === nr;
-}
-
-/** Returns 0 if st's deadline passed (and forgets it), else a Blocked until the deadline. */
-function continueSleep(t: Task, st: SleepState): SysResult {
-  const clock = resolveClock(t, st.clockid)!;
-  const now = clock.now();
-  if (now >= st.deadline) {
-    sleeps.delete(t);
-    return 0;
-  }
-  // Realtime deadlines are mapped onto the monotonic clock and rechecked on wake-up.
-  const mono = clock.realtime ? t.kernel.monotonicNs() + (st.deadline - now) : st.deadline;
-  const code = st.abs ? ERESTARTNOHAND : ERESTART_RESTARTBLOCK;
-  return t.block([], mono, code, interruptSleep);
+/** Returns 0 once r's deadline has passed, else a sleep until it (or a signal). */
+function continueSleep(t: Task, r: Request): SysResult {
+  if (deadlinePassed(t.kernel, r.deadline!)) return 0;
+  const st = r.state as SleepState;
+  return r.block([], st.abs ? ERESTARTNOHAND : ERESTART_RESTARTBLOCK, (ir) => interruptSleep(t, ir));
 }
 
 /**
- * A signal interrupted the sleep: *rem is written (relative sleeps), and a relative sleep can be
- * resumed by restart_syscall with its original deadline when no handler runs.
+ * A signal interrupted the sleep: returns 0 if the deadline passed anyway; an absolute sleep
+ * gives -ERESTARTNOHAND; a relative one writes *rem and gives -ERESTART_RESTARTBLOCK, with a
+ * restart block that sleeps on to the original deadline (or -EFAULT if rem is not writable).
  */
-function interruptSleep(t: Task): number {
-  const r = sleepInterrupted(t) ?? -EINTR;
-  if (r === -ERESTART_RESTARTBLOCK) t.restartBlock = (x) => sleepRestart(x) ?? -EINTR;
-  return r;
-}
-
-/** Starts (first run) or continues (re-run) a sleep of `ns` on clockid, relative or absolute. */
-function sleep(t: Task, nr: number, clockid: number, abs: boolean, ns: bigint, remAddr: number): SysResult {
-  let st = sleeps.get(t);
-  if (!st || !isRerun(t, nr, st)) {
-    // Relative sleeps run on CLOCK_MONOTONIC whatever the clock, as Linux's hrtimers do.
-    const base = abs ? clockid : CLOCK_MONOTONIC;
-    const deadline = abs ? ns : resolveClock(t, base)!.now() + ns;
-    st = { nr, interrupted: false, clockid: base, abs, deadline, remAddr: abs ? 0 : remAddr };
-    sleeps.set(t, st);
-  }
-  return continueSleep(t, st);
-}
-
-/** nanosleep(req*, rem*): a relative CLOCK_MONOTONIC sleep. */
-function sysNanosleep(t: Task, a: SysArgs): SysResult {
-  const req = readTimespec(t.mm.mem, a.addr(0));
-  if (!timespecValid(req)) return -EINVAL;
-  return sleep(t, NR_NANOSLEEP, CLOCK_MONOTONIC, false, timespecToNs(req), a.addr(1));
-}
-
-/** clock_nanosleep(clockid, flags, req*, rem*). */
-function sysClockNanosleep(t: Task, a: SysArgs): SysResult {
-  const clockid = a.int(0);
-  const clock = resolveClock(t, clockid);
-  if (!clock) return -EINVAL;
-  if (clock.sleep === SleepKind.Unsupported) return -EOPNOTSUPP;
-  const req = readTimespec(t.mm.mem, a.addr(2));
-  if (!timespecValid(req)) return -EINVAL;
-  if (clock.sleep === SleepKind.Invalid) return -EINVAL;
-  const abs = (a.int(1) & TIMER_ABSTIME) !== 0;
-  return sleep(t, NR_CLOCK_NANOSLEEP, clockid, abs, timespecToNs(req), a.addr(3));
-}
-
-/** Returns the time left in t's current sleep in ns (>= 0), or null if t is not sleeping here. */
-export function sleepRemaining(t: Task): bigint | null {
-  const st = sleeps.get(t);
-  if (!st) return null;
-  const left = st.deadline - resolveClock(t, st.clockid)!.now();
-  return left > 0n ? left : 0n;
-}
-
-/**
- * For the kernel, when a signal interrupts a task blocked in nanosleep/clock_nanosleep: writes
- * *rem for relative sleeps and returns the a0 value before restart processing: 0 if the
- * deadline had passed anyway, -ERESTART_RESTARTBLOCK (relative), -ERESTARTNOHAND (absolute),
- * or -EFAULT if rem is not writable. Returns null if t has no sleep of ours.
- */
-export function sleepInterrupted(t: Task): number | null {
-  const st = sleeps.get(t);
-  if (!st) return null;
-  const left = sleepRemaining(t)!;
-  if (left === 0n) {
-    sleeps.delete(t);
-    return 0;
-  }
-  st.interrupted = true;
+function interruptSleep(t: Task, r: Request): number {
+  const d = r.deadline!;
+  const st = r.state as SleepState;
+  const left = timeLeft(t.kernel, d);
+  if (left === 0n) return 0;
   if (st.abs) return -ERESTARTNOHAND;
   if (st.remAddr !== 0) {
     try {
@@ -190,17 +113,43 @@ export function sleepInterrupted(t: Task): number | null {
       throw e;
     }
   }
+  t.restartBlock = (rt, rr) => {
+    if (!rr.resumed) { rr.deadline = d; rr.state = st; }
+    return continueSleep(rt, rr);
+  };
   return -ERESTART_RESTARTBLOCK;
 }
 
-/**
- * For restart_syscall (128): continues t's interrupted sleep to its original deadline, as
- * Linux's restart block does. Returns null if t has no sleep to restart (the caller gives -EINTR).
- */
-export function sleepRestart(t: Task): SysResult | null {
-  const st = sleeps.get(t);
-  if (!st) return null;
-  return continueSleep(t, st);
+/** Starts (first run) or continues (re-run) a sleep of `ns` on clock, relative or absolute. */
+function sleep(t: Task, r: Request, clock: Clock, abs: boolean, ns: bigint, remAddr: number): SysResult {
+  if (!r.resumed) {
+    // Relative sleeps run on CLOCK_MONOTONIC whatever the clock, as Linux's hrtimers do.
+    r.deadline = abs ? { realtime: clock.realtime, ns } : monotonicDeadline(t.kernel.monotonicNs() + ns);
+    r.state = { abs, remAddr: abs ? 0 : remAddr } satisfies SleepState;
+  }
+  return continueSleep(t, r);
+}
+
+/** nanosleep(req*, rem*): a relative CLOCK_MONOTONIC sleep. */
+function sysNanosleep(t: Task, a: SysArgs, r: Request): SysResult {
+  if (r.resumed) return continueSleep(t, r);
+  const req = readTimespec(t.mm.mem, a.addr(0));
+  if (!timespecValid(req)) return -EINVAL;
+  return sleep(t, r, resolveClock(t, CLOCK_MONOTONIC)!, false, timespecToNs(req), a.addr(1));
+}
+
+/** clock_nanosleep(clockid, flags, req*, rem*). */
+function sysClockNanosleep(t: Task, a: SysArgs, r: Request): SysResult {
+  if (r.resumed) return continueSleep(t, r);
+  const clockid = a.int(0);
+  const clock = resolveClock(t, clockid);
+  if (!clock) return -EINVAL;
+  if (clock.sleep === SleepKind.Unsupported) return -EOPNOTSUPP;
+  const req = readTimespec(t.mm.mem, a.addr(2));
+  if (!timespecValid(req)) return -EINVAL;
+  if (clock.sleep === SleepKind.Invalid) return -EINVAL;
+  const abs = (a.int(1) & TIMER_ABSTIME) !== 0;
+  return sleep(t, r, clock, abs, timespecToNs(req), a.addr(3));
 }
 
 // --- process times --------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 // Character devices under /dev: null, zero, random, urandom and tty (drivers/char/mem.c, random.c).
 import type { MmapFile } from '../../mem/mm.js';
 import { EBADF, EINVAL, ENODEV, ENOTTY, ENXIO } from '../../abi/errno.js';
-import type { Task } from '../task.js';
+import type { Host } from '../../host/host.js';
+import type { Request } from '../request.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY, S_IFCHR } from './constants.js';
 import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';
-import { TTY_GID, createTtyFile, makeDev } from './stdio.js';
+import { type HostStdio, TTY_GID, createTtyFile, makeDev } from './stdio.js';
 
 export type DeviceName = 'null' | 'zero' | 'urandom' | 'random' | 'tty';
 
@@ -44,13 +45,13 @@ class MemDeviceFile implements OpenFile {
 
   private readonly openedNs: bigint;
 
-  constructor(private readonly name: Exclude<DeviceName, 'tty'>, flags: number, t: Task) {
+  constructor(private readonly name: Exclude<DeviceName, 'tty'>, flags: number, private readonly host: Host) {
     this.flags = flags;
-    this.openedNs = t.kernel.realtimeNs();
+    this.openedNs = host.realtimeNs();
     this.path = `/dev/${name}`;
   }
 
-  private fill(t: Task, buf: Uint8Array): number {
+  private fill(buf: Uint8Array): number {
     switch (this.name) {
       case 'null':
         return 0;
@@ -59,28 +60,28 @@ class MemDeviceFile implements OpenFile {
         return buf.length;
       default:
         for (let off = 0; off < buf.length; off += RANDOM_CHUNK) {
-          t.kernel.host.randomFill(buf.subarray(off, Math.min(buf.length, off + RANDOM_CHUNK)));
+          this.host.randomFill(buf.subarray(off, Math.min(buf.length, off + RANDOM_CHUNK)));
         }
         return buf.length;
     }
   }
 
-  read(t: Task, buf: Uint8Array): number {
+  read(r: Request, buf: Uint8Array): number {
     if ((this.flags & O_ACCMODE) === O_WRONLY) return -EBADF;
-    return this.fill(t, buf);
+    return this.fill(buf);
   }
 
-  write(_t: Task, data: Uint8Array): number {
+  write(_r: Request, data: Uint8Array): number {
     if ((this.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
     return data.length; // discarded (random: Linux mixes it into the pool without crediting entropy)
   }
 
-  pread(t: Task, buf: Uint8Array, _offset: number): number {
-    return this.read(t, buf);
+  pread(r: Request, buf: Uint8Array, _offset: number): number {
+    return this.read(r, buf);
   }
 
-  pwrite(t: Task, data: Uint8Array, _offset: number): number {
-    return this.write(t, data);
+  pwrite(r: Request, data: Uint8Array, _offset: number): number {
+    return this.write(r, data);
   }
 
   /** null and zero reset the position to 0; random devices keep it at 0 (noop_llseek): both give 0. */
@@ -98,10 +99,10 @@ class MemDeviceFile implements OpenFile {
     };
   }
 
-  ioctl(t: Task, request: number, argAddr: number): number {
+  ioctl(r: Request, request: number, argAddr: number): number {
     if (this.name !== 'random' && this.name !== 'urandom') return -ENOTTY; // mem devices have no ioctls
     if (request === RNDGETENTCNT) {
-      t.mm.mem.writeI32(argAddr, RANDOM_ENTROPY_BITS);
+      r.caller.mm.mem.writeI32(argAddr, RANDOM_ENTROPY_BITS);
       return 0;
     }
     return -EINVAL;
@@ -118,12 +119,12 @@ class MemDeviceFile implements OpenFile {
 }
 
 /** Returns an open file for /dev/<name>, or -ENXIO for /dev/tty when the host has no terminal. */
-export function openDevice(name: DeviceName, flags: number, t: Task): OpenFile | number {
+export function openDevice(name: DeviceName, flags: number, stdio: HostStdio): OpenFile | number {
   if (name === 'tty') {
-    if (!t.kernel.host.isatty(0)) return -ENXIO;
-    return createTtyFile(t.kernel.host, flags);
+    if (!stdio.host.isatty(0)) return -ENXIO;
+    return createTtyFile(stdio, flags);
   }
-  return new MemDeviceFile(name, flags, t);
+  return new MemDeviceFile(name, flags, stdio.host);
 }
 
 /** Returns the st_rdev of /dev/<name> (for directory listings and stat without opening). */

@@ -2,8 +2,8 @@
 // semaphore mode). Reads sleep at 0; writes sleep while the sum would pass 0xfffffffffffffffe.
 // A sleeping read or write has consumed nothing, so re-running it from scratch is exact.
 import { EAGAIN, EINVAL } from '../../abi/errno.js';
-import type { Task } from '../task.js';
-import { type Blocked, WaitQueue } from '../wait.js';
+import type { Blocked, Request } from '../request.js';
+import { WaitQueue } from '../wait.js';
 import { O_NONBLOCK, O_RDWR } from './constants.js';
 import { type OpenFile, POLLERR, POLLIN, POLLOUT, type StatInfo } from './file.js';
 import { anonInodeStat } from './poll_util.js';
@@ -38,11 +38,11 @@ export class EventFd implements OpenFile {
   }
 
   /** read(2): 8 bytes holding the count (or 1), which is taken; EINVAL below 8 bytes; sleeps at 0. */
-  read(t: Task, buf: Uint8Array): number | Blocked {
+  read(r: Request, buf: Uint8Array): number | Blocked {
     if (buf.length < EVENTFD_IO_SIZE) return -EINVAL;
     if (this.count === 0n) {
       if (this.flags & O_NONBLOCK) return -EAGAIN;
-      return t.block([this.wq]);
+      return r.block([this.wq]);
     }
     const v = this.semaphore ? 1n : this.count;
     this.count -= v;
@@ -52,13 +52,13 @@ export class EventFd implements OpenFile {
   }
 
   /** write(2): adds the u64 in data; EINVAL for ULLONG_MAX or below 8 bytes; sleeps on overflow. */
-  write(t: Task, data: Uint8Array): number | Blocked {
+  write(r: Request, data: Uint8Array): number | Blocked {
     if (data.length < EVENTFD_IO_SIZE) return -EINVAL;
     const v = new DataView(data.buffer, data.byteOffset, EVENTFD_IO_SIZE).getBigUint64(0, true);
     if (v === ULLONG_MAX) return -EINVAL;
     if (ULLONG_MAX - this.count <= v) {
       if (this.flags & O_NONBLOCK) return -EAGAIN;
-      return t.block([this.wq]);
+      return r.block([this.wq]);
     }
     this.count += v;
     this.wq.wake(); // readers, pollers (Linux wakes even for a write of 0)

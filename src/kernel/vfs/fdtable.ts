@@ -5,22 +5,17 @@ import { EBADF, EMFILE } from '../../abi/errno.js';
 import type { OpenFile } from './file.js';
 import { NR_OPEN_DEFAULT } from './constants.js';
 
-const refs = new WeakMap<OpenFile, number>();
-
 /** Takes a reference on an open file description; returns it. */
 export function fileGet(f: OpenFile): OpenFile {
-  refs.set(f, (refs.get(f) ?? 0) + 1);
+  f.refCount = (f.refCount ?? 0) + 1;
   return f;
 }
 
 /** Drops a reference; calls release() when the last one goes. */
 export function filePut(f: OpenFile): void {
-  const n = (refs.get(f) ?? 1) - 1;
-  if (n > 0) {
-    refs.set(f, n);
-    return;
-  }
-  refs.delete(f);
+  const n = (f.refCount ?? 1) - 1;
+  f.refCount = n;
+  if (n > 0) return;
   eventpollRelease(f); // a closed file leaves every epoll interest set, as in Linux
   f.release?.();
 }

@@ -1,8 +1,16 @@
 // The open-file interface (Linux's struct file + file_operations): what an fd refers to.
 // Regular files, directories, pipes, host stdio, devices and procfs files all implement it.
 import type { MmapFile } from '../../mem/mm.js';
-import type { Task } from '../task.js';
-import type { Blocked, WaitQueue } from '../wait.js';
+import type { Blocked, Request } from '../request.js';
+import type { WaitQueue } from '../wait.js';
+
+/** An epoll registration watching a file (Linux's epitem), as the file sees it: epoll.ts's EpItem. */
+export interface EpollWatch {
+  /** Removes the registration from its instance (the watched file went away). */
+  unregister(): void;
+  /** How deep the watching instance sits in a chain of epoll instances (for the nesting limit). */
+  depth(): number;
+}
 
 /** Metadata for stat/statx (times in nanoseconds since the epoch). */
 export interface StatInfo {
@@ -26,8 +34,9 @@ export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP 
   POLLRDNORM = 0x40, POLLWRNORM = 0x100, POLLRDHUP = 0x2000;
 
 /**
- * An open file description. Methods that may sleep return a Blocked marker (from t.block),
- * and must have consumed or produced nothing when they do. Byte counts are returned as
+ * An open file description. Methods that may sleep return a Blocked marker (from r.block),
+ * and must have consumed or produced nothing when they do (a partial transfer is kept in
+ * r.progress). Byte counts are returned as
  * non-negative numbers; failures as -errno. Missing optional methods mean the operation is
  * not supported by this kind of file (the syscall layer picks Linux's errno: EINVAL, ESPIPE...).
  */
@@ -37,25 +46,25 @@ export interface OpenFile {
   /** Path for /proc/self/fd and strace ("pipe:[123]" for pipes, as Linux shows). */
   readonly path: string;
   /** Reads into buf at the file position; returns bytes read, 0 at EOF. */
-  read?(t: Task, buf: Uint8Array): number | Blocked;
+  read?(r: Request, buf: Uint8Array): number | Blocked;
   /** Writes data at the file position (or at the end with O_APPEND). */
-  write?(t: Task, data: Uint8Array): number | Blocked;
+  write?(r: Request, data: Uint8Array): number | Blocked;
   /** Positional read; does not move the file position. Absent → ESPIPE. */
-  pread?(t: Task, buf: Uint8Array, offset: number): number;
+  pread?(r: Request, buf: Uint8Array, offset: number): number;
   /** Positional write; does not move the file position. Absent → ESPIPE. */
-  pwrite?(t: Task, data: Uint8Array, offset: number): number;
+  pwrite?(r: Request, data: Uint8Array, offset: number): number;
   /** lseek(2); returns the new position. Absent → ESPIPE. */
   lseek?(offset: number, whence: number): number;
   /** Current metadata. */
   stat(): StatInfo;
   /** ioctl(2) on this file; argAddr is the guest pointer argument. Absent → ENOTTY. */
-  ioctl?(t: Task, request: number, argAddr: number): number;
+  ioctl?(r: Request, request: number, argAddr: number): number;
   /** Current readiness as POLL* bits (for poll, select and epoll). */
   poll?(): number;
   /** Queues woken whenever readiness may have changed (a poller sleeps on all of them). */
   pollQueues?(): WaitQueue[];
   /** Directory entries for getdents64: fills buf with records, returns bytes used. */
-  getdents?(t: Task, buf: Uint8Array): number;
+  getdents?(r: Request, buf: Uint8Array): number;
   /** ftruncate(2). */
   truncate?(length: number): number;
   /** fsync(2)/fdatasync(2). */
@@ -64,4 +73,8 @@ export interface OpenFile {
   mmapSource?(): MmapFile | number;
   /** Called when the last fd referring to this description is closed. */
   release?(): void;
+  /** References held by fd tables (Linux's f_count); kept by fileGet and filePut in fdtable.ts. */
+  refCount?: number;
+  /** The epoll items watching this description (Linux's f_ep); kept by epoll.ts. */
+  epItems?: Set<EpollWatch>;
 }

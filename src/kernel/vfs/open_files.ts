@@ -4,7 +4,7 @@
 import { EINVAL, ENXIO, EOVERFLOW } from '../../abi/errno.js';
 import type { MemObject } from '../../mem/mem_object.js';
 import type { MmapFile } from '../../mem/mm.js';
-import type { Task } from '../task.js';
+import type { Request } from '../request.js';
 import type { OpenFile, StatInfo } from './file.js';
 import type { DirEntry, FileIo, Loc } from './inode.js';
 import {
@@ -89,14 +89,14 @@ export class RegularFile extends VfsFile {
     return this.pageCache.get(this.key);
   }
 
-  read(_t: Task, buf: Uint8Array): number {
+  read(_r: Request, buf: Uint8Array): number {
     this.mapped()?.writeback();
     const n = this.io.pread(buf, this.pos);
     if (n > 0) this.pos += n;
     return n;
   }
 
-  write(_t: Task, data: Uint8Array): number {
+  write(_r: Request, data: Uint8Array): number {
     if (this.flags & O_APPEND) {
       const size = this.io.size();
       if (size < 0) return size;
@@ -111,12 +111,12 @@ export class RegularFile extends VfsFile {
     return n;
   }
 
-  pread(_t: Task, buf: Uint8Array, offset: number): number {
+  pread(_r: Request, buf: Uint8Array, offset: number): number {
     this.mapped()?.writeback();
     return this.io.pread(buf, offset);
   }
 
-  pwrite(_t: Task, data: Uint8Array, offset: number): number {
+  pwrite(_r: Request, data: Uint8Array, offset: number): number {
     // Linux quirk: pwrite on an O_APPEND file appends.
     if (this.flags & O_APPEND) {
       const size = this.io.size();
@@ -193,7 +193,7 @@ export class DirFile extends VfsFile {
     return 0;
   }
 
-  getdents(_t: Task, buf: Uint8Array): number {
+  getdents(_r: Request, buf: Uint8Array): number {
     if (this.entries === null || this.pos === 0) {
       const r = this.snapshot();
       if (r < 0) return r;
@@ -239,13 +239,13 @@ export class ContentFile extends VfsFile {
     super(flags, loc);
   }
 
-  read(_t: Task, buf: Uint8Array): number {
-    const n = this.pread(_t, buf, this.pos);
+  read(r: Request, buf: Uint8Array): number {
+    const n = this.pread(r, buf, this.pos);
     this.pos += n;
     return n;
   }
 
-  pread(_t: Task, buf: Uint8Array, offset: number): number {
+  pread(_r: Request, buf: Uint8Array, offset: number): number {
     if (offset >= this.data.length) return 0;
     const n = Math.min(buf.length, this.data.length - offset);
     buf.set(this.data.subarray(offset, offset + n));

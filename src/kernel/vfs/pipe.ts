@@ -2,20 +2,18 @@
 //
 // Blocking writes follow pipe(7): a write of n <= PIPE_BUF bytes is atomic (all of it when it
 // fits, else it sleeps); a larger blocking write writes what fits, sleeps, and goes on until all
-// n bytes are written. The bytes already written are the call's progress, kept per task across
-// its sleeps (the handler is re-run with t.resumed); a signal that interrupts it returns that
-// partial count, or ERESTARTSYS if nothing was written yet. Nothing is lost or repeated.
+// n bytes are written. The bytes already written are the request's progress (r.progress), kept
+// across its sleeps (the handler is re-run with r.resumed); a signal that interrupts it returns
+// that partial count, or ERESTARTSYS if nothing was written yet. Nothing is lost or repeated.
 import { EAGAIN, EBADF, EBUSY, EINVAL, ENOTTY, EPERM, EPIPE, ERESTARTSYS } from '../../abi/errno.js';
-import type { Task } from '../task.js';
-import { type Blocked, WaitQueue } from '../wait.js';
+import type { Blocked, Request } from '../request.js';
+import { WaitQueue } from '../wait.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, S_IFIFO } from './constants.js';
 import { type OpenFile, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';
 import { FIONREAD } from './termios.js';
 
 /** Default pipe capacity (Linux: 16 pages; F_GETPIPE_SZ reports 65536). */
 export const PIPE_DEF_SIZE = 65536;
-/** Bytes already written by a blocking write that is asleep, per writing task. */
-const writeProgress = new WeakMap<Task, number>();
 
 /** Writes of at most this many bytes are atomic (PIPE_BUF, include/uapi/linux/limits.h). */
 export const PIPE_BUF = 4096;
@@ -143,7 +141,7 @@ class PipeFile implements OpenFile {
     return (this.flags & O_ACCMODE) !== O_RDONLY;
   }
 
-  read(t: Task, buf: Uint8Array): number | Blocked {
+  read(r: Request, buf: Uint8Array): number | Blocked {
     if (!this.canRead) return -EBADF;
     const p = this.pipe;
     if (buf.length === 0) return 0;
@@ -154,17 +152,17 @@ class PipeFile implements OpenFile {
     }
     if (p.writers === 0) return 0; // EOF
     if (this.flags & O_NONBLOCK) return -EAGAIN;
-    return t.block([p.readWait]);
+    return r.block([p.readWait]);
   }
 
-  write(t: Task, data: Uint8Array): number | Blocked {
+  write(r: Request, data: Uint8Array): number | Blocked {
     if (!this.canWrite) return -EBADF;
     const p = this.pipe;
     if (data.length === 0) return 0;
-    let done = t.resumed ? writeProgress.get(t) ?? 0 : 0;
-    writeProgress.delete(t);
+    // A woken write continues where it stopped: what it wrote so far is the request's progress.
+    let done = r.resumed ? r.progress : 0;
     if (p.readers === 0) {
-      t.kernel.raiseSignal(t, SIGPIPE);
+      r.caller.raise(SIGPIPE);
       return done > 0 ? done : -EPIPE;
     }
     const rest = data.length - done;
@@ -178,12 +176,8 @@ class PipeFile implements OpenFile {
     }
     if (done === data.length) return done;
     if (this.flags & O_NONBLOCK) return done > 0 ? done : -EAGAIN;
-    writeProgress.set(t, done);
-    return t.block([p.writeWait], null, ERESTARTSYS, (x) => {
-      const written = writeProgress.get(x) ?? 0;
-      writeProgress.delete(x);
-      return written > 0 ? written : -ERESTARTSYS;
-    });
+    r.progress = done;
+    return r.block([p.writeWait], ERESTARTSYS, (x) => (x.progress > 0 ? x.progress : -ERESTARTSYS));
   }
 
   stat(): StatInfo {
@@ -194,9 +188,9 @@ class PipeFile implements OpenFile {
     };
   }
 
-  ioctl(t: Task, request: number, argAddr: number): number {
+  ioctl(r: Request, request: number, argAddr: number): number {
     if (request === FIONREAD) {
-      t.mm.mem.writeI32(argAddr, this.pipe.length);
+      r.caller.mm.mem.writeI32(argAddr, this.pipe.length);
       return 0;
     }
     return -ENOTTY;

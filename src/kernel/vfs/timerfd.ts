@@ -4,12 +4,12 @@
 // TFD_TIMER_CANCEL_ON_SET is accepted and never cancels: the guest cannot set CLOCK_REALTIME
 // (clock_settime gives EPERM), so the event it waits for never happens inside ecall.
 import { EAGAIN, EFAULT, EINVAL, ENOTTY } from '../../abi/errno.js';
-import { IntervalTimer, Reload } from '../itimer_state.js';
-import type { Kernel } from '../kernel.js';
-import type { Task } from '../task.js';
-import { type Blocked, WaitQueue } from '../wait.js';
+import type { Blocked, Request } from '../request.js';
+import { WaitQueue } from '../wait.js';
 import { O_NONBLOCK, O_RDWR } from './constants.js';
 import { type OpenFile, POLLIN, type StatInfo } from './file.js';
+import { IntervalTimer, Reload, type TimerContext } from '../time/interval_timer.js';
+import type { KernelClock } from '../time/deadline.js';
 
 /** Size of the expiration count a read returns (u64). */
 export const TIMERFD_TICKS_SIZE = 8;
@@ -29,7 +29,7 @@ export class TimerFdFile implements OpenFile {
   readonly wait = new WaitQueue();
   readonly timer: IntervalTimer;
 
-  constructor(readonly kernel: Kernel, readonly clockid: number, nonblock: boolean) {
+  constructor(readonly kernel: TimerContext & KernelClock, readonly clockid: number, nonblock: boolean) {
     this.flags = O_RDWR | (nonblock ? O_NONBLOCK : 0);
     this.timer = new IntervalTimer(kernel, {
       reload: Reload.Forward,
@@ -56,13 +56,13 @@ export class TimerFdFile implements OpenFile {
   }
 
   /** Reads the u64 expiration count: EINVAL under 8 bytes, EAGAIN or sleep when it is 0. */
-  read(t: Task, buf: Uint8Array): number | Blocked {
+  read(r: Request, buf: Uint8Array): number | Blocked {
     // A buffer cut short by an unmapped page also lands here; Linux would give EFAULT.
     if (buf.length < TIMERFD_TICKS_SIZE) return -EINVAL;
     this.timer.sync();
     if (this.ticks === 0n) {
       if (this.flags & O_NONBLOCK) return -EAGAIN;
-      return t.block([this.wait]);
+      return r.block([this.wait]);
     }
     new DataView(buf.buffer, buf.byteOffset, TIMERFD_TICKS_SIZE).setBigUint64(0, this.ticks, true);
     this.ticks = 0n;
@@ -75,11 +75,11 @@ export class TimerFdFile implements OpenFile {
   }
 
   /** TFD_IOC_SET_TICKS sets the unread count (non-zero); everything else is ENOTTY. */
-  ioctl(t: Task, request: number, argAddr: number): number {
+  ioctl(r: Request, request: number, argAddr: number): number {
     if (request !== TFD_IOC_SET_TICKS) return -ENOTTY;
     let v: bigint;
     try {
-      v = t.mm.mem.readBig64(argAddr);
+      v = r.caller.mm.mem.readBig64(argAddr);
     } catch {
       return -EFAULT;
     }

@@ -1,9 +1,9 @@
-// Futex wait queues: per key a FIFO of waiters (task, bitset). A waiter is itself the WaitList
-// a sleeping task's Blocked marker holds, so requeueing (which moves a waiter to another key)
+// Futex wait queues: per key a FIFO of waiters (request, bitset). A waiter is itself the WaitList
+// a sleeping request's Blocked marker holds, so requeueing (which moves a waiter to another key)
 // needs no help from the kernel: the kernel's add/remove always act on the waiter's current key.
-import { EINVAL } from '../abi/errno.js';
-import type { Task } from './task.js';
-import { type WaitList, type Waiter, WakeReason } from './wait.js';
+import { EINVAL } from '../../abi/errno.js';
+import type { Caller, Request } from '../request.js';
+import { type WaitList, type Waiter, WakeReason } from '../wait.js';
 
 /** One sleeping task on one futex (Linux's futex_q). */
 export class FutexWaiter implements WaitList {
@@ -16,7 +16,9 @@ export class FutexWaiter implements WaitList {
     readonly table: FutexTable,
     /** The key it waits on now (requeue changes it). */
     public key: string,
-    readonly task: Task,
+    readonly task: Caller,
+    /** The sleeping request: a wake-up resumes it. */
+    readonly req: Request,
     /** Wait bitset (MATCH_ANY for FUTEX_WAIT). */
     readonly bitset: number,
     /** Waiting in LOCK_PI: plain wakes and requeues refuse such a waiter (EINVAL). */
@@ -40,7 +42,7 @@ export class FutexWaiter implements WaitList {
 export class FutexTable {
   private readonly queues = new Map<string, FutexWaiter[]>();
   /** Owner of each PI futex that has kernel waiters (Linux's pi_state->owner). */
-  readonly piOwners = new Map<string, Task>();
+  readonly piOwners = new Map<string, Caller>();
 
   /** Appends w to the queue of w.key (no-op if already queued). */
   enqueue(w: FutexWaiter): void {
@@ -74,7 +76,7 @@ export class FutexTable {
   wakeWaiter(w: FutexWaiter): void {
     this.dequeue(w);
     w.woken = true;
-    w.task.wake(WakeReason.Event);
+    w.req.wake(WakeReason.Event);
   }
 
   /** Moves w to the tail of key2's queue. */
@@ -119,11 +121,7 @@ export class FutexTable {
   }
 }
 
-const tables = new WeakMap<object, FutexTable>();
-
-/** The futex table of t's kernel. */
-export function futexTable(t: Task): FutexTable {
-  let tab = tables.get(t.kernel);
-  if (tab === undefined) { tab = new FutexTable(); tables.set(t.kernel, tab); }
-  return tab;
+/** The futex table of the kernel that runs t. */
+export function futexTable(t: { readonly kernel: { readonly futexes: FutexTable } }): FutexTable {
+  return t.kernel.futexes;
 }

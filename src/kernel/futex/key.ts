@@ -1,21 +1,10 @@
-// Futex constants (include/uapi/linux/futex.h) and keys: which waiters a futex address names.
-import { ACCESS_READ, GuestFaultError, PAGE_SIZE, PROT_READ, PROT_WRITE, TASK_SIZE } from '../mem/guest_memory.js';
-import { MAP_SHARED } from '../mem/mman.js';
-import { EFAULT, EINVAL } from '../abi/errno.js';
-import type { Task } from './task.js';
-
-export const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
-  FUTEX_WAKE_OP = 5, FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8,
-  FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_WAIT_REQUEUE_PI = 11,
-  FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13;
-export const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
-/** The command is op without the two flag bits; any other bit makes an unknown command (ENOSYS). */
-export const FUTEX_CMD_MASK = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
-export const FUTEX_BITSET_MATCH_ANY = 0xffffffff;
-/** PI and robust futex word bits: owner TID in the low 30 bits. */
-export const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
-/** sizeof(u32): futex words are 4-byte aligned. */
-export const FUTEX_WORD_SIZE = 4;
+// Futex keys, the first step of every futex operation: which waiters a futex address names, and
+// the checked reads and writes of the futex word.
+import { ACCESS_READ, GuestFaultError, PAGE_SIZE, PROT_READ, PROT_WRITE, TASK_SIZE } from '../../mem/guest_memory.js';
+import { MAP_SHARED } from '../../mem/mman.js';
+import { EFAULT, EINVAL } from '../../abi/errno.js';
+import type { Task } from '../task.js';
+import { FUTEX_WORD_SIZE } from './abi.js';
 
 const ids = new WeakMap<object, number>();
 let nextId = 1;

@@ -1,13 +1,11 @@
 // Thread exit: the robust-list walk (Linux's exit_robust_list / handle_futex_death) and the
 // clear_child_tid store and wake (mm_release). Both ignore guest faults: a dying thread's bad
 // pointers are its own problem, never the kernel's.
-import { GuestFaultError, PROT_READ, PROT_WRITE, TASK_SIZE } from '../mem/guest_memory.js';
-import {
-  FUTEX_BITSET_MATCH_ANY, FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, FUTEX_WORD_SIZE, futexKey,
-} from './futex_key.js';
-import { futexTable } from './futex_queue.js';
-import { exitPiState } from './futex_pi.js';
-import { TaskState, type Task } from './task.js';
+import { GuestFaultError, PROT_READ, PROT_WRITE, TASK_SIZE } from '../../mem/guest_memory.js';
+import { FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, FUTEX_WORD_SIZE } from './abi.js';
+import { exitPiState } from './pi.js';
+import { futexWake } from './wake.js';
+import { TaskState, type Task } from '../task.js';
 
 /** Entries walked at most: bounds long and circular lists (Linux's ROBUST_LIST_LIMIT). */
 export const ROBUST_LIST_LIMIT = 2048;
@@ -16,16 +14,6 @@ const HEAD_FUTEX_OFFSET = 8, HEAD_LIST_OP_PENDING = 16;
 /** sizeof(long) and pointers on riscv64. */
 const PTR_SIZE = 8;
 const U64 = 64;
-
-/**
- * Wakes up to n waiters (any bitset) on the futex at uaddr, private or shared; returns how
- * many were woken, or -errno (EINVAL misaligned, EFAULT bad address).
- */
-export function futexWake(t: Task, uaddr: number, n: number, shared: boolean): number {
-  const key = futexKey(t, uaddr, shared, false);
-  if (typeof key === 'number') return key;
-  return futexTable(t).wake(key, n, FUTEX_BITSET_MATCH_ANY);
-}
 
 /** Returns read(), or null if the access faulted (a page that cannot be brought in: SIGBUS or no frame). */
 function readOrNull<T>(read: () => T): T | null {

@@ -5,19 +5,17 @@
 // has no observable effect in ecall's scheduler and is not modelled.
 import {
   EAGAIN, EDEADLK, EFAULT, EINVAL, EPERM, ERESTARTNOINTR, ESRCH, ETIMEDOUT,
-} from '../abi/errno.js';
+} from '../../abi/errno.js';
 import {
   FUTEX_BITSET_MATCH_ANY, FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, FUTEX_WORD_SIZE,
-  futexKey, readWord, writeWord,
-} from './futex_key.js';
-import { futexTable, FutexWaiter } from './futex_queue.js';
-import {
-  type Deadline, deadlinePassed, dropWaitState, monotonicDeadline, setWaitState, waitState,
-  type WaitState,
-} from './futex_wait.js';
-import type { SysResult } from './syscalls/types.js';
-import { TaskState, type Task } from './task.js';
-import { GuestFaultError, TASK_SIZE } from '../mem/guest_memory.js';
+} from './abi.js';
+import { futexKey, readWord, writeWord } from './key.js';
+import { futexTable, FutexWaiter } from './queue.js';
+import type { WaitState } from './wait.js';
+import type { Caller, Request, SysResult } from '../request.js';
+import { type Deadline, deadlinePassed } from '../time/deadline.js';
+import { TaskState, type Task } from '../task.js';
+import { GuestFaultError, TASK_SIZE } from '../../mem/guest_memory.js';
 
 /**
  * Starts FUTEX_LOCK_PI / LOCK_PI2 (trylock false) or FUTEX_TRYLOCK_PI (trylock true), as
@@ -25,16 +23,15 @@ import { GuestFaultError, TASK_SIZE } from '../mem/guest_memory.js';
  * it already is, -ESRCH if the owner TID names no task, -EAGAIN for a held lock on trylock,
  * -ETIMEDOUT, or a sleep that is restarted after a signal (ERESTARTNOINTR).
  */
-export function futexLockPi(t: Task, uaddr: number, shared: boolean, deadline: Deadline | null,
+export function futexLockPi(t: Task, r: Request, uaddr: number, shared: boolean, deadline: Deadline | null,
   trylock: boolean): SysResult {
-  dropWaitState(t);
   const key = futexKey(t, uaddr, shared, true);
   if (typeof key === 'number') return key;
   const table = futexTable(t);
   const uval = readWord(t, uaddr);
   if ((uval & FUTEX_TID_MASK) === t.tid) return -EDEADLK;
   const top = table.waiters(key)[0];
-  let owner: Task | undefined;
+  let owner: Caller | undefined;
   if (top !== undefined) {
     // Sleepers exist: the word must agree with the kernel's owner (attach_to_pi_state).
     owner = table.piOwners.get(key);
@@ -47,39 +44,36 @@ export function futexLockPi(t: Task, uaddr: number, shared: boolean, deadline: D
     // First sleeper: set WAITERS, then find the owner (attach_to_pi_owner). Linux leaves the
     // bit set even when the owner turns out not to exist.
     writeWord(t, uaddr, uval | FUTEX_WAITERS);
-    owner = t.kernel.tasks.get(uval & FUTEX_TID_MASK);
-    if (owner === undefined || owner.state === TaskState.Exited) return -ESRCH;
+    const o = t.kernel.tasks.get(uval & FUTEX_TID_MASK);
+    if (o === undefined || o.state === TaskState.Exited) return -ESRCH;
+    owner = o;
   }
   if (trylock) return -EAGAIN;
-  if (deadline !== null && deadlinePassed(t, deadline)) return -ETIMEDOUT;
+  if (deadline !== null && deadlinePassed(t.kernel, deadline)) return -ETIMEDOUT;
   table.piOwners.set(key, owner);
-  const waiter = new FutexWaiter(table, key, t, FUTEX_BITSET_MATCH_ANY, true, uaddr);
-  const st: WaitState = { pi: true, waiter, deadline, uaddr, shared, val: 0, bitset: FUTEX_BITSET_MATCH_ANY, key };
-  setWaitState(t, st);
-  return sleepLockPi(t, st);
+  const waiter = new FutexWaiter(table, key, t, r, FUTEX_BITSET_MATCH_ANY, true, uaddr);
+  const st: WaitState = { pi: true, waiter, uaddr, shared, val: 0, bitset: FUTEX_BITSET_MATCH_ANY, key };
+  r.state = st;
+  r.deadline = deadline;
+  return sleepLockPi(r, st);
 }
 
 /** The Blocked marker for a LOCK_PI sleep: a signal always restarts it. */
-function sleepLockPi(t: Task, st: WaitState): SysResult {
-  return t.block([st.waiter], monotonicDeadline(t, st.deadline), ERESTARTNOINTR, (it) => {
-    if (waitState(it) === st) dropWaitState(it);
+function sleepLockPi(r: Request, st: WaitState): SysResult {
+  return r.block([st.waiter], ERESTARTNOINTR, (ir) => {
+    st.waiter.remove(ir);
     return -ERESTARTNOINTR;
   });
 }
 
-/** Continues t's LOCK_PI after a wake-up; null if t has no such sleep. */
-export function futexResumeLockPi(t: Task): SysResult | null {
-  const st = waitState(t);
-  if (st === undefined || !st.pi) return null;
-  if (st.waiter.woken) {
-    dropWaitState(t); // the unlocker already wrote our TID into the word
-    return 0;
-  }
-  if (st.deadline !== null && deadlinePassed(t, st.deadline)) {
-    dropWaitState(t); // the word keeps FUTEX_WAITERS: the owner's unlock will clear it
+/** Continues t's LOCK_PI (state st) after a wake-up. */
+export function futexResumeLockPi(t: Task, r: Request, st: WaitState): SysResult {
+  if (st.waiter.woken) return 0; // the unlocker already wrote our TID into the word
+  if (r.deadline !== null && deadlinePassed(t.kernel, r.deadline)) {
+    st.waiter.remove(r); // the word keeps FUTEX_WAITERS: the owner's unlock will clear it
     return -ETIMEDOUT;
   }
-  return sleepLockPi(t, st); // spurious: keep waiting (at the tail)
+  return sleepLockPi(r, st); // spurious: keep waiting (at the tail)
 }
 
 /**
