@@ -4,7 +4,7 @@
 // through the hart's TLB (src/mem/tlb.ts): a hit is one tag compare and an array load; a miss
 // takes the slow paths at the end of this file, which walk the page table and fault pages in.
 import * as alu from './alu64.js';
-import { codeCacheOf, NO_CODE } from './code_cache.js';
+import { CodeCache, NO_CODE } from './code_cache.js';
 import { C_ILLEGAL, compressedTables, decode32, decodeCompressed, decodedImm } from './decode.js';
 import { execFp } from './fp/index.js';
 import { Access, Hart, Stop } from './hart.js';
@@ -19,11 +19,17 @@ const TWO32 = 4294967296;
 const SCRATCH_PA = SCRATCH_FRAME * PAGE_SIZE;
 /**
  * High word bits of an address beyond the 2^38-byte address space (hi >>> HI_SHIFT !== 0).
- * run() spells this, TLB_MASK and PAGE_SIZE as literals: imported and module-level bindings
- * are loads (with a hole check) on every use in V8's optimized code, literals are free.
+ * run() and the helpers it inlines spell this, TLB_MASK, PAGE_SIZE, TASK_SIZE, TWO32 and
+ * REFETCH as literals: imported and module-level bindings are loads (with a hole check) on
+ * every use in V8's optimized code, literals are free.
  */
 const HI_SHIFT = 6;
-if (TLB_MASK !== 1023 || PAGE_SIZE !== 4096) throw new Error('run.ts assumes 1024 TLB entries and 4 KiB pages');
+/** Added to run()'s page offset to make the next fetch go through the TLB (see run): far beyond
+ *  any branch or jump offset (+-1 MiB), so the two never mix. */
+const REFETCH = 1 << 24;
+if (TLB_MASK !== 1023 || PAGE_SIZE !== 4096 || TASK_SIZE !== 274877906944 || REFETCH !== 16777216) {
+  throw new Error('run.ts spells TLB_MASK, PAGE_SIZE, TASK_SIZE and REFETCH as literals: update them');
+}
 const { info: cInfo, imm: cImm } = compressedTables();
 
 /** CSR numbers readable from U-mode (riscv privileged spec, table of CSR addresses). */
@@ -37,41 +43,41 @@ const CSR_CYCLE = 0xc00, CSR_TIME = 0xc01, CSR_INSTRET = 0xc02;
 export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
   let tlb = h.tlb;
   if (tlb === null || tlb.mem !== mem) tlb = attachTlb(h, mem);
-  const tagR = tlb.tagR, tagW = tlb.tagW, paD = tlb.paD, tagX = tlb.tagX, paX = tlb.paX;
+  const tagR = tlb.tagR, tagW = tlb.tagW, paD = tlb.paD;
   const x = h.x, f = h.f, phys = mem.phys, dv = phys.dv, u8 = phys.u8;
-  const cache = codeCacheOf(phys);
+  if (phys.code === null) new CodeCache(phys); // the refill below reads phys.code
   const pc0 = h.pc;
+  // A pc set from outside (sigreturn, clone) may be anything: beyond the address space it cannot
+  // be fetched, and an odd pc is an instruction-address-misaligned trap.
+  if (!(pc0 >= 0 && pc0 < 274877906944)) return jumpOut(h, pc0, 0);
+  if (pc0 & 1) { h.faultAddr = pc0; h.faultAccess = Access.Exec; return Stop.Misaligned; }
   // pc is codeHi:codeLo + off: the current code page's address as two int32 halves and an int32
-  // offset from it, so calls, returns, branches and links are int32 arithmetic wherever the code
-  // lives. An off outside [0, 4096) means "fetch through the TLB first" (at the start: off = 4096
-  // over the page below pc).
-  const base0 = pc0 - 4096;
-  let codeHi = Math.floor(base0 / TWO32) | 0;
-  let codeLo = base0 | 0;
-  let off = 4096;
+  // offset into it, so calls, returns, branches and links are int32 arithmetic wherever the code
+  // lives. An off outside [0, 4096) means "fetch through the TLB first": relative to this page,
+  // or, from REFETCH up, at off - REFETCH in the page codeHi:codeLo names (after a jump to
+  // another page, a write that may have dropped decoded code, and at the start).
+  const vpn0 = (pc0 / 4096) | 0;
+  let codeHi = vpn0 >>> 20;
+  let codeLo = vpn0 << 12;
+  let off = ((pc0 - vpn0 * 4096) | 0) + 16777216;
   let codeBase = 0; // the current code page's frame, as a byte offset in the pool
   let code: Int32Array = NO_CODE;
   let n = 0;
   let stop = Stop.Budget;
-  // A pc set from outside (sigreturn, clone) may be anything: beyond the address space it cannot
-  // be fetched, and an odd pc is an instruction-address-misaligned trap.
-  if (!(pc0 >= 0 && pc0 < TASK_SIZE)) return jumpOut(h, pc0, 0);
-  if (pc0 & 1) { h.faultAddr = pc0; h.faultAccess = Access.Exec; return Stop.Misaligned; }
 
   while (n < budget) {
     if ((off >>> 12) !== 0) {
-      const pc = codeHi * TWO32 + (codeLo >>> 0) + off;
-      if (!(pc >= 0 && pc < TASK_SIZE)) return jumpOut(h, pc, n);
-      const vpn = (pc / 4096) | 0;
-      let base: number;
-      if (tagX[vpn & 1023] === vpn) base = paX[vpn & 1023]! >>> 0;
-      else if ((base = translate(h, mem, tlb, vpn, pc, Access.Exec)) < 0) { stop = Stop.Fault; break; }
+      if (off >= 16777216) off -= 16777216;
+      const vpn = ((codeHi << 20) | (codeLo >>> 12)) + (off >> 12);
+      if ((vpn >>> 26) !== 0) return jumpOut(h, codeHi * 4294967296 + (codeLo >>> 0) + off, n);
       codeHi = vpn >>> 20;
       codeLo = vpn << 12;
-      off = (pc - vpn * 4096) | 0;
+      off &= 0xfff;
+      const base = codeFrame(h, mem, tlb, vpn, off);
+      if (base < 0) { stop = Stop.Fault; break; }
       codeBase = base;
-      code = cache.pages[base >>> 12] ?? NO_CODE;
-      if (code === NO_CODE) code = cache.page(base >>> 12);
+      code = (phys.code as CodeCache).pages[base >>> 12] ?? NO_CODE;
+      if (code.length === 0) code = (phys.code as CodeCache).page(base >>> 12);
     }
     const ci = off & 0xffe;
     let w = code[ci]!;
@@ -89,7 +95,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         code[ci + 1] = imm;
       } else if (ci === 0xffe) {
         // A 32-bit instruction that crosses into the next page: decoded every time, never cached.
-        const next = fetchNextPage(h, mem, tlb, ((codeHi << 20) | (codeLo >>> 12)) + 1, codeHi * TWO32 + (codeLo >>> 0) + off + 2);
+        const next = fetchNextPage(h, mem, tlb, ((codeHi << 20) | (codeLo >>> 12)) + 1, codeHi * 4294967296 + (codeLo >>> 0) + off + 2);
         if (next < 0) { stop = Stop.Fault; break; }
         const inst = half | ((u8[next]! | (u8[next + 1]! << 8)) << 16);
         w = decode32(inst);
@@ -118,7 +124,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         break;
       case Op.AUIPC: {
         const v = (codeLo >>> 0) + off + imm; // codeHi:0 + v, v within (-2^31, 2^33)
-        x[d] = v | 0; x[d + 1] = (codeHi + (v < 0 ? -1 : v < TWO32 ? 0 : 1)) | 0;
+        x[d] = v | 0; x[d + 1] = (codeHi + (v < 0 ? -1 : v < 4294967296 ? 0 : 1)) | 0;
         break;
       }
       case Op.JAL: {
@@ -134,11 +140,11 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const link = (codeLo + off + len) | 0;
         x[d] = link; x[d + 1] = (link >>> 0) < (codeLo >>> 0) ? codeHi + 1 : codeHi;
         if (hi === codeHi && ((lo - codeLo) >>> 12) === 0) { off = (lo - codeLo) | 0; continue; }
-        if ((hi >>> 6) !== 0) return jumpOut(h, (hi >>> 0) * TWO32 + (lo >>> 0), n);
-        // Another page: put the base 4096 below the target, so the next fetch goes through the TLB.
-        codeHi = (lo >>> 0) < 4096 ? hi - 1 : hi;
-        codeLo = (lo - 4096) | 0;
-        off = 4096;
+        if ((hi >>> 6) !== 0) return jumpOut(h, (hi >>> 0) * 4294967296 + (lo >>> 0), n);
+        // Another page: the next fetch goes through the TLB.
+        codeHi = hi;
+        codeLo = lo & -4096;
+        off = (lo & 0xfff) + 16777216;
         continue;
       }
       case Op.BEQ:
@@ -208,7 +214,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const fs2 = 2 * ((w >>> 19) & 31);
         if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4096 - size) {
           // The slow path does the whole store; it may have dropped decoded code: refetch.
-          { const nl = (codeLo + off - 4096) | 0; if ((nl >>> 0) > (codeLo >>> 0)) codeHi--; codeLo = nl; off = 4096; }
+          off += 16777216;
           if (!storeSlow(h, mem, tlb, hi, lo, size, op >= Op.FSW ? f : x, op >= Op.FSW ? fs2 : s2)) {
             stop = Stop.Fault; n--;
           }
@@ -350,7 +356,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
           else if (csr === CSR_FRM) h.frm = v & 7;
           else h.fcsr = v & 0xff;
         }
-        x[d] = old | 0; x[d + 1] = Math.floor(old / TWO32) | 0;
+        x[d] = old | 0; x[d + 1] = Math.floor(old / 4294967296) | 0;
         break;
       }
 
@@ -360,7 +366,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const op = w & 0xff;
         const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 3, op === Op.LR_W ? Access.Read : Access.Write);
         if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_W) { const nl = (codeLo + off - 4096) | 0; if ((nl >>> 0) > (codeLo >>> 0)) codeHi--; codeLo = nl; off = 4096; }
+        if (op !== Op.LR_W) off += 16777216; // the write may have dropped decoded code
         const b = x[s2]!;
         if (op === Op.LR_W) {
           const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; h.reservation = a;
@@ -393,7 +399,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const op = w & 0xff;
         const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 7, op === Op.LR_D ? Access.Read : Access.Write);
         if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_D) { const nl = (codeLo + off - 4096) | 0; if ((nl >>> 0) > (codeLo >>> 0)) codeHi--; codeLo = nl; off = 4096; }
+        if (op !== Op.LR_D) off += 16777216; // the write may have dropped decoded code
         const bl = x[s2]!, bh = x[s2 + 1]!;
         if (op === Op.LR_D) {
           const lo = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = lo; h.reservation = a;
@@ -437,7 +443,8 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
     off += len;
   }
   x[64] = 0; x[65] = 0;
-  h.pc = codeHi * TWO32 + (codeLo >>> 0) + off;
+  if (off >= 16777216) off -= 16777216;
+  h.pc = codeHi * 4294967296 + (codeLo >>> 0) + off;
   h.instret += n;
   return stop;
 }
@@ -496,6 +503,13 @@ function translate(h: Hart, mem: GuestMemory, tlb: Tlb, vpn: number, addr: numbe
     tlb.fillData(vpn, pte);
   }
   return base;
+}
+
+/** The frame (byte offset in the pool) holding code page vpn, from the TLB or its miss path; -1 after recording the fault at offset off. */
+function codeFrame(h: Hart, mem: GuestMemory, tlb: Tlb, vpn: number, off: number): number {
+  const e = vpn & 1023; // TLB_MASK (a literal: see HI_SHIFT)
+  if (tlb.tagX[e] === vpn) return tlb.paX[e]! >>> 0;
+  return translate(h, mem, tlb, vpn, vpn * PAGE_SIZE + off, Access.Exec);
 }
 
 /** Returns the byte offset of the page after a page-crossing instruction (vpn, starting at addr), or -1 after recording the fault. */
