@@ -19,6 +19,7 @@ import { TimerQueue } from './timers.js';
 import { Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
 import type { Blocked, Request } from './request.js';
+import type { NetNs } from './net/netns.js';
 import { monotonicAt } from './time/deadline.js';
 import { WakeReason } from './wait.js';
 
@@ -72,6 +73,8 @@ export class Kernel {
   readonly sched: Scheduler;
   /** True when time and scheduling are virtual and seeded. */
   readonly deterministic: boolean;
+  /** The network namespace (AF_UNIX names, the IP stack), made by the first socket call. */
+  net: NetNs | null = null;
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;

@@ -13,6 +13,11 @@ export function fileGet(f: OpenFile): OpenFile {
   return f;
 }
 
+/** References held on f (by fd tables, and by socket messages carrying it in flight); 0 once released. */
+export function fileRefCount(f: OpenFile): number {
+  return refs.get(f) ?? 0;
+}
+
 /** Drops a reference; calls release() when the last one goes. */
 export function filePut(f: OpenFile): void {
   const n = (refs.get(f) ?? 1) - 1;

@@ -23,7 +23,7 @@ export interface StatInfo {
 
 /** poll(2) event bits (include/uapi/asm-generic/poll.h). */
 export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20,
-  POLLRDNORM = 0x40, POLLWRNORM = 0x100, POLLRDHUP = 0x2000;
+  POLLRDNORM = 0x40, POLLWRNORM = 0x100, POLLWRBAND = 0x200, POLLRDHUP = 0x2000;
 
 /**
  * An open file description. Methods that may sleep return a Blocked marker (from r.block),
