@@ -77,6 +77,8 @@ export interface UnixPaths {
   mknod(path: string): SocketInode | number;
   /** Finds the socket file of a connect or send (-ECONNREFUSED if it is not one). */
   find(path: string): SocketInode | number;
+  /** Removes a socket file a failed bind made. */
+  unlink(path: string): void;
 }
 
 /** One sendmsg: the bytes, a destination, descriptors to pass, credentials to attach, flags. */

@@ -166,16 +166,22 @@ export class UnixSocket extends Socket {
     const n = parseUnixAddr(raw);
     if (typeof n === 'number') return n;
     if (n.kind === 'autobind') return this.autobind();
-    if (this.addr !== null) return -EINVAL;
     if (n.kind === 'abstract') {
+      if (this.addr !== null) return -EINVAL;
       const key = nameKey(n.name);
       if (this.names.abstract.has(key)) return -EADDRINUSE;
       this.names.abstract.set(key, this);
       this.addr = { family: AF_UNIX, path: n.name };
       return 0;
     }
+    // As unix_bind_bsd: the file is made first (an existing name is EADDRINUSE even for a socket
+    // that is already bound), and removed again if the socket turns out to have a name.
     const ino = ctx.paths.mknod(n.path);
     if (typeof ino === 'number') return ino === -EEXIST ? -EADDRINUSE : ino;
+    if (this.addr !== null) {
+      ctx.paths.unlink(n.path);
+      return -EINVAL;
+    }
     ino.boundSocket = this;
     this.inode = ino;
     this.addr = { family: AF_UNIX, path: n.name };
@@ -426,8 +432,6 @@ export class UnixSocket extends Socket {
       const n = parseUnixAddr(m.addr);
       if (typeof n === 'number') return n;
       named = n;
-    } else if (this.peer === null) {
-      return -ENOTCONN;
     }
     if (this.passcred) {
       const e = this.autobind();
@@ -437,6 +441,7 @@ export class UnixSocket extends Socket {
     if (len > this.sndbuf - UNIX_DGRAM_HEADROOM) return -EMSGSIZE;
     this.armTimeout(r, this.sndtimeo);
     if (this.sendShut) return -EPIPE;
+    if (named === null && this.peer === null) return -ENOTCONN;
     let other: UnixSocket | number;
     if (named !== null) other = this.findOther(named, m.ctx);
     else other = this.peer ?? -ECONNRESET;
@@ -521,6 +526,11 @@ export class UnixSocket extends Socket {
   }
 
   // --- release ---------------------------------------------------------------------------------
+
+  /** When only messages in flight still refer to this socket, it may be part of a garbage cycle. */
+  refDropped(remaining: number): void {
+    if (this.inflightRefs > 0 && remaining === this.inflightRefs) this.names.collect();
+  }
 
   release(): void {
     if (this.dead) return;

@@ -46,6 +46,7 @@ export function sockCtx(t: Task): SockCtx {
     paths: {
       mknod: (p) => vfs.mknodSocket(pathCtx(t), p),
       find: (p) => vfs.findSocket(pathCtx(t), p),
+      unlink: (p) => { vfs.unlink(pathCtx(t), p); },
     },
   };
 }

@@ -23,6 +23,7 @@ export function filePut(f: OpenFile): void {
   const n = (refs.get(f) ?? 1) - 1;
   if (n > 0) {
     refs.set(f, n);
+    f.refDropped?.(n);
     return;
   }
   refs.delete(f);

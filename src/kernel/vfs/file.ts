@@ -65,4 +65,9 @@ export interface OpenFile {
   mmapSource?(): MmapFile | number;
   /** Called when the last fd referring to this description is closed. */
   release?(): void;
+  /**
+   * Called when a reference is dropped and `remaining` are left (an AF_UNIX socket whose only
+   * references are messages in flight may then be garbage).
+   */
+  refDropped?(remaining: number): void;
 }
