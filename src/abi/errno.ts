@@ -76,3 +76,8 @@ const ERRNO_TEXT: Record<string, string> = {
 export function strerror(e: number): string | undefined {
   return ERRNO_TEXT[errnoName(e)];
 }
+
+/** Returns the errno value of a symbolic name ("ECONNREFUSED" -> 111), or undefined if unknown. */
+export function errnoByName(name: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(all, name) ? all[name] : undefined;
+}

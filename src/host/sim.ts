@@ -86,6 +86,9 @@ export class SimHost extends NodeHost {
     return 'ecall';
   }
 
+  /** No host network: the kernel's simulated loopback network carries IP sockets, so runs replay. */
+  override readonly net = undefined;
+
   /** A fixed identity (root), so traces and siginfo do not depend on who runs the host. */
   override uid(): number {
     return 0;

@@ -140,25 +140,33 @@ export abstract class InetSocket extends Socket {
     return this.local ?? { family: this.family as typeof AF_INET, ip: new Uint8Array(this.family === AF_INET ? 4 : 16), port: 0, flowinfo: 0, scopeId: 0 };
   }
 
+  /**
+   * getsockopt below SOL_SOCKET. A level that is not the transport's, IP's or (on AF_INET6)
+   * IPv6's falls through to ip_getsockopt (EOPNOTSUPP) or ipv6_getsockopt (ENOPROTOOPT).
+   */
   override getProtoOpt(level: number, name: number): Uint8Array | number {
     if (level === SOL_IP) return this.getIpOpt(name);
-    if (level === SOL_IPV6) return this.family === AF_INET6 ? this.getIpv6Opt(name) : -EOPNOTSUPP;
-    return this.getTransportOpt(level, name);
+    if (level === SOL_IPV6 && this.family === AF_INET6) return this.getIpv6Opt(name);
+    const v = this.getTransportOpt(level, name);
+    if (v !== null) return v;
+    return this.family === AF_INET6 ? -ENOPROTOOPT : -EOPNOTSUPP;
   }
 
+  /** setsockopt below SOL_SOCKET; a foreign level is ENOPROTOOPT (ip_setsockopt, ipv6_setsockopt). */
   override setProtoOpt(level: number, name: number, val: Uint8Array, privileged: boolean): number {
     if (level === SOL_IP) return this.setIpOpt(name, val);
-    if (level === SOL_IPV6) return this.family === AF_INET6 ? this.setIpv6Opt(name, val) : -EOPNOTSUPP;
-    return this.setTransportOpt(level, name, val, privileged);
+    if (level === SOL_IPV6 && this.family === AF_INET6) return this.setIpv6Opt(name, val);
+    return this.setTransportOpt(level, name, val, privileged) ?? -ENOPROTOOPT;
   }
 
-  /** Options of the transport's own level (IPPROTO_TCP, IPPROTO_UDP); other levels are EOPNOTSUPP. */
-  protected getTransportOpt(_level: number, _name: number): Uint8Array | number {
-    return -EOPNOTSUPP;
+  /** The transport's own level (IPPROTO_TCP, IPPROTO_UDP): a value, -errno, or null for another level. */
+  protected getTransportOpt(_level: number, _name: number): Uint8Array | number | null {
+    return null;
   }
 
-  protected setTransportOpt(_level: number, _name: number, _val: Uint8Array, _privileged: boolean): number {
-    return -EOPNOTSUPP;
+  /** As getTransportOpt, for setsockopt: 0, -errno, or null for another level. */
+  protected setTransportOpt(_level: number, _name: number, _val: Uint8Array, _privileged: boolean): number | null {
+    return null;
   }
 
   private getIpOpt(name: number): Uint8Array | number {

@@ -202,12 +202,15 @@ export abstract class TcpSocket extends InetSocket {
     }
     const t = this.transport();
     const check = t.check;
+    // A pending error ends the send; it is consumed only if the send reports it (nothing sent).
     t.check = () => {
-      if (this.err !== 0) return this.takeError();
+      if (this.err !== 0) return -this.err;
       if ((this.shutdown & SEND_SHUTDOWN) !== 0 || this.state !== TCP_ESTABLISHED) return -EPIPE;
       return check();
     };
-    return this.sendStream(r, m, t);
+    const res = this.sendStream(r, m, t);
+    if (typeof res === 'number' && res < 0 && res === -this.err) this.err = 0;
+    return res;
   }
 
   recvmsg(r: Request, m: RecvMsg): number | Blocked {
@@ -301,8 +304,8 @@ export abstract class TcpSocket extends InetSocket {
 
   // --- IPPROTO_TCP options -------------------------------------------------------------------
 
-  protected override getTransportOpt(level: number, name: number): Uint8Array | number {
-    if (level !== SOL_TCP) return -EOPNOTSUPP;
+  protected override getTransportOpt(level: number, name: number): Uint8Array | number | null {
+    if (level !== SOL_TCP) return null;
     switch (name) {
       case TCP_NODELAY: return intBytes(this.nodelay ? 1 : 0);
       case TCP_MAXSEG:
@@ -323,8 +326,8 @@ export abstract class TcpSocket extends InetSocket {
     }
   }
 
-  protected override setTransportOpt(level: number, name: number, val: Uint8Array, _privileged: boolean): number {
-    if (level !== SOL_TCP) return -EOPNOTSUPP;
+  protected override setTransportOpt(level: number, name: number, val: Uint8Array, _privileged: boolean): number | null {
+    if (level !== SOL_TCP) return null;
     if (val.length < 4) return -EINVAL;
     const v = readInt(val);
     switch (name) {

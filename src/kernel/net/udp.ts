@@ -134,12 +134,12 @@ export abstract class UdpSocket extends InetSocket {
     return rmem + bytes <= this.rcvbuf;
   }
 
-  protected override getTransportOpt(level: number, _name: number): Uint8Array | number {
-    return level === SOL_UDP ? -ENOPROTOOPT : -EOPNOTSUPP;
+  protected override getTransportOpt(level: number, _name: number): Uint8Array | number | null {
+    return level === SOL_UDP ? -ENOPROTOOPT : null;
   }
 
-  protected override setTransportOpt(level: number, _name: number, _val: Uint8Array, _privileged: boolean): number {
-    return level === SOL_UDP ? -ENOPROTOOPT : -EOPNOTSUPP;
+  protected override setTransportOpt(level: number, _name: number, _val: Uint8Array, _privileged: boolean): number | null {
+    return level === SOL_UDP ? -ENOPROTOOPT : null;
   }
 }
 
