@@ -21,7 +21,11 @@ export interface UserBuf {
 export function arrayBuf(a: Uint8Array): UserBuf {
   return {
     length: a.length,
-    read: (off, n) => a.slice(off, off + n),
+    read: (off, n) => {
+      const out = new Uint8Array(n);
+      out.set(a.subarray(off, off + n));
+      return out;
+    },
     write: (off, data) => a.set(data, off),
   };
 }

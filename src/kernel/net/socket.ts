@@ -24,7 +24,8 @@ import {
   MSG_DONTWAIT, MSG_NOSIGNAL, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SIOCINQ,
   SIOCOUTQ, SOCK_STREAM, TCP_CLOSE, TCP_LISTEN,
 } from './abi.js';
-import { arrayBuf, type UserBuf } from './iov.js';
+import { arrayBuf, IovBuf, type UserBuf } from './iov.js';
+import { GuestFaultError, PROT_READ, PROT_WRITE } from '../../mem/guest_memory.js';
 import { type Skb, SkbQueue, type UCred } from './skb.js';
 import type { RawSockAddr, SockAddr } from './sockaddr.js';
 
@@ -233,6 +234,32 @@ export abstract class Socket implements OpenFile {
       buf: arrayBuf(data), addr: null, rights: null, cred: this.defaultCred(r), explicitCred: false, flags: 0, ctx: null,
     };
     return this.sendWithSigpipe(r, m);
+  }
+
+  /** readv(2): one recvmsg into all the segments (a datagram is scattered over them, not one per segment). */
+  readVec(r: Request, segs: [number, number][]): number | Blocked {
+    const m = recvMsgOf(this.segBuf(r, segs, true), 0);
+    const n = this.recvmsg(r, m);
+    if (typeof n === 'number' && m.rights !== null) dropRights(m.rights);
+    return n;
+  }
+
+  /** writev(2): one sendmsg of all the segments. */
+  writeVec(r: Request, segs: [number, number][]): number | Blocked {
+    const m: SendMsg = {
+      buf: this.segBuf(r, segs, false), addr: null, rights: null, cred: this.defaultCred(r), explicitCred: false, flags: 0,
+      ctx: null,
+    };
+    return this.sendWithSigpipe(r, m);
+  }
+
+  /** The caller's segments as one buffer (readable or writable, else EFAULT as the iovec checks give it). */
+  private segBuf(r: Request, segs: [number, number][], write: boolean): UserBuf {
+    const mem = r.caller.mm.mem;
+    for (const [base, len] of segs) {
+      if (len > 0 && !mem.accessible(base, len, write ? PROT_WRITE : PROT_READ)) throw new GuestFaultError(base);
+    }
+    return new IovBuf(mem, segs.filter(([, len]) => len > 0));
   }
 
   /** sendmsg plus SIGPIPE on EPIPE unless MSG_NOSIGNAL (where the family raises it). */

@@ -41,6 +41,13 @@ export interface OpenFile {
   read?(r: Request, buf: Uint8Array): number | Blocked;
   /** Writes data at the file position (or at the end with O_APPEND). */
   write?(r: Request, data: Uint8Array): number | Blocked;
+  /**
+   * readv(2) as one transfer into the (address, length) segments of the caller's memory, for
+   * files where that differs from one read per segment (a socket reads one datagram into all).
+   */
+  readVec?(r: Request, segs: [number, number][]): number | Blocked;
+  /** writev(2) as one transfer (a socket sends one message, or a stream send that may sleep). */
+  writeVec?(r: Request, segs: [number, number][]): number | Blocked;
   /** Positional read; does not move the file position. Absent → ESPIPE. */
   pread?(r: Request, buf: Uint8Array, offset: number): number;
   /** Positional write; does not move the file position. Absent → ESPIPE. */
