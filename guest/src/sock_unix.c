@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -449,6 +450,48 @@ static void receive_flags(void)
 	close(d); close(s);
 }
 
+/* ---- sendmmsg, recvmmsg, SO_SNDTIMEO ------------------------------------------------------------ */
+
+static void batches_and_send_timeouts(void)
+{
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	struct mmsghdr out[3], in[4];
+	struct iovec oiov[3], iiov[4];
+	const char *words[] = { "alpha", "be", "gamma" };
+	char bufs[4][16];
+	memset(out, 0, sizeof out);
+	memset(in, 0, sizeof in);
+	for (int i = 0; i < 3; i++) {
+		oiov[i] = (struct iovec){ (void *)words[i], strlen(words[i]) };
+		out[i].msg_hdr.msg_iov = &oiov[i];
+		out[i].msg_hdr.msg_iovlen = 1;
+	}
+	for (int i = 0; i < 4; i++) {
+		iiov[i] = (struct iovec){ bufs[i], sizeof bufs[i] };
+		in[i].msg_hdr.msg_iov = &iiov[i];
+		in[i].msg_hdr.msg_iovlen = 1;
+	}
+	show("sendmmsg of three datagrams", sendmmsg(sv[0], out, 3, 0));
+	printf("%-48s %u %u %u\n", "  msg_len of each", out[0].msg_len, out[1].msg_len, out[2].msg_len);
+	show("recvmmsg of up to four, MSG_WAITFORONE", recvmmsg(sv[1], in, 4, MSG_WAITFORONE, NULL));
+	printf("%-48s %u %u %u\n", "  msg_len of each", in[0].msg_len, in[1].msg_len, in[2].msg_len);
+	show("recvmmsg MSG_DONTWAIT with nothing queued", recvmmsg(sv[1], in, 4, MSG_DONTWAIT, NULL));
+	close(sv[0]);
+	close(sv[1]);
+
+	/* A stream send with SO_SNDTIMEO: what fits is sent, then the rest times out. */
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	struct timeval tv = { 0, 100000 };
+	show("setsockopt SO_SNDTIMEO 100 ms", setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv));
+	static char big[4 << 20];
+	ssize_t n = send(sv[0], big, sizeof big, 0);
+	printf("%-48s %s\n", "a send larger than the buffer returns", n > 0 && n < (ssize_t)sizeof big ? "a partial count" : "something else");
+	show("the next send times out", send(sv[0], big, sizeof big, 0));
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* ---- descriptor passing and credentials --------------------------------------------------------- */
 
 static int send_fds(int s, const int *fds, int n, const char *data)
@@ -786,6 +829,8 @@ int main(void)
 	shutdown_and_close(SOCK_SEQPACKET);
 	puts("== receive flags");
 	receive_flags();
+	puts("== batches and send timeouts");
+	batches_and_send_timeouts();
 	puts("== descriptor passing");
 	fd_passing();
 	puts("== credentials");
