@@ -237,3 +237,15 @@ test('read(2) on a socket drops descriptors it cannot return', () => {
   assert.equal(first(r, () => b.read(r, buf)), 1);
   assert.equal(f.released, true);
 });
+
+test('every piece of a large stream send carries the sender\'s credentials, so a SO_PASSCRED reader takes them in one read', () => {
+  const { r } = fakeCaller();
+  const [a, b] = pair();
+  b.passcred = true;
+  const big = new Uint8Array(150_000).fill(1);
+  assert.equal(first(r, () => a.sendmsg(r, sendOf(big))), big.length);
+  assert.ok(b.rcvq.length > 1, 'sent in several buffers');
+  const m = recvOf(big.length);
+  assert.equal(first(r, () => b.recvmsg(r, m)), big.length);
+  assert.deepEqual(m.cred, { pid: CRED.pid, uid: CRED.uid, gid: CRED.gid });
+});

@@ -469,7 +469,7 @@ export abstract class Socket implements OpenFile {
       const room = t.room();
       if (room > 0) {
         const n = Math.min(room, len - sent, STREAM_CHUNK_MAX);
-        t.push(m.buf.read(sent, n), sent === 0 ? m : null);
+        t.push(m.buf.read(sent, n), m, sent === 0);
         sent += n;
         continue;
       }
@@ -529,8 +529,8 @@ export interface StreamTransport {
   check(): number;
   /** Bytes that may be pushed now (0: sleep). */
   room(): number;
-  /** Takes a chunk; `msg` is the whole send for its first chunk (descriptors ride on it), else null. */
-  push(chunk: Uint8Array, msg: SendMsg | null): void;
+  /** Takes a chunk of send m; descriptors ride on the first chunk only. */
+  push(chunk: Uint8Array, m: SendMsg, first: boolean): void;
   /** Queues to sleep on for more room. */
   queues(): WaitQueue[];
 }

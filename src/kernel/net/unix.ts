@@ -357,11 +357,14 @@ export class UnixSocket extends Socket {
     return this.state !== TCP_LISTEN && this.wmem * 4 <= this.sndbuf;
   }
 
-  /** Makes a buffer for data from this socket, with descriptors in flight (references taken). */
-  private makeSkb(data: Uint8Array, m: SendMsg | null): Skb {
-    const rights = m?.rights ?? null;
-    const fds = rights !== null && rights.length > 0 ? rights.map((f) => fileGet(f)) : null;
-    const skb = new Skb(data, fds, m?.cred ?? null, this.addr);
+  /**
+   * Makes a buffer for data from this socket with the sender's credentials and, when `rights`,
+   * the message's descriptors in flight (references taken).
+   */
+  private makeSkb(data: Uint8Array, m: SendMsg, rights: boolean): Skb {
+    const r = rights ? m.rights : null;
+    const fds = r !== null && r.length > 0 ? r.map((f) => fileGet(f)) : null;
+    const skb = new Skb(data, fds, m.cred, this.addr);
     if (fds !== null) this.trackInflight(skb, fds);
     this.charge(skb);
     return skb;
@@ -410,8 +413,8 @@ export class UnixSocket extends Socket {
         return 0;
       },
       room: () => (this.wmem < this.sndbuf ? Math.max(1, (this.sndbuf >> 1) - 64) : 0),
-      push: (chunk, first) => {
-        other.rcvq.push(this.makeSkb(chunk, first));
+      push: (chunk, msg, first) => {
+        other.rcvq.push(this.makeSkb(chunk, msg, first));
         other.wake();
       },
       queues: () => [this.wq],
@@ -464,7 +467,7 @@ export class UnixSocket extends Socket {
       if (this.nonblocking(m.flags) || this.expired(r)) return -EAGAIN;
       return this.sleep(r, 0, this.sndtimeo, full ? [other.wq, this.wq] : [this.wq]);
     }
-    other.rcvq.push(this.makeSkb(m.buf.read(0, len), m));
+    other.rcvq.push(this.makeSkb(m.buf.read(0, len), m, true));
     other.wake();
     return len;
   }
