@@ -290,8 +290,9 @@ export abstract class TcpSocket extends InetSocket {
       this.stopListen();
       this.resetPending();
     } else if (this.state !== TCP_CLOSE || this.connecting) {
-      // Unread data, or SO_LINGER with a zero timeout, makes the close a reset (tcp_close).
-      const abort = this.rcvq.bytes > 0 || (this.linger.onoff !== 0 && this.linger.secs === 0);
+      // Unread data, or SO_LINGER with a zero timeout, makes the close a reset (tcp_close); a
+      // connection still being set up is abandoned.
+      const abort = this.rcvq.bytes > 0 || (this.linger.onoff !== 0 && this.linger.secs === 0) || this.state === TCP_SYN_SENT;
       this.closeConnection(abort);
     } else {
       this.closeConnection(false);
