@@ -110,6 +110,7 @@ class HostTcp extends TcpSocket {
     return 0;
   }
 
+  /** Starts a host listener on a (once) and waits for it. */
   protected bindLocal(r: Request, a: InetAddr): number | Blocked {
     if (this.bindState === 'none' && this.server === null) {
       if (this.family === AF_INET6 && v4Mapped(a.ip) !== null && this.v6only) return -EINVAL;
@@ -118,6 +119,7 @@ class HostTcp extends TcpSocket {
     return this.awaitServer(r);
   }
 
+  /** Listens on an ephemeral port if the socket was not bound. */
   protected startListen(r: Request, _backlog: number): number | Blocked {
     if (this.bindState === 'none' && this.server === null) {
       this.hostListen({ family: this.family as typeof AF_INET, ip: new Uint8Array(this.family === AF_INET ? 4 : 16), port: 0, flowinfo: 0, scopeId: 0 });
@@ -125,6 +127,7 @@ class HostTcp extends TcpSocket {
     return this.awaitServer(r);
   }
 
+  /** Closes the host listener. */
   protected stopListen(): void {
     this.server?.close();
     this.server = null;
@@ -158,6 +161,7 @@ class HostTcp extends TcpSocket {
     return child.events();
   }
 
+  /** Starts a host connection (from the bound port, if any). */
   protected startConnect(_r: Request, dest: InetAddr): number {
     if (this.family === AF_INET6 && v4Mapped(dest.ip) !== null && this.v6only) return -ENETUNREACH;
     let from: HostInetAddr | null = null;
@@ -219,6 +223,7 @@ class HostTcp extends TcpSocket {
     };
   }
 
+  /** Bytes go to the host connection while it is writable. */
   protected transport(): StreamTransport {
     return {
       check: () => (this.conn === null ? -EPIPE : 0),
@@ -247,10 +252,12 @@ class HostTcp extends TcpSocket {
     this.conn?.setNoDelay(this.nodelay);
   }
 
+  /** Ends the host connection's sending side. */
   protected sendFin(): void {
     this.conn?.end();
   }
 
+  /** Resets or gracefully closes the host connection, and closes any listener. */
   protected closeConnection(abort: boolean): void {
     this.released = true;
     this.server?.close();
@@ -321,6 +328,7 @@ class HostUdp extends UdpSocket {
     return 0;
   }
 
+  /** Binds a host UDP socket to a (once) and waits for it. */
   protected bindLocal(r: Request, a: InetAddr): number | Blocked {
     if (this.bindState === 'none' && this.sock === null) {
       if (this.family === AF_INET6 && v4Mapped(a.ip) !== null && this.v6only) return -EINVAL;
@@ -338,6 +346,7 @@ class HostUdp extends UdpSocket {
     return this.awaitBind(r);
   }
 
+  /** Sets (binding first) or clears the default destination; datagrams from others are dropped. */
   protected connectTo(r: Request, dest: InetAddr | null): number | Blocked {
     if (dest === null) {
       this.remote = null;
@@ -358,6 +367,7 @@ class HostUdp extends UdpSocket {
     return 0;
   }
 
+  /** Sends through the host socket, binding an ephemeral port first. */
   protected transmit(r: Request, data: Uint8Array, dest: InetAddr): number | Blocked {
     if (this.family === AF_INET6 && v4Mapped(dest.ip) !== null && this.v6only) return -ENETUNREACH;
     const e = this.ensureBound(r);
@@ -380,6 +390,7 @@ class HostUdp extends UdpSocket {
     this.wake();
   }
 
+  /** Closes the host socket. */
   protected unbind(): void {
     this.released = true;
     this.sock?.close();

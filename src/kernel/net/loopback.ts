@@ -206,10 +206,12 @@ class SimTcp extends TcpSocket {
     super(family, env, owner);
   }
 
+  /** Binds in the TCP port table. */
   protected bindLocal(_r: Request, a: InetAddr): number {
     return this.net.bind('tcp', this, a);
   }
 
+  /** Autobinds an unbound socket; EADDRINUSE if another listener covers the address. */
   protected startListen(_r: Request, _backlog: number): number {
     if (this.local === null) {
       const e = this.net.bind('tcp', this, inFamily({ family: this.family as typeof AF_INET, ip: new Uint8Array(this.family === AF_INET ? 4 : 16), port: 0, flowinfo: 0, scopeId: 0 }, this.family));
@@ -221,10 +223,12 @@ class SimTcp extends TcpSocket {
     return 0;
   }
 
+  /** Refuses the connectors waiting in the SYN queue. */
   protected stopListen(): void {
     for (const c of this.synq.splice(0)) c.finishHandshake(ECONNREFUSED);
   }
 
+  /** Routes, autobinds, and joins a listener (or records the refusal) for the next settle(). */
   protected startConnect(_r: Request, dest: InetAddr): number {
     const ip = route(this, dest);
     if (typeof ip === 'number') return ip;
@@ -282,6 +286,7 @@ class SimTcp extends TcpSocket {
     this.settle();
   }
 
+  /** Applies a handshake result the client has not seen yet. */
   override settle(): void {
     const h = this.handshake;
     if (h === null || h === 'wait') return;
@@ -314,6 +319,7 @@ class SimTcp extends TcpSocket {
     this.fail((this.shutdown & RCV_SHUTDOWN) !== 0 ? EPIPE : ECONNRESET);
   }
 
+  /** Bytes go into the peer's queue, charged to this socket until read. */
   protected transport(): StreamTransport {
     return {
       check: () => 0,
@@ -342,6 +348,7 @@ class SimTcp extends TcpSocket {
     };
   }
 
+  /** The peer reads end of file after what is queued. */
   protected sendFin(): void {
     const p = this.peer;
     if (p === null || p.dead) return;
@@ -349,6 +356,7 @@ class SimTcp extends TcpSocket {
     p.wake();
   }
 
+  /** A FIN to a live peer, or a reset; the port is released. */
   protected closeConnection(abort: boolean): void {
     if (this.handshake === 'wait') this.handshake = null;
     const p = this.peer;
@@ -388,10 +396,12 @@ class SimUdp extends UdpSocket {
     super(family, env, owner);
   }
 
+  /** Binds in the UDP port table. */
   protected bindLocal(_r: Request, a: InetAddr): number {
     return this.net.bind('udp', this, a);
   }
 
+  /** Sets the default destination (autobinding), or clears it and lets an autobound port go. */
   protected connectTo(_r: Request, dest: InetAddr | null): number {
     if (dest === null) {
       this.remote = null;
@@ -408,6 +418,7 @@ class SimUdp extends UdpSocket {
     return 0;
   }
 
+  /** Delivers to the socket bound to dest, or drops (telling a connected sender ECONNREFUSED). */
   protected transmit(_r: Request, data: Uint8Array, dest: InetAddr): number {
     const ip = route(this, dest);
     if (typeof ip === 'number') return ip;
@@ -431,6 +442,7 @@ class SimUdp extends UdpSocket {
     return 0;
   }
 
+  /** Lets the port go. */
   protected unbind(): void {
     this.net.unbind('udp', this);
     this.local = null;

@@ -100,6 +100,7 @@ export abstract class TcpSocket extends InetSocket {
     return this.bindLocal(r, a);
   }
 
+  /** inet_listen: EINVAL once connected or connecting; an unbound socket gets an ephemeral port. */
   override listen(r: Request, backlog: number, _ctx: SockCtx): number | Blocked {
     this.settle();
     if (this.connecting || this.connected || (this.state !== TCP_CLOSE && this.state !== TCP_LISTEN)) return -EINVAL;
@@ -114,6 +115,7 @@ export abstract class TcpSocket extends InetSocket {
     return 0;
   }
 
+  /** inet_csk_accept: the oldest established connection, or a sleep (SO_RCVTIMEO bounds it). */
   override accept(r: Request, _ctx: SockCtx): Socket | number | Blocked {
     if (this.state !== TCP_LISTEN) return -EINVAL;
     this.armTimeout(r, this.rcvtimeo);
@@ -131,6 +133,7 @@ export abstract class TcpSocket extends InetSocket {
   /** Called after accept took a connection (a waiting connector may now get into the queue). */
   protected accepted(): void {}
 
+  /** __inet_stream_connect: 0, EINPROGRESS/EALREADY while in progress, EISCONN, the handshake's error, or a sleep. */
   connect(r: Request, raw: RawSockAddr, _ctx: SockCtx): number | Blocked {
     this.settle();
     const dest = this.destAddr(raw);
@@ -186,6 +189,7 @@ export abstract class TcpSocket extends InetSocket {
     for (const c of this.acceptq.splice(0)) c.release();
   }
 
+  /** tcp_sendmsg: waits for a handshake in progress; EPIPE unless established (a pending error first). */
   sendmsg(r: Request, m: SendMsg): number | Blocked {
     this.settle();
     if (m.flags & MSG_OOB) return -EOPNOTSUPP;
@@ -213,6 +217,7 @@ export abstract class TcpSocket extends InetSocket {
     return res;
   }
 
+  /** tcp_recvmsg: ENOTCONN on a listener or a socket never connected; MSG_TRUNC discards. */
   recvmsg(r: Request, m: RecvMsg): number | Blocked {
     this.settle();
     if (this.state === TCP_LISTEN) return -ENOTCONN;
@@ -226,6 +231,7 @@ export abstract class TcpSocket extends InetSocket {
     });
   }
 
+  /** inet_shutdown: ENOTCONN (bits still set) when closed; stops a listener on SHUT_RD; SHUT_WR sends a FIN. */
   shutdownSock(how: number): number {
     this.settle();
     const mode = Socket.shutdownBits(how);
@@ -256,17 +262,20 @@ export abstract class TcpSocket extends InetSocket {
     }
   }
 
+  /** The peer once connected, else ENOTCONN. */
   override peerName(): InetAddr | number {
     this.settle();
     if (this.remote === null || !(this.state === TCP_ESTABLISHED || this.connected)) return -ENOTCONN;
     return this.remote;
   }
 
+  /** The local address (after a due handshake result is applied). */
   override localName(): InetAddr {
     this.settle();
     return super.localName();
   }
 
+  /** tcp_poll (a listener: readable when a connection waits). */
   poll(): number {
     this.settle();
     if (this.state === TCP_LISTEN) return this.acceptq.length > 0 ? POLLIN | POLLRDNORM : 0;
@@ -285,6 +294,7 @@ export abstract class TcpSocket extends InetSocket {
     return mask;
   }
 
+  /** tcp_close: a listener resets what it had not handed out; a connection closes or resets. */
   release(): void {
     if (this.state === TCP_LISTEN) {
       this.stopListen();
@@ -305,6 +315,7 @@ export abstract class TcpSocket extends InetSocket {
 
   // --- IPPROTO_TCP options -------------------------------------------------------------------
 
+  /** IPPROTO_TCP options (null for another level). */
   protected override getTransportOpt(level: number, name: number): Uint8Array | number | null {
     if (level !== SOL_TCP) return null;
     switch (name) {
@@ -327,6 +338,7 @@ export abstract class TcpSocket extends InetSocket {
     }
   }
 
+  /** IPPROTO_TCP options with tcp_setsockopt's ranges (null for another level). */
   protected override setTransportOpt(level: number, name: number, val: Uint8Array, _privileged: boolean): number | null {
     if (level !== SOL_TCP) return null;
     if (val.length < 4) return -EINVAL;

@@ -35,6 +35,7 @@ export abstract class UdpSocket extends InetSocket {
   /** Lets the local port go. */
   protected abstract unbind(): void;
 
+  /** EINVAL once bound (or autobound). */
   bind(r: Request, raw: RawSockAddr, ctx: SockCtx): number | Blocked {
     const a = this.bindAddr(raw, ctx.cred.euid === 0);
     if (typeof a === 'number') return a;
@@ -42,6 +43,7 @@ export abstract class UdpSocket extends InetSocket {
     return this.bindLocal(r, a);
   }
 
+  /** Sets or (AF_UNSPEC) clears the default destination. */
   connect(r: Request, raw: RawSockAddr, _ctx: SockCtx): number | Blocked {
     const dest = this.destAddr(raw);
     if (typeof dest === 'number') return dest;
