@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BENCH_CASE, ESBUILD } from '../test/fixtures/esbuild-app/cases.js';
+import { BENCH_CASE, ESBUILD_PACKAGE, esbuildBinary, esbuildMountOptions } from '../test/fixtures/esbuild-app/cases.js';
 import { formatTable, median, spreadPct } from './stats.js';
 
 /** Repository root: this file runs as dist/bench/run.js. */
@@ -41,6 +41,8 @@ interface Benchmark {
   rate?: { count: (args: string[]) => number; unit: string };
   /** What to do when the binary is missing (default: build the guests). */
   missingHint?: string;
+  /** Extra `ecall run` options (such as a mount that makes the binary visible to the guest). */
+  ecallOptions?: string[];
 }
 
 /** bench_compute's inner loop is 27 instructions (objdump of guest/bin/bench_compute) run 10^6
@@ -61,6 +63,9 @@ const SOCK_TCP_RR = '20000';
 const SOCK_UNIX_RR = '50000';
 /** The benchmark whose run is the fixed cost subtracted before computing a rate. */
 const STARTUP_BENCHMARK = 'startup';
+
+/** esbuild's riscv64 build, fetched from the npm registry into the test cache on first use. */
+const esbuild = esbuildBinary(ROOT);
 
 const BENCHMARKS: Benchmark[] = [
   {
@@ -102,8 +107,9 @@ const BENCHMARKS: Benchmark[] = [
     note: `${SOCK_UNIX_RR} one-byte round trips over an AF_UNIX stream socketpair, two threads`,
   },
   {
-    name: 'esbuild', path: ESBUILD, args: BENCH_CASE.args, instretEstimate: null,
-    missingHint: 'not installed (npm ci --cpu=riscv64 installs the optional @esbuild/linux-riscv64)',
+    name: 'esbuild', path: 'error' in esbuild ? ESBUILD_PACKAGE : esbuild.path, args: BENCH_CASE.args, instretEstimate: null,
+    ecallOptions: 'error' in esbuild ? [] : esbuildMountOptions(ROOT),
+    missingHint: 'error' in esbuild ? `unavailable: ${esbuild.error}` : 'missing',
     note: `esbuild (Go, several threads) ${BENCH_CASE.args.join(' ')}: ${BENCH_CASE.what}`,
   },
 ];
@@ -236,11 +242,12 @@ function main(argv: string[]): number {
       continue;
     }
     process.stderr.write(`bench: ${b.name} ...\n`);
-    let ecall = measure(process.execPath, [ECALL_JS, 'run', ...(statsFlag ? ['--stats'] : []), bin, ...b.args], runs, warmup);
+    const opts = b.ecallOptions ?? [];
+    let ecall = measure(process.execPath, [ECALL_JS, 'run', ...opts, ...(statsFlag ? ['--stats'] : []), bin, ...b.args], runs, warmup);
     if (statsFlag && ecall.first.status !== 0 && /stats/.test(ecall.first.stderr)) {
       statsFlag = false; // this ecall does not know --stats yet
       notes.push('ecall run has no --stats: MIPS uses the estimates marked "~"');
-      ecall = measure(process.execPath, [ECALL_JS, 'run', bin, ...b.args], runs, warmup);
+      ecall = measure(process.execPath, [ECALL_JS, 'run', ...opts, bin, ...b.args], runs, warmup);
     }
     const q = haveQemu ? measure(qemu, [bin, ...b.args], runs, warmup) : null;
     const n = native ? measure(bin, b.args, runs, warmup) : null;

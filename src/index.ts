@@ -1,8 +1,12 @@
-// ecall as a library: a kernel you construct, spawn programs in and wait for.
+// ecall as a library, host-neutral (the package's "ecall" entry): a kernel you construct with a
+// Host, spawn programs in and wait for. Nothing reachable from here imports Node, so it runs in a
+// browser too; the Node host is in the "ecall/node" entry (src/node.ts).
 export { Kernel, type KernelOptions, type ExitStatus, type SpawnError } from './kernel/kernel.js';
-export { NodeHost } from './host/node.js';
-export { SimHost } from './host/sim.js';
-export type { Host, HostStdin } from './host/host.js';
+export { SimHost, SimStdin, SIM_CPU_COUNT, SIM_EPOCH_NS, type SimHostOptions, type SimOuterHost } from './host/sim.js';
+export type { Host, HostStdin, HostStdioInfo, HostTimer } from './host/host.js';
+export {
+  HOST_O_CREAT, HOST_O_EXCL, HOST_O_RDONLY, HOST_O_RDWR, HOST_O_TRUNC, HOST_O_WRONLY, type HostFs, type HostStat,
+} from './host/fs.js';
 export { syscallTable } from './kernel/syscalls/table.js';
 export type { SyscallDef } from './kernel/syscalls/types.js';
 export { Hart, Stop } from './cpu/hart.js';

@@ -3,8 +3,12 @@
  * For each blocking call a worker thread blocks, main interrupts it with pthread_kill(SIGUSR1),
  * whose handler is installed with and without SA_RESTART, then supplies the event the call waits
  * for. The worker prints whether the call returned EINTR or was restarted and completed. Then the
- * partial-count cases: data that arrived before the signal is returned, never lost or repeated. */
+ * partial-count cases: data that arrived before the signal is returned, never lost or repeated.
+ * The signal is sent only once the worker has announced its call (and, for the partial write,
+ * once the pipe is full), and a case the signal reached too early is run again, so a slow or
+ * loaded machine gives the same output. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
@@ -13,13 +17,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-/* A pause that lets the worker reach its blocking call before the signal; the output does not
- * depend on it unless the machine is too slow to make a syscall in this time. */
+/* A pause that lets the worker, which has announced that it is about to make its call, enter it
+ * before the signal. A signal that still comes first is detected (the worker notes how many
+ * handler runs it saw just before the call) and the case is run again with a longer pause, so
+ * the output does not depend on the machine's speed or load. */
 #define SETTLE_NS 50000000
+/* Longest pause tried before a case is reported as it came out (about 3 s). */
+#define SETTLE_MAX_NS 3200000000LL
 /* Sleeps long enough that only a signal ends them early. */
 #define LONG_SLEEP_S 2
 /* Bigger than a pipe's 64 KiB capacity, so the writer blocks with part of it written. */
@@ -36,10 +45,21 @@ static void on_usr1(int sig)
 	handler_runs++;
 }
 
+/* Sleeps ns nanoseconds. */
+static void pause_ns(long long ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000), (long)(ns % 1000000000) };
+	nanosleep(&ts, NULL);
+}
+
 static void settle(void)
 {
-	struct timespec ts = { 0, SETTLE_NS };
-	nanosleep(&ts, NULL);
+	pause_ns(SETTLE_NS);
+}
+
+static void on_usr2(int sig)
+{
+	(void)sig; /* only ends a sigsuspend whose case is run again */
 }
 
 static long futex(unsigned *uaddr, int op, unsigned val, const struct timespec *ts)
@@ -57,7 +77,11 @@ struct outcome {
 	long r;
 	int err;
 	char detail[64];
+	int runs_before; /* handler runs seen just before the call: non-zero means the signal came early */
 };
+
+/* Set by the worker just before its blocking call, and once the call has returned. */
+static volatile int at_call, call_done;
 
 static void *worker(void *arg)
 {
@@ -66,6 +90,8 @@ static void *worker(void *arg)
 	memset(&o, 0, sizeof o);
 	char buf[16] = { 0 };
 	struct timespec ts = { LONG_SLEEP_S, 0 }, rem = { 0, 0 };
+	o.runs_before = handler_runs;
+	__atomic_store_n(&at_call, 1, __ATOMIC_SEQ_CST);
 	errno = 0;
 	switch (c) {
 	case READ:
@@ -114,6 +140,7 @@ static void *worker(void *arg)
 		break;
 	}
 	o.err = errno;
+	__atomic_store_n(&call_done, 1, __ATOMIC_SEQ_CST);
 	return &o;
 }
 
@@ -146,7 +173,8 @@ static void install(int restart)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-static void run_case(enum call c, int restart)
+/* One attempt at a case with the given pause before the signal; returns the worker's outcome. */
+static struct outcome *attempt(enum call c, int restart, long long pause)
 {
 	pthread_t t;
 	pipe(pfd);
@@ -155,14 +183,40 @@ static void run_case(enum call c, int restart)
 	epoll_ctl(epfd, EPOLL_CTL_ADD, pfd[0], &ev);
 	futex_word = 0;
 	handler_runs = 0;
+	at_call = call_done = 0;
 	install(restart);
 	pthread_create(&t, NULL, worker, (void *)(long)c);
-	settle();
+	while (!__atomic_load_n(&at_call, __ATOMIC_SEQ_CST))
+		sched_yield();
+	pause_ns(pause);
 	pthread_kill(t, SIGUSR1);
 	settle();
 	complete(c);
+	/* A sigsuspend that the signal reached too early waits for another one (SIGUSR2, not
+	 * counted); the attempt is then thrown away. */
+	while (c == SIGSUSPEND && !__atomic_load_n(&call_done, __ATOMIC_SEQ_CST)) {
+		settle();
+		if (!__atomic_load_n(&call_done, __ATOMIC_SEQ_CST))
+			pthread_kill(t, SIGUSR2);
+	}
 	struct outcome *o;
 	pthread_join(t, (void **)&o);
+	return o;
+}
+
+static void run_case(enum call c, int restart)
+{
+	struct outcome *o;
+	long long pause = SETTLE_NS;
+	for (;;) {
+		o = attempt(c, restart, pause);
+		if (o->runs_before == 0 || pause >= SETTLE_MAX_NS)
+			break;
+		close(pfd[0]);
+		close(pfd[1]);
+		close(epfd);
+		pause *= 2;
+	}
 	char result[48];
 	if (o->r >= 0)
 		snprintf(result, sizeof result, "restarted, returned %ld", o->r);
@@ -229,6 +283,10 @@ static void partial_write(int restart)
 	install(restart);
 	memset(big, 'w', sizeof big);
 	pthread_create(&t, NULL, big_writer, NULL);
+	/* The writer is blocked once the pipe is full (the signal must not come before the write). */
+	int cap = fcntl(pfd[1], F_GETPIPE_SZ), queued = 0;
+	while (ioctl(pfd[0], FIONREAD, &queued) == 0 && queued < cap)
+		sched_yield();
 	settle();
 	pthread_kill(t, SIGUSR1);
 	void *r;
@@ -248,6 +306,11 @@ static void partial_write(int restart)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	struct sigaction sa2;
+	memset(&sa2, 0, sizeof sa2);
+	sa2.sa_handler = on_usr2;
+	sa2.sa_flags = SA_RESTART;
+	sigaction(SIGUSR2, &sa2, NULL);
 	for (int c = 0; c < NCALLS; c++)
 		for (int restart = 0; restart <= 1; restart++)
 			run_case((enum call)c, restart);

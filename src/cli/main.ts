@@ -1,26 +1,12 @@
-// The ecall command: `ecall run [options] PROGRAM [ARGS...]` and `ecall syscalls`.
+// The ecall command: `ecall run [options] PROGRAM [ARGS...]` and `ecall syscalls` (args.ts parses them).
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
-import { NodeHost } from '../host/node.js';
-import { SimHost } from '../host/sim.js';
+import { createSimHost, NodeHost } from '../host/node.js';
 import { MAX_CPUS } from '../kernel/sched.js';
 import { Kernel } from '../kernel/kernel.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
+import { parseCommandLine, USAGE, UsageError, type RunOptions } from './args.js';
 import { signalDescription } from './signal_text.js';
-
-interface RunOptions {
-  strace?: boolean;
-  mount: string[];
-  root?: string;
-  env: string[];
-  clearEnv?: boolean;
-  stats?: boolean;
-  cpus?: string;
-  seed?: string;
-}
-
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 /** Parses HOST:GUEST[:ro] into a mount; throws a one-line message on bad syntax. */
 export function parseMount(spec: string): { host: string; guest: string; readonly: boolean } {
@@ -31,8 +17,6 @@ export function parseMount(spec: string): { host: string; guest: string; readonl
   }
   return { host: parts[0], guest: parts[1], readonly: ro };
 }
-
-class UsageError extends Error {}
 
 /** Parses a decimal integer option within [min, max]; a one-line usage error otherwise. */
 function parseIntOption(name: string, v: string, min: number, max: number): number {
@@ -47,7 +31,12 @@ function parseSeed(v: string): bigint {
   return BigInt(v);
 }
 
+/** The package version: inlined by the CLI bundle (tools/bundle_cli.ts); undefined when running unbundled. */
+declare const ECALL_BUNDLED_VERSION: string | undefined;
+
+/** Returns the package version (package.json's, read from the repository when unbundled). */
 function version(): string {
+  if (typeof ECALL_BUNDLED_VERSION === 'string') return ECALL_BUNDLED_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
@@ -64,9 +53,10 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const mounts = o.mount.map(parseMount);
   const cpus = o.cpus === undefined ? undefined : parseIntOption('--cpus', o.cpus, 1, MAX_CPUS);
   const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
-  const host = seed === undefined ? new NodeHost() : new SimHost(seed);
+  const maxInstructions = o.maxInsns === undefined ? undefined : parseIntOption('--max-insns', o.maxInsns, 1, Number.MAX_SAFE_INTEGER);
+  const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed });
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions });
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);
@@ -75,6 +65,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
     return p.exitCode;
   }
   const st = await kernel.wait();
+  if (kernel.endNotice !== null) process.stderr.write(`ecall: ${kernel.endNotice}\n`);
   if (strace) strace(st.signal ? `+++ killed by ${signalDescription(st.signal).name}${st.coreDumped ? ' (core dumped)' : ''} +++` : `+++ exited with ${st.code} +++`);
   // Like qemu-riscv64, announce only deaths that dump core; a SIGPIPE or SIGTERM death is silent.
   if (st.signal && st.coreDumped) {
@@ -94,37 +85,22 @@ function listSyscalls(markdown: boolean): void {
 
 /** Entry point: returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let code = 0;
-  const cli = new Command('ecall')
-    .description('Run riscv64 Linux binaries on a Linux-compatible kernel written in TypeScript')
-    .version(version())
-    .enablePositionalOptions()
-    .exitOverride();
-  cli.command('run')
-    .description('run a static riscv64 Linux ELF program')
-    .argument('<program>', 'path of the program, in the guest\'s view (the host cwd is mounted at the same path)')
-    .argument('[args...]', 'arguments passed to the program')
-    .option('--strace', 'print one strace(1)-style line per syscall on stderr')
-    .addOption(new Option('--mount <HOST:GUEST[:ro]>', 'mount a host directory into the guest (repeatable)').default([]).argParser(collect))
-    .option('--root <dir>', 'use a host directory as the guest\'s /')
-    .addOption(new Option('--env <KEY=VALUE>', 'set an environment variable (repeatable)').default([]).argParser(collect))
-    .option('--clear-env', 'start with an empty environment')
-    .option('--stats', 'print retired instructions and MIPS on stderr at exit')
-    .option('--cpus <n>', `number of virtual CPUs (default: the host's; 4 with --seed)`)
-    .option('--seed <n>', 'deterministic mode: scheduling, time and randomness from this seed')
-    .passThroughOptions()
-    .action(async (program: string, args: string[], o: RunOptions) => {
-      code = await runCommand(program, args, o);
-    });
-  cli.command('syscalls')
-    .description('list the syscall table with each call\'s support status')
-    .option('--markdown', 'print a markdown table of the supported calls')
-    .action((o: { markdown?: boolean }) => listSyscalls(o.markdown === true));
   try {
-    await cli.parseAsync(argv, { from: 'user' });
-    return code;
+    const cmd = parseCommandLine(argv);
+    switch (cmd.kind) {
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      case 'version':
+        process.stdout.write(`${version()}\n`);
+        return 0;
+      case 'syscalls':
+        listSyscalls(cmd.markdown);
+        return 0;
+      case 'run':
+        return await runCommand(cmd.program, cmd.args, cmd.options);
+    }
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UsageError) {
       process.stderr.write(`ecall: ${e.message}\n`);
       return 2;

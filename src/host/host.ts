@@ -1,5 +1,6 @@
-// The host interface: everything nondeterministic (time, randomness, stdio, host files) comes
-// through here, so a simulated host can control it (Node now; browser and sim later).
+// The host interface: everything nondeterministic (time, randomness, stdio, host files) and the
+// host's event loop come through here, so the kernel itself uses no Node API: the same kernel runs
+// on the Node host (node.ts), under the deterministic simulated host (sim.ts), and in a browser.
 import type { HostFs } from './fs.js';
 
 /** Host standard input as an event source: data arrives asynchronously and is buffered. */
@@ -141,6 +142,12 @@ export interface HostNet {
   udpBind(addr: HostInetAddr, opts: { reuseAddr: boolean; v6only: boolean }, ev: HostUdpEvents): HostUdpSocket;
 }
 
+/** A timer armed with Host.armTimer. */
+export interface HostTimer {
+  /** Disarms the timer: onFire will not run (a no-op once it has fired). */
+  cancel(): void;
+}
+
 export interface Host {
   /** Wall-clock time in nanoseconds since the epoch. */
   realtimeNs(): bigint;
@@ -171,4 +178,26 @@ export interface Host {
   hostname(): string;
   /** The host's network for IP sockets; absent: the kernel simulates a loopback network. */
   readonly net?: HostNet;
+  /**
+   * The host's working directory as an absolute host path, or null when the host has none (a
+   * browser). Without a root option the VFS mounts it at the same guest path, and spawn starts the
+   * first process there, so relative program paths mean what they mean to the host user.
+   */
+  cwd(): string | null;
+  /** Number of processors the host offers: the default count of virtual CPUs in real-time mode. */
+  cpuCount(): number;
+  /**
+   * Resolves once the host's event loop has had a turn (pending I/O callbacks, timers, other host
+   * code). While guests compute, the kernel awaits it every few milliseconds of host time, so host
+   * events such as stdin data are not starved and host code keeps running beside the kernel.
+   */
+  yieldToHost(): Promise<void>;
+  /**
+   * Calls onFire once, from the host's event loop, after delayMs milliseconds of host time
+   * (Infinity: never), unless cancelled first; never calls it before returning. In real-time mode
+   * the kernel arms one when every task sleeps, for its earliest timer, and cancels it when a host
+   * event wakes a task first. While a timer is armed the host must keep running (a Node process
+   * must not exit), so a guest that waits forever hangs, as on Linux.
+   */
+  armTimer(delayMs: number, onFire: () => void): HostTimer;
 }

@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as tty from 'node:tty';
 import type { HostFs } from './fs.js';
-import type { Host, HostNet, HostStdin, HostStdioInfo } from './host.js';
+import type { Host, HostNet, HostStdin, HostStdioInfo, HostTimer } from './host.js';
 import { NodeHostFs } from './node_fs.js';
 import { NodeHostNet } from './node_net.js';
+import { SimHost } from './sim.js';
 
 /** Linux errno values for host write failures (asm-generic/errno-base.h); others become EIO. */
 const EIO = 5;
@@ -17,6 +18,10 @@ const REALTIME_RESYNC_NS = 50_000_000n;
 const EAGAIN_RETRY_MS = 1;
 /** Largest buffer randomFillSync accepts in one call (2^31 - 1). */
 const RANDOM_FILL_MAX = 0x7fffffff;
+/** Longest delay setTimeout takes (2^31 - 1 ms, about 24.8 days); longer timers are re-armed. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** Chunk size for the synchronous read of all of host stdin (readStdinSync). */
+const STDIN_CHUNK = 65536;
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
@@ -225,9 +230,66 @@ export class NodeHost implements Host {
   hostname(): string {
     return os.hostname();
   }
+
+  cwd(): string | null {
+    return process.cwd();
+  }
+
+  cpuCount(): number {
+    return os.availableParallelism();
+  }
+
+  /** setImmediate runs after the I/O callbacks of the current event-loop turn. */
+  yieldToHost(): Promise<void> {
+    return new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** A pending setTimeout keeps Node's event loop alive; delays past its limit are re-armed. */
+  armTimer(delayMs: number, onFire: () => void): HostTimer {
+    let handle: ReturnType<typeof setTimeout>;
+    const arm = (ms: number): void => {
+      handle = ms > MAX_TIMEOUT_MS ? setTimeout(() => arm(ms - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS) : setTimeout(onFire, ms);
+    };
+    arm(Math.max(0, delayMs));
+    return { cancel: () => clearTimeout(handle) };
+  }
+}
+
+/**
+ * Reads host fd 0 until EOF, synchronously (for the deterministic host, whose input must not
+ * depend on when it arrives). A closed or unreadable stdin reads as empty.
+ */
+export function readStdinSync(): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const buf = new Uint8Array(STDIN_CHUNK);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      break; // EOF-like: closed or unreadable stdin
+    }
+    if (n === 0) break;
+    chunks.push(buf.slice(0, n));
+    total += n;
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) { out.set(c, off); off += c.length; }
+  return out;
 }
 
 /** Returns a NodeHost on this process's stdio and host filesystem. */
 export function createNodeHost(): NodeHost {
   return new NodeHost();
+}
+
+/**
+ * Returns the deterministic host for a seed, over this process: stdin read whole when the guest
+ * first looks at it, output, host files and the event loop those of a NodeHost.
+ */
+export function createSimHost(seed: number | bigint): SimHost {
+  return new SimHost(seed, { outer: new NodeHost(), stdin: readStdinSync });
 }

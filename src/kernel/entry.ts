@@ -142,7 +142,7 @@ function finishRestart(t: Task, ret: number | null, restartPc: number): void {
 
 /** True when --strace lines are wanted (checked before anything is built for them). */
 function tracing(t: Task): boolean {
-  return t.kernel.options.strace !== undefined;
+  return t.kernel.tracing;
 }
 
 /** Emits the strace line of r's call with result ret (null: does not return). */

@@ -1,27 +1,32 @@
 // The Kernel: the library entry. It owns the tasks, runs them on virtual CPUs in slices,
 // dispatches their syscalls through the one table, parks blocked tasks, delivers signals on the
 // way back to user space, and turns traps into signals.
-import { availableParallelism } from 'node:os';
 import { run } from '../cpu/run.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
 import { Mm } from '../mem/mm.js';
+import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
+import { FutexTable } from './futex/queue.js';
 import { Prng } from '../util/prng.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
 import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
 import { returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
-import { faultSignal, ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
-import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal } from './signal_deliver.js';
-import { cpuTimerBudget, exitTimers, runCpuTimers } from './itimer_state.js';
-import { TimerQueue } from './timers.js';
-import { Task, TaskState, ThreadGroup } from './task.js';
+import { ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
+import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal, faultSignal } from './signal_deliver.js';
+import { type KernelServices, Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
+import { createProcfs } from './procfs/procfs.js';
 import type { Blocked, Request } from './request.js';
-import type { NetNs } from './net/netns.js';
+import { NetNs } from './net/netns.js';
+import { createInetStack } from './net/inet_stack.js';
+import { taskSockCred } from './net/task_cred.js';
 import { monotonicAt } from './time/deadline.js';
 import { WakeReason } from './wait.js';
+import { cpuTimerBudget, runCpuTimers } from './time/cpu_timers.js';
+import type { IntervalTimer } from './time/interval_timer.js';
+import { TimerQueue } from './time/timer_queue.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
@@ -31,6 +36,9 @@ export interface KernelOptions extends Partial<VfsOptions> {
   cpus?: number;
   /** Deterministic mode: every scheduling choice comes from this seed (use with a SimHost). */
   seed?: number | bigint;
+  /** Ends every process with SIGKILL after this many retired instructions (all tasks together):
+   *  a hang guard that counts work, not host time. */
+  maxInstructions?: number;
 }
 
 /** How a process ended: exit status as a shell reports it, and the fatal signal if any. */
@@ -57,12 +65,10 @@ const FIRST_PID = 100;
 const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** Virtual time per retired instruction in deterministic mode: a 1 GHz hart. */
 const NS_PER_INSN = 1n;
-/** Longest host timer (about 24.8 days): re-armed while every task waits on host events only. */
-const IDLE_KEEPALIVE_MS = 2 ** 31 - 1;
 /** Default CPU count in deterministic mode (the issue's choice: independent of the host). */
 const DET_CPUS = 4;
 
-export class Kernel {
+export class Kernel implements KernelServices {
   readonly host: Host;
   readonly vfs: Vfs;
   /** Boot time on the host monotonic clock, so CLOCK_MONOTONIC starts near zero like a fresh boot. */
@@ -70,26 +76,36 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   /** Callbacks at monotonic deadlines (sleeps, timerfd, itimers, POSIX timers). */
   readonly timers = new TimerQueue();
+  /** The futex wait queues (Linux's futex hash table). */
+  readonly futexes = new FutexTable();
+  /** Armed timers on CPU-time clocks, checked after each slice (runCpuTimers). */
+  readonly cpuTimers = new Set<IntervalTimer>();
   readonly sched: Scheduler;
   /** True when time and scheduling are virtual and seeded. */
   readonly deterministic: boolean;
-  /** The network namespace (AF_UNIX names, the IP stack), made by the first socket call. */
-  net: NetNs | null = null;
+  /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
+  readonly net: NetNs;
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
   private readonly groups: ThreadGroup[] = [];
   private current: Task | null = null;
+  /** Instructions retired by every task so far (for maxInstructions). */
+  private retired = 0;
+  /** Why the kernel ended the run itself (a deadlock, the instruction limit), or null. */
+  endNotice: string | null = null;
 
   constructor(readonly options: KernelOptions) {
     this.host = options.host;
     this.deterministic = options.seed !== undefined;
-    const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(availableParallelism(), MAX_CPUS));
+    const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
-    this.vfs.threadGroupLookup = (pid: number) => this.groups.find((g) => g.pid === pid && g.exitCode === null);
+    this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
+      (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
     this.bootNs = this.host.monotonicNs();
+    this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic));
   }
 
   /** CLOCK_MONOTONIC in nanoseconds. */
@@ -102,6 +118,11 @@ export class Kernel {
     return this.host.realtimeNs();
   }
 
+  /** True when --strace lines are wanted. */
+  get tracing(): boolean {
+    return this.options.strace !== undefined;
+  }
+
   /** The task whose syscall or trap the kernel is handling now (null between slices). */
   get currentTask(): Task | null {
     return this.current;
@@ -109,11 +130,14 @@ export class Kernel {
 
   /**
    * Creates a process running the static ELF at `path` (resolved in the guest's view, relative
-   * to cwd). Returns its thread group, or a one-line error with the shell's exit status.
+   * to cwd, by default the host's working directory, else "/"). Returns its thread group, or a
+   * one-line error with the shell's exit status.
    */
-  spawn(path: string, argv: string[], envp: string[], cwd: string = process.cwd()): ThreadGroup | SpawnError {
-    const fs = this.vfs.initialFsContext(cwd);
-    const exe = this.vfs.readExecutable(fs, path);
+  spawn(path: string, argv: string[], envp: string[], cwd: string = this.host.cwd() ?? '/'): ThreadGroup | SpawnError {
+    // The first process runs with the host user's ids; later ones inherit their parent's.
+    const cred = new Cred(this.host.uid(), this.host.gid());
+    const fs = this.vfs.initialFsContext(cwd, cred);
+    const exe = this.vfs.readExecutable(fs, path, cred);
     if (typeof exe === 'number') {
       const why = strerror(-exe) ?? `cannot open (${errnoName(-exe)})`;
       // A shell says 127 for "not found" and 126 for "found but cannot execute".
@@ -121,13 +145,13 @@ export class Kernel {
     }
     const pid = this.allocTid();
     const mm = new Mm();
-    const tg = new ThreadGroup(this, pid, 1, mm);
+    const tg = new ThreadGroup(this, pid, 1, mm, cred);
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
     this.host.randomFill(random);
-    const uid = this.host.uid(), gid = this.host.gid();
     const r = loadElf(mm, exe.data, {
-      argv, envp, execfn: path, random, uid, gid, euid: uid, egid: gid, exePath: exe.guestPath,
+      argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
+      exePath: exe.guestPath,
     });
     if (isLoadError(r)) return { error: `${path}: ${r.error}`, exitCode: r.exitCode };
     const t = new Task(this, pid, tg, this.vfs.initialFdTable(), fs);
@@ -183,13 +207,15 @@ export class Kernel {
       const before = t.hart.instret;
       this.current = t;
       // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire on time.
-      this.runSlice(t, Math.min(this.sched.quantum(), cpuTimerBudget(t)));
+      this.runSlice(t, Math.min(this.sched.quantum(), cpuTimerBudget(t), this.instructionsLeft()));
       runCpuTimers(t);
       this.current = null;
+      this.retired += t.hart.instret - before;
       if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
+      if (this.instructionsLeft() <= 0) { this.killAll(`instruction limit reached: ${this.retired} instructions retired`); break; }
       if (t.state === TaskState.Runnable && !t.tg.stopped) this.sched.enqueue(t);
       if (performance.now() - lastYield > YIELD_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.host.yieldToHost();
         lastYield = performance.now();
       }
     }
@@ -198,10 +224,24 @@ export class Kernel {
 
   /** Deterministic mode with every task asleep and no timer: nothing can ever run again. */
   private deadlock(): void {
+    this.killAll('deadlock: every task is blocked and no timer is pending');
+  }
+
+  /** Returns how many instructions may still run under maxInstructions (Infinity without one). */
+  private instructionsLeft(): number {
+    const max = this.options.maxInstructions;
+    return max === undefined ? Infinity : max - this.retired;
+  }
+
+  /** Ends every live process with SIGKILL, noting why (endNotice, and a strace line); does
+   *  nothing once every process has ended. */
+  private killAll(why: string): void {
+    if (!this.groups.some((g) => g.exitCode === null)) return;
+    this.endNotice = why;
     for (const g of this.groups) {
       if (g.exitCode !== null) continue;
       const t = g.tasks.find((x) => x.state !== TaskState.Exited);
-      if (t) this.trace(t, '--- deadlock: every task is blocked and no timer is pending ---');
+      if (t) this.trace(t, `--- ${why} ---`);
       this.exitGroup(g, 128 + SIGKILL, SIGKILL, false);
     }
   }
@@ -318,13 +358,12 @@ export class Kernel {
   /** Real-time mode with every task asleep: waits for a host event (a wake-up) or the next timer. */
   private idle(): Promise<void> {
     const earliest = this.timers.earliest();
+    // With no timer pending only a host event can wake a task; the armed host timer keeps the host
+    // running meanwhile, so a guest that waits forever hangs as on Linux.
+    const ms = earliest !== null ? Math.max(0, Math.ceil(Number(earliest - this.monotonicNs()) / 1e6)) : Infinity;
     return new Promise<void>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      this.idleWake = () => { if (timer !== undefined) clearTimeout(timer); resolve(); };
-      // With no timer pending only a host event can wake a task; the long timer keeps Node's
-      // event loop alive meanwhile, so a guest that waits forever hangs as on Linux.
-      const ms = earliest !== null ? Math.min(IDLE_KEEPALIVE_MS, Math.max(0, Math.ceil(Number(earliest - this.monotonicNs()) / 1e6))) : IDLE_KEEPALIVE_MS;
-      timer = setTimeout(() => { this.idleWake = null; resolve(); }, ms);
+      const timer = this.host.armTimer(ms, () => { this.idleWake = null; resolve(); });
+      this.idleWake = () => { timer.cancel(); resolve(); };
     });
   }
 
@@ -350,7 +389,7 @@ export class Kernel {
     tg.exitSignal = signal;
     tg.coreDumped = core;
     for (const t of [...tg.tasks]) this.exitTask(t);
-    exitTimers(tg);
+    tg.timers.exit();
     tg.exitWaiters.wake();
   }
 
@@ -373,7 +412,7 @@ export class Kernel {
     const live = t.tg.tasks.filter((x) => x.state !== TaskState.Exited);
     if (live.length === 0 && t.tg.exitCode === null) {
       t.tg.exitCode = 0;
-      exitTimers(t.tg);
+      t.tg.timers.exit();
       t.tg.exitWaiters.wake();
     }
   }

@@ -7,8 +7,8 @@
 import { ERESTARTSYS } from '../abi/errno.js';
 import type { Mm } from '../mem/mm.js';
 import type { Deadline } from './time/deadline.js';
-import type { TimerHandle } from './timers.js';
 import { type WaitList, type Waiter, WakeReason } from './wait.js';
+import type { TimerHandle } from './time/timer_queue.js';
 
 /** The six argument registers a0..a5 of a call (from a hart, an SQE or host code). */
 export interface SysArgs {

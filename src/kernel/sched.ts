@@ -4,7 +4,7 @@
 // In deterministic mode every choice (which CPU runs next, quantum length, placement ties)
 // comes from the seeded generator.
 import type { Prng } from '../util/prng.js';
-import type { Task } from './task.js';
+import type { SchedulerView, Task } from './task.js';
 
 /** Instructions per quantum in real-time mode: short enough to notice host events, long enough to amortise. */
 export const QUANTUM = 200_000;
@@ -19,12 +19,17 @@ export class Cpu {
   constructor(readonly id: number) {}
 }
 
-export class Scheduler {
+export class Scheduler implements SchedulerView {
   readonly cpus: Cpu[];
   private nextCpu = 0;
 
   constructor(n: number, private readonly rng: Prng | null) {
     this.cpus = Array.from({ length: n }, (_, i) => new Cpu(i));
+  }
+
+  /** Number of virtual CPUs. */
+  get cpuCount(): number {
+    return this.cpus.length;
   }
 
   /** Mask with every CPU allowed. */

@@ -1,8 +1,5 @@
-// Signals: numbers, default actions, and the siginfo of synchronous faults.
-// Full delivery (frames, handlers, restart) builds on this; see abi-riscv64.md §3.
-import { Stop } from '../cpu/hart.js';
-import { PAGE_MAPPED } from '../mem/guest_memory.js';
-import type { Task } from './task.js';
+// Signals: numbers, siginfo (and its 128-byte encoding) and default actions. Generation and
+// delivery (signal_deliver.ts) build on this; see abi-riscv64.md §3.
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,
   SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14,
@@ -101,13 +98,4 @@ export function defaultAction(sig: number): DefaultAction {
     default:
       return DefaultAction.Terminate;
   }
-}
-
-/** Builds the siginfo for a memory fault or misaligned atomic that stopped t's hart. */
-export function faultSignal(t: Task, stop: Stop): SigInfo {
-  const h = t.hart;
-  if (stop === Stop.Misaligned) return { signo: SIGBUS, code: BUS_ADRALN, addr: h.faultAddr };
-  const addr = h.faultAddr;
-  const mapped = addr < 2 ** 32 && (t.mm.mem.prot[Math.floor(addr / 4096)]! & PAGE_MAPPED) !== 0;
-  return { signo: SIGSEGV, code: mapped ? SEGV_ACCERR : SEGV_MAPERR, addr };
 }

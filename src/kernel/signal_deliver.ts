@@ -2,7 +2,9 @@
 // a thread that can take it; delivery happens on the way back to user space (entry.ts's
 // returnToUser, which applies the syscall restart rules before a frame is built): takeSignal
 // carries out default actions and deliverToHandler builds a handler's frame.
-import { DefaultAction, defaultAction, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
+import { Stop } from '../cpu/hart.js';
+import { PAGE_MAPPED } from '../mem/guest_memory.js';
+import { BUS_ADRALN, DefaultAction, defaultAction, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
   type SigInfo } from './signal.js';
 import { SA_NODEFER, SA_RESETHAND, setupFrame } from './signal_frame.js';
 import { sigbit } from './signal_queue.js';
@@ -90,6 +92,15 @@ function wakeFor(t: Task, sig: number): void {
   if ((t.sigwaitSet & bit) !== 0n) { t.kernel.wakeTask(t, WakeReason.Event); return; }
   if ((t.sigmask & bit) !== 0n) return;
   t.kernel.interruptSleep(t);
+}
+
+/** Builds the siginfo for a memory fault or misaligned atomic that stopped t's hart. */
+export function faultSignal(t: Task, stop: Stop): SigInfo {
+  const h = t.hart;
+  if (stop === Stop.Misaligned) return { signo: SIGBUS, code: BUS_ADRALN, addr: h.faultAddr };
+  const addr = h.faultAddr;
+  const mapped = addr < 2 ** 32 && (t.mm.mem.prot[Math.floor(addr / 4096)]! & PAGE_MAPPED) !== 0;
+  return { signo: SIGSEGV, code: mapped ? SEGV_ACCERR : SEGV_MAPERR, addr };
 }
 
 /**
@@ -181,4 +192,12 @@ function groupContinue(tg: ThreadGroup): void {
   tg.stopped = false;
   const k = tg.kernel;
   for (const x of tg.tasks) if (x.state === TaskState.Runnable && x !== k.currentTask) k.sched.enqueue(x);
+}
+
+/**
+ * True while `info`, sent to `target` (or to tg's shared queue when process-directed), is still
+ * queued (POSIX timers and itimers count overruns against the signal they sent).
+ */
+export function sigInfoPending(tg: ThreadGroup, target: Task | null, info: SigInfo): boolean {
+  return (target ? target.pending : tg.shared).has(info);
 }

@@ -1,13 +1,85 @@
 // Tasks (Linux's schedulable threads) and thread groups (processes).
 import { Hart } from '../cpu/hart.js';
 import type { Mm } from '../mem/mm.js';
+import type { Cred } from './cred.js';
 import type { FdTable } from './vfs/fdtable.js';
 import type { FsContext } from './vfs/fs_context.js';
-import type { Kernel } from './kernel.js';
+import type { Host } from '../host/host.js';
+import type { SigInfo } from './signal.js';
+import type { Blocked } from './request.js';
+import type { IntervalTimer } from './time/interval_timer.js';
+import type { FutexTable } from './futex/queue.js';
+import type { KernelClock } from './time/deadline.js';
+import type { TimerQueue } from './time/timer_queue.js';
+import type { Vfs } from './vfs/vfs.js';
+import type { NetNs } from './net/netns.js';
 import { WaitQueue, type WakeReason } from './wait.js';
 import { type Caller, Request, type RequestSink, type SysResult } from './request.js';
 import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
+import { GroupUsage } from './time/usage.js';
+import { ProcTimers } from './time/proc_timers.js';
+
+/** What the scheduler offers the code that runs on behalf of tasks (affinity, group stop). */
+export interface SchedulerView {
+  /** Number of virtual CPUs. */
+  readonly cpuCount: number;
+  /** Mask with every CPU allowed. */
+  readonly allCpus: bigint;
+  /** Makes t runnable on a CPU its affinity allows. */
+  enqueue(t: Task): void;
+  /** Takes t off whatever run queue holds it. */
+  remove(t: Task): void;
+}
+
+/**
+ * The kernel as tasks, and the code that runs on their behalf, see it (kernel.ts's Kernel is the
+ * one implementation). Declared here, beside Task, so that nothing below the kernel's top needs
+ * to import the kernel itself.
+ */
+export interface KernelServices extends KernelClock {
+  readonly host: Host;
+  readonly vfs: Vfs;
+  /** Every live task by tid. */
+  readonly tasks: Map<number, Task>;
+  /** Callbacks at monotonic deadlines (sleeps, timerfd, itimers, POSIX timers). */
+  readonly timers: TimerQueue;
+  /** Armed timers on CPU-time clocks, checked after each slice. */
+  readonly cpuTimers: Set<IntervalTimer>;
+  /** The futex wait queues (Linux's futex hash table). */
+  readonly futexes: FutexTable;
+  /** The network namespace: AF_UNIX names and the IP stack. */
+  readonly net: NetNs;
+  readonly sched: SchedulerView;
+  /** The task whose syscall or trap the kernel is handling now (null between slices). */
+  readonly currentTask: Task | null;
+  /** True when time and scheduling are virtual and seeded. */
+  readonly deterministic: boolean;
+  /** True when --strace lines are wanted. */
+  readonly tracing: boolean;
+  /** Emits a strace line for t. */
+  trace(t: Task, line: string): void;
+  /** Parks t's syscall request on b until a wake-up, its deadline or a signal. */
+  sleep(t: Task, b: Blocked): void;
+  /** Makes a blocked task runnable (its syscall runs again). */
+  wakeTask(t: Task, reason: WakeReason): void;
+  /** A signal ends t's sleep: its call returns the interrupt value. */
+  interruptSleep(t: Task): void;
+  /** Sends a thread-directed signal. */
+  signalTask(t: Task, info: SigInfo): void;
+  /** Sends a process-directed signal. */
+  signalGroup(tg: ThreadGroup, info: SigInfo): void;
+  /** Sends t a signal from the kernel (SI_KERNEL). */
+  raiseSignal(t: Task, sig: number): void;
+  /** Ends every task of tg with an exit status. */
+  exitGroup(tg: ThreadGroup, code: number, signal?: number, core?: boolean): void;
+  /** Ends one task. */
+  exitTask(t: Task): void;
+  /** Registers a new task and makes it runnable. */
+  addTask(t: Task): void;
+  /** Allocates a new task/thread id. */
+  allocTid(): number;
+}
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
 export interface SigAction {
@@ -49,14 +121,28 @@ export class ThreadGroup {
   sigreturnAddr = 0;
   /** Instructions retired by tasks of this group that have exited. */
   instret = 0;
+  /** Process group and session ids (a new process starts as the leader of both; fork copies them). */
+  pgid: number;
+  sid: number;
+  /** Nice value, -20..19 (per process in ecall; Linux keeps one per thread). */
+  nice = 0;
+  /** PR_SET_DUMPABLE value, 0 or 1 (Linux keeps it in the mm's flags). */
+  dumpable = 1;
+  /** CPU time and maxrss of reaped children, and this group's peak size (getrusage, times). */
+  readonly usage = new GroupUsage();
+  /** setitimer and POSIX timers. */
+  readonly timers = new ProcTimers();
 
   constructor(
-    readonly kernel: Kernel,
+    readonly kernel: KernelServices,
     readonly pid: number,
     readonly ppid: number,
     public mm: Mm,
+    /** Credentials of every thread of the group (Linux keeps them per thread; setxid syncs them). */
+    public cred: Cred,
   ) {
     for (let i = 0; i <= 64; i++) this.actions.push({ handler: 0n, flags: 0n, mask: 0n });
+    this.pgid = this.sid = pid;
   }
 }
 
@@ -71,6 +157,10 @@ export class Task implements Caller, RequestSink {
   /** The virtual CPU the task runs on (or last ran on), and the CPUs it may run on. */
   cpu = 0;
   cpusAllowed = ~0n;
+  /** Scheduling policy (SCHED_OTHER 0, SCHED_FIFO 1, ...) and real-time priority, per thread as
+   *  in Linux; recorded by sched_setscheduler, not used by ecall's scheduler. */
+  policy = 0;
+  rtPriority = 0;
   /** Times the scheduler moved the task between CPUs. */
   migrations = 0;
   /** Set by sched_yield: end the current slice after the syscall. */
@@ -98,9 +188,15 @@ export class Task implements Caller, RequestSink {
   /** a0 at syscall entry as (lo, hi) halves: a restarted call gets it back (Linux's orig_a0). */
   origA0Lo = 0;
   origA0Hi = 0;
+  /** PR_SET_NAME name without NUL (at most TASK_COMM_LEN-1 bytes); null means the exe's basename. */
+  comm: Uint8Array | null = null;
+  /** PR_SET_PDEATHSIG signal, or 0. */
+  pdeathsig = 0;
+  /** PR_SET_NO_NEW_PRIVS: once set it stays set. */
+  noNewPrivs = false;
 
   constructor(
-    readonly kernel: Kernel,
+    readonly kernel: KernelServices,
     readonly tid: number,
     readonly tg: ThreadGroup,
     public files: FdTable,

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { firstDifference, resultDifferences } from '../helpers/compare.js';
-import { loadCases, loadExpected, repoRoot } from '../helpers/guest_cases.js';
+import { loadCases, loadExpected, loadHarnessed, repoRoot } from '../helpers/guest_cases.js';
 import { mapLimited, semaphore } from '../helpers/pool.js';
-import { ecallCommand, ecallCommandWith, nativeCompilerMissing, qemuCommand, runNative, shellStatus } from '../helpers/run_guest.js';
+import { ecallCommand, ecallCommandWith, GUEST_TIMEOUT_MS, nativeCompilerMissing, qemuCommand, runNative, shellStatus } from '../helpers/run_guest.js';
 
 const root = repoRoot();
 const cases = loadCases(root);
@@ -24,10 +24,16 @@ describe('guest corpus', () => {
     }
   });
 
-  it('every committed binary is run by at least one case', () => {
-    const used = new Set(cases.map((c) => c.program));
+  it('every committed binary is run by at least one case or by the dedicated test named in "harnessed"', () => {
+    const harnessed = loadHarnessed(root);
+    const used = new Set([...cases.map((c) => c.program), ...harnessed.keys()]);
     const unused = readdirSync(join(root, 'guest', 'bin')).filter((b) => !used.has(b));
     assert.deepEqual(unused, []);
+    for (const [program, test] of harnessed) {
+      assert.ok(existsSync(join(root, test)), `${program}: its test ${test} does not exist`);
+      assert.ok(readFileSync(join(root, test), 'utf8').includes(program), `${test} does not mention ${program}`);
+      assert.ok(!cases.some((c) => c.program === program), `${program} is harnessed and must not be a qemu-compared case`);
+    }
   });
 
   it('the corpus has at least 15 programs and its expected outputs are non-trivial', () => {
@@ -77,7 +83,7 @@ describe('guest corpus', () => {
 
 describe('native reference outputs', { skip: nativeCompilerMissing() ?? false }, () => {
   for (const c of cases.filter((x) => x.reference === 'native')) {
-    it(`${c.name}: a fresh native build of guest/src/${c.program}.c still prints the committed output`, { timeout: 60_000 }, async () => {
+    it(`${c.name}: a fresh native build of guest/src/${c.program}.c still prints the committed output`, { timeout: GUEST_TIMEOUT_MS + 10_000 }, async () => {
       const r = await runNative(c);
       assert.deepEqual(resultDifferences(loadExpected(c, root), r, c.compareStderr, ['committed', 'native']), []);
     });

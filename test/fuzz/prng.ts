@@ -37,6 +37,11 @@ export class Prng {
     return items[this.below(items.length)]!;
   }
 
+  /** Fills buf with random bytes. */
+  fill(buf: Uint8Array): void {
+    for (let i = 0; i < buf.length; i++) buf[i] = this.u32() & 0xff;
+  }
+
   /** Returns 64 random bits as an unsigned bigint. */
   u64(): bigint {
     return (BigInt(this.u32()) << 32n) | BigInt(this.u32());

@@ -98,6 +98,19 @@ export function loadCases(root = repoRoot()): GuestCase[] {
   });
 }
 
+/** Returns the programs of guest/cases.json "harnessed": binaries without expected outputs that a
+ *  dedicated test runs (program name -> that test's path relative to the repository root). */
+export function loadHarnessed(root = repoRoot()): Map<string, string> {
+  const raw = JSON.parse(readFileSync(join(root, 'guest', 'cases.json'), 'utf8')) as { harnessed?: Record<string, unknown> };
+  const out = new Map<string, string>();
+  for (const [name, test] of Object.entries(raw.harnessed ?? {})) {
+    if (name === 'comment') continue;
+    if (typeof test !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`guest/cases.json: bad harnessed entry ${name}`);
+    out.set(name, test);
+  }
+  return out;
+}
+
 /** Returns the path of a guest program's C source relative to the repository root. */
 export function guestSource(c: GuestCase): string {
   return `guest/src/${c.program}.c`;

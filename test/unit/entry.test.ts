@@ -53,7 +53,7 @@ test('a request that sleeps is woken through its own sink and its re-run complet
   const woken: [Request, WakeReason][] = [];
   const { r, res } = call(t, NR_READ, [rfd, buf + 128, 16], { wakeRequest: (rq, why) => woken.push([rq, why]) });
   assert.ok(res instanceof Blocked, 'an empty pipe makes the read sleep');
-  const kernel = t.kernel as Kernel;
+  const kernel = t.kernel as unknown as Kernel;
   kernel.park(r, res);
   t.mm.mem.write(buf + 64, new TextEncoder().encode('late'));
   assert.equal(call(t, NR_WRITE, [wfd, buf + 64, 4]).res, 4);

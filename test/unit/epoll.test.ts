@@ -141,7 +141,7 @@ test('regular files, directories and /dev/null cannot be added (EPERM)', () => {
   mem.writeU32(SCRATCH + 0x400, EPOLLIN);
   assert.equal(vfsCall(epollDefs, 'epoll_ctl', t, ep, ADD, file, SCRATCH + 0x400), -EPERM);
   assert.equal(vfsCall(epollDefs, 'epoll_ctl', t, ep, ADD, dir, SCRATCH + 0x400), -EPERM);
-  const devnull = openDevice('null', 0, t);
+  const devnull = openDevice('null', 0, t.kernel.vfs.stdio);
   assert.ok(typeof devnull !== 'number');
   const nullFd = t.files.install(devnull);
   assert.equal(vfsCall(epollDefs, 'epoll_ctl', t, ep, ADD, nullFd, SCRATCH + 0x400), -EPERM);

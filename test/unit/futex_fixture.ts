@@ -5,7 +5,8 @@ import { Blocked } from '../../src/kernel/request.js';
 import { WakeReason } from '../../src/kernel/wait.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { Task, TaskState, ThreadGroup } from '../../src/kernel/task.js';
-import type { Kernel } from '../../src/kernel/kernel.js';
+import { Cred } from '../../src/kernel/cred.js';
+import type { KernelServices } from '../../src/kernel/task.js';
 import type { Mm } from '../../src/mem/mm.js';
 import type { SysResult } from '../../src/kernel/syscalls/types.js';
 import { SyscallError } from '../../src/abi/errno.js';
@@ -13,6 +14,7 @@ import { NR_RESTART_SYSCALL } from '../../src/kernel/entry.js';
 import { runAsDispatcher } from './request_helpers.js';
 import { defs } from '../../src/kernel/syscalls/futex.js';
 import { argsOf } from './sys_proc_fixture.js';
+import { FutexTable } from '../../src/kernel/futex/queue.js';
 
 /** Start of the read-write scratch area (4 pages). */
 export const BUF = 0x10000;
@@ -32,7 +34,7 @@ for (const m of mems) {
 const futexDef = defs.find((d) => d.name === 'futex')!;
 
 export interface Fixture {
-  kernel: Kernel;
+  kernel: KernelServices;
   clock: { mono: bigint; real: bigint };
   /** Process A's first task (tid 100) and its memory. */
   t: Task;
@@ -67,6 +69,7 @@ export function fixture(): Fixture {
   };
   const kernel = {
     tasks,
+    futexes: new FutexTable(),
     monotonicNs: () => clock.mono,
     realtimeNs: () => clock.real,
     sleep(t: Task, b: Blocked): void {
@@ -80,10 +83,10 @@ export function fixture(): Fixture {
       t.syscall.wakeReason = reason;
       t.state = TaskState.Runnable;
     },
-  } as unknown as Kernel;
+  } as unknown as KernelServices;
   const mkGroup = (pid: number, mem: GuestMemory): ThreadGroup => {
     const mm = { mem } as unknown as Mm;
-    return new ThreadGroup(kernel, pid, 1, mm);
+    return new ThreadGroup(kernel, pid, 1, mm, new Cred(1000, 1000));
   };
   const mk = (tg: ThreadGroup, tid: number): Task => {
     const t = new Task(kernel, tid, tg, null as never, null as never);

@@ -4,12 +4,12 @@ import { EBADF, ENODEV, ENXIO } from '../../src/abi/errno.js';
 import { O_RDONLY, O_RDWR, O_WRONLY, S_IFCHR, S_IFMT } from '../../src/kernel/vfs/constants.js';
 import { openDevice } from '../../src/kernel/vfs/devices.js';
 import type { OpenFile } from '../../src/kernel/vfs/file.js';
-import { procCpuinfo, procMeminfo, procSelfStatus, procUptime } from '../../src/kernel/vfs/procfs_content.js';
+import { procCpuinfo, procMeminfo, procSelfStatus, procUptime } from '../../src/kernel/procfs/content.js';
 import { Blocked } from '../../src/kernel/request.js';
 import { fakeTask, pattern } from './special_helpers.js';
 
 function open(name: Parameters<typeof openDevice>[0], flags: number, t = fakeTask()): OpenFile {
-  const f = openDevice(name, flags, t.task);
+  const f = openDevice(name, flags, t.stdio);
   assert.equal(typeof f, 'object');
   return f as OpenFile;
 }
@@ -66,7 +66,7 @@ test('devices stat as character devices with Linux numbers', () => {
 
 test('/dev/tty is ENXIO without a host terminal, and the terminal (5:0) with one', () => {
   const t = fakeTask();
-  assert.equal(openDevice('tty', O_RDWR, t.task), -ENXIO);
+  assert.equal(openDevice('tty', O_RDWR, t.stdio), -ENXIO);
   t.host.ttys = new Set([0, 1]);
   const f = open('tty', O_RDWR, t);
   assert.equal(f.stat().rdev, 0x500);

@@ -1,6 +1,8 @@
 // Test doubles for the special-file tests: a fake Task, a fake Host with scripted stdin, an fd table.
 import { SigPending } from '../../src/kernel/signal_queue.js';
-import type { Host, HostStdin, HostStdioInfo } from '../../src/host/host.js';
+import { Cred } from '../../src/kernel/cred.js';
+import { HostStdio } from '../../src/kernel/vfs/stdio.js';
+import type { Host, HostStdin, HostStdioInfo, HostTimer } from '../../src/host/host.js';
 import type { HostFs } from '../../src/host/fs.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { EBADF, EMFILE } from '../../src/abi/errno.js';
@@ -60,6 +62,13 @@ export class FakeHost implements Host {
   uid(): number { return 1000; }
   gid(): number { return 1000; }
   hostname(): string { return 'fake'; }
+  cwd(): string | null { return null; }
+  cpuCount(): number { return 1; }
+  yieldToHost(): Promise<void> { return new Promise((resolve) => setImmediate(resolve)); }
+  armTimer(delayMs: number, onFire: () => void): HostTimer {
+    const h = setTimeout(onFire, Math.min(delayMs, 2 ** 31 - 1));
+    return { cancel: () => clearTimeout(h) };
+  }
 }
 
 /** An fd table with the install/close contract pipe2 relies on. */
@@ -93,6 +102,8 @@ export interface FakeTask {
   mem: GuestMemory;
   files: FakeFiles;
   signals: number[];
+  /** The kernel's side of the fake host's stdio (what kernel.vfs.stdio is for a real kernel). */
+  stdio: HostStdio;
 }
 
 /** Returns a fake Task (cast through unknown) with one mapped scratch page and a raiseSignal spy. */
@@ -101,14 +112,17 @@ export function fakeTask(host = new FakeHost()): FakeTask {
   mem.setPages(SCRATCH / PAGE_SIZE, 1, PROT_READ | PROT_WRITE, true);
   const signals: number[] = [];
   const files = new FakeFiles();
+  const stdio = new HostStdio(host);
   const kernel = {
     host,
+    vfs: { stdio },
     raiseSignal: (_t: Task, sig: number) => { signals.push(sig); },
     realtimeNs: () => host.realtimeNs(),
     monotonicNs: () => 1_234_567_890n,
   };
   const tg = { pid: 77, ppid: 1, exePath: '/bin/a-very-long-program-name', tasks: [] as unknown[], actions: [] as unknown[],
-    shared: new SigPending(), mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }] } };
+    shared: new SigPending(), mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }] },
+    cred: new Cred(host.uid(), host.gid()) };
   for (let i = 0; i <= 64; i++) tg.actions.push({ handler: 0n, flags: 0n, mask: 0n });
   const task = {
     kernel, tg, tid: 77, tgid: 77, files, sigmask: 0n, pending: new SigPending(),
@@ -117,7 +131,7 @@ export function fakeTask(host = new FakeHost()): FakeTask {
   } as unknown as Task;
   (task as { syscall: Request }).syscall = new Request(task, argsOf([]), { wakeRequest: () => {} });
   tg.tasks.push(task);
-  return { task, host, mem, files, signals };
+  return { task, host, mem, files, signals, stdio };
 }
 
 /** Returns bytes of the given length filled with a repeating pattern starting at seed. */

@@ -33,16 +33,16 @@ test('the default termios is a cooked, echoing terminal (ICANON|ECHO, ^C interru
 });
 
 test('fd 1 and fd 2 writes go to the matching host stream synchronously', () => {
-  const { task, host } = fakeTask();
-  const out = createStdioFile(host, 1), err = createStdioFile(host, 2);
+  const { task, host, stdio } = fakeTask();
+  const out = createStdioFile(stdio, 1), err = createStdioFile(stdio, 2);
   assert.equal(out.write!(task.syscall, enc('hello\n')), 6);
   assert.equal(err.write!(task.syscall, enc('oops')), 4);
   assert.deepEqual(host.written, [{ fd: 1, text: 'hello\n' }, { fd: 2, text: 'oops' }]);
 });
 
 test('fd 0 is read-only and fds 1 and 2 are write-only (EBADF otherwise)', () => {
-  const { task, host } = fakeTask();
-  const inp = createStdioFile(host, 0), out = createStdioFile(host, 1);
+  const { task, host, stdio } = fakeTask();
+  const inp = createStdioFile(stdio, 0), out = createStdioFile(stdio, 1);
   assert.equal(inp.flags, O_RDONLY);
   assert.equal(out.flags, O_WRONLY);
   assert.equal(inp.write!(task.syscall, enc('x')), -EBADF);
@@ -51,15 +51,15 @@ test('fd 0 is read-only and fds 1 and 2 are write-only (EBADF otherwise)', () =>
 });
 
 test('a write to a broken host stdout returns EPIPE and raises SIGPIPE', () => {
-  const { task, host, signals } = fakeTask();
+  const { task, host, signals, stdio } = fakeTask();
   host.stdoutBroken = true;
-  assert.equal(createStdioFile(host, 1).write!(task.syscall, enc('x')), -EPIPE);
+  assert.equal(createStdioFile(stdio, 1).write!(task.syscall, enc('x')), -EPIPE);
   assert.deepEqual(signals, [13]);
 });
 
 test('a read of stdin with nothing buffered asks the host once and sleeps until data arrives', () => {
-  const { task, host } = fakeTask();
-  const inp = createStdioFile(host, 0);
+  const { task, host, stdio } = fakeTask();
+  const inp = createStdioFile(stdio, 0);
   const r = inp.read!(task.syscall, new Uint8Array(10));
   assert.ok(r instanceof Blocked);
   const again = inp.read!(task.syscall, new Uint8Array(10));
@@ -76,8 +76,8 @@ test('a read of stdin with nothing buffered asks the host once and sleeps until 
 });
 
 test('stdin at EOF reads 0; a nonblocking read with nothing buffered is EAGAIN and asks the host for data', () => {
-  const { task, host } = fakeTask();
-  const inp = createStdioFile(host, 0);
+  const { task, host, stdio } = fakeTask();
+  const inp = createStdioFile(stdio, 0);
   inp.flags |= O_NONBLOCK;
   assert.equal(inp.read!(task.syscall, new Uint8Array(4)), -EAGAIN);
   assert.equal(host.stdin.requests.length, 1, 'so that a poller (epoll, ppoll) sees the data arrive');
@@ -86,8 +86,8 @@ test('stdin at EOF reads 0; a nonblocking read with nothing buffered is EAGAIN a
 });
 
 test('FIONBIO sets and clears O_NONBLOCK on a stdio file', () => {
-  const { task, host, mem } = fakeTask();
-  const inp = createStdioFile(host, 0);
+  const { task, host, mem, stdio } = fakeTask();
+  const inp = createStdioFile(stdio, 0);
   mem.writeI32(SCRATCH, 1);
   assert.equal(inp.ioctl!(task.syscall, FIONBIO, SCRATCH), 0);
   assert.equal(inp.flags & O_NONBLOCK, O_NONBLOCK);
@@ -97,17 +97,17 @@ test('FIONBIO sets and clears O_NONBLOCK on a stdio file', () => {
 });
 
 test('TCGETS and TIOCGWINSZ fail with ENOTTY when the host stream is not a terminal', () => {
-  const { task, host } = fakeTask();
-  const out = createStdioFile(host, 1);
+  const { task, host, stdio } = fakeTask();
+  const out = createStdioFile(stdio, 1);
   assert.equal(out.ioctl!(task.syscall, TCGETS, SCRATCH), -ENOTTY);
   assert.equal(out.ioctl!(task.syscall, TIOCGWINSZ, SCRATCH), -ENOTTY);
   assert.equal(out.ioctl!(task.syscall, TIOCGPGRP, SCRATCH), -ENOTTY);
 });
 
 test('on a terminal TCGETS returns the termios TCSETS stored, shared by every stdio fd', () => {
-  const { task, host, mem } = fakeTask();
+  const { task, host, mem, stdio } = fakeTask();
   host.ttys = new Set([0, 1, 2]);
-  const inp = createStdioFile(host, 0), out = createStdioFile(host, 1);
+  const inp = createStdioFile(stdio, 0), out = createStdioFile(stdio, 1);
   assert.equal(out.ioctl!(task.syscall, TCGETS, SCRATCH), 0);
   assert.deepEqual(decodeTermios(mem.read(SCRATCH, TERMIOS_SIZE)), defaultTermios());
   const raw = { ...defaultTermios(), lflag: 0 };
@@ -118,9 +118,9 @@ test('on a terminal TCGETS returns the termios TCSETS stored, shared by every st
 });
 
 test('on a terminal TIOCGWINSZ reports the host size and TIOCGPGRP the process id', () => {
-  const { task, host, mem } = fakeTask();
+  const { task, host, mem, stdio } = fakeTask();
   host.ttys = new Set([1]);
-  const out = createStdioFile(host, 1);
+  const out = createStdioFile(stdio, 1);
   mem.write(SCRATCH, new Uint8Array(8).fill(0xff));
   assert.equal(out.ioctl!(task.syscall, TIOCGWINSZ, SCRATCH), 0);
   assert.deepEqual([mem.readU16(SCRATCH), mem.readU16(SCRATCH + 2), mem.readU16(SCRATCH + 4)], [50, 132, 0]);
@@ -130,16 +130,16 @@ test('on a terminal TIOCGWINSZ reports the host size and TIOCGPGRP the process i
 });
 
 test('FIONREAD on stdin reports the bytes the host has buffered', () => {
-  const { task, host, mem } = fakeTask();
+  const { task, host, mem, stdio } = fakeTask();
   host.stdin.deliver(enc('12345'));
-  assert.equal(createStdioFile(host, 0).ioctl!(task.syscall, FIONREAD, SCRATCH), 0);
+  assert.equal(createStdioFile(stdio, 0).ioctl!(task.syscall, FIONREAD, SCRATCH), 0);
   assert.equal(mem.readI32(SCRATCH), 5);
 });
 
 test('stdio stats as a pty char device on a terminal and as a FIFO on a host pipe', () => {
-  const { host } = fakeTask();
+  const { host, stdio } = fakeTask();
   host.ttys = new Set([1]);
-  const tty = createStdioFile(host, 1), pipe = createStdioFile(host, 2);
+  const tty = createStdioFile(stdio, 1), pipe = createStdioFile(stdio, 2);
   const st = tty.stat();
   assert.equal(st.mode & S_IFMT, S_IFCHR);
   assert.equal(st.rdev, makeDev(136, 0));

@@ -4,10 +4,12 @@ import { Scheduler } from '../../src/kernel/sched.js';
 import { runAsDispatcher } from './request_helpers.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
-import type { Kernel } from '../../src/kernel/kernel.js';
+import { Cred } from '../../src/kernel/cred.js';
+import type { KernelServices } from '../../src/kernel/task.js';
 import type { Mm, Vma } from '../../src/mem/mm.js';
 import type { SysArgs, SysResult, SyscallDef } from '../../src/kernel/syscalls/types.js';
 import { SyscallError } from '../../src/abi/errno.js';
+import { FutexTable } from '../../src/kernel/futex/queue.js';
 
 /** Start of the read-write scratch area every fixture maps. */
 export const BUF = 0x10000;
@@ -28,7 +30,7 @@ export interface Fixture {
   mem: GuestMemory;
   /** Fake clocks, ns; tests move them. */
   clock: { mono: bigint; real: bigint };
-  /** Fake host user. */
+  /** Fake host user (the process's credentials start as these ids). */
   ids: { uid: number; gid: number };
   vmas: Vma[];
   random: number;
@@ -50,11 +52,11 @@ export function argsOf(vals: (number | bigint)[]): SysArgs {
   };
 }
 
-/** Returns a fresh fixture: pid 100 (also its tid), ppid 1, scratch area zeroed. */
-export function fixture(opts: { uid?: number; exe?: string } = {}): Fixture {
+/** Returns a fresh fixture: pid 100 (also its tid), ppid 1, scratch area zeroed, ids 1000 unless given. */
+export function fixture(opts: { uid?: number; gid?: number; exe?: string } = {}): Fixture {
   mem.u8.fill(0, BUF, BUF + BUF_PAGES * PAGE_SIZE);
   const clock = { mono: 5_000_000_123n, real: 1_700_000_000_123_456_789n };
-  const ids = { uid: opts.uid ?? 1000, gid: 1000 };
+  const ids = { uid: opts.uid ?? 1000, gid: opts.gid ?? 1000 };
   const vmas: Vma[] = [];
   const f = { random: 0 } as Fixture;
   const host = {
@@ -69,11 +71,12 @@ export function fixture(opts: { uid?: number; exe?: string } = {}): Fixture {
     tasks,
     monotonicNs: () => clock.mono,
     sched: new Scheduler(1, null),
+    cpuTimers: new Set(),
     currentTask: null,
     realtimeNs: () => clock.real,
-  } as unknown as Kernel;
+  } as unknown as KernelServices;
   const mm = { mem, vmas: () => vmas } as unknown as Mm;
-  const tg = new ThreadGroup(kernel, 100, 1, mm);
+  const tg = new ThreadGroup(kernel, 100, 1, mm, new Cred(ids.uid, ids.gid));
   tg.exePath = opts.exe ?? '/usr/bin/a-rather-long-program-name';
   const mk = (tid: number): Task => {
     const t = new Task(kernel, tid, tg, null as never, null as never);

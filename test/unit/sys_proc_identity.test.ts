@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defs } from '../../src/kernel/syscalls/proc.js';
-import { inheritProcState, procState } from '../../src/kernel/syscalls/proc_state.js';
+import { inheritProcess, inheritTask } from '../../src/kernel/inherit.js';
 import { EFAULT, EINVAL, EPERM, ESRCH } from '../../src/abi/errno.js';
 import { BUF, fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
@@ -18,8 +18,7 @@ test('getpid, getppid and gettid report the group id, parent and thread id', () 
 });
 
 test('uid and gid calls report the host user', () => {
-  const f = fixture({ uid: 1234 });
-  f.ids.gid = 55;
+  const f = fixture({ uid: 1234, gid: 55 });
   assert.equal(f.call(defs, 'getuid'), 1234);
   assert.equal(f.call(defs, 'geteuid'), 1234);
   assert.equal(f.call(defs, 'getgid'), 55);
@@ -88,15 +87,16 @@ test('the first process leads its own group and session, so setsid and setpgid g
 test('a forked child inherits pgid and sid, and can start its own session', () => {
   const f = fixture();
   const k = f.t.kernel;
-  const tg = new ThreadGroup(k, 200, 100, f.t.tg.mm);
+  const tg = new ThreadGroup(k, 200, 100, f.t.tg.mm, f.t.tg.cred.clone());
   const child = new Task(k, 200, tg, null as never, null as never);
   k.tasks.set(200, child);
-  inheritProcState(f.t, child);
+  inheritProcess(f.t.tg, tg);
+  inheritTask(f.t, child, false);
   const setsid = defs.find((d) => d.name === 'setsid')!.handler!;
-  assert.equal(procState(tg).pgid, 100);
+  assert.equal(tg.pgid, 100);
   // The parent moves the child into a new group 200, then the child cannot setsid (group leader).
   assert.equal(f.call(defs, 'setpgid', 200, 200), 0);
-  assert.equal(procState(tg).pgid, 200);
+  assert.equal(tg.pgid, 200);
   assert.equal(setsid(child, null as never, child.syscall), -EPERM);
   // Back into the parent's group: now setsid makes it a session leader.
   assert.equal(f.call(defs, 'setpgid', 200, 100), 0);

@@ -131,6 +131,19 @@ test('sched_setscheduler: SCHED_BATCH is allowed, real-time needs privilege', ()
   assert.equal(r.mem.readI32(BUF + 8), 10);
 });
 
+test('the scheduling policy belongs to one thread: sched_setscheduler(tid) leaves its siblings alone', () => {
+  const f = fixture({ uid: 0 });
+  f.addThread(101);
+  f.mem.writeI32(BUF, 7);
+  assert.equal(f.call(defs, 'sched_setscheduler', 101, 1, BUF), 0);
+  assert.equal(f.call(defs, 'sched_getscheduler', 101), 1);
+  assert.equal(f.call(defs, 'sched_getscheduler', 0), 0);
+  assert.equal(f.call(defs, 'sched_getparam', 100, BUF + 8), 0);
+  assert.equal(f.mem.readI32(BUF + 8), 0);
+  assert.equal(f.call(defs, 'sched_getparam', 101, BUF + 8), 0);
+  assert.equal(f.mem.readI32(BUF + 8), 7);
+});
+
 test('getpriority returns 20 - nice; raising nice is allowed, lowering needs RLIMIT_NICE', () => {
   const f = fixture();
   assert.equal(f.call(defs, 'getpriority', 0, 0), 20);

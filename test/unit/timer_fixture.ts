@@ -3,8 +3,8 @@
 import { fixture, type Fixture } from './sys_proc_fixture.js';
 import type { SigInfo } from '../../src/kernel/signal.js';
 import type { Task, ThreadGroup } from '../../src/kernel/task.js';
-import { TimerQueue } from '../../src/kernel/timers.js';
 import { FdTable } from '../../src/kernel/vfs/fdtable.js';
+import { TimerQueue } from '../../src/kernel/time/timer_queue.js';
 
 /** A signal the code under test sent: to a thread (tid) or to the process (tid null). */
 export interface Sent {

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { BUF, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { timerFixture, type TimerFixture } from './timer_fixture.js';
 import { defs } from '../../src/kernel/syscalls/itimer.js';
-import { cpuTimerBudget, exitTimers, MIN_CPU_TIMER_SLICE, runCpuTimers } from '../../src/kernel/itimer_state.js';
 import { EFAULT, EINVAL } from '../../src/abi/errno.js';
 import { SI_KERNEL, SIGALRM, SIGPROF, SIGVTALRM } from '../../src/kernel/signal.js';
+import { cpuTimerBudget, MIN_CPU_TIMER_SLICE, runCpuTimers } from '../../src/kernel/time/cpu_timers.js';
 
 const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 const US = 1000n, MS = 1_000_000n, SEC = 1_000_000_000n;
@@ -174,7 +174,7 @@ test('exitTimers stops every itimer of the process', () => {
   const f = timerFixture();
   setitimer(f, ITIMER_REAL, 0n, 10n);
   setitimer(f, ITIMER_VIRTUAL, 0n, 10n);
-  exitTimers(f.t.tg);
+  f.t.tg.timers.exit();
   assert.equal(f.timers.size, 0);
   assert.equal(cpuTimerBudget(f.t), Infinity);
   f.t.hart.instret += 1e9;

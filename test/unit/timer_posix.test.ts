@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { BUF, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { getItimerspec, putItimerspec, timerFixture, type TimerFixture } from './timer_fixture.js';
 import { defs } from '../../src/kernel/syscalls/posix_timers.js';
-import { cpuTimerBudget, execTimers, runCpuTimers } from '../../src/kernel/itimer_state.js';
 import { EFAULT, EINVAL, EOPNOTSUPP } from '../../src/abi/errno.js';
 import { encodeSigInfo, SI_TIMER, SIGALRM, SIGUSR1 } from '../../src/kernel/signal.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
+import { cpuTimerBudget, runCpuTimers } from '../../src/kernel/time/cpu_timers.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
   CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,
@@ -133,7 +133,7 @@ test('SIGEV_THREAD_ID signals the named thread of the caller\'s process', () => 
 
 test('SIGEV_THREAD_ID rejects a thread of another process, a missing thread, and a bad signal with EINVAL', () => {
   const f = timerFixture();
-  const otherTg = new ThreadGroup(f.t.kernel, 200, 1, f.t.tg.mm);
+  const otherTg = new ThreadGroup(f.t.kernel, 200, 1, f.t.tg.mm, f.t.tg.cred.clone());
   f.t.kernel.tasks.set(200, new Task(f.t.kernel, 200, otherTg, null as never, null as never));
   assert.equal(f.call(defs, 'timer_create', CLOCK_MONOTONIC, sigevent(f, SIGEV_THREAD_ID, SIGUSR1, 0n, 200), ID), -EINVAL);
   assert.equal(f.call(defs, 'timer_create', CLOCK_MONOTONIC, sigevent(f, SIGEV_THREAD_ID, SIGUSR1, 0n, 4242), ID), -EINVAL);
@@ -232,7 +232,7 @@ test('timer_delete stops the timer; execTimers deletes every POSIX timer', () =>
   assert.equal(f.timers.size, 0);
   const b = create(f);
   settime(f, b, MS);
-  execTimers(f.t.tg);
+  f.t.tg.timers.exec();
   f.advance(SEC);
   assert.equal(f.sent.length, 0);
   assert.equal(f.call(defs, 'timer_gettime', b, OLD), -EINVAL);

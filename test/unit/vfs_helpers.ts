@@ -10,6 +10,8 @@ import type { Task } from '../../src/kernel/task.js';
 import type { SysArgs, SyscallDef } from '../../src/kernel/syscalls/types.js';
 import { Vfs, type VfsOptions } from '../../src/kernel/vfs/vfs.js';
 import { FdTable } from '../../src/kernel/vfs/fdtable.js';
+import { Cred } from '../../src/kernel/cred.js';
+import { createProcfs } from '../../src/kernel/procfs/procfs.js';
 
 /** Guest address of the scratch pages (16 pages, read-write). */
 export const SCRATCH = 0x10000;
@@ -33,6 +35,13 @@ export function makeHost(uid = 1000, gid = 1000): Host {
     uid: () => uid,
     gid: () => gid,
     hostname: () => 'test',
+    cwd: () => process.cwd(),
+    cpuCount: () => 1,
+    yieldToHost: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    armTimer: (ms: number, onFire: () => void) => {
+      const h = setTimeout(onFire, Math.min(ms, 2 ** 31 - 1));
+      return { cancel: () => clearTimeout(h) };
+    },
   } as Host;
 }
 
@@ -49,10 +58,12 @@ export function makeTask(opts: Partial<VfsOptions> = {}, cwd = '/', uid = 1000):
   mem.setPages(SCRATCH / PAGE_SIZE, SCRATCH_PAGES, PROT_READ | PROT_WRITE, true);
   const kernel = { host, vfs, realtimeNs: () => host.realtimeNs(), monotonicNs: () => 1n };
   const tg = { pid: 42, tasks: [] as unknown[], rlimits: new Map(), exePath: '/bin/x', exitCode: null,
-    mm: { mem, mapsText: () => '' } };
-  const t = { kernel, tg, tid: 42, state: 0, fs: vfs.initialFsContext(cwd), files: new FdTable(),
+    mm: { mem, mapsText: () => '' }, cred: new Cred(uid, uid) };
+  const t = { kernel, tg, tid: 42, tgid: 42, state: 0, fs: vfs.initialFsContext(cwd, tg.cred), files: new FdTable(),
     get mm() { return tg.mm; } } as unknown as Task;
   tg.tasks.push(t);
+  // The kernel mounts /proc over its task table; here the table holds this one task.
+  vfs.mount('/proc', createProcfs(() => host.realtimeNs(), uid, uid, new Map([[42, t]]), () => undefined));
   return { t, vfs, mem };
 }
 

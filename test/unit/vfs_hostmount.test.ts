@@ -2,15 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTask as makeTaskAs, tempDir } from './vfs_helpers.js';
+import { makeHost, makeTask as makeTaskAs, tempDir } from './vfs_helpers.js';
 
 /** The tests run as the host user, so mode checks match the temp dir's owner. */
 const HOST_UID = process.getuid?.() ?? 1000;
 const makeTask = (o: Parameters<typeof makeTaskAs>[0], cwd = '/') => makeTaskAs(o, cwd, HOST_UID);
-import { pathCtx } from '../../src/kernel/vfs/vfs.js';
+import { Vfs } from '../../src/kernel/vfs/vfs.js';
+import { pathCtx } from '../../src/kernel/syscalls/fs_common.js';
 import type { Loc } from '../../src/kernel/vfs/inode.js';
 import { ELOOP, ENOENT, EROFS } from '../../src/abi/errno.js';
 import { O_CREAT, O_RDONLY, O_WRONLY } from '../../src/kernel/vfs/constants.js';
+import { Cred } from '../../src/kernel/cred.js';
 
 function hostTree(): string {
   const d = tempDir();
@@ -97,9 +99,24 @@ test('readExecutable rejects directories and files without x and returns the res
   fs.writeFileSync(path.join(d, 'prog'), 'ELF');
   fs.chmodSync(path.join(d, 'prog'), 0o755);
   const { vfs, t } = makeTask({ root: d }, '/sub');
-  assert.equal(vfs.readExecutable(t.fs, '/sub'), -13);
-  assert.equal(vfs.readExecutable(t.fs, 'file'), -13);
-  const r = vfs.readExecutable(t.fs, '../prog') as { data: Uint8Array; guestPath: string };
+  assert.equal(vfs.readExecutable(t.fs, '/sub', t.tg.cred), -13);
+  assert.equal(vfs.readExecutable(t.fs, 'file', t.tg.cred), -13);
+  const r = vfs.readExecutable(t.fs, '../prog', t.tg.cred) as { data: Uint8Array; guestPath: string };
   assert.equal(r.guestPath, '/prog');
   assert.equal(new TextDecoder().decode(r.data), 'ELF');
+});
+
+test('a host cwd below /tmp is mounted inside the /tmp tmpfs, so its files are visible at their host path', () => {
+  const base = tempDir(); // under the host's /tmp
+  const cwd = path.join(base, 'deeper', 'cwd');
+  fs.mkdirSync(cwd, { recursive: true });
+  fs.writeFileSync(path.join(cwd, 'prog'), 'x', { mode: 0o755 });
+  const host = { ...makeHost(HOST_UID, HOST_UID), cwd: () => cwd };
+  const vfs = new Vfs({ mounts: [], root: null }, host);
+  const cred = new Cred(HOST_UID, HOST_UID);
+  const fsCtx = vfs.initialFsContext(cwd, cred);
+  assert.equal(fsCtx.cwd.path, cwd, 'the guest starts in the host cwd');
+  const prog = vfs.readExecutable(fsCtx, 'prog', cred);
+  assert.notEqual(typeof prog, 'number', 'a file in the cwd resolves by a relative path');
+  assert.equal(typeof vfs.readExecutable(fsCtx, `${cwd}/prog`, cred), 'object', 'and by its absolute host path');
 });

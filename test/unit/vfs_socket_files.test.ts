@@ -8,7 +8,7 @@ import { EACCES, ECONNREFUSED, EEXIST, ENOENT, ENOTEMPTY, ENXIO, EROFS } from '.
 import { O_RDONLY, S_IFMT, S_IFSOCK } from '../../src/kernel/vfs/constants.js';
 import type { StatInfo } from '../../src/kernel/vfs/file.js';
 import { isSocketInode, type Loc } from '../../src/kernel/vfs/inode.js';
-import { pathCtx } from '../../src/kernel/vfs/vfs.js';
+import { pathCtx } from '../../src/kernel/syscalls/fs_common.js';
 import { makeTask, tempDir } from './vfs_helpers.js';
 
 const HOST_UID = process.getuid?.() ?? 1000;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeTask } from './vfs_helpers.js';
-import { pathCtx } from '../../src/kernel/vfs/vfs.js';
+import { pathCtx } from '../../src/kernel/syscalls/fs_common.js';
 import type { OpenFile } from '../../src/kernel/vfs/file.js';
 import { EEXIST, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EINVAL, EXDEV, EACCES } from '../../src/abi/errno.js';
 import { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_RDWR, O_WRONLY, O_TRUNC, O_APPEND, RENAME_NOREPLACE, RENAME_EXCHANGE } from '../../src/kernel/vfs/constants.js';

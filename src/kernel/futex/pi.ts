@@ -12,7 +12,7 @@ import {
 import { futexKey, readWord, writeWord } from './key.js';
 import { futexTable, FutexWaiter } from './queue.js';
 import type { WaitState } from './wait.js';
-import type { Request, SysResult } from '../request.js';
+import type { Caller, Request, SysResult } from '../request.js';
 import { type Deadline, deadlinePassed } from '../time/deadline.js';
 import { TaskState, type Task } from '../task.js';
 import { GuestFaultError, TASK_SIZE } from '../../mem/guest_memory.js';
@@ -31,7 +31,7 @@ export function futexLockPi(t: Task, r: Request, uaddr: number, shared: boolean,
   const uval = readWord(t, uaddr);
   if ((uval & FUTEX_TID_MASK) === t.tid) return -EDEADLK;
   const top = table.waiters(key)[0];
-  let owner: Task | undefined;
+  let owner: Caller | undefined;
   if (top !== undefined) {
     // Sleepers exist: the word must agree with the kernel's owner (attach_to_pi_state).
     owner = table.piOwners.get(key);
@@ -44,8 +44,9 @@ export function futexLockPi(t: Task, r: Request, uaddr: number, shared: boolean,
     // First sleeper: set WAITERS, then find the owner (attach_to_pi_owner). Linux leaves the
     // bit set even when the owner turns out not to exist.
     writeWord(t, uaddr, uval | FUTEX_WAITERS);
-    owner = t.kernel.tasks.get(uval & FUTEX_TID_MASK);
-    if (owner === undefined || owner.state === TaskState.Exited) return -ESRCH;
+    const o = t.kernel.tasks.get(uval & FUTEX_TID_MASK);
+    if (o === undefined || o.state === TaskState.Exited) return -ESRCH;
+    owner = o;
   }
   if (trylock) return -EAGAIN;
   if (deadline !== null && deadlinePassed(t.kernel, deadline)) return -ETIMEDOUT;

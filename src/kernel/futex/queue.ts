@@ -2,8 +2,7 @@
 // a sleeping request's Blocked marker holds, so requeueing (which moves a waiter to another key)
 // needs no help from the kernel: the kernel's add/remove always act on the waiter's current key.
 import { EINVAL } from '../../abi/errno.js';
-import type { Request } from '../request.js';
-import type { Task } from '../task.js';
+import type { Caller, Request } from '../request.js';
 import { type WaitList, type Waiter, WakeReason } from '../wait.js';
 
 /** One sleeping task on one futex (Linux's futex_q). */
@@ -17,7 +16,7 @@ export class FutexWaiter implements WaitList {
     readonly table: FutexTable,
     /** The key it waits on now (requeue changes it). */
     public key: string,
-    readonly task: Task,
+    readonly task: Caller,
     /** The sleeping request: a wake-up resumes it. */
     readonly req: Request,
     /** Wait bitset (MATCH_ANY for FUTEX_WAIT). */
@@ -43,7 +42,7 @@ export class FutexWaiter implements WaitList {
 export class FutexTable {
   private readonly queues = new Map<string, FutexWaiter[]>();
   /** Owner of each PI futex that has kernel waiters (Linux's pi_state->owner). */
-  readonly piOwners = new Map<string, Task>();
+  readonly piOwners = new Map<string, Caller>();
 
   /** Appends w to the queue of w.key (no-op if already queued). */
   enqueue(w: FutexWaiter): void {
@@ -122,11 +121,7 @@ export class FutexTable {
   }
 }
 
-const tables = new WeakMap<object, FutexTable>();
-
-/** The futex table of t's kernel. */
-export function futexTable(t: Task): FutexTable {
-  let tab = tables.get(t.kernel);
-  if (tab === undefined) { tab = new FutexTable(); tables.set(t.kernel, tab); }
-  return tab;
+/** The futex table of the kernel that runs t. */
+export function futexTable(t: { readonly kernel: { readonly futexes: FutexTable } }): FutexTable {
+  return t.kernel.futexes;
 }

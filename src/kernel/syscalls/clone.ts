@@ -1,6 +1,7 @@
 // clone and clone3 for threads: the flag set glibc's pthread_create and Go's runtime use
 // (abi-riscv64.md §2.7). New processes (fork, vfork, clone without CLONE_VM) do not exist yet.
 import { E2BIG, EINVAL, ENOSYS, EPERM } from '../../abi/errno.js';
+import { inheritTask } from '../inherit.js';
 import { Task } from '../task.js';
 import type { SyscallDef, SysArgs } from './types.js';
 
@@ -54,11 +55,8 @@ function cloneThread(t: Task, r: CloneRequest): number {
   child.hart.setX(10, 0);
   if (r.stack !== 0) child.hart.setX(2, r.stack);
   if (f & CLONE_SETTLS) child.hart.setXBig(4, r.tls);
-  child.sigmask = t.sigmask;
-  child.cpusAllowed = t.cpusAllowed;
-  child.cpu = t.cpu;
+  inheritTask(t, child, true); // a thread shares the mm (CLONE_VM, no CLONE_VFORK)
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = r.childTid;
-  // The robust list, pending signals, altstack (CLONE_VM without VFORK) and rseq start empty.
   k.addTask(child);
   return tid;
 }

@@ -25,8 +25,8 @@ const NSEC_PER_MSEC = 1_000_000n;
 export function sysEpollCreate1(t: Task, a: SysArgs): number {
   const flags = a.int(0);
   if (flags & ~EPOLL_CLOEXEC) return -EINVAL;
-  const host = t.kernel.host;
-  const ep = new EventPoll({ uid: host.uid(), gid: host.gid(), nowNs: t.kernel.realtimeNs() });
+  const cred = t.tg.cred;
+  const ep = new EventPoll({ uid: cred.fsuid, gid: cred.fsgid, nowNs: t.kernel.realtimeNs() });
   return t.files.install(ep, (flags & EPOLL_CLOEXEC) !== 0, 0, nofileLimit(t));
 }
 

@@ -16,9 +16,9 @@ export function sysEventfd2(t: Task, a: SysArgs): number {
   const initval = a.u32(0);
   const flags = a.int(1);
   if (flags & ~EFD_FLAGS) return -EINVAL;
-  const host = t.kernel.host;
+  const cred = t.tg.cred;
   const efd = new EventFd(BigInt(initval), (flags & EFD_SEMAPHORE) !== 0, (flags & EFD_NONBLOCK) !== 0,
-    { uid: host.uid(), gid: host.gid(), nowNs: t.kernel.realtimeNs() });
+    { uid: cred.fsuid, gid: cred.fsgid, nowNs: t.kernel.realtimeNs() });
   return t.files.install(efd, (flags & EFD_CLOEXEC) !== 0, 0, nofileLimit(t));
 }
 

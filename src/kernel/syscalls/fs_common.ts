@@ -2,11 +2,12 @@
 // struct stat / statx / statfs layouts (asm-generic, riscv64).
 import { EBADF, ENAMETOOLONG, ENOENT, ENOTDIR } from '../../abi/errno.js';
 import { GuestFaultError, PAGE_SIZE, PROT_READ, PROT_WRITE, type GuestMemory } from '../../mem/guest_memory.js';
+import type { Cred } from '../cred.js';
 import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from '../vfs/file.js';
 import type { Loc } from '../vfs/inode.js';
 import { VfsFile, PathFile } from '../vfs/open_files.js';
-import { pathCtx, type PathCtx, type StatfsInfo } from '../vfs/vfs.js';
+import type { PathCtx, StatfsInfo } from '../vfs/vfs.js';
 import { AT_FDCWD, NR_OPEN_DEFAULT, O_PATH, PATH_MAX, S_IFDIR, S_IFMT } from '../vfs/constants.js';
 
 /** RLIMIT_NOFILE resource number. */
@@ -60,17 +61,18 @@ export function startDir(t: Task, dirfd: number, path: string): Loc | number {
   return f.loc;
 }
 
-/** A PathCtx for dirfd and path, or -errno. */
-export function ctxAt(t: Task, dirfd: number, path: string): PathCtx | number {
+/** A PathCtx for dirfd and path checking access as cred (t's own by default), or -errno. */
+export function ctxAt(t: Task, dirfd: number, path: string, cred: Cred = t.tg.cred): PathCtx | number {
   const start = startDir(t, dirfd, path);
-  return typeof start === 'number' ? start : pathCtx(t, start);
+  return typeof start === 'number' ? start : { ...pathCtx(t, start), cred };
 }
 
 /**
  * What a stat-like call operates on: a Loc, or an open file without one (pipes, stdio) when
  * AT_EMPTY_PATH names dirfd itself.
  */
-export function resolveAt(t: Task, dirfd: number, path: string, follow: boolean, emptyPath: boolean): Loc | OpenFile | number {
+export function resolveAt(t: Task, dirfd: number, path: string, follow: boolean, emptyPath: boolean,
+  cred: Cred = t.tg.cred): Loc | OpenFile | number {
   if (path === '') {
     if (!emptyPath) return -ENOENT;
     if (dirfd === AT_FDCWD) return t.fs.cwd;
@@ -78,7 +80,7 @@ export function resolveAt(t: Task, dirfd: number, path: string, follow: boolean,
     if (!f) return -EBADF;
     return f instanceof VfsFile ? f.loc : f;
   }
-  const ctx = ctxAt(t, dirfd, path);
+  const ctx = ctxAt(t, dirfd, path, cred);
   if (typeof ctx === 'number') return ctx;
   return t.kernel.vfs.resolve(ctx, path, follow);
 }
@@ -184,4 +186,9 @@ export function encodeStatfs(s: StatfsInfo): Uint8Array {
   dv.setBigInt64(72, BigInt(s.bsize), true);
   dv.setBigInt64(80, BigInt(s.flags), true);
   return b;
+}
+
+/** Returns a PathCtx for task t starting at dir (cwd by default), checking access with t's credentials. */
+export function pathCtx(t: Task, start?: Loc): PathCtx {
+  return { fs: t.fs, caller: t, start: start ?? t.fs.cwd, cred: t.tg.cred };
 }

@@ -7,6 +7,7 @@ import { VfsFile } from '../vfs/open_files.js';
 import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../vfs/constants.js';
 import { chownLoc } from './fs_path.js';
 import { fileAt, ioFileAt, nofileLimit } from './fs_common.js';
+import { privileged } from './proc_state.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
 /** fcntl commands (include/uapi/asm-generic/fcntl.h, linux/fcntl.h). */
@@ -84,7 +85,7 @@ function sysFcntl(t: Task, a: SysArgs): SysResult {
       const pipe = pipeOf(f);
       if (!pipe) return -EBADF;
       if (cmd === F_GETPIPE_SZ) return pipe.capacity;
-      return pipe.setCapacity(a.u32(2), t.kernel.host.uid() === 0);
+      return pipe.setCapacity(a.u32(2), privileged(t)); // CAP_SYS_RESOURCE
     }
     default: return -EINVAL;
   }
@@ -124,7 +125,7 @@ function sysFchmod(t: Task, a: SysArgs): SysResult {
   const f = ioFileAt(t, a.int(0));
   if (typeof f === 'number') return f;
   if (!(f instanceof VfsFile)) return 0; // pipes and stdio: nothing persistent to change
-  return t.kernel.vfs.setattr(f.loc, { mode: a.u32(1) & 0o7777 });
+  return t.kernel.vfs.setattr(f.loc, { mode: a.u32(1) & 0o7777 }, t.tg.cred);
 }
 
 function sysFchown(t: Task, a: SysArgs): SysResult {

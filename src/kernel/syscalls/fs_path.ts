@@ -126,10 +126,12 @@ function access(t: Task, a: SysArgs, flags: number): SysResult {
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const p = path(t, a, 1);
   if (typeof p === 'number') return p;
-  const loc = resolveAt(t, a.int(0), p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
+  // access asks with the real ids, the lookup included; AT_EACCESS asks with the effective (fs) ids.
+  const cred = flags & AT_EACCESS ? t.tg.cred : t.tg.cred.forAccess();
+  const loc = resolveAt(t, a.int(0), p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0, cred);
   if (typeof loc === 'number') return loc;
-  if (!isLoc(loc)) return mode === 0 ? 0 : permission(loc.stat(), mode, t.kernel.vfs.cred());
-  return t.kernel.vfs.access(loc, mode);
+  if (!isLoc(loc)) return mode === 0 ? 0 : permission(loc.stat(), mode, cred);
+  return t.kernel.vfs.access(loc, mode, cred);
 }
 
 function sysFchmodat(t: Task, a: SysArgs): SysResult {
@@ -138,7 +140,7 @@ function sysFchmodat(t: Task, a: SysArgs): SysResult {
   const loc = resolveAt(t, a.int(0), p, true, false);
   if (typeof loc === 'number') return loc;
   if (!isLoc(loc)) return -EBADF;
-  return t.kernel.vfs.setattr(loc, { mode: a.u32(2) & 0o7777 });
+  return t.kernel.vfs.setattr(loc, { mode: a.u32(2) & 0o7777 }, t.tg.cred);
 }
 
 function sysFchownat(t: Task, a: SysArgs): SysResult {
@@ -157,7 +159,7 @@ export function chownLoc(t: Task, loc: Loc, uid: number, gid: number): number {
   return t.kernel.vfs.setattr(loc, {
     uid: uid === ID_UNCHANGED ? undefined : uid,
     gid: gid === ID_UNCHANGED ? undefined : gid,
-  });
+  }, t.tg.cred);
 }
 
 /** Reads one utimensat timespec: undefined for UTIME_OMIT, "now" for UTIME_NOW, ns, or -EINVAL. */
@@ -198,7 +200,7 @@ function sysUtimensat(t: Task, a: SysArgs): SysResult {
   const now = t.kernel.realtimeNs();
   const explicit = typeof at === 'bigint' || typeof mt === 'bigint';
   const pick = (v: bigint | 'now' | 'omit'): bigint | undefined => (v === 'omit' ? undefined : v === 'now' ? now : v);
-  return t.kernel.vfs.utimes(loc, pick(at), pick(mt), explicit);
+  return t.kernel.vfs.utimes(loc, pick(at), pick(mt), explicit, t.tg.cred);
 }
 
 function sysTruncate(t: Task, a: SysArgs): SysResult {
@@ -209,7 +211,7 @@ function sysTruncate(t: Task, a: SysArgs): SysResult {
   const loc = resolveAt(t, -100, p, true, false);
   if (typeof loc === 'number') return loc;
   if (!isLoc(loc)) return -EINVAL;
-  return t.kernel.vfs.truncate(loc, length);
+  return t.kernel.vfs.truncate(loc, length, t.tg.cred);
 }
 
 function sysGetcwd(t: Task, a: SysArgs): SysResult {
@@ -224,7 +226,7 @@ function changeDir(t: Task, loc: Loc): number {
   const st = loc.inode.getattr();
   if (typeof st === 'number') return st;
   if (!isDir(st)) return -ENOTDIR;
-  const p = permission(st, X_OK, t.kernel.vfs.cred());
+  const p = permission(st, X_OK, t.tg.cred);
   if (p < 0) return p;
   t.fs.cwd = loc;
   return 0;
@@ -255,7 +257,7 @@ export const defs: SyscallDef[] = [
   { nr: 36, name: 'symlinkat', handler: sysSymlinkat, status: 'full', args: ['path', 'dirfd', 'path'] },
   { nr: 78, name: 'readlinkat', handler: sysReadlinkat, status: 'full', args: ['dirfd', 'path', 'ptr', 'size'] },
   { nr: 48, name: 'faccessat', handler: (t, a) => access(t, a, 0), status: 'full', args: ['dirfd', 'path', 'oct'] },
-  { nr: 439, name: 'faccessat2', handler: (t, a) => access(t, a, a.u32(3)), status: 'full', note: 'AT_EACCESS is the same as without (real ids = effective ids)', args: ['dirfd', 'path', 'oct', 'atflags'] },
+  { nr: 439, name: 'faccessat2', handler: (t, a) => access(t, a, a.u32(3)), status: 'full', args: ['dirfd', 'path', 'oct', 'atflags'] },
   { nr: 53, name: 'fchmodat', handler: sysFchmodat, status: 'full', args: ['dirfd', 'path', 'oct'] },
   { nr: 54, name: 'fchownat', handler: sysFchownat, status: 'partial', note: 'recorded on tmpfs; accepted without effect on host mounts', args: ['dirfd', 'path', 'int', 'int', 'atflags'] },
   { nr: 88, name: 'utimensat', handler: sysUtimensat, status: 'full', args: ['dirfd', 'path', 'ptr', 'atflags'] },

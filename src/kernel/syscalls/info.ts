@@ -5,7 +5,7 @@ import { PAGE_SIZE, PROT_WRITE, TASK_SIZE } from '../../mem/guest_memory.js';
 import type { Task, ThreadGroup } from '../task.js';
 import { NSEC_PER_SEC } from '../structs.js';
 import type { SysArgs, SyscallDef } from './types.js';
-import { findTask, privileged, procState } from './proc_state.js';
+import { findTask, privileged } from './proc_state.js';
 import { RLIMIT_NICE, RLIMIT_RTPRIO, rlimitGet } from './rlimit.js';
 
 /** struct utsname: six fields of __NEW_UTS_LEN + 1 = 65 bytes (include/uapi/linux/utsname.h). */
@@ -104,7 +104,7 @@ function sysGetcpu(t: Task, a: SysArgs): number {
 /** sched_getaffinity(pid, len, mask*): writes the task's CPU mask; returns the bytes written (8). */
 function sysSchedGetaffinity(t: Task, a: SysArgs): number {
   const len = a.u32(1);
-  if (len * 8 < t.kernel.sched.cpus.length || len % 8 !== 0) return -EINVAL;
+  if (len * 8 < t.kernel.sched.cpuCount || len % 8 !== 0) return -EINVAL;
   const target = findTask(t, a.int(0));
   if (!target) return -ESRCH;
   t.mm.mem.writeBig64(a.addr(2), target.cpusAllowed & t.kernel.sched.allCpus);
@@ -133,13 +133,6 @@ function sysSchedSetaffinity(t: Task, a: SysArgs): number {
 
 // --- scheduling policy ----------------------------------------------------------------------
 
-/** A process's scheduling policy and real-time priority (recorded; ecall's scheduler ignores them). */
-const policies = new WeakMap<ThreadGroup, { policy: number; prio: number }>();
-
-function policyOf(tg: ThreadGroup): { policy: number; prio: number } {
-  return policies.get(tg) ?? { policy: SCHED_OTHER, prio: 0 };
-}
-
 /** Returns 0 if (policy, prio) is a valid pair that t may set, else -errno. */
 function checkPolicy(t: Task, policy: number, prio: number): number {
   const rt = policy === SCHED_FIFO || policy === SCHED_RR;
@@ -159,7 +152,8 @@ function sysSchedSetscheduler(t: Task, a: SysArgs): number {
   const policy = a.int(1) & ~SCHED_RESET_ON_FORK;
   const err = checkPolicy(t, policy, prio);
   if (err) return err;
-  policies.set(target.tg, { policy, prio });
+  target.policy = policy;
+  target.rtPriority = prio;
   return 0;
 }
 
@@ -170,10 +164,9 @@ function sysSchedSetparam(t: Task, a: SysArgs): number {
   const prio = t.mm.mem.readI32(param);
   const target = findTask(t, pid);
   if (!target) return -ESRCH;
-  const { policy } = policyOf(target.tg);
-  const err = checkPolicy(t, policy, prio);
+  const err = checkPolicy(t, target.policy, prio);
   if (err) return err;
-  policies.set(target.tg, { policy, prio });
+  target.rtPriority = prio;
   return 0;
 }
 
@@ -183,7 +176,7 @@ function sysSchedGetscheduler(t: Task, a: SysArgs): number {
   if (pid < 0) return -EINVAL;
   const target = findTask(t, pid);
   if (!target) return -ESRCH;
-  return policyOf(target.tg).policy;
+  return target.policy;
 }
 
 /** sched_getparam(pid, param*): writes the recorded priority (0 for SCHED_OTHER). */
@@ -192,7 +185,7 @@ function sysSchedGetparam(t: Task, a: SysArgs): number {
   if (param === 0 || pid < 0) return -EINVAL;
   const target = findTask(t, pid);
   if (!target) return -ESRCH;
-  t.mm.mem.writeI32(param, policyOf(target.tg).prio);
+  t.mm.mem.writeI32(param, target.rtPriority);
   return 0;
 }
 
@@ -218,12 +211,12 @@ function prioTargets(t: Task, which: number, who: number): ThreadGroup[] | null 
       return target ? [target.tg] : [];
     }
     case PRIO_PGRP: {
-      const pgid = who === 0 ? procState(t.tg).pgid : who;
-      return [...all].filter((tg) => procState(tg).pgid === pgid);
+      const pgid = who === 0 ? t.tg.pgid : who;
+      return [...all].filter((tg) => tg.pgid === pgid);
     }
     case PRIO_USER: {
-      const uid = who === 0 ? procState(t.tg).cred.ruid : who >>> 0;
-      return [...all].filter((tg) => procState(tg).cred.ruid === uid);
+      const uid = who === 0 ? t.tg.cred.ruid : who >>> 0;
+      return [...all].filter((tg) => tg.cred.ruid === uid);
     }
     default:
       return null;
@@ -235,7 +228,7 @@ function sysGetpriority(t: Task, a: SysArgs): number {
   const targets = prioTargets(t, a.int(0), a.int(1));
   if (targets === null) return -EINVAL;
   if (targets.length === 0) return -ESRCH;
-  return 20 - Math.min(...targets.map((tg) => procState(tg).nice));
+  return 20 - Math.min(...targets.map((tg) => tg.nice));
 }
 
 /** setpriority(which, who, nice): clamps to -20..19; lowering nice needs RLIMIT_NICE or root (EACCES). */
@@ -246,9 +239,8 @@ function sysSetpriority(t: Task, a: SysArgs): number {
   const nice = Math.min(MAX_NICE, Math.max(MIN_NICE, a.int(2)));
   let err = 0;
   for (const tg of targets) {
-    const p = procState(tg);
-    if (nice < p.nice && !privileged(t) && BigInt(20 - nice) > rlimitGet(tg, RLIMIT_NICE)[0]) err = -EACCES;
-    else p.nice = nice;
+    if (nice < tg.nice && !privileged(t) && BigInt(20 - nice) > rlimitGet(tg, RLIMIT_NICE)[0]) err = -EACCES;
+    else tg.nice = nice;
   }
   return err;
 }

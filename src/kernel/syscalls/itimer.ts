@@ -6,14 +6,15 @@
 // each (cputime.ts); system time is 0, so both count the same time. All three signals are
 // process-directed with si_code SI_KERNEL.
 import { EINVAL } from '../../abi/errno.js';
-import {
-  IntervalTimer, type ItimerSlot, procTimers, readItimerval, Reload, sigInfoPending, writeItimerval,
-} from '../itimer_state.js';
 import { SI_KERNEL, SIGALRM, SIGPROF, SIGVTALRM, type SigInfo } from '../signal.js';
 import type { Task, ThreadGroup } from '../task.js';
-import { TICK_NSEC } from './clocks.js';
-import { groupCpuNs } from './cputime.js';
+import { TICK_NSEC } from '../time/clocks.js';
+import { groupCpuNs } from '../time/cputime.js';
 import type { SysArgs, SyscallDef } from './types.js';
+import { IntervalTimer, Reload } from '../time/interval_timer.js';
+import type { ItimerSlot } from '../time/proc_timers.js';
+import { readItimerval, writeItimerval } from '../time/timer_values.js';
+import { sigInfoPending } from '../signal_deliver.js';
 
 /** `which` values (include/uapi/linux/time.h). */
 export const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
@@ -24,7 +25,7 @@ const SIGNALS = [SIGALRM, SIGVTALRM, SIGPROF];
 
 /** Returns tg's itimer `which` (0..2), creating it disarmed. */
 export function itimerSlot(tg: ThreadGroup, which: number): ItimerSlot {
-  const s = procTimers(tg);
+  const s = tg.timers;
   let slot = s.itimers[which];
   if (slot) return slot;
   const k = tg.kernel;

@@ -25,8 +25,8 @@ export function sysPipe2(t: Task, a: SysArgs): number {
   if (flags & ~PIPE2_FLAGS) return -EINVAL;
   const mem = t.mm.mem;
   if (!mem.accessible(addr, 8, PROT_WRITE)) return -EFAULT;
-  const host = t.kernel.host;
-  const { reader, writer } = createPipe({ uid: host.uid(), gid: host.gid(), nowNs: t.kernel.realtimeNs() });
+  const cred = t.tg.cred;
+  const { reader, writer } = createPipe({ uid: cred.fsuid, gid: cred.fsgid, nowNs: t.kernel.realtimeNs() });
   const status = flags & (O_NONBLOCK | O_DIRECT);
   reader.flags |= status;
   writer.flags |= status;

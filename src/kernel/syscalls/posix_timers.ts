@@ -4,19 +4,19 @@
 // pending, the expiry is counted as an overrun of that signal instead (Linux's semantics:
 // si_overrun says how many expirations the delivered signal stands for beyond the first).
 import { EAGAIN, EINVAL, EOPNOTSUPP } from '../../abi/errno.js';
-import {
-  type CpuBase, IntervalTimer, procTimers, readItimerspec, Reload, sigInfoPending, writeItimerspec,
-} from '../itimer_state.js';
 import { NSIG, SI_TIMER, SIGALRM, type SigInfo } from '../signal.js';
 import { TaskState, type Task, type ThreadGroup } from '../task.js';
 import {
   CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONIC_RAW,
   CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, CLOCK_REALTIME_COARSE, CLOCK_TAI,
   CLOCK_THREAD_CPUTIME_ID, resolveClock,
-} from './clocks.js';
-import { groupCpuNs, taskCpuNs } from './cputime.js';
+} from '../time/clocks.js';
+import { groupCpuNs, taskCpuNs } from '../time/cputime.js';
 import { findTask } from './proc_state.js';
 import type { SysArgs, SyscallDef } from './types.js';
+import { type CpuBase, IntervalTimer, Reload } from '../time/interval_timer.js';
+import { readItimerspec, writeItimerspec } from '../time/timer_values.js';
+import { sigInfoPending } from '../signal_deliver.js';
 
 /** sigev_notify values (include/uapi/asm-generic/siginfo.h). */
 export const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2, SIGEV_THREAD_ID = 4;
@@ -153,7 +153,7 @@ function cpuBase(t: Task, clockid: number): CpuBase | null {
 
 /** Finds the next free timer id of the process, counting up from the last one and wrapping. */
 function allocId(tg: ThreadGroup): number {
-  const s = procTimers(tg);
+  const s = tg.timers;
   for (;;) {
     const id = s.nextPosixId;
     s.nextPosixId = id >= MAX_TIMER_ID ? 0 : id + 1;
@@ -186,7 +186,7 @@ function sysTimerCreate(t: Task, a: SysArgs): number {
       cpu = b;
     }
   }
-  const s = procTimers(t.tg);
+  const s = t.tg.timers;
   if (s.posix.size >= MAX_POSIX_TIMERS) return -EAGAIN;
   const id = allocId(t.tg); // Linux takes the id before checking the event: failures below use it up
   let notify = SIGEV_SIGNAL, signo = SIGALRM, value = BigInt(id), target: Task | null = null;
@@ -218,7 +218,7 @@ function sysTimerCreate(t: Task, a: SysArgs): number {
 
 /** The caller's process's timer `id`, or null (EINVAL). */
 function timerAt(t: Task, id: number): PosixTimer | null {
-  return procTimers(t.tg).posix.get(id) ?? null;
+  return (t.tg.timers.posix.get(id) as PosixTimer | undefined) ?? null;
 }
 
 /** timer_settime(id, flags, new*, old*): TIMER_ABSTIME; old (may be NULL) gets the previous setting. */
@@ -259,7 +259,7 @@ function sysTimerDelete(t: Task, a: SysArgs): number {
   const tm = timerAt(t, id);
   if (!tm) return -EINVAL;
   tm.timer.disarm();
-  procTimers(t.tg).posix.delete(id);
+  t.tg.timers.posix.delete(id);
   return 0;
 }
 

@@ -3,7 +3,8 @@
 import { EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import type { SysArgs, SyscallDef } from './types.js';
-import { findTask, privileged, procState, taskComm, threadState, TASK_COMM_LEN, type Cred } from './proc_state.js';
+import type { Cred } from '../cred.js';
+import { findTask, privileged, taskComm, TASK_COMM_LEN } from './proc_state.js';
 
 /** (uid_t)-1 / (gid_t)-1: "leave unchanged" in set*id calls, and never a valid id. */
 const ID_UNCHANGED = 0xffffffff;
@@ -32,7 +33,8 @@ function sysGettid(t: Task): number { return t.tid; }
 
 // --- credentials ----------------------------------------------------------------------------
 
-function cred(t: Task): Cred { return procState(t.tg).cred; }
+/** The caller's credentials (shared by its thread group). */
+function cred(t: Task): Cred { return t.tg.cred; }
 
 /** Returns true if id is one of the given current ids (the unprivileged set*id rule). */
 function oneOf(id: number, ...ids: number[]): boolean { return ids.includes(id); }
@@ -181,22 +183,22 @@ function sysSetgroups(t: Task, a: SysArgs): number {
 function sysGetpgid(t: Task, a: SysArgs): number {
   const target = findTask(t, a.int(0));
   if (!target) return -ESRCH;
-  return procState(target.tg).pgid;
+  return target.tg.pgid;
 }
 
 /** getsid(pid): the session id of the process that task pid belongs to (0: the caller). */
 function sysGetsid(t: Task, a: SysArgs): number {
   const target = findTask(t, a.int(0));
   if (!target) return -ESRCH;
-  return procState(target.tg).sid;
+  return target.tg.sid;
 }
 
 /** setsid(): EPERM if the caller leads a process group, else starts a session; returns its id. */
 function sysSetsid(t: Task): number {
-  const p = procState(t.tg);
-  if (p.pgid === t.tg.pid) return -EPERM;
-  p.pgid = p.sid = t.tg.pid;
-  return p.sid;
+  const tg = t.tg;
+  if (tg.pgid === tg.pid) return -EPERM;
+  tg.pgid = tg.sid = tg.pid;
+  return tg.sid;
 }
 
 /**
@@ -212,14 +214,13 @@ function sysSetpgid(t: Task, a: SysArgs): number {
   if (pgid < 0) return -EINVAL;
   const target = findTask(t, pid);
   if (!target) return -ESRCH;
-  const me = procState(t.tg);
-  const p = procState(target.tg);
-  if (target.tg !== t.tg) {
-    if (target.tg.ppid !== t.tg.pid) return -ESRCH; // neither the caller nor its child
-    if (p.sid !== me.sid) return -EPERM;
+  const p = target.tg;
+  if (p !== t.tg) {
+    if (p.ppid !== t.tg.pid) return -ESRCH; // neither the caller nor its child
+    if (p.sid !== t.tg.sid) return -EPERM;
   }
-  if (target.tid !== target.tg.pid) return -EINVAL; // not a thread group leader
-  if (p.sid === target.tg.pid) return -EPERM; // a session leader cannot move
+  if (target.tid !== p.pid) return -EINVAL; // not a thread group leader
+  if (p.sid === p.pid) return -EPERM; // a session leader cannot move
   if (pgid !== pid && !groupExists(t, pgid, p.sid)) return -EPERM;
   p.pgid = pgid;
   return 0;
@@ -228,8 +229,7 @@ function sysSetpgid(t: Task, a: SysArgs): number {
 /** True if some live process is in process group pgid within session sid. */
 function groupExists(t: Task, pgid: number, sid: number): boolean {
   for (const x of t.kernel.tasks.values()) {
-    const s = procState(x.tg);
-    if (s.pgid === pgid && s.sid === sid) return true;
+    if (x.tg.pgid === pgid && x.tg.sid === sid) return true;
   }
   return false;
 }
@@ -270,16 +270,16 @@ function sysPrctl(t: Task, a: SysArgs): number {
   switch (option) {
     case PR_SET_PDEATHSIG:
       if (arg2 > BigInt(NSIG)) return -EINVAL;
-      threadState(t).pdeathsig = Number(arg2);
+      t.pdeathsig = Number(arg2);
       return 0;
     case PR_GET_PDEATHSIG:
-      mem.writeI32(a.addr(1), threadState(t).pdeathsig);
+      mem.writeI32(a.addr(1), t.pdeathsig);
       return 0;
     case PR_GET_DUMPABLE:
-      return procState(t.tg).dumpable;
+      return t.tg.dumpable;
     case PR_SET_DUMPABLE:
       if (arg2 !== 0n && arg2 !== 1n) return -EINVAL;
-      procState(t.tg).dumpable = Number(arg2);
+      t.tg.dumpable = Number(arg2);
       return 0;
     case PR_SET_NAME: {
       // Like strncpy_from_user(comm, arg2, 15): stops at NUL or 15 bytes; faults only on bytes read.
@@ -290,7 +290,7 @@ function sysPrctl(t: Task, a: SysArgs): number {
         if (b === 0) break;
         name.push(b);
       }
-      threadState(t).comm = Uint8Array.from(name);
+      t.comm = Uint8Array.from(name);
       return 0;
     }
     case PR_GET_NAME: {
@@ -304,11 +304,11 @@ function sysPrctl(t: Task, a: SysArgs): number {
       return arg2 <= BigInt(CAP_LAST_CAP) ? 1 : -EINVAL;
     case PR_SET_NO_NEW_PRIVS:
       if (arg2 !== 1n || a.big(2) !== 0n || a.big(3) !== 0n || a.big(4) !== 0n) return -EINVAL;
-      threadState(t).noNewPrivs = true;
+      t.noNewPrivs = true;
       return 0;
     case PR_GET_NO_NEW_PRIVS:
       if (arg2 !== 0n || a.big(2) !== 0n || a.big(3) !== 0n || a.big(4) !== 0n) return -EINVAL;
-      return threadState(t).noNewPrivs ? 1 : 0;
+      return t.noNewPrivs ? 1 : 0;
     default:
       return -EINVAL;
   }

@@ -1,97 +1,16 @@
-// Per-process and per-thread state that the identity, prctl and scheduling syscalls keep
-// (credentials, process group and session, nice value, comm, pdeathsig, no_new_privs).
-// Held in WeakMaps until the lead moves it onto Task / ThreadGroup; created lazily with Linux's
-// defaults for a freshly exec'd process.
-import type { Task, ThreadGroup } from '../task.js';
-
-/** Linux's struct cred, reduced to what ecall uses. uids/gids are u32. */
-export interface Cred {
-  ruid: number; euid: number; suid: number; fsuid: number;
-  rgid: number; egid: number; sgid: number; fsgid: number;
-  /** Supplementary groups (setgroups/getgroups). */
-  groups: number[];
-}
-
-/** Process-wide state. */
-export interface ProcState {
-  cred: Cred;
-  /** Process group and session ids (ecall runs one session: both start as the pid). */
-  pgid: number;
-  sid: number;
-  /** Nice value, -20..19. */
-  nice: number;
-  /** PR_SET_DUMPABLE value: 0 or 1. */
-  dumpable: number;
-}
-
-/** Thread-level state. */
-export interface ThreadState {
-  /** PR_SET_NAME name, without NUL (at most TASK_COMM_LEN-1 bytes); null = the exe's basename. */
-  comm: Uint8Array | null;
-  /** PR_SET_PDEATHSIG signal, or 0. */
-  pdeathsig: number;
-  /** PR_SET_NO_NEW_PRIVS: once set it stays set. */
-  noNewPrivs: boolean;
-}
+// Look-ups the identity, prctl and scheduling syscalls share: a task by pid, the caller's
+// privilege, and a task's comm. The state itself lives on Task and ThreadGroup.
+import type { Task } from '../task.js';
 
 /** Size of task->comm including its NUL (include/linux/sched.h TASK_COMM_LEN). */
 export const TASK_COMM_LEN = 16;
 
-const procs = new WeakMap<ThreadGroup, ProcState>();
-const threads = new WeakMap<Task, ThreadState>();
-
-/** Returns tg's process state, creating it with the host user's ids and pgid = sid = pid. */
-export function procState(tg: ThreadGroup): ProcState {
-  let p = procs.get(tg);
-  if (!p) {
-    const uid = tg.kernel.host.uid() >>> 0;
-    const gid = tg.kernel.host.gid() >>> 0;
-    p = {
-      cred: { ruid: uid, euid: uid, suid: uid, fsuid: uid, rgid: gid, egid: gid, sgid: gid, fsgid: gid, groups: [] },
-      pgid: tg.pid,
-      sid: tg.pid,
-      nice: 0,
-      dumpable: 1,
-    };
-    procs.set(tg, p);
-  }
-  return p;
-}
-
-/** Returns t's thread state, creating it with Linux's defaults. */
-export function threadState(t: Task): ThreadState {
-  let s = threads.get(t);
-  if (!s) {
-    s = { comm: null, pdeathsig: 0, noNewPrivs: false };
-    threads.set(t, s);
-  }
-  return s;
-}
-
 /** Returns t's comm as bytes without NUL: the PR_SET_NAME value or the exe's basename, truncated. */
 export function taskComm(t: Task): Uint8Array {
-  const s = threadState(t);
-  if (s.comm) return s.comm;
+  if (t.comm) return t.comm;
   const path = t.tg.exePath;
   const base = new TextEncoder().encode(path.slice(path.lastIndexOf('/') + 1));
   return base.subarray(0, TASK_COMM_LEN - 1);
-}
-
-/** For clone/fork: copies the inheritable state from parent to child (call once per new task). */
-export function inheritProcState(parent: Task, child: Task): void {
-  const ps = threadState(parent);
-  // pdeathsig is cleared in children (prctl(2)); comm and no_new_privs are inherited.
-  threads.set(child, { comm: ps.comm ? ps.comm.slice() : null, pdeathsig: 0, noNewPrivs: ps.noNewPrivs });
-  if (child.tg !== parent.tg && !procs.has(child.tg)) {
-    const p = procState(parent.tg);
-    procs.set(child.tg, { ...p, cred: { ...p.cred, groups: p.cred.groups.slice() } });
-  }
-}
-
-/** For execve: the new image's comm comes from its file name, and the process is dumpable again. */
-export function execProcState(t: Task): void {
-  threadState(t).comm = null;
-  procState(t.tg).dumpable = 1;
 }
 
 /** Returns the live task with id `pid` (0 means t itself), or null (Linux's find_task_by_vpid). */
@@ -103,5 +22,5 @@ export function findTask(t: Task, pid: number): Task | null {
 
 /** True if t's effective uid is 0, which ecall treats as holding every capability. */
 export function privileged(t: Task): boolean {
-  return procState(t.tg).cred.euid === 0;
+  return t.tg.cred.euid === 0;
 }

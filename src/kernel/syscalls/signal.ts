@@ -104,7 +104,7 @@ function sysSigaltstack(t: Task, a: SysArgs): number {
 
 /** The siginfo a user-space sender produces (kill: SI_USER, tkill/tgkill: SI_TKILL). */
 function userInfo(t: Task, sig: number, code: number): SigInfo {
-  return { signo: sig, code, pid: t.tg.pid, uid: t.kernel.host.uid() };
+  return { signo: sig, code, pid: t.tg.pid, uid: t.tg.cred.ruid };
 }
 
 /** kill(pid, sig): only one process exists, so pid must name it (or be 0, -1 or -pgid). */

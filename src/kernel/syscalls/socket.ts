@@ -6,8 +6,7 @@ import { GuestFaultError, PROT_WRITE } from '../../mem/guest_memory.js';
 import {
   AF_INET, AF_INET6, AF_MAX, AF_UNIX, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK, SOL_SOCKET,
 } from '../net/abi.js';
-import { createInetStack } from '../net/inet_stack.js';
-import { NetNs } from '../net/netns.js';
+import type { NetNs } from '../net/netns.js';
 import { readRawSockaddr, encodeSockaddr, writeSockaddr } from '../net/sockaddr.js';
 import { type SockCred, type SockCtx, Socket } from '../net/socket.js';
 import { getSolSocket, setSolSocket } from '../net/sockopt.js';
@@ -15,9 +14,9 @@ import { UnixSocket, unixSocketpair, unixType } from '../net/unix.js';
 import type { Blocked, Request } from '../request.js';
 import type { Task } from '../task.js';
 import { O_NONBLOCK } from '../vfs/constants.js';
-import { pathCtx } from '../vfs/vfs.js';
-import { nofileLimit } from './fs_common.js';
-import { privileged, procState } from './proc_state.js';
+import { taskSockCred } from '../net/task_cred.js';
+import { nofileLimit, pathCtx } from './fs_common.js';
+import { privileged } from './proc_state.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
 /** One past the largest socket type (SOCK_MAX = SOCK_PACKET + 1, include/linux/net.h). */
@@ -25,17 +24,14 @@ const SOCK_MAX = 11;
 /** PF_UNIX as a protocol number: the one non-zero protocol AF_UNIX accepts. */
 const PF_UNIX = 1;
 
-/** Returns the kernel's network namespace, made on first use. */
+/** Returns the kernel's network namespace. */
 export function netOf(t: Task): NetNs {
-  const k = t.kernel;
-  k.net ??= new NetNs(k, (c) => sockCred(c as Task), createInetStack(k));
-  return k.net;
+  return t.kernel.net;
 }
 
 /** The caller's ids as the socket layer sees them: pid, real and effective uid and gid. */
 export function sockCred(t: Task): SockCred {
-  const c = procState(t.tg).cred;
-  return { pid: t.tgid, uid: c.ruid, gid: c.rgid, euid: c.euid, egid: c.egid };
+  return taskSockCred(t);
 }
 
 /** The caller's context for a socket call: credentials and AF_UNIX path resolution. */

@@ -20,7 +20,7 @@ import type { OpenFile } from '../vfs/file.js';
 import { UIO_MAXIOV } from '../vfs/constants.js';
 import { readTimeoutTimespec } from './call_timeout.js';
 import { nofileLimit } from './fs_common.js';
-import { privileged, procState } from './proc_state.js';
+import { privileged } from './proc_state.js';
 import { sockAt, sockCtx, sockCred } from './socket.js';
 import { writeTimespec } from '../structs.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
@@ -61,7 +61,7 @@ function readMsghdr(mem: GuestMemory, addr: number): MsgHdr | number {
 
 /** The caller as the SCM_CREDENTIALS and SCM_RIGHTS checks see it. */
 function scmSender(t: Task): ScmSender {
-  const c = procState(t.tg).cred;
+  const c = t.tg.cred;
   return {
     pid: t.tgid, uids: [c.ruid, c.euid, c.suid], gids: [c.rgid, c.egid, c.sgid], privileged: privileged(t),
     pidExists: (pid) => t.kernel.tasks.has(pid),

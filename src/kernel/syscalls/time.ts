@@ -14,10 +14,10 @@ import {
   readTimespec, timespecToNs, timespecValid, writeRusage, writeTimespec, writeTimeval,
 } from '../structs.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
-import { type Clock, CLOCK_MONOTONIC, CLOCK_REALTIME, resolveClock, SleepKind } from './clocks.js';
+import { type Clock, CLOCK_MONOTONIC, CLOCK_REALTIME, resolveClock, SleepKind } from '../time/clocks.js';
 import {
   childrenCpuNs, childrenMaxrssKiB, groupCpuNs, groupMaxrssKiB, taskCpuNs,
-} from './cputime.js';
+} from '../time/cputime.js';
 
 /** clock_nanosleep flag (include/uapi/linux/time.h). Linux ignores the other bits, and so do we. */
 const TIMER_ABSTIME = 1;

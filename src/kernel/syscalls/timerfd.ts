@@ -1,15 +1,15 @@
 // timerfd_create(2), timerfd_settime(2), timerfd_gettime(2).
 import { EINVAL, EPERM } from '../../abi/errno.js';
-import { readItimerspec, writeItimerspec } from '../itimer_state.js';
 import type { Task } from '../task.js';
 import { O_CLOEXEC, O_NONBLOCK } from '../vfs/constants.js';
 import { TimerFdFile } from '../vfs/timerfd.js';
 import {
   CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM,
-} from './clocks.js';
+} from '../time/clocks.js';
 import { fileAt, nofileLimit } from './fs_common.js';
 import { privileged } from './proc_state.js';
 import type { SysArgs, SyscallDef } from './types.js';
+import { readItimerspec, writeItimerspec } from '../time/timer_values.js';
 
 /** timerfd_create flags (include/uapi/linux/timerfd.h): the O_ values. */
 export const TFD_CLOEXEC = O_CLOEXEC, TFD_NONBLOCK = O_NONBLOCK;

@@ -1,5 +1,5 @@
 // The synthetic /dev: character devices from devices.ts and the stdio symlinks.
-import type { Task } from '../task.js';
+import type { HostStdio } from './stdio.js';
 import type { Inode } from './inode.js';
 import { deviceGid, deviceRdev, openDevice } from './devices.js';
 import { S_IFCHR } from './constants.js';
@@ -9,12 +9,12 @@ import { SynthDir, SynthFile, SynthLink, SynthSuper } from './synthfs.js';
 const DEVICES = ['null', 'zero', 'random', 'urandom', 'tty'] as const;
 
 /** Returns the root directory of a new /dev instance. */
-export function createDevfs(now: () => bigint): Inode {
+export function createDevfs(now: () => bigint, stdio: HostStdio): Inode {
   const sb = new SynthSuper('devtmpfs', 0x01021994, now);
   const entries = new Map<string, Inode>();
   for (const name of DEVICES) {
     entries.set(name, new SynthFile(sb, name, S_IFCHR | 0o666, deviceRdev(name),
-      (caller, flags) => openDevice(name, flags, caller as Task), { uid: 0, gid: deviceGid(name) }));
+      (_caller, flags) => openDevice(name, flags, stdio), { uid: 0, gid: deviceGid(name) }));
   }
   ['stdin', 'stdout', 'stderr'].forEach((name, fd) => {
     entries.set(name, new SynthLink(sb, name, () => `/proc/self/fd/${fd}`));

@@ -3,10 +3,9 @@ import type { MmapFile } from '../../mem/mm.js';
 import { EBADF, EINVAL, ENODEV, ENOTTY, ENXIO } from '../../abi/errno.js';
 import type { Host } from '../../host/host.js';
 import type { Request } from '../request.js';
-import type { Task } from '../task.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY, S_IFCHR } from './constants.js';
 import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';
-import { TTY_GID, createTtyFile, makeDev } from './stdio.js';
+import { type HostStdio, TTY_GID, createTtyFile, makeDev } from './stdio.js';
 
 export type DeviceName = 'null' | 'zero' | 'urandom' | 'random' | 'tty';
 
@@ -120,12 +119,12 @@ class MemDeviceFile implements OpenFile {
 }
 
 /** Returns an open file for /dev/<name>, or -ENXIO for /dev/tty when the host has no terminal. */
-export function openDevice(name: DeviceName, flags: number, t: Task): OpenFile | number {
+export function openDevice(name: DeviceName, flags: number, stdio: HostStdio): OpenFile | number {
   if (name === 'tty') {
-    if (!t.kernel.host.isatty(0)) return -ENXIO;
-    return createTtyFile(t.kernel.host, flags);
+    if (!stdio.host.isatty(0)) return -ENXIO;
+    return createTtyFile(stdio, flags);
   }
-  return new MemDeviceFile(name, flags, t.kernel.host);
+  return new MemDeviceFile(name, flags, stdio.host);
 }
 
 /** Returns the st_rdev of /dev/<name> (for directory listings and stat without opening). */

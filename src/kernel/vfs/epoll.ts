@@ -21,7 +21,7 @@ import { EEXIST, EFAULT, EINVAL, ELOOP, ENOENT } from '../../abi/errno.js';
 import { GuestFaultError, type GuestMemory } from '../../mem/guest_memory.js';
 import { type Waiter, WaitQueue } from '../wait.js';
 import { O_RDWR } from './constants.js';
-import { type OpenFile, POLLIN, POLLRDNORM, type StatInfo } from './file.js';
+import { type EpollWatch, type OpenFile, POLLIN, POLLRDNORM, type StatInfo } from './file.js';
 import { anonInodeStat, pollFile } from './poll_util.js';
 
 /** epoll_ctl operations (include/uapi/linux/eventpoll.h). */
@@ -62,15 +62,20 @@ class ItemWaiter implements Waiter {
 }
 
 /** One registration (Linux's struct epitem): the watched (file, fd), its events and data. */
-class EpItem {
+export class EpItem implements EpollWatch {
   waiters: ItemWaiter[] = [];
 
   constructor(readonly ep: EventPoll, readonly file: OpenFile, readonly fd: number,
     public events: number, public data: bigint) {}
-}
 
-/** Items watching each file, so that a file's last close can remove them (eventpoll_release). */
-const watchers = new WeakMap<OpenFile, Set<EpItem>>();
+  unregister(): void {
+    this.ep.removeItem(this);
+  }
+
+  depth(): number {
+    return this.ep.depthAbove() + 1;
+  }
+}
 
 /** An epoll instance as an open file description ("anon_inode:[eventpoll]"). */
 export class EventPoll implements OpenFile {
@@ -85,6 +90,8 @@ export class EventPoll implements OpenFile {
   /** Item waiters woken since the last rearm (off their queues). */
   private readonly disarmed = new Set<ItemWaiter>();
   private readonly statInfo: StatInfo;
+  /** Items of other instances watching this one (OpenFile.epItems, declared for the nesting walk). */
+  epItems?: Set<EpollWatch>;
 
   constructor(opts: EventPollOptions = {}) {
     this.statInfo = anonInodeStat(opts.uid ?? 0, opts.gid ?? 0, opts.nowNs ?? 0n);
@@ -147,9 +154,9 @@ export class EventPoll implements OpenFile {
   }
 
   /** Levels of epoll instances watching this one, transitively (0: none). */
-  private depthAbove(): number {
+  depthAbove(): number {
     let depth = 0;
-    for (const it of watchers.get(this) ?? []) depth = Math.max(depth, it.ep.depthAbove() + 1);
+    for (const it of this.epItems ?? []) depth = Math.max(depth, it.depth());
     return depth;
   }
 
@@ -158,9 +165,7 @@ export class EventPoll implements OpenFile {
     let byFd = this.items.get(file);
     if (!byFd) this.items.set(file, byFd = new Map());
     byFd.set(fd, item);
-    let w = watchers.get(file);
-    if (!w) watchers.set(file, w = new Set());
-    w.add(item);
+    (file.epItems ??= new Set()).add(item);
     for (const q of file.pollQueues?.() ?? []) {
       const waiter = new ItemWaiter(item, q);
       item.waiters.push(waiter);
@@ -188,7 +193,7 @@ export class EventPoll implements OpenFile {
     const byFd = this.items.get(item.file);
     byFd?.delete(item.fd);
     if (byFd?.size === 0) this.items.delete(item.file);
-    watchers.get(item.file)?.delete(item);
+    item.file.epItems?.delete(item);
   }
 
   /** Appends item to the ready list (unless listed) and wakes sleepers and pollers. */
@@ -294,8 +299,8 @@ export class EventPoll implements OpenFile {
  * when the last reference to an open file description goes away).
  */
 export function eventpollRelease(file: OpenFile): void {
-  const w = watchers.get(file);
+  const w = file.epItems;
   if (!w) return;
-  for (const item of [...w]) item.ep.removeItem(item);
-  watchers.delete(file);
+  for (const item of [...w]) item.unregister();
+  file.epItems = undefined;
 }

@@ -5,28 +5,25 @@ import { EBADF, EMFILE } from '../../abi/errno.js';
 import type { OpenFile } from './file.js';
 import { NR_OPEN_DEFAULT } from './constants.js';
 
-const refs = new WeakMap<OpenFile, number>();
-
 /** Takes a reference on an open file description; returns it. */
 export function fileGet(f: OpenFile): OpenFile {
-  refs.set(f, (refs.get(f) ?? 0) + 1);
+  f.refCount = (f.refCount ?? 0) + 1;
   return f;
 }
 
 /** References held on f (by fd tables, and by socket messages carrying it in flight); 0 once released. */
 export function fileRefCount(f: OpenFile): number {
-  return refs.get(f) ?? 0;
+  return f.refCount ?? 0;
 }
 
 /** Drops a reference; calls release() when the last one goes. */
 export function filePut(f: OpenFile): void {
-  const n = (refs.get(f) ?? 1) - 1;
+  const n = (f.refCount ?? 1) - 1;
+  f.refCount = n;
   if (n > 0) {
-    refs.set(f, n);
     f.refDropped?.(n);
     return;
   }
-  refs.delete(f);
   eventpollRelease(f); // a closed file leaves every epoll interest set, as in Linux
   f.release?.();
 }

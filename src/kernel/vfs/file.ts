@@ -4,6 +4,14 @@ import type { MmapFile } from '../../mem/mm.js';
 import type { Blocked, Request } from '../request.js';
 import type { WaitQueue } from '../wait.js';
 
+/** An epoll registration watching a file (Linux's epitem), as the file sees it: epoll.ts's EpItem. */
+export interface EpollWatch {
+  /** Removes the registration from its instance (the watched file went away). */
+  unregister(): void;
+  /** How deep the watching instance sits in a chain of epoll instances (for the nesting limit). */
+  depth(): number;
+}
+
 /** Metadata for stat/statx (times in nanoseconds since the epoch). */
 export interface StatInfo {
   dev: number;
@@ -77,4 +85,8 @@ export interface OpenFile {
    * references are messages in flight may then be garbage).
    */
   refDropped?(remaining: number): void;
+  /** References held by fd tables (Linux's f_count); kept by fileGet and filePut in fdtable.ts. */
+  refCount?: number;
+  /** The epoll items watching this description (Linux's f_ep); kept by epoll.ts. */
+  epItems?: Set<EpollWatch>;
 }

@@ -1,7 +1,7 @@
 // The inode model: every filesystem (tmpfs, host mounts, /dev, /proc) exposes its files as
 // Inode objects; the path walk (path_walk.ts) moves between them and Loc records where it is.
 import type { StatInfo, OpenFile } from './file.js';
-import type { Task } from '../task.js';
+import type { Caller as RequestCaller } from '../request.js';
 
 /** One mounted filesystem instance (Linux's super_block): device number, magic, ro flag. */
 export interface SuperBlock {
@@ -42,7 +42,7 @@ export interface FileIo {
 }
 
 /** Who performs an operation: the calling task (null for kernel-internal lookups). */
-export type Caller = Task | null;
+export type Caller = RequestCaller | null;
 
 /**
  * A file or directory in some filesystem. Directory methods are present only where the

@@ -5,7 +5,8 @@ import { ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../../abi/errno.js';
 import type { OpenFile, StatInfo } from './file.js';
 import type { Caller, Inode, SuperBlock } from './inode.js';
 import { Loc } from './inode.js';
-import { permission, type Cred } from './perm.js';
+import type { Cred } from '../cred.js';
+import { permission } from './perm.js';
 import { MAXSYMLINKS, NAME_MAX, S_IFDIR, S_IFLNK, S_IFMT, X_OK } from './constants.js';
 import { VfsFile } from './open_files.js';
 

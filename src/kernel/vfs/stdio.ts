@@ -11,7 +11,7 @@ import { PIPEFS_DEV } from './pipe.js';
 import {
   DEFAULT_COLS, DEFAULT_ROWS, FIONBIO, FIONREAD, TCFLSH, TCGETS, TCSBRK, TCSETS, TCSETSF, TCSETSW, TCXONC,
   TERMIOS_SIZE, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCOUTQ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, WINSIZE_SIZE,
-  decodeTermios, encodeTermios, encodeWinsize, terminalState,
+  decodeTermios, defaultTermios, encodeTermios, encodeWinsize, type TerminalState,
 } from './termios.js';
 
 /** SIGPIPE (asm-generic/signal.h): a write to a host pipe with no reader raises it, as on Linux. */
@@ -30,55 +30,55 @@ export function makeDev(major: number, minor: number): number {
   return ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;
 }
 
-interface StdinWaiter {
-  queue: WaitQueue;
-  pending: boolean;
-}
-const stdinWaiters = new WeakMap<Host, StdinWaiter>();
+/**
+ * The kernel's side of the host's stdio, one per Vfs and shared by every file on it: the queue
+ * readers of host stdin sleep on, and the host terminal's settings (Linux's tty_struct).
+ */
+export class HostStdio {
+  /** Readers of host stdin (and its pollers) sleep here until the host delivers data. */
+  readonly stdinQueue = new WaitQueue();
+  /** What TCSETS stored and TIOCSWINSZ set, reported back by TCGETS and TIOCGWINSZ. */
+  readonly terminal: TerminalState = { termios: defaultTermios(), winsize: null };
+  /** True while a host stdin request is outstanding. */
+  private stdinRequested = false;
 
-/** Returns the one wait queue readers of host stdin sleep on (per host). */
-function stdinWaiter(host: Host): StdinWaiter {
-  let w = stdinWaiters.get(host);
-  if (!w) {
-    w = { queue: new WaitQueue(), pending: false };
-    stdinWaiters.set(host, w);
+  constructor(readonly host: Host) {}
+
+  /** Reads host stdin into buf: bytes, 0 at EOF, or a sleep (EAGAIN when nonblocking) with nothing consumed. */
+  readStdin(r: Request, buf: Uint8Array, nonblock: boolean): number | Blocked {
+    if (buf.length === 0) return 0;
+    const data = this.host.stdin.take(buf.length);
+    if (data !== null) {
+      buf.set(data.subarray(0, buf.length));
+      return Math.min(data.length, buf.length);
+    }
+    this.requestStdin();
+    if (nonblock) return -EAGAIN;
+    return r.block([this.stdinQueue]);
   }
-  return w;
-}
 
-/** Reads host stdin into buf: bytes, 0 at EOF, or a sleep (EAGAIN when nonblocking) with nothing consumed. */
-function readHostStdin(r: Request, host: Host, buf: Uint8Array, nonblock: boolean): number | Blocked {
-  if (buf.length === 0) return 0;
-  const data = host.stdin.take(buf.length);
-  if (data !== null) {
-    buf.set(data.subarray(0, buf.length));
-    return Math.min(data.length, buf.length);
+  /** Asks the host for stdin data (once until it arrives); its arrival wakes the stdin queue. */
+  requestStdin(): void {
+    if (this.stdinRequested) return;
+    this.stdinRequested = true;
+    this.host.stdin.request(() => {
+      this.stdinRequested = false;
+      this.stdinQueue.wake();
+    });
   }
-  requestStdin(host);
-  if (nonblock) return -EAGAIN;
-  return r.block([stdinWaiter(host).queue]);
-}
-
-/** Asks the host for stdin data (once until it arrives); its arrival wakes the stdin queue. */
-function requestStdin(host: Host): void {
-  const w = stdinWaiter(host);
-  if (w.pending) return;
-  w.pending = true;
-  host.stdin.request(() => {
-    w.pending = false;
-    w.queue.wake();
-  });
 }
 
 /** A file on host stdio: fd 0 reads host stdin, fds 1 and 2 write host stdout/stderr. */
 class StdioFile implements OpenFile {
   flags: number;
   readonly path: string;
+  protected readonly host: Host;
   private readonly createdNs: bigint;
 
-  constructor(protected readonly host: Host, readonly hostFd: 0 | 1 | 2, flags: number) {
+  constructor(protected readonly stdio: HostStdio, readonly hostFd: 0 | 1 | 2, flags: number) {
+    this.host = stdio.host;
     this.flags = flags;
-    this.createdNs = host.realtimeNs();
+    this.createdNs = this.host.realtimeNs();
     this.path = this.describePath();
   }
 
@@ -115,7 +115,7 @@ class StdioFile implements OpenFile {
 
   read(r: Request, buf: Uint8Array): number | Blocked {
     if ((this.flags & O_ACCMODE) === O_WRONLY || !this.readsStdin()) return -EBADF;
-    return readHostStdin(r, this.host, buf, (this.flags & O_NONBLOCK) !== 0);
+    return this.stdio.readStdin(r, buf, (this.flags & O_NONBLOCK) !== 0);
   }
 
   write(r: Request, data: Uint8Array): number {
@@ -168,7 +168,7 @@ class StdioFile implements OpenFile {
       return 0;
     }
     if (!tty) return -ENOTTY;
-    const term = terminalState(this.host);
+    const term = this.stdio.terminal;
     switch (request) {
       case TCGETS:
         mem.write(argAddr, encodeTermios(term.termios));
@@ -211,7 +211,7 @@ class StdioFile implements OpenFile {
     if (acc !== O_WRONLY && this.readsStdin()) {
       const s = this.host.stdin;
       if (s.available() > 0 || s.atEof()) mask |= POLLIN | POLLRDNORM;
-      else requestStdin(this.host); // a poller waits for data, so the host must go and read it
+      else this.stdio.requestStdin(); // a poller waits for data, so the host must go and read it
     }
     if (acc !== O_RDONLY && this.outputFd() !== null) mask |= POLLOUT | POLLWRNORM;
     return mask;
@@ -219,8 +219,8 @@ class StdioFile implements OpenFile {
 
   /** Queues a poll/epoll sleeper should wait on (the stdin queue; output is always ready). */
   pollQueues(): WaitQueue[] {
-    if ((this.flags & O_ACCMODE) !== O_WRONLY && this.readsStdin()) requestStdin(this.host);
-    return [stdinWaiter(this.host).queue];
+    if ((this.flags & O_ACCMODE) !== O_WRONLY && this.readsStdin()) this.stdio.requestStdin();
+    return [this.stdio.stdinQueue];
   }
 }
 
@@ -256,11 +256,11 @@ class TtyDeviceFile extends StdioFile {
 }
 
 /** Returns the file for guest fd 0 (O_RDONLY), 1 or 2 (O_WRONLY) on the host's stdio. */
-export function createStdioFile(host: Host, fd: 0 | 1 | 2): OpenFile {
-  return new StdioFile(host, fd, fd === 0 ? O_RDONLY : O_WRONLY);
+export function createStdioFile(stdio: HostStdio, fd: 0 | 1 | 2): OpenFile {
+  return new StdioFile(stdio, fd, fd === 0 ? O_RDONLY : O_WRONLY);
 }
 
 /** Returns /dev/tty on the host terminal (assumes host.isatty(0)); flags are the open flags. */
-export function createTtyFile(host: Host, flags: number): OpenFile {
-  return new TtyDeviceFile(host, 0, flags);
+export function createTtyFile(stdio: HostStdio, flags: number): OpenFile {
+  return new TtyDeviceFile(stdio, 0, flags);
 }

@@ -1,7 +1,5 @@
 // Terminal ioctl ABI: the kernel struct termios and struct winsize layouts, tty ioctl numbers,
 // and the default settings a fresh Linux pty has (include/uapi/asm-generic/{termbits,ioctls}.h).
-import type { Host } from '../../host/host.js';
-
 /** tty ioctl request numbers (asm-generic/ioctls.h). */
 export const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TCSBRK = 0x5409,
   TCXONC = 0x540a, TCFLSH = 0x540b, TIOCSCTTY = 0x540e, TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410,
@@ -106,16 +104,4 @@ export const DEFAULT_ROWS = 24, DEFAULT_COLS = 80;
 export interface TerminalState {
   termios: Termios;
   winsize: { rows: number; cols: number } | null;
-}
-
-const terminals = new WeakMap<Host, TerminalState>();
-
-/** Returns the terminal state shared by every guest file on host's terminal (created on first use). */
-export function terminalState(host: Host): TerminalState {
-  let s = terminals.get(host);
-  if (!s) {
-    s = { termios: defaultTermios(), winsize: null };
-    terminals.set(host, s);
-  }
-  return s;
 }

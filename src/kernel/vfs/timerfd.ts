@@ -4,12 +4,12 @@
 // TFD_TIMER_CANCEL_ON_SET is accepted and never cancels: the guest cannot set CLOCK_REALTIME
 // (clock_settime gives EPERM), so the event it waits for never happens inside ecall.
 import { EAGAIN, EFAULT, EINVAL, ENOTTY } from '../../abi/errno.js';
-import { IntervalTimer, Reload } from '../itimer_state.js';
-import type { Kernel } from '../kernel.js';
 import type { Blocked, Request } from '../request.js';
 import { WaitQueue } from '../wait.js';
 import { O_NONBLOCK, O_RDWR } from './constants.js';
 import { type OpenFile, POLLIN, type StatInfo } from './file.js';
+import { IntervalTimer, Reload, type TimerContext } from '../time/interval_timer.js';
+import type { KernelClock } from '../time/deadline.js';
 
 /** Size of the expiration count a read returns (u64). */
 export const TIMERFD_TICKS_SIZE = 8;
@@ -29,7 +29,7 @@ export class TimerFdFile implements OpenFile {
   readonly wait = new WaitQueue();
   readonly timer: IntervalTimer;
 
-  constructor(readonly kernel: Kernel, readonly clockid: number, nonblock: boolean) {
+  constructor(readonly kernel: TimerContext & KernelClock, readonly clockid: number, nonblock: boolean) {
     this.flags = O_RDWR | (nonblock ? O_NONBLOCK : 0);
     this.timer = new IntervalTimer(kernel, {
       reload: Reload.Forward,

@@ -6,20 +6,19 @@ import {
   EACCES, EBUSY, ECONNREFUSED, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
 } from '../../abi/errno.js';
-import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from './file.js';
 import { FdTable } from './fdtable.js';
 import { FsContext } from './fs_context.js';
 import type { Caller, Inode, SetAttr, SocketInode, SuperBlock } from './inode.js';
 import { isSocketInode, Loc } from './inode.js';
-import { createStdioFile } from './stdio.js';
+import { createStdioFile, HostStdio } from './stdio.js';
 import { HostSuper } from './hostfs.js';
 import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
-import { createProcfs, type ThreadGroupLookup } from './procfs.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
-import { permission, type Cred } from './perm.js';
+import type { Cred } from '../cred.js';
+import { permission } from './perm.js';
 import {
   MAXSYMLINKS, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY,
   O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISVTX,
@@ -37,6 +36,8 @@ export interface VfsOptions {
 export interface PathCtx {
   fs: FsContext;
   caller: Caller;
+  /** The credentials the operation checks access with (the caller's). */
+  cred: Cred;
   /** Directory relative paths start from (cwd for AT_FDCWD). */
   start: Loc;
 }
@@ -73,21 +74,18 @@ export function normalizeGuestPath(p: string): string {
   return '/' + out.join('/');
 }
 
-function hostCwd(): string | null {
-  return typeof process !== 'undefined' && typeof process.cwd === 'function' ? process.cwd() : null;
-}
-
 export class Vfs {
   /** Mount roots by normalized guest path ("/" is the root filesystem). */
   readonly mounts = new Map<string, Inode>();
   readonly rootInode: Inode;
-  /** Installed by the kernel so /proc/<pid> can reach other processes. */
-  threadGroupLookup: ThreadGroupLookup | null = null;
+  /** The stdin queue and terminal settings every file on host stdio shares. */
+  readonly stdio: HostStdio;
   private readonly rootTmpfs: TmpfsDir | null;
   private readonly now: () => bigint;
 
   constructor(readonly options: VfsOptions, readonly host: Host) {
     this.now = () => host.realtimeNs();
+    this.stdio = new HostStdio(host);
     if (options.root !== null) {
       this.rootTmpfs = null;
       this.rootInode = new HostSuper(host.fs, options.root, false, this.now).root;
@@ -95,37 +93,43 @@ export class Vfs {
       const sb = new TmpfsSuper(this.now, false, 0o755);
       this.rootTmpfs = sb.root;
       this.rootInode = sb.root;
-      const cwd = hostCwd();
-      if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false, this.now).root);
+      // /tmp first, so a host cwd below it (or at it) is mounted inside, not hidden by the tmpfs.
       this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
+      const cwd = host.cwd();
+      if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false, this.now).root);
     }
     for (const m of options.mounts) this.mount(m.guest, new HostSuper(host.fs, m.host, m.readonly, this.now).root);
-    this.mount('/dev', createDevfs(this.now));
-    this.mount('/proc', createProcfs(this.now, host.uid(), host.gid(), () => this.threadGroupLookup));
+    this.mount('/dev', createDevfs(this.now, this.stdio));
   }
 
-  /** Mounts a filesystem root at an absolute guest path (creating the path in a tmpfs root). */
+  /**
+   * Mounts a filesystem root at an absolute guest path. The directories leading to it are made in
+   * the tmpfs that holds the path: the root's, or one mounted on a prefix of it (such as /tmp);
+   * below a host mount they must exist on the host.
+   */
   mount(guestPath: string, root: Inode): void {
     const p = normalizeGuestPath(guestPath);
     if (p === '/') return;
-    if (this.rootTmpfs) tmpfsMkdirP(this.rootTmpfs, p.split('/').filter((c) => c !== ''));
+    const comps = p.split('/').filter((c) => c !== '');
+    let holder: Inode | null = this.rootTmpfs;
+    let depth = 0;
+    for (let i = comps.length - 1; i > 0; i--) {
+      const m = this.mounts.get('/' + comps.slice(0, i).join('/'));
+      if (m !== undefined) { holder = m; depth = i; break; }
+    }
+    if (holder instanceof TmpfsDir) tmpfsMkdirP(holder, comps.slice(depth));
     this.mounts.set(p, root);
   }
 
-  /** The credentials the guest runs with (the host user's). */
-  cred(): Cred {
-    return { uid: this.host.uid(), gid: this.host.gid() };
-  }
-
   private env(ctx: PathCtx): WalkEnv {
-    return { mounts: this.mounts, root: ctx.fs.root, cred: this.cred(), caller: ctx.caller };
+    return { mounts: this.mounts, root: ctx.fs.root, cred: ctx.cred, caller: ctx.caller };
   }
 
-  /** The fs context of the first task: root "/" and cwd at cwdGuestPath (or "/" if missing). */
-  initialFsContext(cwdGuestPath: string): FsContext {
+  /** The fs context of the first task: root "/" and cwd at cwdGuestPath (or "/" if missing or not searchable by cred). */
+  initialFsContext(cwdGuestPath: string, cred: Cred): FsContext {
     const root = new Loc([this.rootInode], []);
     const fs = new FsContext(root, root);
-    const cwd = walk(this.env({ fs, caller: null, start: root }), root, cwdGuestPath, true);
+    const cwd = walk(this.env({ fs, caller: null, start: root, cred }), root, cwdGuestPath, true);
     if (typeof cwd !== 'number' && isDir(cwd.inode.getattr())) fs.cwd = cwd;
     return fs;
   }
@@ -133,7 +137,7 @@ export class Vfs {
   /** The fd table of the first task: 0, 1, 2 on host stdio. */
   initialFdTable(): FdTable {
     const t = new FdTable();
-    for (const fd of [0, 1, 2] as const) t.installAt(fd, createStdioFile(this.host, fd));
+    for (const fd of [0, 1, 2] as const) t.installAt(fd, createStdioFile(this.stdio, fd));
     return t;
   }
 
@@ -142,14 +146,14 @@ export class Vfs {
     return walk(this.env(ctx), ctx.start, path, follow);
   }
 
-  /** Reads an executable for execve/the loader: ENOENT, EACCES (not regular or no x), ... */
-  readExecutable(fs: FsContext, path: string): { data: Uint8Array; guestPath: string } | number {
-    const loc = this.resolve({ fs, caller: null, start: fs.cwd }, path, true);
+  /** Reads an executable for execve/the loader, as cred: ENOENT, EACCES (not regular or no x), ... */
+  readExecutable(fs: FsContext, path: string, cred: Cred): { data: Uint8Array; guestPath: string } | number {
+    const loc = this.resolve({ fs, caller: null, start: fs.cwd, cred }, path, true);
     if (typeof loc === 'number') return loc;
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
     if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
-    const p = permission(st, X_OK, this.cred());
+    const p = permission(st, X_OK, cred);
     if (p < 0) return p;
     if (!loc.inode.openIo) return -EACCES;
     const io = loc.inode.openIo(O_RDONLY);
@@ -220,7 +224,7 @@ export class Vfs {
     if (dirInode.sb.readonly) return -EROFS;
     if (!dirInode.create) return -EACCES;
     const cred = env.cred;
-    const created = dirInode.create(pn.name, (mode & ~ctx.fs.umask) & 0o7777, cred.uid, cred.gid);
+    const created = dirInode.create(pn.name, (mode & ~ctx.fs.umask) & 0o7777, cred.fsuid, cred.fsgid);
     if (typeof created === 'number') return created;
     // A freshly created file may be opened with its requested access regardless of its mode.
     return Object.assign(pn.dir.child(pn.name, created), { created: true });
@@ -279,10 +283,11 @@ export class Vfs {
   /** Sticky-directory rule: in a +t dir only the owner of the entry or dir (or root) may remove it. */
   private checkSticky(env: WalkEnv, dir: Loc, victim: Inode): number {
     const ds = dir.inode.getattr();
-    if (typeof ds === 'number' || !(ds.mode & S_ISVTX) || env.cred.uid === 0) return 0;
+    const fsuid = env.cred.fsuid;
+    if (typeof ds === 'number' || !(ds.mode & S_ISVTX) || fsuid === 0) return 0;
     const vs = victim.getattr();
     if (typeof vs === 'number') return vs;
-    return ds.uid === env.cred.uid || vs.uid === env.cred.uid ? 0 : -EPERM;
+    return ds.uid === fsuid || vs.uid === fsuid ? 0 : -EPERM;
   }
 
   private isMountPoint(dir: Loc, name: string): boolean {
@@ -301,7 +306,7 @@ export class Vfs {
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     if (!pn.dir.inode.mkdir) return -EPERM;
-    const r = pn.dir.inode.mkdir(pn.name, (mode & ~ctx.fs.umask) & 0o1777, env.cred.uid, env.cred.gid);
+    const r = pn.dir.inode.mkdir(pn.name, (mode & ~ctx.fs.umask) & 0o1777, env.cred.fsuid, env.cred.fsgid);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -321,7 +326,7 @@ export class Vfs {
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     if (!pn.dir.inode.mknodSocket) return -EPERM;
-    return pn.dir.inode.mknodSocket(pn.name, 0o777 & ~ctx.fs.umask, env.cred.uid, env.cred.gid);
+    return pn.dir.inode.mknodSocket(pn.name, 0o777 & ~ctx.fs.umask, env.cred.fsuid, env.cred.fsgid);
   }
 
   /**
@@ -391,7 +396,7 @@ export class Vfs {
     if (existing !== -ENOENT) return existing;
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
-    const r = pn.dir.inode.symlink?.(pn.name, target, env.cred.uid, env.cred.gid) ?? -EPERM;
+    const r = pn.dir.inode.symlink?.(pn.name, target, env.cred.fsuid, env.cred.fsgid) ?? -EPERM;
     return typeof r === 'number' ? r : 0;
   }
 
@@ -459,35 +464,34 @@ export class Vfs {
     return loc.inode.readlink(caller);
   }
 
-  /** faccessat(2) check of loc for mode (F_OK or R/W/X bits). */
-  access(loc: Loc, mode: number): number {
+  /** faccessat(2) check of loc for mode (F_OK or R/W/X bits), as cred. */
+  access(loc: Loc, mode: number, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
     if ((mode & W_OK) && loc.inode.sb.readonly && (st.mode & S_IFMT) !== S_IFCHR) return -EROFS;
-    return mode === 0 ? 0 : permission(st, mode, this.cred());
+    return mode === 0 ? 0 : permission(st, mode, cred);
   }
 
-  /** Changes attributes of the inode at loc (chmod/chown/utimes), with ownership checks. */
-  setattr(loc: Loc, attr: SetAttr): number {
+  /** Changes attributes of the inode at loc (chmod/chown/utimes) as cred, with ownership checks. */
+  setattr(loc: Loc, attr: SetAttr, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
-    const cred = this.cred();
     if (loc.inode.sb.readonly) return -EROFS;
-    const owner = cred.uid === 0 || st.uid === cred.uid;
+    const root = cred.fsuid === 0;
+    const owner = root || st.uid === cred.fsuid;
     if (attr.mode !== undefined && !owner) return -EPERM;
-    if (attr.uid !== undefined && attr.uid !== st.uid && cred.uid !== 0) return -EPERM;
-    if (attr.gid !== undefined && attr.gid !== st.gid && cred.uid !== 0 && !(owner && attr.gid === cred.gid)) return -EPERM;
+    if (attr.uid !== undefined && attr.uid !== st.uid && !root) return -EPERM;
+    if (attr.gid !== undefined && attr.gid !== st.gid && !root && !(owner && cred.inGroup(attr.gid))) return -EPERM;
     if (!loc.inode.setattr) return -EPERM;
     return loc.inode.setattr(attr);
   }
 
   /** utimensat rules: setting both to "now" needs write access or ownership; explicit times need ownership. */
-  utimes(loc: Loc, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, explicit: boolean): number {
+  utimes(loc: Loc, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, explicit: boolean, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
-    const cred = this.cred();
     if (loc.inode.sb.readonly) return -EROFS;
-    if (cred.uid !== 0 && st.uid !== cred.uid) {
+    if (cred.fsuid !== 0 && st.uid !== cred.fsuid) {
       if (explicit) return -EPERM;
       const p = permission(st, W_OK, cred);
       if (p < 0) return p;
@@ -496,13 +500,13 @@ export class Vfs {
     return loc.inode.setattr?.({ atimeNs, mtimeNs }) ?? -EPERM;
   }
 
-  /** truncate(2) of the file at loc. */
-  truncate(loc: Loc, length: number): number {
+  /** truncate(2) of the file at loc, as cred. */
+  truncate(loc: Loc, length: number, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
     if ((st.mode & S_IFMT) === S_IFDIR) return -EISDIR;
     if ((st.mode & S_IFMT) !== S_IFREG) return -EINVAL;
-    const p = permission(st, W_OK, this.cred());
+    const p = permission(st, W_OK, cred);
     if (p < 0) return p;
     if (loc.inode.sb.readonly) return -EROFS;
     return loc.inode.truncate?.(length) ?? -EINVAL;
@@ -525,8 +529,3 @@ export class Vfs {
 
 /** Flags that are consumed by open and do not stay in the file's status flags. */
 const O_NOCTTY_TRUNC = 0x100 | O_TRUNC;
-
-/** Returns a PathCtx for task t starting at dir (cwd by default). */
-export function pathCtx(t: Task, start?: Loc): PathCtx {
-  return { fs: t.fs, caller: t, start: start ?? t.fs.cwd };
-}

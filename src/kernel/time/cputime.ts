@@ -3,30 +3,7 @@
 // deterministic (the same binary and input give the same CPU times on any host). System time is
 // reported as zero: kernel work is host work, which the guest cannot meaningfully be charged for.
 import { TaskState, type Task, type ThreadGroup } from '../task.js';
-
-/** Nominal hart speed: one instruction per nanosecond (a 1 GHz, one-IPC core). */
-export const NS_PER_INSN = 1;
-
-/** Per-group totals that outlive the tasks that produced them. */
-interface GroupUsage {
-  /** User time of reaped children (and their reaped children), ns: RUSAGE_CHILDREN. */
-  childrenNs: bigint;
-  /** Largest maxrss among reaped children, KiB. */
-  childrenMaxrssKiB: number;
-  /** Largest mapped size seen for this group, KiB. */
-  maxrssKiB: number;
-}
-
-const usage = new WeakMap<ThreadGroup, GroupUsage>();
-
-function groupUsage(tg: ThreadGroup): GroupUsage {
-  let u = usage.get(tg);
-  if (!u) {
-    u = { childrenNs: 0n, childrenMaxrssKiB: 0, maxrssKiB: 0 };
-    usage.set(tg, u);
-  }
-  return u;
-}
+import { NS_PER_INSN } from './usage.js';
 
 /** Returns the user CPU time of one task in ns (instret at the nominal rate). */
 export function taskCpuNs(t: Task): bigint {
@@ -42,13 +19,13 @@ export function groupCpuNs(tg: ThreadGroup): bigint {
 
 /** Returns the CPU time of the group's reaped children in ns. */
 export function childrenCpuNs(tg: ThreadGroup): bigint {
-  return groupUsage(tg).childrenNs;
+  return tg.usage.childrenNs;
 }
 
 /** For wait4: adds a reaped child group's CPU time and maxrss to its parent's RUSAGE_CHILDREN. */
 export function addChildUsage(parent: ThreadGroup, child: ThreadGroup): void {
-  const p = groupUsage(parent);
-  const c = groupUsage(child);
+  const p = parent.usage;
+  const c = child.usage;
   p.childrenNs += groupCpuNs(child) + c.childrenNs;
   p.childrenMaxrssKiB = Math.max(p.childrenMaxrssKiB, groupMaxrssKiB(child), c.childrenMaxrssKiB);
 }
@@ -58,7 +35,7 @@ export function addChildUsage(parent: ThreadGroup, child: ThreadGroup): void {
  * Deviation: ecall does not track residency, so this is mapped (virtual) size, not RSS.
  */
 export function groupMaxrssKiB(tg: ThreadGroup): number {
-  const u = groupUsage(tg);
+  const u = tg.usage;
   let bytes = 0;
   for (const v of tg.mm.vmas()) bytes += v.end - v.start;
   u.maxrssKiB = Math.max(u.maxrssKiB, Math.floor(bytes / 1024));
@@ -67,5 +44,5 @@ export function groupMaxrssKiB(tg: ThreadGroup): number {
 
 /** Returns the largest maxrss among reaped children, KiB. */
 export function childrenMaxrssKiB(tg: ThreadGroup): number {
-  return groupUsage(tg).childrenMaxrssKiB;
+  return tg.usage.childrenMaxrssKiB;
 }

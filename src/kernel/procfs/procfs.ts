@@ -1,14 +1,15 @@
 // The synthetic /proc: self, cpuinfo, meminfo and per-process directories (exe, cwd, root,
-// maps, fd/). Text comes from procfs_content.ts; this file builds the tree.
+// maps, fd/). Text comes from content.ts; this file builds the tree. The VFS hands inode
+// operations the caller of a request; procfs finds the task behind it in the kernel's task table.
 import { EACCES, ENOENT } from '../../abi/errno.js';
 import type { Task, ThreadGroup } from '../task.js';
-import type { Caller, Inode, Loc } from './inode.js';
-import { ContentFile } from './open_files.js';
-import { procComm, procCpuinfo, procMeminfo, procSelfStatus, procUptime } from './procfs_content.js';
-import { O_ACCMODE, O_RDONLY, PROC_SUPER_MAGIC, S_IFREG } from './constants.js';
-import { SynthDir, SynthFile, SynthLink, SynthSuper } from './synthfs.js';
+import type { Caller, Inode, Loc } from '../vfs/inode.js';
+import { ContentFile } from '../vfs/open_files.js';
+import { procComm, procCpuinfo, procMeminfo, procSelfStatus, procUptime } from './content.js';
+import { O_ACCMODE, O_RDONLY, PROC_SUPER_MAGIC, S_IFREG } from '../vfs/constants.js';
+import { SynthDir, SynthFile, SynthLink, SynthSuper } from '../vfs/synthfs.js';
 
-/** Finds a live thread group by pid (installed by the kernel); null means only the caller's own. */
+/** Finds a live thread group by pid. */
 export type ThreadGroupLookup = (pid: number) => ThreadGroup | undefined;
 
 const encoder = new TextEncoder();
@@ -22,14 +23,19 @@ function representative(tg: ThreadGroup, caller: Task): Task | undefined {
 }
 
 /** Returns the root directory of a new /proc instance. */
-export function createProcfs(now: () => bigint, uid: number, gid: number, lookup: () => ThreadGroupLookup | null): Inode {
+export function createProcfs(now: () => bigint, uid: number, gid: number, tasks: ReadonlyMap<number, Task>,
+  lookup: ThreadGroupLookup): Inode {
   const sb = new SynthSuper('proc', PROC_SUPER_MAGIC, now);
   const owner = { uid, gid };
+  /** The task making the call (a request's caller is one of the kernel's tasks). */
+  const asTask = (c: Caller): Task | undefined => (c ? tasks.get(c.tid) : undefined);
 
   const textFile = (key: string, text: (caller: Task) => string): Inode =>
     new SynthFile(sb, key, S_IFREG | 0o444, 0, (caller, flags, loc: Loc) => {
       if ((flags & O_ACCMODE) !== O_RDONLY) return -EACCES;
-      return new ContentFile(flags, loc, encoder.encode(text(caller as Task)));
+      const t = asTask(caller);
+      if (t === undefined) return -ENOENT;
+      return new ContentFile(flags, loc, encoder.encode(text(t)));
     });
 
   const cpuinfo = textFile('cpuinfo', () => procCpuinfo(NR_CPUS));
@@ -38,7 +44,10 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, lookup
 
   const pidDir = (tg: ThreadGroup): Inode => {
     const pid = tg.pid;
-    const task = (caller: Caller): Task | undefined => (caller ? representative(tg, caller) : tg.tasks[0]);
+    const task = (caller: Caller): Task | undefined => {
+      const t = asTask(caller);
+      return t ? representative(tg, t) : tg.tasks[0];
+    };
     const fdDir = new SynthDir(sb, `${pid}/fd`, 0o500, (caller) => {
       const m = new Map<string, Inode>();
       const t = task(caller);
@@ -64,16 +73,15 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, lookup
 
   return new SynthDir(sb, '/', 0o555, (caller) => {
     const m = new Map<string, Inode>([['cpuinfo', cpuinfo], ['meminfo', meminfo], ['uptime', uptime]]);
-    if (!caller) return m;
-    const self = caller.tg.pid;
-    m.set('self', new SynthLink(sb, 'self', (c) => (c ? String(c.tg.pid) : -ENOENT)));
-    m.set(String(self), pidDir(caller.tg));
+    const t = asTask(caller);
+    if (!t) return m;
+    m.set('self', new SynthLink(sb, 'self', (c) => (c ? String(c.tgid) : -ENOENT)));
+    m.set(String(t.tgid), pidDir(t.tg));
     return m;
   }, null, (name) => {
     // Other processes are reachable by name but not listed (the pid table is the kernel's).
-    const find = lookup();
-    if (!find || !/^[1-9][0-9]*$/.test(name)) return undefined;
-    const tg = find(Number(name));
+    if (!/^[1-9][0-9]*$/.test(name)) return undefined;
+    const tg = lookup(Number(name));
     return tg && tg.exitCode === null ? pidDir(tg) : undefined;
   });
 }

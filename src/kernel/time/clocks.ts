@@ -2,7 +2,7 @@
 // sleep on it. Used by clock_gettime/getres/nanosleep (time.ts); timers may reuse resolveClock.
 import type { Task } from '../task.js';
 import { groupCpuNs, taskCpuNs } from './cputime.js';
-import { findTask } from './proc_state.js';
+import { findTask } from '../syscalls/proc_state.js';
 
 /** Clock ids (include/uapi/linux/time.h). */
 export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2,

@@ -73,7 +73,7 @@ function sigset(bits: bigint): string {
 /** Returns /proc/<pid>/status for task t; umask comes from the fs context (default 022). */
 export function procSelfStatus(t: Task, umask = 0o022): string {
   const tg = t.tg;
-  const uid = t.kernel.host.uid(), gid = t.kernel.host.gid();
+  const c = tg.cred;
   let ign = 0n, cgt = 0n;
   for (let sig = 1; sig <= 64; sig++) {
     const h = tg.actions[sig]?.handler ?? 0n;
@@ -84,7 +84,8 @@ export function procSelfStatus(t: Task, umask = 0o022): string {
   const vm = (label: string, kb: number): string => `${label}:\t${String(kb).padStart(8)} kB\n`;
   return `Name:\t${procComm(t)}\nUmask:\t${umask.toString(8).padStart(4, '0')}\nState:\tR (running)\n` +
     `Tgid:\t${tg.pid}\nNgid:\t0\nPid:\t${t.tid}\nPPid:\t${tg.ppid}\nTracerPid:\t0\n` +
-    `Uid:\t${uid}\t${uid}\t${uid}\t${uid}\nGid:\t${gid}\t${gid}\t${gid}\t${gid}\nFDSize:\t64\nGroups:\t${gid} \n` +
+    `Uid:\t${c.ruid}\t${c.euid}\t${c.suid}\t${c.fsuid}\nGid:\t${c.rgid}\t${c.egid}\t${c.sgid}\t${c.fsgid}\n` +
+    `FDSize:\t64\nGroups:\t${c.rgid} \n` +
     `NStgid:\t${tg.pid}\nNSpid:\t${t.tid}\nNSpgid:\t${tg.pid}\nNSsid:\t${tg.pid}\n` +
     vm('VmPeak', vmKb) + vm('VmSize', vmKb) + vm('VmLck', 0) + vm('VmPin', 0) + vm('VmHWM', vmKb) +
     vm('VmRSS', vmKb) + `Threads:\t${tg.tasks.length}\nSigQ:\t0/${SIGQUEUE_LIMIT}\n` +

@@ -1,0 +1,113 @@
+// The ecall command line: `ecall run [options] PROGRAM [ARGS...]`, `ecall syscalls [--markdown]`,
+// `--help` and `--version`. Parsed with node:util's parseArgs: a parser library would cost more
+// start-up time than the whole grammar is worth.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A command-line mistake: reported as one line, with exit status 2. */
+export class UsageError extends Error {}
+
+/** The options of `ecall run`, as given. */
+export interface RunOptions {
+  strace: boolean;
+  mount: string[];
+  root?: string;
+  env: string[];
+  clearEnv: boolean;
+  stats: boolean;
+  cpus?: string;
+  seed?: string;
+  maxInsns?: string;
+}
+
+/** What the command line asks for. */
+export type Command =
+  | { kind: 'run'; program: string; args: string[]; options: RunOptions }
+  | { kind: 'syscalls'; markdown: boolean }
+  | { kind: 'help' }
+  | { kind: 'version' };
+
+/** `ecall --help` (also the README's "Command line" block, which a test keeps equal to it). */
+export const USAGE = `ecall run [options] PROGRAM [ARGS...]
+  --strace                    one strace(1)-style line per syscall on stderr
+  --mount HOST:GUEST[:ro]     mount a host directory into the guest (repeatable)
+  --root DIR                  use a host directory as the guest's /
+  --env KEY=VALUE             set an environment variable (repeatable)
+  --clear-env                 start from an empty environment
+  --stats                     print retired instructions, run time and MIPS at exit
+  --cpus N                    number of virtual CPUs (default: the host's; 4 with --seed)
+  --seed S                    deterministic mode: scheduling, time and randomness from S
+  --max-insns N               end the run with SIGKILL (137) and a notice after N retired
+                              instructions: a hang guard that counts work, not host time
+ecall syscalls [--markdown]   the syscall table with each call's support status
+ecall --help | --version`;
+
+const HELP = { type: 'boolean', short: 'h' } as const;
+
+/** The options of `ecall run`; those of type string take a value. */
+const RUN_OPTIONS = {
+  strace: { type: 'boolean' },
+  mount: { type: 'string', multiple: true },
+  root: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  'clear-env': { type: 'boolean' },
+  stats: { type: 'boolean' },
+  cpus: { type: 'string' },
+  seed: { type: 'string' },
+  'max-insns': { type: 'string' },
+  help: HELP,
+} as const;
+
+/** Returns the index of PROGRAM in run's arguments: the first one that is neither an option nor an
+ *  option's value (or the one after "--"); arguments.length if there is none. */
+function programIndex(args: string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return i + 1;
+    if (!a.startsWith('-') || a === '-') return i;
+    const def = (RUN_OPTIONS as Record<string, { type: string }>)[a.slice(2)];
+    if (a.startsWith('--') && def?.type === 'string') i++; // "--mount X": X is the option's value
+  }
+  return args.length;
+}
+
+/** parseArgs over options only, with its errors turned into UsageErrors. */
+function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true as const, allowPositionals: false as const }).values;
+  } catch (e) {
+    // Node's messages ("Unknown option '--x'. To specify a positional ...") are one sentence too long.
+    throw new UsageError((e as Error).message.split('. ')[0]!);
+  }
+}
+
+/** Returns what argv (the arguments after "ecall") asks for; throws UsageError on a mistake. */
+export function parseCommandLine(argv: string[]): Command {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case undefined:
+      throw new UsageError('missing command: run or syscalls (ecall --help shows the usage)');
+    case '--help': case '-h': case 'help':
+      return { kind: 'help' };
+    case '--version': case '-V':
+      return { kind: 'version' };
+    case 'syscalls': {
+      const v = parseOptions(rest, { markdown: { type: 'boolean' }, help: HELP });
+      return v.help ? { kind: 'help' } : { kind: 'syscalls', markdown: v.markdown === true };
+    }
+    case 'run': {
+      const at = programIndex(rest);
+      const v = parseOptions(rest.slice(0, at), RUN_OPTIONS);
+      if (v.help) return { kind: 'help' };
+      const program = rest[at];
+      if (program === undefined) throw new UsageError('run: missing PROGRAM (ecall --help shows the usage)');
+      const options: RunOptions = {
+        strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
+        clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
+        maxInsns: v['max-insns'],
+      };
+      return { kind: 'run', program, args: rest.slice(at + 1), options };
+    }
+    default:
+      throw new UsageError(`${cmd.startsWith('-') ? 'unknown option' : 'unknown command'} '${cmd}' (ecall --help shows the usage)`);
+  }
+}
