@@ -26,9 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A pause that lets a thread reach its blocking call before it is signalled; the output does
- * not depend on it unless the machine cannot make a syscall in this time. */
+/* A pause that lets a thread that announced its blocking call enter it before it is signalled.
+ * A signal that still comes first is detected and the case is run again with a longer pause. */
 #define SETTLE_NS 50000000
+/* Longest pause tried before a case is reported as it came out (about 3 s). */
+#define SETTLE_MAX_NS 3200000000LL
 
 static const char *const TYPES[] = { "", "stream", "dgram", "raw", "rdm", "seqpacket" };
 static volatile int sigpipes, usr1s;
@@ -618,7 +620,12 @@ static void fd_passing(void)
 	showpoll("watcher while the cycle is open", watch[0]);
 	close(cyc[0]);
 	close(cyc[1]);
-	/* Linux collects cycles in a work queue, so the watcher may see the hang-up a little later. */
+	/* Linux collects cycles from a work queue that the release of any unix socket schedules, so
+	 * release one, and give the watcher time to see the hang-up. */
+	int kick[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, kick);
+	close(kick[0]);
+	close(kick[1]);
 	struct pollfd pw = { watch[0], POLLRDHUP, 0 };
 	show("watcher sees its peer go once the cycle is collected", poll(&pw, 1, 5000));
 	close(watch[0]);
@@ -760,6 +767,8 @@ static void on_usr1(int sig)
 struct blocked {
 	int fd;
 	int flags;
+	volatile int announced;
+	int runs_before; /* handler runs seen just before the call: non-zero means the signal came early */
 	long r;
 	int err;
 };
@@ -768,25 +777,30 @@ static void *blocked_recv(void *arg)
 {
 	struct blocked *b = arg;
 	char buf[16];
+	b->announced = 1;
+	b->runs_before = usr1s;
 	errno = 0;
 	b->r = recv(b->fd, buf, 8, b->flags);
 	b->err = errno;
 	return NULL;
 }
 
-static void interrupted(int restart, int waitall)
+/* Sleeps for ns nanoseconds. */
+static void pause_ns(long long ns)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_usr1;
-	sa.sa_flags = restart ? SA_RESTART : 0;
-	sigaction(SIGUSR1, &sa, NULL);
+	struct timespec ts = { ns / 1000000000, ns % 1000000000 };
+	nanosleep(&ts, NULL);
+}
+
+/* One attempt: a thread blocks in recv, and is signalled `pause` after it announced the call. */
+static int interrupt_attempt(int waitall, long long pause, struct blocked *b)
+{
 	int sv[2];
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
-	struct blocked b = { sv[1], waitall ? MSG_WAITALL : 0, 0, 0 };
+	*b = (struct blocked){ sv[1], waitall ? MSG_WAITALL : 0, 0, 0, 0, 0 };
 	pthread_t t;
 	usr1s = 0;
-	pthread_create(&t, NULL, blocked_recv, &b);
+	pthread_create(&t, NULL, blocked_recv, b);
 	if (waitall) {
 		/* Half of what it waits for: the thread consumes it and sleeps for the rest. */
 		write(sv[0], "half", 4);
@@ -796,14 +810,32 @@ static void interrupted(int restart, int waitall)
 			ioctl(sv[1], FIONREAD, &q);
 		}
 	}
-	settle();
+	while (!b->announced)
+		settle();
+	pause_ns(pause);
 	pthread_kill(t, SIGUSR1);
 	settle();
 	write(sv[0], "rest", 4);
 	pthread_join(t, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	return b->runs_before == 0;
+}
+
+/* A signal interrupting a blocked recv; a run the signal reached before the call is repeated
+ * with a longer pause, so a slow or loaded machine gives the same output. */
+static void interrupted(int restart, int waitall)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sigaction(SIGUSR1, &sa, NULL);
+	struct blocked b;
+	for (long long pause = SETTLE_NS; !interrupt_attempt(waitall, pause, &b) && pause < SETTLE_MAX_NS; pause *= 2)
+		;
 	printf("%-48s %ld %s (handler ran %d)\n", waitall ? (restart ? "MSG_WAITALL recv, SA_RESTART" : "MSG_WAITALL recv, no SA_RESTART")
 	       : (restart ? "recv, SA_RESTART" : "recv, no SA_RESTART"), b.r, b.r < 0 ? strerrorname_np(b.err) : "", usr1s);
-	close(sv[0]); close(sv[1]);
 }
 
 int main(void)
