@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  EADDRINUSE, EADDRNOTAVAIL, EAGAIN, ECONNREFUSED, EINPROGRESS, EISCONN, ENETUNREACH,
+  EADDRINUSE, EADDRNOTAVAIL, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EISCONN, ENETUNREACH,
 } from '../../src/abi/errno.js';
 import { Blocked } from '../../src/kernel/request.js';
 import { AF_INET, AF_INET6, SOCK_DGRAM, SOCK_STREAM, TCP_ESTABLISHED, TCP_SYN_SENT } from '../../src/kernel/net/abi.js';
@@ -169,3 +169,13 @@ function mapped(ip: [number, number, number, number], port: number): Uint8Array 
   b.set(ip, 20);
   return b;
 }
+
+test('closing a listener resets the connections it had not handed out', () => {
+  const { r } = fakeCaller();
+  const net = new LoopbackNet();
+  const l = listener(net, 6300);
+  const c = sock(net, SOCK_STREAM);
+  assert.equal(first(r, () => c.connect(r, in4(LO, 6300), noPaths())), 0);
+  l.release();
+  assert.equal(recvText(c, r), -ECONNRESET);
+});

@@ -58,6 +58,8 @@ export abstract class TcpSocket extends InetSocket {
   userTimeout = 0;
   userMss = 0;
   notsentLowat = NOTSENT_LOWAT_DEFAULT;
+  /** Closing resets the connection whatever is queued (a connection its listener dropped). */
+  resetOnClose = false;
 
   constructor(family: number, env: SockEnv, owner: SockCred) {
     super(family, 1 /* SOCK_STREAM */, 6 /* IPPROTO_TCP */, env, owner);
@@ -184,9 +186,12 @@ export abstract class TcpSocket extends InetSocket {
     return 0;
   }
 
-  /** Resets the connections a listener had not handed out. */
+  /** Resets the connections a listener had not handed out (inet_csk_listen_stop). */
   private resetPending(): void {
-    for (const c of this.acceptq.splice(0)) c.release();
+    for (const c of this.acceptq.splice(0)) {
+      c.resetOnClose = true;
+      c.release();
+    }
   }
 
   /** tcp_sendmsg: waits for a handshake in progress; EPIPE unless established (a pending error first). */
@@ -302,7 +307,8 @@ export abstract class TcpSocket extends InetSocket {
     } else if (this.state !== TCP_CLOSE || this.connecting) {
       // Unread data, or SO_LINGER with a zero timeout, makes the close a reset (tcp_close); a
       // connection still being set up is abandoned.
-      const abort = this.rcvq.bytes > 0 || (this.linger.onoff !== 0 && this.linger.secs === 0) || this.state === TCP_SYN_SENT;
+      const abort = this.rcvq.bytes > 0 || (this.linger.onoff !== 0 && this.linger.secs === 0) || this.state === TCP_SYN_SENT
+        || this.resetOnClose;
       this.closeConnection(abort);
     } else {
       this.closeConnection(false);
