@@ -59,6 +59,11 @@ const GETPPID_CALLS = '200000';
 const PINGPONG_ROUND_TRIPS = '100000';
 /** Threads created and joined by thread_create: about a second under qemu-riscv64. */
 const THREADS_CREATED = '2000';
+/** MiB bench_sock sends over a loopback TCP connection: about a second under either engine. */
+const SOCK_STREAM_MIB = '128';
+/** One-byte round trips over loopback TCP and over an AF_UNIX socketpair. */
+const SOCK_TCP_RR = '20000';
+const SOCK_UNIX_RR = '50000';
 /** The benchmark whose run is the fixed cost subtracted before computing a rate. */
 const STARTUP_BENCHMARK = 'startup';
 /** MiB mapped, touched page by page and unmapped by the mmap_touch row. */
@@ -96,6 +101,21 @@ const BENCHMARKS: Benchmark[] = [
   {
     name: 'mmap_touch', path: 'guest/bin/mem_touch', args: [MMAP_TOUCH_MIB, MMAP_TOUCH_MIB], instretEstimate: null, peakRss: true,
     note: `map ${MMAP_TOUCH_MIB} MiB (16 MiB mappings), write one byte per page, read every page back, unmap: page faults and frame allocation`,
+  },
+  {
+    name: 'tcp_stream', path: 'guest/bin/bench_sock', args: ['stream', SOCK_STREAM_MIB], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'MiB' },
+    note: `${SOCK_STREAM_MIB} MiB one way over a loopback TCP connection between two threads (64 KiB writes)`,
+  },
+  {
+    name: 'tcp_rr', path: 'guest/bin/bench_sock', args: ['rr', SOCK_TCP_RR], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'round trips' },
+    note: `${SOCK_TCP_RR} one-byte round trips over loopback TCP (TCP_NODELAY), two threads`,
+  },
+  {
+    name: 'unix_rr', path: 'guest/bin/bench_sock', args: ['unix-rr', SOCK_UNIX_RR], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'round trips' },
+    note: `${SOCK_UNIX_RR} one-byte round trips over an AF_UNIX stream socketpair, two threads`,
   },
   {
     name: 'esbuild', path: 'error' in esbuild ? ESBUILD_PACKAGE : esbuild.path, args: BENCH_CASE.args, instretEstimate: null,

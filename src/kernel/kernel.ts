@@ -21,6 +21,9 @@ import { type KernelServices, Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
 import { createProcfs } from './procfs/procfs.js';
 import type { Blocked, Request } from './request.js';
+import { NetNs } from './net/netns.js';
+import { createInetStack } from './net/inet_stack.js';
+import { taskSockCred } from './net/task_cred.js';
 import { monotonicAt } from './time/deadline.js';
 import { WakeReason } from './wait.js';
 import { cpuTimerBudget, runCpuTimers } from './time/cpu_timers.js';
@@ -86,6 +89,8 @@ export class Kernel implements KernelServices {
   readonly deterministic: boolean;
   /** The machine's physical memory: every process's pages are frames of this pool. */
   readonly phys: PhysMem;
+  /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
+  readonly net: NetNs;
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
@@ -108,6 +113,7 @@ export class Kernel implements KernelServices {
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
     this.bootNs = this.host.monotonicNs();
+    this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic));
   }
 
   /** CLOCK_MONOTONIC in nanoseconds. */

@@ -95,6 +95,8 @@ function vectorIo(t: Task, a: SysArgs, r: Request, write: boolean, positional: b
   let offset = positional ? a.num(3) : -1;
   if (positional && offset < 0) return -EINVAL;
   if (positional && !(write ? f.pwrite : f.pread)) return !write && f instanceof DirFile ? -EISDIR : -ESPIPE;
+  const vec = write ? f.writeVec : f.readVec;
+  if (!positional && vec) return vec.call(f, r, iovs);
   let done = 0;
   for (const [base, len] of iovs) {
     if (len === 0) continue;
