@@ -19,6 +19,7 @@ export interface RunOptions {
   maxInsns?: string;
   ext: string[];
   rseqStress?: string;
+  memory?: string;
 }
 
 /** What the command line asks for. */
@@ -38,6 +39,7 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --stats                     print retired instructions, run time and MIPS at exit
   --cpus N                    number of virtual CPUs (default: the host's; 4 with --seed)
   --seed S                    deterministic mode: scheduling, time and randomness from S
+  --memory SIZE               the machine's memory, e.g. 64m or 4g (default 2g, at most 4g)
   --max-insns N               end the run with SIGKILL (137) and a notice after N retired
                               instructions: a hang guard that counts work, not host time
   --ext NAME[,NAME]           enable ecall extensions: syscall-counter, cancel, percpu, all
@@ -61,6 +63,7 @@ const RUN_OPTIONS = {
   'max-insns': { type: 'string' },
   ext: { type: 'string', multiple: true },
   'rseq-stress': { type: 'string' },
+  memory: { type: 'string' },
   help: HELP,
 } as const;
 
@@ -83,7 +86,7 @@ function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: s
     return parseArgs({ args, options, strict: true as const, allowPositionals: false as const }).values;
   } catch (e) {
     // Node's messages ("Unknown option '--x'. To specify a positional ...") are one sentence too long.
-    throw new UsageError((e as Error).message.split('. ')[0]!);
+    throw new UsageError((e as Error).message.split(/\.\s/)[0]!);
   }
 }
 
@@ -110,7 +113,7 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
-        maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'],
+        maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], memory: v.memory,
       };
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }

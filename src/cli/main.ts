@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createSimHost, NodeHost } from '../host/node.js';
 import { MAX_CPUS } from '../kernel/sched.js';
+import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES, parseMemorySize } from '../mem/phys.js';
 import { Kernel } from '../kernel/kernel.js';
 import { EXTENSION_NAMES, parseExtensions } from '../kernel/ext/extensions.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
@@ -24,6 +25,18 @@ function parseIntOption(name: string, v: string, min: number, max: number): numb
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`bad ${name} '${v}': expected an integer from ${min} to ${max}`);
   return n;
+}
+
+/** Bytes per WebAssembly page: --memory is rounded up to a multiple of it. */
+const WASM_PAGE = 65536;
+
+/** Parses --memory SIZE ("64m", "2g", "1073741824"): bytes between 16 MiB and 4 GiB, rounded up to 64 KiB. */
+function parseMemory(v: string): number {
+  const n = parseMemorySize(v);
+  if (n === null || n < MIN_MEMORY_BYTES || n > MAX_MEMORY_BYTES) {
+    throw new UsageError(`bad --memory '${v}': expected a size from 16m to 4g (a number with an optional k, m or g)`);
+  }
+  return Math.ceil(n / WASM_PAGE) * WASM_PAGE;
 }
 
 /** Parses --seed: a non-negative integer below 2^64. */
@@ -67,7 +80,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const rseqStress = o.rseqStress === undefined ? undefined : parseProbability(o.rseqStress);
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, extensions, rseqStress });
+  const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, extensions, rseqStress, memory });
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);

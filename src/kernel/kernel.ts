@@ -5,7 +5,9 @@ import { run } from '../cpu/run.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
+import { FAULT_OOM } from '../mem/guest_memory.js';
 import { Mm } from '../mem/mm.js';
+import { DEFAULT_MEMORY_BYTES, PhysMem } from '../mem/phys.js';
 import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
 import { FutexTable } from './futex/queue.js';
@@ -19,6 +21,9 @@ import { type KernelServices, Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
 import { createProcfs } from './procfs/procfs.js';
 import type { Blocked, Request } from './request.js';
+import { NetNs } from './net/netns.js';
+import { createInetStack } from './net/inet_stack.js';
+import { taskSockCred } from './net/task_cred.js';
 import { monotonicAt } from './time/deadline.js';
 import { WakeReason } from './wait.js';
 import { cpuTimerBudget, runCpuTimers } from './time/cpu_timers.js';
@@ -45,6 +50,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   /** rseq stress testing: the probability, at each seeded stop inside a critical section, of a
    *  preemption or migration there (rseq/stress.ts); 0 or absent: off. */
   rseqStress?: number;
+  /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
+  memory?: number;
 }
 
 /** How a process ended: exit status as a shell reports it, and the fatal signal if any. */
@@ -95,6 +102,10 @@ export class Kernel implements KernelServices {
   readonly extensions: EcallExtensions;
   /** --rseq-stress, or null. */
   private readonly stress: RseqStress | null;
+  /** The machine's physical memory: every process's pages are frames of this pool. */
+  readonly phys: PhysMem;
+  /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
+  readonly net: NetNs;
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
@@ -111,14 +122,17 @@ export class Kernel implements KernelServices {
     const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
+    this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
     this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
     const p = options.rseqStress ?? 0;
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');
     this.stress = p > 0 ? new RseqStress(p, new Prng(this.deterministic ? options.seed! : this.hostSeed(), 3), this.sched) : null;
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
+    this.vfs.pageCache = this.phys.objects;
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
     this.bootNs = this.host.monotonicNs();
+    this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic));
   }
 
   /** A seed from the host's randomness (for generators that need one outside deterministic mode). */
@@ -164,7 +178,7 @@ export class Kernel implements KernelServices {
       return { error: `${path}: ${why}`, exitCode: exe === -ENOENT || exe === -ENOTDIR ? 127 : 126 };
     }
     const pid = this.allocTid();
-    const mm = new Mm();
+    const mm = new Mm(this.phys);
     const tg = new ThreadGroup(this, pid, 1, mm, cred);
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
@@ -173,7 +187,10 @@ export class Kernel implements KernelServices {
       argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
       exePath: exe.guestPath, vdso: vdsoImageName(this.extensions),
     });
-    if (isLoadError(r)) return { error: `${path}: ${r.error}`, exitCode: r.exitCode };
+    if (isLoadError(r)) {
+      mm.release();
+      return { error: `${path}: ${r.error}`, exitCode: r.exitCode };
+    }
     const t = new Task(this, pid, tg, this.vfs.initialFdTable(), fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);
@@ -302,9 +319,14 @@ export class Kernel implements KernelServices {
         case Stop.Ecall:
           syscallEntry(t);
           budget--;
+          if (this.phys.oomPending) this.oomKill(); // a kernel copy found no frame (the call got EFAULT)
           if (t.yieldRequested) { t.yieldRequested = false; return; }
           break;
         case Stop.Fault:
+          // Out of frames: the OOM killer frees some (or ends this process); then the access retries.
+          if (h.faultKind === FAULT_OOM) { this.oomKill(); break; }
+          forceSignal(t, faultSignal(t, stop));
+          break;
         case Stop.Misaligned:
           forceSignal(t, faultSignal(t, stop));
           break;
@@ -316,6 +338,27 @@ export class Kernel implements KernelServices {
           break;
       }
     }
+  }
+
+  /**
+   * The OOM killer: ends the live process holding the most frames (its pages and page tables)
+   * with SIGKILL, and says so on stderr in one line, as Linux logs it.
+   */
+  private oomKill(): void {
+    this.phys.oomPending = false;
+    let victim: ThreadGroup | null = null;
+    let most = -1;
+    for (const g of this.groups) {
+      if (g.exitCode !== null) continue;
+      const n = g.mm.mem.rss + g.mm.mem.pt.nodes;
+      if (n > most) { most = n; victim = g; }
+    }
+    if (victim === null) return;
+    const name = victim.exePath.slice(victim.exePath.lastIndexOf('/') + 1);
+    const line = `ecall: out of memory (${this.phys.bytes / 1024 / 1024} MiB): killed process ${victim.pid} (${name}), ` +
+      `anon-rss ${victim.mm.mem.rss * 4} kB, page tables ${victim.mm.mem.pt.nodes * 4} kB\n`;
+    this.host.writeStdio(2, new TextEncoder().encode(line));
+    this.exitGroup(victim, 128 + SIGKILL, SIGKILL, false);
   }
 
   /** Emits a strace line for t (with [pid N] once the process has had several threads). */
@@ -437,6 +480,7 @@ export class Kernel implements KernelServices {
     clearChildTid(t);
     t.state = TaskState.Exited;
     t.tg.instret += t.hart.instret;
+    t.hart.release();
     this.tasks.delete(t.tid);
     // With CLONE_FILES the table is shared: it is closed when its last user exits.
     if (![...this.tasks.values()].some((o) => o.files === t.files)) t.files.closeAll();
@@ -446,6 +490,8 @@ export class Kernel implements KernelServices {
       t.tg.timers.exit();
       t.tg.exitWaiters.wake();
     }
+    // The last task out frees the address space (shared file pages are written back first).
+    if (live.length === 0) t.tg.mm.release();
   }
 
   /** Allocates a new task/thread id. */

@@ -3,17 +3,18 @@
 // caller's fs context, the caller, and the directory a relative path starts from.
 import type { Host } from '../../host/host.js';
 import {
-  EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
+  EACCES, EBUSY, ECONNREFUSED, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
 } from '../../abi/errno.js';
 import type { OpenFile, StatInfo } from './file.js';
 import { FdTable } from './fdtable.js';
 import { FsContext } from './fs_context.js';
-import type { Caller, Inode, SetAttr, SuperBlock } from './inode.js';
-import { Loc } from './inode.js';
+import type { Caller, Inode, SetAttr, SocketInode, SuperBlock } from './inode.js';
+import { isSocketInode, Loc } from './inode.js';
 import { createStdioFile, HostStdio } from './stdio.js';
 import { HostSuper } from './hostfs.js';
-import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
+import { fileKey, type PageCache } from './open_files.js';
+import { TmpfsDir, TmpfsFile, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
@@ -21,7 +22,7 @@ import type { Cred } from '../cred.js';
 import { permission } from './perm.js';
 import {
   MAXSYMLINKS, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY,
-  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_ISVTX,
+  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISVTX,
   W_OK, X_OK, __O_TMPFILE,
 } from './constants.js';
 
@@ -80,6 +81,10 @@ export class Vfs {
   readonly rootInode: Inode;
   /** The stdin queue and terminal settings every file on host stdio shares. */
   readonly stdio: HostStdio;
+  /** Installed by the kernel: the page caches of mapped files, which file I/O keeps coherent. */
+  pageCache: PageCache | null = null;
+  /** The internal tmpfs that memfd_create's files live on (Linux's shm mount), once used. */
+  private memfdSb: TmpfsSuper | null = null;
   private readonly rootTmpfs: TmpfsDir | null;
   private readonly now: () => bigint;
 
@@ -88,7 +93,7 @@ export class Vfs {
     this.stdio = new HostStdio(host);
     if (options.root !== null) {
       this.rootTmpfs = null;
-      this.rootInode = new HostSuper(host.fs, options.root, false).root;
+      this.rootInode = new HostSuper(host.fs, options.root, false, this.now).root;
     } else {
       const sb = new TmpfsSuper(this.now, false, 0o755);
       this.rootTmpfs = sb.root;
@@ -96,9 +101,9 @@ export class Vfs {
       // /tmp first, so a host cwd below it (or at it) is mounted inside, not hidden by the tmpfs.
       this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
       const cwd = host.cwd();
-      if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false).root);
+      if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false, this.now).root);
     }
-    for (const m of options.mounts) this.mount(m.guest, new HostSuper(host.fs, m.host, m.readonly).root);
+    for (const m of options.mounts) this.mount(m.guest, new HostSuper(host.fs, m.host, m.readonly, this.now).root);
     this.mount('/dev', createDevfs(this.now, this.stdio));
   }
 
@@ -265,10 +270,23 @@ export class Vfs {
     if ((flags & O_TRUNC) && !created) {
       const r = inode.truncate?.(0) ?? -EINVAL;
       if (r < 0) return r;
+      this.truncated(loc, 0);
     }
     const io = inode.openIo(flags);
     if (typeof io === 'number') return io;
-    return new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io);
+    return new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io, this.pageCache);
+  }
+
+  /**
+   * memfd_create's file: a new tmpfs file in no directory, mode 0777, opened read-write, named
+   * "/memfd:NAME (deleted)" as /proc/self/fd and maps show it.
+   */
+  createMemfd(name: string, cred: Cred): RegularFile {
+    this.memfdSb ??= new TmpfsSuper(this.now, false, 0o1777);
+    const inode = new TmpfsFile(this.memfdSb, 0o777, cred.fsuid, cred.fsgid);
+    inode.nlink = 0;
+    const loc = new Loc([this.memfdSb.root, inode], [`memfd:${name} (deleted)`]);
+    return new RegularFile(O_RDWR, loc, inode.openIo(), this.pageCache);
   }
 
   /** Checks that the caller may add or remove entries in dir: 0, -EACCES or -EROFS. */
@@ -308,6 +326,40 @@ export class Vfs {
     if (!pn.dir.inode.mkdir) return -EPERM;
     const r = pn.dir.inode.mkdir(pn.name, (mode & ~ctx.fs.umask) & 0o1777, env.cred.fsuid, env.cred.fsgid);
     return typeof r === 'number' ? r : 0;
+  }
+
+  /**
+   * Creates the socket file of an AF_UNIX bind at path (mode 0777 less the umask): the new
+   * inode, or -EEXIST when the name exists, -ENOENT, -EACCES, -EROFS and the like.
+   */
+  mknodSocket(ctx: PathCtx, path: string): SocketInode | number {
+    const env = this.env(ctx);
+    const pn = walkParent(env, ctx.start, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.trailingSlash) return -ENOENT;
+    if (pn.name === '.' || pn.name === '..') return -EEXIST;
+    const existing = lookupChild(env, pn.dir, pn.name);
+    if (typeof existing !== 'number') return -EEXIST;
+    if (existing !== -ENOENT) return existing;
+    const w = this.checkDirWrite(env, pn.dir);
+    if (w < 0) return w;
+    if (!pn.dir.inode.mknodSocket) return -EPERM;
+    return pn.dir.inode.mknodSocket(pn.name, 0o777 & ~ctx.fs.umask, env.cred.fsuid, env.cred.fsgid);
+  }
+
+  /**
+   * The socket file at path for an AF_UNIX connect or send: -ECONNREFUSED if it is not a socket,
+   * -EACCES without write permission on it, or the walk's error.
+   */
+  findSocket(ctx: PathCtx, path: string): SocketInode | number {
+    const loc = this.resolve(ctx, path, true);
+    if (typeof loc === 'number') return loc;
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    const p = permission(st, W_OK, this.env(ctx).cred);
+    if (p < 0) return p;
+    if ((st.mode & S_IFMT) !== S_IFSOCK || !isSocketInode(loc.inode)) return -ECONNREFUSED;
+    return loc.inode;
   }
 
   /** unlinkat(2) without AT_REMOVEDIR. */
@@ -475,7 +527,16 @@ export class Vfs {
     const p = permission(st, W_OK, cred);
     if (p < 0) return p;
     if (loc.inode.sb.readonly) return -EROFS;
-    return loc.inode.truncate?.(length) ?? -EINVAL;
+    const r = loc.inode.truncate?.(length) ?? -EINVAL;
+    if (r >= 0) this.truncated(loc, length);
+    return r;
+  }
+
+  /** Tells the page cache of a mapped file that the file is now length bytes long. */
+  private truncated(loc: Loc, length: number): void {
+    if (this.pageCache === null || this.pageCache.size === 0) return;
+    const st = loc.inode.getattr();
+    if (typeof st !== 'number') this.pageCache.get(fileKey(st))?.truncated(length);
   }
 
   /** statfs(2) data for the filesystem of sb. */
