@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createSimHost, NodeHost } from '../host/node.js';
 import { MAX_CPUS } from '../kernel/sched.js';
 import { Kernel } from '../kernel/kernel.js';
+import { MountError, normalizeGuestPath } from '../kernel/vfs/vfs.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './args.js';
@@ -15,6 +16,7 @@ export function parseMount(spec: string): { host: string; guest: string; readonl
   if (parts.length < 2 || parts.length > 3 || (parts.length === 3 && !ro) || !parts[0] || !parts[1]?.startsWith('/')) {
     throw new UsageError(`bad --mount '${spec}': expected HOST:GUEST[:ro] with an absolute GUEST path`);
   }
+  if (normalizeGuestPath(parts[1]) === '/') throw new UsageError(`bad --mount '${spec}': GUEST is /; use --root ${parts[0]}`);
   return { host: parts[0], guest: parts[1], readonly: ro };
 }
 
@@ -56,7 +58,13 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const maxInstructions = o.maxInsns === undefined ? undefined : parseIntOption('--max-insns', o.maxInsns, 1, Number.MAX_SAFE_INTEGER);
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions });
+  let kernel: Kernel;
+  try {
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions });
+  } catch (e) {
+    if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
+    throw e;
+  }
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);

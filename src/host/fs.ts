@@ -1,6 +1,8 @@
 // Host file access for directory mounts. Every call takes a host path that the VFS built from
 // components it resolved itself (no "..", no symlinks followed by the host except through
-// the final open with O_NOFOLLOW); failures are returned as -errno (Linux numbering).
+// the final open with O_NOFOLLOW); failures are returned as -errno (Linux numbering). Paths, names
+// and symlink targets are byte strings (src/util/bytestr.ts: one character per byte), because
+// Linux file names are bytes that need not be UTF-8.
 
 /** lstat/fstat result, times in nanoseconds since the epoch. */
 export interface HostStat {

@@ -10,6 +10,7 @@ import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
 import { FutexTable } from './futex/queue.js';
 import { Prng } from '../util/prng.js';
+import { utf8ToBytes } from '../util/bytestr.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
 import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
 import { returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
@@ -130,8 +131,8 @@ export class Kernel implements KernelServices {
   spawn(path: string, argv: string[], envp: string[], cwd: string = this.host.cwd() ?? '/'): ThreadGroup | SpawnError {
     // The first process runs with the host user's ids; later ones inherit their parent's.
     const cred = new Cred(this.host.uid(), this.host.gid());
-    const fs = this.vfs.initialFsContext(cwd, cred);
-    const exe = this.vfs.readExecutable(fs, path, cred);
+    const fs = this.vfs.initialFsContext(utf8ToBytes(cwd), cred);
+    const exe = this.vfs.readExecutable(fs, utf8ToBytes(path), cred);
     if (typeof exe === 'number') {
       const why = strerror(-exe) ?? `cannot open (${errnoName(-exe)})`;
       // A shell says 127 for "not found" and 126 for "found but cannot execute".

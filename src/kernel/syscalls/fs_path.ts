@@ -12,6 +12,7 @@ import {
   O_EXCL, O_LARGEFILE, O_NOCTTY, O_PATH, O_TRUNC, UTIME_NOW, UTIME_OMIT, VALID_OPEN_FLAGS, X_OK, __O_TMPFILE,
   O_DIRECTORY,
 } from '../vfs/constants.js';
+import { strToBytes } from '../../util/bytestr.js';
 import { ctxAt, nofileLimit, readPath, resolveAt } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
@@ -110,7 +111,7 @@ function sysReadlinkat(t: Task, a: SysArgs): SysResult {
   if (!isLoc(loc)) return -EINVAL;
   const target = t.kernel.vfs.readlinkLoc(loc, t);
   if (typeof target === 'number') return p === '' && target === -EINVAL ? -ENOENT : target;
-  const bytes = new TextEncoder().encode(target).subarray(0, size);
+  const bytes = strToBytes(target).subarray(0, size);
   t.mm.mem.write(a.addr(2), bytes);
   return bytes.length;
 }
@@ -215,7 +216,7 @@ function sysTruncate(t: Task, a: SysArgs): SysResult {
 }
 
 function sysGetcwd(t: Task, a: SysArgs): SysResult {
-  const bytes = new TextEncoder().encode(t.fs.cwd.path + '\0');
+  const bytes = strToBytes(t.fs.cwd.path + '\0');
   if (a.num(1) < bytes.length) return -ERANGE;
   t.mm.mem.write(a.addr(0), bytes);
   return bytes.length;

@@ -3,7 +3,6 @@ import { EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EFBIG, EMLINK, EPER
 import type { StatInfo } from './file.js';
 import type { DirEntry, FileIo, Inode, SetAttr, SuperBlock } from './inode.js';
 import { allocAnonDev } from './inode.js';
-import { utf8Length } from '../../util/utf8.js';
 import {
   RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, TMPFS_MAGIC,
   TMPFS_MAX_FILE_SIZE, dtypeOf,
@@ -138,7 +137,7 @@ export class TmpfsSymlink extends TmpfsNode {
     super(sb, S_IFLNK | 0o777, uid, gid);
   }
   size(): number {
-    return utf8Length(this.target);
+    return this.target.length;
   }
   readlink(): string {
     return this.target;

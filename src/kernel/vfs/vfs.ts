@@ -15,6 +15,8 @@ import { createStdioFile, HostStdio } from './stdio.js';
 import { HostSuper } from './hostfs.js';
 import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
+import { childPath, MountTable } from './mount_table.js';
+import { utf8ToBytes } from '../../util/bytestr.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
 import type { Cred } from '../cred.js';
@@ -63,6 +65,14 @@ const NOMINAL_FS_BLOCKS = 262144;
 /** Largest executable readExecutable loads (guards host memory; real binaries are far smaller). */
 const MAX_EXECUTABLE_SIZE = 512 << 20;
 
+/** A mount that cannot be made (its host source is missing): a configuration error, not a guest's. */
+export class MountError extends Error {
+  /** option: which option named the missing source ("mount" or "root"). */
+  constructor(readonly option: 'mount' | 'root', message: string) {
+    super(message);
+  }
+}
+
 /** Returns the normalized absolute guest path (no ".", "..", or repeated slashes). */
 export function normalizeGuestPath(p: string): string {
   const out: string[] = [];
@@ -75,37 +85,56 @@ export function normalizeGuestPath(p: string): string {
 }
 
 export class Vfs {
-  /** Mount roots by normalized guest path ("/" is the root filesystem). */
-  readonly mounts = new Map<string, Inode>();
+  /** Mounted filesystems by normalized guest path ("/" itself is rootInode). */
+  readonly mounts: MountTable;
   readonly rootInode: Inode;
   /** The stdin queue and terminal settings every file on host stdio shares. */
   readonly stdio: HostStdio;
   private readonly rootTmpfs: TmpfsDir | null;
   private readonly now: () => bigint;
 
+  /**
+   * Builds the mount tree. Paths in options are Unicode text (host paths as the host user typed
+   * them); inside the VFS every path is a byte string (util/bytestr.ts). The default view is an
+   * in-memory root with the host cwd mounted at its own path; --root makes a host directory "/".
+   * Either way /tmp is a private tmpfs and /dev is synthetic (the Kernel adds /proc), and a
+   * --mount at one of those paths replaces it. Which mount covers a path never depends on the
+   * order: the most specific one wins.
+   */
   constructor(readonly options: VfsOptions, readonly host: Host) {
     this.now = () => host.realtimeNs();
     this.stdio = new HostStdio(host);
+    this.mounts = new MountTable(this.now);
+    for (const m of options.mounts) {
+      if (typeof host.fs.lstat(utf8ToBytes(m.host)) === 'number') throw new MountError('mount', `${m.host}: No such file or directory`);
+    }
     if (options.root !== null) {
+      const root = utf8ToBytes(options.root);
+      if (!isDir(host.fs.lstat(root))) throw new MountError('root', `${options.root}: not a directory`);
       this.rootTmpfs = null;
-      this.rootInode = new HostSuper(host.fs, options.root, false).root;
+      this.rootInode = new HostSuper(host.fs, root, false).root;
     } else {
       const sb = new TmpfsSuper(this.now, false, 0o755);
       this.rootTmpfs = sb.root;
       this.rootInode = sb.root;
-      // /tmp first, so a host cwd below it (or at it) is mounted inside, not hidden by the tmpfs.
-      this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
-      const cwd = host.cwd();
-      if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false).root);
     }
-    for (const m of options.mounts) this.mount(m.guest, new HostSuper(host.fs, m.host, m.readonly).root);
+    this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
     this.mount('/dev', createDevfs(this.now, this.stdio));
+    const cwd = host.cwd();
+    if (options.root === null && cwd !== null && cwd !== '/') {
+      const c = utf8ToBytes(cwd);
+      this.mount(c, new HostSuper(host.fs, c, false).root);
+    }
+    for (const m of options.mounts) {
+      this.mount(utf8ToBytes(m.guest), new HostSuper(host.fs, utf8ToBytes(m.host), m.readonly).root);
+    }
   }
 
   /**
-   * Mounts a filesystem root at an absolute guest path. The directories leading to it are made in
-   * the tmpfs that holds the path: the root's, or one mounted on a prefix of it (such as /tmp);
-   * below a host mount they must exist on the host.
+   * Mounts a filesystem root at an absolute guest path (a byte string), replacing what was mounted
+   * there. In the in-memory root (or a tmpfs mounted above the path, such as /tmp) the directories
+   * leading to it are made as real tmpfs directories, so the guest can create files beside them;
+   * anywhere else the mount table's stub directories lead to it.
    */
   mount(guestPath: string, root: Inode): void {
     const p = normalizeGuestPath(guestPath);
@@ -117,7 +146,7 @@ export class Vfs {
       const m = this.mounts.get('/' + comps.slice(0, i).join('/'));
       if (m !== undefined) { holder = m; depth = i; break; }
     }
-    if (holder instanceof TmpfsDir) tmpfsMkdirP(holder, comps.slice(depth));
+    if (holder instanceof TmpfsDir) tmpfsMkdirP(holder, comps.slice(depth, -1));
     this.mounts.set(p, root);
   }
 
@@ -256,7 +285,8 @@ export class Vfs {
     }
     if (type === S_IFDIR) {
       if (wantsWrite || acc === 3) return -EISDIR;
-      return new DirFile(flags, loc);
+      const path = loc.path;
+      return new DirFile(flags, loc, (listed) => this.mounts.mountOverlay(path, listed));
     }
     if (inode.open) return inode.open(env.caller, flags, loc);
     if (type !== S_IFREG) return -ENXIO; // host fifos, sockets and devices are not passed through
@@ -290,8 +320,9 @@ export class Vfs {
     return ds.uid === fsuid || vs.uid === fsuid ? 0 : -EPERM;
   }
 
+  /** True if dir/name is a mount point or leads to one (it cannot be removed or renamed). */
   private isMountPoint(dir: Loc, name: string): boolean {
-    return this.mounts.has(dir.comps.length === 0 ? '/' + name : dir.path + '/' + name);
+    return this.mounts.busy(childPath(dir.path, name));
   }
 
   /** mkdirat(2). */
