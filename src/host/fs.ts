@@ -32,6 +32,9 @@ export interface HostFs {
   readdir(path: string): string[] | number;
   /** Target of a symlink, or -errno. */
   readlink(path: string): string | number;
+  /** The absolute path with every symlink, "." and ".." resolved by the host (realpath(3)), or
+   *  -errno; used only for paths the host user named (a program to run), never for guest paths. */
+  realpath(path: string): string | number;
   /** Opens a regular file (never following a final symlink); returns a handle >= 0 or -errno. */
   open(path: string, flags: number, mode: number): number;
   /** Closes a handle from open. */

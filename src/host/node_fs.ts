@@ -63,6 +63,9 @@ export class NodeHostFs implements HostFs {
   readlink(path: string): string | number {
     return attempt(() => fs.readlinkSync(b(path), { encoding: 'buffer' }).toString('latin1'));
   }
+  realpath(path: string): string | number {
+    return attempt(() => fs.realpathSync(b(path), { encoding: 'buffer' }).toString('latin1'));
+  }
   open(path: string, flags: number, mode: number): number {
     const c = fs.constants;
     let f = (flags & 3) === 1 ? c.O_WRONLY : (flags & 3) === 2 ? c.O_RDWR : c.O_RDONLY;

@@ -132,7 +132,15 @@ export class Kernel implements KernelServices {
     // The first process runs with the host user's ids; later ones inherit their parent's.
     const cred = new Cred(this.host.uid(), this.host.gid());
     const fs = this.vfs.initialFsContext(utf8ToBytes(cwd), cred);
-    const exe = this.vfs.readExecutable(fs, utf8ToBytes(path), cred);
+    let exe = this.vfs.readExecutable(fs, utf8ToBytes(path), cred);
+    if (exe === -ENOENT || exe === -ENOTDIR) {
+      // Not in the guest's view: like qemu-riscv64, run it from the host path (relative to the
+      // host's cwd); the guest then sees it, read-only, at its host real path.
+      const hostCwd = this.host.cwd();
+      const hostPath = path.startsWith('/') ? path : hostCwd !== null ? `${hostCwd}/${path}` : null;
+      const seen = hostPath === null ? -ENOENT : this.vfs.exposeHostFile(utf8ToBytes(hostPath));
+      if (typeof seen === 'string') exe = this.vfs.readExecutable(fs, seen, cred);
+    }
     if (typeof exe === 'number') {
       const why = strerror(-exe) ?? `cannot open (${errnoName(-exe)})`;
       // A shell says 127 for "not found" and 126 for "found but cannot execute".

@@ -12,14 +12,14 @@ import { FsContext } from './fs_context.js';
 import type { Caller, Inode, SetAttr, SuperBlock } from './inode.js';
 import { Loc } from './inode.js';
 import { createStdioFile, HostStdio } from './stdio.js';
-import { HostSuper } from './hostfs.js';
+import { HostInode, HostSuper } from './hostfs.js';
 import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
 import { childPath, MountTable } from './mount_table.js';
 import { utf8ToBytes } from '../../util/bytestr.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
-import type { Cred } from '../cred.js';
+import { Cred } from '../cred.js';
 import { permission } from './perm.js';
 import {
   MAXSYMLINKS, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY,
@@ -58,6 +58,8 @@ export interface StatfsInfo {
   flags: number;
 }
 
+/** The credentials of the kernel's own look-ups (uid 0 passes every search check). */
+const ROOT_CRED = new Cred(0, 0);
 /** ST_RDONLY in statfs f_flags (include/linux/statfs.h). */
 const ST_RDONLY = 1;
 /** Blocks and inodes tmpfs reports as its size (a nominal 1 GiB, like a small tmpfs). */
@@ -173,6 +175,25 @@ export class Vfs {
   /** Resolves a path to a Loc; follow: follow a final symlink. */
   resolve(ctx: PathCtx, path: string, follow = true): Loc | number {
     return walk(this.env(ctx), ctx.start, path, follow);
+  }
+
+  /**
+   * Makes the host file at hostPath (a byte string) visible to the guest, as qemu-riscv64 runs a
+   * program from any host path: returns the guest path at which it can be read (its host real
+   * path), mounting that one file read-only there unless that guest path already reaches the same
+   * host file; -errno if the host has no such file.
+   */
+  exposeHostFile(hostPath: string): string | number {
+    const real = this.host.fs.realpath(hostPath);
+    if (typeof real === 'number') return real;
+    const st = this.host.fs.lstat(real);
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
+    const root = new Loc([this.rootInode], []);
+    const seen = walk(this.env({ fs: new FsContext(root, root), caller: null, start: root, cred: ROOT_CRED }), root, real, true);
+    if (typeof seen !== 'number' && seen.inode instanceof HostInode && seen.inode.hostPath === real) return real;
+    this.mount(real, new HostSuper(this.host.fs, real, true).root);
+    return real;
   }
 
   /** Reads an executable for execve/the loader, as cred: ENOENT, EACCES (not regular or no x), ... */
