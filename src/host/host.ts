@@ -65,6 +65,11 @@ export interface Host {
   /** Host identity for uname(2) nodename. */
   hostname(): string;
   /**
+   * Login name and home directory of uid() on the host, if the host knows them; optional. They
+   * name the guest's own entry in the synthetic /etc/passwd (default: "user" and "/").
+   */
+  user?(): { name: string; home: string } | null;
+  /**
    * The host's working directory as an absolute host path, or null when the host has none (a
    * browser). Without a root option the VFS mounts it at the same guest path, and spawn starts the
    * first process there, so relative program paths mean what they mean to the host user.

@@ -228,6 +228,15 @@ export class NodeHost implements Host {
     return os.hostname();
   }
 
+  user(): { name: string; home: string } | null {
+    try {
+      const u = os.userInfo();
+      return { name: u.username, home: u.homedir };
+    } catch {
+      return null; // the uid has no entry in the host's user database
+    }
+  }
+
   cwd(): string | null {
     return process.cwd();
   }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/guest_cases.js';
 import { ecallUnavailable, GUEST_TIMEOUT_MS } from '../helpers/run_guest.js';
@@ -89,4 +89,14 @@ test('a node_modules/.bin-style relative path runs from any directory; /proc/sel
     assert.match(r.stdout, new RegExp(`^argv\\[0\\]: ${rel.replace(/\./g, '\\.')}\n`));
     assert.match(r.stdout, new RegExp(`/proc/self/exe: ${proj}/node_modules/pkg/bin/tool\n`));
   }
+});
+
+test('without --root a guest finds its own user, root and nobody in a synthetic /etc', { skip }, () => {
+  const r = ecall(['run', join(root, 'guest/bin/etc')]);
+  assert.equal(r.status, 0, r.stderr);
+  const uid = process.getuid?.() ?? 0;
+  const name = uid === 0 ? 'root' : userInfo().username;
+  assert.equal(r.stdout, `user ${uid}: ${name}\nuser 0: root\nuser 65534: nobody\ngroup ${process.getgid?.() ?? 0}: ` +
+    `${(process.getgid?.() ?? 0) === 0 ? 'root' : name}\ngroup 65534: nogroup\n/etc/hostname matches uname: yes\n` +
+    '/etc/hosts has "127.0.0.1": yes\n/etc/nsswitch.conf has "passwd:": yes\n/etc/nsswitch.conf has "hosts:": yes\n');
 });

@@ -15,6 +15,7 @@ import { createStdioFile, HostStdio } from './stdio.js';
 import { HostInode, HostSuper } from './hostfs.js';
 import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
+import { populateEtc } from './etc.js';
 import { childPath, MountTable } from './mount_table.js';
 import { utf8ToBytes } from '../../util/bytestr.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
@@ -60,6 +61,8 @@ export interface StatfsInfo {
 
 /** The credentials of the kernel's own look-ups (uid 0 passes every search check). */
 const ROOT_CRED = new Cred(0, 0);
+/** Login name of the guest's own /etc/passwd entry when the host does not say (Host.user). */
+const DEFAULT_USER_NAME = 'user';
 /** ST_RDONLY in statfs f_flags (include/linux/statfs.h). */
 const ST_RDONLY = 1;
 /** Blocks and inodes tmpfs reports as its size (a nominal 1 GiB, like a small tmpfs). */
@@ -119,6 +122,9 @@ export class Vfs {
       const sb = new TmpfsSuper(this.now, false, 0o755);
       this.rootTmpfs = sb.root;
       this.rootInode = sb.root;
+      const user = host.user?.() ?? null;
+      populateEtc(sb.root, { uid: host.uid(), gid: host.gid(), name: user?.name ?? DEFAULT_USER_NAME,
+        home: user?.home ?? '/', hostname: host.hostname() });
     }
     this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
     this.mount('/dev', createDevfs(this.now, this.stdio));
