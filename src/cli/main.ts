@@ -27,6 +27,21 @@ function parseIntOption(name: string, v: string, min: number, max: number): numb
   return n;
 }
 
+/** Multipliers of the --tmpfs-size suffixes (as mount(8)'s size=: powers of 1024). */
+const SIZE_SUFFIX: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+/** Smallest --tmpfs-size: one page, the unit tmpfs allocates. */
+const MIN_TMPFS_SIZE = 4096;
+
+/** Parses --tmpfs-size: bytes with an optional k, m or g suffix, at least one page. */
+export function parseSize(v: string): number {
+  const m = /^(\d+)([kmg]?)$/i.exec(v);
+  const n = m ? Number(m[1]) * SIZE_SUFFIX[m[2]!.toLowerCase()]! : NaN;
+  if (!(n >= MIN_TMPFS_SIZE && n <= Number.MAX_SAFE_INTEGER)) {
+    throw new UsageError(`bad --tmpfs-size '${v}': expected bytes (at least ${MIN_TMPFS_SIZE}) with an optional k, m or g suffix`);
+  }
+  return n;
+}
+
 /** Parses --seed: a non-negative integer below 2^64. */
 function parseSeed(v: string): bigint {
   if (!/^\d+$/.test(v) || BigInt(v) >= 1n << 64n) throw new UsageError(`bad --seed '${v}': expected an integer from 0 to 2^64-1`);
@@ -56,11 +71,12 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const cpus = o.cpus === undefined ? undefined : parseIntOption('--cpus', o.cpus, 1, MAX_CPUS);
   const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
   const maxInstructions = o.maxInsns === undefined ? undefined : parseIntOption('--max-insns', o.maxInsns, 1, Number.MAX_SAFE_INTEGER);
+  const tmpfsSize = o.tmpfsSize === undefined ? undefined : parseSize(o.tmpfsSize);
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
   let kernel: Kernel;
   try {
-    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions });
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, tmpfsSize });
   } catch (e) {
     if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
     throw e;

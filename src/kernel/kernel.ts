@@ -97,7 +97,7 @@ export class Kernel implements KernelServices {
     const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
-    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
+    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, tmpfsSize: options.tmpfsSize }, this.host);
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
     this.bootNs = this.host.monotonicNs();

@@ -10,6 +10,8 @@ export interface SuperBlock {
   readonly readonly: boolean;
   /** Filesystem type name ("tmpfs", "hostfs", "devtmpfs", "proc"). */
   readonly type: string;
+  /** Block and inode counts for statfs, where the filesystem has limits (tmpfs); optional. */
+  statfs?(): { blocks: number; bfree: number; files: number; ffree: number };
 }
 
 /** One entry of a directory listing. */
@@ -37,6 +39,11 @@ export interface FileIo {
   size(): number;
   truncate(length: number): number;
   fsync(): number;
+  /**
+   * fallocate(2) on the file: "allocate" reserves [offset, offset+length) (growing the size unless
+   * keepSize), "punch" turns it into a hole. Optional: without it fallocate gives EOPNOTSUPP.
+   */
+  fallocate?(mode: 'allocate' | 'punch', offset: number, length: number, keepSize: boolean): number;
   /** Called once when the open file is released. */
   close(): void;
 }

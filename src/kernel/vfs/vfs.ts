@@ -13,7 +13,7 @@ import type { Caller, Inode, SetAttr, SuperBlock } from './inode.js';
 import { Loc } from './inode.js';
 import { createStdioFile, HostStdio } from './stdio.js';
 import { HostInode, HostSuper } from './hostfs.js';
-import { TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
+import { TMPFS_DEFAULT_INODES, TMPFS_DEFAULT_SIZE, TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
 import { populateEtc } from './etc.js';
 import { childPath, MountTable } from './mount_table.js';
@@ -33,6 +33,8 @@ export interface VfsOptions {
   mounts: { host: string; guest: string; readonly: boolean }[];
   /** Host directory to use as the guest's "/" (--root), or null for the default view. */
   root: string | null;
+  /** Size limit in bytes of each tmpfs (/tmp, and the in-memory root); default TMPFS_DEFAULT_SIZE. */
+  tmpfsSize?: number;
 }
 
 /** Where a path-based operation starts: the caller's context and the dirfd's directory. */
@@ -65,7 +67,7 @@ const ROOT_CRED = new Cred(0, 0);
 const DEFAULT_USER_NAME = 'user';
 /** ST_RDONLY in statfs f_flags (include/linux/statfs.h). */
 const ST_RDONLY = 1;
-/** Blocks and inodes tmpfs reports as its size (a nominal 1 GiB, like a small tmpfs). */
+/** Blocks and inodes reported for filesystems without limits of their own (host mounts, /proc). */
 const NOMINAL_FS_BLOCKS = 262144;
 /** Largest executable readExecutable loads (guards host memory; real binaries are far smaller). */
 const MAX_EXECUTABLE_SIZE = 512 << 20;
@@ -110,6 +112,7 @@ export class Vfs {
     this.now = () => host.realtimeNs();
     this.stdio = new HostStdio(host);
     this.mounts = new MountTable(this.now);
+    const limits = { maxBytes: options.tmpfsSize ?? TMPFS_DEFAULT_SIZE, maxInodes: TMPFS_DEFAULT_INODES };
     for (const m of options.mounts) {
       if (typeof host.fs.lstat(utf8ToBytes(m.host)) === 'number') throw new MountError('mount', `${m.host}: No such file or directory`);
     }
@@ -119,14 +122,14 @@ export class Vfs {
       this.rootTmpfs = null;
       this.rootInode = new HostSuper(host.fs, root, false).root;
     } else {
-      const sb = new TmpfsSuper(this.now, false, 0o755);
+      const sb = new TmpfsSuper(this.now, false, 0o755, 0, 0, limits);
       this.rootTmpfs = sb.root;
       this.rootInode = sb.root;
       const user = host.user?.() ?? null;
       populateEtc(sb.root, { uid: host.uid(), gid: host.gid(), name: user?.name ?? DEFAULT_USER_NAME,
         home: user?.home ?? '/', hostname: host.hostname() });
     }
-    this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
+    this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777, 0, 0, limits).root);
     this.mount('/dev', createDevfs(this.now, this.stdio));
     const cwd = host.cwd();
     if (options.root === null && cwd !== null && cwd !== '/') {
@@ -538,9 +541,10 @@ export class Vfs {
 
   /** statfs(2) data for the filesystem of sb. */
   statfs(sb: SuperBlock): StatfsInfo {
+    const n = sb.statfs?.() ?? { blocks: NOMINAL_FS_BLOCKS, bfree: NOMINAL_FS_BLOCKS, files: NOMINAL_FS_BLOCKS, ffree: NOMINAL_FS_BLOCKS };
     return {
-      type: sb.magic, bsize: 4096, blocks: NOMINAL_FS_BLOCKS, bfree: NOMINAL_FS_BLOCKS, bavail: NOMINAL_FS_BLOCKS,
-      files: NOMINAL_FS_BLOCKS, ffree: NOMINAL_FS_BLOCKS, fsid: sb.dev, namelen: 255,
+      type: sb.magic, bsize: 4096, blocks: n.blocks, bfree: n.bfree, bavail: n.bfree,
+      files: n.files, ffree: n.ffree, fsid: sb.dev, namelen: 255,
       flags: sb.readonly ? ST_RDONLY : 0,
     };
   }
