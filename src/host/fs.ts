@@ -47,6 +47,8 @@ export interface HostFs {
   ftruncate(handle: number, length: number): number;
   fsync(handle: number): number;
   mkdir(path: string, mode: number): number;
+  /** Creates a FIFO (mkfifo(3)) with exactly mode; 0 or -errno (EEXIST if path exists). */
+  mkfifo(path: string, mode: number): number;
   rmdir(path: string): number;
   unlink(path: string): number;
   symlink(target: string, path: string): number;

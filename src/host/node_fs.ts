@@ -1,6 +1,7 @@
 // HostFs on node:fs (synchronous calls: the kernel path stays synchronous, see DESIGN.md). Paths
 // and names are byte strings (src/util/bytestr.ts), passed to node:fs as Buffers, so a name that is
 // not valid UTF-8 reaches the host byte for byte.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { HostFs, HostStat } from './fs.js';
 import { HOST_O_CREAT, HOST_O_EXCL, HOST_O_TRUNC } from './fs.js';
@@ -13,7 +14,9 @@ const CODE_TO_ERRNO: Record<string, number> = {
   EPIPE: 32, ENAMETOOLONG: 36, ENOSYS: 38, ENOTEMPTY: 39, ELOOP: 40, EOVERFLOW: 75, ENOTSUP: 95,
   EOPNOTSUPP: 95, EDQUOT: 122, ESTALE: 116,
 };
-const EIO = 5;
+const EIO = 5, EPERM = 1, EACCES = 13;
+/** Numbers the temporary names of FIFOs being made (mkfifo). */
+let mkfifoCount = 0;
 
 /** Returns -errno for a thrown node error (EIO for anything unexpected). */
 export function hostErrno(e: unknown): number {
@@ -92,6 +95,31 @@ export class NodeHostFs implements HostFs {
   }
   fsync(handle: number): number {
     return attempt0(() => fs.fsyncSync(handle));
+  }
+  /**
+   * node:fs has no mknod, so the FIFO is made by mkfifo(1) under a temporary ASCII name in the same
+   * directory and then hard-linked to its name (which fails with EEXIST, atomically, if the name is
+   * taken), so any name bytes work. The directory's own path must be valid UTF-8 (it is passed to
+   * mkfifo(1) as text): otherwise, or without mkfifo(1), EPERM.
+   */
+  mkfifo(path: string, mode: number): number {
+    const cut = path.lastIndexOf('/');
+    const dir = cut <= 0 ? '/' : path.slice(0, cut);
+    let dirText: string;
+    try {
+      dirText = new TextDecoder('utf-8', { fatal: true }).decode(b(dir));
+    } catch {
+      return -EPERM;
+    }
+    const tmp = `${dirText === '/' ? '' : dirText}/.ecall-mkfifo-${process.pid}-${mkfifoCount++}`;
+    try {
+      execFileSync('mkfifo', ['-m', (mode & 0o7777).toString(8), '--', tmp], { stdio: 'ignore' });
+    } catch (e) {
+      return (e as { code?: string }).code === 'ENOENT' ? -EPERM : -EACCES;
+    }
+    const r = attempt0(() => fs.linkSync(tmp, b(path)));
+    attempt0(() => fs.unlinkSync(tmp));
+    return r;
   }
   mkdir(path: string, mode: number): number {
     return attempt0(() => fs.mkdirSync(b(path), { mode }));

@@ -402,7 +402,7 @@ export class Kernel implements KernelServices {
    */
   exitTask(t: Task): void {
     if (t.state === TaskState.Exited) return;
-    if (t.state === TaskState.Blocked) this.unpark(t.syscall);
+    if (t.state === TaskState.Blocked) this.unpark(t.syscall)?.onAbandon?.(t.syscall);
     this.sched.remove(t);
     // Every exiting thread walks its robust list and clears its tid (an exit_group included).
     exitRobustList(t);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/guest_cases.js';
@@ -99,4 +99,18 @@ test('without --root a guest finds its own user, root and nobody in a synthetic 
   assert.equal(r.stdout, `user ${uid}: ${name}\nuser 0: root\nuser 65534: nobody\ngroup ${process.getgid?.() ?? 0}: ` +
     `${(process.getgid?.() ?? 0) === 0 ? 'root' : name}\ngroup 65534: nogroup\n/etc/hostname matches uname: yes\n` +
     '/etc/hosts has "127.0.0.1": yes\n/etc/nsswitch.conf has "passwd:": yes\n/etc/nsswitch.conf has "hosts:": yes\n');
+});
+
+test('FIFOs on a host mount follow the same open rules as on tmpfs, and mkfifo makes a host FIFO', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecall-fifo-host-'));
+  const r = ecall(['run', '--mount', `${dir}:/h`, join(root, 'guest/bin/fifo'), '/h']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, readFileSync(join(root, 'guest/expected/fifo.out'), 'latin1'));
+  const m = ecall(['run', '--mount', `${dir}:/h`, join(root, 'guest/bin/fifo'), '/h', 'mkfifo', 'p']);
+  assert.equal(m.stdout, 'mkfifo p: ok\n');
+  const st = statSync(join(dir, 'p'));
+  assert.ok(st.isFIFO());
+  assert.equal(st.mode & 0o777, 0o640);
+  assert.equal(ecall(['run', '--mount', `${dir}:/h`, join(root, 'guest/bin/fifo'), '/h', 'mkfifo', 'p']).stdout, 'mkfifo p: File exists\n');
+  assert.deepEqual(readdirSync(dir), ['p'], 'no temporary name is left behind');
 });

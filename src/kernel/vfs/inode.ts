@@ -1,6 +1,7 @@
 // The inode model: every filesystem (tmpfs, host mounts, /dev, /proc) exposes its files as
 // Inode objects; the path walk (path_walk.ts) moves between them and Loc records where it is.
 import type { StatInfo, OpenFile } from './file.js';
+import type { Pipe } from './pipe.js';
 import type { Caller as RequestCaller } from '../request.js';
 
 /** One mounted filesystem instance (Linux's super_block): device number, magic, ro flag. */
@@ -68,6 +69,10 @@ export interface Inode {
    */
   magicTarget?(caller: Caller): OpenFile | number;
   create?(name: string, mode: number, uid: number, gid: number): Inode | number;
+  /** mknod of a FIFO, socket or device node (mode holds the S_IF* type); rdev as mknod's dev. */
+  mknod?(name: string, mode: number, rdev: number, uid: number, gid: number): Inode | number;
+  /** For a FIFO: the kernel pipe its opens share (fifo.ts). */
+  fifo?(): Pipe | number;
   mkdir?(name: string, mode: number, uid: number, gid: number): Inode | number;
   symlink?(name: string, target: string, uid: number, gid: number): Inode | number;
   link?(name: string, target: Inode): number;

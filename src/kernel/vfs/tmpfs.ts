@@ -1,13 +1,15 @@
-// tmpfs: an in-memory filesystem (directories, regular files, symlinks, hard links).
-import { EEXIST, EINVAL, EISDIR, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, EFBIG, EMLINK, EPERM } from '../../abi/errno.js';
+// tmpfs: an in-memory filesystem (directories, regular files, symlinks, hard links, FIFOs and other
+// mknod nodes).
+import { EEXIST, EINVAL, EISDIR, ENOENT, ENOSPC, ENXIO, ENOTDIR, ENOTEMPTY, EFBIG, EMLINK, EPERM } from '../../abi/errno.js';
 import type { StatInfo } from './file.js';
 import type { DirEntry, FileIo, Inode, SetAttr, SuperBlock } from './inode.js';
 import { allocAnonDev } from './inode.js';
 import {
-  MAX_FILE_OFFSET, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, TMPFS_MAGIC,
+  MAX_FILE_OFFSET, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, TMPFS_MAGIC,
   dtypeOf,
 } from './constants.js';
 import { type PageBudget, PageStore, TMPFS_PAGE } from './tmpfs_pages.js';
+import { Pipe } from './pipe.js';
 
 /** Block size tmpfs reports (one page). */
 const TMPFS_BLKSIZE = TMPFS_PAGE;
@@ -216,6 +218,34 @@ export class TmpfsFile extends TmpfsNode {
   }
 }
 
+/** A tmpfs FIFO, socket or device node (mknod): metadata only, plus a FIFO's pipe while it is open. */
+export class TmpfsSpecial extends TmpfsNode {
+  private pipe: Pipe | null = null;
+
+  constructor(sb: TmpfsSuper, mode: number, readonly rdev: number, uid: number, gid: number) {
+    super(sb, mode, uid, gid);
+  }
+
+  size(): number {
+    return 0;
+  }
+
+  override getattr(): StatInfo {
+    return { ...super.getattr(), rdev: this.rdev };
+  }
+
+  /** The FIFO's pipe (made by the first open, dropped when the last end closes); ENXIO for other types. */
+  fifo(): Pipe | number {
+    if ((this.mode & S_IFMT) !== S_IFIFO) return -ENXIO;
+    if (this.pipe === null) {
+      const p = new Pipe();
+      p.onIdle = () => { this.pipe = null; };
+      this.pipe = p;
+    }
+    return this.pipe;
+  }
+}
+
 /** A tmpfs symbolic link. */
 export class TmpfsSymlink extends TmpfsNode {
   constructor(sb: TmpfsSuper, readonly target: string, uid: number, gid: number) {
@@ -270,6 +300,10 @@ export class TmpfsDir extends TmpfsNode {
 
   mkdir(name: string, mode: number, uid: number, gid: number): Inode | number {
     return this.add(name, new TmpfsDir(this.sb, mode, uid, gid, this));
+  }
+
+  mknod(name: string, mode: number, rdev: number, uid: number, gid: number): Inode | number {
+    return this.add(name, new TmpfsSpecial(this.sb, mode, rdev, uid, gid));
   }
 
   symlink(name: string, target: string, uid: number, gid: number): Inode | number {

@@ -15,6 +15,8 @@ import { createStdioFile, HostStdio } from './stdio.js';
 import { HostInode, HostSuper } from './hostfs.js';
 import { TMPFS_DEFAULT_INODES, TMPFS_DEFAULT_SIZE, TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
+import { FifoRegistry, openFifo } from './fifo.js';
+import type { Blocked, Request } from '../request.js';
 import { populateEtc } from './etc.js';
 import { childPath, MountTable } from './mount_table.js';
 import { utf8ToBytes } from '../../util/bytestr.js';
@@ -24,7 +26,7 @@ import { Cred } from '../cred.js';
 import { permission } from './perm.js';
 import {
   MAXSYMLINKS, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY,
-  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_ISVTX,
+  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_ISVTX,
   W_OK, X_OK, __O_TMPFILE,
 } from './constants.js';
 
@@ -97,6 +99,8 @@ export class Vfs {
   readonly rootInode: Inode;
   /** The stdin queue and terminal settings every file on host stdio shares. */
   readonly stdio: HostStdio;
+  /** The pipes of open FIFOs on host mounts (every mount of this VFS shares it). */
+  private readonly fifos = new FifoRegistry();
   private readonly rootTmpfs: TmpfsDir | null;
   private readonly now: () => bigint;
 
@@ -120,7 +124,7 @@ export class Vfs {
       const root = utf8ToBytes(options.root);
       if (!isDir(host.fs.lstat(root))) throw new MountError('root', `${options.root}: not a directory`);
       this.rootTmpfs = null;
-      this.rootInode = new HostSuper(host.fs, root, false).root;
+      this.rootInode = new HostSuper(host.fs, root, false, this.fifos).root;
     } else {
       const sb = new TmpfsSuper(this.now, false, 0o755, 0, 0, limits);
       this.rootTmpfs = sb.root;
@@ -134,10 +138,10 @@ export class Vfs {
     const cwd = host.cwd();
     if (options.root === null && cwd !== null && cwd !== '/') {
       const c = utf8ToBytes(cwd);
-      this.mount(c, new HostSuper(host.fs, c, false).root);
+      this.mount(c, new HostSuper(host.fs, c, false, this.fifos).root);
     }
     for (const m of options.mounts) {
-      this.mount(utf8ToBytes(m.guest), new HostSuper(host.fs, utf8ToBytes(m.host), m.readonly).root);
+      this.mount(utf8ToBytes(m.guest), new HostSuper(host.fs, utf8ToBytes(m.host), m.readonly, this.fifos).root);
     }
   }
 
@@ -201,7 +205,7 @@ export class Vfs {
     const root = new Loc([this.rootInode], []);
     const seen = walk(this.env({ fs: new FsContext(root, root), caller: null, start: root, cred: ROOT_CRED }), root, real, true);
     if (typeof seen !== 'number' && seen.inode instanceof HostInode && seen.inode.hostPath === real) return real;
-    this.mount(real, new HostSuper(this.host.fs, real, true).root);
+    this.mount(real, new HostSuper(this.host.fs, real, true, this.fifos).root);
     return real;
   }
 
@@ -235,8 +239,11 @@ export class Vfs {
     }
   }
 
-  /** openat(2) minus the fd install: returns the new open file description or -errno. */
-  open(ctx: PathCtx, path: string, flags: number, mode: number): OpenFile | number {
+  /**
+   * openat(2) minus the fd install: returns the new open file description, -errno, or (opening a
+   * FIFO whose other side is not open) r's sleep. r is null for the kernel's own opens, which never sleep.
+   */
+  open(ctx: PathCtx, path: string, flags: number, mode: number, r: Request | null = null): OpenFile | number | Blocked {
     if (flags & __O_TMPFILE) return -EOPNOTSUPP;
     const env = this.env(ctx);
     const budget: LinkBudget = { links: 0 };
@@ -247,7 +254,7 @@ export class Vfs {
       loc = walk(env, ctx.start, path, !(flags & O_NOFOLLOW), budget);
     }
     if (typeof loc === 'number') return loc;
-    return this.openLoc(env, loc, flags);
+    return this.openLoc(env, loc, flags, r);
   }
 
   /** O_CREAT part of open: finds or creates the final component (following dangling symlinks). */
@@ -290,7 +297,7 @@ export class Vfs {
   }
 
   /** Opens the inode at loc with flags (permission, type and O_TRUNC handling). */
-  private openLoc(env: WalkEnv, loc: Loc, flags: number): OpenFile | number {
+  private openLoc(env: WalkEnv, loc: Loc, flags: number, r: Request | null): OpenFile | number | Blocked {
     const inode = loc.inode;
     const st = inode.getattr();
     if (typeof st === 'number') return st;
@@ -319,6 +326,10 @@ export class Vfs {
       return new DirFile(flags, loc, (listed) => this.mounts.mountOverlay(path, listed));
     }
     if (inode.open) return inode.open(env.caller, flags, loc);
+    if (type === S_IFIFO) {
+      const pipe = inode.fifo?.() ?? -ENXIO;
+      return typeof pipe === 'number' ? pipe : openFifo(r, pipe, flags, loc);
+    }
     if (type !== S_IFREG) return -ENXIO; // host fifos, sockets and devices are not passed through
     if ((wantsWrite || (flags & O_TRUNC)) && inode.sb.readonly) return -EROFS;
     if (!inode.openIo) return -ENXIO;
@@ -368,6 +379,30 @@ export class Vfs {
     if (w < 0) return w;
     if (!pn.dir.inode.mkdir) return -EPERM;
     const r = pn.dir.inode.mkdir(pn.name, (mode & ~ctx.fs.umask) & 0o1777, env.cred.fsuid, env.cred.fsgid);
+    return typeof r === 'number' ? r : 0;
+  }
+
+  /**
+   * mknodat(2) of a FIFO, socket or device node (callers turn S_IFREG into a plain create): EEXIST,
+   * EROFS, EACCES as for any new name; then device nodes need privilege (CAP_MKNOD: uid 0 here).
+   */
+  mknod(ctx: PathCtx, path: string, mode: number, rdev: number): number {
+    const env = this.env(ctx);
+    const pn = walkParent(env, ctx.start, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.name === '.' || pn.name === '..') return -EEXIST;
+    const existing = lookupChild(env, pn.dir, pn.name);
+    if (typeof existing !== 'number') return -EEXIST;
+    if (existing !== -ENOENT) return existing;
+    if (pn.trailingSlash) return -ENOENT;
+    const dir = pn.dir.inode;
+    if (dir.sb.readonly) return -EROFS;
+    const w = this.checkDirWrite(env, pn.dir);
+    if (w < 0) return w;
+    const type = mode & S_IFMT;
+    if ((type === S_IFCHR || type === S_IFBLK) && env.cred.euid !== 0) return -EPERM;
+    if (!dir.mknod) return -EPERM;
+    const r = dir.mknod(pn.name, type | ((mode & ~ctx.fs.umask) & 0o7777), rdev, env.cred.fsuid, env.cred.fsgid);
     return typeof r === 'number' ? r : 0;
   }
 
