@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { createSimHost, NodeHost } from '../host/node.js';
 import { MAX_CPUS } from '../kernel/sched.js';
-import { Kernel } from '../kernel/kernel.js';
+import { Kernel, SpawnError } from '../kernel/kernel.js';
+import type { GuestProcess } from '../kernel/guest_process.js';
 import { MountError, normalizeGuestPath } from '../kernel/vfs/vfs.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
@@ -83,12 +84,17 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   }
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
-  const p = kernel.spawn(program, [program, ...args], env, cwd);
-  if ('error' in p) {
-    process.stderr.write(`ecall: ${p.error}\n`);
-    return p.exitCode;
+  let p: GuestProcess;
+  try {
+    // The host's own stdio, and with it the host's signals: the guest is the terminal's foreground job.
+    p = kernel.spawn(program, args, { env, cwd, stdio: 'inherit' });
+  } catch (e) {
+    if (!(e instanceof SpawnError)) throw e;
+    process.stderr.write(`ecall: ${e.error}\n`);
+    return e.exitCode;
   }
-  const st = await kernel.wait();
+  const st = await p.exited;
+  await kernel.wait();
   if (kernel.endNotice !== null) process.stderr.write(`ecall: ${kernel.endNotice}\n`);
   if (strace) strace(st.signal ? `+++ killed by ${signalDescription(st.signal).name}${st.coreDumped ? ' (core dumped)' : ''} +++` : `+++ exited with ${st.code} +++`);
   // Like qemu-riscv64, announce only deaths that dump core; a SIGPIPE or SIGTERM death is silent.

@@ -20,7 +20,7 @@ const AT_FDCWD = -100, O_RDONLY = 0, O_WRONLY = 1, O_NONBLOCK = 0x800, S_IFIFO =
 /** A spawned (not started) guest's first task with a scratch page holding the path /tmp/NAME. */
 function setup(name: string): { k: Kernel; t: Task; path: number } {
   const k = new Kernel({ host: new NodeHost() });
-  const tg = k.spawn('guest/bin/exit42', ['exit42'], []);
+  const tg = k.createProcess('guest/bin/exit42', ['exit42'], []);
   if ('error' in tg) throw new Error(tg.error);
   const t = tg.tasks[0]!;
   const buf = call(t, NR_MMAP, [0, 4096, 3, 0x22, -1, 0]).res as number;

@@ -59,7 +59,7 @@ test('names count against the inode limit, hard links included, and come back on
 
 test('a host allocation failure inside a syscall reaches the guest as ENOMEM', () => {
   const k = new Kernel({ host: new NodeHost() });
-  const tg = k.spawn('guest/bin/exit42', ['exit42'], []);
+  const tg = k.createProcess('guest/bin/exit42', ['exit42'], []);
   if ('error' in tg) throw new Error(tg.error);
   const t = tg.tasks[0]!;
   const call = (nr: number, args: number[]): unknown => {
