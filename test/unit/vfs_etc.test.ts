@@ -77,3 +77,23 @@ test('with --root the guest sees the root directory\'s own /etc, not a synthetic
   assert.equal(read(v, '/etc/hostname'), 'rootfs\n');
   assert.equal(v.vfs.open(v.ctx, '/etc/passwd', O_RDONLY, 0), -2);
 });
+
+test('a single host file mounts too: --mount /etc/resolv.conf:/etc/resolv.conf:ro', () => {
+  const dir = tempDir();
+  fs.chmodSync(dir, 0o755);
+  fs.writeFileSync(path.join(dir, 'resolv.conf'), 'nameserver 192.0.2.1\n');
+  fs.chmodSync(path.join(dir, 'resolv.conf'), 0o666); // writable by mode: only the read-only mount refuses
+  const v = vfsAs(1000, 1000, {}, [{ host: path.join(dir, 'resolv.conf'), guest: '/etc/resolv.conf', readonly: true }]);
+  assert.equal(read(v, '/etc/resolv.conf'), 'nameserver 192.0.2.1\n');
+  assert.equal(v.vfs.open(v.ctx, '/etc/resolv.conf', 1 /* O_WRONLY */, 0), -30 /* EROFS */);
+  const dirf = v.vfs.open(v.ctx, '/etc', O_RDONLY | O_DIRECTORY, 0) as { getdents: (r: unknown, b: Uint8Array) => number };
+  const buf = new Uint8Array(4096);
+  const n = dirf.getdents(null, buf);
+  let off = 0, type = -1;
+  while (off < n) {
+    const reclen = buf[off + 16]! | (buf[off + 17]! << 8);
+    if (new TextDecoder().decode(buf.subarray(off + 19, buf.indexOf(0, off + 19))) === 'resolv.conf') type = buf[off + 18]!;
+    off += reclen;
+  }
+  assert.equal(type, 8 /* DT_REG */, 'listed as the file it is');
+});

@@ -312,6 +312,11 @@ export class Vfs {
     const acc = flags & O_ACCMODE;
     const created = (loc as { created?: boolean }).created === true;
     const wantsWrite = acc === O_WRONLY || acc === O_RDWR;
+    // Linux's order for a read-only (bind) mount: a directory opened for writing is EISDIR
+    // (may_open); O_TRUNC of a file is EROFS before any mode check (do_open's mnt_want_write);
+    // a plain write open is checked against the mode first (EACCES), then EROFS.
+    if (type === S_IFDIR && (wantsWrite || acc === 3)) return -EISDIR;
+    if ((flags & O_TRUNC) && type === S_IFREG && inode.sb.readonly && !created) return -EROFS;
     if (!created) {
       let mask = 0;
       if (acc === O_RDONLY || acc === O_RDWR) mask |= R_OK;
@@ -321,7 +326,6 @@ export class Vfs {
       if (p < 0) return p;
     }
     if (type === S_IFDIR) {
-      if (wantsWrite || acc === 3) return -EISDIR;
       const path = loc.path;
       return new DirFile(flags, loc, (listed) => this.mounts.mountOverlay(path, listed));
     }
@@ -330,8 +334,8 @@ export class Vfs {
       const pipe = inode.fifo?.() ?? -ENXIO;
       return typeof pipe === 'number' ? pipe : openFifo(r, pipe, flags, loc);
     }
-    if (type !== S_IFREG) return -ENXIO; // host fifos, sockets and devices are not passed through
-    if ((wantsWrite || (flags & O_TRUNC)) && inode.sb.readonly) return -EROFS;
+    if (type !== S_IFREG) return -ENXIO; // sockets and device nodes without a driver
+    if (wantsWrite && inode.sb.readonly) return -EROFS;
     if (!inode.openIo) return -ENXIO;
     if ((flags & O_TRUNC) && !created) {
       const r = inode.truncate?.(0) ?? -EINVAL;
