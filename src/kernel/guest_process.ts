@@ -70,8 +70,8 @@ export function signalNumber(sig: number | string): number {
   throw new RangeError(`unknown signal ${String(sig)}`);
 }
 
-/** The three stdio choices of options. */
-function stdioChoices(o: SpawnOptions): [StdioChoice, StdioChoice, StdioChoice] {
+/** The three stdio choices of options (default "pipe" for each). */
+export function stdioChoices(o: SpawnOptions): [StdioChoice, StdioChoice, StdioChoice] {
   const s = o.stdio ?? 'pipe';
   return typeof s === 'string' ? [s, s, s] : s;
 }

@@ -13,12 +13,14 @@ import { Prng } from '../util/prng.js';
 import { utf8ToBytes } from '../util/bytestr.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
 import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
-import { returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
+import { isHostAllocationFailure, returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
 import {
   ILL_ILLOPC, SI_USER, SIGCONT, SIGHUP, SIGILL, SIGINT, SIGKILL, SIGQUIT, SIGTERM, SIGTRAP, SIGTSTP, SIGUSR1, SIGUSR2,
   SIGWINCH, type SigInfo, TRAP_BRKPT,
 } from './signal.js';
-import { envList, type ExitStatus, GuestProcess, type ProcessHost, SpawnError, type SpawnOptions, stdioTable } from './guest_process.js';
+import {
+  envList, type ExitStatus, GuestProcess, type ProcessHost, SpawnError, type SpawnOptions, stdioChoices, stdioTable,
+} from './guest_process.js';
 import { HostEventQueue } from './host_events.js';
 import type { FdTable } from './vfs/fdtable.js';
 import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal, faultSignal } from './signal_deliver.js';
@@ -146,9 +148,8 @@ export class Kernel implements KernelServices {
    * SpawnError (with the shell's 126 or 127) when the program cannot run.
    */
   spawn(program: string, args: string[] = [], options: SpawnOptions = {}): GuestProcess {
-    const choices = typeof options.stdio === 'string' || options.stdio === undefined
-      ? [options.stdio ?? 'pipe', options.stdio ?? 'pipe', options.stdio ?? 'pipe'] as const : options.stdio;
-    const io = stdioTable([choices[0], choices[1], choices[2]], this.processHost);
+    const choices = stdioChoices(options);
+    const io = stdioTable(choices, this.processHost);
     const tg = this.createProcess(program, [options.argv0 ?? program, ...args], envList(options.env), options.cwd, io.files);
     if (tg instanceof SpawnError) {
       io.files.closeAll();
@@ -192,10 +193,16 @@ export class Kernel implements KernelServices {
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
     this.host.randomFill(random);
-    const r = loadElf(mm, exe.data, {
-      argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
-      exePath: exe.guestPath,
-    });
+    let r: ReturnType<typeof loadElf>;
+    try {
+      r = loadElf(mm, exe.data, {
+        argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
+        exePath: exe.guestPath,
+      });
+    } catch (e) {
+      if (!isHostAllocationFailure(e)) throw e;
+      return new SpawnError(`${path}: Cannot allocate memory`, 126);
+    }
     if (isLoadError(r)) return new SpawnError(`${path}: ${r.error}`, r.exitCode);
     const t = new Task(this, pid, tg, files, fs);
     t.hart.pc = r.entry;
@@ -376,7 +383,16 @@ export class Kernel implements KernelServices {
       // between these calls, which makes lr/sc atomic across harts.
       h.reservation = -1;
       const before = h.instret;
-      const stop = run(h, t.mm.mem, budget);
+      let stop: Stop;
+      try {
+        stop = run(h, t.mm.mem, budget);
+      } catch (e) {
+        // The host could not give memory a guest access needed: Linux's OOM killer ends the process.
+        if (!isHostAllocationFailure(e)) throw e;
+        this.trace(t, '--- out of host memory: killed by SIGKILL ---');
+        this.exitGroup(t.tg, 128 + SIGKILL, SIGKILL, false);
+        return;
+      }
       budget -= h.instret - before;
       switch (stop) {
         case Stop.Budget:
