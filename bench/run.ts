@@ -1,6 +1,7 @@
 // Benchmark harness: runs each benchmark guest N times under ecall and under qemu-riscv64 (and
 // natively on a riscv64 host), and prints median wall times, the ecall/qemu ratio and ecall MIPS;
-// for the futex ping-pong and thread creation rows also operations per second on each engine.
+// for the futex ping-pong and thread creation rows also operations per second on each engine,
+// and for the map-touch-unmap row each engine's peak RSS.
 //
 //   npm run bench -- [--runs N] [--warmup N] [--only NAME]... [--json] [binary...]
 //
@@ -43,6 +44,8 @@ interface Benchmark {
   missingHint?: string;
   /** Extra `ecall run` options (such as a mount that makes the binary visible to the guest). */
   ecallOptions?: string[];
+  /** Also report each engine's peak resident set size (one extra run each under GNU time). */
+  peakRss?: boolean;
 }
 
 /** bench_compute's inner loop is 27 instructions (objdump of guest/bin/bench_compute) run 10^6
@@ -56,8 +59,17 @@ const GETPPID_CALLS = '200000';
 const PINGPONG_ROUND_TRIPS = '100000';
 /** Threads created and joined by thread_create: about a second under qemu-riscv64. */
 const THREADS_CREATED = '2000';
+/** MiB bench_sock sends over a loopback TCP connection: about a second under either engine. */
+const SOCK_STREAM_MIB = '128';
+/** One-byte round trips over loopback TCP and over an AF_UNIX socketpair. */
+const SOCK_TCP_RR = '20000';
+const SOCK_UNIX_RR = '50000';
 /** The benchmark whose run is the fixed cost subtracted before computing a rate. */
 const STARTUP_BENCHMARK = 'startup';
+/** MiB mapped, touched page by page and unmapped by the mmap_touch row. */
+const MMAP_TOUCH_MIB = '256';
+/** GNU time, which reports a child's peak RSS (%M, in KiB); the peak RSS notes need it. */
+const GNU_TIME = '/usr/bin/time';
 
 /** esbuild's riscv64 build, fetched from the npm registry into the test cache on first use. */
 const esbuild = esbuildBinary(ROOT);
@@ -85,6 +97,25 @@ const BENCHMARKS: Benchmark[] = [
     name: 'thread_create', path: 'guest/bin/thread_create', args: [THREADS_CREATED], instretEstimate: null,
     rate: { count: (a) => Number(a[0]), unit: 'threads' },
     note: `pthread_create + pthread_join of ${THREADS_CREATED} threads, one after another`,
+  },
+  {
+    name: 'mmap_touch', path: 'guest/bin/mem_touch', args: [MMAP_TOUCH_MIB, MMAP_TOUCH_MIB], instretEstimate: null, peakRss: true,
+    note: `map ${MMAP_TOUCH_MIB} MiB (16 MiB mappings), write one byte per page, read every page back, unmap: page faults and frame allocation`,
+  },
+  {
+    name: 'tcp_stream', path: 'guest/bin/bench_sock', args: ['stream', SOCK_STREAM_MIB], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'MiB' },
+    note: `${SOCK_STREAM_MIB} MiB one way over a loopback TCP connection between two threads (64 KiB writes)`,
+  },
+  {
+    name: 'tcp_rr', path: 'guest/bin/bench_sock', args: ['rr', SOCK_TCP_RR], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'round trips' },
+    note: `${SOCK_TCP_RR} one-byte round trips over loopback TCP (TCP_NODELAY), two threads`,
+  },
+  {
+    name: 'unix_rr', path: 'guest/bin/bench_sock', args: ['unix-rr', SOCK_UNIX_RR], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'round trips' },
+    note: `${SOCK_UNIX_RR} one-byte round trips over an AF_UNIX stream socketpair, two threads`,
   },
   {
     name: 'esbuild', path: 'error' in esbuild ? ESBUILD_PACKAGE : esbuild.path, args: BENCH_CASE.args, instretEstimate: null,
@@ -138,6 +169,14 @@ function measure(cmd: string, args: string[], runs: number, warmup: number): Eng
     if (r.error || r.signal) break;
   }
   return { times, first, guestMs };
+}
+
+/** Returns cmd's peak resident set size in MiB from one run under GNU time, or NaN if unavailable. */
+function peakRssMiB(cmd: string, args: string[]): number {
+  if (!existsSync(GNU_TIME)) return NaN;
+  const r = spawnSync(GNU_TIME, ['-f', '%M', cmd, ...args], { encoding: 'utf8', timeout: RUN_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const last = (r.stderr ?? '').trim().split('\n').pop() ?? '';
+  return /^\d+$/.test(last) ? Number(last) / 1024 : NaN;
 }
 
 /** Returns true if a program called `name` can be started from PATH. */
@@ -263,6 +302,16 @@ function main(argv: string[]): number {
       Number.isFinite(mips) && comparable ? `${mark}${mips.toFixed(1)}` : '-',
     ]);
     notes.push(`${b.name}: ${b.note}`);
+    let peak: { ecallMiB: number | null; qemuMiB: number | null } | null = null;
+    if (b.peakRss) {
+      const e = peakRssMiB(process.execPath, [ECALL_JS, 'run', ...(b.ecallOptions ?? []), bin, ...b.args]);
+      const qm = haveQemu ? peakRssMiB(qemu, [bin, ...b.args]) : NaN;
+      const fmt = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(0)} MiB` : '-');
+      notes.push(Number.isFinite(e) || Number.isFinite(qm)
+        ? `${b.name}: peak RSS: ecall ${fmt(e)}, qemu ${fmt(qm)}`
+        : `${b.name}: peak RSS not measured (${GNU_TIME} not found)`);
+      peak = { ecallMiB: Number.isFinite(e) ? e : null, qemuMiB: Number.isFinite(qm) ? qm : null };
+    }
     let rates: { unit: string; ecallPerSec: number | null; qemuPerSec: number | null } | null = null;
     if (b.rate && comparable) {
       const count = b.rate.count(b.args);
@@ -273,7 +322,7 @@ function main(argv: string[]): number {
         + (Number.isFinite(eRate) && Number.isFinite(qRate) ? `, ecall/qemu ${(eRate / qRate).toFixed(2)}x` : ''));
       rates = { unit: b.rate.unit, ecallPerSec: Number.isFinite(eRate) ? eRate : null, qemuPerSec: Number.isFinite(qRate) ? qRate : null };
     }
-    json.push({ name: b.name, args: b.args, ecallMs: ecall.times, qemuMs: q?.times ?? null, nativeMs: n?.times ?? null, instret, instretEstimated: mark === '~', matchesQemu: q ? comparable : null, rates });
+    json.push({ name: b.name, args: b.args, ecallMs: ecall.times, qemuMs: q?.times ?? null, nativeMs: n?.times ?? null, instret, instretEstimated: mark === '~', matchesQemu: q ? comparable : null, rates, peakRss: peak });
   }
   if (values.json) {
     process.stdout.write(JSON.stringify({ runs, warmup, results: json, notes }, null, 2) + '\n');

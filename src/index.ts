@@ -16,3 +16,4 @@ export type { SyscallDef } from './kernel/syscalls/types.js';
 export { Hart, Stop } from './cpu/hart.js';
 export { run } from './cpu/run.js';
 export { GuestMemory } from './mem/guest_memory.js';
+export { PhysMem } from './mem/phys.js';

@@ -70,9 +70,23 @@ const ERRNO_TEXT: Record<string, string> = {
   ELOOP: 'Too many levels of symbolic links', ETIME: 'Timer expired', EOVERFLOW: 'Value too large for defined data type',
   EOPNOTSUPP: 'Operation not supported', ETIMEDOUT: 'Connection timed out', ECANCELED: 'Operation canceled',
   EALREADY: 'Operation already in progress', ENODATA: 'No data available',
+  ENOTSOCK: 'Socket operation on non-socket', EDESTADDRREQ: 'Destination address required',
+  EMSGSIZE: 'Message too long', EPROTOTYPE: 'Protocol wrong type for socket', ENOPROTOOPT: 'Protocol not available',
+  EPROTONOSUPPORT: 'Protocol not supported', ESOCKTNOSUPPORT: 'Socket type not supported',
+  EAFNOSUPPORT: 'Address family not supported by protocol', EADDRINUSE: 'Address already in use',
+  EADDRNOTAVAIL: 'Cannot assign requested address', ENETDOWN: 'Network is down', ENETUNREACH: 'Network is unreachable',
+  ECONNABORTED: 'Software caused connection abort', ECONNRESET: 'Connection reset by peer',
+  ENOBUFS: 'No buffer space available', EISCONN: 'Transport endpoint is already connected',
+  ENOTCONN: 'Transport endpoint is not connected', ECONNREFUSED: 'Connection refused',
+  EHOSTUNREACH: 'No route to host', EINPROGRESS: 'Operation now in progress', ETOOMANYREFS: 'Too many references: cannot splice',
 };
 
 /** Returns glibc's strerror text for e ("No such file or directory"), or undefined if not listed. */
 export function strerror(e: number): string | undefined {
   return ERRNO_TEXT[errnoName(e)];
+}
+
+/** Returns the errno value of a symbolic name ("ECONNREFUSED" -> 111), or undefined if unknown. */
+export function errnoByName(name: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(all, name) ? all[name] : undefined;
 }

@@ -18,6 +18,7 @@ export interface RunOptions {
   seed?: string;
   maxInsns?: string;
   tmpfsSize?: string;
+  memory?: string;
 }
 
 /** What the command line asks for. */
@@ -39,6 +40,7 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --stats                     print retired instructions, run time and MIPS at exit
   --cpus N                    number of virtual CPUs (default: the host's; 4 with --seed)
   --seed S                    deterministic mode: scheduling, time and randomness from S
+  --memory SIZE               the machine's memory, e.g. 64m or 4g (default 2g, at most 4g)
   --max-insns N               end the run with SIGKILL (137) and a notice after N retired
                               instructions: a hang guard that counts work, not host time
 ecall syscalls [--markdown]   the syscall table with each call's support status
@@ -58,6 +60,7 @@ const RUN_OPTIONS = {
   seed: { type: 'string' },
   'max-insns': { type: 'string' },
   'tmpfs-size': { type: 'string' },
+  memory: { type: 'string' },
   help: HELP,
 } as const;
 
@@ -80,7 +83,7 @@ function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: s
     return parseArgs({ args, options, strict: true as const, allowPositionals: false as const }).values;
   } catch (e) {
     // Node's messages ("Unknown option '--x'. To specify a positional ...") are one sentence too long.
-    throw new UsageError((e as Error).message.split('. ')[0]!);
+    throw new UsageError((e as Error).message.split(/\.\s/)[0]!);
   }
 }
 
@@ -107,7 +110,7 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
-        maxInsns: v['max-insns'], tmpfsSize: v['tmpfs-size'],
+        maxInsns: v['max-insns'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }

@@ -5,6 +5,7 @@ import { MAX_CPUS } from '../kernel/sched.js';
 import { Kernel, SpawnError } from '../kernel/kernel.js';
 import type { GuestProcess } from '../kernel/guest_process.js';
 import { MountError, normalizeGuestPath } from '../kernel/vfs/vfs.js';
+import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES, parseMemorySize } from '../mem/phys.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './args.js';
@@ -28,19 +29,28 @@ function parseIntOption(name: string, v: string, min: number, max: number): numb
   return n;
 }
 
-/** Multipliers of the --tmpfs-size suffixes (as mount(8)'s size=: powers of 1024). */
-const SIZE_SUFFIX: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 /** Smallest --tmpfs-size: one page, the unit tmpfs allocates. */
 const MIN_TMPFS_SIZE = 4096;
 
-/** Parses --tmpfs-size: bytes with an optional k, m or g suffix, at least one page. */
+/** Parses --tmpfs-size: bytes with an optional k, m or g suffix (powers of 1024, as mount(8)'s size=), at least one page. */
 export function parseSize(v: string): number {
-  const m = /^(\d+)([kmg]?)$/i.exec(v);
-  const n = m ? Number(m[1]) * SIZE_SUFFIX[m[2]!.toLowerCase()]! : NaN;
-  if (!(n >= MIN_TMPFS_SIZE && n <= Number.MAX_SAFE_INTEGER)) {
+  const n = parseMemorySize(v);
+  if (n === null || !(n >= MIN_TMPFS_SIZE && n <= Number.MAX_SAFE_INTEGER)) {
     throw new UsageError(`bad --tmpfs-size '${v}': expected bytes (at least ${MIN_TMPFS_SIZE}) with an optional k, m or g suffix`);
   }
   return n;
+}
+
+/** Bytes per WebAssembly page: --memory is rounded up to a multiple of it. */
+const WASM_PAGE = 65536;
+
+/** Parses --memory SIZE ("64m", "2g", "1073741824"): bytes between 16 MiB and 4 GiB, rounded up to 64 KiB. */
+function parseMemory(v: string): number {
+  const n = parseMemorySize(v);
+  if (n === null || n < MIN_MEMORY_BYTES || n > MAX_MEMORY_BYTES) {
+    throw new UsageError(`bad --memory '${v}': expected a size from 16m to 4g (a number with an optional k, m or g)`);
+  }
+  return Math.ceil(n / WASM_PAGE) * WASM_PAGE;
 }
 
 /** Parses --seed: a non-negative integer below 2^64. */
@@ -75,9 +85,10 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const tmpfsSize = o.tmpfsSize === undefined ? undefined : parseSize(o.tmpfsSize);
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
+  const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
   let kernel: Kernel;
   try {
-    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, tmpfsSize });
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, tmpfsSize, memory });
   } catch (e) {
     if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
     throw e;

@@ -1,53 +1,55 @@
-// Decoded-instruction cache: per 4 KiB code page, an Int32Array of (info, imm) per halfword slot.
-// Pages with cached code carry PAGE_WATCH, so a store to them (or any remap) drops the cache.
-import { GuestMemory, NUM_PAGES, PAGE_WATCH } from '../mem/guest_memory.js';
+// Decoded-instruction cache: per 4 KiB frame of physical memory, an Int32Array of (info, imm) per
+// halfword slot. Keyed by frame, not by virtual page, so every mapping of a code page (in any
+// address space) shares one decode, and a write through any of them drops it: frames with
+// decoded code are FRAME_WATCHED, the TLB gives them no write tag, and the store slow path, the
+// kernel's copies and frame reuse all call drop() first.
+import { FRAME_WATCHED, type FrameWatcher, type PhysMem } from '../mem/phys.js';
 
 /** Int32 entries per page: 2048 halfword slots x (info, imm). Index = (pc & 0xffe), +1 for imm. */
 export const PAGE_ENTRIES = 4096;
+/** The decode array of a frame with no decoded code. */
+export const NO_CODE = new Int32Array(0);
+/** Frames the decode table first covers; it doubles as higher frames hold code (low frames fill first). */
+const INITIAL_FRAMES = 16384;
 
-export class CodeCache {
-  private readonly pages = new Map<number, Int32Array>();
+export class CodeCache implements FrameWatcher {
+  /**
+   * Frame -> its decode array (NO_CODE when none): a dense array, so a lookup is one load; frames
+   * at or past its length have none. It grows by replacement: read it again after page().
+   */
+  pages: Int32Array[];
 
-  constructor(private readonly mem: GuestMemory) {
-    mem.onInvalidate((first, count) => this.drop(first, count));
+  constructor(private readonly phys: PhysMem) {
+    this.pages = new Array<Int32Array>(Math.min(phys.frames, INITIAL_FRAMES)).fill(NO_CODE);
+    phys.code = this;
   }
 
-  /** Returns the decode array for page pg, creating an empty one and watching the page. */
-  page(pg: number): Int32Array {
-    let p = this.pages.get(pg);
-    if (p === undefined) {
+  /** Returns the decode array for frame f, creating an empty one and watching the frame. */
+  page(f: number): Int32Array {
+    if (f >= this.pages.length) {
+      let n = this.pages.length;
+      while (n <= f) n *= 2;
+      const grown = new Array<Int32Array>(Math.min(n, this.phys.frames)).fill(NO_CODE);
+      for (let i = 0; i < this.pages.length; i++) grown[i] = this.pages[i]!;
+      this.pages = grown;
+    }
+    let p = this.pages[f]!;
+    if (p === NO_CODE) {
       p = new Int32Array(PAGE_ENTRIES);
-      this.pages.set(pg, p);
-      this.mem.prot[pg]! |= PAGE_WATCH;
+      this.pages[f] = p;
+      this.phys.watch(f);
     }
     return p;
   }
 
-  /** Forgets decoded code for pages [first, first+count). */
-  drop(first: number, count: number): void {
-    if (this.pages.size === 0) return;
-    const end = Math.min(first + count, NUM_PAGES);
-    const prot = this.mem.prot;
-    if (count > this.pages.size) {
-      for (const pg of this.pages.keys()) {
-        if (pg >= first && pg < end) { this.pages.delete(pg); prot[pg]! &= ~PAGE_WATCH; }
-      }
-    } else {
-      for (let pg = first; pg < end; pg++) {
-        if (this.pages.delete(pg)) prot[pg]! &= ~PAGE_WATCH;
-      }
-    }
+  /** Forgets decoded code for frame f. */
+  drop(f: number): void {
+    if (f < this.pages.length) this.pages[f] = NO_CODE;
+    this.phys.flags[f]! &= ~FRAME_WATCHED;
   }
 }
 
-const caches = new WeakMap<GuestMemory, CodeCache>();
-
-/** The code cache of an address space (shared by all harts running in it). */
-export function codeCacheFor(mem: GuestMemory): CodeCache {
-  let c = caches.get(mem);
-  if (c === undefined) {
-    c = new CodeCache(mem);
-    caches.set(mem, c);
-  }
-  return c;
+/** The code cache over phys (created on first use; shared by every hart and address space). */
+export function codeCacheOf(phys: PhysMem): CodeCache {
+  return phys.code instanceof CodeCache ? phys.code : new CodeCache(phys);
 }

@@ -1,5 +1,6 @@
 // Hart (hardware thread) state: registers in typed arrays over one buffer, so that a later
-// WebAssembly translator or a worker thread can share the same layout.
+// WebAssembly translator or a worker thread can share the same layout, and the hart's TLB.
+import type { Tlb } from '../mem/tlb.js';
 
 /** ABI register numbers (riscv psABI): return address, stack pointer, a0 (syscall argument 0 and
  *  return value) and a7 (syscall number). */
@@ -18,7 +19,7 @@ export const enum Stop {
   Budget = 0,   // instruction budget spent; pc is the next instruction
   Ecall = 1,    // pc is at the ecall instruction (not advanced)
   Ebreak = 2,   // pc is at the ebreak instruction
-  Fault = 3,    // memory fault: faultAddr/faultAccess describe it; pc is the faulting instruction
+  Fault = 3,    // memory fault: faultAddr/faultAccess/faultKind describe it; pc is the faulting instruction
   Illegal = 4,  // illegal instruction at pc; faultAddr holds the instruction bits (or 0)
   Misaligned = 5, // misaligned atomic at pc: faultAddr is the address (Linux sends SIGBUS)
 }
@@ -51,13 +52,17 @@ export class Hart {
   fflags = 0;
   /** frm (bits 2:0) */
   frm = 0;
-  /** LR/SC reservation: address of the reserved doubleword/word, or -1 when none. */
+  /** LR/SC reservation: physical address of the reserved doubleword/word, or -1 when none. */
   reservation = -1;
   /** Retired instruction count (instret CSR), as a float (exact to 2^53). */
   instret = 0;
   /** Set when run() stops with Stop.Fault or Stop.Illegal. */
   faultAddr = 0;
   faultAccess: Access = Access.Read;
+  /** Why a Stop.Fault happened: a FAULT_* code of src/mem/fault.ts (MAPERR, ACCERR, BUS, OOM). */
+  faultKind = 0;
+  /** The software TLB run() translates through (created on the first run). */
+  tlb: Tlb | null = null;
   /** Source of the `time` CSR in TIMEBASE_HZ ticks; the kernel replaces it (virtual time). */
   timeSource: () => number = () => Math.floor(performance.now() * (TIMEBASE_HZ / 1000));
 
@@ -101,6 +106,12 @@ export class Hart {
   set fcsr(v: number) {
     this.frm = (v >>> 5) & 7;
     this.fflags = v & 0x1f;
+  }
+
+  /** Returns the TLB's frames to the pool (the task has exited; the hart will not run again). */
+  release(): void {
+    this.tlb?.release();
+    this.tlb = null;
   }
 
   /** Copies every register, pc and fcsr from another hart (used by clone and tests). */

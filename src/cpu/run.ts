@@ -1,17 +1,36 @@
 // The interpreter: runs a hart until its instruction budget is spent or it traps.
 // Registers are (lo, hi) int32 pairs in h.x; every 64-bit operation works on the halves, so the
-// hot path never converts between BigInt and Number.
+// hot path never converts between BigInt and Number. Every load, store, fetch and AMO goes
+// through the hart's TLB (src/mem/tlb.ts): a hit is one tag compare and an array load; a miss
+// takes the slow paths at the end of this file, which walk the page table and fault pages in.
 import * as alu from './alu64.js';
-import { codeCacheFor } from './code_cache.js';
+import { CodeCache, NO_CODE } from './code_cache.js';
 import { C_ILLEGAL, compressedTables, decode32, decodeCompressed, decodedImm } from './decode.js';
 import { execFp } from './fp/index.js';
 import { Access, Hart, Stop } from './hart.js';
 import { Op } from './ops.js';
-import { GuestMemory, PAGE_WATCH, PROT_EXEC, PROT_READ, PROT_WRITE } from '../mem/guest_memory.js';
+import { FAULT_MAPERR, pteNeed } from '../mem/fault.js';
+import { GuestMemory, PAGE_SIZE, TASK_SIZE } from '../mem/guest_memory.js';
+import { SCRATCH_FRAME } from '../mem/phys.js';
+import { Tlb, TLB_MASK } from '../mem/tlb.js';
 
 const TWO32 = 4294967296;
-const NO_CODE = new Int32Array(0);
-const WMASK = PROT_WRITE | PAGE_WATCH;
+/** Pool byte offset of the scratch where a load that straddles two pages is assembled. */
+const SCRATCH_PA = SCRATCH_FRAME * PAGE_SIZE;
+/**
+ * High word bits of an address beyond the 2^38-byte address space (hi >>> HI_SHIFT !== 0).
+ * run() and the helpers it inlines spell this, TLB_MASK, PAGE_SIZE, TASK_SIZE, TWO32 and
+ * REFETCH as literals: imported and module-level bindings are loads (with a hole check) on
+ * every use in V8's optimized code, literals are free.
+ */
+const HI_SHIFT = 6;
+/** Added to run()'s page offset to make the next fetch go through the TLB (see run): far beyond
+ *  any branch or jump offset (+-1 MiB), so the two never mix. */
+const REFETCH = 1 << 24;
+if (TLB_MASK !== 1023 || PAGE_SIZE !== 4096 || TASK_SIZE !== 274877906944 || REFETCH !== 16777216) {
+  throw new Error('run.ts spells TLB_MASK, PAGE_SIZE, TASK_SIZE and REFETCH as literals: update them');
+}
+const { info: cInfo, imm: cImm } = compressedTables();
 
 /** CSR numbers readable from U-mode (riscv privileged spec, table of CSR addresses). */
 const CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003;
@@ -22,58 +41,51 @@ const CSR_CYCLE = 0xc00, CSR_TIME = 0xc01, CSR_INSTRET = 0xc02;
  * next instruction (Budget) or the trapping one (Ecall, Ebreak, Fault, Illegal, Misaligned).
  */
 export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
-  const x = h.x, f = h.f, prot = mem.prot, dv = mem.dv, u8 = mem.u8;
-  const cache = codeCacheFor(mem);
-  const ctab = compressedTables();
-  const cInfo = ctab.info, cImm = ctab.imm;
-  let pc = h.pc;
-  let curPage = -1;
+  let tlb = h.tlb;
+  if (tlb === null || tlb.mem !== mem) tlb = attachTlb(h, mem);
+  const tagR = tlb.tagR, tagW = tlb.tagW, paD = tlb.paD;
+  const x = h.x, f = h.f, phys = mem.phys, dv = phys.dv, u8 = phys.u8;
+  if (phys.code === null) new CodeCache(phys); // the refill below reads phys.code
+  const pc0 = h.pc;
+  // A pc set from outside (sigreturn, clone) may be anything: beyond the address space it cannot
+  // be fetched, and an odd pc is an instruction-address-misaligned trap.
+  if (!(pc0 >= 0 && pc0 < 274877906944)) return jumpOut(h, pc0, 0);
+  if (pc0 & 1) { h.faultAddr = pc0; h.faultAccess = Access.Exec; return Stop.Misaligned; }
+  // pc is codeHi:codeLo + off: the current code page's address as two int32 halves and an int32
+  // offset into it, so calls, returns, branches and links are int32 arithmetic wherever the code
+  // lives. An off outside [0, 4096) means "fetch through the TLB first": relative to this page,
+  // or, from REFETCH up, at off - REFETCH in the page codeHi:codeLo names (after a jump to
+  // another page, a write that may have dropped decoded code, and at the start).
+  const vpn0 = (pc0 / 4096) | 0;
+  let codeHi = vpn0 >>> 20;
+  let codeLo = vpn0 << 12;
+  let off = ((pc0 - vpn0 * 4096) | 0) + 16777216;
+  let codeBase = 0; // the current code page's frame, as a byte offset in the pool
   let code: Int32Array = NO_CODE;
   let n = 0;
   let stop = Stop.Budget;
-  // A pc set from outside (sigreturn, clone) may be anything: beyond 4 GiB it cannot be fetched,
-  // and an odd pc is an instruction-address-misaligned trap.
-  if (!(pc >= 0 && pc < TWO32)) return jumpOut(h, pc, 0);
-  if (pc & 1) { h.faultAddr = pc; h.faultAccess = Access.Exec; return Stop.Misaligned; }
-
-  // Records a data fault at address hi:lo (64-bit) and leaves pc at the faulting instruction.
-  const fault = (hi: number, lo: number, access: Access): void => {
-    h.faultAddr = (hi >>> 0) * TWO32 + (lo >>> 0);
-    h.faultAccess = access;
-    stop = Stop.Fault;
-  };
-  // Slow path of a store: the page is unwritable (fault) or watched (drop cached code, then store).
-  const storeSlow = (a: number, size: number): boolean => {
-    const last = a + size - 1;
-    if ((prot[a >>> 12]! & PROT_WRITE) === 0) { fault(0, a, Access.Write); return false; }
-    if ((prot[last >>> 12]! & PROT_WRITE) === 0 || last >= TWO32) { fault(0, last & ~0xfff, Access.Write); return false; }
-    if (prot[a >>> 12]! & PAGE_WATCH) mem.invalidate(a >>> 12, 1);
-    if (prot[last >>> 12]! & PAGE_WATCH) mem.invalidate(last >>> 12, 1);
-    curPage = -1; // the current code page may have been dropped
-    return true;
-  };
-  // Checks that [a, a+size) is readable; records the fault otherwise.
-  const readSlow = (a: number, size: number): boolean => {
-    if ((prot[a >>> 12]! & PROT_READ) === 0) { fault(0, a, Access.Read); return false; }
-    const last = a + size - 1;
-    if (last >= TWO32 || (prot[last >>> 12]! & PROT_READ) === 0) { fault(0, last & ~0xfff, Access.Read); return false; }
-    return true;
-  };
 
   while (n < budget) {
-    const pg = pc >>> 12;
-    if (pg !== curPage) {
-      if ((prot[pg]! & PROT_EXEC) === 0) { h.faultAddr = pc; h.faultAccess = Access.Exec; stop = Stop.Fault; break; }
-      code = cache.page(pg);
-      curPage = pg;
+    if ((off >>> 12) !== 0) {
+      if (off >= 16777216) off -= 16777216;
+      const vpn = ((codeHi << 20) | (codeLo >>> 12)) + (off >> 12);
+      if ((vpn >>> 26) !== 0) return jumpOut(h, codeHi * 4294967296 + (codeLo >>> 0) + off, n);
+      codeHi = vpn >>> 20;
+      codeLo = vpn << 12;
+      off &= 0xfff;
+      const base = codeFrame(h, mem, tlb, vpn, off);
+      if (base < 0) { stop = Stop.Fault; break; }
+      codeBase = base;
+      code = (phys.code as CodeCache).pages[base >>> 12] ?? NO_CODE;
+      if (code.length === 0) code = (phys.code as CodeCache).page(base >>> 12);
     }
-    const ci = pc & 0xffe;
+    const ci = off & 0xffe;
     let w = code[ci]!;
     let imm: number;
     if (w !== 0) {
       imm = code[ci + 1]!;
     } else {
-      const half = u8[pc]! | (u8[pc + 1]! << 8);
+      const half = u8[codeBase + ci]! | (u8[codeBase + ci + 1]! << 8);
       if ((half & 3) !== 3) {
         w = cInfo[half]!;
         if (w === 0) w = decodeCompressed(half);
@@ -83,13 +95,14 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         code[ci + 1] = imm;
       } else if (ci === 0xffe) {
         // A 32-bit instruction that crosses into the next page: decoded every time, never cached.
-        if ((prot[pg + 1]! & PROT_EXEC) === 0) { h.faultAddr = pc + 2; h.faultAccess = Access.Exec; stop = Stop.Fault; break; }
-        const inst = half | ((u8[pc + 2]! | (u8[pc + 3]! << 8)) << 16);
+        const next = fetchNextPage(h, mem, tlb, ((codeHi << 20) | (codeLo >>> 12)) + 1, codeHi * 4294967296 + (codeLo >>> 0) + off + 2);
+        if (next < 0) { stop = Stop.Fault; break; }
+        const inst = half | ((u8[next]! | (u8[next + 1]! << 8)) << 16);
         w = decode32(inst);
         imm = decodedImm;
         if (w === 0) { h.faultAddr = inst >>> 0; stop = Stop.Illegal; break; }
       } else {
-        const inst = dv.getInt32(pc, true);
+        const inst = dv.getInt32(codeBase + ci, true);
         w = decode32(inst);
         imm = decodedImm;
         if (w === 0) { h.faultAddr = inst >>> 0; stop = Stop.Illegal; break; }
@@ -97,7 +110,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         code[ci + 1] = imm;
       }
     }
-    const next = pc + (w & 0x20000000 ? 2 : 4);
+    const len = w & 0x20000000 ? 2 : 4;
     const d = (w >>> 7) & 126;
     const s1 = (w >>> 13) & 62;
     const s2 = (w >>> 18) & 62;
@@ -110,49 +123,54 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         x[d] = imm; x[d + 1] = imm >> 31;
         break;
       case Op.AUIPC: {
-        const v = pc + imm;
-        x[d] = v | 0; x[d + 1] = v < 0 ? -1 : v >= TWO32 ? 1 : 0;
+        const v = (codeLo >>> 0) + off + imm; // codeHi:0 + v, v within (-2^31, 2^33)
+        x[d] = v | 0; x[d + 1] = (codeHi + (v < 0 ? -1 : v < 4294967296 ? 0 : 1)) | 0;
         break;
       }
       case Op.JAL: {
-        const t = pc + imm;
-        x[d] = next | 0; x[d + 1] = next >= TWO32 ? 1 : 0;
-        if (t < 0 || t >= TWO32) return jumpOut(h, t, n);
-        pc = t;
+        // A target outside the address space faults at the next fetch (with pc = the target).
+        const link = (codeLo + off + len) | 0;
+        x[d] = link; x[d + 1] = (link >>> 0) < (codeLo >>> 0) ? codeHi + 1 : codeHi;
+        off += imm;
         continue;
       }
       case Op.JALR: {
         const al = x[s1]!, lo = (al + imm) & ~1;
         const hi = (x[s1 + 1]! + (imm >> 31) + (((al + imm) >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-        x[d] = next | 0; x[d + 1] = next >= TWO32 ? 1 : 0;
-        if (hi !== 0) return jumpOut(h, (hi >>> 0) * TWO32 + (lo >>> 0), n);
-        pc = lo >>> 0;
+        const link = (codeLo + off + len) | 0;
+        x[d] = link; x[d + 1] = (link >>> 0) < (codeLo >>> 0) ? codeHi + 1 : codeHi;
+        if (hi === codeHi && ((lo - codeLo) >>> 12) === 0) { off = (lo - codeLo) | 0; continue; }
+        if ((hi >>> 6) !== 0) return jumpOut(h, (hi >>> 0) * 4294967296 + (lo >>> 0), n);
+        // Another page: the next fetch goes through the TLB.
+        codeHi = hi;
+        codeLo = lo & -4096;
+        off = (lo & 0xfff) + 16777216;
         continue;
       }
       case Op.BEQ:
-        if (x[s1] === x[s2] && x[s1 + 1] === x[s2 + 1]) { pc += imm; if (pc >>> 0 !== pc) return jumpOut(h, pc, n); continue; }
+        if (x[s1] === x[s2] && x[s1 + 1] === x[s2 + 1]) { off += imm; continue; }
         break;
       case Op.BNE:
-        if (x[s1] !== x[s2] || x[s1 + 1] !== x[s2 + 1]) { pc += imm; if (pc >>> 0 !== pc) return jumpOut(h, pc, n); continue; }
+        if (x[s1] !== x[s2] || x[s1 + 1] !== x[s2 + 1]) { off += imm; continue; }
         break;
       case Op.BLT: {
         const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
-        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { pc += imm; if (pc >>> 0 !== pc) return jumpOut(h, pc, n); continue; }
+        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { off += imm; continue; }
         break;
       }
       case Op.BGE: {
         const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
-        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { pc += imm; if (pc >>> 0 !== pc) return jumpOut(h, pc, n); continue; }
+        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { off += imm; continue; }
         break;
       }
       case Op.BLTU: {
         const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
-        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { pc += imm; if (pc >>> 0 !== pc) return jumpOut(h, pc, n); continue; }
+        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { off += imm; continue; }
         break;
       }
       case Op.BGEU: {
         const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
-        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { pc += imm; if (pc >>> 0 !== pc) return jumpOut(h, pc, n); continue; }
+        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { off += imm; continue; }
         break;
       }
 
@@ -164,11 +182,12 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const op = w & 0xff;
         const size = op === Op.LD || op === Op.FLD ? 8 : op === Op.LW || op === Op.LWU || op === Op.FLW ? 4
           : op === Op.LB || op === Op.LBU ? 1 : 2;
-        if (hi !== 0) { fault(hi, lo, Access.Read); n--; break; }
-        const a = lo >>> 0;
-        if ((prot[a >>> 12]! & PROT_READ) === 0 || ((a & 0xfff) > 4096 - size && !readSlow(a, size))) {
-          if (stop === Stop.Budget) fault(0, a, Access.Read);
-          n--; break;
+        const vpn = (hi << 20) | (lo >>> 12);
+        let a: number;
+        if (tagR[vpn & 1023] === vpn && (hi >>> 6) === 0 && (lo & 0xfff) <= 4096 - size) {
+          a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
+        } else if ((a = loadSlow(h, mem, tlb, hi, lo, size)) < 0) {
+          stop = Stop.Fault; n--; break;
         }
         const fd = 2 * ((w >>> 8) & 63);
         switch (op) {
@@ -191,11 +210,17 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
         const op = w & 0xff;
         const size = op === Op.SD || op === Op.FSD ? 8 : op === Op.SW || op === Op.FSW ? 4 : op === Op.SB ? 1 : 2;
-        if (hi !== 0) { fault(hi, lo, Access.Write); n--; break; }
-        const a = lo >>> 0;
-        if (((prot[a >>> 12]! & WMASK) !== PROT_WRITE || ((a & 0xfff) > 4096 - size &&
-          (prot[(a + size - 1) >>> 12]! & WMASK) !== PROT_WRITE)) && !storeSlow(a, size)) { n--; break; }
+        const vpn = (hi << 20) | (lo >>> 12);
         const fs2 = 2 * ((w >>> 19) & 31);
+        if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4096 - size) {
+          // The slow path does the whole store; it may have dropped decoded code: refetch.
+          off += 16777216;
+          if (!storeSlow(h, mem, tlb, hi, lo, size, op >= Op.FSW ? f : x, op >= Op.FSW ? fs2 : s2)) {
+            stop = Stop.Fault; n--;
+          }
+          break;
+        }
+        const a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
         switch (op) {
           case Op.SB: u8[a] = x[s2]!; break;
           case Op.SH: dv.setInt16(a, x[s2]!, true); break;
@@ -331,7 +356,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
           else if (csr === CSR_FRM) h.frm = v & 7;
           else h.fcsr = v & 0xff;
         }
-        x[d] = old | 0; x[d + 1] = Math.floor(old / TWO32) | 0;
+        x[d] = old | 0; x[d + 1] = Math.floor(old / 4294967296) | 0;
         break;
       }
 
@@ -339,12 +364,9 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
       case Op.LR_W: case Op.SC_W: case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W:
       case Op.AMOOR_W: case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W: {
         const op = w & 0xff;
-        const hi = x[s1 + 1]!, a = x[s1]! >>> 0;
-        if (hi !== 0) { fault(hi, a, op === Op.LR_W ? Access.Read : Access.Write); n--; break; }
-        if (a & 3) { h.faultAddr = a; h.faultAccess = op === Op.LR_W ? Access.Read : Access.Write; stop = Stop.Misaligned; n--; break; }
-        const need = op === Op.LR_W ? PROT_READ : PROT_READ | PROT_WRITE;
-        if ((prot[a >>> 12]! & need) !== need) { fault(0, a, op === Op.LR_W ? Access.Read : Access.Write); n--; break; }
-        if (op !== Op.LR_W && (prot[a >>> 12]! & PAGE_WATCH)) { mem.invalidate(a >>> 12, 1); curPage = -1; }
+        const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 3, op === Op.LR_W ? Access.Read : Access.Write);
+        if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
+        if (op !== Op.LR_W) off += 16777216; // the write may have dropped decoded code
         const b = x[s2]!;
         if (op === Op.LR_W) {
           const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; h.reservation = a;
@@ -375,12 +397,9 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
       case Op.LR_D: case Op.SC_D: case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D:
       case Op.AMOOR_D: case Op.AMOMIN_D: case Op.AMOMAX_D: case Op.AMOMINU_D: case Op.AMOMAXU_D: {
         const op = w & 0xff;
-        const hi = x[s1 + 1]!, a = x[s1]! >>> 0;
-        if (hi !== 0) { fault(hi, a, op === Op.LR_D ? Access.Read : Access.Write); n--; break; }
-        if (a & 7) { h.faultAddr = a; h.faultAccess = op === Op.LR_D ? Access.Read : Access.Write; stop = Stop.Misaligned; n--; break; }
-        const need = op === Op.LR_D ? PROT_READ : PROT_READ | PROT_WRITE;
-        if ((prot[a >>> 12]! & need) !== need) { fault(0, a, op === Op.LR_D ? Access.Read : Access.Write); n--; break; }
-        if (op !== Op.LR_D && (prot[a >>> 12]! & PAGE_WATCH)) { mem.invalidate(a >>> 12, 1); curPage = -1; }
+        const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 7, op === Op.LR_D ? Access.Read : Access.Write);
+        if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
+        if (op !== Op.LR_D) off += 16777216; // the write may have dropped decoded code
         const bl = x[s2]!, bh = x[s2 + 1]!;
         if (op === Op.LR_D) {
           const lo = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = lo; h.reservation = a;
@@ -421,25 +440,150 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
       }
     }
     if (stop !== Stop.Budget) break;
-    pc = next;
+    off += len;
   }
   x[64] = 0; x[65] = 0;
-  h.pc = pc;
+  if (off >= 16777216) off -= 16777216;
+  h.pc = codeHi * 4294967296 + (codeLo >>> 0) + off;
   h.instret += n;
   return stop;
 }
 
 /**
- * A jump or branch retired with a target outside the 4 GiB space: the fetch there faults, with
- * pc = the target (as an unsigned 64-bit value in a double), as Linux reports it.
+ * A jump or branch retired with a target outside the address space: the fetch there faults,
+ * with pc = the target (as an unsigned 64-bit value in a double), as Linux reports it.
  */
 function jumpOut(h: Hart, target: number, n: number): Stop {
   const t = target < 0 ? target + 2 ** 64 : target;
   h.pc = t;
   h.faultAddr = t;
   h.faultAccess = Access.Exec;
+  h.faultKind = FAULT_MAPERR;
   h.instret += n;
   return Stop.Fault;
+}
+
+/** Gives h a TLB over mem's pool (a new one if it had none or one over another pool); returns it. */
+function attachTlb(h: Hart, mem: GuestMemory): Tlb {
+  let tlb = h.tlb;
+  if (tlb === null || tlb.phys !== mem.phys) {
+    tlb?.release();
+    tlb = new Tlb(mem.phys);
+    h.tlb = tlb;
+  }
+  tlb.attach(mem);
+  return tlb;
+}
+
+/** Records a fault at addr on h (for run() to stop with Stop.Fault). */
+function recordFault(h: Hart, addr: number, access: Access, kind: number): void {
+  h.faultAddr = addr;
+  h.faultAccess = access;
+  h.faultKind = kind;
+}
+
+/**
+ * The TLB miss path: makes page vpn accessible for `access` (walking the page table, faulting the
+ * page in if needed), fills the TLB entry, and returns the frame's byte offset in the pool; or
+ * records the fault at addr on h and returns -1.
+ */
+function translate(h: Hart, mem: GuestMemory, tlb: Tlb, vpn: number, addr: number, access: Access): number {
+  let pte = mem.pt.get(vpn);
+  const need = pteNeed(access);
+  if ((pte & need) !== need) {
+    const r = mem.fault(vpn, access);
+    if (r !== 0) { recordFault(h, addr, access, r); return -1; }
+    pte = mem.pt.get(vpn);
+  }
+  const base = (pte & ~0xfff) >>> 0;
+  if (access === Access.Exec) {
+    tlb.fillCode(vpn, pte);
+  } else {
+    if (access === Access.Write) mem.phys.noteWrite(base / PAGE_SIZE);
+    tlb.fillData(vpn, pte);
+  }
+  return base;
+}
+
+/** The frame (byte offset in the pool) holding code page vpn, from the TLB or its miss path; -1 after recording the fault at offset off. */
+function codeFrame(h: Hart, mem: GuestMemory, tlb: Tlb, vpn: number, off: number): number {
+  const e = vpn & 1023; // TLB_MASK (a literal: see HI_SHIFT)
+  if (tlb.tagX[e] === vpn) return tlb.paX[e]! >>> 0;
+  return translate(h, mem, tlb, vpn, vpn * PAGE_SIZE + off, Access.Exec);
+}
+
+/** Returns the byte offset of the page after a page-crossing instruction (vpn, starting at addr), or -1 after recording the fault. */
+function fetchNextPage(h: Hart, mem: GuestMemory, tlb: Tlb, vpn: number, addr: number): number {
+  if (vpn * PAGE_SIZE >= TASK_SIZE) { recordFault(h, addr, Access.Exec, FAULT_MAPERR); return -1; }
+  const e = vpn & TLB_MASK;
+  return tlb.tagX[e] === vpn ? tlb.paX[e]! >>> 0 : translate(h, mem, tlb, vpn, addr, Access.Exec);
+}
+
+/** Translates the address hi:lo for an access; returns its byte offset in the pool or -1 after recording the fault. */
+function dataAddress(h: Hart, mem: GuestMemory, tlb: Tlb, hi: number, lo: number, access: Access): number {
+  if ((hi >>> HI_SHIFT) !== 0) { recordFault(h, (hi >>> 0) * TWO32 + (lo >>> 0), access, FAULT_MAPERR); return -1; }
+  const base = translate(h, mem, tlb, (hi << 20) | (lo >>> 12), hi * TWO32 + (lo >>> 0), access);
+  return base < 0 ? -1 : base + (lo & 0xfff);
+}
+
+/**
+ * The slow path of a load of `size` bytes at hi:lo: returns the byte offset to read from (the
+ * scratch frame when the bytes straddle two pages), or -1 after recording the fault. A fault
+ * on the second page is reported at its first byte, as Linux reports it.
+ */
+function loadSlow(h: Hart, mem: GuestMemory, tlb: Tlb, hi: number, lo: number, size: number): number {
+  const first = dataAddress(h, mem, tlb, hi, lo, Access.Read);
+  if (first < 0 || (lo & 0xfff) <= 4096 - size) return first;
+  const n1 = 4096 - (lo & 0xfff);
+  const second = secondPage(h, mem, tlb, hi, lo, Access.Read);
+  if (second < 0) return -1;
+  const u8 = mem.phys.u8;
+  for (let i = 0; i < n1; i++) u8[SCRATCH_PA + i] = u8[first + i]!;
+  for (let i = n1; i < size; i++) u8[SCRATCH_PA + i] = u8[second + i - n1]!;
+  return SCRATCH_PA;
+}
+
+/** The byte offset of the page after the one holding hi:lo, translated for access; -1 after recording the fault. */
+function secondPage(h: Hart, mem: GuestMemory, tlb: Tlb, hi: number, lo: number, access: Access): number {
+  const next = hi * TWO32 + (lo >>> 0) - (lo & 0xfff) + PAGE_SIZE;
+  if (next >= TASK_SIZE) { recordFault(h, next, access, FAULT_MAPERR); return -1; }
+  return translate(h, mem, tlb, next / PAGE_SIZE, next, access);
+}
+
+/**
+ * The slow path of a store of `size` bytes of register r of regs (x or f) at hi:lo: translates
+ * (faulting pages in, dropping decoded code) and writes the bytes; false after recording the fault.
+ */
+function storeSlow(h: Hart, mem: GuestMemory, tlb: Tlb, hi: number, lo: number, size: number, regs: Int32Array, r: number): boolean {
+  const first = dataAddress(h, mem, tlb, hi, lo, Access.Write);
+  if (first < 0) return false;
+  const n1 = Math.min(size, 4096 - (lo & 0xfff));
+  let second = 0;
+  if (n1 < size && (second = secondPage(h, mem, tlb, hi, lo, Access.Write)) < 0) return false;
+  const u8 = mem.phys.u8;
+  const vlo = regs[r]!, vhi = regs[r + 1]!;
+  for (let i = 0; i < size; i++) {
+    const b = (i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4))) & 0xff;
+    u8[i < n1 ? first + i : second + i - n1] = b;
+  }
+  return true;
+}
+
+/**
+ * The address of an AMO or LR/SC at hi:lo (alignment mask 3 or 7): its byte offset in the pool,
+ * -1 after recording a fault, or -2 for a misaligned address (Stop.Misaligned, recorded on h).
+ * AMOs read and write, so they need a page that is both readable and writable.
+ */
+function amoAddress(h: Hart, mem: GuestMemory, tlb: Tlb, hi: number, lo: number, mask: number, access: Access): number {
+  if ((hi >>> HI_SHIFT) !== 0) { recordFault(h, (hi >>> 0) * TWO32 + (lo >>> 0), access, FAULT_MAPERR); return -1; }
+  if (lo & mask) { h.faultAddr = hi * TWO32 + (lo >>> 0); h.faultAccess = access; return -2; }
+  const vpn = (hi << 20) | (lo >>> 12), e = vpn & TLB_MASK;
+  if (tlb.tagR[e] === vpn && (access === Access.Read || tlb.tagW[e] === vpn)) return (tlb.paD[e]! | (lo & 0xfff)) >>> 0;
+  if (access === Access.Write && dataAddress(h, mem, tlb, hi, lo, Access.Read) < 0) {
+    h.faultAccess = Access.Write;
+    return -1;
+  }
+  return dataAddress(h, mem, tlb, hi, lo, access);
 }
 
 /** x[d] = (ah:al) << sh, for sh in 0..63. */

@@ -30,6 +30,118 @@ export interface HostStdioInfo {
   path: string | null;
 }
 
+/**
+ * An IPv4 or IPv6 endpoint as the host names it: an address in text form ("127.0.0.1", "::1",
+ * "::ffff:10.0.0.1") and a port.
+ */
+export interface HostInetAddr {
+  family: 4 | 6;
+  address: string;
+  port: number;
+}
+
+/**
+ * What the host reports about one TCP connection. The host calls these from its event loop,
+ * between kernel slices (never inside a kernel call), like host stdin's data callback; the kernel
+ * updates the guest socket and wakes the requests sleeping on it.
+ */
+export interface HostTcpEvents {
+  /** A connection started by tcpConnect is established. */
+  connected(): void;
+  /** Bytes arrived (the kernel keeps the array). */
+  data(bytes: Uint8Array): void;
+  /** The peer finished sending (a FIN): reads will see end of file after the data. */
+  end(): void;
+  /** The host's send buffer drained: writable() is true again. */
+  drain(): void;
+  /** The connection failed or was reset; errno is Linux's (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EPIPE...). */
+  error(errno: number): void;
+  /** The host closed the connection for good; no more events follow. */
+  closed(): void;
+}
+
+/** One host TCP connection, made by tcpConnect or handed over by a listener. */
+export interface HostTcpConnection {
+  /** Queues bytes to send (the host copies them, or keeps them until sent: the kernel does not reuse them). */
+  write(data: Uint8Array): void;
+  /** False while the host's send buffer is full: the kernel makes senders wait for drain(). */
+  writable(): boolean;
+  /** Bytes written and not yet sent by the host (SIOCOUTQ). */
+  queued(): number;
+  /** Sends a FIN after the queued bytes (shutdown SHUT_WR). */
+  end(): void;
+  /** Closes gracefully (FIN after the queued bytes) and lets the connection go. */
+  close(): void;
+  /** Closes with a reset (RST), dropping what is queued either way. */
+  reset(): void;
+  /** Stops delivering data() until resume() (the guest's receive buffer is full). */
+  pause(): void;
+  resume(): void;
+  /** The local and remote endpoints, once known. */
+  local(): HostInetAddr | null;
+  remote(): HostInetAddr | null;
+  /** TCP_NODELAY. */
+  setNoDelay(on: boolean): void;
+  /** SO_KEEPALIVE, with the idle time before the first probe. */
+  setKeepAlive(on: boolean, idleSeconds: number): void;
+}
+
+/** What the host reports about a TCP listener. */
+export interface HostTcpServerEvents {
+  /** The listener is bound and listening: address() gives its port. */
+  listening(): void;
+  /** Binding or listening failed (EADDRINUSE, EACCES, EADDRNOTAVAIL...). */
+  error(errno: number): void;
+  /** A client connected: returns where that connection's events go. */
+  connection(conn: HostTcpConnection): HostTcpEvents;
+}
+
+/** A host TCP listener. */
+export interface HostTcpServer {
+  /** The bound endpoint, once listening. */
+  address(): HostInetAddr | null;
+  /** Stops listening (connections already handed over stay open). */
+  close(): void;
+}
+
+/** What the host reports about a UDP socket. */
+export interface HostUdpEvents {
+  /** The socket is bound: address() gives its port. */
+  bound(): void;
+  /** Binding failed, or the socket failed later (a Linux errno). */
+  error(errno: number): void;
+  /** A datagram arrived from `from` (the kernel keeps the array). */
+  message(data: Uint8Array, from: HostInetAddr): void;
+}
+
+/** A host UDP socket. */
+export interface HostUdpSocket {
+  /** The bound endpoint, once bound. */
+  address(): HostInetAddr | null;
+  /** Sends one datagram (failures, as for UDP, are not reported). */
+  send(data: Uint8Array, to: HostInetAddr): void;
+  /** SO_BROADCAST. */
+  setBroadcast(on: boolean): void;
+  close(): void;
+}
+
+/**
+ * The host's network, for the guest's AF_INET and AF_INET6 sockets. Every operation starts
+ * something and returns at once; its outcome arrives later as an event. The kernel calls
+ * tcpListen when a guest TCP socket binds or listens (so that bind reports EADDRINUSE),
+ * tcpConnect when it connects, and udpBind when a UDP socket binds, connects or first sends.
+ * A host without a network (a browser, or the deterministic SimHost) leaves Host.net undefined
+ * and the kernel simulates a loopback network instead.
+ */
+export interface HostNet {
+  /** Binds and listens on addr (port 0: any free port); v6only for an IPv6 wildcard that must not take IPv4. */
+  tcpListen(addr: HostInetAddr, v6only: boolean, ev: HostTcpServerEvents): HostTcpServer;
+  /** Connects to `to`, from `from` when the guest bound the socket first. */
+  tcpConnect(to: HostInetAddr, from: HostInetAddr | null, ev: HostTcpEvents): HostTcpConnection;
+  /** Opens a UDP socket bound to addr (port 0: any free port). */
+  udpBind(addr: HostInetAddr, opts: { reuseAddr: boolean; v6only: boolean }, ev: HostUdpEvents): HostUdpSocket;
+}
+
 /** A timer armed with Host.armTimer. */
 export interface HostTimer {
   /** Disarms the timer: onFire will not run (a no-op once it has fired). */
@@ -64,6 +176,8 @@ export interface Host {
   readonly virtualClock?: { advance(ns: bigint): void; now(): bigint };
   /** Host identity for uname(2) nodename. */
   hostname(): string;
+  /** The host's network for IP sockets; absent: the kernel simulates a loopback network. */
+  readonly net?: HostNet;
   /**
    * Login name and home directory of uid() on the host, if the host knows them; optional. They
    * name the guest's own entry in the synthetic /etc/passwd (default: "user" and "/").

@@ -4,8 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as tty from 'node:tty';
 import type { HostFs } from './fs.js';
-import type { Host, HostStdin, HostStdioInfo, HostTimer } from './host.js';
+import type { Host, HostNet, HostStdin, HostStdioInfo, HostTimer } from './host.js';
 import { NodeHostFs } from './node_fs.js';
+import { NodeHostNet } from './node_net.js';
 import { SimHost } from './sim.js';
 
 /** Linux errno values for host write failures (asm-generic/errno-base.h); others become EIO. */
@@ -135,6 +136,8 @@ export class NodeStdin implements HostStdin {
 export class NodeHost implements Host {
   readonly stdin: HostStdin;
   readonly fs: HostFs;
+  /** TCP and UDP through node:net and node:dgram. */
+  readonly net: HostNet | undefined = new NodeHostNet();
   private realBase: bigint;
   private monoBase: bigint;
 

@@ -93,6 +93,9 @@ export class SimHost implements Host {
     return 'ecall';
   }
 
+  /** No host network: the kernel's simulated loopback network carries IP sockets, so runs replay. */
+  readonly net = undefined;
+
   /** A fixed identity (root), so traces and siginfo do not depend on who runs the host. */
   uid(): number {
     return 0;

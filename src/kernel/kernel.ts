@@ -5,7 +5,9 @@ import { run } from '../cpu/run.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
+import { FAULT_OOM } from '../mem/guest_memory.js';
 import { Mm } from '../mem/mm.js';
+import { DEFAULT_MEMORY_BYTES, PhysMem } from '../mem/phys.js';
 import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
 import { FutexTable } from './futex/queue.js';
@@ -28,6 +30,9 @@ import { type KernelServices, Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
 import { createProcfs } from './procfs/procfs.js';
 import type { Blocked, Request } from './request.js';
+import { NetNs } from './net/netns.js';
+import { createInetStack } from './net/inet_stack.js';
+import { taskSockCred } from './net/task_cred.js';
 import { monotonicAt } from './time/deadline.js';
 import { WakeReason } from './wait.js';
 import { cpuTimerBudget, runCpuTimers } from './time/cpu_timers.js';
@@ -45,6 +50,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   /** Ends every process with SIGKILL after this many retired instructions (all tasks together):
    *  a hang guard that counts work, not host time. */
   maxInstructions?: number;
+  /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
+  memory?: number;
 }
 
 /** The host signals a foreground process gets, as a terminal sends them to its foreground job and
@@ -80,6 +87,10 @@ export class Kernel implements KernelServices {
   readonly sched: Scheduler;
   /** True when time and scheduling are virtual and seeded. */
   readonly deterministic: boolean;
+  /** The machine's physical memory: every process's pages are frames of this pool. */
+  readonly phys: PhysMem;
+  /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
+  readonly net: NetNs;
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
@@ -107,9 +118,11 @@ export class Kernel implements KernelServices {
     const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
-    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, tmpfsSize: options.tmpfsSize }, this.host);
+    this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
+    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
+    this.vfs.pageCache = this.phys.objects;
     this.bootNs = this.host.monotonicNs();
     this.processHost = {
       stdio: this.vfs.stdio,
@@ -120,6 +133,7 @@ export class Kernel implements KernelServices {
       armTimer: (ms, onFire) => this.host.armTimer(ms, onFire),
       hostEnd: (delta) => { this.hostEndsOpen += delta; },
     };
+    this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic));
   }
 
   /** CLOCK_MONOTONIC in nanoseconds. */
@@ -188,7 +202,7 @@ export class Kernel implements KernelServices {
       return new SpawnError(`${path}: ${why}`, exe === -ENOENT || exe === -ENOTDIR ? 127 : 126);
     }
     const pid = this.allocTid();
-    const mm = new Mm();
+    const mm = new Mm(this.phys);
     const tg = new ThreadGroup(this, pid, 1, mm, cred);
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
@@ -201,9 +215,13 @@ export class Kernel implements KernelServices {
       });
     } catch (e) {
       if (!isHostAllocationFailure(e)) throw e;
+      mm.release();
       return new SpawnError(`${path}: Cannot allocate memory`, 126);
     }
-    if (isLoadError(r)) return new SpawnError(`${path}: ${r.error}`, r.exitCode);
+    if (isLoadError(r)) {
+      mm.release();
+      return new SpawnError(`${path}: ${r.error}`, r.exitCode);
+    }
     const t = new Task(this, pid, tg, files, fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);
@@ -400,9 +418,14 @@ export class Kernel implements KernelServices {
         case Stop.Ecall:
           syscallEntry(t);
           budget--;
+          if (this.phys.oomPending) this.oomKill(); // a kernel copy found no frame (the call got EFAULT)
           if (t.yieldRequested) { t.yieldRequested = false; return; }
           break;
         case Stop.Fault:
+          // Out of frames: the OOM killer frees some (or ends this process); then the access retries.
+          if (h.faultKind === FAULT_OOM) { this.oomKill(); break; }
+          forceSignal(t, faultSignal(t, stop));
+          break;
         case Stop.Misaligned:
           forceSignal(t, faultSignal(t, stop));
           break;
@@ -414,6 +437,27 @@ export class Kernel implements KernelServices {
           break;
       }
     }
+  }
+
+  /**
+   * The OOM killer: ends the live process holding the most frames (its pages and page tables)
+   * with SIGKILL, and says so on stderr in one line, as Linux logs it.
+   */
+  private oomKill(): void {
+    this.phys.oomPending = false;
+    let victim: ThreadGroup | null = null;
+    let most = -1;
+    for (const g of this.groups) {
+      if (g.exitCode !== null) continue;
+      const n = g.mm.mem.rss + g.mm.mem.pt.nodes;
+      if (n > most) { most = n; victim = g; }
+    }
+    if (victim === null) return;
+    const name = victim.exePath.slice(victim.exePath.lastIndexOf('/') + 1);
+    const line = `ecall: out of memory (${this.phys.bytes / 1024 / 1024} MiB): killed process ${victim.pid} (${name}), ` +
+      `anon-rss ${victim.mm.mem.rss * 4} kB, page tables ${victim.mm.mem.pt.nodes * 4} kB\n`;
+    this.host.writeStdio(2, new TextEncoder().encode(line));
+    this.exitGroup(victim, 128 + SIGKILL, SIGKILL, false);
   }
 
   /** Emits a strace line for t (with [pid N] once the process has had several threads). */
@@ -540,6 +584,7 @@ export class Kernel implements KernelServices {
     clearChildTid(t);
     t.state = TaskState.Exited;
     t.tg.instret += t.hart.instret;
+    t.hart.release();
     this.tasks.delete(t.tid);
     // With CLONE_FILES the table is shared: it is closed when its last user exits.
     if (![...this.tasks.values()].some((o) => o.files === t.files)) t.files.closeAll();
@@ -550,6 +595,8 @@ export class Kernel implements KernelServices {
       t.tg.exitWaiters.wake();
       this.groupExited(t.tg);
     }
+    // The last task out frees the address space (shared file pages are written back first).
+    if (live.length === 0) t.tg.mm.release();
   }
 
   /** Allocates a new task/thread id. */

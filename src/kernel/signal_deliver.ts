@@ -3,8 +3,8 @@
 // returnToUser, which applies the syscall restart rules before a frame is built): takeSignal
 // carries out default actions and deliverToHandler builds a handler's frame.
 import { Stop } from '../cpu/hart.js';
-import { PAGE_MAPPED } from '../mem/guest_memory.js';
-import { BUS_ADRALN, DefaultAction, defaultAction, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
+import { FAULT_ACCERR, FAULT_BUS } from '../mem/guest_memory.js';
+import { BUS_ADRALN, BUS_ADRERR, DefaultAction, defaultAction, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
   type SigInfo } from './signal.js';
 import { SA_NODEFER, SA_RESETHAND, setupFrame } from './signal_frame.js';
 import { sigbit } from './signal_queue.js';
@@ -99,8 +99,9 @@ export function faultSignal(t: Task, stop: Stop): SigInfo {
   const h = t.hart;
   if (stop === Stop.Misaligned) return { signo: SIGBUS, code: BUS_ADRALN, addr: h.faultAddr };
   const addr = h.faultAddr;
-  const mapped = addr < 2 ** 32 && (t.mm.mem.prot[Math.floor(addr / 4096)]! & PAGE_MAPPED) !== 0;
-  return { signo: SIGSEGV, code: mapped ? SEGV_ACCERR : SEGV_MAPERR, addr };
+  // A page of a file mapping past the end of the file (or an unreadable one) is SIGBUS.
+  if (h.faultKind === FAULT_BUS) return { signo: SIGBUS, code: BUS_ADRERR, addr };
+  return { signo: SIGSEGV, code: h.faultKind === FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, addr };
 }
 
 /**

@@ -3,6 +3,10 @@ import { errnoName, strerror } from '../abi/errno.js';
 import { formatFutexOp } from './futex/abi.js';
 import type { ArgFmt, SyscallDef } from './syscalls/types.js';
 import type { GuestMemory } from '../mem/guest_memory.js';
+import {
+  familyText, levelText, msgFlagsText, msghdrText, optNameText, optValText, shutHowText, sockaddrText, sockFlagsText,
+  sockTypeText,
+} from './strace_net.js';
 
 /** strace's default -s: strings longer than this are cut and followed by "...". */
 const STRACE_STRLEN = 32;
@@ -111,7 +115,8 @@ const hex = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
 const sint = (v: bigint): bigint => BigInt.asIntN(64, v);
 
 /** Formats one argument (raw 64-bit value) according to its format. */
-function formatArg(mem: GuestMemory, fmt: ArgFmt, v: bigint, next: bigint | undefined, ret: bigint | null): string {
+function formatArg(mem: GuestMemory, fmt: ArgFmt, v: bigint, next: bigint | undefined, ret: bigint | null,
+  prev?: bigint): string {
   const i32 = Number(BigInt.asIntN(32, v));
   const addr = Number(BigInt.asUintN(64, v));
   const safe = (f: () => string): string => {
@@ -167,6 +172,33 @@ function formatArg(mem: GuestMemory, fmt: ArgFmt, v: bigint, next: bigint | unde
       const parts = [rest, sig ? signalName(sig) : ''].filter((x) => x !== '');
       return parts.length ? parts.join('|') : '0';
     }
+    case 'sockfamily': return familyText(i32);
+    case 'socktype': return sockTypeText(i32);
+    case 'sockflags': return sockFlagsText(i32);
+    case 'shuthow': return shutHowText(i32);
+    case 'msgflags': return msgFlagsText(i32);
+    case 'sockoptlevel': return levelText(i32);
+    case 'sockoptname': return optNameText(Number(BigInt.asIntN(32, prev ?? 0n)), i32);
+    case 'fdpair':
+      if (ret !== 0n) return v === 0n ? 'NULL' : hex(v);
+      return safe(() => `[${mem.readI32(addr)}, ${mem.readI32(addr + 4)}]`);
+    case 'sockaddr': return safe(() => sockaddrText(mem, addr, Number(BigInt.asIntN(32, next ?? 0n)), quoteBytes));
+    case 'sockaddrout':
+      if (v === 0n) return 'NULL';
+      if (ret === null || ret < 0n || next === undefined || next === 0n) return hex(v);
+      return safe(() => sockaddrText(mem, addr, mem.readI32(Number(next)), quoteBytes));
+    case 'socklenptr':
+      if (v === 0n) return 'NULL';
+      if (ret === null || ret < 0n) return hex(v);
+      return safe(() => `[${mem.readI32(addr)}]`);
+    case 'sockoptval': return safe(() => optValText(mem, addr, Number(BigInt.asIntN(32, next ?? 0n)), quoteBytes));
+    case 'sockoptvalout':
+      if (ret === null || ret < 0n || next === undefined || next === 0n) return v === 0n ? 'NULL' : hex(v);
+      return safe(() => optValText(mem, addr, mem.readI32(Number(next)), quoteBytes));
+    case 'msghdr': return safe(() => msghdrText(mem, addr, ret === null || ret < 0n ? -1 : Number(ret), quoteBytes));
+    case 'msghdrout':
+      if (ret === null || ret < 0n) return v === 0n ? 'NULL' : hex(v);
+      return safe(() => msghdrText(mem, addr, Number(ret), quoteBytes));
     case 'ignore': return '';
   }
 }
@@ -210,7 +242,7 @@ export function formatSyscall(mem: GuestMemory, nr: number, name: string, def: S
   const retv = ret === null ? null : sint(ret);
   for (let i = 0; i < fmts.length && i < 6; i++) {
     if (fmts[i] === 'ignore') continue;
-    parts.push(formatArg(mem, fmts[i]!, args[i]!, args[i + 1], retv));
+    parts.push(formatArg(mem, fmts[i]!, args[i]!, args[i + 1], retv, args[i - 1]));
   }
   const callName = name || `syscall_${nr}`;
   return `${callName}(${parts.join(', ')})${formatResult(def, ret)}`;

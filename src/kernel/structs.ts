@@ -71,7 +71,7 @@ export interface Rusage {
 /** Writes a 144-byte struct rusage at addr: ru_utime @0, ru_stime @16, ru_maxrss @32, zeros after. */
 export function writeRusage(mem: GuestMemory, addr: number, ru: Rusage): void {
   mem.checkWrite(addr, RUSAGE_SIZE);
-  mem.u8.fill(0, addr, addr + RUSAGE_SIZE);
+  mem.zero(addr, RUSAGE_SIZE);
   writeTimeval(mem, addr, ru.utimeNs);
   writeTimeval(mem, addr + 16, ru.stimeNs);
   mem.writeU64(addr + 32, ru.maxrssKiB);

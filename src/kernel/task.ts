@@ -12,6 +12,7 @@ import type { FutexTable } from './futex/queue.js';
 import type { KernelClock } from './time/deadline.js';
 import type { TimerQueue } from './time/timer_queue.js';
 import type { Vfs } from './vfs/vfs.js';
+import type { NetNs } from './net/netns.js';
 import { WaitQueue, type WakeReason } from './wait.js';
 import { type Caller, Request, type RequestSink, type SysResult } from './request.js';
 import { HartArgs } from './args.js';
@@ -47,6 +48,8 @@ export interface KernelServices extends KernelClock {
   readonly cpuTimers: Set<IntervalTimer>;
   /** The futex wait queues (Linux's futex hash table). */
   readonly futexes: FutexTable;
+  /** The network namespace: AF_UNIX names and the IP stack. */
+  readonly net: NetNs;
   readonly sched: SchedulerView;
   /** The task whose syscall or trap the kernel is handling now (null between slices). */
   readonly currentTask: Task | null;

@@ -1,14 +1,16 @@
 // loadElf: builds a fresh process image (segments, brk, stack, sigreturn page) in an empty Mm.
+import { ENOMEM } from '../abi/errno.js';
+import { GuestFaultError } from '../mem/guest_memory.js';
 import { type LoadError, isLoadError, noexec, parseElf } from './elf.js';
 import { type ArgString, setupStack } from './initial_stack.js';
-import { type LoaderMm, imageFile, mapSegments, planLayout } from './segments.js';
+import { type Layout, type LoaderMm, imageFile, mapSegments, planLayout } from './segments.js';
 import { mapSigreturnPage, SIGRETURN_OFFSET } from './sigreturn_page.js';
 
 export type { LoadError } from './elf.js';
 export { isLoadError } from './elf.js';
 export type { LoaderMm } from './segments.js';
 export type { ArgString } from './initial_stack.js';
-export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STATIC_PIE_BASE } from './layout.js';
+export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STACK_EXPAND, STATIC_PIE_BASE } from './layout.js';
 export { SIGRETURN_CODE, SIGRETURN_OFFSET } from './sigreturn_page.js';
 
 export interface LoadOptions {
@@ -53,6 +55,17 @@ export function loadElf(mm: LoaderMm, image: Uint8Array, opts: LoadOptions): Loa
   }
   const layout = planLayout(elf, image.length);
   if (isLoadError(layout)) return layout;
+  try {
+    return buildImage(mm, image, opts, elf.phnum, layout);
+  } catch (e) {
+    // The image's pages could not be brought in: the machine is out of frames.
+    if (e instanceof GuestFaultError) return noexec('out of memory while loading the image', ENOMEM);
+    throw e;
+  }
+}
+
+/** Maps the segments, the stack and the vdso page of a validated image; throws GuestFaultError when out of frames. */
+function buildImage(mm: LoaderMm, image: Uint8Array, opts: LoadOptions, phnum: number, layout: Layout): LoadResult | LoadError {
   const execfnText = typeof opts.execfn === 'string' ? opts.execfn : new TextDecoder().decode(opts.execfn);
   const file = imageFile(image, opts.exePath ?? execfnText, opts.dev ?? 0, opts.ino ?? 0);
   const mapped = mapSegments(mm, layout, file);
@@ -60,7 +73,7 @@ export function loadElf(mm: LoaderMm, image: Uint8Array, opts: LoadOptions): Loa
   const sp = setupStack(mm, {
     argv: opts.argv, envp: opts.envp, execfn: opts.execfn, random: opts.random,
     aux: {
-      phdr: layout.phdr, phnum: elf.phnum, entry: layout.entry,
+      phdr: layout.phdr, phnum, entry: layout.entry,
       uid: opts.uid, euid: opts.euid, gid: opts.gid, egid: opts.egid,
     },
   });

@@ -7,7 +7,7 @@ import { type LoadError, noexec } from './elf.js';
 import type { LoaderMm } from './segments.js';
 import {
   MAP_ANONYMOUS, MAP_FIXED, MAP_GROWSDOWN, MAP_PRIVATE, MAP_STACK, MAX_ARG_STRLEN, MAX_ARG_TOTAL,
-  STACK_BOTTOM, STACK_SIZE, STACK_TOP,
+  STACK_EXPAND, STACK_SIZE_MAX, STACK_TOP, pageFloor,
 } from './layout.js';
 
 /** A string argument: text (encoded as UTF-8) or raw bytes (paths are bytes in Linux). */
@@ -32,7 +32,11 @@ const STACK_TOP_PAD = 8;
 const encoder = new TextEncoder();
 const toBytes = (s: ArgString): Uint8Array => (typeof s === 'string' ? encoder.encode(s) : s);
 
-/** Maps the 8 MiB "[stack]" VMA below STACK_TOP and fills it; returns the initial sp or a LoadError. */
+/**
+ * Maps the "[stack]" VMA below STACK_TOP and fills it; returns the initial sp or a LoadError.
+ * As Linux's setup_arg_pages, the VMA covers the arguments plus STACK_EXPAND (128 KiB) and
+ * grows on demand from there (up to RLIMIT_STACK).
+ */
 export function setupStack(mm: LoaderMm, inp: StackInputs): number | LoadError {
   if (inp.random.length !== AT_RANDOM_SIZE) return noexec(`AT_RANDOM needs ${AT_RANDOM_SIZE} bytes`);
   const argv = inp.argv.map(toBytes), envp = inp.envp.map(toBytes), execfn = toBytes(inp.execfn);
@@ -45,8 +49,13 @@ export function setupStack(mm: LoaderMm, inp: StackInputs): number | LoadError {
   }
   if (total > MAX_ARG_TOTAL) return noexec('argument list too long', E2BIG);
 
+  // The VMA reaches STACK_EXPAND below the page holding the lowest string; the vectors and the
+  // auxv go below the strings, into that room (Linux's setup_arg_pages and create_elf_tables).
+  let strings = STACK_TOP_PAD;
+  for (const s of [...argv, ...envp, execfn]) strings += s.length + 1;
+  const size = Math.min(STACK_TOP - pageFloor(STACK_TOP - strings) + STACK_EXPAND, STACK_SIZE_MAX);
   const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN | MAP_STACK;
-  const r = mm.mmap(STACK_BOTTOM, STACK_SIZE, PROT_READ | PROT_WRITE, flags, null, 0, '[stack]');
+  const r = mm.mmap(STACK_TOP - size, size, PROT_READ | PROT_WRITE, flags, null, 0, '[stack]');
   if (r < 0) return noexec(`cannot map the stack: ${errnoName(-r)}`, -r);
   const mem = mm.mem;
 

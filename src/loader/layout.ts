@@ -4,13 +4,17 @@
 import { PAGE_SIZE } from '../mem/guest_memory.js';
 import { MMAP_MIN_ADDR, STACK_GUARD_GAP, STACK_SIZE_DEFAULT, STACK_TOP } from '../mem/layout.js';
 
+export { STACK_EXPAND } from '../mem/layout.js';
+
 export { MAP_ANONYMOUS, MAP_FIXED, MAP_GROWSDOWN, MAP_PRIVATE, MAP_STACK } from '../mem/mman.js';
 export { STACK_TOP } from '../mem/layout.js';
 
-/** Size of the initial stack mapping: the default RLIMIT_STACK, mapped up front. */
+/** The default stack limit (RLIMIT_STACK): how far the stack may grow below STACK_TOP. */
 export const STACK_SIZE = STACK_SIZE_DEFAULT;
-/** Lowest initial-stack address. */
+/** Lowest address the stack reaches at the default limit. */
 export const STACK_BOTTOM = STACK_TOP - STACK_SIZE;
+/** Largest initial stack VMA (the arguments are bounded far below it). */
+export const STACK_SIZE_MAX = STACK_SIZE_DEFAULT;
 /** ELF segments must end at or below this address so they cannot collide with the stack. */
 export const LOAD_LIMIT = STACK_BOTTOM - STACK_GUARD_GAP;
 /** Load address of a static-PIE (ET_DYN without PT_INTERP) image's lowest page. 1 GiB leaves

@@ -1,7 +1,7 @@
 // PT_LOAD validation and mapping (abi-riscv64.md §1.5): file bytes MAP_PRIVATE at their page,
 // the rest of the last file page zeroed, anonymous zero pages for the remainder of p_memsz.
 import { errnoName } from '../abi/errno.js';
-import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../mem/guest_memory.js';
+import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../mem/guest_memory.js';
 import type { Mm, MmapFile } from '../mem/mm.js';
 import { type ElfInfo, type LoadError, noexec, ET_DYN, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR } from './elf.js';
 import { LOAD_LIMIT, MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MIN_LOAD_ADDR, STATIC_PIE_BASE, pageCeil, pageFloor } from './layout.js';
@@ -54,7 +54,7 @@ export function planLayout(elf: ElfInfo, fileLen: number): Layout | LoadError {
       return noexec(`${at}: segment (p_memsz ${hex(p.memsz)}) lies outside the ${hex(LOAD_LIMIT)}-byte address space`);
     }
   }
-  // Values are now below 4 GiB, so numbers are exact.
+  // Values are now below the address-space limit (2^38), so numbers are exact.
   const sorted = loads
     .map((p) => ({ vaddr: Number(p.vaddr), memsz: Number(p.memsz), filesz: Number(p.filesz), offset: Number(p.offset), prot: protFromFlags(p.flags) }))
     .sort((a, b) => a.vaddr - b.vaddr);
@@ -120,12 +120,9 @@ export function mapSegments(mm: LoaderMm, layout: Layout, file: MmapFile): LoadE
       const r = mm.mmap(start, fileMapEnd - start, s.prot, flags, file, off);
       if (r < 0) return mapFailed(start, r);
       // The file page holding the segment's end also holds unrelated file bytes: zero them (bss
-      // start). Written through u8 because the page may be read-only; safe because no hart has
-      // run in this fresh mm, and invalidate() tells any code-cache watcher anyway.
-      if (fileEnd < fileMapEnd) {
-        mm.mem.u8.fill(0, fileEnd, fileMapEnd);
-        mm.mem.invalidate(fileEnd >>> PAGE_SHIFT, 1);
-      }
+      // start). A forced write, because the page may be read-only: it takes a private copy of
+      // the page, as a write to a private file mapping does.
+      if (fileEnd < fileMapEnd) mm.mem.writeForce(fileEnd, new Uint8Array(fileMapEnd - fileEnd));
     }
     const anonStart = s.filesz > 0 ? fileMapEnd : start;
     if (memEnd > anonStart) {

@@ -1,7 +1,7 @@
 // The "[vdso]" page: not an ELF vDSO, just the rt_sigreturn trampoline that signal delivery puts
 // in ra (abi-riscv64.md §3.4). libgcc's unwinder recognises signal frames by these exact words.
 import { errnoName } from '../abi/errno.js';
-import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ } from '../mem/guest_memory.js';
+import { PAGE_SIZE, PROT_EXEC, PROT_READ } from '../mem/guest_memory.js';
 import { type LoadError, noexec } from './elf.js';
 import { MAP_ANONYMOUS, MAP_PRIVATE } from './layout.js';
 import type { LoaderMm } from './segments.js';
@@ -16,11 +16,10 @@ export const SIGRETURN_OFFSET = 0;
 export function mapSigreturnPage(mm: LoaderMm): number | LoadError {
   const base = mm.mmap(0, PAGE_SIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, null, 0, '[vdso]');
   if (base < 0) return noexec(`cannot map the vdso page: ${errnoName(-base)}`, -base);
-  // The page is read-only to the guest, so checked writes would fault: write the bytes directly.
-  // Safe because the page was just created and no hart has run; invalidate() covers any watcher.
-  const dv = mm.mem.dv;
-  SIGRETURN_CODE.forEach((word, i) => dv.setUint32(base + SIGRETURN_OFFSET + 4 * i, word, true));
-  mm.mem.markTouched(base / PAGE_SIZE, 1);
-  mm.mem.invalidate(base >>> PAGE_SHIFT, 1);
+  // The page is read-only to the guest, so checked writes would fault: a forced write, as ptrace does.
+  const code = new Uint8Array(4 * SIGRETURN_CODE.length);
+  const dv = new DataView(code.buffer);
+  SIGRETURN_CODE.forEach((word, i) => dv.setUint32(4 * i, word, true));
+  mm.mem.writeForce(base + SIGRETURN_OFFSET, code);
   return base;
 }

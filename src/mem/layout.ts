@@ -1,6 +1,9 @@
-// The shape of a guest address space below TASK_SIZE (4 GiB): where the stack, the mmap area
-// and the heap go. Linux's values, scaled to a 32-bit address space where they must be.
-import { PAGE_SIZE, TASK_SIZE } from './guest_memory.js';
+// The shape of a guest address space below TASK_SIZE (2^38 bytes, riscv64 Sv39): where the
+// stack, the mmap area and the heap go, with Linux's values.
+import { PAGE_SIZE } from './phys.js';
+
+/** User address space size: riscv64 Sv39's 256 GiB user half (2^38 bytes, 2^26 pages). */
+export const TASK_SIZE = 2 ** 38;
 
 /** One unmapped guard page at the very top, so a stack overrun past the top faults. */
 export const TOP_GUARD = PAGE_SIZE;
@@ -8,6 +11,8 @@ export const TOP_GUARD = PAGE_SIZE;
 export const STACK_TOP = TASK_SIZE - TOP_GUARD;
 /** Default RLIMIT_STACK soft limit (8 MiB, as on a stock Linux system). */
 export const STACK_SIZE_DEFAULT = 8 * 1024 * 1024;
+/** Room the initial stack VMA has below the arguments (Linux's stack_expand in setup_arg_pages: 128 KiB); it grows on demand beyond. */
+export const STACK_EXPAND = 128 * 1024;
 /** Linux's stack_guard_gap default (256 pages): mmap keeps this far below a MAP_GROWSDOWN VMA. */
 export const STACK_GUARD_GAP = 256 * PAGE_SIZE;
 /** Linux's MIN_GAP in mmap_base(): at least 128 MiB between the stack top and mmap_base. */

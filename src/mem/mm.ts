@@ -1,34 +1,45 @@
-// Mm: one guest address space (Linux's mm_struct): the VMA list, brk, mmap placement.
-// Invariant: every page outside a VMA holds zeros (unmapping zeroes the non-zero pages), so a
-// new anonymous mapping needs no work and untouched pages are never written (see zero_pages.ts).
-import { EEXIST, EFAULT, EINVAL, ENOMEM, EOPNOTSUPP, EPERM, EACCES, EOVERFLOW } from '../abi/errno.js';
-import { GuestMemory, PAGE_SHIFT, PAGE_SIZE, PAGE_WATCH, TASK_SIZE } from './guest_memory.js';
+// Mm: one guest address space (Linux's mm_struct): the mmap family's semantics over the VMA list
+// and page table of a GuestMemory. A mapping costs no frames until a page is touched (see
+// fault.ts); unmapping returns the frames of the pages that were touched, and nothing else.
+import { EACCES, EAGAIN, EEXIST, EFAULT, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW, EPERM } from '../abi/errno.js';
+import { ACCESS_READ, ACCESS_WRITE, FAULT_OK, FAULT_OOM } from './fault.js';
+import { GuestMemory, NUM_PAGES, PAGE_SIZE, PROT_WRITE, TASK_SIZE } from './guest_memory.js';
 import {
-  MMAP_MIN_ADDR, MAX_MAP_COUNT, STACK_SIZE_DEFAULT, STACK_TOP, TASK_UNMAPPED_BASE, mmapBaseFor,
+  MMAP_MIN_ADDR, MAX_MAP_COUNT, STACK_EXPAND, STACK_SIZE_DEFAULT, STACK_TOP, TASK_UNMAPPED_BASE, mmapBaseFor,
 } from './layout.js';
 import { mapsText } from './maps_text.js';
+import { type FileBacking, MemObject } from './mem_object.js';
 import {
   MADV_COLD, MADV_COLLAPSE, MADV_DODUMP, MADV_DOFORK, MADV_DONTDUMP, MADV_DONTFORK, MADV_DONTNEED,
   MADV_DONTNEED_LOCKED, MADV_FREE, MADV_HUGEPAGE, MADV_HWPOISON, MADV_KEEPONFORK, MADV_MERGEABLE,
   MADV_NOHUGEPAGE, MADV_NORMAL, MADV_PAGEOUT, MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_RANDOM,
   MADV_REMOVE, MADV_SEQUENTIAL, MADV_SOFT_OFFLINE, MADV_UNMERGEABLE, MADV_WILLNEED, MADV_WIPEONFORK,
-  MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_HUGETLB, MAP_PRIVATE, MAP_SHARED,
-  MAP_SHARED_VALIDATE, MAP_STACK, MAP_TYPE, MAP_VALIDATE_KNOWN, MREMAP_DONTUNMAP, MREMAP_FIXED,
-  MREMAP_MAYMOVE, PROT_GROWSDOWN, PROT_GROWSUP, PROT_SEM, PROT_VALID_MMAP, VMA_FLAG_BITS,
+  MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_HUGETLB, MAP_LOCKED, MAP_NORESERVE,
+  MAP_POPULATE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_STACK, MAP_TYPE, MAP_VALIDATE_KNOWN,
+  MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE, PROT_GROWSDOWN, PROT_GROWSUP, PROT_SEM, PROT_VALID_MMAP,
+  VMA_FLAG_BITS,
 } from './mman.js';
+import { PTE_COW, PTE_W } from './page_table.js';
+import type { PhysMem } from './phys.js';
 import { bottomUp, rangeFree, topDown } from './unmapped_area.js';
-import { sliceVma, VmaList } from './vma_list.js';
-import { copyNonZeroPages, zeroPages } from './zero_pages.js';
+import { sliceVma } from './vma_list.js';
 
-/** Source of bytes for a file-backed mapping (MAP_PRIVATE copies them in at map time). */
-export interface MmapFile {
-  /** Reads up to buf.length bytes at offset into buf; returns bytes read (0 at EOF). */
-  read(offset: number, buf: Uint8Array): number;
+/** A file as mmap sees it: where its bytes come from and go back to, and how maps names it. */
+export interface MmapFile extends FileBacking {
   /** Guest path for /proc/self/maps, and identity for the maps line. */
   readonly path: string;
   /** st_dev as stat(2) reports it (user-space encoding); maps shows its major:minor. */
   readonly dev: number;
   readonly ino: number;
+  /**
+   * The file's identity: every MmapFile with the same key shares one memory object (so every
+   * mapping of one file, in any address space, shows the same frames). Absent: this object alone.
+   */
+  readonly key?: string;
+  /** /dev/zero: a mapping of it is anonymous memory (shared: a shmem object of the mapping's size). */
+  readonly anonymous?: boolean;
+  /** False when the file was opened without write access: a shared mapping of it may never become writable (VM_MAYWRITE). */
+  readonly writable?: boolean;
 }
 
 /** A virtual memory area: [start, end), page-aligned. */
@@ -39,17 +50,19 @@ export interface Vma {
   /** MAP_* flags it was created with (MAP_PRIVATE/SHARED/ANONYMOUS/GROWSDOWN/STACK...). */
   flags: number;
   file: MmapFile | null;
-  /** File offset of `start` (for file mappings). */
+  /** Offset of `start` in the file or memory object. */
   offset: number;
   /** "[heap]", "[stack]", "[vdso]" or "" (file mappings show file.path). */
   name: string;
+  /** The memory object whose frames the pages show: a file's, or a shared anonymous object; null for private anonymous memory. */
+  obj?: MemObject | null;
 }
 
 /** Advice values that only inform the kernel: accepted and ignored. */
 const ADVISORY = new Set([
   MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTFORK, MADV_DOFORK, MADV_MERGEABLE,
   MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP, MADV_DODUMP, MADV_KEEPONFORK,
-  MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_COLLAPSE,
+  MADV_COLD, MADV_PAGEOUT, MADV_COLLAPSE,
 ]);
 
 /** Returns len rounded up to a whole number of pages (may exceed TASK_SIZE; callers check). */
@@ -62,24 +75,36 @@ function aligned(addr: number): boolean {
   return addr >= 0 && addr % PAGE_SIZE === 0;
 }
 
-/**
- * Largest initial stack mapping. Linux grows the stack on demand up to RLIMIT_STACK; here the
- * whole stack is mapped up front (untouched pages are free), so an unlimited rlimit must not
- * take the address space.
- */
-const STACK_MAP_MAX = 256 * 1024 * 1024;
+/** True if a mapping with these prot and flags counts against RLIMIT_DATA (Linux's is_data_mapping). */
+function isData(prot: number, flags: number): boolean {
+  return (prot & PROT_WRITE) !== 0 && (flags & (MAP_SHARED | MAP_GROWSDOWN)) === 0;
+}
 
-/** Bytes read per file read call while filling a file mapping (bounds one temporary view). */
-const FILE_FILL_CHUNK = 1 << 20;
+/** True if a mapping is charged to the overcommit heuristic (private writable, not MAP_NORESERVE). */
+function accountable(prot: number, flags: number): boolean {
+  return (prot & PROT_WRITE) !== 0 && (flags & (MAP_SHARED | MAP_NORESERVE)) === 0;
+}
 
 export class Mm {
-  readonly mem = new GuestMemory();
+  readonly mem: GuestMemory;
   /** Start of the heap (set by the loader) and the current break. */
   brkStart = 0;
   brk = 0;
+  /** The loaded image's data segment [startData, endData), for RLIMIT_DATA's brk check. */
+  startData = 0;
+  endData = 0;
   /** Top of the top-down mmap area (below the stack gap). */
   mmapBase = mmapBaseFor(STACK_SIZE_DEFAULT);
-  private readonly vmaList = new VmaList();
+
+  /** A fresh, empty address space over phys (a pool of its own by default). */
+  constructor(phys?: PhysMem) {
+    this.mem = new GuestMemory(phys);
+  }
+
+  /** The pool this address space's frames come from. */
+  get phys(): PhysMem {
+    return this.mem.phys;
+  }
 
   /** Linux mmap(2): returns the mapped address or -errno. `name` labels the VMA in maps. */
   mmap(addr: number, len: number, prot: number, flags: number, file: MmapFile | null, offset: number, name = ''): number {
@@ -100,22 +125,43 @@ export class Mm {
     len = pageAlign(len);
     if (len > TASK_SIZE) return -ENOMEM;
     if (file && offset < 0) return -EOVERFLOW;
-    if (this.vmaList.list.length >= MAX_MAP_COUNT) return -ENOMEM;
+    if (this.mem.vmas.list.length >= MAX_MAP_COUNT) return -ENOMEM;
     if (flags & MAP_HUGETLB) return file ? -EINVAL : -ENOMEM; // no huge pages reserved
     if (fixed) {
       if (!aligned(addr)) return -EINVAL;
       if (addr > TASK_SIZE - len) return -ENOMEM;
       if (addr < MMAP_MIN_ADDR) return -EPERM;
-      if (flags & MAP_FIXED_NOREPLACE && this.vmaList.overlaps(addr, addr + len)) return -EEXIST;
+      if (flags & MAP_FIXED_NOREPLACE && this.mem.vmas.overlaps(addr, addr + len)) return -EEXIST;
     } else {
       addr = this.unmappedArea(addr, len);
       if (addr < 0) return -ENOMEM;
     }
     if (!file && type !== MAP_PRIVATE && flags & MAP_GROWSDOWN) return -EINVAL;
-    if (fixed) this.unmapRange(addr, addr + len);
-    const vflags = (flags & VMA_FLAG_BITS & ~MAP_TYPE) | (type === MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) |
+    const shared = type !== MAP_PRIVATE;
+    // /dev/zero: private, plain anonymous memory; shared, a shmem object (maps still names it).
+    const zeroDev = file?.anonymous === true;
+    if (zeroDev && !shared) file = null;
+    const vflags = (flags & VMA_FLAG_BITS & ~MAP_TYPE) | (shared ? MAP_SHARED : MAP_PRIVATE) |
       (file ? 0 : MAP_ANONYMOUS);
-    this.mapRange({ start: addr, end: addr + len, prot, flags: vflags, file, offset: file ? offset : 0, name });
+    const replaced = fixed ? this.bytesIn(addr, addr + len, () => true) : 0;
+    const err = this.checkGrowth(len - replaced, prot, vflags,
+      fixed ? this.bytesIn(addr, addr + len, (v) => isData(v.prot, v.flags)) : 0);
+    if (err) return err;
+    const populate = (flags & (MAP_POPULATE | MAP_LOCKED)) !== 0;
+    if (populate && len / PAGE_SIZE > this.phys.freeFrames) return -ENOMEM;
+    let obj: MemObject | null = null;
+    if (shared && (zeroDev || !file)) {
+      obj = new MemObject(this.phys, null, len / PAGE_SIZE);
+      offset = 0;
+    } else if (file) {
+      obj = this.objectFor(file);
+    }
+    if (fixed) this.unmapRange(addr, addr + len);
+    this.mem.vmas.insert({ start: addr, end: addr + len, prot, flags: vflags, file, offset: obj ? offset : 0, name, obj });
+    if (populate && this.populate(addr, addr + len) === -ENOMEM) {
+      this.unmapRange(addr, addr + len);
+      return -ENOMEM;
+    }
     return addr;
   }
 
@@ -124,7 +170,7 @@ export class Mm {
     if (!aligned(addr) || addr > TASK_SIZE || !(len >= 0) || len > TASK_SIZE - addr) return -EINVAL;
     len = pageAlign(len);
     if (len === 0) return -EINVAL;
-    if (this.vmaList.list.length + this.vmaList.splitsNeeded(addr, addr + len) > MAX_MAP_COUNT) return -ENOMEM;
+    if (this.mem.vmas.list.length + this.mem.vmas.splitsNeeded(addr, addr + len) > MAX_MAP_COUNT) return -ENOMEM;
     this.unmapRange(addr, addr + len);
     return 0;
   }
@@ -140,7 +186,8 @@ export class Mm {
     len = pageAlign(len);
     let end = addr + len;
     if (end > TASK_SIZE) return -ENOMEM;
-    const first = this.vmaList.findNext(addr);
+    const vmas = this.mem.vmas;
+    const first = vmas.findNext(addr);
     if (!first) return -ENOMEM;
     if (grows & PROT_GROWSDOWN) {
       if (first.start >= end) return -ENOMEM;
@@ -155,17 +202,23 @@ export class Mm {
     // Linux changes the VMAs up to the first hole, then reports ENOMEM for the hole.
     let at = addr;
     let err = 0;
-    for (const v of this.vmaList.intersecting(addr, end)) {
+    let newData = 0;
+    for (const v of vmas.intersecting(addr, end)) {
       if (v.start > at) { err = -ENOMEM; end = at; break; }
+      // A shared mapping of a file opened read-only can never be made writable (no VM_MAYWRITE).
+      if (newProt & PROT_WRITE && v.flags & MAP_SHARED && v.file?.writable === false) return -EACCES;
+      if (!isData(v.prot, v.flags) && isData(newProt, v.flags)) newData += Math.min(v.end, end) - Math.max(v.start, addr);
       at = v.end;
     }
     if (!err && at < end) { err = -ENOMEM; end = at; }
+    // Turning memory into data counts against RLIMIT_DATA (Linux's may_expand_vm in mprotect_fixup).
+    if (newData > 0 && this.dataVm() + newData > this.mem.limits.data) return -ENOMEM;
     if (end > addr) {
-      for (const piece of this.vmaList.carve(addr, end)) {
+      for (const piece of vmas.carve(addr, end)) {
         piece.prot = newProt;
-        this.vmaList.insert(piece);
-        this.setPages(piece.start, piece.end, newProt, true);
+        vmas.insert(piece, true);
       }
+      this.mem.protect(addr / PAGE_SIZE, end / PAGE_SIZE, newProt);
     }
     return err;
   }
@@ -174,48 +227,56 @@ export class Mm {
   mremap(oldAddr: number, oldLen: number, newLen: number, flags: number, newAddr: number): number {
     if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP) || flags < 0) return -EINVAL;
     if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
-    if (flags & MREMAP_DONTUNMAP) return -EINVAL; // not supported yet
+    const dontUnmap = (flags & MREMAP_DONTUNMAP) !== 0;
+    if (dontUnmap && (!(flags & MREMAP_MAYMOVE) || oldLen !== newLen)) return -EINVAL;
     if (!aligned(oldAddr)) return -EINVAL;
     if (!(oldLen >= 0) || !(newLen >= 0)) return -EINVAL;
     oldLen = pageAlign(oldLen);
     newLen = pageAlign(newLen);
     if (newLen === 0 || newLen > TASK_SIZE || oldLen > TASK_SIZE) return -EINVAL;
-    const vma = this.vmaList.find(oldAddr);
+    const vma = this.mem.vmas.find(oldAddr);
     if (!vma) return -EFAULT;
-    if (oldLen === 0) return -EINVAL; // duplicating a shared mapping is not supported (private: EINVAL as Linux)
+    // old_size 0 maps a second view of a shared mapping; a private one cannot be duplicated.
+    if (oldLen === 0 && (!(vma.flags & MAP_SHARED) || !(flags & MREMAP_MAYMOVE))) return -EINVAL;
+    const added = oldLen === 0 || dontUnmap ? newLen : newLen - oldLen;
     if (flags & MREMAP_FIXED) {
       if (!aligned(newAddr) || newAddr > TASK_SIZE - newLen) return -EINVAL;
       if (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) return -EINVAL;
       if (newAddr < MMAP_MIN_ADDR) return -EPERM;
       if (oldLen > vma.end - oldAddr) return -EFAULT;
+      const err = this.checkGrowth(added, vma.prot, vma.flags, 0);
+      if (err) return err;
       this.unmapRange(newAddr, newAddr + newLen);
       if (oldLen > newLen) { this.unmapRange(oldAddr + newLen, oldAddr + oldLen); oldLen = newLen; }
-      return this.moveRange(vma, oldAddr, oldLen, newAddr, newLen);
+      return this.moveRange(vma, oldAddr, oldLen, newAddr, newLen, dontUnmap);
     }
-    if (oldLen >= newLen) {
+    if (oldLen >= newLen && oldLen > 0 && !dontUnmap) {
       if (oldLen > newLen) this.unmapRange(oldAddr + newLen, oldAddr + oldLen);
       return oldAddr;
     }
     if (oldLen > vma.end - oldAddr) return -EFAULT;
+    const err = this.checkGrowth(added, vma.prot, vma.flags, 0);
+    if (err) return err;
     // Grow in place when the range ends at the VMA's end and the space after it is free.
-    if (oldAddr + oldLen === vma.end && oldAddr + newLen <= TASK_SIZE &&
-        !this.vmaList.overlaps(vma.end, oldAddr + newLen)) {
-      const grown = sliceVma(vma, vma.end, vma.end); // same attributes, continues the file offset
+    if (oldLen > 0 && !dontUnmap && oldAddr + oldLen === vma.end && oldAddr + newLen <= TASK_SIZE &&
+        !this.mem.vmas.overlaps(vma.end, oldAddr + newLen)) {
+      const grown = sliceVma(vma, vma.end, vma.end); // same attributes, continues the offset
       grown.end = oldAddr + newLen;
-      this.mapRange(grown);
+      this.mem.vmas.insert(grown);
       return oldAddr;
     }
     if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
     const dest = this.unmappedArea(0, newLen);
     if (dest < 0) return -ENOMEM;
-    return this.moveRange(vma, oldAddr, oldLen, dest, newLen);
+    return this.moveRange(vma, oldAddr, oldLen, dest, newLen, dontUnmap);
   }
 
-  /** madvise(2): 0 or -errno; MADV_DONTNEED zeroes private anonymous pages. */
+  /** madvise(2): 0 or -errno; MADV_DONTNEED drops pages (they refault as zero or from the file). */
   madvise(addr: number, len: number, advice: number): number {
     const known = ADVISORY.has(advice) || advice === MADV_DONTNEED || advice === MADV_FREE ||
       advice === MADV_DONTNEED_LOCKED || advice === MADV_REMOVE || advice === MADV_WIPEONFORK ||
-      advice === MADV_HWPOISON || advice === MADV_SOFT_OFFLINE;
+      advice === MADV_HWPOISON || advice === MADV_SOFT_OFFLINE || advice === MADV_POPULATE_READ ||
+      advice === MADV_POPULATE_WRITE;
     if (!known) return -EINVAL;
     if (!aligned(addr)) return -EINVAL;
     if (!(len >= 0)) return -EINVAL;
@@ -224,7 +285,7 @@ export class Mm {
     if (end > TASK_SIZE && len > 0) return -ENOMEM;
     if (len === 0) return 0;
     if (advice === MADV_HWPOISON || advice === MADV_SOFT_OFFLINE) return -EPERM; // needs CAP_SYS_ADMIN
-    const vmas = this.vmaList.intersecting(addr, end);
+    const vmas = this.mem.vmas.intersecting(addr, end);
     let covered = 0;
     for (const v of vmas) covered += Math.min(v.end, end) - Math.max(v.start, addr);
     const unmappedErr = covered < len ? -ENOMEM : 0;
@@ -236,12 +297,69 @@ export class Mm {
     return unmappedErr;
   }
 
+  /** msync(2) on [addr, addr+len): writes back the shared file pages written; 0 or -ENOMEM for holes. */
+  msync(addr: number, len: number): number {
+    const end = addr + pageAlign(len);
+    let at = addr;
+    for (const v of this.mem.vmas.intersecting(addr, end)) {
+      if (v.start > at) return -ENOMEM;
+      at = v.end;
+      if (!v.obj || !(v.flags & MAP_SHARED)) continue;
+      const s = Math.max(v.start, addr), e = Math.min(v.end, end);
+      const first = (v.offset + (s - v.start)) / PAGE_SIZE;
+      v.obj.writeback(first, first + (e - s) / PAGE_SIZE);
+    }
+    return at < end ? -ENOMEM : 0;
+  }
+
+  /**
+   * Faults in every page of [start, end) as an access would (writable pages for writing), for
+   * MAP_POPULATE, mlock and MADV_POPULATE_*; 0, -ENOMEM when frames run out, -EFAULT otherwise.
+   * Checks up front that enough frames are free, so a failure allocates nothing for the guest.
+   */
+  populate(start: number, end: number, access = 0): number {
+    let needed = 0;
+    const vmas = this.mem.vmas.intersecting(start, end);
+    for (const v of vmas) {
+      const s = Math.max(v.start, start), e = Math.min(v.end, end);
+      this.mem.pt.forEach(s / PAGE_SIZE, e / PAGE_SIZE, () => { needed--; });
+      needed += (e - s) / PAGE_SIZE;
+    }
+    if (needed > this.phys.freeFrames) return -ENOMEM;
+    for (const v of vmas) {
+      const a = access || (v.prot & PROT_WRITE ? ACCESS_WRITE : ACCESS_READ);
+      if (v.prot === 0) continue;
+      for (let p = Math.max(v.start, start); p < Math.min(v.end, end); p += PAGE_SIZE) {
+        const pte = this.mem.pt.get(p / PAGE_SIZE);
+        if (pte !== 0 && (a !== ACCESS_WRITE || (pte & PTE_W) !== 0)) continue;
+        const r = this.mem.fault(p / PAGE_SIZE, a);
+        if (r === FAULT_OOM) { this.phys.oomPending = false; return -ENOMEM; }
+        if (r !== FAULT_OK) return -EFAULT;
+      }
+    }
+    return 0;
+  }
+
+  /** mlock(2) over [start, end) (RLIMIT_MEMLOCK checked by the caller): faults the range in; 0, -ENOMEM (unmapped) or -EAGAIN. */
+  lock(start: number, end: number): number {
+    let at = start;
+    for (const v of this.mem.vmas.intersecting(start, end)) {
+      if (v.start > at) return -ENOMEM;
+      at = v.end;
+    }
+    if (at < end) return -ENOMEM;
+    // Linux turns a populate failure for lack of memory into EAGAIN ("could not be locked").
+    return this.populate(start, end) === 0 ? 0 : -EAGAIN;
+  }
+
   /** Sets the initial break (page-aligned end of the loaded image). */
   initBrk(addr: number): void { this.brkStart = this.brk = addr; }
 
   /** brk(2): returns the new break, or the old one on failure (never -errno). */
   setBrk(addr: number): number {
     if (this.brkStart === 0 || !(addr >= this.brkStart) || addr > TASK_SIZE) return this.brk;
+    // RLIMIT_DATA covers the heap and the data segment (Linux's check_data_rlimit).
+    if (addr - this.brkStart + (this.endData - this.startData) > this.mem.limits.data) return this.brk;
     const newEnd = pageAlign(addr);
     const oldEnd = pageAlign(this.brk);
     if (newEnd === oldEnd) { this.brk = addr; return addr; }
@@ -251,120 +369,170 @@ export class Mm {
       return addr;
     }
     // Growing: leave at least one page between the heap and the next mapping (or its stack guard gap).
-    if (newEnd + PAGE_SIZE > TASK_SIZE || !rangeFree(this.vmaList, oldEnd, newEnd - oldEnd + PAGE_SIZE)) return this.brk;
-    if (this.vmaList.list.length >= MAX_MAP_COUNT) return this.brk;
-    this.mapRange({
-      start: oldEnd, end: newEnd, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, file: null, offset: 0, name: '[heap]',
+    if (newEnd + PAGE_SIZE > TASK_SIZE || !rangeFree(this.mem.vmas, oldEnd, newEnd - oldEnd + PAGE_SIZE)) return this.brk;
+    if (this.mem.vmas.list.length >= MAX_MAP_COUNT) return this.brk;
+    if (this.mem.totalVm() + (newEnd - oldEnd) > this.mem.limits.as) return this.brk;
+    if (newEnd - oldEnd > this.phys.bytes) return this.brk; // the overcommit heuristic
+    this.mem.vmas.insert({
+      start: oldEnd, end: newEnd, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, file: null, offset: 0, name: '[heap]', obj: null,
     });
     this.brk = addr;
     return addr;
   }
 
-  /** Maps the initial stack [STACK_TOP - size, STACK_TOP) read-write; returns STACK_TOP. */
-  mapStack(size = STACK_SIZE_DEFAULT): number {
-    size = pageAlign(Math.min(size, STACK_MAP_MAX));
-    this.mmapBase = mmapBaseFor(size);
+  /**
+   * Maps the initial stack [STACK_TOP - size, STACK_TOP) read-write, grows-down; returns STACK_TOP.
+   * The stack then grows on demand (fault.ts) up to the stack limit.
+   */
+  mapStack(size = STACK_EXPAND): number {
+    size = pageAlign(Math.min(size, this.mem.limits.stack));
+    this.mmapBase = mmapBaseFor(this.mem.limits.stack);
     const r = this.mmap(STACK_TOP - size, size, 3,
       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN | MAP_STACK, null, 0, '[stack]');
-    if (r < 0) throw new Error(`mapStack: ${r}`);
-    return STACK_TOP;
+    return r < 0 ? r : STACK_TOP;
   }
 
   /** The VMA containing addr, if any. */
-  findVma(addr: number): Vma | undefined { return this.vmaList.find(addr); }
+  findVma(addr: number): Vma | undefined { return this.mem.vmas.find(addr); }
 
   /** All VMAs in address order. */
-  vmas(): readonly Vma[] { return this.vmaList.list; }
+  vmas(): readonly Vma[] { return this.mem.vmas.list; }
 
   /** The text of /proc/self/maps. */
-  mapsText(): string { return mapsText(this.vmaList.list); }
+  mapsText(): string { return mapsText(this.mem.vmas.list); }
 
-  /** Returns a copy of this address space (fork without CLONE_VM): same VMAs, same bytes. */
-  fork(): Mm {
-    const child = new Mm();
+  /**
+   * Returns a copy of this address space (fork without CLONE_VM) over the same pool: the same
+   * VMAs; shared mappings share their frames, private pages become copy-on-write in both.
+   */
+  fork(): Mm | null {
+    const child = new Mm(this.phys);
     child.brkStart = this.brkStart;
     child.brk = this.brk;
+    child.startData = this.startData;
+    child.endData = this.endData;
     child.mmapBase = this.mmapBase;
-    for (const v of this.vmaList.list) {
-      child.vmaList.list.push({ ...v });
-      const first = v.start >>> PAGE_SHIFT, count = (v.end - v.start) >>> PAGE_SHIFT;
-      copyNonZeroPages(this.mem.u8, first, child.mem.u8, first, count);
-      child.mem.setPages(first, count, v.prot, true);
-      child.mem.markTouched(first, count);
+    Object.assign(child.mem.limits, this.mem.limits);
+    const phys = this.phys, i32 = phys.i32;
+    let ok = true;
+    for (const v of this.mem.vmas.list) {
+      child.mem.vmas.push({ ...v });
+      const shared = (v.flags & MAP_SHARED) !== 0;
+      this.mem.pt.forEach(v.start / PAGE_SIZE, v.end / PAGE_SIZE, (vpn, s) => {
+        if (!ok) return;
+        let pte = i32[s]!;
+        if (!shared) pte = (pte & ~PTE_W) | PTE_COW;
+        const cs = child.mem.pt.slot(vpn);
+        if (cs < 0) { ok = false; return; }
+        i32[s] = pte;
+        i32[cs] = pte;
+        const f = pte >>> 12;
+        if (f !== 0) { phys.ref(f); child.mem.rss++; }
+        child.mem.rssPeak = child.mem.rss;
+      });
     }
+    this.mem.flushTlbs(0, NUM_PAGES); // the parent's write tags are stale now
+    if (!ok) { child.release(); return null; }
     return child;
   }
 
+  /** Frees the address space: writes back shared file pages and returns every frame (exit, exec). */
+  release(): void {
+    this.mem.release();
+  }
+
   // --- internals ---
+
+  /** Bytes of VMAs within [start, end) that satisfy pred. */
+  private bytesIn(start: number, end: number, pred: (v: Vma) => boolean): number {
+    let n = 0;
+    for (const v of this.mem.vmas.intersecting(start, end)) if (pred(v)) n += Math.min(v.end, end) - Math.max(v.start, start);
+    return n;
+  }
+
+  /** Bytes of data mappings (Linux's data_vm). */
+  private dataVm(): number {
+    return this.bytesIn(0, TASK_SIZE, (v) => isData(v.prot, v.flags));
+  }
+
+  /**
+   * Checks that growing the space by `bytes` of a mapping with prot/flags stays within
+   * RLIMIT_AS, RLIMIT_DATA (freeing dataFreed bytes of data first) and the overcommit heuristic
+   * (one private writable mapping may not exceed the machine's memory); 0 or -ENOMEM.
+   */
+  private checkGrowth(bytes: number, prot: number, flags: number, dataFreed: number): number {
+    if (bytes <= 0) return 0;
+    const lim = this.mem.limits;
+    if (this.mem.totalVm() + bytes > lim.as) return -ENOMEM;
+    if (isData(prot, flags) && this.dataVm() - dataFreed + bytes > lim.data) return -ENOMEM;
+    if (accountable(prot, flags) && bytes > this.phys.bytes) return -ENOMEM;
+    return 0;
+  }
+
+  /** The memory object for a file mapping: the one already serving that file, or a new one. */
+  private objectFor(file: MmapFile): MemObject {
+    const objs = this.phys.objects;
+    if (file.key !== undefined) {
+      const have = objs.get(file.key);
+      if (have) {
+        file.release?.(); // the existing object keeps its own backing
+        return have;
+      }
+      return new MemObject(this.phys, file, 0, file.key);
+    }
+    return new MemObject(this.phys, file, 0);
+  }
 
   /** Returns a free address for len bytes: the hint if free, else top-down below mmapBase, else bottom-up; -1 if none. */
   private unmappedArea(hint: number, len: number): number {
     if (hint > 0) {
       const a = pageAlign(hint);
-      if (a <= TASK_SIZE - len && a >= MMAP_MIN_ADDR && rangeFree(this.vmaList, a, len)) return a;
+      if (a <= TASK_SIZE - len && a >= MMAP_MIN_ADDR && rangeFree(this.mem.vmas, a, len)) return a;
     }
-    const a = topDown(this.vmaList, len, MMAP_MIN_ADDR, this.mmapBase);
+    const a = topDown(this.mem.vmas, len, MMAP_MIN_ADDR, this.mmapBase);
     if (a >= 0) return a;
-    return bottomUp(this.vmaList, len, TASK_UNMAPPED_BASE, TASK_SIZE);
+    return bottomUp(this.mem.vmas, len, TASK_UNMAPPED_BASE, TASK_SIZE);
   }
 
-  /** Sets mem.prot for the pages of [start, end). */
-  private setPages(start: number, end: number, prot: number, mapped: boolean): void {
-    this.mem.setPages(start >>> PAGE_SHIFT, (end - start) >>> PAGE_SHIFT, prot, mapped);
-  }
-
-  /** Adds a VMA over a free (hence zero) range, sets its page protections and fills file bytes. */
-  private mapRange(v: Vma): void {
-    this.vmaList.insert(v);
-    this.setPages(v.start, v.end, v.prot, true);
-    if (v.file) this.fillFromFile(v.file, v.offset, v.start, v.end);
-  }
-
-  /** Copies file bytes from offset into [start, end); bytes past EOF stay zero. */
-  private fillFromFile(file: MmapFile, offset: number, start: number, end: number): void {
-    this.mem.markTouched(start >>> PAGE_SHIFT, (end - start + PAGE_SIZE - 1) >>> PAGE_SHIFT);
-    let at = start;
-    while (at < end) {
-      const n = Math.min(end - at, FILE_FILL_CHUNK);
-      let got: number;
-      try {
-        got = file.read(offset + (at - start), this.mem.u8.subarray(at, at + n));
-      } catch {
-        got = 0; // an unreadable file reads as EOF (Linux would SIGBUS on access)
-      }
-      if (!(got > 0)) break;
-      at += Math.min(got, n);
-    }
-  }
-
-  /** Removes every mapping in [start, end) and zeroes its non-zero pages (keeps the invariant). */
+  /** Removes every mapping in [start, end) and returns the frames of its pages. */
   private unmapRange(start: number, end: number): void {
-    for (const piece of this.vmaList.carve(start, end)) {
-      this.setPages(piece.start, piece.end, 0, false);
-      zeroPages(this.mem.u8, piece.start >>> PAGE_SHIFT, (piece.end - piece.start) >>> PAGE_SHIFT, this.mem.touched, true);
+    const vmas = this.mem.vmas;
+    const pieces = vmas.carve(start, end);
+    this.mem.zap(start / PAGE_SIZE, end / PAGE_SIZE);
+    for (const piece of pieces) {
+      // munmap writes back a shared file mapping's pages (Linux leaves that to the flusher;
+      // here the page cache lives only while mapped).
+      if (piece.obj && piece.flags & MAP_SHARED) {
+        const first = piece.offset / PAGE_SIZE;
+        piece.obj.writeback(first, first + (piece.end - piece.start) / PAGE_SIZE);
+      }
+      vmas.drop(piece);
     }
   }
 
-  /** Zeroes the non-zero pages of mapped [start, end), dropping cached code on the pages written. */
-  private zeroMapped(start: number, end: number): void {
-    for (const p of zeroPages(this.mem.u8, start >>> PAGE_SHIFT, (end - start) >>> PAGE_SHIFT, this.mem.touched, false)) {
-      if (this.mem.prot[p]! & PAGE_WATCH) this.mem.invalidate(p, 1);
+  /**
+   * Moves [oldAddr, oldAddr+oldLen) of vma to a free range at newAddr of newLen bytes (or maps a
+   * second view of a shared mapping when oldLen is 0); returns newAddr or -ENOMEM.
+   */
+  private moveRange(vma: Vma, oldAddr: number, oldLen: number, newAddr: number, newLen: number, dontUnmap: boolean): number {
+    const vmas = this.mem.vmas;
+    if (oldLen === 0) {
+      const dup = sliceVma(vma, oldAddr, oldAddr);
+      vmas.insert({ ...dup, start: newAddr, end: newAddr + newLen });
+      return newAddr;
     }
-  }
-
-  /** Moves [oldAddr, oldAddr+oldLen) of vma to a free range at newAddr of newLen bytes; returns newAddr. */
-  private moveRange(vma: Vma, oldAddr: number, oldLen: number, newAddr: number, newLen: number): number {
     const copyLen = Math.min(oldLen, newLen);
     const moved = sliceVma(vma, oldAddr, oldAddr + copyLen);
-    this.vmaList.insert({ ...moved, start: newAddr, end: newAddr + copyLen });
-    this.setPages(newAddr, newAddr + copyLen, moved.prot, true);
-    copyNonZeroPages(this.mem.u8, oldAddr >>> PAGE_SHIFT, this.mem.u8, newAddr >>> PAGE_SHIFT, copyLen >>> PAGE_SHIFT);
-    this.mem.markTouched(newAddr >>> PAGE_SHIFT, copyLen >>> PAGE_SHIFT);
-    this.unmapRange(oldAddr, oldAddr + oldLen);
+    vmas.insert({ ...moved, start: newAddr, end: newAddr + copyLen });
+    if (!this.mem.movePtes(oldAddr / PAGE_SIZE, newAddr / PAGE_SIZE, copyLen / PAGE_SIZE)) {
+      this.phys.oomPending = false; // reported as ENOMEM, no process is killed
+      this.unmapRange(newAddr, newAddr + copyLen);
+      return -ENOMEM;
+    }
+    if (!dontUnmap) this.unmapRange(oldAddr, oldAddr + oldLen);
     if (newLen > copyLen) {
-      const tail = { ...moved, start: newAddr + copyLen, end: newAddr + newLen,
-        offset: moved.file ? moved.offset + copyLen : 0 };
-      this.mapRange(tail);
+      vmas.insert({ ...moved, start: newAddr + copyLen, end: newAddr + newLen,
+        offset: moved.file || moved.obj ? moved.offset + copyLen : 0 });
     }
     return newAddr;
   }
@@ -375,13 +543,12 @@ export class Mm {
     switch (advice) {
       case MADV_DONTNEED:
       case MADV_DONTNEED_LOCKED:
-        if (v.flags & MAP_SHARED) return 0; // shared pages keep their contents (page cache / shmem)
-        this.zeroMapped(s, e);
-        if (v.file) this.fillFromFile(v.file, v.offset + (s - v.start), s, e);
+        // Private pages refault as zero (anonymous) or from the file; shared ones keep their contents.
+        this.mem.zap(s / PAGE_SIZE, e / PAGE_SIZE);
         return 0;
       case MADV_FREE:
         if (!privateAnon) return -EINVAL;
-        this.zeroMapped(s, e);
+        this.mem.zap(s / PAGE_SIZE, e / PAGE_SIZE);
         return 0;
       case MADV_REMOVE:
         if (!v.file) return -EINVAL;
@@ -389,6 +556,11 @@ export class Mm {
         return -EOPNOTSUPP; // punching holes in files is not supported
       case MADV_WIPEONFORK:
         return privateAnon ? 0 : -EINVAL;
+      case MADV_POPULATE_READ:
+      case MADV_POPULATE_WRITE: {
+        const r = this.populate(s, e, advice === MADV_POPULATE_WRITE ? ACCESS_WRITE : ACCESS_READ);
+        return r === -ENOMEM ? -ENOMEM : r < 0 ? -EFAULT : 0;
+      }
       default:
         return 0;
     }

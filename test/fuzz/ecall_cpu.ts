@@ -8,6 +8,7 @@ import {
   REC_SLOTS, REG_S0, REG_SP, S0_ADDR, SCRATCH_ADDR, SCRATCH_BYTES, SLOT_F0, SLOT_FCSR, SP_ADDR,
 } from './layout.js';
 import type { CaseResult } from './protocol.js';
+import { fill, peekBytes, poke, pokeU32 } from '../unit/mem_helpers.js';
 
 /** The word placed after the case code: the run stops there with Stop.Ecall. */
 const ECALL = 0x00000073;
@@ -35,14 +36,11 @@ export class EcallCpu {
   runCase(c: FuzzCase): EcallRun {
     const code = codeBytes(c.insns);
     if (code.length > CODE_BYTES - PROLOGUE_BYTES - EPILOGUE_BYTES) throw new RangeError('case code too long');
-    const u8 = this.mem.u8;
-    u8.fill(0, CODE_ADDR, CODE_ADDR + PROLOGUE_BYTES);
-    u8.set(code, CASE_PC);
-    this.mem.dv.setUint32(CASE_PC + code.length, ECALL, true);
-    // Re-protecting the code pages invalidates the CPU's decode cache for them.
-    const pages = Math.ceil((PROLOGUE_BYTES + code.length + 4) / 4096);
-    this.mem.setPages(CODE_ADDR >>> PAGE_SHIFT, pages, PROT_READ | PROT_EXEC, true);
-    u8.set(c.scratch, SCRATCH_ADDR);
+    // Forced writes into the code pages drop the CPU's decoded code for them, as any write does.
+    fill(this.mem, CODE_ADDR, CODE_ADDR + PROLOGUE_BYTES, 0);
+    poke(this.mem, CASE_PC, code);
+    pokeU32(this.mem, CASE_PC + code.length, ECALL);
+    poke(this.mem, SCRATCH_ADDR, c.scratch);
 
     const h = new Hart();
     for (let i = 1; i < 32; i++) h.x64[i] = BigInt.asIntN(64, c.init[i]!);
@@ -54,6 +52,7 @@ export class EcallCpu {
     h.pc = CASE_PC;
 
     const stop = run(h, this.mem, BUDGET);
+    h.release(); // its TLB's frames go back to the pool
     const end = CASE_PC + code.length;
     let error: string | null = null;
     if (stop !== Stop.Ecall || h.pc !== end) {
@@ -64,6 +63,6 @@ export class EcallCpu {
     for (let i = 1; i < 32; i++) regs[i] = BigInt.asUintN(64, h.x64[i]!);
     for (let i = 0; i < 32; i++) regs[SLOT_F0 + i] = fbits[i]!;
     regs[SLOT_FCSR] = BigInt(h.fcsr);
-    return { result: { regs, scratch: u8.slice(SCRATCH_ADDR, SCRATCH_ADDR + SCRATCH_BYTES) }, error };
+    return { result: { regs, scratch: peekBytes(this.mem, SCRATCH_ADDR, SCRATCH_BYTES) }, error };
   }
 }

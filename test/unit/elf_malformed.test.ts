@@ -54,12 +54,12 @@ const CASES: Array<[string, () => Uint8Array, RegExp]> = [
   ['file bytes past EOF', () => good({ phdrs: [seg(0x10000, 0x10000, 0x10000)] }), /past the end of the file/],
   ['p_offset near 2^64', () => good({ phdrs: [seg(0x10000, 0x10, 0x10, 0xffff_ffff_ffff_fff0n)] }), /past the end/],
   ['huge p_memsz near 2^64', () => good({ phdrs: [seg(0x10000, 0x10, 0xffff_ffff_ffff_f000n)] }), /outside/],
-  ['vaddr beyond 4 GiB', () => good({ phdrs: [seg(0x1_0000_0000n, 0x10, 0x10)] }), /outside/],
+  ['vaddr beyond the 2^38-byte address space', () => good({ phdrs: [seg(0x40_0000_0000n, 0x10, 0x10)] }), /outside/],
   ['vaddr + memsz wraps 2^64', () => good({ phdrs: [seg(0xffff_ffff_ffff_f000n, 0, 0x2000)] }), /outside/],
-  ['segment reaching into the stack', () => good({ phdrs: [seg(0xff70_0000, 0, 0x10000)] }), /outside/],
+  ['segment reaching into the stack', () => good({ phdrs: [seg(0x3f_ff70_0000n, 0, 0x10000)] }), /outside/],
   ['vaddr/offset misaligned', () => good({ phdrs: [seg(0x10010, 0x10, 0x10, 0x20)] }), /modulo the page size/],
   ['segment at page 0', () => good({ phdrs: [seg(0, 0x10, 0x10)] }), /below vm\.mmap_min_addr/],
-  ['entry beyond 4 GiB', () => good({ entry: 0x1_2345_0000n }), /entry point/],
+  ['entry beyond the 2^38-byte address space', () => good({ entry: 0x40_2345_0000n }), /entry point/],
   ['PT_INTERP present', () => good({
     phdrs: [
       { type: PT_INTERP, flags: PF_R, offset: 0x180, vaddr: 0x10180, filesz: 12, memsz: 12 },

@@ -14,6 +14,7 @@ import { NR_RESTART_SYSCALL } from '../../src/kernel/entry.js';
 import { runAsDispatcher } from './request_helpers.js';
 import { defs } from '../../src/kernel/syscalls/futex.js';
 import { argsOf } from './sys_proc_fixture.js';
+import { fill } from './mem_helpers.js';
 import { FutexTable } from '../../src/kernel/futex/queue.js';
 
 /** Start of the read-write scratch area (4 pages). */
@@ -57,7 +58,7 @@ export interface Fixture {
 
 /** A fresh fixture: both memories' scratch areas zeroed, process A with task 100. */
 export function fixture(): Fixture {
-  for (const m of mems) m.u8.fill(0, BUF, RO + PAGE_SIZE);
+  for (const m of mems) fill(m, BUF, RO + PAGE_SIZE, 0);
   const clock = { mono: 5_000_000_000n, real: 1_700_000_000_000_000_000n };
   const tasks = new Map<number, Task>();
   const unpark = (t: Task): Blocked | null => {

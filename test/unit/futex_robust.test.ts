@@ -7,6 +7,7 @@ import { clearChildTid, exitRobustList, ROBUST_LIST_LIMIT } from '../../src/kern
 import { futexWake } from '../../src/kernel/futex/wake.js';
 import { PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { BUF, fixture, RO, UNMAPPED, type Fixture } from './futex_fixture.js';
+import { fill, pokeU32 } from './mem_helpers.js';
 
 const WAIT = 0, PRIVATE = 128;
 const WAITERS = 0x80000000, OWNER_DIED = 0x40000000;
@@ -106,7 +107,7 @@ test(`the walk stops after ${ROBUST_LIST_LIMIT} entries`, () => {
     assert.equal(marked, ROBUST_LIST_LIMIT);
     assert.equal(f.mem.readU32(lock(entries[ROBUST_LIST_LIMIT]!.at)), 100);
   } finally {
-    f.mem.u8.fill(0, base, base + pages * PAGE_SIZE);
+    fill(f.mem, base, base + pages * PAGE_SIZE, 0);
     f.mem.setPages(base / PAGE_SIZE, pages, 0, false);
   }
 });
@@ -153,7 +154,7 @@ test('faults end the walk quietly: bad head, bad next pointer, misaligned or rea
   h.mem.writeU64(HEAD, RO + 0x20); // an entry in the read-only page, its lock owned by us
   h.mem.writeU64(HEAD + 8, OFFSET);
   h.mem.writeU64(HEAD + 16, 0);
-  h.mem.dv.setUint32(RO + 0x20 + OFFSET, 100, true);
+  pokeU32(h.mem, RO + 0x20 + OFFSET, 100);
   h.t.robustList = HEAD;
   exitRobustList(h.t);
   assert.equal(h.mem.readU32(RO + 0x20 + OFFSET), 100, 'unwritable: left alone, no throw');

@@ -74,7 +74,7 @@ test('unaligned uaddr gives EINVAL, an unmapped one EFAULT, for WAIT and WAKE', 
   assert.equal(f.futex(f.t, UNMAPPED, WAIT | PRIVATE, 0, 0), -EFAULT);
   assert.equal(f.futex(f.t, UNMAPPED, WAKE, 1), -EFAULT, 'a shared key needs the page');
   assert.equal(f.futex(f.t, UNMAPPED, WAKE | PRIVATE, 1), 0, 'a private key does not touch memory');
-  assert.equal(f.futex(f.t, 0x1_0000_0000n, WAKE | PRIVATE, 1), -EFAULT, 'beyond TASK_SIZE');
+  assert.equal(f.futex(f.t, 0x40_0000_0000n, WAKE | PRIVATE, 1), -EFAULT, 'beyond TASK_SIZE');
   assert.equal(f.futex(f.t, 0x1_0000_0000_0000_0002n, WAKE | PRIVATE, 1), -EINVAL, 'huge and misaligned');
   assert.equal(f.futex(f.t, RO, WAIT, 1, 0), -EAGAIN, 'read-only pages can be waited on');
 });

@@ -5,6 +5,7 @@ import { run } from '../../src/cpu/run.js';
 import { Access, Hart, Stop } from '../../src/cpu/hart.js';
 import { GuestMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import * as E from './rv_encode.js';
+import { pokeU32, pokeU64 } from './mem_helpers.js';
 
 const CODE = 0x10000, DATA = 0x20000;
 const A0 = 10, A1 = 11, A2 = 12;
@@ -14,8 +15,8 @@ function setup(words: number[]): { h: Hart; mem: GuestMemory } {
   const mem = new GuestMemory();
   mem.setPages(CODE >>> 12, 2, PROT_READ | PROT_EXEC, true);
   mem.setPages(DATA >>> 12, 2, PROT_READ | PROT_WRITE, true);
-  words.forEach((w, k) => mem.dv.setUint32(CODE + 4 * k, w, true));
-  mem.dv.setUint32(CODE + 4 * words.length, E.ECALL, true);
+  words.forEach((w, k) => pokeU32(mem, CODE + 4 * k, w));
+  pokeU32(mem, CODE + 4 * words.length, E.ECALL);
   const h = new Hart();
   h.pc = CODE;
   return { h, mem };
@@ -82,7 +83,7 @@ test('64-bit shifts use the low six bits of the amount', () => {
 test('a misaligned doubleword load that crosses a page boundary reads both pages', () => {
   const { h, mem } = setup([E.LD(A0, A1, 0)]);
   const addr = DATA + 4096 - 3;
-  mem.dv.setBigUint64(addr, 0x1122334455667788n, true);
+  pokeU64(mem, addr, 0x1122334455667788n);
   h.setX(A1, addr);
   assert.equal(run(h, mem, 10), Stop.Ecall);
   assert.equal(h.getXU(A0), 0x1122334455667788n);
@@ -119,12 +120,12 @@ test('fetching from a non-executable page is an exec fault', () => {
 
 test('amoadd.d and amomin.w return the old value and update memory', () => {
   const { h, mem } = setup([E.AMO(0x00, A0, A1, A2, true), E.AMO(0x10, A2, A1, A2, false)]);
-  mem.dv.setBigInt64(DATA, 40n, true);
+  pokeU64(mem, DATA, 40n);
   h.setX(A1, DATA);
   h.setX(A2, -2);
   assert.equal(run(h, mem, 10), Stop.Ecall);
   assert.equal(h.getX(A0), 40);
-  assert.equal(mem.dv.getBigUint64(DATA, true), 0xfffffffen, 'amomin.w stored min(38, -2) in the low word only');
+  assert.equal(mem.readBig64(DATA), 0xfffffffen, 'amomin.w stored min(38, -2) in the low word only');
   assert.equal(h.getX(A2), 38, 'amomin.w returns the old low word, sign-extended');
 });
 
@@ -139,15 +140,15 @@ test('code written after it was executed is decoded again (self-modifying code)'
   const mem = new GuestMemory();
   mem.setPages(CODE >>> 12, 1, PROT_READ | PROT_WRITE | PROT_EXEC, true);
   // addi a0, a0, 1 ; ecall  -- run it, then patch the addi into addi a0, a0, 100 and run again.
-  mem.dv.setUint32(CODE, E.ADDI(A0, A0, 1), true);
-  mem.dv.setUint32(CODE + 4, E.ECALL, true);
+  pokeU32(mem, CODE, E.ADDI(A0, A0, 1));
+  pokeU32(mem, CODE + 4, E.ECALL);
   const h = new Hart();
   h.pc = CODE;
   run(h, mem, 10);
   assert.equal(h.getX(A0), 1);
   // The guest patches its own code with a store: sw a1, 0(a2).
-  mem.dv.setUint32(CODE + 8, E.SW(A1, A2, 0), true);
-  mem.dv.setUint32(CODE + 12, E.ECALL, true);
+  pokeU32(mem, CODE + 8, E.SW(A1, A2, 0));
+  pokeU32(mem, CODE + 12, E.ECALL);
   h.setX(A1, E.ADDI(A0, A0, 100) | 0);
   h.setX(A2, CODE);
   h.pc = CODE + 8;
@@ -160,7 +161,7 @@ test('code written after it was executed is decoded again (self-modifying code)'
 test('x0 stays zero when an instruction targets it', () => {
   const { h, mem } = setup([E.ADDI(0, 0, 5), E.LD(0, A1, 0), E.ADD(A0, 0, 0)]);
   h.setX(A1, DATA);
-  mem.dv.setBigInt64(DATA, 77n, true);
+  pokeU64(mem, DATA, 77n);
   assert.equal(run(h, mem, 10), Stop.Ecall);
   assert.equal(h.getX(0), 0);
   assert.equal(h.getX(A0), 0);

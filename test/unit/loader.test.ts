@@ -8,8 +8,11 @@ import { MAP_ANONYMOUS, MAP_FIXED, MAP_GROWSDOWN } from '../../src/mem/mman.js';
 import { buildElf, type PhdrSpec } from '../../src/loader/elf_builder.js';
 import { ET_DYN, PF_R, PF_W, PF_X, PT_INTERP } from '../../src/loader/elf.js';
 import {
-  isLoadError, loadElf, type LoadOptions, type LoadResult, SIGRETURN_CODE, STACK_SIZE, STACK_TOP, STATIC_PIE_BASE,
+  isLoadError, loadElf, type LoadOptions, type LoadResult, SIGRETURN_CODE, STACK_EXPAND, STACK_SIZE, STACK_TOP, STATIC_PIE_BASE,
 } from '../../src/loader/index.js';
+import { peekBytes } from './mem_helpers.js';
+import { MIN_MEMORY_BYTES, PhysMem } from '../../src/mem/phys.js';
+import { ENOMEM } from '../../src/abi/errno.js';
 
 const RX = PF_R | PF_X, RW = PF_R | PF_W;
 const MAPPED = 16; // PAGE_MAPPED in guest_memory.ts
@@ -47,7 +50,7 @@ function load(image: Uint8Array, o = opts()): { mm: Mm; r: LoadResult } {
   return { mm, r };
 }
 
-const protAt = (mm: Mm, addr: number): number => mm.mem.prot[Math.floor(addr / PAGE_SIZE)]! & 0x17;
+const protAt = (mm: Mm, addr: number): number => mm.mem.protAt(addr) & 0x17;
 
 test('ET_EXEC text and data segments are mapped at their vaddrs with p_flags protections', () => {
   const { mm, r } = load(twoSegmentImage());
@@ -133,12 +136,14 @@ test('stack strings sit at the top: 8 zero bytes, execfn, envp, argv, then AT_RA
   assert.ok(s.auxvEnd <= random && random - s.auxvEnd < 16, 'only alignment padding between auxv and AT_RANDOM');
 });
 
-test('the stack is an 8 MiB grows-down [stack] VMA ending at STACK_TOP', () => {
-  const { mm } = load(twoSegmentImage());
+test('the stack is a grows-down [stack] VMA ending at STACK_TOP: the arguments plus 128 KiB, growing on demand', () => {
+  const { mm, r } = load(twoSegmentImage());
   const v = mm.findVma(STACK_TOP - 1)!;
   assert.equal(v.name, '[stack]');
   assert.equal(v.end, STACK_TOP);
-  assert.equal(v.start, STACK_TOP - STACK_SIZE);
+  const argv0 = mm.mem.readU64(r.sp + 8); // the lowest string
+  assert.equal(v.start, Math.floor(argv0 / PAGE_SIZE) * PAGE_SIZE - STACK_EXPAND);
+  assert.ok(v.end - v.start < STACK_SIZE);
   assert.ok(v.flags & MAP_GROWSDOWN);
   assert.equal(protAt(mm, STACK_TOP), 0, 'top page unmapped');
 });
@@ -160,7 +165,7 @@ test('a read-only segment with memsz > filesz gets its file-page tail zeroed and
     blobs: [{ offset: 0x80, bytes: new Uint8Array(0x200).fill(0xcc) }],
   });
   const { mm } = load(img);
-  assert.ok(mm.mem.u8.subarray(0x10080, 0x12000).every((b) => b === 0));
+  assert.ok(peekBytes(mm.mem, 0x10080, 0x12000 - 0x10080).every((b) => b === 0));
   assert.equal(protAt(mm, 0x10000), PROT_READ | PROT_EXEC | MAPPED);
   assert.equal(protAt(mm, 0x11000), PROT_READ | PROT_EXEC | MAPPED);
 });
@@ -240,4 +245,13 @@ test('a glibc static binary from guest/bin loads: text at 0x10000, AT_PHDR 0x100
   const vmas = mm.vmas().filter((v) => v.end <= r.brk);
   assert.equal(vmas[vmas.length - 1]!.end, r.brk, 'the highest image VMA ends at the initial break');
   assert.equal(vmas[vmas.length - 1]!.prot, PROT_READ | PROT_WRITE);
+});
+
+test('a machine with no free frames gives a one-line out-of-memory error, not an exception', () => {
+  const phys = new PhysMem(MIN_MEMORY_BYTES);
+  while (phys.alloc() >= 0);
+  const r = loadElf(new Mm(phys), twoSegmentImage(), opts());
+  assert.ok(isLoadError(r));
+  assert.equal(r.error, 'out of memory while loading the image');
+  assert.equal(r.errno, ENOMEM);
 });

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Mm } from '../../src/mem/mm.js';
 import { PAGE_MAPPED, PAGE_SIZE } from '../../src/mem/guest_memory.js';
+import { fill, poke } from './mem_helpers.js';
 
 /** A small deterministic PRNG (xorshift32). */
 function rng(seed: number): () => number {
@@ -28,8 +29,8 @@ function checkInvariants(mm: Mm): void {
   for (let p = BASE / PAGE_SIZE - 1; p < BASE / PAGE_SIZE + SPAN_PAGES + 1; p++) {
     const v = mm.findVma(p * PAGE_SIZE);
     const want = v ? (v.prot & 7) | PAGE_MAPPED : 0;
-    assert.equal(mm.mem.prot[p]! & ~8, want, `prot of page ${p.toString(16)}`);
-    if (!v) assert.ok(mm.mem.u8.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE).every((x) => x === 0), 'unmapped page is zero');
+    assert.equal(mm.mem.protAt((p) * 4096) & ~8, want, `prot of page ${p.toString(16)}`);
+    if (!v) assert.ok(!mm.mem.present(p * PAGE_SIZE), 'unmapped page has no frame');
   }
 }
 
@@ -46,7 +47,7 @@ test('random mmap/munmap/mprotect/mremap/madvise/brk sequences keep the address-
         const prot = pick([0, 1, 3, 5, 9, 0x10]);
         const a = mm.mmap(addr(), len(), prot, pick([0x22, 0x32, 0x21, 0x100022, 0x3, 0x2]), null, pick([0, 0, 4096, 1]));
         // Like a guest store: only a writable mapping can be written (the kernel marks what it writes itself).
-        if (a > 0 && (prot & 2)) mm.mem.u8[a] = 0xee;
+        if (a > 0 && (prot & 2)) poke(mm.mem, a, 0xee);
         break;
       }
       case 1: mm.munmap(addr(), len()); break;
@@ -56,7 +57,7 @@ test('random mmap/munmap/mprotect/mremap/madvise/brk sequences keep the address-
       case 5: mm.setBrk(mm.brkStart + Math.floor(r() * 8 * PAGE_SIZE)); break;
       default: {
         const v = mm.findVma(addr());
-        if (v && v.prot & 2) mm.mem.u8.fill(0x77, v.start, Math.min(v.end, v.start + 2 * PAGE_SIZE));
+        if (v && v.prot & 2) fill(mm.mem, v.start, Math.min(v.end, v.start + 2 * PAGE_SIZE), 0x77);
       }
     }
     if (i % 50 === 0) checkInvariants(mm);

@@ -8,6 +8,7 @@ import type { OpenFile } from '../../src/kernel/vfs/file.js';
 import { Mm, type MmapFile } from '../../src/mem/mm.js';
 import { PAGE_SIZE } from '../../src/mem/guest_memory.js';
 import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM, EOPNOTSUPP } from '../../src/abi/errno.js';
+import { peek, peekBytes, poke } from './mem_helpers.js';
 
 const P = PAGE_SIZE;
 const PA = 0x22, FIXED = 0x10;
@@ -57,7 +58,7 @@ test('mmap of a file maps its bytes; a bad fd is EBADF; an unmappable file gives
   const t = taskWith({ 3: openFile(0, new Uint8Array([1, 2, 3])), 4: openFile(0, -ENODEV) });
   const a = call('mmap', t, 0, P, 1, 2, 3, 0);
   assert.ok(a > 0);
-  assert.deepEqual([...t.mm.mem.u8.slice(a, a + 3)], [1, 2, 3]);
+  assert.deepEqual([...peekBytes(t.mm.mem, a, 3)], [1, 2, 3]);
   assert.equal(call('mmap', t, 0, P, 1, 2, 7, 0), -EBADF);
   assert.equal(call('mmap', t, 0, P, 1, 2, 4, 0), -ENODEV);
 });
@@ -91,9 +92,9 @@ test('brk, munmap, mprotect, mremap and madvise handlers reach the Mm', () => {
   assert.equal(call('mprotect', t, a, P, 1n << 40n), -EINVAL);
   assert.equal(call('munmap', t, a + 3 * P, P), 0);
   assert.equal(call('mremap', t, a + P, 2 * P, P, 0, 0), a + P);
-  t.mm.mem.u8[a] = 5;
+  poke(t.mm.mem, a, 5);
   assert.equal(call('madvise', t, a, P, 4), 0);
-  assert.equal(t.mm.mem.u8[a], 0);
+  assert.equal(peek(t.mm.mem, a), 0);
   assert.equal(call('mremap', t, a, P, P, 1n << 33n, 0), -EINVAL);
 });
 
@@ -126,9 +127,9 @@ test('mincore reports written pages as resident and needs mapped pages and a wri
   const t = taskWith();
   const a = call('mmap', t, 0, 3 * P, 3, PA, -1, 0);
   const vec = call('mmap', t, 0, P, 3, PA, -1, 0);
-  t.mm.mem.u8[a + P] = 1;
+  poke(t.mm.mem, a + P, 1);
   assert.equal(call('mincore', t, a, 3 * P, vec), 0);
-  assert.deepEqual([...t.mm.mem.u8.slice(vec, vec + 3)], [0, 1, 0]);
+  assert.deepEqual([...peekBytes(t.mm.mem, vec, 3)], [0, 1, 0]);
   assert.equal(call('mincore', t, a + 1, P, vec), -EINVAL);
   assert.equal(call('mincore', t, a, 4 * P, vec), -ENOMEM);
   assert.throws(() => call('mincore', t, a, P, 0x1000), /EFAULT/);

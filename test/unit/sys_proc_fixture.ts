@@ -9,6 +9,7 @@ import type { KernelServices } from '../../src/kernel/task.js';
 import type { Mm, Vma } from '../../src/mem/mm.js';
 import type { SysArgs, SysResult, SyscallDef } from '../../src/kernel/syscalls/types.js';
 import { SyscallError } from '../../src/abi/errno.js';
+import { fill } from './mem_helpers.js';
 import { FutexTable } from '../../src/kernel/futex/queue.js';
 
 /** Start of the read-write scratch area every fixture maps. */
@@ -54,7 +55,7 @@ export function argsOf(vals: (number | bigint)[]): SysArgs {
 
 /** Returns a fresh fixture: pid 100 (also its tid), ppid 1, scratch area zeroed, ids 1000 unless given. */
 export function fixture(opts: { uid?: number; gid?: number; exe?: string } = {}): Fixture {
-  mem.u8.fill(0, BUF, BUF + BUF_PAGES * PAGE_SIZE);
+  fill(mem, BUF, BUF + BUF_PAGES * PAGE_SIZE, 0);
   const clock = { mono: 5_000_000_123n, real: 1_700_000_000_123_456_789n };
   const ids = { uid: opts.uid ?? 1000, gid: opts.gid ?? 1000 };
   const vmas: Vma[] = [];

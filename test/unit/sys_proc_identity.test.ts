@@ -5,6 +5,7 @@ import { inheritProcess, inheritTask } from '../../src/kernel/inherit.js';
 import { EFAULT, EINVAL, EPERM, ESRCH } from '../../src/abi/errno.js';
 import { BUF, fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
+import { fill } from './mem_helpers.js';
 
 const NO = 0xffffffff;
 
@@ -125,7 +126,7 @@ test('set_robust_list requires a 24-byte head; get_robust_list reads it back', (
 
 test('prctl PR_GET_NAME defaults to the exe basename truncated to 15 bytes', () => {
   const f = fixture();
-  f.mem.u8.fill(0xff, BUF, BUF + 16);
+  fill(f.mem, BUF, BUF + 16, 0xff);
   assert.equal(f.call(defs, 'prctl', 16, BUF), 0);
   assert.equal(Buffer.from(f.mem.read(BUF, 16)).toString('latin1'), 'a-rather-long-p\0');
 });

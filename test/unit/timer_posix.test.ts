@@ -9,6 +9,7 @@ import { defs } from '../../src/kernel/syscalls/posix_timers.js';
 import { EFAULT, EINVAL, EOPNOTSUPP } from '../../src/abi/errno.js';
 import { encodeSigInfo, SI_TIMER, SIGALRM, SIGUSR1 } from '../../src/kernel/signal.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
+import { fill } from './mem_helpers.js';
 import { cpuTimerBudget, runCpuTimers } from '../../src/kernel/time/cpu_timers.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
@@ -21,7 +22,7 @@ const SEV = BUF, ID = BUF + 0x80, SPEC = BUF + 0xc0, OLD = BUF + 0x100;
 
 /** Writes a struct sigevent at SEV. */
 function sigevent(f: TimerFixture, notify: number, signo: number, value = 0n, tid = 0): number {
-  f.mem.u8.fill(0, SEV, SEV + 64);
+  fill(f.mem, SEV, SEV + 64, 0);
   f.mem.writeBig64(SEV, value);
   f.mem.writeI32(SEV + 8, signo);
   f.mem.writeI32(SEV + 12, notify);

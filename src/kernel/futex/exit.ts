@@ -1,7 +1,7 @@
 // Thread exit: the robust-list walk (Linux's exit_robust_list / handle_futex_death) and the
 // clear_child_tid store and wake (mm_release). Both ignore guest faults: a dying thread's bad
 // pointers are its own problem, never the kernel's.
-import { PROT_READ, PROT_WRITE, TASK_SIZE } from '../../mem/guest_memory.js';
+import { GuestFaultError, PROT_READ, PROT_WRITE, TASK_SIZE } from '../../mem/guest_memory.js';
 import { FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, FUTEX_WORD_SIZE } from './abi.js';
 import { exitPiState } from './pi.js';
 import { futexWake } from './wake.js';
@@ -15,13 +15,23 @@ const HEAD_FUTEX_OFFSET = 8, HEAD_LIST_OP_PENDING = 16;
 const PTR_SIZE = 8;
 const U64 = 64;
 
+/** Returns read(), or null if the access faulted (a page that cannot be brought in: SIGBUS or no frame). */
+function readOrNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof GuestFaultError) return null;
+    throw e;
+  }
+}
+
 /** Reads a u64 list pointer at addr: [address without bit 0, bit 0 (PI)], or null on a fault. */
 function fetchEntry(t: Task, addr: bigint): [bigint, boolean] | null {
   if (addr + BigInt(PTR_SIZE) > BigInt(TASK_SIZE)) return null;
   const a = Number(addr);
   if (!t.mm.mem.accessible(a, PTR_SIZE, PROT_READ)) return null;
-  const v = t.mm.mem.dv.getBigUint64(a, true);
-  return [v & ~1n, (v & 1n) !== 0n];
+  const v = readOrNull(() => t.mm.mem.readBig64(a));
+  return v === null ? null : [v & ~1n, (v & 1n) !== 0n];
 }
 
 /**
@@ -34,7 +44,8 @@ function futexDeath(t: Task, uaddr: bigint, pi: boolean, pending: boolean): bool
   const a = Number(uaddr);
   const mem = t.mm.mem;
   if (!mem.accessible(a, FUTEX_WORD_SIZE, PROT_READ)) return false;
-  const uval = mem.dv.getUint32(a, true);
+  const uval = readOrNull(() => mem.readU32(a));
+  if (uval === null) return false;
   const owner = uval & FUTEX_TID_MASK;
   if (pending && !pi && owner === 0) {
     futexWake(t, a, 1, true);
@@ -42,7 +53,7 @@ function futexDeath(t: Task, uaddr: bigint, pi: boolean, pending: boolean): bool
   }
   if (owner !== t.tid) return true;
   if (!mem.accessible(a, FUTEX_WORD_SIZE, PROT_WRITE)) return false;
-  mem.writeU32(a, (uval & FUTEX_WAITERS) | FUTEX_OWNER_DIED);
+  if (readOrNull(() => { mem.writeU32(a, (uval & FUTEX_WAITERS) | FUTEX_OWNER_DIED); return 0; }) === null) return false;
   if (!pi && (uval & FUTEX_WAITERS) !== 0) futexWake(t, a, 1, true);
   return true;
 }
@@ -53,7 +64,9 @@ function walkRobustList(t: Task, head: bigint): void {
   if (first === null) return;
   // fetchEntry(head) succeeded, so head < TASK_SIZE; the offset field must be readable too.
   if (!t.mm.mem.accessible(Number(head) + HEAD_FUTEX_OFFSET, PTR_SIZE, PROT_READ)) return;
-  const offset = BigInt.asIntN(U64, t.mm.mem.dv.getBigUint64(Number(head) + HEAD_FUTEX_OFFSET, true));
+  const raw = readOrNull(() => t.mm.mem.readBig64(Number(head) + HEAD_FUTEX_OFFSET));
+  if (raw === null) return;
+  const offset = BigInt.asIntN(U64, raw);
   const pend = fetchEntry(t, head + BigInt(HEAD_LIST_OP_PENDING));
   if (pend === null) return;
   const [pending, pendingPi] = pend;
@@ -94,7 +107,7 @@ export function clearChildTid(t: Task): void {
   }
   if (!shared) return;
   if (addr + FUTEX_WORD_SIZE <= TASK_SIZE && t.mm.mem.accessible(addr, FUTEX_WORD_SIZE, PROT_WRITE)) {
-    t.mm.mem.writeU32(addr, 0);
+    readOrNull(() => { t.mm.mem.writeU32(addr, 0); return 0; });
   }
   futexWake(t, addr, 1, true);
 }

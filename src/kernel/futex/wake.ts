@@ -101,8 +101,8 @@ export function wakeOp(t: Task, a: FutexArgs, shared: boolean): number {
   if (applyWakeOp(w, 0) < 0) return -ENOSYS; // unknown op: nothing is written
   mem.checkWrite(a.uaddr2, FUTEX_WORD_SIZE); // EFAULT
 
-  const old = mem.dv.getUint32(a.uaddr2, true);
-  mem.dv.setUint32(a.uaddr2, applyWakeOp(w, old), true);
+  const old = mem.readU32(a.uaddr2);
+  mem.writeU32(a.uaddr2, applyWakeOp(w, old));
   const cond = compareWakeOp(w, old); // an unknown cmp is reported after the store, as in Linux
   if (cond < 0) return cond;
   const table = futexTable(t);

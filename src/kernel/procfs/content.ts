@@ -2,8 +2,6 @@
 // loadavg.c; arch/riscv/kernel/cpu.c for cpuinfo).
 import type { Task } from '../task.js';
 
-/** Memory the guest is told it has: its whole 4 GiB address space (guest memory is one wasm32 memory). */
-export const GUEST_MEM_TOTAL_BYTES = 4 * 1024 * 1024 * 1024;
 /** ISA string our hart implements (rv64gc = imafd + c, with the Zicsr/Zifencei parts of g). */
 export const CPUINFO_ISA = 'rv64imafdc_zicsr_zifencei';
 /** Longest comm (task name) Linux keeps: TASK_COMM_LEN 16 including the NUL. */
@@ -39,11 +37,12 @@ function mappedBytes(t: Task): number {
   }
 }
 
-/** Returns /proc/meminfo: a fixed total (GUEST_MEM_TOTAL_BYTES), free = total minus what t has mapped. */
+/** Returns /proc/meminfo: the machine's memory (--memory) as the total, free = frames not in use. */
 export function procMeminfo(t: Task): string {
-  const totalKb = GUEST_MEM_TOTAL_BYTES / 1024;
-  const usedKb = Math.ceil(mappedBytes(t) / 1024);
-  const freeKb = Math.max(0, totalKb - usedKb);
+  const phys = t.mm.mem.phys;
+  const totalKb = phys.bytes / 1024;
+  const freeKb = phys.freeFrames * 4;
+  const usedKb = totalKb - freeKb;
   const rows: [string, number][] = [
     ['MemTotal', totalKb], ['MemFree', freeKb], ['MemAvailable', freeKb], ['Buffers', 0], ['Cached', 0],
     ['SwapCached', 0], ['Active', usedKb], ['Inactive', 0], ['Active(anon)', usedKb], ['Inactive(anon)', 0],
@@ -81,14 +80,15 @@ export function procSelfStatus(t: Task, umask = 0o022): string {
     else if (h > 1n) cgt |= 1n << BigInt(sig - 1);
   }
   const vmKb = Math.ceil(mappedBytes(t) / 1024);
+  const rssKb = t.mm.mem.rss * 4, hwmKb = t.mm.mem.rssPeak * 4;
   const vm = (label: string, kb: number): string => `${label}:\t${String(kb).padStart(8)} kB\n`;
   return `Name:\t${procComm(t)}\nUmask:\t${umask.toString(8).padStart(4, '0')}\nState:\tR (running)\n` +
     `Tgid:\t${tg.pid}\nNgid:\t0\nPid:\t${t.tid}\nPPid:\t${tg.ppid}\nTracerPid:\t0\n` +
     `Uid:\t${c.ruid}\t${c.euid}\t${c.suid}\t${c.fsuid}\nGid:\t${c.rgid}\t${c.egid}\t${c.sgid}\t${c.fsgid}\n` +
     `FDSize:\t64\nGroups:\t${c.rgid} \n` +
     `NStgid:\t${tg.pid}\nNSpid:\t${t.tid}\nNSpgid:\t${tg.pid}\nNSsid:\t${tg.pid}\n` +
-    vm('VmPeak', vmKb) + vm('VmSize', vmKb) + vm('VmLck', 0) + vm('VmPin', 0) + vm('VmHWM', vmKb) +
-    vm('VmRSS', vmKb) + `Threads:\t${tg.tasks.length}\nSigQ:\t0/${SIGQUEUE_LIMIT}\n` +
+    vm('VmPeak', vmKb) + vm('VmSize', vmKb) + vm('VmLck', 0) + vm('VmPin', 0) + vm('VmHWM', hwmKb) +
+    vm('VmRSS', rssKb) + `Threads:\t${tg.tasks.length}\nSigQ:\t0/${SIGQUEUE_LIMIT}\n` +
     `SigPnd:\t${sigset(t.pending.mask)}\nShdPnd:\t${sigset(tg.shared.mask)}\nSigBlk:\t${sigset(t.sigmask)}\n` +
     `SigIgn:\t${sigset(ign)}\nSigCgt:\t${sigset(cgt)}\nCapInh:\t${sigset(0n)}\nCapPrm:\t${sigset(0n)}\n` +
     `CapEff:\t${sigset(0n)}\nCapBnd:\t${CAP_BND}\nCapAmb:\t${sigset(0n)}\nNoNewPrivs:\t0\nSeccomp:\t0\n` +

@@ -1,7 +1,7 @@
 // Helpers shared by the file syscalls: path copy-in, dirfd resolution, fd lookup, and the
 // struct stat / statx / statfs layouts (asm-generic, riscv64).
 import { EBADF, ENAMETOOLONG, ENOENT, ENOTDIR } from '../../abi/errno.js';
-import { GuestFaultError, PAGE_SIZE, PROT_READ, PROT_WRITE, type GuestMemory } from '../../mem/guest_memory.js';
+import { ACCESS_WRITE, GuestFaultError, PAGE_SIZE, PROT_READ, PROT_WRITE, type GuestMemory } from '../../mem/guest_memory.js';
 import type { Cred } from '../cred.js';
 import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from '../vfs/file.js';
@@ -100,13 +100,29 @@ export function accessiblePrefix(mem: GuestMemory, addr: number, n: number, need
   return ok;
 }
 
-/** A writable view of the accessible prefix of [addr, addr+n) (throws EFAULT if empty). */
+/**
+ * A buffer for up to n bytes bound for guest memory at addr, sized to the writable prefix of the
+ * range (throws EFAULT if it is empty): a view of guest memory when it lies on one page, else a
+ * bounce buffer. After the transfer, commitOut() puts the bytes produced into guest memory, so
+ * pages the transfer did not reach are never touched.
+ */
 export function outBuffer(t: Task, addr: number, n: number): Uint8Array {
-  const m = accessiblePrefix(t.mm.mem, addr, n, PROT_WRITE);
-  return t.mm.mem.viewWritable(addr, m);
+  const mem = t.mm.mem;
+  const m = accessiblePrefix(mem, addr, n, PROT_WRITE);
+  if ((addr % PAGE_SIZE) + m <= PAGE_SIZE) {
+    const p = mem.pa(addr, ACCESS_WRITE);
+    return mem.phys.u8.subarray(p, p + m);
+  }
+  return new Uint8Array(m);
 }
 
-/** A readable view of the accessible prefix of [addr, addr+n) (throws EFAULT if empty). */
+/** Completes an outBuffer() transfer that produced r (bytes, -errno or a Blocked marker). */
+export function commitOut(t: Task, addr: number, buf: Uint8Array, r: unknown): void {
+  if (typeof r !== 'number' || r <= 0 || buf.buffer === t.mm.mem.phys.u8.buffer) return;
+  t.mm.mem.write(addr, buf.subarray(0, Math.min(r, buf.length)));
+}
+
+/** The accessible prefix of [addr, addr+n) as bytes to read (throws EFAULT if empty); do not write into it. */
 export function inBuffer(t: Task, addr: number, n: number): Uint8Array {
   const m = accessiblePrefix(t.mm.mem, addr, n, PROT_READ);
   return t.mm.mem.view(addr, m);

@@ -6,7 +6,7 @@ import type { Task } from '../task.js';
 import type { OpenFile } from '../vfs/file.js';
 import { DirFile } from '../vfs/open_files.js';
 import { MAX_RW_COUNT, O_ACCMODE, O_RDONLY, O_WRONLY, UIO_MAXIOV, SEEK_HOLE } from '../vfs/constants.js';
-import { inBuffer, ioFileAt, outBuffer } from './fs_common.js';
+import { commitOut, inBuffer, ioFileAt, outBuffer } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
 /** sizeof(struct iovec). */
@@ -52,7 +52,10 @@ function sysRead(t: Task, a: SysArgs, r: Request, positional: boolean): SysResul
   const offset = positional ? a.num(3) : -1;
   if (positional && offset < 0) return -EINVAL;
   if (positional && !f.pread) return f instanceof DirFile ? -EISDIR : -ESPIPE;
-  return readOnce(r, f, outBuffer(t, a.addr(1), count), offset);
+  const buf = outBuffer(t, a.addr(1), count);
+  const n = readOnce(r, f, buf, offset);
+  commitOut(t, a.addr(1), buf, n);
+  return n;
 }
 
 function sysWrite(t: Task, a: SysArgs, r: Request, positional: boolean): SysResult {
@@ -92,6 +95,8 @@ function vectorIo(t: Task, a: SysArgs, r: Request, write: boolean, positional: b
   let offset = positional ? a.num(3) : -1;
   if (positional && offset < 0) return -EINVAL;
   if (positional && !(write ? f.pwrite : f.pread)) return !write && f instanceof DirFile ? -EISDIR : -ESPIPE;
+  const vec = write ? f.writeVec : f.readVec;
+  if (!positional && vec) return vec.call(f, r, iovs);
   let done = 0;
   for (const [base, len] of iovs) {
     if (len === 0) continue;
@@ -103,6 +108,7 @@ function vectorIo(t: Task, a: SysArgs, r: Request, write: boolean, positional: b
       throw e;
     }
     const n = write ? writeOnce(r, f, buf, offset) : readOnce(r, f, buf, offset);
+    if (!write) commitOut(t, base, buf, n);
     if (n instanceof Blocked) return done > 0 ? done : n;
     if (n < 0) return done > 0 ? done : n;
     done += n;
@@ -126,7 +132,10 @@ function sysGetdents64(t: Task, a: SysArgs, r: Request): SysResult {
   if (typeof f === 'number') return f;
   if (!f.getdents) return -ENOTDIR;
   const count = Math.min(a.u32(2), MAX_RW_COUNT);
-  return f.getdents(r, outBuffer(t, a.addr(1), count));
+  const buf = outBuffer(t, a.addr(1), count);
+  const n = f.getdents(r, buf);
+  commitOut(t, a.addr(1), buf, n);
+  return n;
 }
 
 function sysFsync(t: Task, a: SysArgs): SysResult {

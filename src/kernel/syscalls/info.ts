@@ -1,7 +1,7 @@
 // System information and scheduling syscalls: uname, sysinfo, getrandom, getcpu, CPU affinity,
 // scheduler policy queries, sched_yield and nice values (getpriority/setpriority).
 import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
-import { PAGE_SIZE, PROT_WRITE, TASK_SIZE } from '../../mem/guest_memory.js';
+import { PAGE_SIZE, PROT_WRITE } from '../../mem/guest_memory.js';
 import type { Task, ThreadGroup } from '../task.js';
 import { NSEC_PER_SEC } from '../structs.js';
 import type { SysArgs, SyscallDef } from './types.js';
@@ -50,20 +50,17 @@ function sysUname(t: Task, a: SysArgs): number {
   return 0;
 }
 
-/** sysinfo(info*): uptime, the guest address space as RAM (free = unmapped), no swap, mem_unit 1. */
+/** sysinfo(info*): uptime, the machine's memory (--memory) as RAM (free = free frames), no swap, mem_unit 1. */
 function sysSysinfo(t: Task, a: SysArgs): number {
   const addr = a.addr(0);
   const mem = t.mm.mem;
   const up = t.kernel.monotonicNs();
   // Linux rounds a partial second up.
   const uptime = up / NSEC_PER_SEC + (up % NSEC_PER_SEC !== 0n ? 1n : 0n);
-  let mapped = 0;
-  for (const v of t.mm.vmas()) mapped += v.end - v.start;
-  mem.checkWrite(addr, SYSINFO_SIZE);
-  mem.u8.fill(0, addr, addr + SYSINFO_SIZE);
+  mem.zero(addr, SYSINFO_SIZE);
   mem.writeBig64(addr, uptime); // uptime; loads[3] @8 stay 0
-  mem.writeU64(addr + 32, TASK_SIZE); // totalram
-  mem.writeU64(addr + 40, Math.max(0, TASK_SIZE - mapped)); // freeram
+  mem.writeU64(addr + 32, mem.phys.bytes); // totalram
+  mem.writeU64(addr + 40, mem.phys.freeFrames * PAGE_SIZE); // freeram
   // sharedram @48, bufferram @56, totalswap @64, freeswap @72 stay 0.
   mem.writeU16(addr + 80, Math.min(t.kernel.tasks.size, 0xffff)); // procs: live tasks
   // totalhigh @88, freehigh @96 stay 0.
@@ -87,7 +84,9 @@ function sysGetrandom(t: Task, a: SysArgs): number {
     const p = buf + done;
     const n = Math.min(len - done, PAGE_SIZE - (p % PAGE_SIZE));
     if (!mem.accessible(p, n, PROT_WRITE)) return done > 0 ? done : -EFAULT;
-    t.kernel.host.randomFill(mem.viewWritable(p, n));
+    const bytes = new Uint8Array(n);
+    t.kernel.host.randomFill(bytes);
+    mem.write(p, bytes);
     done += n;
   }
   return done;
@@ -247,7 +246,7 @@ function sysSetpriority(t: Task, a: SysArgs): number {
 
 export const defs: SyscallDef[] = [
   { nr: 160, name: 'uname', handler: sysUname, status: 'full', args: ['ptr'] },
-  { nr: 179, name: 'sysinfo', handler: sysSysinfo, status: 'partial', note: 'RAM = the 4 GiB guest address space; loads 0', args: ['ptr'] },
+  { nr: 179, name: 'sysinfo', handler: sysSysinfo, status: 'partial', note: 'RAM = --memory (default 2 GiB), free = frames not in use; loads 0', args: ['ptr'] },
   { nr: 278, name: 'getrandom', handler: sysGetrandom, status: 'full', args: ['ptr', 'size', 'hex'] },
   { nr: 168, name: 'getcpu', handler: sysGetcpu, status: 'full', note: 'the virtual CPU (--cpus); node 0', args: ['ptr', 'ptr', 'ptr'] },
   { nr: 123, name: 'sched_getaffinity', handler: sysSchedGetaffinity, status: 'full', args: ['int', 'uint', 'ptr'] },

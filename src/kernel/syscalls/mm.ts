@@ -1,21 +1,21 @@
 // Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise, msync, mlock family, mincore,
 // riscv_flush_icache. The address-space logic lives in src/mem/mm.ts.
 import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM } from '../../abi/errno.js';
-import { PAGE_SHIFT, PAGE_SIZE, TASK_SIZE } from '../../mem/guest_memory.js';
+import { PAGE_SIZE, TASK_SIZE } from '../../mem/guest_memory.js';
 import {
   MAP_ANONYMOUS, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT,
   MLOCK_ONFAULT, MS_ASYNC, MS_INVALIDATE, MS_SYNC, SYS_RISCV_FLUSH_ICACHE_LOCAL,
 } from '../../mem/mman.js';
 import type { MmapFile } from '../../mem/mm.js';
-import { isZeroPage } from '../../mem/zero_pages.js';
 import type { Task } from '../task.js';
+import { privileged } from './proc_state.js';
 import type { SyscallDef, SysArgs } from './types.js';
 
 /** open(2) access-mode field and its values (include/uapi/asm-generic/fcntl.h). */
 const O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2;
 const PROT_WRITE = 2;
-/** mincore: more pages than this in one call are refused (bounds the vector we build). */
-const MINCORE_MAX_PAGES = TASK_SIZE / PAGE_SIZE;
+/** mincore writes its vector in pieces of this many pages (bounds the temporary array). */
+const MINCORE_CHUNK = 64 * 1024;
 
 /** True if a(i) has bits set above the low 32 (flag words where Linux takes unsigned long). */
 function highBits(a: SysArgs, i: number): boolean {
@@ -56,12 +56,12 @@ function sysMmap(t: Task, a: SysArgs): number {
     if ((type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && prot & PROT_WRITE && acc !== O_RDWR) return -EACCES;
     const src = f.mmapSource ? f.mmapSource() : -ENODEV;
     if (typeof src === 'number') return src;
-    file = src;
+    file = acc === O_RDWR ? src : { ...src, writable: false };
   }
   return t.mm.mmap(addr, len, prot, flags, file, off);
 }
 
-/** msync(2): validates and returns 0 (MAP_SHARED file writes are not written back). */
+/** msync(2): writes back the pages of shared file mappings in the range that were written. */
 function sysMsync(t: Task, a: SysArgs): number {
   const addr = a.addr(0), len = a.addr(1), flags = a.num(2);
   if (flags < 0 || flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) return -EINVAL;
@@ -69,29 +69,36 @@ function sysMsync(t: Task, a: SysArgs): number {
   if (flags & MS_ASYNC && flags & MS_SYNC) return -EINVAL;
   const end = addr + Math.ceil(len / PAGE_SIZE) * PAGE_SIZE;
   if (end < addr || end > TASK_SIZE) return -ENOMEM;
-  return fullyMapped(t, addr, end) ? 0 : -ENOMEM;
+  return t.mm.msync(addr, end - addr);
 }
 
-/** mlock(2)/munlock(2)/mlock2(2): checks the range is mapped; locking is a no-op. */
-function lockRange(t: Task, addr: number, len: number): number {
+/**
+ * mlock(2)/mlock2(2) (lock) and munlock(2): the range must be mapped; mlock faults every page in
+ * (ENOMEM beyond RLIMIT_MEMLOCK unless privileged, EAGAIN when frames run out). Pages are never
+ * swapped here, so there is nothing else to lock.
+ */
+function lockRange(t: Task, addr: number, len: number, lock: boolean): number {
   if (len === 0) return 0;
   const span = pageSpan(addr, len);
   if (!span || span[1] > TASK_SIZE) return -ENOMEM;
-  return fullyMapped(t, span[0], span[1]) ? 0 : -ENOMEM;
+  if (!lock) return fullyMapped(t, span[0], span[1]) ? 0 : -ENOMEM;
+  if (span[1] - span[0] > t.mm.mem.limits.memlock && !privileged(t)) return -ENOMEM;
+  return t.mm.lock(span[0], span[1]);
 }
 
-/** mincore(2): writes one byte per page, 1 if the page holds data (untouched zero pages are "not resident"). */
+/** mincore(2): writes one byte per page, 1 if the page is present in the page table. */
 function sysMincore(t: Task, a: SysArgs): number {
   const addr = a.addr(0), len = a.addr(1), vec = a.addr(2);
   if (addr % PAGE_SIZE !== 0) return -EINVAL;
   const pages = Math.ceil(len / PAGE_SIZE);
-  if (addr >= TASK_SIZE || pages > MINCORE_MAX_PAGES || addr + pages * PAGE_SIZE > TASK_SIZE) return -ENOMEM;
+  if (addr >= TASK_SIZE || addr + pages * PAGE_SIZE > TASK_SIZE) return -ENOMEM;
   if (pages === 0) return 0;
   if (!fullyMapped(t, addr, addr + pages * PAGE_SIZE)) return -ENOMEM;
-  const out = new Uint8Array(pages);
-  const first = addr >>> PAGE_SHIFT;
-  for (let i = 0; i < pages; i++) out[i] = isZeroPage(t.mm.mem.u8, first + i) ? 0 : 1;
-  t.mm.mem.write(vec, out);
+  for (let done = 0; done < pages; done += MINCORE_CHUNK) {
+    const out = new Uint8Array(Math.min(MINCORE_CHUNK, pages - done));
+    for (let i = 0; i < out.length; i++) out[i] = t.mm.mem.present(addr + (done + i) * PAGE_SIZE) ? 1 : 0;
+    t.mm.mem.write(vec + done, out);
+  }
   return 0;
 }
 
@@ -114,26 +121,24 @@ export const defs: SyscallDef[] = [
   },
   {
     nr: 222, name: 'mmap', status: 'partial', args: ['ptr', 'size', 'prot', 'mapflags', 'fd', 'off'], ret: 'hex',
-    note: 'MAP_SHARED file mappings are copies: writes are not written back or seen by other mappings; ' +
-      'MAP_SHARED anonymous memory is not shared across fork; pages past EOF read as zero (no SIGBUS)',
+    note: 'MAP_HUGETLB is refused; one private writable mapping larger than --memory is ENOMEM (overcommit heuristic)',
     handler: sysMmap,
   },
   {
     nr: 226, name: 'mprotect', status: 'full', args: ['ptr', 'size', 'prot'],
-    note: 'no VM_MAY* checks: PROT_WRITE on a read-only shared file mapping is allowed',
     handler: (t, a) => t.mm.mprotect(a.addr(0), a.addr(1), a.num(2)),
   },
   {
-    nr: 227, name: 'msync', status: 'stub', args: ['ptr', 'size', 'hex'],
-    note: 'validates; nothing to write back', handler: sysMsync,
+    nr: 227, name: 'msync', status: 'full', args: ['ptr', 'size', 'hex'],
+    note: 'MS_ASYNC writes back at once, like MS_SYNC', handler: sysMsync,
   },
   {
-    nr: 228, name: 'mlock', status: 'stub', args: ['ptr', 'size'], note: 'validates the range; no locking',
-    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1)),
+    nr: 228, name: 'mlock', status: 'full', args: ['ptr', 'size'], note: 'faults the range in (pages are never swapped)',
+    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1), true),
   },
   {
-    nr: 229, name: 'munlock', status: 'stub', args: ['ptr', 'size'], note: 'validates the range',
-    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1)),
+    nr: 229, name: 'munlock', status: 'full', args: ['ptr', 'size'], note: 'validates the range',
+    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1), false),
   },
   {
     nr: 230, name: 'mlockall', status: 'stub', args: ['hex'], note: 'validates flags',
@@ -146,11 +151,11 @@ export const defs: SyscallDef[] = [
   { nr: 231, name: 'munlockall', status: 'stub', args: [], handler: () => 0 },
   {
     nr: 232, name: 'mincore', status: 'partial', args: ['ptr', 'size', 'ptr'],
-    note: 'a page counts as resident when it holds a non-zero byte', handler: sysMincore,
+    note: 'a page counts as resident when it is in the page table (the zero page included, as on Linux)', handler: sysMincore,
   },
   {
     nr: 233, name: 'madvise', status: 'partial', args: ['ptr', 'size', 'int'],
-    note: 'DONTNEED/FREE zero private anonymous pages (DONTNEED re-reads private file pages); REMOVE unsupported',
+    note: 'DONTNEED and FREE drop pages (they refault as zero or from the file); REMOVE gives EOPNOTSUPP',
     handler: (t, a) => t.mm.madvise(a.addr(0), a.addr(1), a.int(2)),
   },
   {
@@ -159,7 +164,11 @@ export const defs: SyscallDef[] = [
     handler: (_t, a) => (a.big(2) & ~BigInt(SYS_RISCV_FLUSH_ICACHE_LOCAL)) !== 0n ? -EINVAL : 0,
   },
   {
-    nr: 284, name: 'mlock2', status: 'stub', args: ['ptr', 'size', 'hex'], note: 'validates; no locking',
-    handler: (t, a) => (a.big(2) & ~BigInt(MLOCK_ONFAULT)) !== 0n ? -EINVAL : lockRange(t, a.addr(0), a.addr(1)),
+    nr: 284, name: 'mlock2', status: 'full', args: ['ptr', 'size', 'hex'], note: 'as mlock; MLOCK_ONFAULT faults nothing in',
+    handler: (t, a) => {
+      const f = a.big(2);
+      if ((f & ~BigInt(MLOCK_ONFAULT)) !== 0n) return -EINVAL;
+      return lockRange(t, a.addr(0), a.addr(1), f === 0n);
+    },
   },
 ];

@@ -57,6 +57,19 @@ export function rlimitCur(t: Task, res: number): number {
   return cur > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(cur);
 }
 
+/** Limits the memory layer enforces itself (stack growth, mmap, brk, mlock), by resource. */
+const MEM_LIMITS: Partial<Record<number, 'stack' | 'as' | 'data' | 'memlock'>> = {
+  [RLIMIT_STACK]: 'stack', [RLIMIT_AS]: 'as', [RLIMIT_DATA]: 'data', [RLIMIT_MEMLOCK]: 'memlock',
+};
+
+/** Copies tg's soft limit for res into its address space if the memory layer enforces it. */
+export function applyMemLimit(tg: ThreadGroup, res: number): void {
+  const key = MEM_LIMITS[res];
+  if (key === undefined) return;
+  const cur = rlimitGet(tg, res)[0];
+  tg.mm.mem.limits[key] = cur > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(cur);
+}
+
 /**
  * Linux's do_prlimit: validates and applies `next` (if given) to tg's limit res.
  * Returns 0 or -errno, and the limit as it was before the call.
@@ -69,6 +82,7 @@ function doPrlimit(t: Task, tg: ThreadGroup, res: number, next: [bigint, bigint]
     if (res === RLIMIT_NOFILE && next[1] > NR_OPEN) return { err: -EPERM, old };
     if (next[1] > old[1] && !privileged(t)) return { err: -EPERM, old };
     tg.rlimits.set(res, next);
+    applyMemLimit(tg, res);
   }
   return { err: 0, old };
 }
@@ -101,7 +115,7 @@ function sysSetrlimit(t: Task, a: SysArgs): number {
 }
 
 export const defs: SyscallDef[] = [
-  { nr: 261, name: 'prlimit64', handler: sysPrlimit64, status: 'partial', note: 'own process only; limits other than NOFILE are recorded, not enforced', args: ['int', 'rlimit', 'ptr', 'ptr'] },
+  { nr: 261, name: 'prlimit64', handler: sysPrlimit64, status: 'partial', note: 'own process only; NOFILE, STACK, AS, DATA and MEMLOCK are enforced, the others recorded', args: ['int', 'rlimit', 'ptr', 'ptr'] },
   { nr: 163, name: 'getrlimit', handler: sysGetrlimit, status: 'full', args: ['rlimit', 'ptr'] },
-  { nr: 164, name: 'setrlimit', handler: sysSetrlimit, status: 'partial', note: 'limits other than NOFILE are recorded, not enforced', args: ['rlimit', 'ptr'] },
+  { nr: 164, name: 'setrlimit', handler: sysSetrlimit, status: 'partial', note: 'NOFILE, STACK, AS, DATA and MEMLOCK are enforced, the others recorded', args: ['rlimit', 'ptr'] },
 ];

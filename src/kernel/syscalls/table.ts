@@ -15,6 +15,7 @@ import { defs as fsStatDefs } from './fs_stat.js';
 import { defs as futexDefs } from './futex.js';
 import { defs as infoDefs } from './info.js';
 import { defs as itimerDefs } from './itimer.js';
+import { defs as memfdDefs } from './memfd.js';
 import { defs as mmDefs } from './mm.js';
 import { defs as pipeDefs } from './pipe.js';
 import { defs as pollDefs } from './poll.js';
@@ -22,11 +23,13 @@ import { defs as posixTimerDefs } from './posix_timers.js';
 import { defs as procDefs } from './proc.js';
 import { defs as rlimitDefs } from './rlimit.js';
 import { defs as signalDefs } from './signal.js';
+import { defs as socketDefs } from './socket.js';
+import { defs as socketMsgDefs } from './socket_msg.js';
 import { defs as timeDefs } from './time.js';
 import { defs as timerfdDefs } from './timerfd.js';
 
 const FAMILIES: SyscallDef[][] = [
-  cloneDefs, epollDefs, eventfdDefs, exitDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, timeDefs, timerfdDefs,
+  cloneDefs, epollDefs, eventfdDefs, exitDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */

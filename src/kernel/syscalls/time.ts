@@ -194,5 +194,5 @@ export const defs: SyscallDef[] = [
   { nr: 101, name: 'nanosleep', handler: sysNanosleep, status: 'full', args: ['ptr', 'ptr'] },
   { nr: 115, name: 'clock_nanosleep', handler: sysClockNanosleep, status: 'partial', note: 'no sleeping on CPU-time clocks (EOPNOTSUPP)', args: ['clockid', 'int', 'ptr', 'ptr'] },
   { nr: 153, name: 'times', handler: sysTimes, status: 'full', note: 'system time is always 0; returns ticks since boot', args: ['ptr'] },
-  { nr: 165, name: 'getrusage', handler: sysGetrusage, status: 'partial', note: 'utime and maxrss (mapped size) only', args: ['int', 'ptr'] },
+  { nr: 165, name: 'getrusage', handler: sysGetrusage, status: 'partial', note: 'utime and maxrss (resident pages) only', args: ['int', 'ptr'] },
 ];

@@ -15,6 +15,13 @@ export type ArgFmt =
   | 'bufout'     // buffer the kernel writes: printed after the call, length = return value
   | 'openflags' | 'atflags' | 'prot' | 'mapflags' | 'signal' | 'sigset' | 'clockid' | 'whence' | 'futexop'
   | 'sighow' | 'rlimit' | 'ioctl' | 'cloneflags' | 'fcntlcmd'
+  // sockets (strace_net.ts): family, type word, accept4 flags, int sv[2] written by the call,
+  // an address read (length = next argument), an address written (length = *next after the
+  // call), a socklen_t pointer shown after the call, shutdown's how, option level and name (the
+  // name depends on the previous argument), option values read and written, MSG_* flags, and a
+  // struct msghdr read (sendmsg) or written (recvmsg)
+  | 'sockfamily' | 'socktype' | 'sockflags' | 'fdpair' | 'sockaddr' | 'sockaddrout' | 'socklenptr' | 'shuthow'
+  | 'sockoptlevel' | 'sockoptname' | 'sockoptval' | 'sockoptvalout' | 'msgflags' | 'msghdr' | 'msghdrout'
   | 'ignore';
 
 /** Support status shown by `ecall syscalls`. */

@@ -30,15 +30,10 @@ export function addChildUsage(parent: ThreadGroup, child: ThreadGroup): void {
   p.childrenMaxrssKiB = Math.max(p.childrenMaxrssKiB, groupMaxrssKiB(child), c.childrenMaxrssKiB);
 }
 
-/**
- * Returns the group's maxrss in KiB: the largest total size of its mappings seen so far.
- * Deviation: ecall does not track residency, so this is mapped (virtual) size, not RSS.
- */
+/** Returns the group's maxrss in KiB: the high-water mark of its resident pages. */
 export function groupMaxrssKiB(tg: ThreadGroup): number {
   const u = tg.usage;
-  let bytes = 0;
-  for (const v of tg.mm.vmas()) bytes += v.end - v.start;
-  u.maxrssKiB = Math.max(u.maxrssKiB, Math.floor(bytes / 1024));
+  u.maxrssKiB = Math.max(u.maxrssKiB, tg.mm.mem.rssPeak * 4);
   return u.maxrssKiB;
 }
 

@@ -11,11 +11,19 @@ export function fileGet(f: OpenFile): OpenFile {
   return f;
 }
 
+/** References held on f (by fd tables, and by socket messages carrying it in flight); 0 once released. */
+export function fileRefCount(f: OpenFile): number {
+  return f.refCount ?? 0;
+}
+
 /** Drops a reference; calls release() when the last one goes. */
 export function filePut(f: OpenFile): void {
   const n = (f.refCount ?? 1) - 1;
   f.refCount = n;
-  if (n > 0) return;
+  if (n > 0) {
+    f.refDropped?.(n);
+    return;
+  }
   eventpollRelease(f); // a closed file leaves every epoll interest set, as in Linux
   f.release?.();
 }

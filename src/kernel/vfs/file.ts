@@ -31,7 +31,7 @@ export interface StatInfo {
 
 /** poll(2) event bits (include/uapi/asm-generic/poll.h). */
 export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20,
-  POLLRDNORM = 0x40, POLLWRNORM = 0x100, POLLRDHUP = 0x2000;
+  POLLRDNORM = 0x40, POLLWRNORM = 0x100, POLLWRBAND = 0x200, POLLRDHUP = 0x2000;
 
 /**
  * An open file description. Methods that may sleep return a Blocked marker (from r.block),
@@ -49,6 +49,13 @@ export interface OpenFile {
   read?(r: Request, buf: Uint8Array): number | Blocked;
   /** Writes data at the file position (or at the end with O_APPEND). */
   write?(r: Request, data: Uint8Array): number | Blocked;
+  /**
+   * readv(2) as one transfer into the (address, length) segments of the caller's memory, for
+   * files where that differs from one read per segment (a socket reads one datagram into all).
+   */
+  readVec?(r: Request, segs: [number, number][]): number | Blocked;
+  /** writev(2) as one transfer (a socket sends one message, or a stream send that may sleep). */
+  writeVec?(r: Request, segs: [number, number][]): number | Blocked;
   /** Positional read; does not move the file position. Absent → ESPIPE. */
   pread?(r: Request, buf: Uint8Array, offset: number): number;
   /** Positional write; does not move the file position. Absent → ESPIPE. */
@@ -73,6 +80,11 @@ export interface OpenFile {
   mmapSource?(): MmapFile | number;
   /** Called when the last fd referring to this description is closed. */
   release?(): void;
+  /**
+   * Called when a reference is dropped and `remaining` are left (an AF_UNIX socket whose only
+   * references are messages in flight may then be garbage).
+   */
+  refDropped?(remaining: number): void;
   /** References held by fd tables (Linux's f_count); kept by fileGet and filePut in fdtable.ts. */
   refCount?: number;
   /** The epoll items watching this description (Linux's f_ep); kept by epoll.ts. */

@@ -86,6 +86,23 @@ export interface Inode {
   openIo?(flags: number): FileIo | number;
   /** Opens a special file (device, procfs content) found at loc; takes precedence over openIo. */
   open?(caller: Caller, flags: number, loc: Loc): OpenFile | number;
+  /** Creates a socket file (S_IFSOCK) for an AF_UNIX bind: the new inode, or -EEXIST and friends. */
+  mknodSocket?(name: string, mode: number, uid: number, gid: number): SocketInode | number;
+}
+
+/**
+ * A socket file: the name an AF_UNIX socket binds to. Linux finds the socket by its inode, so
+ * the binding lives on the inode: it outlives unlink (the socket keeps its name) and is cleared
+ * when the socket closes (the file stays, and connecting to it is refused).
+ */
+export interface SocketInode extends Inode {
+  /** The socket bound to this file, or null. */
+  boundSocket: object | null;
+}
+
+/** True if inode is a socket file that a socket can be bound to. */
+export function isSocketInode(inode: Inode): inode is SocketInode {
+  return 'boundSocket' in inode;
 }
 
 /**

@@ -2,12 +2,23 @@
 // O_PATH handles and read-only snapshots (procfs text). Each keeps the Loc it was opened at,
 // so *at() calls, fchdir and /proc/self/fd can use it.
 import { EINVAL, ENXIO, EOVERFLOW } from '../../abi/errno.js';
+import type { MemObject } from '../../mem/mem_object.js';
 import type { MmapFile } from '../../mem/mm.js';
 import type { Request } from '../request.js';
 import type { OpenFile, StatInfo } from './file.js';
 import type { DirEntry, FileIo, Loc } from './inode.js';
 import { strToBytes } from '../../util/bytestr.js';
-import { DT_DIR, MAX_FILE_OFFSET, O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET } from './constants.js';
+import {
+  DT_DIR, MAX_FILE_OFFSET, O_APPEND, O_RDONLY, O_RDWR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
+} from './constants.js';
+
+/** The memory objects of mapped files by fileKey (the machine's page cache: PhysMem.objects). */
+export type PageCache = Map<string, MemObject>;
+
+/** The identity of a file for the page cache: the same for every open of the same file. */
+export function fileKey(st: StatInfo): string {
+  return `${st.dev}:${st.ino}`;
+}
 
 /** Size of the fixed part of a linux_dirent64 record (ino 8, off 8, reclen 2, type 1). */
 const DIRENT64_HEADER = 19;
@@ -56,16 +67,29 @@ export abstract class VfsFile implements OpenFile {
 /** An O_PATH descriptor: usable for *at(), fchdir and fstat only. */
 export class PathFile extends VfsFile {}
 
-/** A regular file opened for I/O. */
+/**
+ * A regular file opened for I/O. While the file is mapped (it has a memory object in the page
+ * cache), reads first write back what mappings wrote, and writes and truncation update the
+ * mapped pages, so read(), write() and the mappings all see one file.
+ */
 export class RegularFile extends VfsFile {
   pos = 0;
   private released = false;
+  private key: string | null = null;
 
-  constructor(flags: number, loc: Loc, readonly io: FileIo) {
+  constructor(flags: number, loc: Loc, readonly io: FileIo, private readonly pageCache: PageCache | null = null) {
     super(flags, loc);
   }
 
+  /** The memory object of this file if some mapping of it exists. */
+  private mapped(): MemObject | undefined {
+    if (this.pageCache === null || this.pageCache.size === 0) return undefined;
+    this.key ??= fileKey(this.stat());
+    return this.pageCache.get(this.key);
+  }
+
   read(_r: Request, buf: Uint8Array): number {
+    this.mapped()?.writeback();
     const n = this.io.pread(buf, this.pos);
     if (n > 0) this.pos += n;
     return n;
@@ -79,11 +103,15 @@ export class RegularFile extends VfsFile {
     }
     if (this.pos + data.length > MAX_FILE_OFFSET) return -EOVERFLOW;
     const n = this.io.pwrite(data, this.pos);
-    if (n > 0) this.pos += n;
+    if (n > 0) {
+      this.mapped()?.fileWritten(this.pos, data.subarray(0, n));
+      this.pos += n;
+    }
     return n;
   }
 
   pread(_r: Request, buf: Uint8Array, offset: number): number {
+    this.mapped()?.writeback();
     return this.io.pread(buf, offset);
   }
 
@@ -94,7 +122,9 @@ export class RegularFile extends VfsFile {
       if (size < 0) return size;
       offset = size;
     }
-    return this.io.pwrite(data, offset);
+    const n = this.io.pwrite(data, offset);
+    if (n > 0) this.mapped()?.fileWritten(offset, data.subarray(0, n));
+    return n;
   }
 
   lseek(offset: number, whence: number): number {
@@ -106,17 +136,37 @@ export class RegularFile extends VfsFile {
   }
 
   truncate(length: number): number {
-    return this.io.truncate(length);
+    const r = this.io.truncate(length);
+    if (r >= 0) this.mapped()?.truncated(length);
+    return r;
   }
 
   fsync(): number {
+    this.mapped()?.writeback();
     return this.io.fsync();
   }
 
+  /**
+   * The file as a mapping source. The memory object it backs may outlive this open file (a
+   * mapping stays after close), so it reads and writes back through an I/O handle of its own.
+   */
   mmapSource(): MmapFile {
     const st = this.stat();
-    const io = this.io;
-    return { path: this.path, dev: st.dev, ino: st.ino, read: (offset, buf) => Math.max(0, io.pread(buf, offset)) };
+    const inode = this.loc.inode;
+    let io: FileIo = this.io;
+    let own = false;
+    if (inode.openIo) {
+      let r = inode.openIo(O_RDWR);
+      if (typeof r === 'number') r = inode.openIo(O_RDONLY);
+      if (typeof r !== 'number') { io = r; own = true; }
+    }
+    return {
+      path: this.path, dev: st.dev, ino: st.ino, key: fileKey(st),
+      read: (offset, buf) => io.pread(buf, offset),
+      write: (offset, data) => io.pwrite(data, offset),
+      size: () => io.size(),
+      release: () => { if (own) io.close(); },
+    };
   }
 
   release(): void {

@@ -2,10 +2,10 @@
 // mknod nodes).
 import { EEXIST, EINVAL, EISDIR, ENOENT, ENOSPC, ENXIO, ENOTDIR, ENOTEMPTY, EFBIG, EMLINK, EPERM } from '../../abi/errno.js';
 import type { StatInfo } from './file.js';
-import type { DirEntry, FileIo, Inode, SetAttr, SuperBlock } from './inode.js';
+import type { DirEntry, FileIo, Inode, SetAttr, SocketInode, SuperBlock } from './inode.js';
 import { allocAnonDev } from './inode.js';
 import {
-  MAX_FILE_OFFSET, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, TMPFS_MAGIC,
+  MAX_FILE_OFFSET, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, TMPFS_MAGIC,
   dtypeOf,
 } from './constants.js';
 import { type PageBudget, PageStore, TMPFS_PAGE } from './tmpfs_pages.js';
@@ -259,6 +259,19 @@ export class TmpfsSymlink extends TmpfsNode {
   }
 }
 
+/** A tmpfs socket file (made by an AF_UNIX bind). */
+export class TmpfsSocket extends TmpfsNode implements SocketInode {
+  boundSocket: object | null = null;
+
+  constructor(sb: TmpfsSuper, mode: number, uid: number, gid: number) {
+    super(sb, S_IFSOCK | (mode & S_IALLUGO), uid, gid);
+  }
+
+  size(): number {
+    return 0;
+  }
+}
+
 /** A tmpfs directory: name -> node, plus its parent for the rename subtree check. */
 export class TmpfsDir extends TmpfsNode {
   readonly entries = new Map<string, TmpfsNode>();
@@ -308,6 +321,12 @@ export class TmpfsDir extends TmpfsNode {
 
   symlink(name: string, target: string, uid: number, gid: number): Inode | number {
     return this.add(name, new TmpfsSymlink(this.sb, target, uid, gid));
+  }
+
+  mknodSocket(name: string, mode: number, uid: number, gid: number): SocketInode | number {
+    const node = new TmpfsSocket(this.sb, mode, uid, gid);
+    const r = this.add(name, node);
+    return typeof r === 'number' ? r : node;
   }
 
   link(name: string, target: Inode): number {

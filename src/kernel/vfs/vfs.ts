@@ -3,17 +3,18 @@
 // caller's fs context, the caller, and the directory a relative path starts from.
 import type { Host } from '../../host/host.js';
 import {
-  EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
+  EACCES, EBUSY, ECONNREFUSED, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
   EROFS, EXDEV,
 } from '../../abi/errno.js';
 import type { OpenFile, StatInfo } from './file.js';
 import { FdTable } from './fdtable.js';
 import { FsContext } from './fs_context.js';
-import type { Caller, Inode, SetAttr, SuperBlock } from './inode.js';
-import { Loc } from './inode.js';
+import type { Caller, Inode, SetAttr, SocketInode, SuperBlock } from './inode.js';
+import { isSocketInode, Loc } from './inode.js';
 import { createStdioFile, HostStdio } from './stdio.js';
 import { HostInode, HostSuper } from './hostfs.js';
-import { TMPFS_DEFAULT_INODES, TMPFS_DEFAULT_SIZE, TmpfsDir, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
+import { fileKey, type PageCache } from './open_files.js';
+import { TMPFS_DEFAULT_INODES, TMPFS_DEFAULT_SIZE, TmpfsDir, TmpfsFile, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
 import { FifoRegistry, openFifo } from './fifo.js';
 import type { Blocked, Request } from '../request.js';
@@ -26,7 +27,7 @@ import { Cred } from '../cred.js';
 import { permission } from './perm.js';
 import {
   MAXSYMLINKS, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY,
-  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_ISVTX,
+  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISVTX,
   W_OK, X_OK, __O_TMPFILE,
 } from './constants.js';
 
@@ -101,6 +102,10 @@ export class Vfs {
   readonly stdio: HostStdio;
   /** The pipes of open FIFOs on host mounts (every mount of this VFS shares it). */
   private readonly fifos = new FifoRegistry();
+  /** Installed by the kernel: the page caches of mapped files, which file I/O keeps coherent. */
+  pageCache: PageCache | null = null;
+  /** The internal tmpfs that memfd_create's files live on (Linux's shm mount), once used. */
+  private memfdSb: TmpfsSuper | null = null;
   private readonly rootTmpfs: TmpfsDir | null;
   private readonly now: () => bigint;
 
@@ -124,7 +129,7 @@ export class Vfs {
       const root = utf8ToBytes(options.root);
       if (!isDir(host.fs.lstat(root))) throw new MountError('root', `${options.root}: not a directory`);
       this.rootTmpfs = null;
-      this.rootInode = new HostSuper(host.fs, root, false, this.fifos).root;
+      this.rootInode = new HostSuper(host.fs, root, false, this.fifos, this.now).root;
     } else {
       const sb = new TmpfsSuper(this.now, false, 0o755, 0, 0, limits);
       this.rootTmpfs = sb.root;
@@ -138,10 +143,10 @@ export class Vfs {
     const cwd = host.cwd();
     if (options.root === null && cwd !== null && cwd !== '/') {
       const c = utf8ToBytes(cwd);
-      this.mount(c, new HostSuper(host.fs, c, false, this.fifos).root);
+      this.mount(c, new HostSuper(host.fs, c, false, this.fifos, this.now).root);
     }
     for (const m of options.mounts) {
-      this.mount(utf8ToBytes(m.guest), new HostSuper(host.fs, utf8ToBytes(m.host), m.readonly, this.fifos).root);
+      this.mount(utf8ToBytes(m.guest), new HostSuper(host.fs, utf8ToBytes(m.host), m.readonly, this.fifos, this.now).root);
     }
   }
 
@@ -205,7 +210,7 @@ export class Vfs {
     const root = new Loc([this.rootInode], []);
     const seen = walk(this.env({ fs: new FsContext(root, root), caller: null, start: root, cred: ROOT_CRED }), root, real, true);
     if (typeof seen !== 'number' && seen.inode instanceof HostInode && seen.inode.hostPath === real) return real;
-    this.mount(real, new HostSuper(this.host.fs, real, true, this.fifos).root);
+    this.mount(real, new HostSuper(this.host.fs, real, true, this.fifos, this.now).root);
     return real;
   }
 
@@ -340,10 +345,23 @@ export class Vfs {
     if ((flags & O_TRUNC) && !created) {
       const r = inode.truncate?.(0) ?? -EINVAL;
       if (r < 0) return r;
+      this.truncated(loc, 0);
     }
     const io = inode.openIo(flags);
     if (typeof io === 'number') return io;
-    return new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io);
+    return new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io, this.pageCache);
+  }
+
+  /**
+   * memfd_create's file: a new tmpfs file in no directory, mode 0777, opened read-write, named
+   * "/memfd:NAME (deleted)" as /proc/self/fd and maps show it.
+   */
+  createMemfd(name: string, cred: Cred): RegularFile {
+    this.memfdSb ??= new TmpfsSuper(this.now, false, 0o1777);
+    const inode = new TmpfsFile(this.memfdSb, 0o777, cred.fsuid, cred.fsgid);
+    inode.nlink = 0;
+    const loc = new Loc([this.memfdSb.root, inode], [`memfd:${name} (deleted)`]);
+    return new RegularFile(O_RDWR, loc, inode.openIo(), this.pageCache);
   }
 
   /** Checks that the caller may add or remove entries in dir: 0, -EACCES or -EROFS. */
@@ -408,6 +426,40 @@ export class Vfs {
     if (!dir.mknod) return -EPERM;
     const r = dir.mknod(pn.name, type | ((mode & ~ctx.fs.umask) & 0o7777), rdev, env.cred.fsuid, env.cred.fsgid);
     return typeof r === 'number' ? r : 0;
+  }
+
+  /**
+   * Creates the socket file of an AF_UNIX bind at path (mode 0777 less the umask): the new
+   * inode, or -EEXIST when the name exists, -ENOENT, -EACCES, -EROFS and the like.
+   */
+  mknodSocket(ctx: PathCtx, path: string): SocketInode | number {
+    const env = this.env(ctx);
+    const pn = walkParent(env, ctx.start, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.trailingSlash) return -ENOENT;
+    if (pn.name === '.' || pn.name === '..') return -EEXIST;
+    const existing = lookupChild(env, pn.dir, pn.name);
+    if (typeof existing !== 'number') return -EEXIST;
+    if (existing !== -ENOENT) return existing;
+    const w = this.checkDirWrite(env, pn.dir);
+    if (w < 0) return w;
+    if (!pn.dir.inode.mknodSocket) return -EPERM;
+    return pn.dir.inode.mknodSocket(pn.name, 0o777 & ~ctx.fs.umask, env.cred.fsuid, env.cred.fsgid);
+  }
+
+  /**
+   * The socket file at path for an AF_UNIX connect or send: -ECONNREFUSED if it is not a socket,
+   * -EACCES without write permission on it, or the walk's error.
+   */
+  findSocket(ctx: PathCtx, path: string): SocketInode | number {
+    const loc = this.resolve(ctx, path, true);
+    if (typeof loc === 'number') return loc;
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    const p = permission(st, W_OK, this.env(ctx).cred);
+    if (p < 0) return p;
+    if ((st.mode & S_IFMT) !== S_IFSOCK || !isSocketInode(loc.inode)) return -ECONNREFUSED;
+    return loc.inode;
   }
 
   /** unlinkat(2) without AT_REMOVEDIR. */
@@ -575,7 +627,16 @@ export class Vfs {
     const p = permission(st, W_OK, cred);
     if (p < 0) return p;
     if (loc.inode.sb.readonly) return -EROFS;
-    return loc.inode.truncate?.(length) ?? -EINVAL;
+    const r = loc.inode.truncate?.(length) ?? -EINVAL;
+    if (r >= 0) this.truncated(loc, length);
+    return r;
+  }
+
+  /** Tells the page cache of a mapped file that the file is now length bytes long. */
+  private truncated(loc: Loc, length: number): void {
+    if (this.pageCache === null || this.pageCache.size === 0) return;
+    const st = loc.inode.getattr();
+    if (typeof st !== 'number') this.pageCache.get(fileKey(st))?.truncated(length);
   }
 
   /** statfs(2) data for the filesystem of sb. */
