@@ -17,6 +17,7 @@ export interface RunOptions {
   cpus?: string;
   seed?: string;
   maxInsns?: string;
+  tmpfsSize?: string;
   memory?: string;
 }
 
@@ -32,6 +33,8 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --strace                    one strace(1)-style line per syscall on stderr
   --mount HOST:GUEST[:ro]     mount a host directory into the guest (repeatable)
   --root DIR                  use a host directory as the guest's /
+  --tmpfs-size SIZE           size limit of /tmp and of the in-memory / (bytes, or with a
+                              k, m or g suffix; default 1g); a full tmpfs gives ENOSPC
   --env KEY=VALUE             set an environment variable (repeatable)
   --clear-env                 start from an empty environment
   --stats                     print retired instructions, run time and MIPS at exit
@@ -56,6 +59,7 @@ const RUN_OPTIONS = {
   cpus: { type: 'string' },
   seed: { type: 'string' },
   'max-insns': { type: 'string' },
+  'tmpfs-size': { type: 'string' },
   memory: { type: 'string' },
   help: HELP,
 } as const;
@@ -106,7 +110,7 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
-        maxInsns: v['max-insns'], memory: v.memory,
+        maxInsns: v['max-insns'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }
