@@ -1,7 +1,11 @@
 // ecall as a library, host-neutral (the package's "ecall" entry): a kernel you construct with a
 // Host, spawn programs in and wait for. Nothing reachable from here imports Node, so it runs in a
 // browser too; the Node host is in the "ecall/node" entry (src/node.ts).
-export { Kernel, type KernelOptions, type ExitStatus, type SpawnError } from './kernel/kernel.js';
+export { Kernel, FORWARDED_SIGNALS, type KernelOptions } from './kernel/kernel.js';
+export {
+  GuestProcess, SpawnError, signalNumber, type ExitStatus, type SpawnOptions, type StdioChoice,
+} from './kernel/guest_process.js';
+export { BrokenPipeError } from './kernel/host_pipe.js';
 export { SimHost, SimStdin, SIM_CPU_COUNT, SIM_EPOCH_NS, type SimHostOptions, type SimOuterHost } from './host/sim.js';
 export type { Host, HostStdin, HostStdioInfo, HostTimer } from './host/host.js';
 export {

@@ -19,6 +19,7 @@ export interface RunOptions {
   maxInsns?: string;
   ext: string[];
   rseqStress?: string;
+  tmpfsSize?: string;
   memory?: string;
 }
 
@@ -34,6 +35,8 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --strace                    one strace(1)-style line per syscall on stderr
   --mount HOST:GUEST[:ro]     mount a host directory into the guest (repeatable)
   --root DIR                  use a host directory as the guest's /
+  --tmpfs-size SIZE           size limit of /tmp and of the in-memory / (bytes, or with a
+                              k, m or g suffix; default 1g); a full tmpfs gives ENOSPC
   --env KEY=VALUE             set an environment variable (repeatable)
   --clear-env                 start from an empty environment
   --stats                     print retired instructions, run time and MIPS at exit
@@ -63,6 +66,7 @@ const RUN_OPTIONS = {
   'max-insns': { type: 'string' },
   ext: { type: 'string', multiple: true },
   'rseq-stress': { type: 'string' },
+  'tmpfs-size': { type: 'string' },
   memory: { type: 'string' },
   help: HELP,
 } as const;
@@ -113,7 +117,7 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
-        maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], memory: v.memory,
+        maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }

@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { createSimHost, NodeHost } from '../host/node.js';
 import { MAX_CPUS } from '../kernel/sched.js';
+import { Kernel, SpawnError } from '../kernel/kernel.js';
+import type { GuestProcess } from '../kernel/guest_process.js';
+import { MountError, normalizeGuestPath } from '../kernel/vfs/vfs.js';
 import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES, parseMemorySize } from '../mem/phys.js';
-import { Kernel } from '../kernel/kernel.js';
 import { EXTENSION_NAMES, parseExtensions } from '../kernel/ext/extensions.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
@@ -17,6 +19,7 @@ export function parseMount(spec: string): { host: string; guest: string; readonl
   if (parts.length < 2 || parts.length > 3 || (parts.length === 3 && !ro) || !parts[0] || !parts[1]?.startsWith('/')) {
     throw new UsageError(`bad --mount '${spec}': expected HOST:GUEST[:ro] with an absolute GUEST path`);
   }
+  if (normalizeGuestPath(parts[1]) === '/') throw new UsageError(`bad --mount '${spec}': GUEST is /; use --root ${parts[0]}`);
   return { host: parts[0], guest: parts[1], readonly: ro };
 }
 
@@ -24,6 +27,18 @@ export function parseMount(spec: string): { host: string; guest: string; readonl
 function parseIntOption(name: string, v: string, min: number, max: number): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`bad ${name} '${v}': expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** Smallest --tmpfs-size: one page, the unit tmpfs allocates. */
+const MIN_TMPFS_SIZE = 4096;
+
+/** Parses --tmpfs-size: bytes with an optional k, m or g suffix (powers of 1024, as mount(8)'s size=), at least one page. */
+export function parseSize(v: string): number {
+  const n = parseMemorySize(v);
+  if (n === null || !(n >= MIN_TMPFS_SIZE && n <= Number.MAX_SAFE_INTEGER)) {
+    throw new UsageError(`bad --tmpfs-size '${v}': expected bytes (at least ${MIN_TMPFS_SIZE}) with an optional k, m or g suffix`);
+  }
   return n;
 }
 
@@ -78,18 +93,30 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const extensions = parseExtensions(o.ext);
   if ('unknown' in extensions) throw new UsageError(`bad --ext '${extensions.unknown}': expected ${EXTENSION_NAMES.join(', ')} or all`);
   const rseqStress = o.rseqStress === undefined ? undefined : parseProbability(o.rseqStress);
+  const tmpfsSize = o.tmpfsSize === undefined ? undefined : parseSize(o.tmpfsSize);
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
   const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, extensions, rseqStress, memory });
+  let kernel: Kernel;
+  try {
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, extensions, rseqStress, tmpfsSize, memory });
+  } catch (e) {
+    if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
+    throw e;
+  }
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
-  const p = kernel.spawn(program, [program, ...args], env, cwd);
-  if ('error' in p) {
-    process.stderr.write(`ecall: ${p.error}\n`);
-    return p.exitCode;
+  let p: GuestProcess;
+  try {
+    // The host's own stdio, and with it the host's signals: the guest is the terminal's foreground job.
+    p = kernel.spawn(program, args, { env, cwd, stdio: 'inherit' });
+  } catch (e) {
+    if (!(e instanceof SpawnError)) throw e;
+    process.stderr.write(`ecall: ${e.error}\n`);
+    return e.exitCode;
   }
-  const st = await kernel.wait();
+  const st = await p.exited;
+  await kernel.wait();
   if (kernel.endNotice !== null) process.stderr.write(`ecall: ${kernel.endNotice}\n`);
   if (strace) strace(st.signal ? `+++ killed by ${signalDescription(st.signal).name}${st.coreDumped ? ' (core dumped)' : ''} +++` : `+++ exited with ${st.code} +++`);
   // Like qemu-riscv64, announce only deaths that dump core; a SIGPIPE or SIGTERM death is silent.

@@ -1,6 +1,8 @@
 // Host file access for directory mounts. Every call takes a host path that the VFS built from
 // components it resolved itself (no "..", no symlinks followed by the host except through
-// the final open with O_NOFOLLOW); failures are returned as -errno (Linux numbering).
+// the final open with O_NOFOLLOW); failures are returned as -errno (Linux numbering). Paths, names
+// and symlink targets are byte strings (src/util/bytestr.ts: one character per byte), because
+// Linux file names are bytes that need not be UTF-8.
 
 /** lstat/fstat result, times in nanoseconds since the epoch. */
 export interface HostStat {
@@ -30,6 +32,9 @@ export interface HostFs {
   readdir(path: string): string[] | number;
   /** Target of a symlink, or -errno. */
   readlink(path: string): string | number;
+  /** The absolute path with every symlink, "." and ".." resolved by the host (realpath(3)), or
+   *  -errno; used only for paths the host user named (a program to run), never for guest paths. */
+  realpath(path: string): string | number;
   /** Opens a regular file (never following a final symlink); returns a handle >= 0 or -errno. */
   open(path: string, flags: number, mode: number): number;
   /** Closes a handle from open. */
@@ -42,6 +47,8 @@ export interface HostFs {
   ftruncate(handle: number, length: number): number;
   fsync(handle: number): number;
   mkdir(path: string, mode: number): number;
+  /** Creates a FIFO (mkfifo(3)) with exactly mode; 0 or -errno (EEXIST if path exists). */
+  mkfifo(path: string, mode: number): number;
   rmdir(path: string): number;
   unlink(path: string): number;
   symlink(target: string, path: string): number;

@@ -179,6 +179,11 @@ export interface Host {
   /** The host's network for IP sockets; absent: the kernel simulates a loopback network. */
   readonly net?: HostNet;
   /**
+   * Login name and home directory of uid() on the host, if the host knows them; optional. They
+   * name the guest's own entry in the synthetic /etc/passwd (default: "user" and "/").
+   */
+  user?(): { name: string; home: string } | null;
+  /**
    * The host's working directory as an absolute host path, or null when the host has none (a
    * browser). Without a root option the VFS mounts it at the same guest path, and spawn starts the
    * first process there, so relative program paths mean what they mean to the host user.
@@ -200,4 +205,18 @@ export interface Host {
    * must not exit), so a guest that waits forever hangs, as on Linux.
    */
   armTimer(delayMs: number, onFire: () => void): HostTimer;
+  /**
+   * Subscribes to signals the host process receives: from then on, each of `signals` (Linux
+   * numbers) that arrives calls onSignal from the host's event loop instead of the host's own
+   * handling (a Node process no longer exits on SIGINT). Returns the function that ends the
+   * subscription. The kernel subscribes while a foreground process lives (one started with the
+   * host's stdio, such as the ecall command's) and posts each signal as a host event. Optional:
+   * a host without signals (a browser, the simulated host) leaves it out.
+   */
+  onSignals?(signals: readonly number[], onSignal: (signo: number) => void): () => void;
+  /**
+   * Stops the host process as a terminal's Ctrl-Z stops a job (SIGSTOP to itself) and returns when
+   * it is continued; the kernel calls it when a forwarded SIGTSTP stops the guest. Optional.
+   */
+  suspend?(): void;
 }

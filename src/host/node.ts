@@ -23,6 +23,12 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** Chunk size for the synchronous read of all of host stdin (readStdinSync). */
 const STDIN_CHUNK = 65536;
 
+/** Node's names of the Linux signal numbers the kernel may forward (asm-generic numbering). */
+const NODE_SIGNAL_NAMES: Record<number, NodeJS.Signals> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 10: 'SIGUSR1', 12: 'SIGUSR2', 15: 'SIGTERM', 18: 'SIGCONT', 20: 'SIGTSTP',
+  28: 'SIGWINCH',
+};
+
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
 /** Blocks the host thread for ms milliseconds (used only to wait for a full host pipe). */
@@ -231,6 +237,15 @@ export class NodeHost implements Host {
     return os.hostname();
   }
 
+  user(): { name: string; home: string } | null {
+    try {
+      const u = os.userInfo();
+      return { name: u.username, home: u.homedir };
+    } catch {
+      return null; // the uid has no entry in the host's user database
+    }
+  }
+
   cwd(): string | null {
     return process.cwd();
   }
@@ -242,6 +257,23 @@ export class NodeHost implements Host {
   /** setImmediate runs after the I/O callbacks of the current event-loop turn. */
   yieldToHost(): Promise<void> {
     return new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** process.on for each signal's name; listening replaces Node's default action (exiting). */
+  onSignals(signals: readonly number[], onSignal: (signo: number) => void): () => void {
+    const listeners: [NodeJS.Signals, () => void][] = [];
+    for (const sig of signals) {
+      const name = NODE_SIGNAL_NAMES[sig];
+      if (name === undefined) continue;
+      const f = (): void => onSignal(sig);
+      process.on(name, f);
+      listeners.push([name, f]);
+    }
+    return () => { for (const [name, f] of listeners) process.off(name, f); };
+  }
+
+  suspend(): void {
+    process.kill(process.pid, 'SIGSTOP');
   }
 
   /** A pending setTimeout keeps Node's event loop alive; delays past its limit are re-armed. */

@@ -4,7 +4,7 @@
 // past the ecall and the restart record kept), and returnToUser() is the one way back to user
 // mode: the restart rules of abi-riscv64.md §3.7, then signal delivery.
 import { REG_A0, REG_A7 } from '../cpu/hart.js';
-import { EINTR, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTSYS, isRestartCode, SyscallError,
+import { EINTR, ENOMEM, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTSYS, isRestartCode, SyscallError,
 } from '../abi/errno.js';
 import { Blocked, REGS_SET, type Request, type SysResult } from './request.js';
 import { SA_RESTART } from './signal_frame.js';
@@ -23,13 +23,25 @@ const A0_LO = 2 * REG_A0;
 /** Index of a7's low half. */
 const A7_LO = 2 * REG_A7;
 
-/** Runs request r's call as task t: the handler's result, -ENOSYS, or -errno from a SyscallError. */
+/** V8's messages for an allocation the host could not make (memory, or a buffer or string size). */
+const HOST_ALLOCATION_FAILURE = /allocation failed|Invalid (typed )?array (buffer )?length|Invalid string length/;
+
+/** True if e is the host failing to allocate memory (what Linux's kmalloc failure is: ENOMEM). */
+export function isHostAllocationFailure(e: unknown): boolean {
+  return e instanceof RangeError && HOST_ALLOCATION_FAILURE.test(e.message);
+}
+
+/**
+ * Runs request r's call as task t: the handler's result, -ENOSYS, -errno from a SyscallError, or
+ * -ENOMEM when the host could not allocate what the call needed (never a host exception).
+ */
 export function invoke(t: Task, r: Request): SysResult {
   const def = syscallTable.get(r.nr);
   if (def?.handler === undefined) return -ENOSYS;
   try {
     return def.handler(t, r.args, r);
   } catch (e) {
+    if (isHostAllocationFailure(e)) return -ENOMEM;
     if (!(e instanceof SyscallError)) throw e;
     return -e.errno;
   }

@@ -12,10 +12,19 @@ import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
 import { FutexTable } from './futex/queue.js';
 import { Prng } from '../util/prng.js';
+import { utf8ToBytes } from '../util/bytestr.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
 import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
-import { returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
-import { ILL_ILLOPC, SIGILL, SIGKILL, SIGTRAP, type SigInfo, TRAP_BRKPT } from './signal.js';
+import { isHostAllocationFailure, returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
+import {
+  ILL_ILLOPC, SI_USER, SIGCONT, SIGHUP, SIGILL, SIGINT, SIGKILL, SIGQUIT, SIGTERM, SIGTRAP, SIGTSTP, SIGUSR1, SIGUSR2,
+  SIGWINCH, type SigInfo, TRAP_BRKPT,
+} from './signal.js';
+import {
+  envList, type ExitStatus, GuestProcess, type ProcessHost, SpawnError, type SpawnOptions, stdioChoices, stdioTable,
+} from './guest_process.js';
+import { HostEventQueue } from './host_events.js';
+import type { FdTable } from './vfs/fdtable.js';
 import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal, faultSignal } from './signal_deliver.js';
 import { type KernelServices, Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
@@ -54,23 +63,12 @@ export interface KernelOptions extends Partial<VfsOptions> {
   memory?: number;
 }
 
-/** How a process ended: exit status as a shell reports it, and the fatal signal if any. */
-export interface ExitStatus {
-  /** 0..255 for exit(), 128+N for a fatal signal N. */
-  code: number;
-  signal: number;
-  coreDumped: boolean;
-  /** Instructions retired by all of the process's tasks. */
-  instret: number;
-  /** Restartable sequences its tasks aborted (rseq and the vDSO's per-CPU operation). */
-  rseqAborts: number;
-}
+/** The host signals a foreground process gets, as a terminal sends them to its foreground job and
+ *  qemu-riscv64 passes them on (Linux numbers). */
+export const FORWARDED_SIGNALS: readonly number[] = [SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGWINCH, SIGTSTP, SIGCONT];
 
-/** Why spawn failed, with the exit status a shell would use (126 cannot execute, 127 not found). */
-export interface SpawnError {
-  error: string;
-  exitCode: number;
-}
+export type { ExitStatus } from './guest_process.js';
+export { SpawnError } from './guest_process.js';
 
 /** Host milliseconds between yields to the host event loop (stdin, timers) while guests compute. */
 const YIELD_MS = 20;
@@ -115,6 +113,17 @@ export class Kernel implements KernelServices {
   private retired = 0;
   /** Why the kernel ended the run itself (a deadlock, the instruction limit), or null. */
   endNotice: string | null = null;
+  /** Host code's way in: events run at the top of the scheduler loop (host_events.ts). */
+  private readonly hostEvents = new HostEventQueue(() => this.running !== null, () => this.endIdle());
+  /** Who waits for each process's end (process handles), until it ends. */
+  private readonly exitListeners = new Map<ThreadGroup, ((st: ExitStatus) => void)[]>();
+  /** Processes that get the host's signals (a terminal's foreground job), and how to stop listening. */
+  private readonly foreground = new Set<ThreadGroup>();
+  private unsubscribeSignals: (() => void) | null = null;
+  /** What process handles use of the kernel. */
+  private readonly processHost: ProcessHost;
+  /** Host ends of stdio pipes that are open: while there are any, host code may still wake a guest. */
+  private hostEndsOpen = 0;
 
   constructor(readonly options: KernelOptions) {
     this.host = options.host;
@@ -127,11 +136,20 @@ export class Kernel implements KernelServices {
     const p = options.rseqStress ?? 0;
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');
     this.stress = p > 0 ? new RseqStress(p, new Prng(this.deterministic ? options.seed! : this.hostSeed(), 3), this.sched) : null;
-    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
-    this.vfs.pageCache = this.phys.objects;
+    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
+    this.vfs.pageCache = this.phys.objects;
     this.bootNs = this.host.monotonicNs();
+    this.processHost = {
+      stdio: this.vfs.stdio,
+      post: (fn) => this.postHostEvent(fn),
+      // A sender outside the guest's pid namespace: SI_USER with si_pid 0, as Linux reports it.
+      signalFromHost: (tg, sig) => sendGroupSignal(tg, { signo: sig, code: SI_USER, pid: 0, uid: 0 }),
+      whenExited: (tg, onExit) => this.whenExited(tg, onExit),
+      armTimer: (ms, onFire) => this.host.armTimer(ms, onFire),
+      hostEnd: (delta) => { this.hostEndsOpen += delta; },
+    };
     this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic));
   }
 
@@ -163,19 +181,49 @@ export class Kernel implements KernelServices {
   }
 
   /**
-   * Creates a process running the static ELF at `path` (resolved in the guest's view, relative
-   * to cwd, by default the host's working directory, else "/"). Returns its thread group, or a
-   * one-line error with the shell's exit status.
+   * Starts `program` with `args` and returns its handle (guest_process.ts): streams or inherited
+   * stdio, an `exited` promise, kill(). The scheduler loop starts if it is not running. Throws a
+   * SpawnError (with the shell's 126 or 127) when the program cannot run.
    */
-  spawn(path: string, argv: string[], envp: string[], cwd: string = this.host.cwd() ?? '/'): ThreadGroup | SpawnError {
+  spawn(program: string, args: string[] = [], options: SpawnOptions = {}): GuestProcess {
+    const choices = stdioChoices(options);
+    const io = stdioTable(choices, this.processHost);
+    const tg = this.createProcess(program, [options.argv0 ?? program, ...args], envList(options.env), options.cwd, io.files);
+    if (tg instanceof SpawnError) {
+      io.files.closeAll();
+      throw tg;
+    }
+    const proc = new GuestProcess(this.processHost, tg, options, io);
+    if (options.forwardSignals ?? choices.every((c) => c === 'inherit')) this.addForeground(tg);
+    void this.start();
+    return proc;
+  }
+
+  /**
+   * Creates a process running the static ELF at `path` (resolved in the guest's view, relative
+   * to cwd, by default the host's working directory, else "/"; a program the guest cannot see is
+   * read from the host path as qemu-riscv64 does). Returns its thread group, not yet running, or a
+   * SpawnError with the one-line message and the shell's exit status. files: its fd table
+   * (default: fds 0, 1 and 2 on the host's stdio).
+   */
+  createProcess(path: string, argv: string[], envp: string[], cwd: string = this.host.cwd() ?? '/',
+    files: FdTable = this.vfs.initialFdTable()): ThreadGroup | SpawnError {
     // The first process runs with the host user's ids; later ones inherit their parent's.
     const cred = new Cred(this.host.uid(), this.host.gid());
-    const fs = this.vfs.initialFsContext(cwd, cred);
-    const exe = this.vfs.readExecutable(fs, path, cred);
+    const fs = this.vfs.initialFsContext(utf8ToBytes(cwd), cred);
+    let exe = this.vfs.readExecutable(fs, utf8ToBytes(path), cred);
+    if (exe === -ENOENT || exe === -ENOTDIR) {
+      // Not in the guest's view: like qemu-riscv64, run it from the host path (relative to the
+      // host's cwd); the guest then sees it, read-only, at its host real path.
+      const hostCwd = this.host.cwd();
+      const hostPath = path.startsWith('/') ? path : hostCwd !== null ? `${hostCwd}/${path}` : null;
+      const seen = hostPath === null ? -ENOENT : this.vfs.exposeHostFile(utf8ToBytes(hostPath));
+      if (typeof seen === 'string') exe = this.vfs.readExecutable(fs, seen, cred);
+    }
     if (typeof exe === 'number') {
       const why = strerror(-exe) ?? `cannot open (${errnoName(-exe)})`;
       // A shell says 127 for "not found" and 126 for "found but cannot execute".
-      return { error: `${path}: ${why}`, exitCode: exe === -ENOENT || exe === -ENOTDIR ? 127 : 126 };
+      return new SpawnError(`${path}: ${why}`, exe === -ENOENT || exe === -ENOTDIR ? 127 : 126);
     }
     const pid = this.allocTid();
     const mm = new Mm(this.phys);
@@ -183,15 +231,22 @@ export class Kernel implements KernelServices {
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
     this.host.randomFill(random);
-    const r = loadElf(mm, exe.data, {
-      argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
-      exePath: exe.guestPath, vdso: vdsoImageName(this.extensions),
-    });
+    let r: ReturnType<typeof loadElf>;
+    try {
+      r = loadElf(mm, exe.data, {
+        argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
+        exePath: exe.guestPath, vdso: vdsoImageName(this.extensions),
+      });
+    } catch (e) {
+      if (!isHostAllocationFailure(e)) throw e;
+      mm.release();
+      return new SpawnError(`${path}: Cannot allocate memory`, 126);
+    }
     if (isLoadError(r)) {
       mm.release();
-      return { error: `${path}: ${r.error}`, exitCode: r.exitCode };
+      return new SpawnError(`${path}: ${r.error}`, r.exitCode);
     }
-    const t = new Task(this, pid, tg, this.vfs.initialFdTable(), fs);
+    const t = new Task(this, pid, tg, files, fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);
     tg.sigreturnAddr = r.vdso.sigreturn;
@@ -210,19 +265,79 @@ export class Kernel implements KernelServices {
     this.sched.enqueue(t);
   }
 
-  /** Runs until every process has exited; resolves with the exit status of the first one. */
+  /**
+   * Runs until every process has exited; resolves with the exit status of the first one (each
+   * process handle's `exited` has its own).
+   */
   async wait(): Promise<ExitStatus> {
-    this.running ??= this.loop();
-    await this.running;
+    while (this.groups.some((g) => g.exitCode === null)) await this.start();
     const tg = this.groups[0];
     if (tg === undefined) throw new Error('wait() called with no process');
-    return {
-      code: tg.exitSignal ? 128 + tg.exitSignal : tg.exitCode ?? 0,
-      signal: tg.exitSignal,
-      coreDumped: tg.coreDumped,
-      instret: tg.instret,
-      rseqAborts: tg.tasks.reduce((n, t) => n + t.rseq.aborts, 0),
-    };
+    return exitStatusOf(tg);
+  }
+
+  /**
+   * Starts the scheduler loop unless it runs; resolves when it ends (every process has exited). A
+   * process added while the loop was ending (its last step is asynchronous) starts it again.
+   */
+  start(): Promise<void> {
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+      if (this.groups.some((g) => g.exitCode === null)) void this.start();
+      else if (this.hostEvents.pending) this.hostEvents.run();
+    });
+    return this.running;
+  }
+
+  /**
+   * Queues fn to run at the kernel's event point (the top of the scheduler loop, between slices):
+   * the one way host code (signal handlers, process handles, stdio streams) changes kernel state.
+   */
+  postHostEvent(fn: () => void): void {
+    this.hostEvents.post(fn);
+  }
+
+  /** Calls onExit with tg's exit status once tg has ended (at once if it has). */
+  whenExited(tg: ThreadGroup, onExit: (st: ExitStatus) => void): void {
+    if (tg.exitCode !== null) { onExit(exitStatusOf(tg)); return; }
+    const list = this.exitListeners.get(tg);
+    if (list) list.push(onExit); else this.exitListeners.set(tg, [onExit]);
+  }
+
+  /** A process has ended: tells its listeners and stops forwarding host signals to it. */
+  private groupExited(tg: ThreadGroup): void {
+    const list = this.exitListeners.get(tg) ?? [];
+    this.exitListeners.delete(tg);
+    const st = exitStatusOf(tg);
+    for (const f of list) f(st);
+    if (this.foreground.delete(tg) && this.foreground.size === 0) {
+      this.unsubscribeSignals?.();
+      this.unsubscribeSignals = null;
+    }
+  }
+
+  /** Makes tg a foreground process: the host's signals (FORWARDED_SIGNALS) go to it while it lives. */
+  private addForeground(tg: ThreadGroup): void {
+    this.foreground.add(tg);
+    this.unsubscribeSignals ??= this.host.onSignals?.(FORWARDED_SIGNALS, (sig) => this.postHostEvent(() => this.hostSignal(sig))) ?? null;
+  }
+
+  /**
+   * A host signal at the event point: SIGWINCH first makes the terminal size the host's again
+   * (TIOCGWINSZ); then each foreground process gets the signal. A SIGTSTP whose default action
+   * stops the guest stops the host process too (Host.suspend), as qemu-riscv64 and a shell's job
+   * control expect; the SIGCONT that resumes the host is forwarded in turn and resumes the guest.
+   */
+  private hostSignal(sig: number): void {
+    if (sig === SIGWINCH) this.vfs.stdio.terminal.winsize = null;
+    let suspend = false;
+    for (const tg of this.foreground) {
+      if (tg.exitCode !== null) continue;
+      const main = tg.tasks.find((t) => t.state !== TaskState.Exited);
+      if (sig === SIGTSTP && tg.actions[SIGTSTP]!.handler === 0n && main && (main.sigmask & (1n << BigInt(SIGTSTP - 1))) === 0n) suspend = true;
+      this.processHost.signalFromHost(tg, sig);
+    }
+    if (suspend) this.host.suspend?.();
   }
 
   /** The scheduler loop: fires due timers, runs the next CPU's task for a quantum, idles when all sleep. */
@@ -230,11 +345,19 @@ export class Kernel implements KernelServices {
     let lastYield = performance.now();
     const clock = this.host.virtualClock;
     while (this.groups.some((g) => g.exitCode === null)) {
+      this.hostEvents.run();
+      if (!this.groups.some((g) => g.exitCode === null)) break;
       this.timers.fire(this.monotonicNs());
       const t = this.sched.pick();
       if (t === null) {
         if (clock !== undefined) {
           const next = this.timers.earliest();
+          if (next === null && this.hostEndsOpen > 0) {
+            // Every task sleeps, but host code holding a stdio pipe may still wake one: wait for it
+            // (virtual time stands still meanwhile, so the guest's view stays deterministic).
+            await this.idle();
+            continue;
+          }
           if (next === null) { this.deadlock(); break; }
           clock.advance(next + this.bootNs - clock.now());
           continue;
@@ -308,10 +431,19 @@ export class Kernel implements KernelServices {
       // between these calls, which makes lr/sc atomic across harts.
       h.reservation = -1;
       const before = h.instret;
-      const stop = this.stress !== null ? this.stress.run(t, budget) : run(h, t.mm.mem, budget);
-      // Stopped at the vDSO per-CPU operation's commit store, after its first store: finish it
-      // now, before anything else runs on this CPU, so that it is never half done.
-      if (percpu !== null && h.pc === percpu.commit) run(h, t.mm.mem, 1);
+      let stop: Stop;
+      try {
+        stop = this.stress !== null ? this.stress.run(t, budget) : run(h, t.mm.mem, budget);
+        // Stopped at the vDSO per-CPU operation's commit store, after its first store: finish it
+        // now, before anything else runs on this CPU, so that it is never half done.
+        if (percpu !== null && h.pc === percpu.commit) run(h, t.mm.mem, 1);
+      } catch (e) {
+        // The host could not give memory a guest access needed: Linux's OOM killer ends the process.
+        if (!isHostAllocationFailure(e)) throw e;
+        this.trace(t, '--- out of host memory: killed by SIGKILL ---');
+        this.exitGroup(t.tg, 128 + SIGKILL, SIGKILL, false);
+        return;
+      }
       budget -= h.instret - before;
       switch (stop) {
         case Stop.Budget:
@@ -424,6 +556,11 @@ export class Kernel implements KernelServices {
   private makeRunnable(t: Task): void {
     t.state = TaskState.Runnable;
     if (!t.tg.stopped) this.sched.enqueue(t);
+    this.endIdle();
+  }
+
+  /** Ends the loop's idle wait, if it is in one (a task woke, or a host event came). */
+  private endIdle(): void {
     const w = this.idleWake;
     this.idleWake = null;
     w?.();
@@ -465,6 +602,7 @@ export class Kernel implements KernelServices {
     for (const t of [...tg.tasks]) this.exitTask(t);
     tg.timers.exit();
     tg.exitWaiters.wake();
+    this.groupExited(tg);
   }
 
   /**
@@ -473,7 +611,7 @@ export class Kernel implements KernelServices {
    */
   exitTask(t: Task): void {
     if (t.state === TaskState.Exited) return;
-    if (t.state === TaskState.Blocked) this.unpark(t.syscall);
+    if (t.state === TaskState.Blocked) this.unpark(t.syscall)?.onAbandon?.(t.syscall);
     this.sched.remove(t);
     // Every exiting thread walks its robust list and clears its tid (an exit_group included).
     exitRobustList(t);
@@ -489,6 +627,7 @@ export class Kernel implements KernelServices {
       t.tg.exitCode = 0;
       t.tg.timers.exit();
       t.tg.exitWaiters.wake();
+      this.groupExited(t.tg);
     }
     // The last task out frees the address space (shared file pages are written back first).
     if (live.length === 0) t.tg.mm.release();
@@ -498,4 +637,15 @@ export class Kernel implements KernelServices {
   allocTid(): number {
     return this.nextTid++;
   }
+}
+
+/** Returns the exit status of an ended process, as a shell reports it. */
+function exitStatusOf(tg: ThreadGroup): ExitStatus {
+  return {
+    code: tg.exitSignal ? 128 + tg.exitSignal : tg.exitCode ?? 0,
+    signal: tg.exitSignal,
+    coreDumped: tg.coreDumped,
+    instret: tg.instret,
+    rseqAborts: tg.tasks.reduce((n, t) => n + t.rseq.aborts, 0),
+  };
 }

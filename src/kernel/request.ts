@@ -71,6 +71,8 @@ export class Blocked {
     readonly restart: number = ERESTARTSYS,
     /** Called instead when a signal interrupts: returns the a0 value. */
     readonly onInterrupt: ((r: Request) => number) | null = null,
+    /** Called if the task dies while the request sleeps: undoes what the call holds (a half-open FIFO end). */
+    readonly onAbandon: ((r: Request) => void) | null = null,
   ) {}
 }
 
@@ -110,8 +112,9 @@ export class Request implements Waiter {
   }
 
   /** Returns a Blocked marker: sleep until a list wakes the request, its deadline or a signal. */
-  block(queues: WaitList[], restart = ERESTARTSYS, onInterrupt: ((r: Request) => number) | null = null): Blocked {
-    return new Blocked(queues, restart, onInterrupt);
+  block(queues: WaitList[], restart = ERESTARTSYS, onInterrupt: ((r: Request) => number) | null = null,
+    onAbandon: ((r: Request) => void) | null = null): Blocked {
+    return new Blocked(queues, restart, onInterrupt, onAbandon);
   }
 
   /** Called by a wait list or timer: hands the request to whoever resumes it. */

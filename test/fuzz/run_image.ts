@@ -68,7 +68,7 @@ export async function runImage(image: Uint8Array, o: RunImageOptions): Promise<I
   const host = new CapturingHost(o.seed, { outer: new NodeHost() });
   const kernel = new Kernel({ host, root, mounts: [], seed: o.seed, cpus: o.cpus ?? 1, maxInstructions: o.maxInstructions });
   const argv = o.argv ?? ['prog'];
-  const p = kernel.spawn('/prog', argv, [], '/');
+  const p = kernel.createProcess('/prog', argv, [], '/');
   if ('error' in p) return { kind: 'refused', error: p.error, exitCode: p.exitCode };
   const st = await kernel.wait();
   return { kind: 'ran', code: st.code, signal: st.signal, notice: kernel.endNotice, instret: st.instret, stdout: host.out[1]!, stderr: host.out[2]! };

@@ -5,15 +5,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseCommandLine, USAGE, UsageError } from '../../src/cli/args.js';
 
-const DEFAULTS = { strace: false, mount: [], root: undefined, env: [], clearEnv: false, stats: false, cpus: undefined, seed: undefined, maxInsns: undefined, ext: [], rseqStress: undefined, memory: undefined };
+const DEFAULTS = { strace: false, mount: [], root: undefined, env: [], clearEnv: false, stats: false, cpus: undefined, seed: undefined, maxInsns: undefined, ext: [], rseqStress: undefined, tmpfsSize: undefined, memory: undefined };
 
 test('run takes its options, then PROGRAM; everything after PROGRAM is the program\'s', () => {
   assert.deepEqual(parseCommandLine(['run', 'guest/bin/hello', '--strace', '-x', '--', 'a']),
     { kind: 'run', program: 'guest/bin/hello', args: ['--strace', '-x', '--', 'a'], options: DEFAULTS });
   assert.deepEqual(parseCommandLine(['run', '--strace', '--mount', '/a:/b', '--mount=/c:/d:ro', '--root', '/r', '--env', 'K=v',
-    '--clear-env', '--stats', '--cpus', '3', '--seed=7', '--memory', '64m', 'prog', 'x']), {
+    '--clear-env', '--stats', '--cpus', '3', '--seed=7', '--tmpfs-size', '64m', '--memory', '64m', 'prog', 'x']), {
     kind: 'run', program: 'prog', args: ['x'],
-    options: { strace: true, mount: ['/a:/b', '/c:/d:ro'], root: '/r', env: ['K=v'], clearEnv: true, stats: true, cpus: '3', seed: '7', maxInsns: undefined, ext: [], rseqStress: undefined, memory: '64m' },
+    options: { strace: true, mount: ['/a:/b', '/c:/d:ro'], root: '/r', env: ['K=v'], clearEnv: true, stats: true, cpus: '3', seed: '7', maxInsns: undefined, ext: [], rseqStress: undefined, tmpfsSize: '64m', memory: '64m' },
   });
 });
 

@@ -16,7 +16,7 @@ const PROT_RW = 3, MAP_PRIVATE_ANON = 0x22;
 /** The first task of a spawned (not started) guest. */
 function task(): Task {
   const k = new Kernel({ host: new NodeHost() });
-  const tg = k.spawn('guest/bin/exit42', ['exit42'], []);
+  const tg = k.createProcess('guest/bin/exit42', ['exit42'], []);
   if ('error' in tg) throw new Error(tg.error);
   return tg.tasks[0]!;
 }

@@ -1,5 +1,5 @@
 // The Host operations the kernel's event loop uses (yieldToHost, armTimer, cwd, cpuCount) on the
-// Node host, the simulated host's pass-through and stdin, and the host-neutral UTF-8 length.
+// Node host, the simulated host's pass-through and stdin, and the host-neutral byte strings.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { NodeHost } from '../../src/host/node.js';
 import { SIM_CPU_COUNT, SimHost, type SimOuterHost } from '../../src/host/sim.js';
-import { utf8Length } from '../../src/util/utf8.js';
+import { bytesToStr, bytesToUtf8, strToBytes, utf8ToBytes } from '../../src/util/bytestr.js';
 
 const NODE_JS = fileURLToPath(new URL('../../src/host/node.js', import.meta.url));
 /** Hang guard for a child Node: far above its start-up time. */
@@ -15,10 +15,17 @@ const CHILD_TIMEOUT_MS = 10000;
 /** A short host-timer delay: only its order against other timers matters, never its length. */
 const SHORT_MS = 5;
 
-test('utf8Length counts the bytes TextEncoder produces, surrogate pairs and lone surrogates included', () => {
+test('byte strings round-trip every byte sequence and keep names that differ in one byte apart', () => {
+  const all = new Uint8Array(256).map((_, i) => i);
+  assert.deepEqual(strToBytes(bytesToStr(all)), all);
+  const big = new Uint8Array(100_000).map((_, i) => (i * 7) & 0xff);
+  assert.deepEqual(strToBytes(bytesToStr(big)), big, 'longer than one fromCharCode chunk');
+  assert.notEqual(bytesToStr(new Uint8Array([0x6e, 0xff])), bytesToStr(new Uint8Array([0x6e, 0xfe])));
   const enc = new TextEncoder();
-  for (const s of ['', 'abc', 'é', '€uro', '😀', 'a😀b', '\ud800', '\udc00x', '\ud800\ud800', 'x\ud83d', '/tmp/日本']) {
-    assert.equal(utf8Length(s), enc.encode(s).length, JSON.stringify(s));
+  for (const s of ['', 'abc', 'é', '€uro', '😀', '/tmp/日本']) {
+    assert.deepEqual(strToBytes(utf8ToBytes(s)), enc.encode(s), JSON.stringify(s));
+    assert.equal(bytesToUtf8(utf8ToBytes(s)), s);
+    assert.equal(utf8ToBytes(s).length, enc.encode(s).length, 'length is the byte count');
   }
 });
 

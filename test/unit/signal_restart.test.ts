@@ -18,7 +18,7 @@ const EINTR = -4;
 /** A task of a spawned guest, stopped "just after an ecall at ECALL_PC that returned ret". */
 function taskAfterSyscall(ret: number | null): { t: Task; tg: ThreadGroup } {
   const k = new Kernel({ host: new NodeHost() });
-  const tg = k.spawn('guest/bin/exit42', ['exit42'], []);
+  const tg = k.createProcess('guest/bin/exit42', ['exit42'], []);
   if ('error' in tg) throw new Error(tg.error);
   const t = tg.tasks[0]!;
   t.hart.pc = ECALL_PC + 4;

@@ -76,10 +76,10 @@ export class FakeFiles {
   fds: (OpenFile | null)[] = [];
   cloexec: boolean[] = [];
   limit = 1024;
-  install(file: OpenFile, cloexec: boolean): number {
+  install(file: OpenFile, cloexec: boolean, _minFd = 0, limit = Infinity): number {
     let fd = this.fds.indexOf(null);
     if (fd < 0) fd = this.fds.length;
-    if (fd >= this.limit) return -EMFILE;
+    if (fd >= Math.min(this.limit, limit)) return -EMFILE;
     this.fds[fd] = file;
     this.cloexec[fd] = cloexec;
     return fd;
@@ -121,7 +121,7 @@ export function fakeTask(host = new FakeHost()): FakeTask {
     monotonicNs: () => 1_234_567_890n,
   };
   const tg = { pid: 77, ppid: 1, exePath: '/bin/a-very-long-program-name', tasks: [] as unknown[], actions: [] as unknown[],
-    shared: new SigPending(), mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }] },
+    shared: new SigPending(), rlimits: new Map(), mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }] },
     cred: new Cred(host.uid(), host.gid()) };
   for (let i = 0; i <= 64; i++) tg.actions.push({ handler: 0n, flags: 0n, mask: 0n });
   const task = {

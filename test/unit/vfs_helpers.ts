@@ -12,6 +12,7 @@ import { Vfs, type VfsOptions } from '../../src/kernel/vfs/vfs.js';
 import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { Cred } from '../../src/kernel/cred.js';
 import { createProcfs } from '../../src/kernel/procfs/procfs.js';
+import { Request } from '../../src/kernel/request.js';
 
 /** Guest address of the scratch pages (16 pages, read-write). */
 export const SCRATCH = 0x10000;
@@ -62,6 +63,8 @@ export function makeTask(opts: Partial<VfsOptions> = {}, cwd = '/', uid = 1000):
   const t = { kernel, tg, tid: 42, tgid: 42, state: 0, fs: vfs.initialFsContext(cwd, tg.cred), files: new FdTable(),
     get mm() { return tg.mm; } } as unknown as Task;
   tg.tasks.push(t);
+  // The request record a handler gets (a call that would sleep returns its Blocked marker).
+  (t as unknown as { syscall: Request }).syscall = new Request(t, argsOf([]), { wakeRequest: () => {} });
   // The kernel mounts /proc over its task table; here the table holds this one task.
   vfs.mount('/proc', createProcfs(() => host.realtimeNs(), uid, uid, new Map([[42, t]]), () => undefined));
   return { t, vfs, mem };

@@ -11,7 +11,7 @@ function setup() {
   return { t, vfs, ctx: pathCtx(t) };
 }
 
-function open(r: OpenFile | number): OpenFile {
+function open(r: OpenFile | number | object): OpenFile {
   assert.equal(typeof r, 'object', `open failed: ${String(r)}`);
   return r as OpenFile;
 }

@@ -8,6 +8,7 @@
 // datagram sender also waits while a receiver that is not connected back to it has more than
 // max_dgram_qlen messages queued. A connect finishes at once: the server's end is made then
 // (an "embryo" on the listener's accept queue), so a client may send before accept.
+import { bytesToStr } from '../../util/bytestr.js';
 import {
   EADDRINUSE, EAGAIN, ECONNREFUSED, ECONNRESET, EEXIST, EINVAL, EISCONN, EMSGSIZE, ENOENT, ENOSPC, ENOTCONN,
   EOPNOTSUPP, EPERM, EPIPE, EPROTOTYPE,
@@ -39,13 +40,9 @@ const AUTOBIND_NAMES = 0x100000;
 /** Hex digits of an autobound name. */
 const AUTOBIND_DIGITS = 5;
 
-const decoder = new TextDecoder();
-
-/** Returns a map key for a name's bytes. */
+/** Returns a map key for a name's bytes (its byte string). */
 function nameKey(b: Uint8Array): string {
-  let s = '';
-  for (const c of b) s += String.fromCharCode(c);
-  return s;
+  return bytesToStr(b);
 }
 
 /** What an AF_UNIX address names: the autobind request, an abstract name or a path. */
@@ -69,7 +66,7 @@ export function parseUnixAddr(raw: RawSockAddr): UnixName | number {
   const path = nul < 0 ? p : p.subarray(0, nul);
   const name = new Uint8Array(path.length + 1);
   name.set(path);
-  return { kind: 'path', path: decoder.decode(path), name };
+  return { kind: 'path', path: bytesToStr(path), name };
 }
 
 /** The AF_UNIX namespace of one kernel: abstract names, autobind numbers, sockets in flight. */

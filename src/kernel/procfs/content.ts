@@ -58,10 +58,10 @@ export function procMeminfo(t: Task): string {
   return out;
 }
 
-/** Returns the comm name of t's process: the executable's base name, at most 15 bytes. */
+/** Returns the comm name of t's process as a byte string: the executable's base name, at most 15 bytes. */
 export function procComm(t: Task): string {
   const base = t.tg.exePath.slice(t.tg.exePath.lastIndexOf('/') + 1);
-  return new TextDecoder().decode(new TextEncoder().encode(base).subarray(0, TASK_COMM_LEN - 1));
+  return base.slice(0, TASK_COMM_LEN - 1);
 }
 
 /** Returns a 64-bit signal set as /proc/pid/status prints it (16 hex digits). */

@@ -1,5 +1,6 @@
 // The synthetic /proc: self, cpuinfo, meminfo and per-process directories (exe, cwd, root,
-// maps, fd/). Text comes from content.ts; this file builds the tree. The VFS hands inode
+// maps, fd/). Text comes from content.ts; this file builds the tree. Text is a byte string
+// (util/bytestr.ts): the paths in it are bytes. The VFS hands inode
 // operations the caller of a request; procfs finds the task behind it in the kernel's task table.
 import { EACCES, ENOENT } from '../../abi/errno.js';
 import type { Task, ThreadGroup } from '../task.js';
@@ -7,12 +8,12 @@ import type { Caller, Inode, Loc } from '../vfs/inode.js';
 import { ContentFile } from '../vfs/open_files.js';
 import { procComm, procCpuinfo, procMeminfo, procSelfStatus, procUptime } from './content.js';
 import { O_ACCMODE, O_RDONLY, PROC_SUPER_MAGIC, S_IFREG } from '../vfs/constants.js';
+import { strToBytes } from '../../util/bytestr.js';
 import { SynthDir, SynthFile, SynthLink, SynthSuper } from '../vfs/synthfs.js';
 
 /** Finds a live thread group by pid. */
 export type ThreadGroupLookup = (pid: number) => ThreadGroup | undefined;
 
-const encoder = new TextEncoder();
 /** Harts the machine reports (the kernel runs guest threads on one virtual CPU). */
 const NR_CPUS = 1;
 
@@ -35,7 +36,7 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
       if ((flags & O_ACCMODE) !== O_RDONLY) return -EACCES;
       const t = asTask(caller);
       if (t === undefined) return -ENOENT;
-      return new ContentFile(flags, loc, encoder.encode(text(t)));
+      return new ContentFile(flags, loc, strToBytes(text(t)));
     });
 
   const cpuinfo = textFile('cpuinfo', () => procCpuinfo(NR_CPUS));

@@ -8,6 +8,7 @@ import type { OpenFile, StatInfo } from '../vfs/file.js';
 import type { Loc } from '../vfs/inode.js';
 import { VfsFile, PathFile } from '../vfs/open_files.js';
 import type { PathCtx, StatfsInfo } from '../vfs/vfs.js';
+import { bytesToStr } from '../../util/bytestr.js';
 import { AT_FDCWD, NR_OPEN_DEFAULT, O_PATH, PATH_MAX, S_IFDIR, S_IFMT } from '../vfs/constants.js';
 
 /** RLIMIT_NOFILE resource number. */
@@ -21,13 +22,11 @@ export const STATX_SIZE = 256;
 /** sizeof(struct statfs) on riscv64 (asm-generic, 64-bit fields). */
 export const STATFS_SIZE = 120;
 
-const decoder = new TextDecoder();
-
-/** Copies in a NUL-terminated path: the string, -ENAMETOOLONG, or throws EFAULT. */
+/** Copies in a NUL-terminated path as a byte string (util/bytestr.ts): -ENAMETOOLONG, or throws EFAULT. */
 export function readPath(t: Task, addr: number): string | number {
   const bytes = t.mm.mem.readCStringBytes(addr, PATH_MAX - 1);
   if (bytes === null) return -ENAMETOOLONG;
-  return decoder.decode(bytes);
+  return bytesToStr(bytes);
 }
 
 /** The process's fd limit (RLIMIT_NOFILE soft limit). */

@@ -1,6 +1,6 @@
 // Namespace syscalls: openat, mkdirat, unlinkat, renameat2, linkat, symlinkat, readlinkat,
 // faccessat(2), fchmodat, fchownat, utimensat, truncate, getcwd, chdir, fchdir.
-import { EBADF, EINVAL, ENOENT, ENOTDIR, ERANGE } from '../../abi/errno.js';
+import { EBADF, EINVAL, ENOENT, ENOTDIR, EPERM, ERANGE } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { fileGet, filePut } from '../vfs/fdtable.js';
 import type { Loc } from '../vfs/inode.js';
@@ -10,11 +10,17 @@ import { permission } from '../vfs/perm.js';
 import {
   AT_EACCESS, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, O_CLOEXEC, O_CREAT,
   O_EXCL, O_LARGEFILE, O_NOCTTY, O_PATH, O_TRUNC, UTIME_NOW, UTIME_OMIT, VALID_OPEN_FLAGS, X_OK, __O_TMPFILE,
-  O_DIRECTORY,
+  O_DIRECTORY, O_WRONLY, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK,
 } from '../vfs/constants.js';
+import { strToBytes } from '../../util/bytestr.js';
 import { ctxAt, nofileLimit, readPath, resolveAt } from './fs_common.js';
+import { Blocked, type Request } from '../request.js';
+import type { OpenFile } from '../vfs/file.js';
+import { FifoOpenWait, resumeFifoOpen } from '../vfs/fifo.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
+/** O_NOFOLLOW: mknod never follows a final symlink (an existing one is EEXIST). */
+const O_NOFOLLOW_BIT = 0x20000;
 /** Flags consumed by open that are not kept as file status flags. */
 const OPEN_ONLY_FLAGS = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC;
 /** Largest nanosecond value a timespec may hold. */
@@ -27,22 +33,50 @@ function path(t: Task, a: SysArgs, i: number): string | number {
   return readPath(t, a.addr(i));
 }
 
-function sysOpenat(t: Task, a: SysArgs): SysResult {
-  const p = path(t, a, 1);
-  if (typeof p === 'number') return p;
+/**
+ * openat: resolves and opens the path, or (woken while opening a FIFO whose other side was not
+ * open, fifo.ts) goes on with the end it already holds in r.state, without walking the path again.
+ */
+function sysOpenat(t: Task, a: SysArgs, r: Request): SysResult {
   let flags = a.u32(2) & VALID_OPEN_FLAGS; // openat ignores unknown bits, as Linux does
-  const mode = a.u32(3);
   if ((flags & __O_TMPFILE) && !(flags & O_DIRECTORY)) return -EINVAL;
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | 0x20000 /* O_NOFOLLOW */ | O_CLOEXEC;
-  const ctx = ctxAt(t, a.int(0), p);
-  if (typeof ctx === 'number') return ctx;
-  const f = t.kernel.vfs.open(ctx, p, flags, (flags & O_CREAT) ? mode & 0o7777 : 0);
-  if (typeof f === 'number') return f;
+  let f: OpenFile | number | Blocked;
+  if (r.state instanceof FifoOpenWait) {
+    f = resumeFifoOpen(r, r.state);
+  } else {
+    const p = path(t, a, 1);
+    if (typeof p === 'number') return p;
+    const ctx = ctxAt(t, a.int(0), p);
+    if (typeof ctx === 'number') return ctx;
+    f = t.kernel.vfs.open(ctx, p, flags, (flags & O_CREAT) ? a.u32(3) & 0o7777 : 0, r);
+  }
+  if (typeof f === 'number' || f instanceof Blocked) return f;
   if (f instanceof VfsFile) f.flags = (flags & ~OPEN_ONLY_FLAGS) | ((flags & O_PATH) ? 0 : O_LARGEFILE);
   fileGet(f);
   const fd = t.files.install(f, (flags & O_CLOEXEC) !== 0, 0, nofileLimit(t));
   filePut(f);
   return fd;
+}
+
+/** mknodat: regular files (type 0 or S_IFREG) are created as by open; FIFOs, sockets and device nodes by the VFS. */
+function sysMknodat(t: Task, a: SysArgs): SysResult {
+  const mode = a.u32(2);
+  const type = mode & S_IFMT;
+  if (type === S_IFDIR) return -EPERM;
+  if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK && type !== S_IFCHR && type !== S_IFBLK) return -EINVAL;
+  const p = path(t, a, 1);
+  if (typeof p === 'number') return p;
+  const ctx = ctxAt(t, a.int(0), p);
+  if (typeof ctx === 'number') return ctx;
+  const vfs = t.kernel.vfs;
+  if (type === 0 || type === S_IFREG) {
+    const f = vfs.open(ctx, p, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW_BIT, mode & 0o7777);
+    if (typeof f === 'number') return f;
+    if (!(f instanceof Blocked)) filePut(fileGet(f)); // nothing keeps it open
+    return 0;
+  }
+  return vfs.mknod(ctx, p, mode, type === S_IFCHR || type === S_IFBLK ? a.u32(3) : 0);
 }
 
 function sysMkdirat(t: Task, a: SysArgs): SysResult {
@@ -110,7 +144,7 @@ function sysReadlinkat(t: Task, a: SysArgs): SysResult {
   if (!isLoc(loc)) return -EINVAL;
   const target = t.kernel.vfs.readlinkLoc(loc, t);
   if (typeof target === 'number') return p === '' && target === -EINVAL ? -ENOENT : target;
-  const bytes = new TextEncoder().encode(target).subarray(0, size);
+  const bytes = strToBytes(target).subarray(0, size);
   t.mm.mem.write(a.addr(2), bytes);
   return bytes.length;
 }
@@ -215,7 +249,7 @@ function sysTruncate(t: Task, a: SysArgs): SysResult {
 }
 
 function sysGetcwd(t: Task, a: SysArgs): SysResult {
-  const bytes = new TextEncoder().encode(t.fs.cwd.path + '\0');
+  const bytes = strToBytes(t.fs.cwd.path + '\0');
   if (a.num(1) < bytes.length) return -ERANGE;
   t.mm.mem.write(a.addr(0), bytes);
   return bytes.length;
@@ -250,6 +284,7 @@ function sysFchdir(t: Task, a: SysArgs): SysResult {
 
 export const defs: SyscallDef[] = [
   { nr: 56, name: 'openat', handler: sysOpenat, status: 'full', note: 'O_TMPFILE gives EOPNOTSUPP', args: ['dirfd', 'path', 'openflags', 'oct'] },
+  { nr: 33, name: 'mknodat', handler: sysMknodat, status: 'full', note: 'device nodes need uid 0 and open with ENXIO; on host mounts only FIFOs', args: ['dirfd', 'path', 'oct', 'hex'] },
   { nr: 34, name: 'mkdirat', handler: sysMkdirat, status: 'full', args: ['dirfd', 'path', 'oct'] },
   { nr: 35, name: 'unlinkat', handler: sysUnlinkat, status: 'full', args: ['dirfd', 'path', 'atflags'] },
   { nr: 276, name: 'renameat2', handler: sysRenameat2, status: 'full', note: 'RENAME_EXCHANGE only on tmpfs; RENAME_WHITEOUT is EINVAL', args: ['dirfd', 'path', 'dirfd', 'path', 'hex'] },

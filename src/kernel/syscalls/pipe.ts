@@ -6,14 +6,15 @@ import { O_CLOEXEC, O_DIRECT, O_NONBLOCK } from '../vfs/constants.js';
 import type { OpenFile } from '../vfs/file.js';
 import { createPipe } from '../vfs/pipe.js';
 import type { SysArgs, SyscallDef } from './types.js';
+import { nofileLimit } from './fs_common.js';
 
 /** The pipe2 flags Linux accepts (O_DIRECT is packet mode, recorded in the flags but not honoured). */
 const PIPE2_FLAGS = O_CLOEXEC | O_NONBLOCK | O_DIRECT;
 
 /** The part of the fd table pipe2 needs (the VFS FdTable provides it). */
 interface FdInstaller {
-  /** Installs file at the lowest free fd; returns the fd or -EMFILE. */
-  install(file: OpenFile, cloexec: boolean): number;
+  /** Installs file at the lowest free fd below limit; returns the fd or -EMFILE. */
+  install(file: OpenFile, cloexec: boolean, minFd: number, limit: number): number;
   /** Closes fd; returns 0 or -EBADF. */
   close(fd: number): number;
 }
@@ -32,13 +33,14 @@ export function sysPipe2(t: Task, a: SysArgs): number {
   writer.flags |= status;
   const files = t.files as unknown as FdInstaller;
   const cloexec = (flags & O_CLOEXEC) !== 0;
-  const rfd = files.install(reader, cloexec);
+  const limit = nofileLimit(t);
+  const rfd = files.install(reader, cloexec, 0, limit);
   if (rfd < 0) {
     reader.release?.();
     writer.release?.();
     return rfd;
   }
-  const wfd = files.install(writer, cloexec);
+  const wfd = files.install(writer, cloexec, 0, limit);
   if (wfd < 0) {
     files.close(rfd);
     writer.release?.();

@@ -1,6 +1,7 @@
 // Look-ups the identity, prctl and scheduling syscalls share: a task by pid, the caller's
 // privilege, and a task's comm. The state itself lives on Task and ThreadGroup.
 import type { Task } from '../task.js';
+import { strToBytes } from '../../util/bytestr.js';
 
 /** Size of task->comm including its NUL (include/linux/sched.h TASK_COMM_LEN). */
 export const TASK_COMM_LEN = 16;
@@ -9,7 +10,7 @@ export const TASK_COMM_LEN = 16;
 export function taskComm(t: Task): Uint8Array {
   if (t.comm) return t.comm;
   const path = t.tg.exePath;
-  const base = new TextEncoder().encode(path.slice(path.lastIndexOf('/') + 1));
+  const base = strToBytes(path.slice(path.lastIndexOf('/') + 1));
   return base.subarray(0, TASK_COMM_LEN - 1);
 }
 

@@ -51,8 +51,6 @@ export const MAX_RW_COUNT = 0x7ffff000;
 export const UIO_MAXIOV = 1024;
 /** Largest file offset we accept (Linux's MAX_LFS_FILESIZE is 2^63-1; JS numbers are exact to 2^53). */
 export const MAX_FILE_OFFSET = Number.MAX_SAFE_INTEGER;
-/** Largest tmpfs file we grow to, so a guest cannot exhaust host memory with one ftruncate. */
-export const TMPFS_MAX_FILE_SIZE = 1 << 30;
 
 /** Filesystem magic numbers for statfs (include/uapi/linux/magic.h). */
 export const TMPFS_MAGIC = 0x01021994, PROC_SUPER_MAGIC = 0x9fa0, EXT4_SUPER_MAGIC = 0xef53;

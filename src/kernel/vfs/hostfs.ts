@@ -1,14 +1,16 @@
 // Host directory mounts: inodes that stand for host paths. The VFS resolves every component
 // itself (host symlinks are read with readlink and followed in the guest namespace), so each
 // host path built here is <mount host dir>/<plain names>, never containing ".." or "." .
-import { EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, EROFS, EEXIST } from '../../abi/errno.js';
+import { EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM, EROFS, EEXIST } from '../../abi/errno.js';
+import { FifoRegistry } from './fifo.js';
+import type { Pipe } from './pipe.js';
 import type { HostFs, HostStat } from '../../host/fs.js';
 import { HOST_O_CREAT, HOST_O_EXCL, HOST_O_RDWR } from '../../host/fs.js';
 import type { StatInfo } from './file.js';
 import type { DirEntry, FileIo, Inode, SetAttr, SocketInode, SuperBlock } from './inode.js';
 import { allocAnonDev } from './inode.js';
 import {
-  EXT4_SUPER_MAGIC, O_ACCMODE, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFMT, S_IFSOCK, dtypeOf,
+  EXT4_SUPER_MAGIC, O_ACCMODE, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFIFO, S_IFMT, S_IFSOCK, dtypeOf,
 } from './constants.js';
 
 /**
@@ -33,7 +35,8 @@ export class HostSuper implements SuperBlock {
    */
   readonly sockets = new Map<string, HostSocketInode>();
 
-  constructor(readonly fs: HostFs, readonly hostRoot: string, readonly readonly: boolean,
+  /** fifos: where the pipes of open host FIFOs live (one registry per VFS, shared by its host mounts). */
+  constructor(readonly fs: HostFs, readonly hostRoot: string, readonly readonly: boolean, readonly fifos = new FifoRegistry(),
     /** The clock for the times of socket files kept by ecall (realtime ns). */
     readonly now: () => bigint = () => 0n) {
     this.root = new HostInode(this, hostRoot.replace(/\/+$/, '') || '/');
@@ -152,6 +155,28 @@ export class HostInode implements Inode {
     }
     this.fs.close(h);
     return new HostInode(this.sb, p);
+  }
+
+  /** mknod: FIFOs become host FIFOs (HostFs.mkfifo); other node types need privileges the host user lacks (EPERM). */
+  mknod(name: string, mode: number): Inode | number {
+    if (this.sb.readonly) return -EROFS;
+    if ((mode & S_IFMT) !== S_IFIFO) return -EPERM;
+    const p = join(this.hostPath, name);
+    const r = this.fs.mkfifo(p, mode & 0o7777);
+    return r < 0 ? r : new HostInode(this.sb, p);
+  }
+
+  /**
+   * A host FIFO opens onto a kernel pipe keyed by its host device and inode, not onto the host FIFO:
+   * the host's open and reads would block the one thread the kernel runs on (node:fs has no way to
+   * wait for a FIFO without a blocked thread), so guest ends meet in the kernel; a host process at
+   * the other end is not connected.
+   */
+  fifo(): Pipe | number {
+    const s = this.fs.lstat(this.hostPath);
+    if (typeof s === 'number') return s;
+    if ((s.mode & S_IFMT) !== S_IFIFO) return -ENXIO;
+    return this.sb.fifos.pipeFor(s.dev, s.ino);
   }
 
   mkdir(name: string, mode: number): Inode | number {
@@ -281,6 +306,13 @@ export class HostInode implements Inode {
       },
       truncate: (len) => fs.ftruncate(h, len),
       fsync: () => fs.fsync(h),
+      // node:fs has no fallocate: allocation extends the size (no blocks are reserved); no hole punching.
+      fallocate: (mode, off, len, keepSize) => {
+        if (mode === 'punch') return -EOPNOTSUPP;
+        const s = fs.fstat(h);
+        if (typeof s === 'number') return s;
+        return keepSize || off + len <= s.size ? 0 : fs.ftruncate(h, off + len);
+      },
       close: () => fs.close(h),
     };
   }

@@ -1,6 +1,7 @@
 // The inode model: every filesystem (tmpfs, host mounts, /dev, /proc) exposes its files as
 // Inode objects; the path walk (path_walk.ts) moves between them and Loc records where it is.
 import type { StatInfo, OpenFile } from './file.js';
+import type { Pipe } from './pipe.js';
 import type { Caller as RequestCaller } from '../request.js';
 
 /** One mounted filesystem instance (Linux's super_block): device number, magic, ro flag. */
@@ -10,6 +11,8 @@ export interface SuperBlock {
   readonly readonly: boolean;
   /** Filesystem type name ("tmpfs", "hostfs", "devtmpfs", "proc"). */
   readonly type: string;
+  /** Block and inode counts for statfs, where the filesystem has limits (tmpfs); optional. */
+  statfs?(): { blocks: number; bfree: number; files: number; ffree: number };
 }
 
 /** One entry of a directory listing. */
@@ -37,6 +40,11 @@ export interface FileIo {
   size(): number;
   truncate(length: number): number;
   fsync(): number;
+  /**
+   * fallocate(2) on the file: "allocate" reserves [offset, offset+length) (growing the size unless
+   * keepSize), "punch" turns it into a hole. Optional: without it fallocate gives EOPNOTSUPP.
+   */
+  fallocate?(mode: 'allocate' | 'punch', offset: number, length: number, keepSize: boolean): number;
   /** Called once when the open file is released. */
   close(): void;
 }
@@ -61,6 +69,10 @@ export interface Inode {
    */
   magicTarget?(caller: Caller): OpenFile | number;
   create?(name: string, mode: number, uid: number, gid: number): Inode | number;
+  /** mknod of a FIFO, socket or device node (mode holds the S_IF* type); rdev as mknod's dev. */
+  mknod?(name: string, mode: number, rdev: number, uid: number, gid: number): Inode | number;
+  /** For a FIFO: the kernel pipe its opens share (fifo.ts). */
+  fifo?(): Pipe | number;
   mkdir?(name: string, mode: number, uid: number, gid: number): Inode | number;
   symlink?(name: string, target: string, uid: number, gid: number): Inode | number;
   link?(name: string, target: Inode): number;

@@ -7,6 +7,7 @@ import type { MmapFile } from '../../mem/mm.js';
 import type { Request } from '../request.js';
 import type { OpenFile, StatInfo } from './file.js';
 import type { DirEntry, FileIo, Loc } from './inode.js';
+import { strToBytes } from '../../util/bytestr.js';
 import {
   DT_DIR, MAX_FILE_OFFSET, O_APPEND, O_RDONLY, O_RDWR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
 } from './constants.js';
@@ -21,8 +22,6 @@ export function fileKey(st: StatInfo): string {
 
 /** Size of the fixed part of a linux_dirent64 record (ino 8, off 8, reclen 2, type 1). */
 const DIRENT64_HEADER = 19;
-
-const encoder = new TextEncoder();
 
 /** A stat result for a file whose metadata cannot be read any more (vanished host file). */
 function emptyStat(): StatInfo {
@@ -182,6 +181,11 @@ export class DirFile extends VfsFile {
   private pos = 0;
   private entries: DirEntry[] | null = null;
 
+  /** overlay: adds the mount points inside this directory to its listing (the VFS's mount tree). */
+  constructor(flags: number, loc: Loc, private readonly overlay: ((listed: DirEntry[]) => DirEntry[]) | null = null) {
+    super(flags, loc);
+  }
+
   private snapshot(): number {
     const list = this.loc.inode.readdir?.(null);
     if (list === undefined) return -EINVAL;
@@ -189,7 +193,8 @@ export class DirFile extends VfsFile {
     const self = this.loc.inode.getattr();
     const parent = this.loc.parentInode.getattr();
     const ino = (s: StatInfo | number): number => (typeof s === 'number' ? 0 : s.ino);
-    this.entries = [{ name: '.', ino: ino(self), type: DT_DIR }, { name: '..', ino: ino(parent), type: DT_DIR }, ...list];
+    const shown = this.overlay ? this.overlay(list) : list;
+    this.entries = [{ name: '.', ino: ino(self), type: DT_DIR }, { name: '..', ino: ino(parent), type: DT_DIR }, ...shown];
     return 0;
   }
 
@@ -203,7 +208,7 @@ export class DirFile extends VfsFile {
     let used = 0;
     while (this.pos < entries.length) {
       const e = entries[this.pos]!;
-      const name = encoder.encode(e.name);
+      const name = strToBytes(e.name);
       const reclen = (DIRENT64_HEADER + name.length + 1 + 7) & ~7;
       if (used + reclen > buf.length) {
         if (used === 0) return -EINVAL;

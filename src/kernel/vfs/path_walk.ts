@@ -9,10 +9,11 @@ import type { Cred } from '../cred.js';
 import { permission } from './perm.js';
 import { MAXSYMLINKS, NAME_MAX, S_IFDIR, S_IFLNK, S_IFMT, X_OK } from './constants.js';
 import { VfsFile } from './open_files.js';
+import { childPath, type MountTable } from './mount_table.js';
 
 /** Everything a walk needs: mount table, namespace root, credentials and caller. */
 export interface WalkEnv {
-  mounts: ReadonlyMap<string, Inode>;
+  mounts: MountTable;
   root: Loc;
   cred: Cred;
   caller: Caller;
@@ -34,11 +35,9 @@ export class OpenFileInode implements Inode {
   }
 }
 
-const encoder = new TextEncoder();
-
-/** Returns the byte length of a name. */
+/** Returns the byte length of a name (a byte string: one character per byte). */
 export function nameBytes(name: string): number {
-  return encoder.encode(name).length;
+  return name.length;
 }
 
 /** True if st describes a directory. */
@@ -46,14 +45,18 @@ export function isDir(st: StatInfo | number): boolean {
   return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
 }
 
-/** Returns the child of dir named name, crossing into a filesystem mounted there. */
+/**
+ * Returns the child of dir named name, crossing into a filesystem mounted there; where a mount lies
+ * below that name and the filesystem has no directory there, the mount table's stub stands in.
+ */
 export function lookupChild(env: WalkEnv, dir: Loc, name: string): Inode | number {
-  const path = dir.comps.length === 0 ? '/' + name : dir.path + '/' + name;
+  const path = childPath(dir.path, name);
   const mounted = env.mounts.get(path);
   if (mounted) return mounted;
   const lookup = dir.inode.lookup;
-  if (!lookup) return -ENOTDIR;
-  return lookup.call(dir.inode, name, env.caller);
+  const found = lookup ? lookup.call(dir.inode, name, env.caller) : -ENOTDIR;
+  if (env.mounts.leadsToMount(path) && (typeof found === 'number' || !isDir(found.getattr()))) return env.mounts.stub(path);
+  return found;
 }
 
 /** Returns 0 if dir is a directory the caller may search, else -ENOTDIR / -EACCES. */

@@ -47,10 +47,18 @@ export class Pipe {
   private used = 0;
   readers = 0;
   writers = 0;
+  /** Ends ever opened for reading and for writing: a FIFO open waits for the other one to change
+   *  (Linux's r_counter and w_counter), so a partner that opened and closed meanwhile still counts. */
+  readersOpened = 0;
+  writersOpened = 0;
+  /** Called when the last end closes (a FIFO's pipe is then dropped, and with it unread data). */
+  onIdle: (() => void) | null = null;
   /** Readers sleeping for data or EOF. */
   readonly readWait = new WaitQueue();
   /** Writers sleeping for space or for the readers to go. */
   readonly writeWait = new WaitQueue();
+  /** FIFO opens sleeping until the other side opens (fifo.ts). */
+  readonly openWait = new WaitQueue();
   readonly uid: number;
   readonly gid: number;
   readonly ctimeNs: bigint;
@@ -71,12 +79,79 @@ export class Pipe {
     return this.used;
   }
 
-  /** Returns a new open file description for one end; mode is O_RDONLY, O_WRONLY or O_RDWR (FIFOs). */
+  /** Returns a new open file description for one end of an anonymous pipe (O_RDONLY or O_WRONLY). */
   open(flags: number): OpenFile {
-    const acc = flags & O_ACCMODE;
-    if (acc === O_RDONLY || acc === O_RDWR) this.readers++;
-    if (acc === O_WRONLY || acc === O_RDWR) this.writers++;
+    this.addEnd(flags);
     return new PipeFile(this, flags);
+  }
+
+  /** Counts a new end opened with access mode flags (readers, writers, and the open counters FIFO opens wait on). */
+  addEnd(flags: number): void {
+    const acc = flags & O_ACCMODE;
+    if (acc === O_RDONLY || acc === O_RDWR) { this.readers++; this.readersOpened++; }
+    if (acc === O_WRONLY || acc === O_RDWR) { this.writers++; this.writersOpened++; }
+  }
+
+  /** Drops an end opened with flags: the last reader makes writers see EPIPE, the last writer gives EOF. */
+  dropEnd(flags: number): void {
+    const acc = flags & O_ACCMODE;
+    if ((acc === O_RDONLY || acc === O_RDWR) && --this.readers === 0) this.writeWait.wake();
+    if ((acc === O_WRONLY || acc === O_RDWR) && --this.writers === 0) this.readWait.wake();
+    if (this.readers === 0 && this.writers === 0) this.onIdle?.();
+  }
+
+  /** read(2) on an end opened with flags. */
+  read(r: Request, buf: Uint8Array, flags: number): number | Blocked {
+    if ((flags & O_ACCMODE) === O_WRONLY) return -EBADF;
+    if (buf.length === 0) return 0;
+    if (this.used > 0) {
+      const n = this.take(buf);
+      this.writeWait.wake();
+      return n;
+    }
+    if (this.writers === 0) return 0; // EOF
+    if (flags & O_NONBLOCK) return -EAGAIN;
+    return r.block([this.readWait]);
+  }
+
+  /** write(2) on an end opened with flags (the atomicity and progress rules at the top of this file). */
+  write(r: Request, data: Uint8Array, flags: number): number | Blocked {
+    if ((flags & O_ACCMODE) === O_RDONLY) return -EBADF;
+    if (data.length === 0) return 0;
+    // A woken write continues where it stopped: what it wrote so far is the request's progress.
+    let done = r.resumed ? r.progress : 0;
+    if (this.readers === 0) {
+      r.caller.raise(SIGPIPE);
+      return done > 0 ? done : -EPIPE;
+    }
+    const rest = data.length - done;
+    const free = this.cap - this.used;
+    // An atomic write needs room for all of it; a larger one takes what fits now.
+    const n = done === 0 && data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, rest);
+    if (n > 0) {
+      this.put(data.subarray(done, done + n));
+      this.readWait.wake();
+      done += n;
+    }
+    if (done === data.length) return done;
+    if (flags & O_NONBLOCK) return done > 0 ? done : -EAGAIN;
+    r.progress = done;
+    return r.block([this.writeWait], ERESTARTSYS, (x) => (x.progress > 0 ? x.progress : -ERESTARTSYS));
+  }
+
+  /** poll(2) readiness of an end opened with flags; hangUp: whether a reader may see POLLHUP. */
+  pollMask(flags: number, hangUp = true): number {
+    const acc = flags & O_ACCMODE;
+    let mask = 0;
+    if (acc !== O_WRONLY) {
+      if (this.used > 0) mask |= POLLIN | POLLRDNORM;
+      if (this.writers === 0 && hangUp) mask |= POLLHUP;
+    }
+    if (acc !== O_RDONLY) {
+      if (this.cap - this.used >= PIPE_BUF) mask |= POLLOUT | POLLWRNORM;
+      if (this.readers === 0) mask |= POLLERR;
+    }
+    return mask;
   }
 
   /** Copies up to buf.length bytes out of the ring; returns the count. */
@@ -104,6 +179,15 @@ export class Pipe {
     this.used += data.length;
   }
 
+  /** The pipe's ioctls: FIONREAD. */
+  ioctl(r: Request, request: number, argAddr: number): number {
+    if (request === FIONREAD) {
+      r.caller.mm.mem.writeI32(argAddr, this.used);
+      return 0;
+    }
+    return -ENOTTY;
+  }
+
   /** F_SETPIPE_SZ: replaces the ring, keeping the bytes in order; returns the capacity or -errno. */
   setCapacity(size: number, privileged: boolean): number {
     if (!Number.isInteger(size) || size < 0 || size > 0x80000000) return -EINVAL;
@@ -122,7 +206,7 @@ export class Pipe {
   }
 }
 
-/** One end of a pipe as an open file description. */
+/** One end of an anonymous pipe as an open file description. */
 class PipeFile implements OpenFile {
   flags: number;
   readonly path: string;
@@ -133,51 +217,12 @@ class PipeFile implements OpenFile {
     this.path = `pipe:[${pipe.ino}]`;
   }
 
-  private get canRead(): boolean {
-    return (this.flags & O_ACCMODE) !== O_WRONLY;
-  }
-
-  private get canWrite(): boolean {
-    return (this.flags & O_ACCMODE) !== O_RDONLY;
-  }
-
   read(r: Request, buf: Uint8Array): number | Blocked {
-    if (!this.canRead) return -EBADF;
-    const p = this.pipe;
-    if (buf.length === 0) return 0;
-    if (p.length > 0) {
-      const n = p.take(buf);
-      p.writeWait.wake();
-      return n;
-    }
-    if (p.writers === 0) return 0; // EOF
-    if (this.flags & O_NONBLOCK) return -EAGAIN;
-    return r.block([p.readWait]);
+    return this.pipe.read(r, buf, this.flags);
   }
 
   write(r: Request, data: Uint8Array): number | Blocked {
-    if (!this.canWrite) return -EBADF;
-    const p = this.pipe;
-    if (data.length === 0) return 0;
-    // A woken write continues where it stopped: what it wrote so far is the request's progress.
-    let done = r.resumed ? r.progress : 0;
-    if (p.readers === 0) {
-      r.caller.raise(SIGPIPE);
-      return done > 0 ? done : -EPIPE;
-    }
-    const rest = data.length - done;
-    const free = p.capacity - p.length;
-    // An atomic write needs room for all of it; a larger one takes what fits now.
-    const n = done === 0 && data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, rest);
-    if (n > 0) {
-      p.put(data.subarray(done, done + n));
-      p.readWait.wake();
-      done += n;
-    }
-    if (done === data.length) return done;
-    if (this.flags & O_NONBLOCK) return done > 0 ? done : -EAGAIN;
-    r.progress = done;
-    return r.block([p.writeWait], ERESTARTSYS, (x) => (x.progress > 0 ? x.progress : -ERESTARTSYS));
+    return this.pipe.write(r, data, this.flags);
   }
 
   stat(): StatInfo {
@@ -189,25 +234,11 @@ class PipeFile implements OpenFile {
   }
 
   ioctl(r: Request, request: number, argAddr: number): number {
-    if (request === FIONREAD) {
-      r.caller.mm.mem.writeI32(argAddr, this.pipe.length);
-      return 0;
-    }
-    return -ENOTTY;
+    return this.pipe.ioctl(r, request, argAddr);
   }
 
   poll(): number {
-    const p = this.pipe;
-    let mask = 0;
-    if (this.canRead) {
-      if (p.length > 0) mask |= POLLIN | POLLRDNORM;
-      if (p.writers === 0) mask |= POLLHUP;
-    }
-    if (this.canWrite) {
-      if (p.capacity - p.length >= PIPE_BUF) mask |= POLLOUT | POLLWRNORM;
-      if (p.readers === 0) mask |= POLLERR;
-    }
-    return mask;
+    return this.pipe.pollMask(this.flags);
   }
 
   /** Queues a poll/epoll sleeper should wait on to see this end's readiness change. */
@@ -218,9 +249,7 @@ class PipeFile implements OpenFile {
   release(): void {
     if (this.released) return;
     this.released = true;
-    const p = this.pipe;
-    if (this.canRead && --p.readers === 0) p.writeWait.wake(); // writers now see EPIPE
-    if (this.canWrite && --p.writers === 0) p.readWait.wake(); // readers now see EOF
+    this.pipe.dropEnd(this.flags);
   }
 }
 
@@ -230,7 +259,8 @@ export function createPipe(opts: PipeOptions = {}): { reader: OpenFile; writer: 
   return { reader: pipe.open(O_RDONLY), writer: pipe.open(O_WRONLY) };
 }
 
-/** Returns the Pipe behind file if it is a pipe or FIFO end, else null (fcntl F_GETPIPE_SZ → EBADF). */
+/** Returns the Pipe behind file if it is a pipe or FIFO end (its `pipe`), else null (fcntl F_GETPIPE_SZ → EBADF). */
 export function pipeOf(file: OpenFile): Pipe | null {
-  return file instanceof PipeFile ? file.pipe : null;
+  const p = (file as { pipe?: unknown }).pipe;
+  return p instanceof Pipe ? p : null;
 }

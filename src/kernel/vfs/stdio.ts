@@ -1,6 +1,7 @@
 // Guest fds 0, 1 and 2 bound to the host's stdio, and /dev/tty on the host terminal.
 // Output is written synchronously; input comes from host.stdin as events (a read with nothing
 // buffered asks the host for data and sleeps on a wait queue the host callback wakes).
+import { utf8ToBytes } from '../../util/bytestr.js';
 import type { Host, HostStdioInfo } from '../../host/host.js';
 import { EAGAIN, EBADF, EINVAL, EIO, ENOTTY, EPIPE, ESPIPE } from '../../abi/errno.js';
 import type { Blocked, Request } from '../request.js';
@@ -109,7 +110,7 @@ class StdioFile implements OpenFile {
       case 'tty': return '/dev/pts/0';
       case 'pipe': return `pipe:[${i.ino}]`;
       case 'socket': return `socket:[${i.ino}]`;
-      default: return i.path ?? (i.kind === 'chr' ? '/dev/null' : `/proc/self/fd/${this.hostFd}`);
+      default: return i.path !== null ? utf8ToBytes(i.path) : i.kind === 'chr' ? '/dev/null' : `/proc/self/fd/${this.hostFd}`;
     }
   }
 

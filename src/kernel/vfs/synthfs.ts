@@ -5,7 +5,6 @@ import type { OpenFile, StatInfo } from './file.js';
 import type { Caller, DirEntry, Inode, Loc, SuperBlock } from './inode.js';
 import { allocAnonDev } from './inode.js';
 import { S_IFDIR, S_IFLNK, S_IFMT, dtypeOf } from './constants.js';
-import { utf8Length } from '../../util/utf8.js';
 
 /** A synthetic filesystem instance; inode numbers are stable per key string. */
 export class SynthSuper implements SuperBlock {
@@ -95,7 +94,7 @@ export class SynthLink extends SynthNode {
 
   protected override sizeHint(): number {
     const t = this.target(null);
-    return typeof t === 'string' ? utf8Length(t) : 0;
+    return typeof t === 'string' ? t.length : 0;
   }
 }
 

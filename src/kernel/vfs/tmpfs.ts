@@ -1,34 +1,89 @@
-// tmpfs: an in-memory filesystem (directories, regular files, symlinks, hard links).
-import { EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EFBIG, EMLINK, EPERM } from '../../abi/errno.js';
+// tmpfs: an in-memory filesystem (directories, regular files, symlinks, hard links, FIFOs and other
+// mknod nodes).
+import { EEXIST, EINVAL, EISDIR, ENOENT, ENOSPC, ENXIO, ENOTDIR, ENOTEMPTY, EFBIG, EMLINK, EPERM } from '../../abi/errno.js';
 import type { StatInfo } from './file.js';
 import type { DirEntry, FileIo, Inode, SetAttr, SocketInode, SuperBlock } from './inode.js';
 import { allocAnonDev } from './inode.js';
-import { utf8Length } from '../../util/utf8.js';
 import {
-  RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, TMPFS_MAGIC,
-  TMPFS_MAX_FILE_SIZE, dtypeOf,
+  MAX_FILE_OFFSET, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IALLUGO, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, TMPFS_MAGIC,
+  dtypeOf,
 } from './constants.js';
+import { type PageBudget, PageStore, TMPFS_PAGE } from './tmpfs_pages.js';
+import { Pipe } from './pipe.js';
 
 /** Block size tmpfs reports (one page). */
-const TMPFS_BLKSIZE = 4096;
+const TMPFS_BLKSIZE = TMPFS_PAGE;
 /** Most hard links to one inode (Linux's tmpfs allows ~2^32; we keep it in u32 range). */
 const TMPFS_LINK_MAX = 0xffff_ffff;
 
+/**
+ * tmpfs size limit when none is given: half of the guest's memory, as Linux's tmpfs defaults to
+ * half of RAM. Until guest memory has its own size option this is half of a nominal 2 GiB guest.
+ */
+export const TMPFS_DEFAULT_SIZE = 1 << 30;
+/**
+ * Most inodes and directory entries (hard links count, as in Linux's tmpfs) one tmpfs holds by
+ * default: Linux's default nr_inodes is half of RAM's pages, 262144 for the same nominal 2 GiB.
+ * It bounds the host memory that names and empty files can take.
+ */
+export const TMPFS_DEFAULT_INODES = 262144;
+
+/** Size and inode limits of one tmpfs (Linux's size= and nr_inodes= mount options). */
+export interface TmpfsLimits {
+  maxBytes: number;
+  maxInodes: number;
+}
+
 /** One tmpfs instance. `now` supplies timestamps (host realtime). */
-export class TmpfsSuper implements SuperBlock {
+export class TmpfsSuper implements SuperBlock, PageBudget {
   readonly dev = allocAnonDev();
   readonly magic = TMPFS_MAGIC;
   readonly type = 'tmpfs';
   private nextIno = 1;
   readonly root: TmpfsDir;
+  readonly maxPages: number;
+  readonly maxInodes: number;
+  usedPages = 0;
+  /** Directory entries in use (each name of each inode); the root counts as one. */
+  usedInodes = 1;
 
-  constructor(readonly now: () => bigint, readonly readonly = false, rootMode = 0o1777, uid = 0, gid = 0) {
+  constructor(readonly now: () => bigint, readonly readonly = false, rootMode = 0o1777, uid = 0, gid = 0,
+    limits: TmpfsLimits = { maxBytes: TMPFS_DEFAULT_SIZE, maxInodes: TMPFS_DEFAULT_INODES }) {
+    this.maxPages = Math.max(1, Math.ceil(limits.maxBytes / TMPFS_PAGE));
+    this.maxInodes = limits.maxInodes;
     this.root = new TmpfsDir(this, rootMode, uid, gid, null);
   }
 
   /** Returns a fresh inode number. */
   allocIno(): number {
     return this.nextIno++;
+  }
+
+  takePages(n: number): boolean {
+    if (this.usedPages + n > this.maxPages) return false;
+    this.usedPages += n;
+    return true;
+  }
+
+  returnPages(n: number): void {
+    this.usedPages -= n;
+  }
+
+  /** Takes one directory entry from the inode limit; false when none is left (ENOSPC). */
+  takeInode(): boolean {
+    if (this.usedInodes >= this.maxInodes) return false;
+    this.usedInodes++;
+    return true;
+  }
+
+  /** Gives a directory entry back. */
+  returnInode(): void {
+    this.usedInodes--;
+  }
+
+  /** statfs counts: the size limit in pages and the inode limit, with what is free of each. */
+  statfs(): { blocks: number; bfree: number; files: number; ffree: number } {
+    return { blocks: this.maxPages, bfree: this.maxPages - this.usedPages, files: this.maxInodes, ffree: this.maxInodes - this.usedInodes };
   }
 }
 
@@ -68,67 +123,126 @@ abstract class TmpfsNode implements Inode {
   touchChange(): void {
     this.ctimeNs = this.sb.now();
   }
+
+  /** Called after a link to this node was dropped (files free their pages when nothing is left). */
+  unlinked(): void {}
 }
 
-/** A tmpfs regular file: bytes in a growable buffer. */
+/** A tmpfs regular file: its bytes in sparse pages charged to the filesystem's size limit. */
 export class TmpfsFile extends TmpfsNode {
-  private data = new Uint8Array(0);
+  private readonly store: PageStore;
   private length = 0;
+  /** Open descriptions of the file: its pages are freed when the last link and the last open go. */
+  private opens = 0;
 
   constructor(sb: TmpfsSuper, mode: number, uid: number, gid: number) {
     super(sb, S_IFREG | (mode & S_IALLUGO), uid, gid);
+    this.store = new PageStore(sb);
   }
 
   size(): number {
     return this.length;
   }
 
-  /** Returns a copy of the contents (for exec and tests). */
-  contents(): Uint8Array {
-    return this.data.slice(0, this.length);
+  override getattr(): StatInfo {
+    return { ...super.getattr(), blocks: this.store.count * (TMPFS_PAGE / 512) };
   }
 
-  private grow(n: number): void {
-    if (n <= this.data.length) return;
-    const next = new Uint8Array(Math.max(n, Math.min(this.data.length * 2, TMPFS_MAX_FILE_SIZE)));
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
+  /** Returns a copy of the contents (for exec and tests). */
+  contents(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    this.store.read(out, 0);
+    return out;
   }
 
   truncate(length: number): number {
     if (length < 0) return -EINVAL;
-    if (length > TMPFS_MAX_FILE_SIZE) return -EFBIG;
-    if (length > this.length) this.grow(length);
-    else this.data.fill(0, length, this.length);
+    if (length > MAX_FILE_OFFSET) return -EFBIG;
+    if (length < this.length) this.store.clear(length, this.length - length);
     this.length = length;
     this.mtimeNs = this.ctimeNs = this.sb.now();
     return 0;
   }
 
+  /** fallocate: allocates [off, off+len) (growing the size unless keepSize) or punches it out. */
+  fallocate(mode: 'allocate' | 'punch', off: number, len: number, keepSize: boolean): number {
+    if (off + len > MAX_FILE_OFFSET) return -EFBIG;
+    if (mode === 'punch') {
+      const end = Math.min(off + len, this.length);
+      if (end > off) this.store.clear(off, end - off);
+    } else {
+      const r = this.store.reserve(off, len);
+      if (r < 0) return r;
+      if (!keepSize && off + len > this.length) this.length = off + len;
+    }
+    this.mtimeNs = this.ctimeNs = this.sb.now();
+    return 0;
+  }
+
+  /** Called when a link goes: with no link and no open left, the pages go back to the limit. */
+  override unlinked(): void {
+    if (this.nlink === 0 && this.opens === 0) this.store.release();
+  }
+
   openIo(): FileIo {
+    this.opens++;
+    let closed = false;
     return {
       pread: (buf, off) => {
         if (off >= this.length) return 0;
         const n = Math.min(buf.length, this.length - off);
-        buf.set(this.data.subarray(off, off + n));
+        this.store.read(buf.subarray(0, n), off);
         this.atimeNs = this.sb.now();
         return n;
       },
       pwrite: (data, off) => {
         if (data.length === 0) return 0;
-        const end = off + data.length;
-        if (end > TMPFS_MAX_FILE_SIZE) return -EFBIG;
-        this.grow(end);
-        this.data.set(data, off);
-        if (end > this.length) this.length = end;
+        if (off + data.length > MAX_FILE_OFFSET) return -EFBIG;
+        const n = this.store.write(data, off);
+        if (n <= 0) return n;
+        if (off + n > this.length) this.length = off + n;
         this.mtimeNs = this.ctimeNs = this.sb.now();
-        return data.length;
+        return n;
       },
       size: () => this.length,
       truncate: (len) => this.truncate(len),
       fsync: () => 0,
-      close: () => {},
+      fallocate: (mode, off, len, keepSize) => this.fallocate(mode, off, len, keepSize),
+      close: () => {
+        if (closed) return;
+        closed = true;
+        this.opens--;
+        this.unlinked();
+      },
     };
+  }
+}
+
+/** A tmpfs FIFO, socket or device node (mknod): metadata only, plus a FIFO's pipe while it is open. */
+export class TmpfsSpecial extends TmpfsNode {
+  private pipe: Pipe | null = null;
+
+  constructor(sb: TmpfsSuper, mode: number, readonly rdev: number, uid: number, gid: number) {
+    super(sb, mode, uid, gid);
+  }
+
+  size(): number {
+    return 0;
+  }
+
+  override getattr(): StatInfo {
+    return { ...super.getattr(), rdev: this.rdev };
+  }
+
+  /** The FIFO's pipe (made by the first open, dropped when the last end closes); ENXIO for other types. */
+  fifo(): Pipe | number {
+    if ((this.mode & S_IFMT) !== S_IFIFO) return -ENXIO;
+    if (this.pipe === null) {
+      const p = new Pipe();
+      p.onIdle = () => { this.pipe = null; };
+      this.pipe = p;
+    }
+    return this.pipe;
   }
 }
 
@@ -138,7 +252,7 @@ export class TmpfsSymlink extends TmpfsNode {
     super(sb, S_IFLNK | 0o777, uid, gid);
   }
   size(): number {
-    return utf8Length(this.target);
+    return this.target.length;
   }
   readlink(): string {
     return this.target;
@@ -186,6 +300,7 @@ export class TmpfsDir extends TmpfsNode {
   private add(name: string, node: TmpfsNode): TmpfsNode | number {
     if (!this.alive) return -ENOENT;
     if (this.entries.has(name)) return -EEXIST;
+    if (!this.sb.takeInode()) return -ENOSPC;
     this.entries.set(name, node);
     if (node instanceof TmpfsDir) this.nlink++;
     this.mtimeNs = this.ctimeNs = this.sb.now();
@@ -198,6 +313,10 @@ export class TmpfsDir extends TmpfsNode {
 
   mkdir(name: string, mode: number, uid: number, gid: number): Inode | number {
     return this.add(name, new TmpfsDir(this.sb, mode, uid, gid, this));
+  }
+
+  mknod(name: string, mode: number, rdev: number, uid: number, gid: number): Inode | number {
+    return this.add(name, new TmpfsSpecial(this.sb, mode, rdev, uid, gid));
   }
 
   symlink(name: string, target: string, uid: number, gid: number): Inode | number {
@@ -232,6 +351,8 @@ export class TmpfsDir extends TmpfsNode {
     } else {
       node.nlink--;
     }
+    this.sb.returnInode();
+    node.unlinked();
     node.touchChange();
     this.mtimeNs = this.ctimeNs = this.sb.now();
   }

@@ -12,17 +12,22 @@ import { FsContext } from './fs_context.js';
 import type { Caller, Inode, SetAttr, SocketInode, SuperBlock } from './inode.js';
 import { isSocketInode, Loc } from './inode.js';
 import { createStdioFile, HostStdio } from './stdio.js';
-import { HostSuper } from './hostfs.js';
+import { HostInode, HostSuper } from './hostfs.js';
 import { fileKey, type PageCache } from './open_files.js';
-import { TmpfsDir, TmpfsFile, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
+import { TMPFS_DEFAULT_INODES, TMPFS_DEFAULT_SIZE, TmpfsDir, TmpfsFile, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
+import { FifoRegistry, openFifo } from './fifo.js';
+import type { Blocked, Request } from '../request.js';
+import { populateEtc } from './etc.js';
+import { childPath, MountTable } from './mount_table.js';
+import { utf8ToBytes } from '../../util/bytestr.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
-import type { Cred } from '../cred.js';
+import { Cred } from '../cred.js';
 import { permission } from './perm.js';
 import {
   MAXSYMLINKS, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY,
-  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISVTX,
+  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISVTX,
   W_OK, X_OK, __O_TMPFILE,
 } from './constants.js';
 
@@ -31,6 +36,8 @@ export interface VfsOptions {
   mounts: { host: string; guest: string; readonly: boolean }[];
   /** Host directory to use as the guest's "/" (--root), or null for the default view. */
   root: string | null;
+  /** Size limit in bytes of each tmpfs (/tmp, and the in-memory root); default TMPFS_DEFAULT_SIZE. */
+  tmpfsSize?: number;
 }
 
 /** Where a path-based operation starts: the caller's context and the dirfd's directory. */
@@ -57,12 +64,24 @@ export interface StatfsInfo {
   flags: number;
 }
 
+/** The credentials of the kernel's own look-ups (uid 0 passes every search check). */
+const ROOT_CRED = new Cred(0, 0);
+/** Login name of the guest's own /etc/passwd entry when the host does not say (Host.user). */
+const DEFAULT_USER_NAME = 'user';
 /** ST_RDONLY in statfs f_flags (include/linux/statfs.h). */
 const ST_RDONLY = 1;
-/** Blocks and inodes tmpfs reports as its size (a nominal 1 GiB, like a small tmpfs). */
+/** Blocks and inodes reported for filesystems without limits of their own (host mounts, /proc). */
 const NOMINAL_FS_BLOCKS = 262144;
 /** Largest executable readExecutable loads (guards host memory; real binaries are far smaller). */
 const MAX_EXECUTABLE_SIZE = 512 << 20;
+
+/** A mount that cannot be made (its host source is missing): a configuration error, not a guest's. */
+export class MountError extends Error {
+  /** option: which option named the missing source ("mount" or "root"). */
+  constructor(readonly option: 'mount' | 'root', message: string) {
+    super(message);
+  }
+}
 
 /** Returns the normalized absolute guest path (no ".", "..", or repeated slashes). */
 export function normalizeGuestPath(p: string): string {
@@ -76,11 +95,13 @@ export function normalizeGuestPath(p: string): string {
 }
 
 export class Vfs {
-  /** Mount roots by normalized guest path ("/" is the root filesystem). */
-  readonly mounts = new Map<string, Inode>();
+  /** Mounted filesystems by normalized guest path ("/" itself is rootInode). */
+  readonly mounts: MountTable;
   readonly rootInode: Inode;
   /** The stdin queue and terminal settings every file on host stdio shares. */
   readonly stdio: HostStdio;
+  /** The pipes of open FIFOs on host mounts (every mount of this VFS shares it). */
+  private readonly fifos = new FifoRegistry();
   /** Installed by the kernel: the page caches of mapped files, which file I/O keeps coherent. */
   pageCache: PageCache | null = null;
   /** The internal tmpfs that memfd_create's files live on (Linux's shm mount), once used. */
@@ -88,29 +109,52 @@ export class Vfs {
   private readonly rootTmpfs: TmpfsDir | null;
   private readonly now: () => bigint;
 
+  /**
+   * Builds the mount tree. Paths in options are Unicode text (host paths as the host user typed
+   * them); inside the VFS every path is a byte string (util/bytestr.ts). The default view is an
+   * in-memory root with the host cwd mounted at its own path; --root makes a host directory "/".
+   * Either way /tmp is a private tmpfs and /dev is synthetic (the Kernel adds /proc), and a
+   * --mount at one of those paths replaces it. Which mount covers a path never depends on the
+   * order: the most specific one wins.
+   */
   constructor(readonly options: VfsOptions, readonly host: Host) {
     this.now = () => host.realtimeNs();
     this.stdio = new HostStdio(host);
+    this.mounts = new MountTable(this.now);
+    const limits = { maxBytes: options.tmpfsSize ?? TMPFS_DEFAULT_SIZE, maxInodes: TMPFS_DEFAULT_INODES };
+    for (const m of options.mounts) {
+      if (typeof host.fs.lstat(utf8ToBytes(m.host)) === 'number') throw new MountError('mount', `${m.host}: No such file or directory`);
+    }
     if (options.root !== null) {
+      const root = utf8ToBytes(options.root);
+      if (!isDir(host.fs.lstat(root))) throw new MountError('root', `${options.root}: not a directory`);
       this.rootTmpfs = null;
-      this.rootInode = new HostSuper(host.fs, options.root, false, this.now).root;
+      this.rootInode = new HostSuper(host.fs, root, false, this.fifos, this.now).root;
     } else {
-      const sb = new TmpfsSuper(this.now, false, 0o755);
+      const sb = new TmpfsSuper(this.now, false, 0o755, 0, 0, limits);
       this.rootTmpfs = sb.root;
       this.rootInode = sb.root;
-      // /tmp first, so a host cwd below it (or at it) is mounted inside, not hidden by the tmpfs.
-      this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777).root);
-      const cwd = host.cwd();
-      if (cwd !== null && cwd !== '/') this.mount(cwd, new HostSuper(host.fs, cwd, false, this.now).root);
+      const user = host.user?.() ?? null;
+      populateEtc(sb.root, { uid: host.uid(), gid: host.gid(), name: user?.name ?? DEFAULT_USER_NAME,
+        home: user?.home ?? '/', hostname: host.hostname() });
     }
-    for (const m of options.mounts) this.mount(m.guest, new HostSuper(host.fs, m.host, m.readonly, this.now).root);
+    this.mount('/tmp', new TmpfsSuper(this.now, false, 0o1777, 0, 0, limits).root);
     this.mount('/dev', createDevfs(this.now, this.stdio));
+    const cwd = host.cwd();
+    if (options.root === null && cwd !== null && cwd !== '/') {
+      const c = utf8ToBytes(cwd);
+      this.mount(c, new HostSuper(host.fs, c, false, this.fifos, this.now).root);
+    }
+    for (const m of options.mounts) {
+      this.mount(utf8ToBytes(m.guest), new HostSuper(host.fs, utf8ToBytes(m.host), m.readonly, this.fifos, this.now).root);
+    }
   }
 
   /**
-   * Mounts a filesystem root at an absolute guest path. The directories leading to it are made in
-   * the tmpfs that holds the path: the root's, or one mounted on a prefix of it (such as /tmp);
-   * below a host mount they must exist on the host.
+   * Mounts a filesystem root at an absolute guest path (a byte string), replacing what was mounted
+   * there. In the in-memory root (or a tmpfs mounted above the path, such as /tmp) the directories
+   * leading to it are made as real tmpfs directories, so the guest can create files beside them;
+   * anywhere else the mount table's stub directories lead to it.
    */
   mount(guestPath: string, root: Inode): void {
     const p = normalizeGuestPath(guestPath);
@@ -122,7 +166,7 @@ export class Vfs {
       const m = this.mounts.get('/' + comps.slice(0, i).join('/'));
       if (m !== undefined) { holder = m; depth = i; break; }
     }
-    if (holder instanceof TmpfsDir) tmpfsMkdirP(holder, comps.slice(depth));
+    if (holder instanceof TmpfsDir) tmpfsMkdirP(holder, comps.slice(depth, -1));
     this.mounts.set(p, root);
   }
 
@@ -149,6 +193,25 @@ export class Vfs {
   /** Resolves a path to a Loc; follow: follow a final symlink. */
   resolve(ctx: PathCtx, path: string, follow = true): Loc | number {
     return walk(this.env(ctx), ctx.start, path, follow);
+  }
+
+  /**
+   * Makes the host file at hostPath (a byte string) visible to the guest, as qemu-riscv64 runs a
+   * program from any host path: returns the guest path at which it can be read (its host real
+   * path), mounting that one file read-only there unless that guest path already reaches the same
+   * host file; -errno if the host has no such file.
+   */
+  exposeHostFile(hostPath: string): string | number {
+    const real = this.host.fs.realpath(hostPath);
+    if (typeof real === 'number') return real;
+    const st = this.host.fs.lstat(real);
+    if (typeof st === 'number') return st;
+    if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
+    const root = new Loc([this.rootInode], []);
+    const seen = walk(this.env({ fs: new FsContext(root, root), caller: null, start: root, cred: ROOT_CRED }), root, real, true);
+    if (typeof seen !== 'number' && seen.inode instanceof HostInode && seen.inode.hostPath === real) return real;
+    this.mount(real, new HostSuper(this.host.fs, real, true, this.fifos, this.now).root);
+    return real;
   }
 
   /** Reads an executable for execve/the loader, as cred: ENOENT, EACCES (not regular or no x), ... */
@@ -181,8 +244,11 @@ export class Vfs {
     }
   }
 
-  /** openat(2) minus the fd install: returns the new open file description or -errno. */
-  open(ctx: PathCtx, path: string, flags: number, mode: number): OpenFile | number {
+  /**
+   * openat(2) minus the fd install: returns the new open file description, -errno, or (opening a
+   * FIFO whose other side is not open) r's sleep. r is null for the kernel's own opens, which never sleep.
+   */
+  open(ctx: PathCtx, path: string, flags: number, mode: number, r: Request | null = null): OpenFile | number | Blocked {
     if (flags & __O_TMPFILE) return -EOPNOTSUPP;
     const env = this.env(ctx);
     const budget: LinkBudget = { links: 0 };
@@ -193,7 +259,7 @@ export class Vfs {
       loc = walk(env, ctx.start, path, !(flags & O_NOFOLLOW), budget);
     }
     if (typeof loc === 'number') return loc;
-    return this.openLoc(env, loc, flags);
+    return this.openLoc(env, loc, flags, r);
   }
 
   /** O_CREAT part of open: finds or creates the final component (following dangling symlinks). */
@@ -236,7 +302,7 @@ export class Vfs {
   }
 
   /** Opens the inode at loc with flags (permission, type and O_TRUNC handling). */
-  private openLoc(env: WalkEnv, loc: Loc, flags: number): OpenFile | number {
+  private openLoc(env: WalkEnv, loc: Loc, flags: number, r: Request | null): OpenFile | number | Blocked {
     const inode = loc.inode;
     const st = inode.getattr();
     if (typeof st === 'number') return st;
@@ -251,6 +317,11 @@ export class Vfs {
     const acc = flags & O_ACCMODE;
     const created = (loc as { created?: boolean }).created === true;
     const wantsWrite = acc === O_WRONLY || acc === O_RDWR;
+    // Linux's order for a read-only (bind) mount: a directory opened for writing is EISDIR
+    // (may_open); O_TRUNC of a file is EROFS before any mode check (do_open's mnt_want_write);
+    // a plain write open is checked against the mode first (EACCES), then EROFS.
+    if (type === S_IFDIR && (wantsWrite || acc === 3)) return -EISDIR;
+    if ((flags & O_TRUNC) && type === S_IFREG && inode.sb.readonly && !created) return -EROFS;
     if (!created) {
       let mask = 0;
       if (acc === O_RDONLY || acc === O_RDWR) mask |= R_OK;
@@ -260,12 +331,16 @@ export class Vfs {
       if (p < 0) return p;
     }
     if (type === S_IFDIR) {
-      if (wantsWrite || acc === 3) return -EISDIR;
-      return new DirFile(flags, loc);
+      const path = loc.path;
+      return new DirFile(flags, loc, (listed) => this.mounts.mountOverlay(path, listed));
     }
     if (inode.open) return inode.open(env.caller, flags, loc);
-    if (type !== S_IFREG) return -ENXIO; // host fifos, sockets and devices are not passed through
-    if ((wantsWrite || (flags & O_TRUNC)) && inode.sb.readonly) return -EROFS;
+    if (type === S_IFIFO) {
+      const pipe = inode.fifo?.() ?? -ENXIO;
+      return typeof pipe === 'number' ? pipe : openFifo(r, pipe, flags, loc);
+    }
+    if (type !== S_IFREG) return -ENXIO; // sockets and device nodes without a driver
+    if (wantsWrite && inode.sb.readonly) return -EROFS;
     if (!inode.openIo) return -ENXIO;
     if ((flags & O_TRUNC) && !created) {
       const r = inode.truncate?.(0) ?? -EINVAL;
@@ -308,8 +383,9 @@ export class Vfs {
     return ds.uid === fsuid || vs.uid === fsuid ? 0 : -EPERM;
   }
 
+  /** True if dir/name is a mount point or leads to one (it cannot be removed or renamed). */
   private isMountPoint(dir: Loc, name: string): boolean {
-    return this.mounts.has(dir.comps.length === 0 ? '/' + name : dir.path + '/' + name);
+    return this.mounts.busy(childPath(dir.path, name));
   }
 
   /** mkdirat(2). */
@@ -325,6 +401,30 @@ export class Vfs {
     if (w < 0) return w;
     if (!pn.dir.inode.mkdir) return -EPERM;
     const r = pn.dir.inode.mkdir(pn.name, (mode & ~ctx.fs.umask) & 0o1777, env.cred.fsuid, env.cred.fsgid);
+    return typeof r === 'number' ? r : 0;
+  }
+
+  /**
+   * mknodat(2) of a FIFO, socket or device node (callers turn S_IFREG into a plain create): EEXIST,
+   * EROFS, EACCES as for any new name; then device nodes need privilege (CAP_MKNOD: uid 0 here).
+   */
+  mknod(ctx: PathCtx, path: string, mode: number, rdev: number): number {
+    const env = this.env(ctx);
+    const pn = walkParent(env, ctx.start, path);
+    if (typeof pn === 'number') return pn;
+    if (pn.name === '.' || pn.name === '..') return -EEXIST;
+    const existing = lookupChild(env, pn.dir, pn.name);
+    if (typeof existing !== 'number') return -EEXIST;
+    if (existing !== -ENOENT) return existing;
+    if (pn.trailingSlash) return -ENOENT;
+    const dir = pn.dir.inode;
+    if (dir.sb.readonly) return -EROFS;
+    const w = this.checkDirWrite(env, pn.dir);
+    if (w < 0) return w;
+    const type = mode & S_IFMT;
+    if ((type === S_IFCHR || type === S_IFBLK) && env.cred.euid !== 0) return -EPERM;
+    if (!dir.mknod) return -EPERM;
+    const r = dir.mknod(pn.name, type | ((mode & ~ctx.fs.umask) & 0o7777), rdev, env.cred.fsuid, env.cred.fsgid);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -541,9 +641,10 @@ export class Vfs {
 
   /** statfs(2) data for the filesystem of sb. */
   statfs(sb: SuperBlock): StatfsInfo {
+    const n = sb.statfs?.() ?? { blocks: NOMINAL_FS_BLOCKS, bfree: NOMINAL_FS_BLOCKS, files: NOMINAL_FS_BLOCKS, ffree: NOMINAL_FS_BLOCKS };
     return {
-      type: sb.magic, bsize: 4096, blocks: NOMINAL_FS_BLOCKS, bfree: NOMINAL_FS_BLOCKS, bavail: NOMINAL_FS_BLOCKS,
-      files: NOMINAL_FS_BLOCKS, ffree: NOMINAL_FS_BLOCKS, fsid: sb.dev, namelen: 255,
+      type: sb.magic, bsize: 4096, blocks: n.blocks, bfree: n.bfree, bavail: n.bfree,
+      files: n.files, ffree: n.ffree, fsid: sb.dev, namelen: 255,
       flags: sb.readonly ? ST_RDONLY : 0,
     };
   }
