@@ -9,7 +9,7 @@ import {
   stackGrowthTarget,
 } from './fault.js';
 import type { MemObject } from './mem_object.js';
-import type { Vma } from './mm.js';
+import type { Vma } from './vma.js';
 import { STACK_SIZE_DEFAULT, TASK_SIZE } from './layout.js';
 import { PageTable, PTE_FLAGS, PTE_R, PTE_W, PTE_X, pteFrame } from './page_table.js';
 import { PAGE_SHIFT, PAGE_SIZE, PhysMem, ZERO_FRAME } from './phys.js';
