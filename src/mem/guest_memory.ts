@@ -47,6 +47,9 @@ export interface MemLimits {
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export class GuestMemory {
+  private static nextId = 1;
+  /** A number naming this address space for its life (futex keys of private memory use it). */
+  readonly id = GuestMemory.nextId++;
   readonly pt: PageTable;
   readonly vmas: VmaList;
   /** TLBs currently holding translations of this address space (for shootdowns). */
