@@ -18,6 +18,8 @@ export interface RunOptions {
   seed?: string;
   maxInsns?: string;
   memory?: string;
+  /** --jit / --no-jit (the last one given wins); undefined: the kernel's default. */
+  jit?: boolean;
 }
 
 /** What the command line asks for. */
@@ -40,6 +42,8 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --memory SIZE               the machine's memory, e.g. 64m or 4g (default 2g, at most 4g)
   --max-insns N               end the run with SIGKILL (137) and a notice after N retired
                               instructions: a hang guard that counts work, not host time
+  --jit, --no-jit             translate hot guest code to WebAssembly, or only interpret
+                              (default: --jit)
 ecall syscalls [--markdown]   the syscall table with each call's support status
 ecall --help | --version`;
 
@@ -57,6 +61,8 @@ const RUN_OPTIONS = {
   seed: { type: 'string' },
   'max-insns': { type: 'string' },
   memory: { type: 'string' },
+  jit: { type: 'boolean' },
+  'no-jit': { type: 'boolean' },
   help: HELP,
 } as const;
 
@@ -83,6 +89,18 @@ function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   }
 }
 
+/** Returns the last of --jit and --no-jit in args (true, false), or undefined when neither is given. */
+function jitChoice(args: string[]): boolean | undefined {
+  let on: boolean | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--jit') on = true;
+    else if (a === '--no-jit') on = false;
+    else if ((RUN_OPTIONS as Record<string, { type: string }>)[a.slice(2)]?.type === 'string' && !a.includes('=')) i++;
+  }
+  return on;
+}
+
 /** Returns what argv (the arguments after "ecall") asks for; throws UsageError on a mistake. */
 export function parseCommandLine(argv: string[]): Command {
   const [cmd, ...rest] = argv;
@@ -106,7 +124,7 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
-        maxInsns: v['max-insns'], memory: v.memory,
+        maxInsns: v['max-insns'], memory: v.memory, jit: jitChoice(rest.slice(0, at)),
       };
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }

@@ -70,7 +70,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
   const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, memory });
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, memory, jit: o.jit });
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);

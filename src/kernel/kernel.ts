@@ -2,6 +2,7 @@
 // dispatches their syscalls through the one table, parks blocked tasks, delivers signals on the
 // way back to user space, and turns traps into signals.
 import { run } from '../cpu/run.js';
+import { JIT_DEFAULT, setJit } from '../cpu/jit/jit.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
@@ -43,6 +44,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   maxInstructions?: number;
   /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
   memory?: number;
+  /** Translate hot guest code to WebAssembly (`--jit`/`--no-jit`; default JIT_DEFAULT). */
+  jit?: boolean;
 }
 
 /** How a process ended: exit status as a shell reports it, and the fatal signal if any. */
@@ -108,6 +111,7 @@ export class Kernel implements KernelServices {
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
+    setJit(this.phys, options.jit ?? JIT_DEFAULT);
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
     this.vfs.pageCache = this.phys.objects;
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
