@@ -20,6 +20,7 @@ export interface RunOptions {
   memory?: string;
   /** --jit / --no-jit (the last one given wins); undefined: the kernel's default. */
   jit?: boolean;
+  jitThreshold?: string;
 }
 
 /** What the command line asks for. */
@@ -44,6 +45,8 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
                               instructions: a hang guard that counts work, not host time
   --jit, --no-jit             translate hot guest code to WebAssembly, or only interpret
                               (default: --jit)
+  --jit-threshold N           arrivals at a branch target before its code is translated
+                              (default 2000; 1 translates almost everything)
 ecall syscalls [--markdown]   the syscall table with each call's support status
 ecall --help | --version`;
 
@@ -63,6 +66,7 @@ const RUN_OPTIONS = {
   memory: { type: 'string' },
   jit: { type: 'boolean' },
   'no-jit': { type: 'boolean' },
+  'jit-threshold': { type: 'string' },
   help: HELP,
 } as const;
 
@@ -124,8 +128,12 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
-        maxInsns: v['max-insns'], memory: v.memory, jit: jitChoice(rest.slice(0, at)),
+        maxInsns: v['max-insns'], memory: v.memory,
       };
+      // Only when given, so that the options of a run without them read as before.
+      const jit = jitChoice(rest.slice(0, at));
+      if (jit !== undefined) options.jit = jit;
+      if (v['jit-threshold'] !== undefined) options.jitThreshold = v['jit-threshold'];
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }
     default:

@@ -38,6 +38,9 @@ function parseMemory(v: string): number {
   return Math.ceil(n / WASM_PAGE) * WASM_PAGE;
 }
 
+/** The largest --jit-threshold: arrival counts are int32 slots counting down from 0. */
+const MAX_JIT_THRESHOLD = 2 ** 30;
+
 /** Parses --seed: a non-negative integer below 2^64. */
 function parseSeed(v: string): bigint {
   if (!/^\d+$/.test(v) || BigInt(v) >= 1n << 64n) throw new UsageError(`bad --seed '${v}': expected an integer from 0 to 2^64-1`);
@@ -70,7 +73,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
   const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
-  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, memory, jit: o.jit });
+  const kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, memory, jit: o.jit,
+    jitThreshold: o.jitThreshold === undefined ? undefined : parseIntOption('--jit-threshold', o.jitThreshold, 1, MAX_JIT_THRESHOLD) });
   const cwd = o.root !== undefined ? '/' : process.cwd();
   const started = performance.now();
   const p = kernel.spawn(program, [program, ...args], env, cwd);

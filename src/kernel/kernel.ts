@@ -46,6 +46,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   memory?: number;
   /** Translate hot guest code to WebAssembly (`--jit`/`--no-jit`; default JIT_DEFAULT). */
   jit?: boolean;
+  /** Arrivals at an entry point before the translator compiles it (`--jit-threshold`). */
+  jitThreshold?: number;
 }
 
 /** How a process ended: exit status as a shell reports it, and the fatal signal if any. */
@@ -111,7 +113,8 @@ export class Kernel implements KernelServices {
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
-    setJit(this.phys, options.jit ?? JIT_DEFAULT);
+    const jit = setJit(this.phys, options.jit ?? JIT_DEFAULT);
+    if (jit !== null && options.jitThreshold !== undefined) jit.threshold = options.jitThreshold;
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null }, this.host);
     this.vfs.pageCache = this.phys.objects;
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
