@@ -4,6 +4,7 @@ import { createSimHost, NodeHost } from '../host/node.js';
 import { MAX_CPUS } from '../kernel/sched.js';
 import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES, parseMemorySize } from '../mem/phys.js';
 import { Kernel } from '../kernel/kernel.js';
+import { jitOf } from '../cpu/jit/jit.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './args.js';
@@ -92,6 +93,11 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   if (o.stats) {
     const ms = performance.now() - started;
     process.stderr.write(`ecall: instret=${st.instret} ms=${ms.toFixed(1)} mips=${(st.instret / ms / 1000).toFixed(1)}\n`);
+    const j = jitOf(kernel.phys)?.stats;
+    if (j) {
+      process.stderr.write(`ecall: jit regions=${j.regions} insns=${j.instructions} compile_ms=${j.compileMs.toFixed(1)} ` +
+        `calls=${j.calls} translated_insns=${j.retired} exits: next=${j.exits[0]} interp=${j.exits[1]} budget=${j.exits[2]} dropped=${j.dropped}\n`);
+    }
   }
   return st.code;
 }
