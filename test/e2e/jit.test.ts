@@ -13,7 +13,6 @@ import { ecallUnavailable, GUEST_TIMEOUT_MS, runUnderEcallWith } from '../helper
 const CASES: { name: string; args?: string[]; cpus: string }[] = [
   { name: 'bench_compute', args: ['1'], cpus: '1' },
   { name: 'intarith', cpus: '1' },
-  { name: 'qsort', cpus: '1' },
   { name: 'fp', cpus: '1' },
   { name: 'segv', cpus: '1' },
   { name: 'sigill', cpus: '1' },
