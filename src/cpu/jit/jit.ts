@@ -17,8 +17,10 @@ import { moduleBytes } from './wasm.js';
 export const DEFAULT_HOT_THRESHOLD = 2000;
 /** The budget one call of a translated function may get (its count is an i32). */
 const MAX_CALL_BUDGET = 1 << 30;
-/** Function ids fit in a slot above the 8-bit block index. */
-const MAX_FUNCTIONS = (1 << 23) - 1;
+/** Live translated functions at most: each is a module of some tens of KiB in the host engine,
+ *  so this bounds code memory to about 100 MiB; past it, new hot code stays interpreted until
+ *  writes or frees drop translations. (Slots would allow 2^23 ids.) */
+const MAX_FUNCTIONS = 4096;
 /** Bytes per WebAssembly page. */
 const WASM_PAGE = 65536;
 
@@ -131,6 +133,7 @@ export class Jit implements CodeListener {
     const t0 = performance.now();
     const region = discover(this.phys.u8, frame * 4096, off);
     if (region === null || (this.freeIds.length === 0 && this.fns.length > MAX_FUNCTIONS)) {
+      // Counting restarts, so the entry is tried again after another threshold of arrivals.
       code[DECODE_ENTRIES + (off >> 1)] = 0;
       return 0;
     }
