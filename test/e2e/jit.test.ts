@@ -9,7 +9,7 @@ import { loadCases, type GuestCase, type GuestResult } from '../helpers/guest_ca
 import { GUEST_CONCURRENCY, mapLimited } from '../helpers/pool.js';
 import { ecallUnavailable, GUEST_TIMEOUT_MS, runUnderEcallWith } from '../helpers/run_guest.js';
 
-/** Guests that cover integer loops, FP, faults, signals, threads and a data race. */
+/** Guests that cover integer loops, FP, faults, signals, threads, a data race and free memory. */
 const CASES: { name: string; args?: string[]; cpus: string }[] = [
   { name: 'bench_compute', args: ['1'], cpus: '1' },
   { name: 'intarith', cpus: '1' },
@@ -19,6 +19,7 @@ const CASES: { name: string; args?: string[]; cpus: string }[] = [
   { name: 'signals', cpus: '2' },
   { name: 'threads', cpus: '4' },
   { name: 'race', args: ['3000'], cpus: '4' },
+  { name: 'meminfo', cpus: '1' },
 ];
 /** Arrivals before translation: low, so that short guests run mostly translated. */
 const THRESHOLD = '3';

@@ -6,9 +6,9 @@
 // they are found only through the hart's TLB exec tags, which munmap, mprotect and exec flush.
 import { CodeCache, codeCacheOf, DECODE_ENTRIES, type CodeListener } from '../code_cache.js';
 import type { Hart } from '../hart.js';
-import type { PhysMem } from '../../mem/phys.js';
+import { type PhysMem, SCRATCH_FRAME } from '../../mem/phys.js';
 import type { Tlb } from '../../mem/tlb.js';
-import { emitRegion, EXIT_NEXT, PARAMS, RESULTS, ST_N, ST_PAD, ST_PC, ST_TAGR, ST_TAGW } from './emit.js';
+import { emitRegion, EXIT_NEXT, PARAMS, RESULTS, ST_BYTES, ST_N, ST_PAD, ST_PC, ST_TAGR, ST_TAGW } from './emit.js';
 import { discover } from './region.js';
 import { moduleBytes } from './wasm.js';
 
@@ -21,6 +21,11 @@ const MAX_CALL_BUDGET = 1 << 30;
  *  so this bounds code memory to about 100 MiB; past it, new hot code stays interpreted until
  *  writes or frees drop translations. (Slots would allow 2^23 ids.) */
 const MAX_FUNCTIONS = 4096;
+/** Where the exchange area lives in the CPU's scratch frame: the interpreter assembles a
+ *  page-straddling load in its first 8 bytes only. Using no frame of its own keeps the free
+ *  memory a guest sees the same with and without the translator. */
+const EXCHANGE_OFFSET = 2048;
+if (EXCHANGE_OFFSET + ST_BYTES > 4096) throw new Error('the exchange area must fit in the scratch frame');
 /** Bytes per WebAssembly page. */
 const WASM_PAGE = 65536;
 
@@ -60,9 +65,7 @@ export class Jit implements CodeListener {
 
   constructor(private readonly phys: PhysMem) {
     this.cache = codeCacheOf(phys);
-    const f = phys.alloc();
-    if (f < 0) throw new RangeError('no frame for the translator');
-    this.st = f * 4096;
+    this.st = SCRATCH_FRAME * 4096 + EXCHANGE_OFFSET;
     this.regs = new Int32Array(phys.memory.buffer, this.st, 66);
     this.i32 = phys.i32;
   }
