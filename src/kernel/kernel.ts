@@ -124,6 +124,13 @@ export class Kernel implements KernelServices {
       (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
     this.vfs.pageCache = this.phys.objects;
     this.bootNs = this.host.monotonicNs();
+    // Lease breaks read the clock and signal the holder's process (or process group, -pid).
+    this.vfs.locks.host = {
+      monotonicNs: () => this.monotonicNs(),
+      signalOwner: (pid, info) => {
+        for (const g of this.groups) if (g.exitCode === null && (pid > 0 ? g.pid === pid : g.pgid === -pid)) sendGroupSignal(g, info);
+      },
+    };
     this.processHost = {
       stdio: this.vfs.stdio,
       post: (fn) => this.postHostEvent(fn),
