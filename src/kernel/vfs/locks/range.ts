@@ -29,8 +29,8 @@ export type LockRequest = PosixLock;
 /**
  * Returns the [start, end] a struct flock names, or -errno: whence is SEEK_SET, SEEK_CUR (from
  * pos) or SEEK_END (from size); a positive len counts forward, a negative one backward from
- * start, and 0 means "to OFFSET_MAX". Offsets wrap as loff_t does, so an overflowing start is
- * negative and gives EINVAL; an end past OFFSET_MAX gives EOVERFLOW.
+ * start, and 0 means "to OFFSET_MAX". A start that overflows loff_t, or an end past OFFSET_MAX,
+ * gives EOVERFLOW; a negative start gives EINVAL.
  */
 export function flockRange(whence: number, lStart: bigint, lLen: bigint, pos: bigint, size: bigint): { start: bigint; end: bigint } | number {
   let base: bigint;
@@ -40,7 +40,8 @@ export function flockRange(whence: number, lStart: bigint, lLen: bigint, pos: bi
     case SEEK_END: base = size; break;
     default: return -EINVAL;
   }
-  let start = BigInt.asIntN(64, base + lStart);
+  let start = base + lStart;
+  if (start !== BigInt.asIntN(64, start)) return -EOVERFLOW; // the loff_t sum overflows
   if (start < 0n) return -EINVAL;
   let end: bigint;
   if (lLen > 0n) {
