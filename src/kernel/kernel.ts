@@ -127,8 +127,13 @@ export class Kernel implements KernelServices {
     // Lease breaks read the clock and signal the holder's process (or process group, -pid).
     this.vfs.locks.host = {
       monotonicNs: () => this.monotonicNs(),
-      signalOwner: (pid, info) => {
-        for (const g of this.groups) if (g.exitCode === null && (pid > 0 ? g.pid === pid : g.pgid === -pid)) sendGroupSignal(g, info);
+      signalOwner: (type, id, info) => {
+        if (type === 0 /* F_OWNER_TID */) {
+          const t = this.tasks.get(id);
+          if (t) sendSignal(t, info);
+          return;
+        }
+        for (const g of this.groups) if (g.exitCode === null && (type === 1 ? g.pid === id : g.pgid === id)) sendGroupSignal(g, info);
       },
     };
     this.processHost = {

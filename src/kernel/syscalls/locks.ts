@@ -9,7 +9,7 @@ import type { Task } from '../task.js';
 import type { OpenFile } from '../vfs/file.js';
 import { O_ACCMODE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR, SEEK_END, SEEK_SET, S_IFMT, S_IFREG,
 } from '../vfs/constants.js';
-import { contextOf, type LockedFile } from '../vfs/locks/context.js';
+import { contextOf, F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, type LockedFile } from '../vfs/locks/context.js';
 import { flockSet } from '../vfs/locks/flock.js';
 import { leaseGet, leaseSet, leaseUnlock } from '../vfs/locks/lease.js';
 import { posixSet, posixTest } from '../vfs/locks/posix.js';
@@ -20,10 +20,11 @@ import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
 /** fcntl commands handled here (include/uapi/asm-generic/fcntl.h, linux/fcntl.h). */
 export const F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11,
-  F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024, F_GETLEASE = 1025;
+  F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_SETLEASE = 1024,
+  F_GETLEASE = 1025;
 /** The fcntl commands this file implements (fs_fd.ts hands them over). */
 export const LOCK_FCNTL_CMDS: ReadonlySet<number> = new Set([F_GETLK, F_SETLK, F_SETLKW, F_SETOWN, F_GETOWN, F_SETSIG,
-  F_GETSIG, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_SETLEASE, F_GETLEASE]);
+  F_GETSIG, F_SETOWN_EX, F_GETOWN_EX, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_SETLEASE, F_GETLEASE]);
 /**
  * struct flock on riscv64 (asm-generic, no padding macro): l_type i16 @0, l_whence i16 @2,
  * l_start i64 @8, l_len i64 @16, l_pid i32 @24; 32 bytes with the tail padding.
@@ -33,6 +34,8 @@ const FLOCK_SIZE = 32, FL_TYPE = 0, FL_WHENCE = 2, FL_START = 8, FL_LEN = 16, FL
 const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8, LOCK_MAND = 32;
 /** Largest signal number F_SETSIG accepts (_NSIG). */
 const NSIG = 64;
+/** sizeof(struct f_owner_ex). */
+const F_OWNER_EX_SIZE = 8;
 /** INT_MIN: F_SETOWN cannot negate it into a process group. */
 const INT_MIN = -0x80000000;
 
@@ -122,16 +125,41 @@ function setlease(t: Task, f: OpenFile, fd: number, arg: number): number {
   return arg === F_UNLCK ? leaseUnlock(ctx, f) : leaseSet(ctx, f, arg, fd, t.tgid);
 }
 
-/** F_SETOWN: who > 0 is a process, who < 0 a process group; -ESRCH if there is none. */
-function setown(t: Task, f: OpenFile, who: number): number {
-  if (who === INT_MIN) return -EINVAL;
-  if (who !== 0) {
+/** Makes (type, id) f's owner; -ESRCH if no thread, process or group has that id. */
+function setOwner(t: Task, f: OpenFile, type: number, id: number): number {
+  if (id !== 0) {
     const tasks = [...t.kernel.tasks.values()];
-    const found = who > 0 ? tasks.some((x) => x.tid === who) : tasks.some((x) => x.tg.pgid === -who);
+    const found = type === F_OWNER_PGRP ? tasks.some((x) => x.tg.pgid === id) : tasks.some((x) => x.tid === id);
     if (!found) return -ESRCH;
   }
   const lf = f as LockedFile;
-  lf.fown = { pid: who, signum: lf.fown?.signum ?? 0 };
+  lf.fown = { type, id, signum: lf.fown?.signum ?? 0 };
+  return 0;
+}
+
+/** F_SETOWN: who > 0 is a process, who < 0 a process group. */
+function setown(t: Task, f: OpenFile, who: number): number {
+  if (who === INT_MIN) return -EINVAL;
+  return who < 0 ? setOwner(t, f, F_OWNER_PGRP, -who) : setOwner(t, f, F_OWNER_PID, who);
+}
+
+/** F_SETOWN_EX: struct f_owner_ex { int type; pid_t pid; } at addr. */
+function setownEx(t: Task, f: OpenFile, addr: number): number {
+  const b = t.mm.mem.read(addr, F_OWNER_EX_SIZE);
+  const dv = new DataView(b.buffer);
+  const type = dv.getInt32(0, true), id = dv.getInt32(4, true);
+  if (type !== F_OWNER_TID && type !== F_OWNER_PID && type !== F_OWNER_PGRP) return -EINVAL;
+  return setOwner(t, f, type, id);
+}
+
+/** F_GETOWN_EX: writes f's owner (type F_OWNER_TID, pid 0 when there is none). */
+function getownEx(t: Task, f: OpenFile, addr: number): number {
+  const o = (f as LockedFile).fown;
+  const b = new Uint8Array(F_OWNER_EX_SIZE);
+  const dv = new DataView(b.buffer);
+  dv.setInt32(0, o?.type ?? F_OWNER_TID, true);
+  dv.setInt32(4, o?.id ?? 0, true);
+  t.mm.mem.write(addr, b);
   return 0;
 }
 
@@ -151,11 +179,13 @@ export function fcntlLocks(t: Task, a: SysArgs, r: Request): SysResult {
     case F_SETLEASE: return setlease(t, f, fd, a.num(2));
     case F_GETLEASE: return leaseGet(contextOf(t.kernel.vfs.locks, f), f);
     case F_SETOWN: return setown(t, f, a.int(2));
-    case F_GETOWN: return lf.fown?.pid ?? 0;
+    case F_GETOWN: return lf.fown === undefined ? 0 : lf.fown.type === F_OWNER_PGRP ? -lf.fown.id : lf.fown.id;
+    case F_SETOWN_EX: return setownEx(t, f, a.addr(2));
+    case F_GETOWN_EX: return getownEx(t, f, a.addr(2));
     case F_SETSIG: {
       const sig = a.num(2);
       if (sig < 0 || sig > NSIG) return -EINVAL;
-      lf.fown = { pid: lf.fown?.pid ?? 0, signum: sig };
+      lf.fown = { type: lf.fown?.type ?? F_OWNER_TID, id: lf.fown?.id ?? 0, signum: sig };
       return 0;
     }
     case F_GETSIG: return lf.fown?.signum ?? 0;

@@ -41,17 +41,22 @@ export interface Lease {
   pid: number;
 }
 
-/** What the lock code needs from the kernel: the clock and a way to signal a process. */
+/** What the lock code needs from the kernel: the clock and a way to signal a file's owner. */
 export interface LockHost {
   monotonicNs(): bigint;
-  /** Sends info to process pid (pid > 0) or process group -pid; ignored if there is none. */
-  signalOwner(pid: number, info: SigInfo): void;
+  /** Sends info to the thread, process or process group (F_OWNER_*) id; ignored if there is none. */
+  signalOwner(type: number, id: number, info: SigInfo): void;
 }
+
+/** f_owner_ex types (include/uapi/asm-generic/fcntl.h): a thread, a process, a process group. */
+export const F_OWNER_TID = 0, F_OWNER_PID = 1, F_OWNER_PGRP = 2;
 
 /** An open file description's F_SETOWN owner and F_SETSIG signal (Linux's fown_struct). */
 export interface FileOwner {
-  /** Process id (> 0), process group (< 0), or 0 for none. */
-  pid: number;
+  /** F_OWNER_TID, F_OWNER_PID or F_OWNER_PGRP. */
+  type: number;
+  /** The thread, process or group id (>= 0; 0: no owner). */
+  id: number;
   /** F_SETSIG signal, 0 for plain SIGIO. */
   signum: number;
 }

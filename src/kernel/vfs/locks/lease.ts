@@ -10,7 +10,7 @@ import { type SigInfo, SI_KERNEL, SI_SIGIO, SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIG
 } from '../../signal.js';
 import type { OpenFile } from '../file.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from '../constants.js';
-import { type FileLockContext, type Lease, LEASE_DOWNGRADE_PENDING, LEASE_UNLOCK_PENDING, type LockedFile,
+import { F_OWNER_PID, type FileLockContext, type Lease, LEASE_DOWNGRADE_PENDING, LEASE_UNLOCK_PENDING, type LockedFile,
   type LockTable } from './context.js';
 import { F_RDLCK, F_UNLCK, F_WRLCK } from './range.js';
 
@@ -88,7 +88,7 @@ export function leaseSet(ctx: FileLockContext, f: OpenFile, type: number, fd: nu
     if (l.pending & LEASE_UNLOCK_PENDING) return -EAGAIN;
   }
   const lf = f as LockedFile;
-  lf.fown = { pid, signum: lf.fown?.signum ?? 0 };
+  lf.fown = { type: F_OWNER_PID, id: pid, signum: lf.fown?.signum ?? 0 };
   if (mine !== null) {
     mine.fd = fd;
     mine.pid = pid;
@@ -171,7 +171,7 @@ export function breakLease(table: LockTable, key: string, flags: number, r: Requ
       l.downgradeTime = breakTime;
     }
     const owner = (l.file as LockedFile).fown;
-    if (owner && owner.pid !== 0) table.host?.signalOwner(owner.pid, leaseBreakSignal(owner.signum, l.fd));
+    if (owner && owner.id !== 0) table.host?.signalOwner(owner.type, owner.id, leaseBreakSignal(owner.signum, l.fd));
   }
   if (flags & O_NONBLOCK) return -EWOULDBLOCK;
   let deadline = 0n;
