@@ -4,8 +4,8 @@
  * and si_code POLL_MSG), F_GETLEASE shows the pending downgrade or unlock, an O_NONBLOCK opener
  * gets EWOULDBLOCK, and a blocking opener in another thread waits until the holder gives way.
  * F_SETLEASE makes the caller the description's F_SETOWN owner. The last close drops the lease.
- * "leases DIR timeout" instead holds a lease that nobody gives up: the opener waits
- * lease-break-time (45 s) and gets in; a test runs it with virtual time. */
+ * "leases DIR timeout" instead holds a lease that nobody gives up: an opener, and then a
+ * truncate(2), waits lease-break-time (45 s) and gets in; a test runs it with virtual time. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -78,6 +78,14 @@ static int timeout_case(void)
 	printf("open O_RDWR: %s after %s45 s, SIGIO %d\n", res(fd2), waited >= 45 && waited < 47 ? "" : "NOT ", sigio_count);
 	printf("F_GETLEASE after the break timed out: %s\n", lname(fcntl(fd, F_GETLEASE)));
 	printf("F_SETLEASE F_UNLCK after it: %s\n", res(fcntl(fd, F_SETLEASE, F_UNLCK)));
+	close(fd2);
+	printf("F_SETLEASE F_RDLCK: %s\n", res(fcntl(fd, F_SETLEASE, F_RDLCK)));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int r = truncate(path, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	waited = (long)(t1.tv_sec - t0.tv_sec) - (t1.tv_nsec < t0.tv_nsec);
+	printf("truncate: %s after %s45 s, SIGIO %d, F_GETLEASE %s\n", res(r), waited >= 45 && waited < 47 ? "" : "NOT ", sigio_count,
+		lname(fcntl(fd, F_GETLEASE)));
 	return 0;
 }
 
