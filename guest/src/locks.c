@@ -5,7 +5,8 @@
  * process, and only the last close of the description drops them. Then the range arithmetic
  * (splitting, merging, SEEK_CUR/SEEK_END, negative and zero lengths), the errors (EINVAL,
  * EOVERFLOW, EBADF, EFAULT), F_SETLKW and flock waiting in a thread until main unlocks, and a
- * waiting F_SETLKW interrupted by a signal (EINTR) or restarted (SA_RESTART). */
+ * waiting F_SETLKW interrupted by a signal (EINTR) or restarted (SA_RESTART).
+ * "locks DIR proc" instead prints the /proc/locks lines of a few locks and a lease. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -164,11 +167,63 @@ static void nothing(void)
 {
 }
 
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* "locks DIR proc": /proc/locks lines about our files, with the id, pid and device written as
+ * N, self and DEV, sorted (the order of the listing is Linux's global lock list). */
+static int proc_case(void)
+{
+	char lpath[PATH_LEN + 8];
+	snprintf(lpath, sizeof lpath, "%s.lease", path);
+	unlink(lpath);
+	int a = open(path, O_RDWR | O_CREAT, 0644), b = open(path, O_RDWR), l = open(lpath, O_RDONLY | O_CREAT, 0644);
+	struct stat st, lst;
+	fstat(a, &st);
+	fstat(l, &lst);
+	lk(a, F_SETLK, F_WRLCK, SEEK_SET, 0, 10);
+	lk(b, F_OFD_SETLK, F_RDLCK, SEEK_SET, 20, 0);
+	flock(b, LOCK_SH);
+	fcntl(l, F_SETLEASE, F_RDLCK);
+	FILE *f = fopen("/proc/locks", "r");
+	if (!f) {
+		perror("/proc/locks");
+		return 1;
+	}
+	char line[512], *lines[16];
+	int n = 0;
+	while (n < 16 && fgets(line, sizeof line, f)) {
+		char kind[16], mode[16], type[16], dev[64], range[64];
+		int id, pid;
+		unsigned long ino;
+		unsigned maj, min;
+		if (sscanf(line, "%d: %15s %15s %15s %d %x:%x:%lu %63[^\n]", &id, kind, mode, type, &pid, &maj, &min, &ino, range) != 9)
+			continue;
+		if (ino != st.st_ino && ino != lst.st_ino)
+			continue;
+		snprintf(dev, sizeof dev, "%s", ino == st.st_ino ? "FILE" : "LEASED");
+		char out[512];
+		snprintf(out, sizeof out, "N: %-6s %-9s %s %s %s %s", kind, mode, type, pid == getpid() ? "self" : pid == -1 ? "-1" : "other", dev, range);
+		lines[n++] = strdup(out);
+	}
+	fclose(f);
+	qsort(lines, n, sizeof lines[0], cmp_str);
+	for (int i = 0; i < n; i++)
+		printf("%s\n", lines[i]);
+	unlink(lpath);
+	unlink(path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	snprintf(path, sizeof path, "%s/locks-test-file", argc > 1 ? argv[1] : "/tmp");
 	unlink(path);
+	if (argc > 2 && strcmp(argv[2], "proc") == 0)
+		return proc_case();
 	int a = open(path, O_RDWR | O_CREAT, 0644);
 	int b = open(path, O_RDWR);
 	int ro = open(path, O_RDONLY);
