@@ -221,9 +221,13 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	snprintf(path, sizeof path, "%s/locks-test-file", argc > 1 ? argv[1] : "/tmp");
-	unlink(path);
-	if (argc > 2 && strcmp(argv[2], "proc") == 0)
+	if (argc > 2 && strcmp(argv[2], "proc") == 0) {
+		/* a name of its own: qemu runs of both cases may share the host's DIR */
+		snprintf(path, sizeof path, "%s/locks-proc-file", argc > 1 ? argv[1] : "/tmp");
+		unlink(path);
 		return proc_case();
+	}
+	unlink(path);
 	int a = open(path, O_RDWR | O_CREAT, 0644);
 	int b = open(path, O_RDWR);
 	int ro = open(path, O_RDONLY);
