@@ -121,7 +121,7 @@ export const defs: SyscallDef[] = [
   { nr: 57, name: 'close', handler: sysClose, status: 'full', args: ['fd'] },
   { nr: 23, name: 'dup', handler: sysDup, status: 'full', args: ['fd'] },
   { nr: 24, name: 'dup3', handler: sysDup3, status: 'full', args: ['fd', 'fd', 'openflags'] },
-  { nr: 25, name: 'fcntl', handler: sysFcntl, status: 'full', note: 'record locks (POSIX and OFD, deadlock detection), leases, F_SETOWN/F_SETSIG; see locks.ts', args: ['fd', 'fcntlcmd', 'hex'] },
+  { nr: 25, name: 'fcntl', handler: sysFcntl, status: 'partial', note: 'record locks (POSIX and OFD, with deadlock detection), leases, F_SETOWN(_EX)/F_SETSIG as Linux; no O_ASYNC I/O signals', args: ['fd', 'fcntlcmd', 'hex'] },
   { nr: 29, name: 'ioctl', handler: sysIoctl, status: 'full', note: 'FIOCLEX/FIONCLEX/FIONBIO generic; the rest per file', args: ['fd', 'ioctl', 'hex'] },
   { nr: 436, name: 'close_range', handler: sysCloseRange, status: 'full', note: 'CLOSE_RANGE_UNSHARE is accepted (tables are unshared on fork)', args: ['uint', 'uint', 'hex'] },
   { nr: 166, name: 'umask', handler: sysUmask, status: 'full', args: ['oct'], ret: 'int' },
