@@ -148,6 +148,18 @@ export class Kernel implements KernelServices {
       (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
     this.vfs.pageCache = this.phys.objects;
     this.bootNs = this.host.monotonicNs();
+    // Lease breaks read the clock and signal the holder's process (or process group, -pid).
+    this.vfs.locks.host = {
+      monotonicNs: () => this.monotonicNs(),
+      signalOwner: (type, id, info) => {
+        if (type === 0 /* F_OWNER_TID */) {
+          const t = this.tasks.get(id);
+          if (t) sendSignal(t, info);
+          return;
+        }
+        for (const g of this.groups) if (g.exitCode === null && (type === 1 ? g.pid === id : g.pgid === id)) sendGroupSignal(g, info);
+      },
+    };
     this.processHost = {
       stdio: this.vfs.stdio,
       post: (fn) => this.postHostEvent(fn),
