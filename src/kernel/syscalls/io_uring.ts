@@ -58,6 +58,7 @@ function sysIoUringSetup(t: Task, a: SysArgs): SysResult {
     if (cq < sq) return -EINVAL;
   }
   if (flags & SETUP_SQ_AFF && !(flags & SETUP_SQPOLL)) return -EINVAL;
+  if (flags & SETUP_SQ_AFF && p.getUint32(12, true) >= t.kernel.sched.cpuCount) return -EINVAL;
   if (flags & SETUP_SQPOLL && flags & (SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG | SETUP_DEFER_TASKRUN)) return -EINVAL;
   if (flags & SETUP_TASKRUN_FLAG && !(flags & (SETUP_COOP_TASKRUN | SETUP_DEFER_TASKRUN))) return -EINVAL;
   if (flags & SETUP_DEFER_TASKRUN && !(flags & SETUP_SINGLE_ISSUER)) return -EINVAL;
@@ -151,10 +152,12 @@ function sysIoUringEnter(t: Task, a: SysArgs, r: Request): SysResult {
   if (!(flags & ENTER_GETEVENTS)) return submitted;
   ring.flushOverflow();
   if (ring.cqReady() >= minComplete || ring.timeoutsFired !== st.timeoutsFired) return submitted;
+  // A wait that ends early (timeout, signal) still succeeds when some CQE is there to reap.
+  const ended = (err: number): number => (submitted > 0 ? submitted : ring.cqReady() > 0 ? 0 : err);
   if (r.wakeReason === WakeReason.Timeout || (r.deadline !== null && r.deadline.ns <= t.kernel.monotonicNs())) {
-    return submitted > 0 ? submitted : -ETIME;
+    return ended(-ETIME);
   }
-  return r.block([ring.cqWait], EINTR, () => (submitted > 0 ? submitted : -EINTR));
+  return r.block([ring.cqWait], EINTR, () => ended(-EINTR));
 }
 
 /** The wait arguments of io_uring_enter: a sigset (arg, argsz), or with EXT_ARG io_uring_getevents_arg. */

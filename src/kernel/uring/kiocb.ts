@@ -34,6 +34,8 @@ export class IoKiocb {
   fd: number;
   off: bigint;
   addr: number;
+  /** addr as the raw u64 (splice_off_in: -1 must stay -1). */
+  addrRaw: bigint;
   len: number;
   opFlags: number;
   userData: bigint;
@@ -73,7 +75,8 @@ export class IoKiocb {
     this.ioprio = sqe.getUint16(SQE_IOPRIO, true);
     this.fd = sqe.getInt32(SQE_FD, true);
     this.off = sqe.getBigUint64(SQE_OFF, true);
-    this.addr = Number(sqe.getBigUint64(SQE_ADDR, true));
+    this.addrRaw = sqe.getBigUint64(SQE_ADDR, true);
+    this.addr = Number(this.addrRaw);
     this.len = sqe.getUint32(SQE_LEN, true);
     this.opFlags = sqe.getUint32(SQE_OP_FLAGS, true);
     this.userData = sqe.getBigUint64(SQE_USER_DATA, true);

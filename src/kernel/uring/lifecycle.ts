@@ -22,7 +22,7 @@ export function submitChain(ring: IoRing, head: IoKiocb): void {
   let failed = false;
   for (let k: IoKiocb | null = head; k; k = k.link) if (k.prepError) failed = true;
   if (failed) {
-    failFrom(ring, head);
+    failFrom(ring, head, false, true);
     return;
   }
   if (head.flags & IOSQE_IO_DRAIN || ring.drainQueue.length > 0) {
@@ -141,17 +141,28 @@ export function complete(ring: IoRing, k: IoKiocb, res: number): void {
     if (lt.state !== KState.Done && !lt.firing) finish(ring, lt, -ECANCELED, false);
   }
   if (next !== null) {
-    if (bad && !(k.flags & IOSQE_IO_HARDLINK)) failFrom(ring, next);
+    // A failed request that had CQE_SKIP_SUCCESS silences the cancellations behind it (Linux's REQ_F_SKIP_LINK_CQES).
+    if (bad && !(k.flags & IOSQE_IO_HARDLINK)) failFrom(ring, next, (k.flags & IOSQE_CQE_SKIP_SUCCESS) !== 0);
     else issue(ring, next);
   }
   runDrained(ring);
 }
 
-/** Completes every request of a chain from k on without running it: its own prep error, else -ECANCELED. */
-function failFrom(ring: IoRing, k: IoKiocb | null): void {
-  for (; k !== null; k = k.link) {
+/**
+ * Completes every request of a chain from k on without running it: its own prep error, else
+ * -ECANCELED; with silent, none of them posts a CQE. The first of a chain that failed at prep
+ * is its head, which decides silence for the rest.
+ */
+function failFrom(ring: IoRing, k: IoKiocb | null, silent = false, head = false): void {
+  for (let first = head; k !== null; k = k.link, first = false) {
     if (k.state === KState.Done) continue;
-    finish(ring, k, k.prepError || -ECANCELED, true);
+    if (first) {
+      finish(ring, k, k.prepError || -ECANCELED, true);
+      silent = (k.flags & IOSQE_CQE_SKIP_SUCCESS) !== 0;
+      continue;
+    }
+    if (silent) k.flags |= IOSQE_CQE_SKIP_SUCCESS;
+    finish(ring, k, k.prepError || -ECANCELED, !silent);
   }
   runDrained(ring);
 }
@@ -198,11 +209,11 @@ export function cancelKiocb(ring: IoRing, k: IoKiocb, res = -ECANCELED): boolean
 
 /** Ring teardown: every request in flight completes with -ECANCELED (the CQEs still land in the ring). */
 export function cancelAll(ring: IoRing): void {
-  for (const h of ring.drainQueue.splice(0)) failFrom(ring, h);
+  for (const h of ring.drainQueue.splice(0)) failFrom(ring, h, false, true);
   for (const k of [...ring.inflight]) {
     if (k.state === KState.Active) cancelKiocb(ring, k);
   }
-  for (const k of [...ring.inflight]) failFrom(ring, k);
+  for (const k of [...ring.inflight]) failFrom(ring, k, false, true);
 }
 
 /** Arms the LINK_TIMEOUT lt that guards target: when it fires first, target is cancelled (§5.10). */

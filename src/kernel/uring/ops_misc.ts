@@ -2,7 +2,7 @@
 // posted into another ring), FILES_UPDATE (the registered table from an SQE), and SPLICE and TEE
 // where a pipe is involved: bytes move between a pipe and a file or another pipe, and a request
 // that finds the pipe empty (or full) sleeps on it as its own request.
-import { EAGAIN, EBADF, EBADFD, EFAULT, EINVAL, ENOENT, ENOSPC, EPIPE, ESPIPE } from '../../abi/errno.js';
+import { EAGAIN, EBADF, EBADFD, EFAULT, EINVAL, ENOENT, EPIPE, ESPIPE } from '../../abi/errno.js';
 import type { Blocked } from '../request.js';
 import { inBuffer } from '../syscalls/fs_common.js';
 import { readOnce, writeOnce } from '../syscalls/fs_rw.js';
@@ -78,7 +78,7 @@ function splice(ring: IoRing, k: IoKiocb, r: UringRequest, copy: boolean): OpRes
   if (typeof fout === 'number') return fout;
   if ((fin.flags & O_ACCMODE) === O_WRONLY || (fout.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
   const pin = pipeOf(fin), pout = pipeOf(fout);
-  const offIn = copy ? -1 : Number(BigInt.asIntN(64, BigInt(k.addr)));
+  const offIn = copy ? -1 : Number(BigInt.asIntN(64, k.addrRaw));
   const offOut = copy ? -1 : k.offset;
   if (copy ? !pin || !pout || pin.pipe === pout.pipe : !pin && !pout) return -EINVAL;
   if ((pin && offIn !== -1) || (pout && offOut !== -1)) return -ESPIPE;
@@ -117,7 +117,6 @@ function splice(ring: IoRing, k: IoKiocb, r: UringRequest, copy: boolean): OpRes
 
 /** FILES_UPDATE: the fds array at addr (len entries) into the registered table from slot off. */
 function filesUpdate(ring: IoRing, k: IoKiocb): OpResult {
-  if (ring.files === null) return -ENOSPC;
   const fds: number[] = [];
   const raw = inBuffer(k.task, k.addr, k.len * 4);
   if (raw.length < k.len * 4) return -EFAULT;

@@ -31,7 +31,7 @@ export function timeoutDeadline(kernel: KernelServices, flags: number, ns: bigin
 
 /** TIMEOUT and LINK_TIMEOUT prep: len 1, known flags, one clock, a valid timespec at addr. */
 function prepTimeout(_g: IoRing, k: IoKiocb, link: boolean): number {
-  if (k.len !== 1 || k.bufIndex || k.spliceFdIn) return -EINVAL;
+  if (k.len !== 1 || k.bufIndex || k.spliceFdIn || k.ioprio) return -EINVAL;
   const known = TIMEOUT_ABS | TIMEOUT_CLOCK_MASK | TIMEOUT_ETIME_SUCCESS | (link ? 0 : TIMEOUT_MULTISHOT);
   const f = k.opFlags;
   if (f & ~known || (f & TIMEOUT_CLOCK_MASK) === TIMEOUT_CLOCK_MASK) return -EINVAL;

@@ -35,6 +35,17 @@ function readInts(t: Task, addr: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => dv.getInt32(i * 4, true));
 }
 
+/** True if part of [base, base+len) maps a file other than shared memory (Linux pins only anonymous and shmem pages). */
+function fileBacked(t: Task, base: number, len: number): boolean {
+  for (let at = base; at < base + len;) {
+    const v = t.mm.findVma(at);
+    if (!v) return false;
+    if (v.file && !v.file.anonymous && !v.file.path.startsWith('/memfd:')) return true;
+    at = v.end;
+  }
+  return false;
+}
+
 /** Registers n buffers described by the iovec array at addr: 0 or -errno (EFAULT: unmapped, too big). */
 function registerBuffers(ring: IoRing, t: Task, addr: number, n: number): number {
   if (ring.buffers !== null) return -EBUSY;
@@ -49,6 +60,7 @@ function registerBuffers(ring: IoRing, t: Task, addr: number, n: number): number
     if (base + len > 2 ** 64) return -EOVERFLOW;
     // Linux pins the pages for writing: every page must be mapped readable and writable.
     if (!t.mm.mem.accessible(base, len, PROT_READ | PROT_WRITE)) return -EFAULT;
+    if (fileBacked(t, base, len)) return -EOPNOTSUPP;
     bufs.push([base, len]);
   }
   ring.buffers = bufs;
