@@ -47,14 +47,8 @@ function runDrained(ring: IoRing): void {
   }
 }
 
-/** Issues a head now, or at the next event point with IOSQE_ASYNC. */
+/** Issues a head (a chain's first request). */
 function startHead(ring: IoRing, k: IoKiocb): void {
-  if (k.flags & IOSQE_ASYNC) {
-    k.state = KState.Active;
-    k.cancelHook = () => {};
-    ring.wakeRequest(request(ring, k), WakeReason.Event);
-    return;
-  }
   issue(ring, k);
 }
 
@@ -64,11 +58,16 @@ function request(ring: IoRing, k: IoKiocb): UringRequest {
   return k.req;
 }
 
-/** First run of k: arms a LINK_TIMEOUT guarding it, then runs the opcode. */
+/** First run of k: arms a LINK_TIMEOUT guarding it, then runs the opcode (at the next event point with IOSQE_ASYNC). */
 function issue(ring: IoRing, k: IoKiocb): void {
   k.state = KState.Active;
   const lt = k.linkTimeout;
   if (lt !== null && lt.state === KState.Queued) armLinkTimeout(ring, lt, k);
+  if (k.flags & IOSQE_ASYNC) {
+    k.cancelHook = () => {};
+    ring.wakeRequest(request(ring, k), WakeReason.Event);
+    return;
+  }
   run(ring, k);
 }
 
@@ -227,7 +226,7 @@ function armLinkTimeout(ring: IoRing, lt: IoKiocb, target: IoKiocb): void {
     // The cancel's result, 0 mapped to -ETIME; a target no longer active is -ENOENT... but then
     // it has completed and disarmed this timeout already, so the cancel always finds it.
     cancelKiocb(ring, target);
-    finish(ring, lt, -ETIME, true);
+    finish(ring, lt, -ETIME, false); // not a failure: CQE_SKIP_SUCCESS silences it (Linux sets no REQ_F_FAIL)
   };
   lt.priv.fire = fire;
   const d = timeoutDeadline(ring.kernel, lt.opFlags, lt.priv.ns as bigint);
