@@ -34,7 +34,7 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --mount HOST:GUEST[:ro]     mount a host directory into the guest (repeatable)
   --root DIR                  use a host directory as the guest's /
   --tmpfs-size SIZE           size limit of /tmp and of the in-memory / (bytes, or with a
-                              k, m or g suffix; default 1g); a full tmpfs gives ENOSPC
+                              k, m or g suffix; default half of --memory); ENOSPC when full
   --env KEY=VALUE             set an environment variable (repeatable)
   --clear-env                 start from an empty environment
   --stats                     print retired instructions, run time and MIPS at exit
