@@ -325,5 +325,22 @@ int main(void)
 	test_cancel(&r);
 	test_overflow();
 	test_unknown_and_probe(&r);
+	/* Exit with requests in flight: a poll that never fires and a long timeout (the ring closes with them). */
+	int fds[2];
+	if (pipe(fds) == 0) {
+		static struct __kernel_timespec ts_exit = { .tv_sec = 100, .tv_nsec = 0 };
+		struct io_uring_sqe *s = sqe_at(&r, 0);
+		s->opcode = IORING_OP_POLL_ADD;
+		s->fd = fds[0];
+		s->poll32_events = 1;
+		s->user_data = 400;
+		s = sqe_at(&r, 1);
+		s->opcode = IORING_OP_TIMEOUT;
+		s->addr = (uintptr_t)&ts_exit;
+		s->len = 1;
+		s->user_data = 401;
+		push(&r, 2);
+		printf("exit with requests in flight: submitted %d, ready %u\n", enter(&r, 2, 0, 0), cq_ready(&r));
+	}
 	return 0;
 }

@@ -186,7 +186,7 @@ function sysIoUringRegister(t: Task, a: SysArgs): SysResult {
 export const defs: SyscallDef[] = [
   {
     nr: 425, name: 'io_uring_setup', handler: sysIoUringSetup, status: 'partial',
-    note: 'no IOPOLL, SQE128, CQE32; SQPOLL is a timer-driven poller', args: ['uint', 'ptr'],
+    note: 'no SQE128 or CQE32; IOPOLL rings refuse READ/WRITE (no O_DIRECT devices); SQPOLL is a timer-driven poller', args: ['uint', 'ptr'],
   },
   {
     nr: 426, name: 'io_uring_enter', handler: sysIoUringEnter, status: 'full',
