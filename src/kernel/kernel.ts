@@ -369,6 +369,7 @@ export class Kernel implements KernelServices {
       this.timers.fire(this.monotonicNs());
       const t = this.sched.pick();
       if (t === null) {
+        if (this.hostEvents.pending) continue; // a timer posted work (an io_uring request woke)
         if (clock !== undefined) {
           const next = this.timers.earliest();
           if (next === null && this.hostEndsOpen > 0) {

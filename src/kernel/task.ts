@@ -87,6 +87,8 @@ export interface KernelServices extends KernelClock {
   addTask(t: Task): void;
   /** Allocates a new task/thread id. */
   allocTid(): number;
+  /** Queues fn for the kernel's event point (between slices, never inside a handler). */
+  postHostEvent(fn: () => void): void;
 }
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
