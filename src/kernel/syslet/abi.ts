@@ -27,6 +27,8 @@ export const SYSLET_KNOWN_FLAGS = SYSLET_ASYNC | SYSLET_SYNC | SYSLET_NO_COMPLET
  * u64 next, u64 arg_ptr[6], u64 private), then u32 nargs and a u32 that must be zero.
  */
 export const ATOM_SIZE = 88;
+/** Offset of the atom's private word (copied into its completion, even when the atom is rejected). */
+export const ATOM_PRIVATE = 72;
 /** At most six arguments, as a riscv64 syscall has (a0..a5). */
 export const ATOM_MAX_ARGS = 6;
 /** struct async_completion: u64 atom (0: empty slot), i64 result, u32 flags, u32 reserved, u64 private. */
@@ -115,7 +117,7 @@ export function decodeAtom(raw: Uint8Array): Atom | number {
     if (p === null || p === 0) return -EFAULT; // a NULL argument pointer is EFAULT, not a zero
     argPtr.push(p);
   }
-  return { flags, nr, nargs, retPtr, next, argPtr, private: dv.getBigUint64(72, true) };
+  return { flags, nr, nargs, retPtr, next, argPtr, private: dv.getBigUint64(ATOM_PRIVATE, true) };
 }
 
 /**

@@ -13,7 +13,7 @@ import type { KernelServices, Task } from '../task.js';
 import { monotonicAt } from '../time/deadline.js';
 import { WakeReason } from '../wait.js';
 import {
-  ASYNC_COMPLETION_CHAIN_ERROR, type Atom, ATOM_SIZE, decodeAtom, NR_ASYNC_EXEC, NR_ASYNC_WAIT, NR_THREADLET_EXEC,
+  ASYNC_COMPLETION_CHAIN_ERROR, type Atom, ATOM_PRIVATE, ATOM_SIZE, decodeAtom, NR_ASYNC_EXEC, NR_ASYNC_WAIT, NR_THREADLET_EXEC,
   stopHolds, SYSLET_ASYNC, SYSLET_NO_COMPLETE, SYSLET_SKIP_TO_NEXT_ON_STOP,
 } from './abi.js';
 import type { AsyncHead } from './ring.js';
@@ -69,13 +69,14 @@ export class SysletRun implements RequestSink {
     for (let n = 0; ; n++) {
       if (n >= budget) return { kind: 'async' };
       // The whole atom in one checked copy (EFAULT if any byte of it is unreadable).
-      let atom: Atom | number;
+      let raw: Uint8Array;
       try {
-        atom = decodeAtom(mem.read(this.atomAddr, ATOM_SIZE));
+        raw = mem.read(this.atomAddr, ATOM_SIZE);
       } catch {
-        atom = -EFAULT;
+        return this.error(EFAULT, 0n);
       }
-      if (typeof atom === 'number') return this.error(-atom, 0n);
+      const atom = decodeAtom(raw);
+      if (typeof atom === 'number') return this.error(-atom, new DataView(raw.buffer).getBigUint64(ATOM_PRIVATE, true));
       if ((atom.flags & SYSLET_ASYNC) && !this.async) return { kind: 'async' };
       const values: bigint[] = [];
       try {
