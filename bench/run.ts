@@ -46,6 +46,8 @@ interface Benchmark {
   ecallOptions?: string[];
   /** Also report each engine's peak resident set size (one extra run each under GNU time). */
   peakRss?: boolean;
+  /** Why only ecall can run it (its own ABIs, such as syslets): the qemu and native runs are skipped. */
+  ecallOnly?: string;
 }
 
 /** bench_compute's inner loop is 27 instructions (objdump of guest/bin/bench_compute) run 10^6
@@ -68,6 +70,10 @@ const SOCK_UNIX_RR = '50000';
 const STARTUP_BENCHMARK = 'startup';
 /** MiB mapped, touched page by page and unmapped by the mmap_touch row. */
 const MMAP_TOUCH_MIB = '256';
+/** MiB the copy rows move from a file into a pipe (issue 12: a 64 MiB file). */
+const COPY_MIB = '64';
+/** Threadlets the threadlet row starts, each blocking on a pipe until the main thread writes. */
+const THREADLETS = '2000';
 /** GNU time, which reports a child's peak RSS (%M, in KiB); the peak RSS notes need it. */
 const GNU_TIME = '/usr/bin/time';
 
@@ -116,6 +122,21 @@ const BENCHMARKS: Benchmark[] = [
     name: 'unix_rr', path: 'guest/bin/bench_sock', args: ['unix-rr', SOCK_UNIX_RR], instretEstimate: null,
     rate: { count: (a) => Number(a[1]), unit: 'round trips' },
     note: `${SOCK_UNIX_RR} one-byte round trips over an AF_UNIX stream socketpair, two threads`,
+  },
+  {
+    name: 'copy_rw', path: 'guest/bin/bench_syslet', args: ['rw', COPY_MIB], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'MiB' },
+    note: `a ${COPY_MIB} MiB file (a memfd, made first) into a pipe and out again with read and write, 64 KiB at a time`,
+  },
+  {
+    name: 'copy_syslet', path: 'guest/bin/bench_syslet', args: ['syslet', COPY_MIB], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'MiB' }, ecallOnly: 'syslets are ecall\'s own ABI',
+    note: `the same copy with one syslet chain (read, then write of what read returned, looping) while the main thread drains the pipe`,
+  },
+  {
+    name: 'threadlet_pipe', path: 'guest/bin/bench_syslet', args: ['threadlet', THREADLETS], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'threadlets' }, ecallOnly: 'threadlets are ecall\'s own ABI',
+    note: `${THREADLETS} threadlets that block reading an empty pipe (each moves to a new thread) until the main thread writes a byte`,
   },
   {
     name: 'esbuild', path: 'error' in esbuild ? ESBUILD_PACKAGE : esbuild.path, args: BENCH_CASE.args, instretEstimate: null,
@@ -268,8 +289,9 @@ function main(argv: string[]): number {
       notes.push('ecall run has no --stats: MIPS uses the estimates marked "~"');
       ecall = measure(process.execPath, [ECALL_JS, 'run', ...opts, bin, ...b.args], runs, warmup);
     }
-    const q = haveQemu ? measure(qemu, [bin, ...b.args], runs, warmup) : null;
-    const n = native ? measure(bin, b.args, runs, warmup) : null;
+    const q = haveQemu && !b.ecallOnly ? measure(qemu, [bin, ...b.args], runs, warmup) : null;
+    const n = native && !b.ecallOnly ? measure(bin, b.args, runs, warmup) : null;
+    if (b.ecallOnly) notes.push(`${b.name}: ecall only (${b.ecallOnly})`);
 
     const eMed = median(ecall.times), qMed = q ? median(q.times) : NaN;
     if (b.name === STARTUP_BENCHMARK && b.path === BENCHMARKS[0]!.path) startupCache = { ecall: eMed, qemu: qMed };
