@@ -331,3 +331,15 @@ test('deterministic mode: chains that become ready together complete in an order
   assert.equal(order(0).length, 5);
   assert.equal(seededOrder({ deterministic: false } as never, [0, 1, 2]).join(''), '012', 'real-time mode keeps wake-up order');
 });
+
+test('an atom that ends its own process ends the chain: nothing after it runs or is stored', () => {
+  const s = setup();
+  const ret = word(s, 10, 99), counter = word(s, 5, 0);
+  const NR_EXIT_GROUP = 94;
+  putAtom(s.t, s.atom(0), { nr: NR_EXIT_GROUP, args: [word(s, 0, 3)], ret, next: s.atom(1) });
+  putAtom(s.t, s.atom(1), { nr: NR_UMEM_ADD, args: [word(s, 1, counter), word(s, 2, 1)] });
+  const mem = s.t.mm.mem;
+  assert.equal(s.call(NR_ASYNC_EXEC, [s.atom(0), s.ahu]), 0);
+  assert.equal(s.t.tg.exitCode, 3);
+  assert.throws(() => mem.readBig64(counter), 'the address space is gone with the process');
+});

@@ -39,6 +39,8 @@ function settle(r: Request, run: SysletRun, step: Step): SysResult {
     case 'done': return step.atom;
     case 'error': return -step.errno;
     case 'async': run.goAsync(null); return 0;
+    case 'dead': return 0; // the process is gone; nothing reads this
+
     case 'blocked':
       if (run.atom !== null && (run.atom.flags & SYSLET_SYNC)) {
         run.syncBlocked = step.b;

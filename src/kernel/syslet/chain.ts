@@ -43,7 +43,9 @@ export type Step =
   /** The current atom sleeps on b. */
   | { kind: 'blocked'; b: Blocked }
   /** The chain goes on at the event point (SYSLET_ASYNC, or the batch is used up). */
-  | { kind: 'async' };
+  | { kind: 'async' }
+  /** An atom ended its own process (exit_group, a fatal signal): nothing more is run or stored. */
+  | { kind: 'dead' };
 
 /** One chain: the atom it is at, and the request its atoms run as (begin() per atom). */
 export class SysletRun implements RequestSink {
@@ -110,6 +112,7 @@ export class SysletRun implements RequestSink {
    * returns the step that ends this run, or null to go on with atomAddr.
    */
   private finish(res: SysResult): Step | null {
+    if (this.task.tg.exitCode !== null) return { kind: 'dead' };
     if (typeof res === 'object' && res !== REGS_SET) return { kind: 'blocked', b: res as Blocked };
     let v = res === REGS_SET ? BigInt(-EINVAL) : BigInt.asIntN(64, BigInt(res as number | bigint));
     if (typeof res === 'number' && isRestartCode(res)) v = BigInt(-EINTR); // an atom is never restarted
@@ -177,6 +180,7 @@ export class SysletRun implements RequestSink {
     switch (step.kind) {
       case 'blocked': this.park(step.b); return;
       case 'async': schedule(this); return;
+      case 'dead': this.head.inflight--; return;
       case 'done':
         this.head.inflight--;
         if (!(step.flags & SYSLET_NO_COMPLETE)) {
