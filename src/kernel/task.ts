@@ -19,6 +19,8 @@ import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
 import { GroupUsage } from './time/usage.js';
 import { ProcTimers } from './time/proc_timers.js';
+import type { SysletState } from './syslet/state.js';
+import type { ThreadletState } from './syslet/threadlet.js';
 
 /** What the scheduler offers the code that runs on behalf of tasks (affinity, group stop). */
 export interface SchedulerView {
@@ -132,6 +134,8 @@ export class ThreadGroup {
   readonly usage = new GroupUsage();
   /** setitimer and POSIX timers. */
   readonly timers = new ProcTimers();
+  /** Syslet completion rings and ready chains (syslet/state.ts), made on first use. */
+  syslets: SysletState | null = null;
 
   constructor(
     readonly kernel: KernelServices,
@@ -194,6 +198,8 @@ export class Task implements Caller, RequestSink {
   pdeathsig = 0;
   /** PR_SET_NO_NEW_PRIVS: once set it stays set. */
   noNewPrivs = false;
+  /** The threadlet this thread runs (syslet/threadlet.ts), or null. */
+  threadlet: ThreadletState | null = null;
 
   constructor(
     readonly kernel: KernelServices,

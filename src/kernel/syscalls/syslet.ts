@@ -26,7 +26,7 @@ function sysAsyncExec(t: Task, a: SysArgs, r: Request): SysResult {
     return settle(r, run, run.resume(r.wakeReason, SYNC_ATOM_BATCH));
   }
   const first = a.addr(0);
-  const head = headAt(t.mm, a.addr(1));
+  const head = headAt(t.tg, a.addr(1));
   if (typeof head === 'number') return head;
   if (first === 0) return -EFAULT;
   const run = new SysletRun(t, head, first);
@@ -79,7 +79,7 @@ function abandonSync(run: SysletRun): void {
  */
 function sysAsyncWait(t: Task, a: SysArgs, r: Request): SysResult {
   const min = a.big(0), uidx = a.big(1);
-  const head = headAt(t.mm, a.addr(2));
+  const head = headAt(t.tg, a.addr(2));
   if (typeof head === 'number') return head;
   if (uidx >= BigInt(head.entries) || min > BigInt(head.entries)) return -EINVAL;
   head.flush(t.mm.mem);

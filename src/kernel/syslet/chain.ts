@@ -6,6 +6,7 @@
 // zero-delay kernel timer, between slices, never inside another task's handler), where its final
 // atom, or the error that ended it, is posted to the completion ring.
 import { EFAULT, EINTR, EINVAL, isRestartCode } from '../../abi/errno.js';
+import type { Mm } from '../../mem/mm.js';
 import { ValueArgs } from '../args.js';
 import { invoke } from '../entry.js';
 import { type Blocked, REGS_SET, Request, type RequestSink, type SysResult } from '../request.js';
@@ -17,6 +18,7 @@ import {
   stopHolds, SYSLET_ASYNC, SYSLET_NO_COMPLETE, SYSLET_SKIP_TO_NEXT_ON_STOP,
 } from './abi.js';
 import type { AsyncHead } from './ring.js';
+import { type SysletState, sysletState } from './state.js';
 
 /** Most atoms async_exec runs inline before the chain goes on at the event point (Linux's
  *  need_resched check in the atom loop): a looping chain cannot keep its caller from returning. */
@@ -60,7 +62,11 @@ export class SysletRun implements RequestSink {
   /** Set by a wake-up of the sleeping atom: the next turn runs it again. */
   private woken = false;
 
+  /** The address space the chain was submitted in (an exec ends the chain). */
+  private readonly mm: Mm;
+
   constructor(readonly task: Task, readonly head: AsyncHead, first: number) {
+    this.mm = task.mm;
     this.atomAddr = first;
     this.req = new Request(task, new ValueArgs([]), this);
   }
@@ -169,7 +175,7 @@ export class SysletRun implements RequestSink {
 
   /** One turn at the event point: runs the chain on, then posts its end, parks it, or requeues it. */
   turn(): void {
-    if (this.task.tg.exitCode !== null) { this.abandon(); return; }
+    if (this.task.tg.exitCode !== null || this.task.mm !== this.mm) { this.abandon(); return; }
     let step: Step;
     if (this.woken) {
       this.woken = false;
@@ -222,28 +228,19 @@ export class SysletRun implements RequestSink {
   }
 }
 
-/** Chains waiting for the event point, per kernel, and whether its timer is armed. */
-interface ReadyList {
-  runs: SysletRun[];
-  armed: boolean;
-}
-const ready = new WeakMap<KernelServices, ReadyList>();
-
-/** Queues run for the next event point (arming a zero-delay kernel timer once per batch). */
+/** Queues run for its process's next event point (arming a zero-delay kernel timer once per batch). */
 function schedule(run: SysletRun): void {
-  const k = run.task.kernel;
-  let list = ready.get(k);
-  if (list === undefined) ready.set(k, list = { runs: [], armed: false });
-  list.runs.push(run);
-  if (list.armed) return;
-  list.armed = true;
-  k.timers.add(k.monotonicNs(), () => drain(k, list));
+  const st = sysletState(run.task.tg), k = run.task.kernel;
+  st.ready.push(run);
+  if (st.armed) return;
+  st.armed = true;
+  k.timers.add(k.monotonicNs(), () => drain(k, st));
 }
 
 /** The event point: every chain that was ready runs one turn, in an order the seed picks in deterministic mode. */
-function drain(k: KernelServices, list: ReadyList): void {
-  const runs = list.runs.splice(0);
-  list.armed = false;
+function drain(k: KernelServices, st: SysletState): void {
+  const runs = st.ready.splice(0);
+  st.armed = false;
   for (const run of seededOrder(k, runs)) run.turn();
 }
 

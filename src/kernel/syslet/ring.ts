@@ -6,9 +6,10 @@
 // dropped (the v5 ring lost it). Sleepers in async_wait park on `waiters`.
 import { EINVAL } from '../../abi/errno.js';
 import type { GuestMemory } from '../../mem/guest_memory.js';
-import type { Mm } from '../../mem/mm.js';
+import type { ThreadGroup } from '../task.js';
 import { WaitQueue } from '../wait.js';
 import { COMPLETION_SIZE, decodeHead, HEAD_KERNEL_IDX, HEAD_SIZE, type HeadDesc } from './abi.js';
+import { sysletState } from './state.js';
 
 /** One completion on its way to the ring. */
 export interface Completion {
@@ -87,19 +88,16 @@ function readSlotAtom(mem: GuestMemory, slot: number): bigint {
   }
 }
 
-/** Every address space's heads, by async_head_user address. */
-const heads = new WeakMap<Mm, Map<number, AsyncHead>>();
-
 /**
- * The head at addr in mm, made or updated from the user struct (read with one checked copy):
+ * tg's head at addr, made or updated from the user struct (read with one checked copy):
  * -EFAULT (via the copy) or -EINVAL for a bad struct; -EINVAL if the ring changes size while
  * completions are still owed to the old one.
  */
-export function headAt(mm: Mm, addr: number): AsyncHead | number {
+export function headAt(tg: ThreadGroup, addr: number): AsyncHead | number {
+  const mm = tg.mm;
   const desc = decodeHead(mm.mem.read(addr, HEAD_SIZE));
   if (typeof desc === 'number') return desc;
-  let byAddr = heads.get(mm);
-  if (byAddr === undefined) heads.set(mm, byAddr = new Map());
+  const byAddr = sysletState(tg).heads;
   const h = byAddr.get(addr);
   if (h === undefined) {
     const fresh = new AsyncHead(addr, desc.ring, desc.entries);

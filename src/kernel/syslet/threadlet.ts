@@ -28,16 +28,14 @@ interface SavedContext {
   fcsr: number;
 }
 
-/** A threadlet in a thread: the head's (with the caller's context) or the one it moved to. */
-interface ThreadletState {
+/** A threadlet in a thread (Task.threadlet): the caller's (with its saved context) or the thread it moved to. */
+export interface ThreadletState {
   th: number;
   desc: ThreadletDesc;
   head: AsyncHead;
   /** The caller to resume; null once the threadlet runs in a thread of its own. */
   saved: SavedContext | null;
 }
-
-const active = new WeakMap<Task, ThreadletState>();
 
 /** The threadlet's stack as [low, high). */
 function stackRange(d: ThreadletDesc): [number, number] {
@@ -51,20 +49,20 @@ function stackRange(d: ThreadletDesc): [number, number] {
  * inside that threadlet's stack; one left by a longjmp is dropped).
  */
 export function threadletExec(t: Task, th: number, ahu: number): SysResult {
-  const cur = active.get(t);
-  if (cur !== undefined && cur.saved !== null) {
+  const cur = t.threadlet;
+  if (cur !== null && cur.saved !== null) {
     const sp = t.hart.getX(REG_SP), [lo, hi] = stackRange(cur.desc);
     if (sp >= lo && sp <= hi) return -EBUSY;
-    active.delete(t);
+    t.threadlet = null;
   }
-  if (cur !== undefined && cur.saved === null) return -EBUSY; // the thread a threadlet moved to
+  if (cur !== null && cur.saved === null) return -EBUSY; // the thread a threadlet moved to
   const desc = decodeThreadlet(t.mm.mem.read(th, THREADLET_SIZE));
   if (typeof desc === 'number') return desc;
-  const head = headAt(t.mm, ahu);
+  const head = headAt(t.tg, ahu);
   if (typeof head === 'number') return head;
   const h = t.hart;
   const saved: SavedContext = { regs: new Uint8Array(h.buffer.slice(0, STATE_BYTES)), pc: h.pc + 4, fcsr: h.fcsr };
-  active.set(t, { th, desc, head, saved });
+  t.threadlet = { th, desc, head, saved };
   h.pc = desc.fn;
   h.setXBig(REG_A0, desc.arg);
   h.setX(REG_SP, Math.floor((desc.stack + desc.stackSize) / 16) * 16);
@@ -88,8 +86,8 @@ function resumeCaller(t: Task, ctx: SavedContext, ret: number): void {
  * THREADLET_ASYNC; returns true then, false if the call should just sleep.
  */
 export function threadletBlocked(t: Task, r: Request, b: Blocked): boolean {
-  const s = active.get(t);
-  if (s === undefined || s.saved === null) return false;
+  const s = t.threadlet;
+  if (s === null || s.saved === null) return false;
   const sp = t.hart.getX(REG_SP), [lo, hi] = stackRange(s.desc);
   if (sp < lo || sp > hi) return false; // say, a handler on the alternate stack: it just sleeps
   const k = t.kernel;
@@ -116,8 +114,8 @@ export function threadletBlocked(t: Task, r: Request, b: Blocked): boolean {
     child.hart.x[2 * REG_A0] = t.origA0Lo;
     child.hart.x[2 * REG_A0 + 1] = t.origA0Hi;
   }
-  active.delete(t);
-  active.set(child, { ...s, saved: null });
+  t.threadlet = null;
+  child.threadlet = { ...s, saved: null };
   s.head.inflight++;
   if (t.savedSigmask !== null) { t.sigmask = t.savedSigmask; t.savedSigmask = null; }
   t.restartRet = null;
@@ -136,9 +134,9 @@ export function threadletBlocked(t: Task, r: Request, b: Blocked): boolean {
 export function threadletReturn(t: Task): boolean {
   const h = t.hart;
   if (h.faultAccess !== Access.Exec || BigInt(h.pc) !== THREADLET_RETURN_ADDR) return false;
-  const s = active.get(t);
-  if (s === undefined) return false;
-  active.delete(t);
+  const s = t.threadlet;
+  if (s === null) return false;
+  t.threadlet = null;
   const result = h.x64[REG_A0]!;
   let stored = true;
   try {
