@@ -140,17 +140,17 @@ const BENCHMARKS: Benchmark[] = [
   },
   {
     name: 'copy_rw', path: 'guest/bin/bench_syslet', args: ['rw', COPY_MIB], instretEstimate: null,
-    rate: { count: (a) => Number(a[1]), unit: 'MiB' },
+    rate: { count: (a) => Number(a[1]), unit: 'MiB' }, ecallOptions: ['--ext', 'syslet'],
     note: `a ${COPY_MIB} MiB file (a memfd, made first) into a pipe and out again with read and write, 64 KiB at a time`,
   },
   {
     name: 'copy_syslet', path: 'guest/bin/bench_syslet', args: ['syslet', COPY_MIB], instretEstimate: null,
-    rate: { count: (a) => Number(a[1]), unit: 'MiB' }, ecallOnly: 'syslets are ecall\'s own ABI',
+    rate: { count: (a) => Number(a[1]), unit: 'MiB' }, ecallOnly: 'syslets are ecall\'s own ABI', ecallOptions: ['--ext', 'syslet'],
     note: `the same copy with one syslet chain (read, then write of what read returned, looping) while the main thread drains the pipe`,
   },
   {
     name: 'threadlet_pipe', path: 'guest/bin/bench_syslet', args: ['threadlet', THREADLETS], instretEstimate: null,
-    rate: { count: (a) => Number(a[1]), unit: 'threadlets' }, ecallOnly: 'threadlets are ecall\'s own ABI',
+    rate: { count: (a) => Number(a[1]), unit: 'threadlets' }, ecallOnly: 'threadlets are ecall\'s own ABI', ecallOptions: ['--ext', 'syslet'],
     note: `${THREADLETS} threadlets that block reading an empty pipe (each moves to a new thread) until the main thread writes a byte`,
   },
   {

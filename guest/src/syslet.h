@@ -1,7 +1,7 @@
 /* ecall's syslets and threadlets (README "Syslets and threadlets"): the ABI as C declarations,
  * with raw system calls (no libc support exists for them). ecall extension numbers: "ECL" in
- * ASCII plus an index. Detection: async_wait(0, 0, NULL) fails with EFAULT on ecall and with
- * ENOSYS on a kernel without syslets. */
+ * ASCII plus an index, on with `ecall run --ext syslet`. Detection: async_wait(0, 0, NULL) fails
+ * with EFAULT when they are on, and with ENOSYS when they are off and on Linux. */
 #ifndef ECALL_SYSLET_H
 #define ECALL_SYSLET_H
 #include <stdint.h>

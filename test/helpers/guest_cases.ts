@@ -24,10 +24,8 @@ export interface GuestCase {
    * "native" (the same portable C source built for and run on the Linux host), for programs whose
    * behaviour qemu-riscv64 gets wrong; the live differential test skips those. Optional (default
    * "qemu"), filled in by loadCases. */
-  reference?: 'qemu' | 'native' | 'design';
-  /** Why qemu-riscv64 cannot be the reference (required when reference is "native" or "design":
-   *  "design" cases use ecall's own ABIs, which neither qemu nor Linux has, so guest/expected/ is
-   *  written by hand from the design's rules and never regenerated). */
+  reference?: 'qemu' | 'native';
+  /** Why qemu-riscv64 cannot be the reference (required when reference is "native"). */
   qemuDiffers?: string;
 }
 
@@ -78,11 +76,11 @@ export function loadCases(root = repoRoot()): GuestCase[] {
       throw new Error(`guest/cases.json: bad stdin in ${name}`);
     }
     const reference = entry.reference ?? 'qemu';
-    if (reference !== 'qemu' && reference !== 'native' && reference !== 'design') throw new Error(`guest/cases.json: bad reference in ${name}`);
+    if (reference !== 'qemu' && reference !== 'native') throw new Error(`guest/cases.json: bad reference in ${name}`);
     const qemuDiffers = entry.qemuDiffers;
     if (qemuDiffers !== undefined && typeof qemuDiffers !== 'string') throw new Error(`guest/cases.json: bad qemuDiffers in ${name}`);
-    if (reference !== 'qemu' && qemuDiffers === undefined) {
-      throw new Error(`guest/cases.json: ${name} has reference "${reference}" but no qemuDiffers reason`);
+    if (reference === 'native' && qemuDiffers === undefined) {
+      throw new Error(`guest/cases.json: ${name} has reference "native" but no qemuDiffers reason`);
     }
     if (entry.compare !== undefined && typeof entry.compare !== 'boolean') throw new Error(`guest/cases.json: bad compare in ${name}`);
     const c: GuestCase = {

@@ -41,7 +41,7 @@ interface Setup {
 }
 
 /** A created (not started) process with a scratch area holding an async_head_user and its ring. */
-function setup(k = new Kernel({ host: new NodeHost() })): Setup {
+function setup(k = new Kernel({ host: new NodeHost(), extensions: { syslet: true } })): Setup {
   const tg = k.createProcess('guest/bin/exit42', ['exit42'], []);
   if ('error' in tg) throw new Error(tg.error);
   const t = tg.tasks[0]!;
@@ -305,7 +305,7 @@ test('a looping chain returns to its caller after a batch and goes on at the eve
 test('deterministic mode: chains that become ready together complete in an order the seed picks', () => {
   /** The privates of five chains, each a one-byte read of one pipe, in the order they completed. */
   const order = (seed: number): string => {
-    const s = setup(new Kernel({ host: createSimHost(seed), seed }));
+    const s = setup(new Kernel({ host: createSimHost(seed), seed, extensions: { syslet: true } }));
     const [rfd, wfd] = pipe(s);
     for (let i = 0; i < 5; i++) {
       putAtom(s.t, s.atom(i), { nr: NR_READ, args: [word(s, 0, rfd), word(s, 1, s.word(20)), word(s, 2, 1)], private: BigInt(i) });
@@ -342,4 +342,12 @@ test('an atom that ends its own process ends the chain: nothing after it runs or
   assert.equal(s.call(NR_ASYNC_EXEC, [s.atom(0), s.ahu]), 0);
   assert.equal(s.t.tg.exitCode, 3);
   assert.throws(() => mem.readBig64(counter), 'the address space is gone with the process');
+});
+
+test('the syslet calls are absent without the extension: ENOSYS', () => {
+  const s = setup(new Kernel({ host: new NodeHost() }));
+  putAtom(s.t, s.atom(0), { nr: NR_GETPID });
+  assert.equal(s.call(NR_ASYNC_EXEC, [s.atom(0), s.ahu]), -ENOSYS);
+  assert.equal(s.call(NR_ASYNC_WAIT, [0, 0, s.ahu]), -ENOSYS);
+  assert.equal(s.call(NR_UMEM_ADD, [s.word(0), 1]), -ENOSYS);
 });

@@ -2,8 +2,8 @@
 // "Syslets and threadlets"): async_exec runs a chain of atoms (syslet/chain.ts), async_wait
 // sleeps for completions in an async_head_user's ring (syslet/ring.ts), threadlet_exec runs a
 // function that moves to a new thread only if it would block (syslet/threadlet.ts), and umem_add
-// is the atoms' loop counter.
-import { EFAULT, EINTR, EINVAL, ERESTARTSYS, isRestartCode } from '../../abi/errno.js';
+// is the atoms' loop counter. All four give ENOSYS unless the syslet extension is on (--ext syslet).
+import { EFAULT, EINTR, EINVAL, ENOSYS, ERESTARTSYS, isRestartCode } from '../../abi/errno.js';
 import type { Request, SysResult } from '../request.js';
 import { NR_ASYNC_EXEC, NR_ASYNC_WAIT, NR_THREADLET_EXEC, NR_UMEM_ADD, SYSLET_SYNC } from '../syslet/abi.js';
 import { type Step, SYNC_ATOM_BATCH, SysletRun } from '../syslet/chain.js';
@@ -20,6 +20,7 @@ import type { SyscallDef, SysArgs } from './types.js';
  * instead; a signal then ends the chain there with -EINTR as that atom's result.
  */
 function sysAsyncExec(t: Task, a: SysArgs, r: Request): SysResult {
+  if (!t.kernel.extensions.syslet) return -ENOSYS;
   if (r.resumed && r.state instanceof SysletRun) {
     const run = r.state;
     run.syncBlocked = null;
@@ -78,6 +79,7 @@ function abandonSync(run: SysletRun): void {
  * that could post is in flight. EINVAL for an index or count beyond the ring (all 64 bits).
  */
 function sysAsyncWait(t: Task, a: SysArgs, r: Request): SysResult {
+  if (!t.kernel.extensions.syslet) return -ENOSYS;
   const min = a.big(0), uidx = a.big(1);
   const head = headAt(t.tg, a.addr(2));
   if (typeof head === 'number') return head;
@@ -90,6 +92,7 @@ function sysAsyncWait(t: Task, a: SysArgs, r: Request): SysResult {
 
 /** threadlet_exec(th, ahu): see syslet/threadlet.ts. */
 function sysThreadletExec(t: Task, a: SysArgs): SysResult {
+  if (!t.kernel.extensions.syslet) return -ENOSYS;
   return threadletExec(t, a.addr(0), a.addr(1));
 }
 
@@ -99,6 +102,7 @@ function sysThreadletExec(t: Task, a: SysArgs): SysResult {
  * the store succeeded).
  */
 function sysUmemAdd(t: Task, a: SysArgs, r: Request): SysResult {
+  if (!t.kernel.extensions.syslet) return -ENOSYS;
   const p = a.addr(0);
   if (p % 8 !== 0) return -EINVAL;
   const mem = t.mm.mem;
@@ -111,22 +115,22 @@ function sysUmemAdd(t: Task, a: SysArgs, r: Request): SysResult {
 export const defs: SyscallDef[] = [
   {
     nr: NR_ASYNC_EXEC, name: 'async_exec', handler: sysAsyncExec, status: 'full',
-    note: 'ecall extension: a syslet (a chain of syscall atoms) that goes on asynchronously when an atom would block (README "Syslets and threadlets")',
+    note: 'ecall extension (--ext syslet): a syslet (a chain of syscall atoms) that goes on asynchronously when an atom would block (README "Syslets and threadlets")',
     args: ['ptr', 'ptr'], ret: 'hex',
   },
   {
     nr: NR_ASYNC_WAIT, name: 'async_wait', handler: sysAsyncWait, status: 'full',
-    note: 'ecall extension: waits for syslet and threadlet completions in an async_head_user ring',
+    note: 'ecall extension (--ext syslet): waits for syslet and threadlet completions in an async_head_user ring',
     args: ['uint', 'uint', 'ptr'],
   },
   {
     nr: NR_THREADLET_EXEC, name: 'threadlet_exec', handler: sysThreadletExec, status: 'full',
-    note: 'ecall extension: runs a function on its own stack; it moves to a new thread only if it would block',
+    note: 'ecall extension (--ext syslet): runs a function on its own stack; it moves to a new thread only if it would block',
     args: ['ptr', 'ptr'],
   },
   {
     nr: NR_UMEM_ADD, name: 'umem_add', handler: sysUmemAdd, status: 'full',
-    note: 'ecall extension: adds to a user u64 and returns the new value (a syslet loop counter)',
+    note: 'ecall extension (--ext syslet): adds to a user u64 and returns the new value (a syslet loop counter)',
     args: ['ptr', 'uint'], ret: 'hex',
   },
 ];
