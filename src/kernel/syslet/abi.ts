@@ -140,7 +140,7 @@ export function decodeThreadlet(raw: Uint8Array): ThreadletDesc | number {
   const fn = ptr(dv.getBigUint64(0, true)), stack = ptr(dv.getBigUint64(16, true));
   const size = dv.getBigUint64(24, true), flags = dv.getBigUint64(32, true);
   if (flags !== 0n) return -EINVAL;
-  if (fn === null || stack === null || stack + Number(size > USER_ADDR_END ? USER_ADDR_END : size) > Number(USER_ADDR_END)) return -EFAULT;
+  if (fn === null || stack === null || BigInt(stack) + size > USER_ADDR_END) return -EFAULT;
   if (fn === 0 || stack === 0 || size < BigInt(THREADLET_MIN_STACK)) return -EINVAL;
   return { fn, arg: dv.getBigUint64(8, true), stack, stackSize: Number(size), private: dv.getBigUint64(48, true) };
 }
