@@ -87,6 +87,10 @@ const SOCK_UNIX_RR = '50000';
 const STARTUP_BENCHMARK = 'startup';
 /** MiB mapped, touched page by page and unmapped by the mmap_touch row. */
 const MMAP_TOUCH_MIB = '256';
+/** MiB the copy rows move from a file into a pipe (issue 12: a 64 MiB file). */
+const COPY_MIB = '64';
+/** Threadlets the threadlet row starts, each blocking on a pipe until the main thread writes. */
+const THREADLETS = '2000';
 /** GNU time, which reports a child's peak RSS (%M, in KiB); the peak RSS notes need it. */
 const GNU_TIME = '/usr/bin/time';
 
@@ -168,6 +172,21 @@ const BENCHMARKS: Benchmark[] = [
     name: 'rw_copy', path: 'guest/bin/bench_uring', args: ['rwcopy', URING_SRC, URING_DST], instretEstimate: null,
     rate: { count: () => URING_COPY_MIB, unit: 'MiB' }, prepare: prepareCopySource,
     note: `the same ${URING_COPY_MIB} MiB copy with read(2) and write(2)`,
+  },
+  {
+    name: 'copy_rw', path: 'guest/bin/bench_syslet', args: ['rw', COPY_MIB], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'MiB' }, ecallOptions: ['--ext', 'syslet'],
+    note: `a ${COPY_MIB} MiB file (a memfd, made first) into a pipe and out again with read and write, 64 KiB at a time`,
+  },
+  {
+    name: 'copy_syslet', path: 'guest/bin/bench_syslet', args: ['syslet', COPY_MIB], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'MiB' }, ecallOnly: 'syslets are ecall\'s own ABI', ecallOptions: ['--ext', 'syslet'],
+    note: `the same copy with one syslet chain (read, then write of what read returned, looping) while the main thread drains the pipe`,
+  },
+  {
+    name: 'threadlet_pipe', path: 'guest/bin/bench_syslet', args: ['threadlet', THREADLETS], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'threadlets' }, ecallOnly: 'threadlets are ecall\'s own ABI', ecallOptions: ['--ext', 'syslet'],
+    note: `${THREADLETS} threadlets that block reading an empty pipe (each moves to a new thread) until the main thread writes a byte`,
   },
   {
     name: 'clock_vdso', path: 'guest/bin/bench_clock', args: ['vdso', CLOCK_VDSO_CALLS], instretEstimate: null,

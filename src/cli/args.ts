@@ -48,7 +48,7 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --memory SIZE               the machine's memory, e.g. 64m or 4g (default 2g, at most 4g)
   --max-insns N               end the run with SIGKILL (137) and a notice after N retired
                               instructions: a hang guard that counts work, not host time
-  --ext NAME[,NAME]           enable ecall extensions: syscall-counter, cancel, percpu, all
+  --ext NAME[,NAME]           enable ecall extensions: syscall-counter, cancel, percpu, syslet, all
   --rseq-stress P             preempt or migrate at seeded stops inside rseq critical sections
                               with probability P (0 < P <= 1), to reach every abort path
   --jit, --no-jit             translate hot guest code to WebAssembly, or only interpret

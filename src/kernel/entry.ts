@@ -12,6 +12,7 @@ import { deliverToHandler, hasDeliverable, Signal, takeSignal } from './signal_d
 import { formatSyscall } from './strace.js';
 import { SYSCALL_NAMES } from './syscalls/names.js';
 import { syscallTable } from './syscalls/table.js';
+import { threadletBlocked } from './syslet/threadlet.js';
 import { type Task, TaskState } from './task.js';
 import { rseqNotifyResume, rseqSignalDeliver } from './rseq/fixup.js';
 import { countSyscall } from './ext/syscall_counter.js';
@@ -71,6 +72,7 @@ function run(t: Task, r: Request): void {
   const res = invoke(t, r);
   if (res instanceof Blocked) {
     if (t.state === TaskState.Runnable) {
+      if (threadletBlocked(t, r, res)) return; // a threadlet moves to a new thread instead of sleeping
       t.inSyscall = true;
       t.kernel.sleep(t, res);
     }

@@ -13,6 +13,7 @@ import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
 import { FutexTable } from './futex/queue.js';
 import { Prng } from '../util/prng.js';
+import { threadletReturn } from './syslet/threadlet.js';
 import { utf8ToBytes } from '../util/bytestr.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
 import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
@@ -477,6 +478,7 @@ export class Kernel implements KernelServices {
         case Stop.Fault:
           // Out of frames: the OOM killer frees some (or ends this process); then the access retries.
           if (h.faultKind === FAULT_OOM) { this.oomKill(); break; }
+          if (threadletReturn(t)) break; // a threadlet's function returned (syslet/threadlet.ts)
           forceSignal(t, faultSignal(t, stop));
           break;
         case Stop.Misaligned:

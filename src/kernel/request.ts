@@ -88,6 +88,9 @@ export class Request implements Waiter {
   progress = 0;
   /** Handler-owned state kept across sleeps (say, a futex waiter); null on a new call. */
   state: unknown = null;
+  /** The result is a success even if it looks like -errno (Linux's force_successful_syscall_return:
+   *  umem_add's new value); a syslet's STOP_ON_ERROR reads it. begin() clears it. */
+  forceNoError = false;
   /** While parked: the sleep, its timer, and (after it ends) why it ended. */
   blocked: Blocked | null = null;
   timer: TimerHandle | null = null;
@@ -108,6 +111,7 @@ export class Request implements Waiter {
     this.deadline = null;
     this.progress = 0;
     this.state = null;
+    this.forceNoError = false;
     this.wakeReason = WakeReason.Event;
   }
 

@@ -10,15 +10,18 @@ export interface EcallExtensions {
   cancel: boolean;
   /** The vDSO per-CPU operation (seed 002): __vdso_percpu_cmpxchg, __vdso_percpu_cpu and the CPU CSR. */
   percpu: boolean;
+  /** Syslets and threadlets (seed 001): async_exec, async_wait, threadlet_exec, umem_add. */
+  syslet: boolean;
 }
 
-export const NO_EXTENSIONS: EcallExtensions = { syscallCounter: false, cancel: false, percpu: false };
+export const NO_EXTENSIONS: EcallExtensions = { syscallCounter: false, cancel: false, percpu: false, syslet: false };
 
 /** The names `--ext` takes, in ecall_features' bit order. */
-export const EXTENSION_NAMES = ['syscall-counter', 'cancel', 'percpu'] as const;
+export const EXTENSION_NAMES = ['syscall-counter', 'cancel', 'percpu', 'syslet'] as const;
 
 /** ecall_features bits (one per extension, in EXTENSION_NAMES order). */
-export const ECALL_FEATURE_SYSCALL_COUNTER = 1, ECALL_FEATURE_CANCEL = 2, ECALL_FEATURE_PERCPU = 4;
+export const ECALL_FEATURE_SYSCALL_COUNTER = 1, ECALL_FEATURE_CANCEL = 2, ECALL_FEATURE_PERCPU = 4,
+  ECALL_FEATURE_SYSLET = 8;
 
 /**
  * ecall's system call numbers: "ECL" in ASCII followed by an index. Linux numbers its calls
@@ -32,17 +35,18 @@ export const NR_ECALL_FEATURES = NR_ECALL_BASE, NR_ECALL_SYSCALL_COUNTER = NR_EC
 /** Returns ecall_features' answer for e: the bits of the enabled extensions. */
 export function featureBits(e: EcallExtensions): number {
   return (e.syscallCounter ? ECALL_FEATURE_SYSCALL_COUNTER : 0) | (e.cancel ? ECALL_FEATURE_CANCEL : 0) |
-    (e.percpu ? ECALL_FEATURE_PERCPU : 0);
+    (e.percpu ? ECALL_FEATURE_PERCPU : 0) | (e.syslet ? ECALL_FEATURE_SYSLET : 0);
 }
 
 /** Parses `--ext` values (comma-separated names, or "all"); returns the set or the unknown name. */
 export function parseExtensions(values: readonly string[]): EcallExtensions | { unknown: string } {
   const e = { ...NO_EXTENSIONS };
   for (const v of values.flatMap((x) => x.split(','))) {
-    if (v === 'all') { e.syscallCounter = e.cancel = e.percpu = true; continue; }
+    if (v === 'all') { e.syscallCounter = e.cancel = e.percpu = e.syslet = true; continue; }
     if (v === 'syscall-counter') e.syscallCounter = true;
     else if (v === 'cancel') e.cancel = true;
     else if (v === 'percpu') e.percpu = true;
+    else if (v === 'syslet') e.syslet = true;
     else return { unknown: v };
   }
   return e;

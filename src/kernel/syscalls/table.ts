@@ -33,12 +33,14 @@ import { defs as ecallExtDefs } from './ecall_ext.js';
 import { defs as hwprobeDefs } from './hwprobe.js';
 import { defs as membarrierDefs } from './membarrier.js';
 import { defs as rseqDefs } from './rseq.js';
+import { defs as sysletDefs } from './syslet.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
   rseqDefs, membarrierDefs, hwprobeDefs, ecallExtDefs,
   lockDefs,
   ioUringDefs,
+  sysletDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */
