@@ -41,6 +41,8 @@ import { TimerQueue } from './time/timer_queue.js';
 import { type EcallExtensions, NO_EXTENSIONS } from './ext/extensions.js';
 import { ProcessVdso } from './vdso/process_vdso.js';
 import { RseqStress } from './rseq/stress.js';
+import { DEFAULT_SCHEDULE, type Schedule } from './schedule/policy.js';
+import { createPolicy } from './schedule/create.js';
 import { vdsoImageName } from '../loader/index.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
@@ -51,6 +53,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   cpus?: number;
   /** Deterministic mode: every scheduling choice comes from this seed (use with a SimHost). */
   seed?: number | bigint;
+  /** Deterministic mode's schedule (schedule/policy.ts; default: random quanta). */
+  schedule?: Schedule;
   /** Ends every process with SIGKILL after this many retired instructions (all tasks together):
    *  a hang guard that counts work, not host time. */
   maxInstructions?: number;
@@ -130,7 +134,7 @@ export class Kernel implements KernelServices {
     this.deterministic = options.seed !== undefined;
     const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
-    this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
+    this.sched = new Scheduler(n, this.deterministic ? createPolicy(options.schedule ?? DEFAULT_SCHEDULE, options.seed!) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
     this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
     const p = options.rseqStress ?? 0;
@@ -173,6 +177,11 @@ export class Kernel implements KernelServices {
   /** True when --strace lines are wanted. */
   get tracing(): boolean {
     return this.options.strace !== undefined;
+  }
+
+  /** Instructions retired by every task so far. */
+  get retiredInstructions(): number {
+    return this.retired;
   }
 
   /** The task whose syscall or trap the kernel is handling now (null between slices). */
@@ -348,7 +357,7 @@ export class Kernel implements KernelServices {
       this.hostEvents.run();
       if (!this.groups.some((g) => g.exitCode === null)) break;
       this.timers.fire(this.monotonicNs());
-      const t = this.sched.pick();
+      const t = this.sched.pick(this.retired);
       if (t === null) {
         if (clock !== undefined) {
           const next = this.timers.earliest();
@@ -370,7 +379,7 @@ export class Kernel implements KernelServices {
       const before = t.hart.instret;
       this.current = t;
       // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire on time.
-      this.runSlice(t, Math.min(this.sched.quantum(), cpuTimerBudget(t), this.instructionsLeft()));
+      this.runSlice(t, Math.min(this.sched.quantum(t, this.retired), cpuTimerBudget(t), this.instructionsLeft()));
       runCpuTimers(t);
       this.current = null;
       this.retired += t.hart.instret - before;
