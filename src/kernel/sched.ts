@@ -53,6 +53,7 @@ export class Scheduler implements SchedulerView {
     if (cpu.id !== t.cpu) t.migrations++;
     t.cpu = cpu.id;
     cpu.runQueue.push(t);
+    this.rng?.enqueued?.(t);
   }
 
   /** Takes t off whatever run queue holds it; it is no longer its CPU's current task. */

@@ -16,6 +16,8 @@ export class PctPolicy implements SchedPolicy {
   private readonly priority = new Map<Task, number>();
   private next = 0;
   private last: Task | null = null;
+  /** True from a slice's start (quantum) to the next pick: `last` is on the CPU. */
+  private running = false;
 
   constructor(private readonly rng: Prng, private readonly points: readonly number[]) {}
 
@@ -27,12 +29,14 @@ export class PctPolicy implements SchedPolicy {
   /** Up to the next change point, at most PCT_SLICE. */
   quantum(t: Task, retired: number): number {
     this.last = t;
+    this.running = true;
     const cp = this.points[this.next];
     return cp === undefined ? PCT_SLICE : Math.max(1, Math.min(PCT_SLICE, cp - retired));
   }
 
   /** Applies the change points passed since the last slice, then takes the highest-priority task. */
   pick(queues: Task[][], retired: number): Task | null {
+    this.running = false;
     while (this.next < this.points.length && this.points[this.next]! <= retired) {
       this.next++;
       if (this.last !== null) this.priority.set(this.last, -this.next);
@@ -46,6 +50,13 @@ export class PctPolicy implements SchedPolicy {
     }
     if (best !== null) bestQ!.splice(bestQ!.indexOf(best), 1);
     return best;
+  }
+
+  /** A task that wakes with a higher priority than the running one preempts it at its
+   *  current syscall's return (PCT always runs the highest-priority enabled task). */
+  enqueued(t: Task): void {
+    const cur = this.last;
+    if (this.running && cur !== null && cur !== t && this.priorityOf(t) > this.priorityOf(cur)) cur.yieldRequested = true;
   }
 
   /** t's priority, drawn (above every changed one) when t is first seen. */

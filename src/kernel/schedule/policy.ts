@@ -12,6 +12,8 @@ export interface SchedPolicy {
   /** The next task to run, taken off its queue, or undefined to let the scheduler's own rotation
    *  choose; `queues` are the CPUs' run queues. */
   pick?(queues: Task[][], retired: number): Task | null | undefined;
+  /** t became runnable (or was put back after its slice). */
+  enqueued?(t: Task): void;
 }
 
 /** A parsed --schedule. */
@@ -32,7 +34,7 @@ export const DEFAULT_SCHEDULE: Schedule = { kind: 'random', min: RANDOM_QUANTUM_
 
 /** Returns the text form of s: `random:MIN-MAX` or `pct:P1,P2,...` (P: instruction counts). */
 export function formatSchedule(s: Schedule): string {
-  return s.kind === 'random' ? `random:${s.min}-${s.max}` : `pct:${s.points.join(',')}`;
+  return s.kind === 'random' ? `random:${s.min}-${s.max}` : s.points.length === 0 ? 'pct' : `pct:${s.points.join(',')}`;
 }
 
 /** Parses `random`, `random:MIN-MAX`, `pct` or `pct:P1,P2,...`; returns an error message for bad text. */
