@@ -4,11 +4,18 @@
  * every record written was either counted or is still in the pipe. A record read but not counted
  * is a lost result: the program prints "EXPLORE: lost-result" (the explorer's verdict line).
  * A design defines consumer() (which must sem_post(&first_counted) after its first record) and
- * cancel_consumer(); the consumer calls note_record() for each record it read whole. */
+ * cancel_consumer(); the consumer calls note_record() for each record it read whole.
+ * For the cost benchmark (bench/cancel.ts) a design also defines cancellable_read(), its
+ * cancellable read of fds[0]: `PROGRAM cost N` makes N such reads of a record just written,
+ * `PROGRAM plain N` the same reads with a plain system call, so the difference in retired
+ * instructions is what the design adds to each call. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Records the producer writes: few enough that the pipe never fills (it holds 64 KiB). */
@@ -20,6 +27,7 @@ static sem_t first_counted;
 
 static void *consumer(void *arg);
 static void cancel_consumer(pthread_t consumer_thread);
+static long cancellable_read(void *buf, long n);
 
 /* Counts one record; the first one lets main go on to cancel. */
 static void note_record(void)
@@ -55,6 +63,22 @@ static int run_workload(void)
 		printf("%ld records written, %ld counted, %ld still in the pipe\n", (long)RECORDS, counted, left);
 	} else {
 		printf("every record written was counted or is still in the pipe\n");
+	}
+	return 0;
+}
+
+/* `cost N` or `plain N`: N cancellable (or plain) reads of a record written just before each;
+ * returns the exit status, or -1 if argv asks for no benchmark. */
+static int run_cost(int argc, char **argv)
+{
+	if (argc != 3 || (strcmp(argv[1], "cost") != 0 && strcmp(argv[1], "plain") != 0)) return -1;
+	int cost = strcmp(argv[1], "cost") == 0;
+	long n = atol(argv[2]), rec;
+	if (pipe(fds) != 0) return 1;
+	for (long i = 0; i < n; i++) {
+		if (write(fds[1], &i, sizeof rec) != sizeof rec) return 1;
+		long r = cost ? cancellable_read(&rec, sizeof rec) : syscall(SYS_read, fds[0], &rec, sizeof rec);
+		if (r != sizeof rec) return 1;
 	}
 	return 0;
 }

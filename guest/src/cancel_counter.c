@@ -51,13 +51,25 @@ static void cancel_consumer(pthread_t t)
 	syscall(SYS_tgkill, getpid(), consumer_tid, SIGCANCEL);
 }
 
-int main(void)
+/* The design's cancellable read, as the consumer makes it (the counter must be registered). */
+static long cancellable_read(void *buf, long n)
+{
+	before = calls_done;
+	__asm__ volatile("" ::: "memory");
+	if (cancel_flag) return -1;
+	return syscall(SYS_read, fds[0], buf, n);
+}
+
+int main(int argc, char **argv)
 {
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_cancel;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGCANCEL, &sa, NULL);
-	int st = run_workload();
+	if (argc == 3 && strcmp(argv[1], "cost") == 0 && syscall(NR_ecall_syscall_counter, &calls_done, 0) != 0) return 1;
+	int st = run_cost(argc, argv);
+	if (st >= 0) return st;
+	st = run_workload();
 	if (!registered) { printf("the syscall counter is absent: run with --ext syscall-counter\n"); return 1; }
 	return st;
 }

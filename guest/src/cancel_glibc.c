@@ -19,7 +19,14 @@ static void cancel_consumer(pthread_t t)
 	pthread_cancel(t);
 }
 
-int main(void)
+static long cancellable_read(void *buf, long n)
 {
+	return read(fds[0], buf, n);
+}
+
+int main(int argc, char **argv)
+{
+	int st = run_cost(argc, argv);
+	if (st >= 0) return st;
 	return run_workload();
 }

@@ -67,11 +67,18 @@ static void cancel_consumer(pthread_t t)
 	syscall(SYS_tgkill, getpid(), consumer_tid, SIGCANCEL);
 }
 
-int main(void)
+static long cancellable_read(void *buf, long n)
+{
+	return thunk_read(fds[0], buf, n, &cancel_flag);
+}
+
+int main(int argc, char **argv)
 {
 	struct sigaction sa = { 0 };
 	sa.sa_sigaction = on_cancel;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigaction(SIGCANCEL, &sa, NULL);
+	int st = run_cost(argc, argv);
+	if (st >= 0) return st;
 	return run_workload();
 }

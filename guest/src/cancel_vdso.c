@@ -45,7 +45,12 @@ static void cancel_consumer(pthread_t t)
 	syscall(SYS_tgkill, getpid(), consumer_tid, SIGCANCEL);
 }
 
-int main(void)
+static long cancellable_read(void *buf, long n)
+{
+	return cancellable(SYS_read, fds[0], (long)buf, n, 0, 0, 0, &cancel_flag);
+}
+
+int main(int argc, char **argv)
 {
 	struct vdso_info vi;
 	if (vdso_init(&vi) != 0) return 1;
@@ -56,5 +61,7 @@ int main(void)
 	sa.sa_sigaction = on_cancel;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigaction(SIGCANCEL, &sa, NULL);
+	int st = run_cost(argc, argv);
+	if (st >= 0) return st;
 	return run_workload();
 }
