@@ -40,7 +40,7 @@ static void *consumer(void *arg)
 		before = calls_done;
 		__asm__ volatile("" ::: "memory");
 		if (cancel_flag) return NULL;
-		if (syscall(SYS_read, fds[0], &rec, sizeof rec) == sizeof rec) note_record();
+		if (raw_read(fds[0], &rec, sizeof rec) == sizeof rec) note_record();
 	}
 }
 
@@ -57,7 +57,7 @@ static long cancellable_read(void *buf, long n)
 	before = calls_done;
 	__asm__ volatile("" ::: "memory");
 	if (cancel_flag) return -1;
-	return syscall(SYS_read, fds[0], buf, n);
+	return raw_read(fds[0], buf, n);
 }
 
 int main(int argc, char **argv)
