@@ -16,6 +16,7 @@ export interface RunOptions {
   stats: boolean;
   cpus?: string;
   seed?: string;
+  schedule?: string;
   maxInsns?: string;
   ext: string[];
   rseqStress?: string;
@@ -26,9 +27,24 @@ export interface RunOptions {
   jitThreshold?: string;
 }
 
+/** The options of `ecall explore`, as given. */
+export interface ExploreCliOptions {
+  runs?: string;
+  strategy?: string;
+  depth?: string;
+  jobs?: string;
+  json: boolean;
+  seedBase?: string;
+  cpus?: string;
+  maxInsns?: string;
+  ext: string[];
+  env: string[];
+}
+
 /** What the command line asks for. */
 export type Command =
   | { kind: 'run'; program: string; args: string[]; options: RunOptions }
+  | { kind: 'explore'; program: string; args: string[]; options: ExploreCliOptions }
   | { kind: 'syscalls'; markdown: boolean }
   | { kind: 'help' }
   | { kind: 'version' };
@@ -45,6 +61,9 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --stats                     print retired instructions, run time and MIPS at exit
   --cpus N                    number of virtual CPUs (default: the host's; 4 with --seed)
   --seed S                    deterministic mode: scheduling, time and randomness from S
+  --schedule SCHED            with --seed: random (default), random:MIN-MAX (quantum bounds)
+                              or pct:P1,P2,... (PCT priorities from S, changes at those
+                              instruction counts); ecall explore prints these
   --memory SIZE               the machine's memory, e.g. 64m or 4g (default 2g, at most 4g)
   --max-insns N               end the run with SIGKILL (137) and a notice after N retired
                               instructions: a hang guard that counts work, not host time
@@ -55,6 +74,17 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
                               (default: --jit)
   --jit-threshold N           arrivals at a branch target before its code is translated
                               (default 2000; 1 translates almost everything)
+ecall explore [options] PROGRAM [ARGS...]
+                              run PROGRAM in deterministic mode under many schedules, group
+                              the runs by outcome (exit status and stdout, or a line starting
+                              with EXPLORE:), shrink failing ones, print a replay command each
+  --runs N                    number of runs (default 100)
+  --strategy random|pct       random quanta, or PCT priorities (default pct)
+  --depth D                   PCT change points per run (default 3)
+  --jobs J                    worker threads (default: the host's cores); same report for any J
+  --seed-base B               run i uses seed B+i (default 1)
+  --json                      the report as JSON
+  --cpus N, --max-insns N, --ext NAME, --env KEY=VALUE   as for run (--max-insns default 100000000)
 ecall syscalls [--markdown]   the syscall table with each call's support status
 ecall --help | --version`;
 
@@ -70,6 +100,7 @@ const RUN_OPTIONS = {
   stats: { type: 'boolean' },
   cpus: { type: 'string' },
   seed: { type: 'string' },
+  schedule: { type: 'string' },
   'max-insns': { type: 'string' },
   ext: { type: 'string', multiple: true },
   'rseq-stress': { type: 'string' },
@@ -81,14 +112,29 @@ const RUN_OPTIONS = {
   help: HELP,
 } as const;
 
+/** The options of `ecall explore`. */
+const EXPLORE_OPTIONS = {
+  runs: { type: 'string' },
+  strategy: { type: 'string' },
+  depth: { type: 'string' },
+  jobs: { type: 'string' },
+  json: { type: 'boolean' },
+  'seed-base': { type: 'string' },
+  cpus: { type: 'string' },
+  'max-insns': { type: 'string' },
+  ext: { type: 'string', multiple: true },
+  env: { type: 'string', multiple: true },
+  help: HELP,
+} as const;
+
 /** Returns the index of PROGRAM in run's arguments: the first one that is neither an option nor an
  *  option's value (or the one after "--"); arguments.length if there is none. */
-function programIndex(args: string[]): number {
+function programIndex(args: string[], defs: Record<string, { type: string }> = RUN_OPTIONS): number {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') return i + 1;
     if (!a.startsWith('-') || a === '-') return i;
-    const def = (RUN_OPTIONS as Record<string, { type: string }>)[a.slice(2)];
+    const def = defs[a.slice(2)];
     if (a.startsWith('--') && def?.type === 'string') i++; // "--mount X": X is the option's value
   }
   return args.length;
@@ -138,7 +184,7 @@ export function parseCommandLine(argv: string[]): Command {
       if (program === undefined) throw new UsageError('run: missing PROGRAM (ecall --help shows the usage)');
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
-        clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
+        clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed, schedule: v.schedule,
         maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
       // Only when given, so that the options of a run without them read as before.
@@ -146,6 +192,18 @@ export function parseCommandLine(argv: string[]): Command {
       if (jit !== undefined) options.jit = jit;
       if (v['jit-threshold'] !== undefined) options.jitThreshold = v['jit-threshold'];
       return { kind: 'run', program, args: rest.slice(at + 1), options };
+    }
+    case 'explore': {
+      const at = programIndex(rest, EXPLORE_OPTIONS);
+      const v = parseOptions(rest.slice(0, at), EXPLORE_OPTIONS);
+      if (v.help) return { kind: 'help' };
+      const program = rest[at];
+      if (program === undefined) throw new UsageError('explore: missing PROGRAM (ecall --help shows the usage)');
+      const options: ExploreCliOptions = {
+        runs: v.runs, strategy: v.strategy, depth: v.depth, jobs: v.jobs, json: v.json === true, seedBase: v['seed-base'],
+        cpus: v.cpus, maxInsns: v['max-insns'], ext: v.ext ?? [], env: v.env ?? [],
+      };
+      return { kind: 'explore', program, args: rest.slice(at + 1), options };
     }
     default:
       throw new UsageError(`${cmd.startsWith('-') ? 'unknown option' : 'unknown command'} '${cmd}' (ecall --help shows the usage)`);

@@ -12,6 +12,13 @@ import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './args.js';
 import { signalDescription } from './signal_text.js';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { exploreCommand } from './explore_cmd.js';
+import { type ExploreWorkerData, serveExploreWorker } from './explore_pool.js';
+import { parseSchedule } from '../kernel/schedule/policy.js';
+
+// Loaded as an explorer worker (explore_pool.ts): serve runs instead of parsing a command line.
+if (!isMainThread && (workerData as ExploreWorkerData | null)?.ecallExplore === true) serveExploreWorker(workerData as ExploreWorkerData);
 
 /** Parses HOST:GUEST[:ro] into a mount; throws a one-line message on bad syntax. */
 export function parseMount(spec: string): { host: string; guest: string; readonly: boolean } {
@@ -93,6 +100,9 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const mounts = o.mount.map(parseMount);
   const cpus = o.cpus === undefined ? undefined : parseIntOption('--cpus', o.cpus, 1, MAX_CPUS);
   const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
+  const schedule = o.schedule === undefined ? undefined : parseSchedule(o.schedule);
+  if (typeof schedule === 'string') throw new UsageError(`bad --schedule '${o.schedule}': ${schedule}`);
+  if (schedule !== undefined && seed === undefined) throw new UsageError('--schedule needs --seed (deterministic mode)');
   const maxInstructions = o.maxInsns === undefined ? undefined : parseIntOption('--max-insns', o.maxInsns, 1, Number.MAX_SAFE_INTEGER);
   const extensions = parseExtensions(o.ext);
   if ('unknown' in extensions) throw new UsageError(`bad --ext '${extensions.unknown}': expected ${EXTENSION_NAMES.join(', ')} or all`);
@@ -103,7 +113,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
   let kernel: Kernel;
   try {
-    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, extensions, rseqStress, tmpfsSize, memory, jit: o.jit,
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, schedule, maxInstructions, extensions, rseqStress, tmpfsSize, memory, jit: o.jit,
       jitThreshold: o.jitThreshold === undefined ? undefined : parseIntOption('--jit-threshold', o.jitThreshold, 1, MAX_JIT_THRESHOLD) });
   } catch (e) {
     if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
@@ -162,6 +172,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'run':
         return await runCommand(cmd.program, cmd.args, cmd.options);
+      case 'explore':
+        return await exploreCommand(cmd.program, cmd.args, cmd.options, new URL(import.meta.url));
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -43,6 +43,8 @@ import { TimerQueue } from './time/timer_queue.js';
 import { type EcallExtensions, NO_EXTENSIONS } from './ext/extensions.js';
 import { ProcessVdso } from './vdso/process_vdso.js';
 import { RseqStress } from './rseq/stress.js';
+import { DEFAULT_SCHEDULE, type Schedule } from './schedule/policy.js';
+import { createPolicy } from './schedule/create.js';
 import { vdsoImageName } from '../loader/index.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
@@ -53,6 +55,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   cpus?: number;
   /** Deterministic mode: every scheduling choice comes from this seed (use with a SimHost). */
   seed?: number | bigint;
+  /** Deterministic mode's schedule (schedule/policy.ts; default: random quanta). */
+  schedule?: Schedule;
   /** Ends every process with SIGKILL after this many retired instructions (all tasks together):
    *  a hang guard that counts work, not host time. */
   maxInstructions?: number;
@@ -136,7 +140,7 @@ export class Kernel implements KernelServices {
     this.deterministic = options.seed !== undefined;
     const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
-    this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
+    this.sched = new Scheduler(n, this.deterministic ? createPolicy(options.schedule ?? DEFAULT_SCHEDULE, options.seed!) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
     const jit = setJit(this.phys, options.jit ?? JIT_DEFAULT);
     if (jit !== null && options.jitThreshold !== undefined) jit.threshold = options.jitThreshold;
@@ -193,6 +197,11 @@ export class Kernel implements KernelServices {
   /** True when --strace lines are wanted. */
   get tracing(): boolean {
     return this.options.strace !== undefined;
+  }
+
+  /** Instructions retired by every task so far. */
+  get retiredInstructions(): number {
+    return this.retired;
   }
 
   /** The task whose syscall or trap the kernel is handling now (null between slices). */
@@ -368,7 +377,7 @@ export class Kernel implements KernelServices {
       this.hostEvents.run();
       if (!this.groups.some((g) => g.exitCode === null)) break;
       this.timers.fire(this.monotonicNs());
-      const t = this.sched.pick();
+      const t = this.sched.pick(this.retired);
       if (t === null) {
         if (this.hostEvents.pending) continue; // a timer posted work (an io_uring request woke)
         if (clock !== undefined) {
@@ -391,7 +400,7 @@ export class Kernel implements KernelServices {
       const before = t.hart.instret;
       this.current = t;
       // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire on time.
-      this.runSlice(t, Math.min(this.sched.quantum(), cpuTimerBudget(t), this.instructionsLeft()));
+      this.runSlice(t, Math.min(this.sched.quantum(t, this.retired), cpuTimerBudget(t), this.instructionsLeft()));
       runCpuTimers(t);
       this.current = null;
       this.retired += t.hart.instret - before;

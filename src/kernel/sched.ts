@@ -2,16 +2,15 @@
 // A CPU runs the task at the head of its queue for one quantum; a preempted task goes to the
 // tail. Tasks are placed on CPUs their affinity allows, and an idle CPU steals from the busiest.
 // In deterministic mode every choice (which CPU runs next, quantum length, placement ties)
-// comes from the seeded generator.
+// comes from the seeded policy (schedule/: random quanta, or PCT priorities).
 import { RSEQ_EVENT_MIGRATE, RSEQ_EVENT_PREEMPT } from '../abi/rseq.js';
-import type { Prng } from '../util/prng.js';
+import type { SchedPolicy } from './schedule/policy.js';
 import { type SchedulerView, type Task, TaskState } from './task.js';
 
 /** Instructions per quantum in real-time mode: short enough to notice host events, long enough to amortise. */
 export const QUANTUM = 200_000;
 /** Quantum bounds in deterministic mode: varied per slice so that different seeds interleave differently. */
-export const DET_QUANTUM_MIN = 500;
-export const DET_QUANTUM_MAX = 50_000;
+export { RANDOM_QUANTUM_MIN as DET_QUANTUM_MIN, RANDOM_QUANTUM_MAX as DET_QUANTUM_MAX } from './schedule/policy.js';
 /** Largest CPU count accepted by --cpus (the affinity masks are 64-bit words here). */
 export const MAX_CPUS = 64;
 
@@ -27,7 +26,7 @@ export class Scheduler implements SchedulerView {
   readonly cpus: Cpu[];
   private nextCpu = 0;
 
-  constructor(n: number, private readonly rng: Prng | null) {
+  constructor(n: number, private readonly rng: SchedPolicy | null) {
     this.cpus = Array.from({ length: n }, (_, i) => new Cpu(i));
   }
 
@@ -54,6 +53,7 @@ export class Scheduler implements SchedulerView {
     if (cpu.id !== t.cpu) t.migrations++;
     t.cpu = cpu.id;
     cpu.runQueue.push(t);
+    this.rng?.enqueued?.(t);
   }
 
   /** Takes t off whatever run queue holds it; it is no longer its CPU's current task. */
@@ -102,7 +102,9 @@ export class Scheduler implements SchedulerView {
   }
 
   /** Returns the next CPU to run and removes its head task, or null if nothing is runnable. */
-  pick(): Task | null {
+  pick(retired = 0): Task | null {
+    const chosen = this.rng?.pick?.(this.cpus.map((c) => c.runQueue), retired);
+    if (chosen !== undefined) return chosen;
     const n = this.cpus.length;
     const start = this.rng ? this.rng.below(n) : this.nextCpu;
     for (let k = 0; k < n; k++) {
@@ -117,10 +119,10 @@ export class Scheduler implements SchedulerView {
     return null;
   }
 
-  /** Instructions for the next slice. */
-  quantum(): number {
+  /** Instructions for t's next slice, which starts after `retired` instructions in all. */
+  quantum(t: Task, retired = 0): number {
     if (!this.rng) return QUANTUM;
-    return DET_QUANTUM_MIN + this.rng.below(DET_QUANTUM_MAX - DET_QUANTUM_MIN + 1);
+    return this.rng.quantum(t, retired);
   }
 
   /** Number of runnable tasks queued. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseCommandLine, USAGE, UsageError } from '../../src/cli/args.js';
 
-const DEFAULTS = { strace: false, mount: [], root: undefined, env: [], clearEnv: false, stats: false, cpus: undefined, seed: undefined, maxInsns: undefined, ext: [], rseqStress: undefined, tmpfsSize: undefined, memory: undefined };
+const DEFAULTS = { strace: false, mount: [], root: undefined, env: [], clearEnv: false, stats: false, cpus: undefined, seed: undefined, schedule: undefined, maxInsns: undefined, ext: [], rseqStress: undefined, tmpfsSize: undefined, memory: undefined };
 
 test('run takes its options, then PROGRAM; everything after PROGRAM is the program\'s', () => {
   assert.deepEqual(parseCommandLine(['run', 'guest/bin/hello', '--strace', '-x', '--', 'a']),
@@ -13,7 +13,7 @@ test('run takes its options, then PROGRAM; everything after PROGRAM is the progr
   assert.deepEqual(parseCommandLine(['run', '--strace', '--mount', '/a:/b', '--mount=/c:/d:ro', '--root', '/r', '--env', 'K=v',
     '--clear-env', '--stats', '--cpus', '3', '--seed=7', '--tmpfs-size', '64m', '--memory', '64m', 'prog', 'x']), {
     kind: 'run', program: 'prog', args: ['x'],
-    options: { strace: true, mount: ['/a:/b', '/c:/d:ro'], root: '/r', env: ['K=v'], clearEnv: true, stats: true, cpus: '3', seed: '7', maxInsns: undefined, ext: [], rseqStress: undefined, tmpfsSize: '64m', memory: '64m' },
+    options: { strace: true, mount: ['/a:/b', '/c:/d:ro'], root: '/r', env: ['K=v'], clearEnv: true, stats: true, cpus: '3', seed: '7', schedule: undefined, maxInsns: undefined, ext: [], rseqStress: undefined, tmpfsSize: '64m', memory: '64m' },
   });
 });
 
@@ -57,4 +57,14 @@ test('the README\'s "Command line" block is `ecall --help`', () => {
   const m = /## Command line\n\n```\n([\s\S]*?)\n```/.exec(readme);
   assert.ok(m, 'README has a code block under "Command line"');
   assert.equal(m[1], USAGE);
+});
+
+test('explore takes its options, then PROGRAM and its arguments; run takes --schedule', () => {
+  assert.deepEqual(parseCommandLine(['explore', '--runs', '5', '--strategy', 'random', '--jobs', '2', '--json', '--ext', 'cancel', 'prog', '--runs', 'x']), {
+    kind: 'explore', program: 'prog', args: ['--runs', 'x'],
+    options: { runs: '5', strategy: 'random', depth: undefined, jobs: '2', json: true, seedBase: undefined, cpus: undefined, maxInsns: undefined, ext: ['cancel'], env: [] },
+  });
+  assert.throws(() => parseCommandLine(['explore', '--runs', '5']), /missing PROGRAM/);
+  const r = parseCommandLine(['run', '--seed', '1', '--schedule', 'pct:5', 'prog']);
+  assert.equal(r.kind === 'run' ? r.options.schedule : null, 'pct:5');
 });

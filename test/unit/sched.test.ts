@@ -1,8 +1,9 @@
 // The scheduler over virtual CPUs, and the pending-signal queues.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPolicy } from '../../src/kernel/schedule/create.js';
+import { DEFAULT_SCHEDULE } from '../../src/kernel/schedule/policy.js';
 import { Scheduler, DET_QUANTUM_MAX, DET_QUANTUM_MIN, QUANTUM } from '../../src/kernel/sched.js';
-import { Prng } from '../../src/util/prng.js';
 import { SigPending } from '../../src/kernel/signal_queue.js';
 import type { Task } from '../../src/kernel/task.js';
 
@@ -17,7 +18,7 @@ test('tasks spread over idle CPUs and run round-robin', () => {
   const seen = new Set([s.pick(), s.pick(), s.pick()]);
   assert.equal(seen.size, 3, 'each task runs once per round');
   assert.equal(s.pick(), null);
-  assert.equal(s.quantum(), QUANTUM);
+  assert.equal(s.quantum(a), QUANTUM);
 });
 
 test('affinity is honoured: a task only lands on CPUs in its mask', () => {
@@ -57,13 +58,13 @@ test('a task is queued at most once', () => {
 
 test('deterministic mode: the same seed gives the same choices, and quanta vary within bounds', () => {
   const run = (seed: number): string => {
-    const s = new Scheduler(4, new Prng(seed, 2));
+    const s = new Scheduler(4, createPolicy(DEFAULT_SCHEDULE, seed));
     const ts = Array.from({ length: 6 }, (_, i) => fakeTask(`t${i}`));
     for (const t of ts) s.enqueue(t);
     const out: string[] = [];
     for (let i = 0; i < 30; i++) {
       const t = s.pick()!;
-      const q = s.quantum();
+      const q = s.quantum(t);
       assert.ok(q >= DET_QUANTUM_MIN && q <= DET_QUANTUM_MAX);
       out.push(`${(t as unknown as { name: string }).name}@${t.cpu}:${q}`);
       s.enqueue(t);

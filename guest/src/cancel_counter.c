@@ -1,0 +1,75 @@
+/* cancel_counter: the cancellation workload (include/cancel_workload.h) with the syscall-counter
+ * design (seed 000, ecall extension "syscall-counter"): the consumer saves its kernel-maintained
+ * count of completed system calls before each read; the cancellation signal's handler leaves the
+ * thread (siglongjmp) only when the count has not moved, that is when the read has not completed.
+ * Otherwise it returns, the record is counted, and the thread stops at its next flag check.
+ * Needs `--ext syscall-counter` (exit status 1 without it). */
+#define _GNU_SOURCE
+#include "../include/cancel_workload.h"
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+
+#define SIGCANCEL SIGUSR2
+#define NR_ecall_syscall_counter 0x45434c01
+
+static volatile int cancel_flag;
+static volatile pid_t consumer_tid;
+static volatile uint64_t calls_done;
+static volatile uint64_t before;
+static sigjmp_buf cancel_jump;
+static volatile int registered = -1;
+
+/* The cancellation signal: leaves the thread if its read has not completed. */
+static void on_cancel(int sig)
+{
+	(void)sig;
+	if (cancel_flag && calls_done == before) siglongjmp(cancel_jump, 1);
+}
+
+static void *consumer(void *arg)
+{
+	(void)arg;
+	consumer_tid = (pid_t)syscall(SYS_gettid);
+	registered = syscall(NR_ecall_syscall_counter, &calls_done, 0) == 0;
+	if (!registered) { sem_post(&first_counted); return NULL; }
+	if (sigsetjmp(cancel_jump, 1)) return NULL;
+	long rec;
+	for (;;) {
+		before = calls_done;
+		__asm__ volatile("" ::: "memory");
+		if (cancel_flag) return NULL;
+		if (raw_read(fds[0], &rec, sizeof rec) == sizeof rec) note_record();
+	}
+}
+
+static void cancel_consumer(pthread_t t)
+{
+	(void)t;
+	cancel_flag = 1;
+	syscall(SYS_tgkill, getpid(), consumer_tid, SIGCANCEL);
+}
+
+/* The design's cancellable read, as the consumer makes it (the counter must be registered). */
+static long cancellable_read(void *buf, long n)
+{
+	before = calls_done;
+	__asm__ volatile("" ::: "memory");
+	if (cancel_flag) return -1;
+	return raw_read(fds[0], buf, n);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_cancel;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGCANCEL, &sa, NULL);
+	if (argc == 3 && strcmp(argv[1], "cost") == 0 && syscall(NR_ecall_syscall_counter, &calls_done, 0) != 0) return 1;
+	int st = run_cost(argc, argv);
+	if (st >= 0) return st;
+	st = run_workload();
+	if (!registered) { printf("the syscall counter is absent: run with --ext syscall-counter\n"); return 1; }
+	return st;
+}
