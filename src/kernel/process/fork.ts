@@ -85,6 +85,8 @@ export function copyProcess(t: Task, r: ForkRequest): Task | number {
   tg.node.parent = parent;
   tg.node.exitState = ExitState.Live;
   parent.node.children.push(tg);
+  // strace -f names the task on every line once there is more than one: so does --strace.
+  me.everMultithreaded = tg.everMultithreaded = true;
   k.procs.add(tg);
   k.addTask(child);
   return child;

@@ -186,8 +186,8 @@ export class DirFile extends VfsFile {
     super(flags, loc);
   }
 
-  private snapshot(r: Request): number {
-    const list = this.loc.inode.readdir?.(r.caller);
+  private snapshot(r: Request | null): number {
+    const list = this.loc.inode.readdir?.(r?.caller ?? null); // host code may list without a request
     if (list === undefined) return -EINVAL;
     if (typeof list === 'number') return list;
     const self = this.loc.inode.getattr();
