@@ -9,7 +9,7 @@
 //
 // Machines are noisy: the table reports medians, their spread and ratios, never one run.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -56,6 +56,8 @@ interface Benchmark {
   peakRss?: boolean;
   /** A figure the guest measures itself and prints on stderr (first timed run of each engine). */
   printed?: { re: RegExp; what: string };
+  /** Prepares input files before the row runs. */
+  prepare?: () => void;
 }
 
 /** bench_compute's inner loop is 27 instructions (objdump of guest/bin/bench_compute) run 10^6
@@ -94,6 +96,24 @@ const STARTUP_BENCHMARK = 'startup';
 const MMAP_TOUCH_MIB = '256';
 /** GNU time, which reports a child's peak RSS (%M, in KiB); the peak RSS notes need it. */
 const GNU_TIME = '/usr/bin/time';
+
+/** io_uring rows: NOPs per run (the same count as bench_getppid's calls), and the file the copy rows copy. */
+const URING_NOPS = GETPPID_CALLS;
+const URING_COPY_MIB = 64;
+const URING_DATA = join(ROOT, 'dist', 'bench-data');
+const URING_SRC = join(URING_DATA, `src${URING_COPY_MIB}`), URING_DST = join(URING_DATA, 'dst');
+/** qemu-riscv64 7.2 returns ENOSYS for io_uring_setup. */
+const QEMU_NO_URING = 'qemu-riscv64 7.2 has no io_uring';
+
+/** Writes the copy rows' source file once (pseudo-random bytes, so no filesystem can elide them). */
+function prepareCopySource(): void {
+  if (existsSync(URING_SRC) && statSync(URING_SRC).size === URING_COPY_MIB << 20) return;
+  mkdirSync(URING_DATA, { recursive: true });
+  const buf = new Uint8Array(URING_COPY_MIB << 20);
+  let x = 0x2545f491;
+  for (let i = 0; i < buf.length; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; buf[i] = x & 0xff; }
+  writeFileSync(URING_SRC, buf);
+}
 
 /** esbuild's riscv64 build, fetched from the npm registry into the test cache on first use. */
 const esbuild = esbuildBinary(ROOT);
@@ -150,6 +170,21 @@ const BENCHMARKS: Benchmark[] = [
     name: 'unix_rr', path: 'guest/bin/bench_sock', args: ['unix-rr', SOCK_UNIX_RR], instretEstimate: null,
     rate: { count: (a) => Number(a[1]), unit: 'round trips' },
     note: `${SOCK_UNIX_RR} one-byte round trips over an AF_UNIX stream socketpair, two threads`,
+  },
+  ...[1, 8, 64].map((batch): Benchmark => ({
+    name: `uring_nop_b${batch}`, path: 'guest/bin/bench_uring', args: ['nop', String(batch), URING_NOPS], instretEstimate: null,
+    rate: { count: (a) => Number(a[2]), unit: 'NOPs' }, ecallOnly: QEMU_NO_URING,
+    note: `${URING_NOPS} io_uring NOPs submitted and reaped ${batch} per io_uring_enter (compare bench_getppid: as many syscalls)`,
+  })),
+  {
+    name: 'uring_copy', path: 'guest/bin/bench_uring', args: ['copy', URING_SRC, URING_DST], instretEstimate: null,
+    rate: { count: () => URING_COPY_MIB, unit: 'MiB' }, ecallOnly: QEMU_NO_URING, prepare: prepareCopySource,
+    note: `copies a ${URING_COPY_MIB} MiB file 1 MiB at a time with io_uring READ and WRITE`,
+  },
+  {
+    name: 'rw_copy', path: 'guest/bin/bench_uring', args: ['rwcopy', URING_SRC, URING_DST], instretEstimate: null,
+    rate: { count: () => URING_COPY_MIB, unit: 'MiB' }, prepare: prepareCopySource,
+    note: `the same ${URING_COPY_MIB} MiB copy with read(2) and write(2)`,
   },
   {
     name: 'clock_vdso', path: 'guest/bin/bench_clock', args: ['vdso', CLOCK_VDSO_CALLS], instretEstimate: null,
@@ -278,10 +313,11 @@ function main(argv: string[]): number {
         only: { type: 'string', multiple: true },
         qemu: { type: 'string', default: 'qemu-riscv64' },
         json: { type: 'boolean', default: false },
+        'ecall-option': { type: 'string', multiple: true },
       },
     });
   } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\nusage: npm run bench -- [--runs N] [--warmup N] [--only NAME]... [--qemu PATH] [--json] [binary...]\n`);
+    process.stderr.write(`bench: ${(e as Error).message}\nusage: npm run bench -- [--runs N] [--warmup N] [--only NAME]... [--qemu PATH] [--json] [--ecall-option=OPT]... [binary...]\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -301,6 +337,7 @@ function main(argv: string[]): number {
   const notes: string[] = [];
   if (!haveQemu) notes.push(`qemu columns skipped: ${qemu} not found`);
   if (!native) notes.push(`native runs skipped: the guests are riscv64 binaries and this host is ${process.arch}`);
+  if (values['ecall-option']) notes.push(`ecall options: ${values['ecall-option'].join(' ')}`);
   notes.push(`wall time per run includes process start-up (node + kernel boot for ecall); ${runs} runs, ${warmup} warm-up`);
   let statsFlag = true;
 
@@ -314,7 +351,8 @@ function main(argv: string[]): number {
       continue;
     }
     process.stderr.write(`bench: ${b.name} ...\n`);
-    const opts = b.ecallOptions ?? [];
+    b.prepare?.();
+    const opts = [...(values['ecall-option'] ?? []), ...(b.ecallOptions ?? [])];
     let ecall = measure(process.execPath, [ECALL_JS, 'run', ...opts, ...(statsFlag ? ['--stats'] : []), bin, ...b.args], runs, warmup);
     if (statsFlag && ecall.first.status !== 0 && /stats/.test(ecall.first.stderr)) {
       statsFlag = false; // this ecall does not know --stats yet
@@ -362,7 +400,7 @@ function main(argv: string[]): number {
     }
     let peak: { ecallMiB: number | null; qemuMiB: number | null } | null = null;
     if (b.peakRss) {
-      const e = peakRssMiB(process.execPath, [ECALL_JS, 'run', ...(b.ecallOptions ?? []), bin, ...b.args]);
+      const e = peakRssMiB(process.execPath, [ECALL_JS, 'run', ...opts, bin, ...b.args]);
       const qm = haveQemu ? peakRssMiB(qemu, [bin, ...b.args]) : NaN;
       const fmt = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(0)} MiB` : '-');
       notes.push(Number.isFinite(e) || Number.isFinite(qm)

@@ -2,6 +2,7 @@
 // dispatches their syscalls through the one table, parks blocked tasks, delivers signals on the
 // way back to user space, and turns traps into signals.
 import { run } from '../cpu/run.js';
+import { JIT_DEFAULT, setJit } from '../cpu/jit/jit.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
@@ -64,6 +65,10 @@ export interface KernelOptions extends Partial<VfsOptions> {
   rseqStress?: number;
   /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
   memory?: number;
+  /** Translate hot guest code to WebAssembly (`--jit`/`--no-jit`; default JIT_DEFAULT). */
+  jit?: boolean;
+  /** Arrivals at an entry point before the translator compiles it (`--jit-threshold`). */
+  jitThreshold?: number;
 }
 
 /** The host signals a foreground process gets, as a terminal sends them to its foreground job and
@@ -137,6 +142,8 @@ export class Kernel implements KernelServices {
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
+    const jit = setJit(this.phys, options.jit ?? JIT_DEFAULT);
+    if (jit !== null && options.jitThreshold !== undefined) jit.threshold = options.jitThreshold;
     this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
     const p = options.rseqStress ?? 0;
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');
@@ -146,6 +153,18 @@ export class Kernel implements KernelServices {
       (pid) => this.procs.get(pid), () => this.procs.all()));
     this.vfs.pageCache = this.phys.objects;
     this.bootNs = this.host.monotonicNs();
+    // Lease breaks read the clock and signal the holder's process (or process group, -pid).
+    this.vfs.locks.host = {
+      monotonicNs: () => this.monotonicNs(),
+      signalOwner: (type, id, info) => {
+        if (type === 0 /* F_OWNER_TID */) {
+          const t = this.tasks.get(id);
+          if (t) sendSignal(t, info);
+          return;
+        }
+        for (const g of this.groups) if (g.exitCode === null && (type === 1 ? g.pid === id : g.pgid === id)) sendGroupSignal(g, info);
+      },
+    };
     this.processHost = {
       stdio: this.vfs.stdio,
       post: (fn) => this.postHostEvent(fn),
@@ -363,6 +382,7 @@ export class Kernel implements KernelServices {
       this.timers.fire(this.monotonicNs());
       const t = this.sched.pick();
       if (t === null) {
+        if (this.hostEvents.pending) continue; // a timer posted work (an io_uring request woke)
         if (clock !== undefined) {
           const next = this.timers.earliest();
           if (next === null && this.hostEndsOpen > 0) {

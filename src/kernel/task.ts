@@ -91,6 +91,8 @@ export interface KernelServices extends KernelClock {
   allocTid(): number;
   /** Every process not yet reaped, by pid (process/table.ts). */
   readonly procs: ProcessTable;
+  /** Queues fn for the kernel's event point (between slices, never inside a handler). */
+  postHostEvent(fn: () => void): void;
 }
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */

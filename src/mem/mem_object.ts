@@ -59,6 +59,16 @@ export class MemObject {
     if (--this.vmaRefs === 0) this.release();
   }
 
+  /** Holds the object alive for the kernel (an io_uring's rings) with or without a mapping. */
+  pin(): void {
+    this.vmaRefs++;
+  }
+
+  /** Drops a pin(); the object dies if no VMA maps it either. */
+  unpin(): void {
+    if (--this.vmaRefs === 0) this.release();
+  }
+
   /** Returns the frame of page index i, reading it from the file on first touch; OBJ_BUS past EOF, OBJ_OOM. */
   frame(i: number): number {
     const have = this.frames.get(i);

@@ -59,7 +59,7 @@ function assertIdentical(a: GuestResult, b: GuestResult, what: string): void {
 }
 
 describe('deterministic mode (--seed, --cpus)', { skip: unavailable ?? false }, () => {
-  for (const name of ['race', 'threads']) {
+  for (const name of ['race', 'threads', 'uring']) {
     it(`${name}: --seed ${REPLAY_SEED} --cpus ${RACE_CPUS} twice gives byte-identical stdout and --strace output`,
       { timeout: FEW_RUNS_TIMEOUT_MS }, async () => {
         const c = guestCase(name);

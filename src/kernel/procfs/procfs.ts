@@ -11,6 +11,7 @@ import { O_ACCMODE, O_RDONLY, PROC_SUPER_MAGIC, S_IFREG } from '../vfs/constants
 import { strToBytes } from '../../util/bytestr.js';
 import { SynthDir, SynthFile, SynthLink, SynthSuper } from '../vfs/synthfs.js';
 import { procCmdline, procStat } from './process_text.js';
+import { procLocks } from '../vfs/locks/proc_locks.js';
 
 /** Finds a live thread group by pid. */
 export type ThreadGroupLookup = (pid: number) => ThreadGroup | undefined;
@@ -43,6 +44,7 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
   const cpuinfo = textFile('cpuinfo', () => procCpuinfo(NR_CPUS));
   const meminfo = textFile('meminfo', (t) => procMeminfo(t));
   const uptime = textFile('uptime', (t) => procUptime(t));
+  const locks = textFile('locks', (t) => procLocks(t.kernel.vfs.locks));
 
   const pidDir = (tg: ThreadGroup): Inode => {
     const pid = tg.pid;
@@ -76,7 +78,7 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
   };
 
   return new SynthDir(sb, '/', 0o555, (caller) => {
-    const m = new Map<string, Inode>([['cpuinfo', cpuinfo], ['meminfo', meminfo], ['uptime', uptime]]);
+    const m = new Map<string, Inode>([['cpuinfo', cpuinfo], ['meminfo', meminfo], ['uptime', uptime], ['locks', locks]]);
     const t = asTask(caller);
     if (!t) return m;
     m.set('self', new SynthLink(sb, 'self', (c) => (c ? String(c.tgid) : -ENOENT)));

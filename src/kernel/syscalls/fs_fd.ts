@@ -8,17 +8,13 @@ import { O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../vfs/constants.js';
 import { chownLoc } from './fs_path.js';
 import { fileAt, ioFileAt, nofileLimit } from './fs_common.js';
 import { privileged } from './proc_state.js';
+import { fcntlLocks, LOCK_FCNTL_CMDS } from './locks.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
 /** fcntl commands (include/uapi/asm-generic/fcntl.h, linux/fcntl.h). */
-const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6,
-  F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38,
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
   F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 const FD_CLOEXEC = 1;
-/** flock l_type values. */
-const F_RDLCK = 0, F_UNLCK = 2;
-/** sizeof(struct flock) on riscv64: l_type i16, l_whence i16, l_start i64 @8, l_len @16, l_pid i32 @24. */
-const FLOCK_SIZE = 32;
 /** Status flags F_SETFL may change (the rest are fixed at open). */
 const SETFL_MASK = O_APPEND | O_NONBLOCK;
 /** ioctls handled for every file (include/uapi/asm-generic/ioctls.h). */
@@ -45,20 +41,11 @@ function sysDup3(t: Task, a: SysArgs): SysResult {
   return t.files.installAt(newfd, f, (flags & O_CLOEXEC) !== 0, nofileLimit(t));
 }
 
-/** F_GETLK/F_SETLK*: no locking between our processes; validates the struct flock. */
-function lockCmd(t: Task, cmd: number, addr: number): number {
-  const mem = t.mm.mem;
-  mem.checkRead(addr, FLOCK_SIZE);
-  const type = (mem.readU16(addr) << 16) >> 16;
-  if (type < F_RDLCK || type > F_UNLCK) return -EINVAL;
-  if (cmd === F_GETLK || cmd === F_OFD_GETLK) mem.writeU16(addr, F_UNLCK);
-  return 0;
-}
-
-function sysFcntl(t: Task, a: SysArgs): SysResult {
+function sysFcntl(t: Task, a: SysArgs, r: Request): SysResult {
   const fd = a.int(0), cmd = a.int(1);
   const f = fileAt(t, fd);
   if (typeof f === 'number') return f;
+  if (LOCK_FCNTL_CMDS.has(cmd)) return fcntlLocks(t, a, r); // record locks, leases, owner (locks.ts)
   const isPath = (f.flags & O_PATH) !== 0;
   switch (cmd) {
     case F_DUPFD:
@@ -75,11 +62,6 @@ function sysFcntl(t: Task, a: SysArgs): SysResult {
       if (isPath) return -EBADF;
       f.flags = (f.flags & ~SETFL_MASK) | (a.u32(2) & SETFL_MASK);
       return 0;
-    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
-      if (isPath) return -EBADF;
-      return lockCmd(t, cmd, a.addr(2));
-    case F_GETOWN: return 0;
-    case F_SETOWN: return isPath ? -EBADF : 0;
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ: {
       const pipe = pipeOf(f);
@@ -139,7 +121,7 @@ export const defs: SyscallDef[] = [
   { nr: 57, name: 'close', handler: sysClose, status: 'full', args: ['fd'] },
   { nr: 23, name: 'dup', handler: sysDup, status: 'full', args: ['fd'] },
   { nr: 24, name: 'dup3', handler: sysDup3, status: 'full', args: ['fd', 'fd', 'openflags'] },
-  { nr: 25, name: 'fcntl', handler: sysFcntl, status: 'partial', note: 'record locks always succeed (F_GETLK reports F_UNLCK)', args: ['fd', 'fcntlcmd', 'hex'] },
+  { nr: 25, name: 'fcntl', handler: sysFcntl, status: 'partial', note: 'record locks (POSIX and OFD, with deadlock detection), leases, F_SETOWN(_EX)/F_SETSIG as Linux; no O_ASYNC I/O signals', args: ['fd', 'fcntlcmd', 'hex'] },
   { nr: 29, name: 'ioctl', handler: sysIoctl, status: 'full', note: 'FIOCLEX/FIONCLEX/FIONBIO generic; the rest per file', args: ['fd', 'ioctl', 'hex'] },
   { nr: 436, name: 'close_range', handler: sysCloseRange, status: 'full', note: 'CLOSE_RANGE_UNSHARE is accepted (tables are unshared on fork)', args: ['uint', 'uint', 'hex'] },
   { nr: 166, name: 'umask', handler: sysUmask, status: 'full', args: ['oct'], ret: 'int' },

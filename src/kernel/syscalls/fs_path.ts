@@ -237,7 +237,7 @@ function sysUtimensat(t: Task, a: SysArgs): SysResult {
   return t.kernel.vfs.utimes(loc, pick(at), pick(mt), explicit, t.tg.cred);
 }
 
-function sysTruncate(t: Task, a: SysArgs): SysResult {
+function sysTruncate(t: Task, a: SysArgs, r: Request): SysResult {
   const p = path(t, a, 0);
   if (typeof p === 'number') return p;
   const length = a.num(1);
@@ -245,7 +245,7 @@ function sysTruncate(t: Task, a: SysArgs): SysResult {
   const loc = resolveAt(t, -100, p, true, false);
   if (typeof loc === 'number') return loc;
   if (!isLoc(loc)) return -EINVAL;
-  return t.kernel.vfs.truncate(loc, length, t.tg.cred);
+  return t.kernel.vfs.truncate(loc, length, t.tg.cred, r);
 }
 
 function sysGetcwd(t: Task, a: SysArgs): SysResult {

@@ -30,8 +30,8 @@ function writable(t: Task, fd: number): OpenFile | number {
   return f;
 }
 
-/** One transfer on f: positional if offset >= 0. */
-function readOnce(r: Request, f: OpenFile, buf: Uint8Array, offset: number): number | Blocked {
+/** One transfer on f: positional if offset >= 0 (io_uring's READ runs it too). */
+export function readOnce(r: Request, f: OpenFile, buf: Uint8Array, offset: number): number | Blocked {
   if (offset >= 0) {
     if (f instanceof DirFile) return -EISDIR;
     return f.pread ? f.pread(r, buf, offset) : -ESPIPE;
@@ -40,7 +40,8 @@ function readOnce(r: Request, f: OpenFile, buf: Uint8Array, offset: number): num
   return f.read(r, buf);
 }
 
-function writeOnce(r: Request, f: OpenFile, data: Uint8Array, offset: number): number | Blocked {
+/** One write on f: positional if offset >= 0. */
+export function writeOnce(r: Request, f: OpenFile, data: Uint8Array, offset: number): number | Blocked {
   if (offset >= 0) return f.pwrite ? f.pwrite(r, data, offset) : -ESPIPE;
   return f.write ? f.write(r, data) : -EINVAL;
 }
@@ -69,7 +70,7 @@ function sysWrite(t: Task, a: SysArgs, r: Request, positional: boolean): SysResu
 }
 
 /** Reads the iovec array: [addr, len] pairs clamped to MAX_RW_COUNT in total, or -EINVAL. */
-function readIovecs(t: Task, addr: number, cnt: number): [number, number][] | number {
+export function readIovecs(t: Task, addr: number, cnt: number): [number, number][] | number {
   if (cnt < 0 || cnt > UIO_MAXIOV) return -EINVAL;
   const raw = t.mm.mem.read(addr, cnt * IOVEC_SIZE);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -92,9 +93,18 @@ function vectorIo(t: Task, a: SysArgs, r: Request, write: boolean, positional: b
   if (typeof f === 'number') return f;
   const iovs = readIovecs(t, a.addr(1), a.int(2));
   if (typeof iovs === 'number') return iovs;
-  let offset = positional ? a.num(3) : -1;
+  const offset = positional ? a.num(3) : -1;
   if (positional && offset < 0) return -EINVAL;
   if (positional && !(write ? f.pwrite : f.pread)) return !write && f instanceof DirFile ? -EISDIR : -ESPIPE;
+  return vectorOnFile(t, r, f, iovs, write, offset);
+}
+
+/**
+ * Runs one transfer per iovec on f (offset -1: at the file position); stops at a short transfer;
+ * returns the total or the first error (readv/writev, and io_uring's READV/WRITEV).
+ */
+export function vectorOnFile(t: Task, r: Request, f: OpenFile, iovs: [number, number][], write: boolean, offset: number): SysResult {
+  const positional = offset >= 0;
   const vec = write ? f.writeVec : f.readVec;
   if (!positional && vec) return vec.call(f, r, iovs);
   let done = 0;

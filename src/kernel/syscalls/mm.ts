@@ -54,7 +54,7 @@ function sysMmap(t: Task, a: SysArgs): number {
     if (acc === O_WRONLY) return -EACCES;
     const type = flags & MAP_TYPE;
     if ((type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && prot & PROT_WRITE && acc !== O_RDWR) return -EACCES;
-    const src = f.mmapSource ? f.mmapSource() : -ENODEV;
+    const src = f.mmapSource ? f.mmapSource(off, len) : -ENODEV;
     if (typeof src === 'number') return src;
     file = acc === O_RDWR ? src : { ...src, writable: false };
   }

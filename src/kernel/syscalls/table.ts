@@ -14,7 +14,9 @@ import { defs as fsRwDefs } from './fs_rw.js';
 import { defs as fsStatDefs } from './fs_stat.js';
 import { defs as futexDefs } from './futex.js';
 import { defs as infoDefs } from './info.js';
+import { defs as ioUringDefs } from './io_uring.js';
 import { defs as itimerDefs } from './itimer.js';
+import { defs as lockDefs } from './locks.js';
 import { defs as memfdDefs } from './memfd.js';
 import { defs as mmDefs } from './mm.js';
 import { defs as pipeDefs } from './pipe.js';
@@ -37,6 +39,8 @@ const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
   rseqDefs, membarrierDefs, hwprobeDefs, ecallExtDefs,
   waitDefs,
+  lockDefs,
+  ioUringDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */

@@ -4,6 +4,7 @@ import { eventpollRelease } from './epoll.js';
 import { EBADF, EMFILE } from '../../abi/errno.js';
 import type { OpenFile } from './file.js';
 import { NR_OPEN_DEFAULT } from './constants.js';
+import { locksOnClose, locksOnRelease } from './locks/release.js';
 
 /** Takes a reference on an open file description; returns it. */
 export function fileGet(f: OpenFile): OpenFile {
@@ -25,6 +26,7 @@ export function filePut(f: OpenFile): void {
     return;
   }
   eventpollRelease(f); // a closed file leaves every epoll interest set, as in Linux
+  locksOnRelease(f); // its OFD locks, flock lock and lease go with it
   f.release?.();
 }
 
@@ -75,7 +77,10 @@ export class FdTable {
     const old = this.slots[fd];
     this.slots[fd] = { file: fileGet(file), cloexec };
     if (fd === this.nextFree) this.nextFree = fd + 1;
-    if (old) filePut(old.file);
+    if (old) {
+      locksOnClose(old.file, this);
+      filePut(old.file);
+    }
     return fd;
   }
 
@@ -85,6 +90,7 @@ export class FdTable {
     if (!e) return -EBADF;
     this.slots[fd] = undefined;
     if (fd < this.nextFree) this.nextFree = fd;
+    locksOnClose(e.file, this); // this table (the process) loses its POSIX locks on the file
     filePut(e.file);
     return 0;
   }

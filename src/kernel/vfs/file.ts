@@ -76,8 +76,8 @@ export interface OpenFile {
   truncate?(length: number): number;
   /** fsync(2)/fdatasync(2). */
   fsync?(): number;
-  /** Source of bytes for mmap, or -errno (ENODEV if not mappable, EACCES for bad modes). */
-  mmapSource?(): MmapFile | number;
+  /** Source of bytes for mmap of len bytes at offset, or -errno (ENODEV if not mappable, EACCES for bad modes). */
+  mmapSource?(offset?: number, len?: number): MmapFile | number;
   /** Called when the last fd referring to this description is closed. */
   release?(): void;
   /**

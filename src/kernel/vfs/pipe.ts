@@ -168,6 +168,15 @@ export class Pipe {
     return n;
   }
 
+  /** Copies up to buf.length bytes from the front of the ring without taking them (tee); returns the count. */
+  peek(buf: Uint8Array): number {
+    const { head, used } = this;
+    const n = this.take(buf);
+    this.head = head;
+    this.used = used;
+    return n;
+  }
+
   /** Appends data to the ring; assumes data.length <= free space. */
   put(data: Uint8Array): void {
     const cap = this.cap;
@@ -206,8 +215,8 @@ export class Pipe {
   }
 }
 
-/** One end of an anonymous pipe as an open file description. */
-class PipeFile implements OpenFile {
+/** One end of an anonymous pipe as an open file description (splice and tee reach its pipe). */
+export class PipeFile implements OpenFile {
   flags: number;
   readonly path: string;
   private released = false;

@@ -22,6 +22,8 @@ import { populateEtc } from './etc.js';
 import { childPath, MountTable } from './mount_table.js';
 import { utf8ToBytes } from '../../util/bytestr.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
+import { attached, attachFile, LockTable } from './locks/context.js';
+import { breakLease } from './locks/lease.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
 import { Cred } from '../cred.js';
 import { permission } from './perm.js';
@@ -104,6 +106,8 @@ export class Vfs {
   private readonly fifos = new FifoRegistry();
   /** Installed by the kernel: the page caches of mapped files, which file I/O keeps coherent. */
   pageCache: PageCache | null = null;
+  /** Record locks, flock locks and leases of every file, by file identity. */
+  readonly locks = new LockTable();
   /** The internal tmpfs that memfd_create's files live on (Linux's shm mount), once used. */
   private memfdSb: TmpfsSuper | null = null;
   private readonly rootTmpfs: TmpfsDir | null;
@@ -310,7 +314,7 @@ export class Vfs {
     if (inode instanceof OpenFileInode) return inode.file;
     if (flags & O_PATH) {
       if ((flags & O_DIRECTORY) && type !== S_IFDIR) return -ENOTDIR;
-      return new PathFile(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | 0x80000), loc);
+      return attached(this.locks, new PathFile(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | 0x80000), loc), st);
     }
     if (type === S_IFLNK) return -ELOOP;
     if ((flags & O_DIRECTORY) && type !== S_IFDIR) return -ENOTDIR;
@@ -332,7 +336,7 @@ export class Vfs {
     }
     if (type === S_IFDIR) {
       const path = loc.path;
-      return new DirFile(flags, loc, (listed) => this.mounts.mountOverlay(path, listed));
+      return attached(this.locks, new DirFile(flags, loc, (listed) => this.mounts.mountOverlay(path, listed)), st);
     }
     if (inode.open) return inode.open(env.caller, flags, loc);
     if (type === S_IFIFO) {
@@ -342,6 +346,10 @@ export class Vfs {
     if (type !== S_IFREG) return -ENXIO; // sockets and device nodes without a driver
     if (wantsWrite && inode.sb.readonly) return -EROFS;
     if (!inode.openIo) return -ENXIO;
+    if (!created && r !== null) {
+      const b = breakLease(this.locks, fileKey(st), flags, r); // before O_TRUNC, as Linux's do_dentry_open
+      if (b !== 0) return b;
+    }
     if ((flags & O_TRUNC) && !created) {
       const r = inode.truncate?.(0) ?? -EINVAL;
       if (r < 0) return r;
@@ -349,7 +357,7 @@ export class Vfs {
     }
     const io = inode.openIo(flags);
     if (typeof io === 'number') return io;
-    return new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io, this.pageCache);
+    return attached(this.locks, new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io, this.pageCache), st);
   }
 
   /**
@@ -361,7 +369,9 @@ export class Vfs {
     const inode = new TmpfsFile(this.memfdSb, 0o777, cred.fsuid, cred.fsgid);
     inode.nlink = 0;
     const loc = new Loc([this.memfdSb.root, inode], [`memfd:${name} (deleted)`]);
-    return new RegularFile(O_RDWR, loc, inode.openIo(), this.pageCache);
+    const f = new RegularFile(O_RDWR, loc, inode.openIo(), this.pageCache);
+    attachFile(this.locks, f, f.stat());
+    return f;
   }
 
   /** Checks that the caller may add or remove entries in dir: 0, -EACCES or -EROFS. */
@@ -618,8 +628,8 @@ export class Vfs {
     return loc.inode.setattr?.({ atimeNs, mtimeNs }) ?? -EPERM;
   }
 
-  /** truncate(2) of the file at loc, as cred. */
-  truncate(loc: Loc, length: number, cred: Cred): number {
+  /** truncate(2) of the file at loc, as cred; with r, it first breaks the file's leases (and may sleep for that). */
+  truncate(loc: Loc, length: number, cred: Cred, r: Request | null = null): number | Blocked {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
     if ((st.mode & S_IFMT) === S_IFDIR) return -EISDIR;
@@ -627,9 +637,13 @@ export class Vfs {
     const p = permission(st, W_OK, cred);
     if (p < 0) return p;
     if (loc.inode.sb.readonly) return -EROFS;
-    const r = loc.inode.truncate?.(length) ?? -EINVAL;
-    if (r >= 0) this.truncated(loc, length);
-    return r;
+    if (r !== null) {
+      const b = breakLease(this.locks, fileKey(st), O_WRONLY, r);
+      if (b !== 0) return b;
+    }
+    const res = loc.inode.truncate?.(length) ?? -EINVAL;
+    if (res >= 0) this.truncated(loc, length);
+    return res;
   }
 
   /** Tells the page cache of a mapped file that the file is now length bytes long. */

@@ -1,0 +1,95 @@
+// liburing's own test programs (Debian's liburing 2.3 source, built static for riscv64 by
+// tools/third_party/liburing.sh into the test cache) run under ecall: the tests issue 12 names
+// must exit 0 (or 77, liburing's "skipped", for what needs features Linux may also lack). Those
+// that fork are expected to fail until processes land (todo, with the reason); so is any test
+// with a known gap, named with its cause. Without the build the suite is skipped with the reason.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { repoRoot } from '../helpers/guest_cases.js';
+import { testCacheDir } from '../helpers/npm_fetch.js';
+import { mapLimited, GUEST_CONCURRENCY } from '../helpers/pool.js';
+import { ecallUnavailable } from '../helpers/run_guest.js';
+
+/** The tests issue 12 requires (liburing 2.3 names). */
+const REQUIRED = [
+  'nop', 'nop-all-sizes', 'probe', 'io_uring_setup', 'io_uring_enter', 'io_uring_register', 'sq-full', 'sq-space_left',
+  'cq-size', 'cq-ready', 'cq-full', 'cq-overflow', 'read-write', 'short-read', 'fixed-buf-iter', 'fixed-link',
+  'file-register', 'file-update', 'link', 'link_drain', 'hardlink', 'link-timeout', 'submit-link-fail', 'skip-cqe',
+  'timeout-new', 'poll-cancel-all', 'poll-many', 'eventfd', 'eventfd-ring', 'splice', 'statx', 'openat2', 'rename',
+  'unlink', 'mkdir', 'fsync', 'msg-ring',
+  // timeout forks only in test_timeout_link_cancel, which skips itself (it execs exec-target.t,
+  // which is not beside it in the temporary directory), so it runs as a required test.
+  'timeout',
+];
+/** Tests that fork: they need processes (issue 9), which ecall does not have yet. */
+const FORKING = ['poll', 'io-cancel'];
+/** Required tests with a known gap outside io_uring, and the gap. */
+const KNOWN_GAPS: Record<string, string> = {
+  'read-write': 'test_write_efbig: write paths do not enforce RLIMIT_FSIZE (no EFBIG/SIGXFSZ) yet',
+};
+/** Tests that time themselves against the host's wall clock (a 200 ms timeout must take 100..300 ms):
+ *  on a loaded machine one run can miss that window, so they get this many runs. */
+const WALL_CLOCK_RUNS: Record<string, number> = { 'timeout-new': 3, timeout: 3 };
+/** liburing's exit code for a skipped test (T_EXIT_SKIP). */
+const T_EXIT_SKIP = 77;
+/** Hang guard of one test: most take 1-3 s of CPU; poll-many about 12 s, several times that on a loaded machine. */
+const TEST_TIMEOUT_MS = 300_000;
+
+const root = repoRoot();
+const dir = join(testCacheDir(), 'liburing', 'test');
+const missing = existsSync(join(testCacheDir(), 'liburing', 'built'))
+  ? null
+  : `liburing's tests are not built (run bash tools/third_party/liburing.sh): ${dir} missing`;
+
+interface Outcome { status: number | null; output: string }
+
+/** Runs one liburing test program under ecall in a fresh directory (the tests create files in their cwd). */
+function runTest(name: string): Promise<Outcome> {
+  const cwd = mkdtempSync(join(tmpdir(), `ecall-liburing-${name}-`));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'ecall.js'), 'run', join(dir, `${name}.t`)], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), TEST_TIMEOUT_MS);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({ status, output });
+    });
+  });
+}
+
+/** Runs a test, again while it fails if it is a wall-clock test; the last outcome. */
+async function runWithRetries(name: string): Promise<Outcome> {
+  let out = await runTest(name);
+  for (let i = 1; i < (WALL_CLOCK_RUNS[name] ?? 1) && out.status !== 0; i++) out = await runTest(name);
+  return out;
+}
+
+describe('liburing 2.3 tests under ecall', { skip: missing ?? ecallUnavailable(root) ?? false }, () => {
+  const names = [...REQUIRED, ...FORKING];
+  let results: Map<string, Outcome> | null = null;
+  /** Every test runs once, two at a time (wall-clock ones alone); each it() then looks at its own outcome. */
+  const all = async (): Promise<Map<string, Outcome>> => {
+    if (results !== null) return results;
+    const pooled = names.filter((n) => !(n in WALL_CLOCK_RUNS));
+    results = new Map(await mapLimited(pooled, GUEST_CONCURRENCY, async (n) => [n, await runTest(n)] as const));
+    // The wall-clock tests run alone, after the others, so that our own load does not skew them.
+    for (const n of names.filter((x) => x in WALL_CLOCK_RUNS)) results.set(n, await runWithRetries(n));
+    return results;
+  };
+  for (const name of names) {
+    const todo = FORKING.includes(name) ? 'forks: needs processes (issue 9)' : KNOWN_GAPS[name];
+    it(`liburing test ${name} passes`, { todo, timeout: TEST_TIMEOUT_MS * 8 }, async (t) => {
+      if (!existsSync(join(dir, `${name}.t`))) assert.fail(`${name}.t was not built`);
+      const r = (await all()).get(name)!;
+      if (r.status === T_EXIT_SKIP) { t.skip(`the test skipped itself: ${r.output.trim().split('\n').pop()}`); return; }
+      assert.equal(r.status, 0, `${name} exited ${r.status}:\n${r.output.slice(-2000)}`);
+    });
+  }
+});
