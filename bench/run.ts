@@ -54,6 +54,8 @@ interface Benchmark {
   aborts?: boolean;
   /** Also report each engine's peak resident set size (one extra run each under GNU time). */
   peakRss?: boolean;
+  /** A figure the guest measures itself and prints on stderr (first timed run of each engine). */
+  printed?: { re: RegExp; what: string };
   /** Prepares input files before the row runs. */
   prepare?: () => void;
 }
@@ -80,6 +82,11 @@ const PERCPU_ITERS = '250000';
 const NO_RSEQ_IN_QEMU = 'qemu-riscv64 7.2 has no rseq, no vDSO and none of ecall\'s extensions';
 /** MiB bench_sock sends over a loopback TCP connection: about a second under either engine. */
 const SOCK_STREAM_MIB = '128';
+/** fork + _exit + waitpid round trips for bench_fork rt: about a second under either engine. */
+const FORK_ROUND_TRIPS = '200';
+/** bench_fork big: the touched size (the issue's 256 MiB) and the forks whose median it prints. */
+const FORK_BIG_MIB = '256';
+const FORK_BIG_SAMPLES = '5';
 /** One-byte round trips over loopback TCP and over an AF_UNIX socketpair. */
 const SOCK_TCP_RR = '20000';
 const SOCK_UNIX_RR = '50000';
@@ -138,6 +145,16 @@ const BENCHMARKS: Benchmark[] = [
     name: 'thread_create', path: 'guest/bin/thread_create', args: [THREADS_CREATED], instretEstimate: null,
     rate: { count: (a) => Number(a[0]), unit: 'threads' },
     note: `pthread_create + pthread_join of ${THREADS_CREATED} threads, one after another`,
+  },
+  {
+    name: 'fork_rt', path: 'guest/bin/bench_fork', args: ['rt', FORK_ROUND_TRIPS], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'fork/exit/wait round trips' },
+    note: `${FORK_ROUND_TRIPS} times fork, _exit in the child, waitpid in the parent (a static program)`,
+  },
+  {
+    name: 'fork_256m', path: 'guest/bin/bench_fork', args: ['big', FORK_BIG_MIB, FORK_BIG_SAMPLES], instretEstimate: null,
+    printed: { re: /^fork_to_child_us (\d+)$/m, what: 'µs from fork() to the child running (median of the guest\'s samples)' },
+    note: `touch ${FORK_BIG_MIB} MiB, then fork ${FORK_BIG_SAMPLES} times; copy-on-write makes the fork independent of the size`,
   },
   {
     name: 'mmap_touch', path: 'guest/bin/mem_touch', args: [MMAP_TOUCH_MIB, MMAP_TOUCH_MIB], instretEstimate: null, peakRss: true,
@@ -396,6 +413,10 @@ function main(argv: string[]): number {
       Number.isFinite(mips) && comparable ? `${mark}${mips.toFixed(1)}` : '-',
     ]);
     notes.push(`${b.name}: ${b.note}`);
+    if (b.printed) {
+      const got = (out: string | undefined): string => b.printed!.re.exec(out ?? '')?.[1] ?? '-';
+      notes.push(`${b.name}: ${b.printed.what}: ecall ${got(ecall.first.stderr)}, qemu ${got(q?.first.stderr)}`);
+    }
     let peak: { ecallMiB: number | null; qemuMiB: number | null } | null = null;
     if (b.peakRss) {
       const e = peakRssMiB(process.execPath, [ECALL_JS, 'run', ...opts, bin, ...b.args]);

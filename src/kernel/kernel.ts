@@ -40,6 +40,9 @@ import { WakeReason } from './wait.js';
 import { cpuTimerBudget, runCpuTimers } from './time/cpu_timers.js';
 import type { IntervalTimer } from './time/interval_timer.js';
 import { TimerQueue } from './time/timer_queue.js';
+import { ProcessTable } from './process/table.js';
+import { processExited } from './process/exit.js';
+import { mmPut } from './process/mm_users.js';
 import { type EcallExtensions, NO_EXTENSIONS } from './ext/extensions.js';
 import { ProcessVdso } from './vdso/process_vdso.js';
 import { RseqStress } from './rseq/stress.js';
@@ -82,8 +85,8 @@ export { SpawnError } from './guest_process.js';
 
 /** Host milliseconds between yields to the host event loop (stdin, timers) while guests compute. */
 const YIELD_MS = 20;
-/** pid of the first process (Linux numbers are arbitrary; a fixed one keeps runs reproducible). */
-const FIRST_PID = 100;
+/** pid of the first process: pid 1 of the guest's own pid namespace, as in a container. */
+const FIRST_PID = 1;
 /** rdtime ticks at TIMEBASE_HZ (1 GHz): 1 ns each. */
 const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** Virtual time per retired instruction in deterministic mode: a 1 GHz hart. */
@@ -114,6 +117,8 @@ export class Kernel implements KernelServices {
   readonly phys: PhysMem;
   /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
   readonly net: NetNs;
+  /** Every process not yet reaped (live or zombie), by pid. */
+  readonly procs = new ProcessTable();
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
@@ -150,7 +155,7 @@ export class Kernel implements KernelServices {
     this.stress = p > 0 ? new RseqStress(p, new Prng(this.deterministic ? options.seed! : this.hostSeed(), 3), this.sched) : null;
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
-      (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
+      (pid) => this.procs.get(pid), () => this.procs.all()));
     this.vfs.pageCache = this.phys.objects;
     this.bootNs = this.host.monotonicNs();
     // Lease breaks read the clock and signal the holder's process (or process group, -pid).
@@ -256,7 +261,11 @@ export class Kernel implements KernelServices {
     }
     const pid = this.allocTid();
     const mm = new Mm(this.phys);
-    const tg = new ThreadGroup(this, pid, 1, mm, cred);
+    // The host's process is outside the guest's pid namespace: the parent pid reads 0, as for a
+    // container's init, and this process adopts its orphaned descendants.
+    const tg = new ThreadGroup(this, pid, 0, mm, cred);
+    tg.node.root = true;
+    tg.node.cmdline = new TextEncoder().encode(argv.map((s) => s + '\0').join(''));
     tg.exePath = exe.guestPath;
     const random = new Uint8Array(16);
     this.host.randomFill(random);
@@ -280,6 +289,7 @@ export class Kernel implements KernelServices {
     t.hart.setX(2, r.sp);
     tg.sigreturnAddr = r.vdso.sigreturn;
     tg.vdso = new ProcessVdso(r.vdso);
+    this.procs.add(tg);
     this.addTask(t);
     return tg;
   }
@@ -335,6 +345,9 @@ export class Kernel implements KernelServices {
 
   /** A process has ended: tells its listeners and stops forwarding host signals to it. */
   private groupExited(tg: ThreadGroup): void {
+    processExited(tg);
+    // The first process stays listed: wait() reports its status.
+    if (tg !== this.groups[0]) this.groups.splice(this.groups.indexOf(tg), 1);
     const list = this.exitListeners.get(tg) ?? [];
     this.exitListeners.delete(tg);
     const st = exitStatusOf(tg);
@@ -661,7 +674,7 @@ export class Kernel implements KernelServices {
       this.groupExited(t.tg);
     }
     // The last task out frees the address space (shared file pages are written back first).
-    if (live.length === 0) t.tg.mm.release();
+    if (live.length === 0) mmPut(t.tg, t.tg.mm);
   }
 
   /** Allocates a new task/thread id. */

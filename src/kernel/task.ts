@@ -21,6 +21,8 @@ import { GroupUsage } from './time/usage.js';
 import { ProcTimers } from './time/proc_timers.js';
 import type { SysletState } from './syslet/state.js';
 import type { ThreadletState } from './syslet/threadlet.js';
+import { ProcNode } from './process/node.js';
+import type { ProcessTable } from './process/table.js';
 import { RseqTask } from './rseq/state.js';
 import { RseqMm } from './rseq/mm_state.js';
 import type { ProcessVdso } from './vdso/process_vdso.js';
@@ -89,6 +91,8 @@ export interface KernelServices extends KernelClock {
   addTask(t: Task): void;
   /** Allocates a new task/thread id. */
   allocTid(): number;
+  /** Every process not yet reaped, by pid (process/table.ts). */
+  readonly procs: ProcessTable;
   /** Queues fn for the kernel's event point (between slices, never inside a handler). */
   postHostEvent(fn: () => void): void;
 }
@@ -117,8 +121,8 @@ export class ThreadGroup {
   stopped = false;
   /** Next task to try for process-directed signals (Linux's curr_target). */
   signalTarget = 0;
-  /** Signal dispositions, indexed by signal number 1..64. */
-  readonly actions: SigAction[] = [];
+  /** Signal dispositions, indexed by signal number 1..64 (one array shared under CLONE_SIGHAND). */
+  actions: SigAction[] = [];
   /** Resource limits: resource -> [cur, max] as bigints (RLIM_INFINITY = 2^64-1). */
   readonly rlimits = new Map<number, [bigint, bigint]>();
   /** Exit status once the group is dead: exit code, or 128+signal for a fatal signal. */
@@ -150,11 +154,14 @@ export class ThreadGroup {
   readonly timers = new ProcTimers();
   /** Syslet completion rings and ready chains (syslet/state.ts), made on first use. */
   syslets: SysletState | null = null;
+  /** Parent, children, exit signal, wait reports and vfork state (process/node.ts). */
+  readonly node = new ProcNode();
 
   constructor(
     readonly kernel: KernelServices,
     readonly pid: number,
-    readonly ppid: number,
+    /** The parent's pid (0 for a process the host started); reparenting changes it. */
+    public ppid: number,
     public mm: Mm,
     /** Credentials of every thread of the group (Linux keeps them per thread; setxid syncs them). */
     public cred: Cred,

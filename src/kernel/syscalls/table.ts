@@ -29,6 +29,7 @@ import { defs as socketDefs } from './socket.js';
 import { defs as socketMsgDefs } from './socket_msg.js';
 import { defs as timeDefs } from './time.js';
 import { defs as timerfdDefs } from './timerfd.js';
+import { defs as waitDefs } from './wait.js';
 import { defs as ecallExtDefs } from './ecall_ext.js';
 import { defs as hwprobeDefs } from './hwprobe.js';
 import { defs as membarrierDefs } from './membarrier.js';
@@ -38,6 +39,7 @@ import { defs as sysletDefs } from './syslet.js';
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
   rseqDefs, membarrierDefs, hwprobeDefs, ecallExtDefs,
+  waitDefs,
   lockDefs,
   ioUringDefs,
   sysletDefs,
