@@ -11,6 +11,7 @@ export interface RunOptions {
   strace: boolean;
   mount: string[];
   root?: string;
+  sysroot?: string;
   env: string[];
   clearEnv: boolean;
   stats: boolean;
@@ -33,6 +34,8 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --strace                    one strace(1)-style line per syscall on stderr
   --mount HOST:GUEST[:ro]     mount a host directory into the guest (repeatable)
   --root DIR                  use a host directory as the guest's /
+  --sysroot DIR               look up absolute paths the guest does not have in DIR,
+                              read-only (qemu's -L): the libraries of dynamic programs
   --tmpfs-size SIZE           size limit of /tmp and of the in-memory / (bytes, or with a
                               k, m or g suffix; default 1g); a full tmpfs gives ENOSPC
   --env KEY=VALUE             set an environment variable (repeatable)
@@ -53,6 +56,7 @@ const RUN_OPTIONS = {
   strace: { type: 'boolean' },
   mount: { type: 'string', multiple: true },
   root: { type: 'string' },
+  sysroot: { type: 'string' },
   env: { type: 'string', multiple: true },
   'clear-env': { type: 'boolean' },
   stats: { type: 'boolean' },
@@ -112,6 +116,7 @@ export function parseCommandLine(argv: string[]): Command {
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
         maxInsns: v['max-insns'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
+      if (v.sysroot !== undefined) options.sysroot = v.sysroot;
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }
     default:

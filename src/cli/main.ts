@@ -88,7 +88,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
   let kernel: Kernel;
   try {
-    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, tmpfsSize, memory });
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, sysroot: o.sysroot, strace, cpus, seed, maxInstructions, tmpfsSize, memory });
   } catch (e) {
     if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
     throw e;

@@ -14,6 +14,7 @@ import type { TimerQueue } from './time/timer_queue.js';
 import type { Vfs } from './vfs/vfs.js';
 import type { NetNs } from './net/netns.js';
 import { WaitQueue, type WakeReason } from './wait.js';
+import type { ExecRandom } from './exec/aslr.js';
 import { type Caller, Request, type RequestSink, type SysResult } from './request.js';
 import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
@@ -79,6 +80,8 @@ export interface KernelServices extends KernelClock {
   addTask(t: Task): void;
   /** Allocates a new task/thread id. */
   allocTid(): number;
+  /** The random page offsets of exec'd PIE images (seeded in deterministic mode). */
+  readonly execRandom: ExecRandom;
 }
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
@@ -197,7 +200,7 @@ export class Task implements Caller, RequestSink {
 
   constructor(
     readonly kernel: KernelServices,
-    readonly tid: number,
+    public tid: number,
     readonly tg: ThreadGroup,
     public files: FdTable,
     public fs: FsContext,
