@@ -2,7 +2,7 @@
 // page) in an empty Mm.
 import { ELIBBAD, ENOMEM, errnoName } from '../abi/errno.js';
 import { GuestFaultError, PROT_NONE } from '../mem/guest_memory.js';
-import { type ElfInfo, type LoadError, ET_DYN, isLoadError, noexec, parseElf } from './elf.js';
+import { type ElfInfo, type LoadError, ET_DYN, interpPath, isLoadError, noexec, parseElf } from './elf.js';
 import { type ArgString, setupStack } from './initial_stack.js';
 import { ELF_ET_DYN_BASE, MAP_ANONYMOUS, MAP_PRIVATE, STATIC_PIE_BASE } from './layout.js';
 import { type Layout, type LoaderMm, imageFile, loadSpan, mapSegments, planLayout } from './segments.js';
@@ -71,7 +71,7 @@ export interface LoadResult {
  *  unloadable: what the kernel needs to know before it opens the interpreter. */
 export function elfInterp(image: Uint8Array): string | null | LoadError {
   const elf = parseElf(image);
-  return isLoadError(elf) ? elf : elf.interp;
+  return isLoadError(elf) ? elf : interpPath(image, elf);
 }
 
 /** Loads a riscv64 ELF image (and, for a dynamic program, its interpreter) into mm, which must be
