@@ -37,6 +37,9 @@ import { WakeReason } from './wait.js';
 import { cpuTimerBudget, runCpuTimers } from './time/cpu_timers.js';
 import type { IntervalTimer } from './time/interval_timer.js';
 import { TimerQueue } from './time/timer_queue.js';
+import { ProcessTable } from './process/table.js';
+import { processExited } from './process/exit.js';
+import { mmPut } from './process/mm_users.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
@@ -62,8 +65,8 @@ export { SpawnError } from './guest_process.js';
 
 /** Host milliseconds between yields to the host event loop (stdin, timers) while guests compute. */
 const YIELD_MS = 20;
-/** pid of the first process (Linux numbers are arbitrary; a fixed one keeps runs reproducible). */
-const FIRST_PID = 100;
+/** pid of the first process: pid 1 of the guest's own pid namespace, as in a container. */
+const FIRST_PID = 1;
 /** rdtime ticks at TIMEBASE_HZ (10 MHz): 100 ns each. */
 const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** Virtual time per retired instruction in deterministic mode: a 1 GHz hart. */
@@ -92,6 +95,8 @@ export class Kernel implements KernelServices {
   readonly execRandom: ExecRandom;
   /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
   readonly net: NetNs;
+  /** Every process not yet reaped (live or zombie), by pid. */
+  readonly procs = new ProcessTable();
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
@@ -123,7 +128,7 @@ export class Kernel implements KernelServices {
     this.execRandom = new ExecRandom(this.host, options.seed);
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, sysroot: options.sysroot, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
-      (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
+      (pid) => this.procs.get(pid), () => this.procs.all()));
     this.vfs.pageCache = this.phys.objects;
     this.bootNs = this.host.monotonicNs();
     this.processHost = {
@@ -195,13 +200,18 @@ export class Kernel implements KernelServices {
     cred.euid = cred.suid = cred.fsuid = img.euid;
     cred.egid = cred.sgid = cred.fsgid = img.egid;
     const pid = this.allocTid();
-    const tg = new ThreadGroup(this, pid, 1, img.mm, cred);
+    // The host's process is outside the guest's pid namespace: the parent pid reads 0, as for a
+    // container's init, and this process adopts its orphaned descendants.
+    const tg = new ThreadGroup(this, pid, 0, img.mm, cred);
+    tg.node.root = true;
+    tg.node.cmdline = new TextEncoder().encode(argv.map((s) => s + '\0').join(''));
     tg.exePath = b.file.loc.path;
     const r = img.load;
     const t = new Task(this, pid, tg, files, fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);
     tg.sigreturnAddr = r.sigreturnAddr;
+    this.procs.add(tg);
     this.addTask(t);
     return tg;
   }
@@ -256,6 +266,9 @@ export class Kernel implements KernelServices {
 
   /** A process has ended: tells its listeners and stops forwarding host signals to it. */
   private groupExited(tg: ThreadGroup): void {
+    processExited(tg);
+    // The first process stays listed: wait() reports its status.
+    if (tg !== this.groups[0]) this.groups.splice(this.groups.indexOf(tg), 1);
     const list = this.exitListeners.get(tg) ?? [];
     this.exitListeners.delete(tg);
     const st = exitStatusOf(tg);
@@ -572,7 +585,7 @@ export class Kernel implements KernelServices {
       this.groupExited(t.tg);
     }
     // The last task out frees the address space (shared file pages are written back first).
-    if (live.length === 0) t.tg.mm.release();
+    if (live.length === 0) mmPut(t.tg.mm);
   }
 
   /** Allocates a new task/thread id. */

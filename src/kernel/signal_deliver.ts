@@ -11,6 +11,7 @@ import { sigbit } from './signal_queue.js';
 import { formatSigInfo, signalName } from './strace.js';
 import { type SigAction, type Task, TaskState, type ThreadGroup } from './task.js';
 import { WakeReason } from './wait.js';
+import { processContinued, processStopped } from './process/notify.js';
 
 const SIG_DFL = 0n, SIG_IGN = 1n;
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
@@ -186,6 +187,7 @@ function groupStop(tg: ThreadGroup, sig: number): void {
   for (const x of tg.tasks) if (x.state === TaskState.Runnable) tg.kernel.sched.remove(x);
   const t = tg.tasks.find((x) => x.state !== TaskState.Exited);
   if (t) t.kernel.trace(t, `--- stopped by ${signalName(sig)} ---`);
+  processStopped(tg, sig);
 }
 
 /** Resumes a stopped group: its runnable threads go back on the run queues. */
@@ -193,6 +195,7 @@ function groupContinue(tg: ThreadGroup): void {
   tg.stopped = false;
   const k = tg.kernel;
   for (const x of tg.tasks) if (x.state === TaskState.Runnable && x !== k.currentTask) k.sched.enqueue(x);
+  processContinued(tg);
 }
 
 /**

@@ -20,6 +20,8 @@ import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
 import { GroupUsage } from './time/usage.js';
 import { ProcTimers } from './time/proc_timers.js';
+import { ProcNode } from './process/node.js';
+import type { ProcessTable } from './process/table.js';
 
 /** What the scheduler offers the code that runs on behalf of tasks (affinity, group stop). */
 export interface SchedulerView {
@@ -82,6 +84,8 @@ export interface KernelServices extends KernelClock {
   allocTid(): number;
   /** The random page offsets of exec'd PIE images (seeded in deterministic mode). */
   readonly execRandom: ExecRandom;
+  /** Every process not yet reaped, by pid (process/table.ts). */
+  readonly procs: ProcessTable;
 }
 
 /** A signal disposition as stored by rt_sigaction (kernel struct sigaction, riscv64). */
@@ -108,8 +112,8 @@ export class ThreadGroup {
   stopped = false;
   /** Next task to try for process-directed signals (Linux's curr_target). */
   signalTarget = 0;
-  /** Signal dispositions, indexed by signal number 1..64. */
-  readonly actions: SigAction[] = [];
+  /** Signal dispositions, indexed by signal number 1..64 (one array shared under CLONE_SIGHAND). */
+  actions: SigAction[] = [];
   /** Resource limits: resource -> [cur, max] as bigints (RLIM_INFINITY = 2^64-1). */
   readonly rlimits = new Map<number, [bigint, bigint]>();
   /** Exit status once the group is dead: exit code, or 128+signal for a fatal signal. */
@@ -135,11 +139,14 @@ export class ThreadGroup {
   readonly usage = new GroupUsage();
   /** setitimer and POSIX timers. */
   readonly timers = new ProcTimers();
+  /** Parent, children, exit signal, wait reports and vfork state (process/node.ts). */
+  readonly node = new ProcNode();
 
   constructor(
     readonly kernel: KernelServices,
     readonly pid: number,
-    readonly ppid: number,
+    /** The parent's pid (0 for a process the host started); reparenting changes it. */
+    public ppid: number,
     public mm: Mm,
     /** Credentials of every thread of the group (Linux keeps them per thread; setxid syncs them). */
     public cred: Cred,

@@ -11,6 +11,7 @@ import type { SysArgs, SysResult, SyscallDef } from '../../src/kernel/syscalls/t
 import { SyscallError } from '../../src/abi/errno.js';
 import { fill } from './mem_helpers.js';
 import { FutexTable } from '../../src/kernel/futex/queue.js';
+import { ProcessTable } from '../../src/kernel/process/table.js';
 
 /** Start of the read-write scratch area every fixture maps. */
 export const BUF = 0x10000;
@@ -75,10 +76,12 @@ export function fixture(opts: { uid?: number; gid?: number; exe?: string } = {})
     cpuTimers: new Set(),
     currentTask: null,
     realtimeNs: () => clock.real,
+    procs: new ProcessTable(),
   } as unknown as KernelServices;
   const mm = { mem, vmas: () => vmas } as unknown as Mm;
   const tg = new ThreadGroup(kernel, 100, 1, mm, new Cred(ids.uid, ids.gid));
   tg.exePath = opts.exe ?? '/usr/bin/a-rather-long-program-name';
+  kernel.procs.add(tg);
   const mk = (tid: number): Task => {
     const t = new Task(kernel, tid, tg, null as never, null as never);
     tasks.set(tid, t);

@@ -91,6 +91,9 @@ test('a forked child inherits pgid and sid, and can start its own session', () =
   const tg = new ThreadGroup(k, 200, 100, f.t.tg.mm, f.t.tg.cred.clone());
   const child = new Task(k, 200, tg, null as never, null as never);
   k.tasks.set(200, child);
+  k.procs.add(tg);
+  tg.node.parent = f.t.tg;
+  f.t.tg.node.children.push(tg);
   inheritProcess(f.t.tg, tg);
   inheritTask(f.t, child, false);
   const setsid = defs.find((d) => d.name === 'setsid')!.handler!;

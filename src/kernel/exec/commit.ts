@@ -3,6 +3,7 @@
 // keeps its pid, credentials (but for set-id bits), cwd, umask, rlimits, signal mask and pending
 // signals, and the fds without close-on-exec.
 import { clearChildTid, exitRobustList } from '../futex/exit.js';
+import { processExeced } from '../process/exec_hook.js';
 import { type Task, TaskState } from '../task.js';
 import { strToBytes } from '../../util/bytestr.js';
 import type { Binprm } from './binprm.js';
@@ -20,7 +21,7 @@ export function commitExec(t: Task, b: Binprm, img: NewImage): void {
   const tg = t.tg;
   const k = t.kernel;
   deThread(t);
-  // The old mm goes away with this exec, unless another process still runs in it (a vfork parent).
+  // The execing thread's robust futexes and clear_child_tid are handled as at its exit (exec_mm_release).
   exitRobustList(t);
   clearChildTid(t);
   t.robustList = 0;
@@ -28,7 +29,8 @@ export function commitExec(t: Task, b: Binprm, img: NewImage): void {
   t.clearChildTid = 0;
   const old = tg.mm;
   tg.mm = img.mm;
-  if (![...k.tasks.values()].some((o) => o.tg !== tg && o.mm === old)) old.release();
+  // The process layer drops the old mm (a vfork parent may still use it) and lets that parent go on.
+  processExeced(tg, old, strToBytes(b.argv.map((a) => a + '\0').join('')));
   resetHart(t, img.load.entry, img.load.sp);
   tg.sigreturnAddr = img.load.sigreturnAddr;
   tg.exePath = b.file.loc.path;

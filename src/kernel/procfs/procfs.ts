@@ -25,7 +25,7 @@ function representative(tg: ThreadGroup, caller: Task): Task | undefined {
 
 /** Returns the root directory of a new /proc instance. */
 export function createProcfs(now: () => bigint, uid: number, gid: number, tasks: ReadonlyMap<number, Task>,
-  lookup: ThreadGroupLookup): Inode {
+  lookup: ThreadGroupLookup, list: () => Iterable<ThreadGroup> = () => []): Inode {
   const sb = new SynthSuper('proc', PROC_SUPER_MAGIC, now);
   const owner = { uid, gid };
   /** The task making the call (a request's caller is one of the kernel's tasks). */

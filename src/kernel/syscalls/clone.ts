@@ -1,9 +1,13 @@
-// clone and clone3 for threads: the flag set glibc's pthread_create and Go's runtime use
-// (abi-riscv64.md §2.7). New processes (fork, vfork, clone without CLONE_VM) do not exist yet.
-import { E2BIG, EINVAL, ENOSYS, EPERM } from '../../abi/errno.js';
+// clone and clone3: threads (the flag set glibc's pthread_create and Go's runtime use,
+// abi-riscv64.md §2.7) and new processes (fork, vfork, posix_spawn; process/fork.ts), with the
+// vfork wait (the parent sleeps until the child execs or exits).
+import { E2BIG, EINVAL, EPERM } from '../../abi/errno.js';
 import { inheritTask } from '../inherit.js';
-import { Task } from '../task.js';
-import type { SyscallDef, SysArgs } from './types.js';
+import { copyProcess } from '../process/fork.js';
+import type { Request } from '../request.js';
+import { Task, type ThreadGroup } from '../task.js';
+import { WaitQueue } from '../wait.js';
+import type { SyscallDef, SysArgs, SysResult } from './types.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
   CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
@@ -16,6 +20,12 @@ const CSIGNAL = 0xff;
 const THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
   CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED |
   CLONE_UNTRACED | CLONE_IO;
+/** Flags a new process may carry besides the thread ones (CLONE_PTRACE is accepted and does nothing: no tracer). */
+const PROCESS_FLAGS = CLONE_VFORK | CLONE_PARENT | CLONE_PTRACE;
+/** clone3's flag bit 32: reset handled signals to SIG_DFL in the child. */
+const CLONE_CLEAR_SIGHAND = 1n << 32n;
+/** Highest signal number (an exit signal above it is never sent). */
+const NSIG = 64;
 /** struct clone_args sizes: VER0 (64), VER1 (80, set_tid) and VER2 (88, cgroup). */
 const CLONE_ARGS_SIZE_VER0 = 64, CLONE_ARGS_SIZE_MAX = 88;
 /** clone3 rejects argument structs larger than a page. */
@@ -27,20 +37,58 @@ interface CloneRequest {
   parentTid: number;
   childTid: number;
   tls: bigint;
+  /** Signal the parent gets when a new process exits (0: none). */
+  exitSignal: number;
+  clearSighand: boolean;
 }
 
 /**
- * Creates a thread as clone would; returns the child's tid or -errno. Validation follows
- * Linux's copy_process: THREAD needs SIGHAND, SIGHAND needs VM, and NEWNS excludes FS.
+ * Creates a thread or a process as clone would; returns the child's tid, a Blocked marker (the
+ * vfork wait), or -errno. Validation follows Linux's copy_process: THREAD needs SIGHAND, SIGHAND
+ * needs VM, and NEWNS excludes FS.
  */
-function cloneThread(t: Task, r: CloneRequest): number {
+function cloneAny(t: Task, r: CloneRequest, req: Request): SysResult {
   const f = r.flags;
   if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) return -EINVAL;
   if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
   if ((f & CLONE_NEWNS) && (f & CLONE_FS)) return -EINVAL;
-  if ((f & ~THREAD_FLAGS & ~CSIGNAL) !== 0) return -EINVAL;
-  // A new process (no CLONE_VM, or CLONE_VM without CLONE_THREAD) needs fork and exec.
-  if (!(f & CLONE_VM) || !(f & CLONE_THREAD)) return -ENOSYS;
+  if ((f & ~THREAD_FLAGS & ~PROCESS_FLAGS & ~CSIGNAL) !== 0) return -EINVAL;
+  if (!(f & CLONE_THREAD)) {
+    const child = copyProcess(t, {
+      flags: f & ~CSIGNAL, exitSignal: r.exitSignal <= NSIG ? r.exitSignal : 0, stack: r.stack,
+      parentTid: r.parentTid, childTid: r.childTid, tls: r.tls, clearSighand: r.clearSighand,
+    });
+    if (typeof child === 'number') return child;
+    if (f & CLONE_VFORK) return startVforkWait(t, child.tg, req);
+    return child.tid;
+  }
+  return cloneThread(t, r);
+}
+
+/**
+ * The vfork parent sleeps until child execs or exits (process/exit.ts's releaseVfork wakes it).
+ * Linux's wait is killable only; here every other signal is held back by a temporary full mask
+ * (restored on the way back to user space), so a handler cannot run on the shared stack.
+ */
+function startVforkWait(t: Task, child: ThreadGroup, req: Request): SysResult {
+  child.node.vforkDone = new WaitQueue();
+  req.state = child;
+  t.setTemporarySigmask(~0n);
+  return vforkWait(t, req);
+}
+
+/** The vfork wait's (re)check: the child's pid once it has let the parent go, else sleep again. */
+function vforkWait(_t: Task, req: Request): SysResult {
+  const child = req.state as ThreadGroup;
+  const q = child.node.vforkDone;
+  if (q === null) return child.pid;
+  // SIGSTOP cannot be masked: if it interrupts the wait, the call returns the child's pid.
+  return req.block([q], 0, () => child.pid);
+}
+
+/** Creates a thread (CLONE_THREAD); returns the child's tid or -errno. */
+function cloneThread(t: Task, r: CloneRequest): number {
+  const f = r.flags;
   const k = t.kernel;
   const mem = t.mm.mem;
   const tid = k.allocTid();
@@ -62,14 +110,18 @@ function cloneThread(t: Task, r: CloneRequest): number {
 }
 
 /** clone(flags, newsp, parent_tid, tls, child_tid): riscv uses CLONE_BACKWARDS order. */
-function sysClone(t: Task, a: SysArgs): number {
+function sysClone(t: Task, a: SysArgs, req: Request): SysResult {
+  if (req.resumed) return vforkWait(t, req);
   const flags = a.u32(0);
-  if ((flags & CLONE_VFORK) && !(flags & CLONE_VM)) return -ENOSYS;
-  return cloneThread(t, { flags, stack: a.num(1), parentTid: a.addr(2), tls: a.big(3), childTid: a.addr(4) });
+  return cloneAny(t, {
+    flags, stack: a.num(1), parentTid: a.addr(2), tls: a.big(3), childTid: a.addr(4), exitSignal: flags & CSIGNAL,
+    clearSighand: false,
+  }, req);
 }
 
 /** clone3(args, size): the extensible form; the child's sp is stack + stack_size. */
-function sysClone3(t: Task, a: SysArgs): number {
+function sysClone3(t: Task, a: SysArgs, req: Request): SysResult {
+  if (req.resumed) return vforkWait(t, req);
   const addr = a.addr(0), size = a.num(1);
   if (size < CLONE_ARGS_SIZE_VER0 || size > PAGE) return -EINVAL;
   const mem = t.mm.mem;
@@ -79,19 +131,21 @@ function sysClone3(t: Task, a: SysArgs): number {
   const dv = new DataView(raw.buffer);
   const rd = (off: number): bigint => (off + 8 <= raw.length ? dv.getBigUint64(off, true) : 0n);
   const flags = rd(0), exitSignal = rd(32), stack = rd(40), stackSize = rd(48), setTidSize = rd(72), cgroup = rd(80);
-  if (flags >> 32n !== 0n) return -EINVAL; // CLONE_CLEAR_SIGHAND and CLONE_INTO_CGROUP are not supported
+  if ((flags & ~CLONE_CLEAR_SIGHAND) >> 32n !== 0n) return -EINVAL; // CLONE_INTO_CGROUP is not supported
   if (exitSignal > 64n || (exitSignal & ~BigInt(CSIGNAL)) !== 0n) return -EINVAL;
   if ((stack === 0n) !== (stackSize === 0n)) return -EINVAL;
   if (setTidSize !== 0n) return -EPERM; // choosing tids needs CAP_SYS_ADMIN in the pid namespace
   if (cgroup !== 0n) return -EINVAL;
   const f = Number(flags & 0xffffffffn);
   if (f & CSIGNAL) return -EINVAL; // clone3 passes the exit signal separately
-  return cloneThread(t, {
+  if ((f & (CLONE_THREAD | CLONE_PARENT)) && exitSignal !== 0n) return -EINVAL;
+  return cloneAny(t, {
     flags: f, stack: Number(stack + stackSize), parentTid: Number(rd(24)), childTid: Number(rd(16)), tls: rd(56),
-  });
+    exitSignal: Number(exitSignal), clearSighand: (flags & CLONE_CLEAR_SIGHAND) !== 0n,
+  }, req);
 }
 
 export const defs: SyscallDef[] = [
-  { nr: 220, name: 'clone', handler: sysClone, status: 'partial', note: 'threads (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND...); new processes give ENOSYS', args: ['cloneflags', 'ptr', 'ptr', 'ptr', 'ptr'] },
-  { nr: 435, name: 'clone3', handler: sysClone3, status: 'partial', note: 'threads only, as clone; set_tid and cgroup are refused', args: ['ptr', 'size'] },
+  { nr: 220, name: 'clone', handler: sysClone, status: 'partial', note: 'threads and processes (fork, vfork, CLONE_PARENT); no namespaces or CLONE_PIDFD', args: ['cloneflags', 'ptr', 'ptr', 'ptr', 'ptr'] },
+  { nr: 435, name: 'clone3', handler: sysClone3, status: 'partial', note: 'as clone, with CLONE_CLEAR_SIGHAND; set_tid and cgroup are refused', args: ['ptr', 'size'] },
 ];

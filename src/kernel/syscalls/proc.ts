@@ -1,6 +1,6 @@
 // Process identity syscalls: pids, credentials, process groups and sessions, set_tid_address,
 // robust futex lists and prctl.
-import { EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
+import { EACCES, EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import type { SysArgs, SyscallDef } from './types.js';
 import type { Cred } from '../cred.js';
@@ -20,7 +20,7 @@ const CAP_LAST_CAP = 40;
 /** prctl options (include/uapi/linux/prctl.h). */
 const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
   PR_SET_NAME = 15, PR_GET_NAME = 16, PR_CAPBSET_READ = 23, PR_SET_NO_NEW_PRIVS = 38,
-  PR_GET_NO_NEW_PRIVS = 39;
+  PR_GET_NO_NEW_PRIVS = 39, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37;
 
 // --- pids -----------------------------------------------------------------------------------
 
@@ -193,18 +193,18 @@ function sysGetsid(t: Task, a: SysArgs): number {
   return target.tg.sid;
 }
 
-/** setsid(): EPERM if the caller leads a process group, else starts a session; returns its id. */
+/** setsid(): EPERM if a process group with the caller's pid exists, else starts a session; returns its id. */
 function sysSetsid(t: Task): number {
   const tg = t.tg;
-  if (tg.pgid === tg.pid) return -EPERM;
+  if (tg.pgid === tg.pid || t.kernel.procs.inGroup(tg.pid).length > 0) return -EPERM;
   tg.pgid = tg.sid = tg.pid;
   return tg.sid;
 }
 
 /**
  * setpgid(pid, pgid): moves the caller or one of its children into process group pgid (a new
- * group when pgid == pid, else an existing one in the same session). Deviation: a child that
- * has already exec'd is not refused (Linux: EACCES), since ecall does not track that.
+ * group when pgid == pid, else an existing one in the same session); a child that has exec'd
+ * may no longer be moved by its parent (EACCES).
  */
 function sysSetpgid(t: Task, a: SysArgs): number {
   let pid = a.int(0);
@@ -216,22 +216,15 @@ function sysSetpgid(t: Task, a: SysArgs): number {
   if (!target) return -ESRCH;
   const p = target.tg;
   if (p !== t.tg) {
-    if (p.ppid !== t.tg.pid) return -ESRCH; // neither the caller nor its child
+    if (p.node.parent !== t.tg) return -ESRCH; // neither the caller nor its child
     if (p.sid !== t.tg.sid) return -EPERM;
+    if (p.node.execed) return -EACCES;
   }
   if (target.tid !== p.pid) return -EINVAL; // not a thread group leader
   if (p.sid === p.pid) return -EPERM; // a session leader cannot move
-  if (pgid !== pid && !groupExists(t, pgid, p.sid)) return -EPERM;
+  if (pgid !== pid && !t.kernel.procs.groupInSession(pgid, t.tg.sid)) return -EPERM;
   p.pgid = pgid;
   return 0;
-}
-
-/** True if some live process is in process group pgid within session sid. */
-function groupExists(t: Task, pgid: number, sid: number): boolean {
-  for (const x of t.kernel.tasks.values()) {
-    if (x.tg.pgid === pgid && x.tg.sid === sid) return true;
-  }
-  return false;
 }
 
 // --- thread bookkeeping ---------------------------------------------------------------------
@@ -274,6 +267,12 @@ function sysPrctl(t: Task, a: SysArgs): number {
       return 0;
     case PR_GET_PDEATHSIG:
       mem.writeI32(a.addr(1), t.pdeathsig);
+      return 0;
+    case PR_SET_CHILD_SUBREAPER:
+      t.tg.node.subreaper = arg2 !== 0n;
+      return 0;
+    case PR_GET_CHILD_SUBREAPER:
+      mem.writeI32(a.addr(1), t.tg.node.subreaper ? 1 : 0);
       return 0;
     case PR_GET_DUMPABLE:
       return t.tg.dumpable;
@@ -336,10 +335,10 @@ export const defs: SyscallDef[] = [
   { nr: 159, name: 'setgroups', handler: sysSetgroups, status: 'full', args: ['int', 'ptr'] },
   { nr: 155, name: 'getpgid', handler: sysGetpgid, status: 'full', args: ['int'] },
   { nr: 156, name: 'getsid', handler: sysGetsid, status: 'full', args: ['int'] },
-  { nr: 157, name: 'setsid', handler: sysSetsid, status: 'partial', note: 'the first process leads its own session and group', args: [] },
-  { nr: 154, name: 'setpgid', handler: sysSetpgid, status: 'partial', note: 'no EACCES for children that have exec\'d', args: ['int', 'int'] },
+  { nr: 157, name: 'setsid', handler: sysSetsid, status: 'full', note: 'the first process leads its own session and group', args: [] },
+  { nr: 154, name: 'setpgid', handler: sysSetpgid, status: 'full', args: ['int', 'int'] },
   { nr: 96, name: 'set_tid_address', handler: sysSetTidAddress, status: 'full', args: ['ptr'] },
   { nr: 99, name: 'set_robust_list', handler: sysSetRobustList, status: 'full', args: ['ptr', 'size'] },
   { nr: 100, name: 'get_robust_list', handler: sysGetRobustList, status: 'full', args: ['int', 'ptr', 'ptr'] },
-  { nr: 167, name: 'prctl', handler: sysPrctl, status: 'partial', note: 'PDEATHSIG, DUMPABLE, NAME, CAPBSET_READ, NO_NEW_PRIVS', args: ['int', 'hex', 'hex', 'hex', 'hex'] },
+  { nr: 167, name: 'prctl', handler: sysPrctl, status: 'partial', note: 'PDEATHSIG, CHILD_SUBREAPER, DUMPABLE, NAME, CAPBSET_READ, NO_NEW_PRIVS', args: ['int', 'hex', 'hex', 'hex', 'hex'] },
 ];

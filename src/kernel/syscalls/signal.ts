@@ -9,6 +9,7 @@ import { sigbit } from '../signal_queue.js';
 import { readTimespec, timespecToNs, timespecValid } from '../structs.js';
 import { Blocked, type Request } from '../request.js';
 import { type Task, TaskState } from '../task.js';
+import { killSomething, mayKill, processByPid } from '../process/kill.js';
 import { deadlinePassed, monotonicDeadline } from '../time/deadline.js';
 import { REGS_SET, type SyscallDef, type SysArgs, type SysResult } from './types.js';
 
@@ -107,13 +108,11 @@ function userInfo(t: Task, sig: number, code: number): SigInfo {
   return { signo: sig, code, pid: t.tg.pid, uid: t.tg.cred.ruid };
 }
 
-/** kill(pid, sig): only one process exists, so pid must name it (or be 0, -1 or -pgid). */
+/** kill(pid, sig): one process (pid > 0), the caller's group (0), every other process (-1), or group -pid. */
 function sysKill(t: Task, a: SysArgs): number {
   const pid = a.int(0), sig = a.int(1);
   if (sig < 0 || sig > NSIG) return -EINVAL;
-  if (pid !== t.tg.pid && pid !== 0 && pid !== -1 && pid !== -t.tg.pid) return -ESRCH;
-  if (sig !== 0) t.kernel.signalGroup(t.tg, userInfo(t, sig, SI_USER));
-  return 0;
+  return killSomething(t, pid, userInfo(t, sig, SI_USER));
 }
 
 /** Finds a live task by tid (and, if tgid > 0, in that thread group). */
@@ -129,6 +128,7 @@ function sysTkill(t: Task, a: SysArgs): number {
   if (sig < 0 || sig > NSIG || tid <= 0) return -EINVAL;
   const target = findThread(t, tid, 0);
   if (target === null) return -ESRCH;
+  if (!mayKill(t, target.tg, sig)) return -EPERM;
   if (sig !== 0) t.kernel.signalTask(target, userInfo(t, sig, SI_TKILL));
   return 0;
 }
@@ -139,6 +139,7 @@ function sysTgkill(t: Task, a: SysArgs): number {
   if (sig < 0 || sig > NSIG || tid <= 0 || tgid <= 0) return -EINVAL;
   const target = findThread(t, tid, tgid);
   if (target === null) return -ESRCH;
+  if (!mayKill(t, target.tg, sig)) return -EPERM;
   if (sig !== 0) t.kernel.signalTask(target, userInfo(t, sig, SI_TKILL));
   return 0;
 }
@@ -154,10 +155,12 @@ function queuedInfo(t: Task, sig: number, uinfo: number, targetPid: number): Sig
 function sysRtSigqueueinfo(t: Task, a: SysArgs): number {
   const pid = a.int(0), sig = a.int(1);
   if (!validSig(sig) && sig !== 0) return -EINVAL;
-  if (pid !== t.tg.pid) return -ESRCH;
   const info = queuedInfo(t, sig, a.addr(2), pid);
   if (typeof info === 'number') return info;
-  if (sig !== 0) t.kernel.signalGroup(t.tg, info);
+  const tg = pid > 0 ? processByPid(t, pid) : undefined;
+  if (tg === undefined) return -ESRCH;
+  if (!mayKill(t, tg, sig)) return -EPERM;
+  if (sig !== 0) t.kernel.signalGroup(tg, info);
   return 0;
 }
 
@@ -169,6 +172,7 @@ function sysRtTgsigqueueinfo(t: Task, a: SysArgs): number {
   if (target === null) return -ESRCH;
   const info = queuedInfo(t, sig, a.addr(3), tgid);
   if (typeof info === 'number') return info;
+  if (!mayKill(t, target.tg, sig)) return -EPERM;
   if (sig !== 0) t.kernel.signalTask(target, info);
   return 0;
 }
@@ -233,10 +237,10 @@ export const defs: SyscallDef[] = [
   { nr: 135, name: 'rt_sigprocmask', handler: sysRtSigprocmask, status: 'full', args: ['sighow', 'sigset', 'ptr', 'size'] },
   { nr: 136, name: 'rt_sigpending', handler: sysRtSigpending, status: 'full', args: ['ptr', 'size'] },
   { nr: 132, name: 'sigaltstack', handler: sysSigaltstack, status: 'full', args: ['ptr', 'ptr'] },
-  { nr: 129, name: 'kill', handler: sysKill, status: 'partial', note: 'one process: pid must be the caller (or 0, -1, -pgid)', args: ['int', 'signal'] },
+  { nr: 129, name: 'kill', handler: sysKill, status: 'partial', note: 'no init protection for pid 1 (see README)', args: ['int', 'signal'] },
   { nr: 130, name: 'tkill', handler: sysTkill, status: 'full', args: ['int', 'signal'] },
   { nr: 131, name: 'tgkill', handler: sysTgkill, status: 'full', args: ['int', 'int', 'signal'] },
-  { nr: 138, name: 'rt_sigqueueinfo', handler: sysRtSigqueueinfo, status: 'partial', note: 'own process only', args: ['int', 'signal', 'ptr'] },
+  { nr: 138, name: 'rt_sigqueueinfo', handler: sysRtSigqueueinfo, status: 'full', args: ['int', 'signal', 'ptr'] },
   { nr: 240, name: 'rt_tgsigqueueinfo', handler: sysRtTgsigqueueinfo, status: 'full', args: ['int', 'int', 'signal', 'ptr'] },
   { nr: 133, name: 'rt_sigsuspend', handler: sysRtSigsuspend, status: 'full', args: ['sigset', 'size'] },
   { nr: 137, name: 'rt_sigtimedwait', handler: sysRtSigtimedwait, status: 'full', args: ['sigset', 'ptr', 'ptr', 'size'] },

@@ -28,9 +28,11 @@ import { defs as socketDefs } from './socket.js';
 import { defs as socketMsgDefs } from './socket_msg.js';
 import { defs as timeDefs } from './time.js';
 import { defs as timerfdDefs } from './timerfd.js';
+import { defs as waitDefs } from './wait.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, execDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
+  waitDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */
