@@ -40,6 +40,10 @@ import { TimerQueue } from './time/timer_queue.js';
 import { ProcessTable } from './process/table.js';
 import { processExited } from './process/exit.js';
 import { mmPut } from './process/mm_users.js';
+import { type EcallExtensions, NO_EXTENSIONS } from './ext/extensions.js';
+import { ProcessVdso } from './vdso/process_vdso.js';
+import { RseqStress } from './rseq/stress.js';
+import { vdsoImageName } from '../loader/index.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
@@ -52,6 +56,11 @@ export interface KernelOptions extends Partial<VfsOptions> {
   /** Ends every process with SIGKILL after this many retired instructions (all tasks together):
    *  a hang guard that counts work, not host time. */
   maxInstructions?: number;
+  /** ecall's own ABIs to enable (README "ecall extensions"); all off by default. */
+  extensions?: Partial<EcallExtensions>;
+  /** rseq stress testing: the probability, at each seeded stop inside a critical section, of a
+   *  preemption or migration there (rseq/stress.ts); 0 or absent: off. */
+  rseqStress?: number;
   /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
   memory?: number;
 }
@@ -67,7 +76,7 @@ export { SpawnError } from './guest_process.js';
 const YIELD_MS = 20;
 /** pid of the first process: pid 1 of the guest's own pid namespace, as in a container. */
 const FIRST_PID = 1;
-/** rdtime ticks at TIMEBASE_HZ (10 MHz): 100 ns each. */
+/** rdtime ticks at TIMEBASE_HZ (1 GHz): 1 ns each. */
 const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** Virtual time per retired instruction in deterministic mode: a 1 GHz hart. */
 const NS_PER_INSN = 1n;
@@ -89,6 +98,10 @@ export class Kernel implements KernelServices {
   readonly sched: Scheduler;
   /** True when time and scheduling are virtual and seeded. */
   readonly deterministic: boolean;
+  /** ecall's own ABIs that are enabled. */
+  readonly extensions: EcallExtensions;
+  /** --rseq-stress, or null. */
+  private readonly stress: RseqStress | null;
   /** The machine's physical memory: every process's pages are frames of this pool. */
   readonly phys: PhysMem;
   /** The random page offsets of exec'd PIE images (seeded in deterministic mode). */
@@ -126,6 +139,10 @@ export class Kernel implements KernelServices {
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
     this.execRandom = new ExecRandom(this.host, options.seed);
+    this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
+    const p = options.rseqStress ?? 0;
+    if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');
+    this.stress = p > 0 ? new RseqStress(p, new Prng(this.deterministic ? options.seed! : this.hostSeed(), 3), this.sched) : null;
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, sysroot: options.sysroot, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.procs.get(pid), () => this.procs.all()));
@@ -141,6 +158,13 @@ export class Kernel implements KernelServices {
       hostEnd: (delta) => { this.hostEndsOpen += delta; },
     };
     this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic));
+  }
+
+  /** A seed from the host's randomness (for generators that need one outside deterministic mode). */
+  private hostSeed(): bigint {
+    const b = new Uint8Array(8);
+    this.host.randomFill(b);
+    return new DataView(b.buffer).getBigUint64(0, true);
   }
 
   /** CLOCK_MONOTONIC in nanoseconds. */
@@ -194,7 +218,7 @@ export class Kernel implements KernelServices {
     // The first process runs with the host user's ids; later ones inherit their parent's.
     const cred = new Cred(this.host.uid(), this.host.gid());
     const fs = this.vfs.initialFsContext(utf8ToBytes(cwd), cred);
-    const prog = prepareFirstProgram({ vfs: this.vfs, host: this.host, phys: this.phys, aslr: this.execRandom }, fs, cred, path, argv, envp);
+    const prog = prepareFirstProgram({ vfs: this.vfs, host: this.host, phys: this.phys, aslr: this.execRandom, vdso: vdsoImageName(this.extensions) }, fs, cred, path, argv, envp);
     if ('error' in prog) return new SpawnError(prog.error, prog.exitCode);
     const { b, img } = prog;
     cred.euid = cred.suid = cred.fsuid = img.euid;
@@ -210,7 +234,8 @@ export class Kernel implements KernelServices {
     const t = new Task(this, pid, tg, files, fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);
-    tg.sigreturnAddr = r.sigreturnAddr;
+    tg.sigreturnAddr = r.vdso.sigreturn;
+    tg.vdso = new ProcessVdso(r.vdso);
     this.procs.add(tg);
     this.addTask(t);
     return tg;
@@ -219,6 +244,7 @@ export class Kernel implements KernelServices {
   /** Registers a new task and makes it runnable. */
   addTask(t: Task): void {
     t.hart.timeSource = () => Number(this.monotonicNs() / NS_PER_TIME_TICK);
+    t.hart.cpuCsr = this.extensions.percpu;
     this.tasks.set(t.tid, t);
     if (!this.groups.includes(t.tg)) this.groups.push(t.tg);
     if (t.tg.tasks.length > 1) t.tg.everMultithreaded = true;
@@ -376,6 +402,10 @@ export class Kernel implements KernelServices {
   private runSlice(t: Task, quantum: number): void {
     const h = t.hart;
     let budget = quantum;
+    this.sched.switchIn(t);
+    h.cpuId = t.cpu;
+    t.tg.vdso?.refresh(this, t.mm.mem);
+    const percpu = t.tg.vdso?.map.percpu ?? null;
     while (budget > 0 && t.state === TaskState.Runnable) {
       // A task woken in a syscall finishes that call before anything else (Linux returns the
       // woken call's result first and delivers signals after), so no wake-up is lost.
@@ -392,7 +422,10 @@ export class Kernel implements KernelServices {
       const before = h.instret;
       let stop: Stop;
       try {
-        stop = run(h, t.mm.mem, budget);
+        stop = this.stress !== null ? this.stress.run(t, budget) : run(h, t.mm.mem, budget);
+        // Stopped at the vDSO per-CPU operation's commit store, after its first store: finish it
+        // now, before anything else runs on this CPU, so that it is never half done.
+        if (percpu !== null && h.pc === percpu.commit) run(h, t.mm.mem, 1);
       } catch (e) {
         // The host could not give memory a guest access needed: Linux's OOM killer ends the process.
         if (!isHostAllocationFailure(e)) throw e;
@@ -459,6 +492,7 @@ export class Kernel implements KernelServices {
   /** Parks t's syscall request on the Blocked marker's lists and deadline; it runs again when woken. */
   sleep(t: Task, b: Blocked): void {
     t.state = TaskState.Blocked;
+    this.sched.leave(t);
     this.park(t.syscall, b);
     // A signal that is already deliverable (say, unblocked by a temporary mask) interrupts at once.
     if (hasDeliverable(t)) this.interruptSleep(t);
@@ -601,5 +635,6 @@ function exitStatusOf(tg: ThreadGroup): ExitStatus {
     signal: tg.exitSignal,
     coreDumped: tg.coreDumped,
     instret: tg.instret,
+    rseqAborts: tg.tasks.reduce((n, t) => n + t.rseq.aborts, 0),
   };
 }

@@ -1,12 +1,12 @@
-// loadElf: builds a fresh process image (segments, the PT_INTERP interpreter, brk, stack, sigreturn
-// page) in an empty Mm.
+// loadElf: builds a fresh process image (segments, the PT_INTERP interpreter, brk, stack, vDSO)
+// in an empty Mm.
 import { ELIBBAD, ENOMEM, errnoName } from '../abi/errno.js';
 import { GuestFaultError, PROT_NONE } from '../mem/guest_memory.js';
 import { type ElfInfo, type LoadError, ET_DYN, interpPath, isLoadError, noexec, parseElf } from './elf.js';
 import { type ArgString, setupStack } from './initial_stack.js';
 import { ELF_ET_DYN_BASE, MAP_ANONYMOUS, MAP_PRIVATE, STATIC_PIE_BASE } from './layout.js';
 import { type Layout, type LoaderMm, imageFile, loadSpan, mapSegments, planLayout } from './segments.js';
-import { mapSigreturnPage, SIGRETURN_OFFSET } from './sigreturn_page.js';
+import { mapVdso, vdsoImageName, type VdsoMapping } from './vdso_image.js';
 
 export type { LoadError } from './elf.js';
 export { isLoadError } from './elf.js';
@@ -14,7 +14,7 @@ export type { LoaderMm } from './segments.js';
 export type { ArgString } from './initial_stack.js';
 export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STACK_EXPAND, STATIC_PIE_BASE, ELF_ET_DYN_BASE, MMAP_RND_BITS } from './layout.js';
 export { checkArgs } from './initial_stack.js';
-export { SIGRETURN_CODE, SIGRETURN_OFFSET } from './sigreturn_page.js';
+export { mapVdso, vdsoBytes, vdsoImageName, type VdsoExtensions, type VdsoMapping, VVAR_PAGES } from './vdso_image.js';
 
 /** The program interpreter (PT_INTERP) as the kernel read it from the guest's file system. */
 export interface InterpImage {
@@ -40,6 +40,8 @@ export interface LoadOptions {
   exePath?: string;
   dev?: number;
   ino?: number;
+  /** The vDSO image to map (vdsoImageName; default: the one without extensions). */
+  vdso?: string;
   /** The interpreter named by the program's PT_INTERP; required for a dynamic program. */
   interp?: InterpImage;
   /** Page-aligned random offset added to an ET_DYN program's base (ASLR; default 0). */
@@ -61,10 +63,8 @@ export interface LoadResult {
   progEntry: number;
   /** Load address of the interpreter (AT_BASE), or 0. */
   interpBase: number;
-  /** Address of the rt_sigreturn trampoline; signal delivery puts it in ra. */
-  sigreturnAddr: number;
-  /** Address of the "[vdso]" page. */
-  vdsoBase: number;
+  /** Where the vDSO and its vvar page are (signal delivery puts vdso.sigreturn in ra). */
+  vdso: VdsoMapping;
 }
 
 /** Returns the ELF's PT_INTERP path (null for a static program) or the LoadError that makes it
@@ -122,7 +122,7 @@ function mapInterp(mm: LoaderMm, ie: ElfInfo, img: InterpImage): Layout | LoadEr
   return mapped ?? layout;
 }
 
-/** Maps the segments, the interpreter, the stack and the vdso page of a validated image; throws
+/** Maps the segments, the interpreter, the vDSO and the stack of a validated image; throws
  *  GuestFaultError when out of frames. */
 function buildImage(mm: LoaderMm, image: Uint8Array, opts: LoadOptions, phnum: number, layout: Layout,
   interp: { elf: ElfInfo; img: InterpImage } | null): LoadResult | LoadError {
@@ -137,18 +137,17 @@ function buildImage(mm: LoaderMm, image: Uint8Array, opts: LoadOptions, phnum: n
     entry = il.entry;
     interpBase = il.bias; // Linux's AT_BASE is the interpreter's load bias (0 for an ET_EXEC one)
   }
+  // The vDSO before the stack, whose auxv names it (top-down placement puts it below mmap_base,
+  // so the order does not change where either lands).
+  const vdso = mapVdso(mm, opts.vdso ?? vdsoImageName({ cancel: false, percpu: false }));
+  if (isLoadError(vdso)) return vdso;
   const sp = setupStack(mm, {
     argv: opts.argv, envp: opts.envp, execfn: opts.execfn, random: opts.random,
     aux: {
-      phdr: layout.phdr, phnum, entry: layout.entry, base: interpBase, secure: opts.secure ? 1 : 0,
+      sysinfoEhdr: vdso.base, phdr: layout.phdr, phnum, entry: layout.entry, base: interpBase, secure: opts.secure ? 1 : 0,
       uid: opts.uid, euid: opts.euid, gid: opts.gid, egid: opts.egid,
     },
   });
   if (isLoadError(sp)) return sp;
-  const vdso = mapSigreturnPage(mm);
-  if (isLoadError(vdso)) return vdso;
-  return {
-    entry, sp, brk: layout.brk, phdr: layout.phdr, progEntry: layout.entry, interpBase,
-    sigreturnAddr: vdso + SIGRETURN_OFFSET, vdsoBase: vdso,
-  };
+  return { entry, sp, brk: layout.brk, phdr: layout.phdr, progEntry: layout.entry, interpBase, vdso };
 }

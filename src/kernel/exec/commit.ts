@@ -4,6 +4,8 @@
 // signals, and the fds without close-on-exec.
 import { clearChildTid, exitRobustList } from '../futex/exit.js';
 import { processExeced } from '../process/exec_hook.js';
+import { RseqMm } from '../rseq/mm_state.js';
+import { ProcessVdso } from '../vdso/process_vdso.js';
 import { type Task, TaskState } from '../task.js';
 import { strToBytes } from '../../util/bytestr.js';
 import type { Binprm } from './binprm.js';
@@ -32,7 +34,13 @@ export function commitExec(t: Task, b: Binprm, img: NewImage): void {
   // The process layer drops the old mm (a vfork parent may still use it) and lets that parent go on.
   processExeced(tg, old, strToBytes(b.argv.map((a) => a + '\0').join('')));
   resetHart(t, img.load.entry, img.load.sp);
-  tg.sigreturnAddr = img.load.sigreturnAddr;
+  tg.sigreturnAddr = img.load.vdso.sigreturn;
+  tg.vdso = new ProcessVdso(img.load.vdso);
+  // The rseq registration belongs to the old image (rseq_execve); membarrier's and mm_cid's state
+  // belong to the old mm.
+  t.rseq.area = null;
+  t.rseq.events = 0;
+  Object.assign(tg.rseqMm, new RseqMm());
   tg.exePath = b.file.loc.path;
   t.comm = commFor(b.filename);
   // A table shared with another process is copied first (unshare_files), then close-on-exec runs.

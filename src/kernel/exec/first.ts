@@ -27,6 +27,8 @@ export interface FirstProgramEnv {
   host: Host;
   phys: PhysMem;
   aslr: ExecRandom;
+  /** The vDSO image the process gets (vdsoImageName of the kernel's extensions). */
+  vdso: string;
 }
 
 /** A program ready to run, or why not: a one-line message and the shell's exit status. */
@@ -67,7 +69,7 @@ export function prepareFirstProgram(env: FirstProgramEnv, fs: FsContext, cred: C
   if ('errno' in b) return { error: `${path}: ${b.error}`, exitCode: b.exitCode };
   const random = new Uint8Array(16);
   host.randomFill(random);
-  const img = buildImage(env.phys, b, cred, false, random, env.aslr);
+  const img = buildImage(env.phys, b, cred, false, random, env.aslr, env.vdso);
   if ('errno' in img) return { error: `${path}: ${img.error}`, exitCode: img.exitCode };
   return { b, img };
 }

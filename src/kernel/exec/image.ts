@@ -36,9 +36,10 @@ export function execIds(b: Binprm, cred: Cred, noNewPrivs: boolean): { euid: num
   return { euid, egid };
 }
 
-/** Builds b's image in a fresh Mm over phys; returns it or an ExecError (the Mm then released). */
+/** Builds b's image in a fresh Mm over phys, with the named vDSO image; returns it or an ExecError
+ *  (the Mm then released). */
 export function buildImage(phys: PhysMem, b: Binprm, cred: Cred, noNewPrivs: boolean, random: Uint8Array,
-  aslr: ExecRandom): NewImage | ExecError {
+  aslr: ExecRandom, vdso: string): NewImage | ExecError {
   const { euid, egid } = execIds(b, cred, noNewPrivs);
   const mm = new Mm(phys);
   let r: ReturnType<typeof loadElf>;
@@ -50,7 +51,7 @@ export function buildImage(phys: PhysMem, b: Binprm, cred: Cred, noNewPrivs: boo
       interp: b.interp === null ? undefined : {
         image: b.interp.data, path: b.interp.loc.path, dev: b.interp.st.dev, ino: b.interp.st.ino,
       },
-      randomOffset: aslr.pageOffset(),
+      randomOffset: aslr.pageOffset(), vdso,
     });
   } catch (e) {
     if (!isHostAllocationFailure(e)) throw e;

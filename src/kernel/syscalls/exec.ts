@@ -4,7 +4,7 @@
 // the old image untouched; success does not return (the registers are the new program's).
 import { E2BIG, EACCES, EBADF, EINVAL, ELOOP, ENOENT } from '../../abi/errno.js';
 import { MAX_ARG_STRLEN } from '../../loader/layout.js';
-import { STACK_SIZE } from '../../loader/index.js';
+import { STACK_SIZE, vdsoImageName } from '../../loader/index.js';
 import { bytesToStr } from '../../util/bytestr.js';
 import type { Task } from '../task.js';
 import { type ExecFile, prepareBinprm, readExecFile } from '../exec/binprm.js';
@@ -88,7 +88,7 @@ function doExecveat(t: Task, dirfd: number, pathAddr: number, argvAddr: number, 
   if ('errno' in b) return -b.errno;
   const random = new Uint8Array(16);
   t.kernel.host.randomFill(random);
-  const img = buildImage(t.mm.mem.phys, b, cred, t.noNewPrivs, random, t.kernel.execRandom);
+  const img = buildImage(t.mm.mem.phys, b, cred, t.noNewPrivs, random, t.kernel.execRandom, vdsoImageName(t.kernel.extensions));
   if ('errno' in img) return -img.errno;
   commitExec(t, b, img);
   return REGS_SET;

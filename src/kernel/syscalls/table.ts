@@ -29,10 +29,15 @@ import { defs as socketMsgDefs } from './socket_msg.js';
 import { defs as timeDefs } from './time.js';
 import { defs as timerfdDefs } from './timerfd.js';
 import { defs as waitDefs } from './wait.js';
+import { defs as ecallExtDefs } from './ecall_ext.js';
+import { defs as hwprobeDefs } from './hwprobe.js';
+import { defs as membarrierDefs } from './membarrier.js';
+import { defs as rseqDefs } from './rseq.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, execDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
   waitDefs,
+  rseqDefs, membarrierDefs, hwprobeDefs, ecallExtDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */
