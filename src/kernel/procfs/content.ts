@@ -62,7 +62,7 @@ export function procMeminfo(t: Task): string {
 /** Returns the comm name of t as a byte string: its PR_SET_NAME or exec'd name, else the
  *  executable's base name, at most 15 bytes. */
 export function procComm(t: Task): string {
-  if (t.comm !== null) return bytesToStr(t.comm);
+  if (t.comm) return bytesToStr(t.comm);
   const base = t.tg.exePath.slice(t.tg.exePath.lastIndexOf('/') + 1);
   return base.slice(0, TASK_COMM_LEN - 1);
 }
