@@ -619,7 +619,7 @@ export class Kernel implements KernelServices {
       this.groupExited(t.tg);
     }
     // The last task out frees the address space (shared file pages are written back first).
-    if (live.length === 0) mmPut(t.tg.mm);
+    if (live.length === 0) mmPut(t.tg, t.tg.mm);
   }
 
   /** Allocates a new task/thread id. */

@@ -15,6 +15,6 @@ import { mmPut } from './mm_users.js';
 export function processExeced(tg: ThreadGroup, oldMm: Mm, cmdline: Uint8Array): void {
   tg.node.execed = true;
   tg.node.cmdline = cmdline;
-  mmPut(oldMm);
+  mmPut(tg, oldMm);
   releaseVfork(tg);
 }

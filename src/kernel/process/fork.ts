@@ -8,7 +8,6 @@ import type { Mm } from '../../mem/mm.js';
 import { inheritProcess, inheritTask } from '../inherit.js';
 import { Task, ThreadGroup } from '../task.js';
 import { rlimitCur, RLIMIT_NPROC } from '../syscalls/rlimit.js';
-import { mmGet } from './mm_users.js';
 import { ExitState } from './node.js';
 
 /** clone flags a new process looks at (the rest are checked by clone.ts). */
@@ -54,8 +53,7 @@ export function copyProcess(t: Task, r: ForkRequest): Task | number {
   if (cred.ruid !== 0 && k.procs.tasksOfUser(cred.ruid) >= rlimitCur(t, RLIMIT_NPROC)) return -EAGAIN;
   let mm: Mm;
   if ((f & CLONE_VM) !== 0) {
-    mm = t.mm;
-    mmGet(mm);
+    mm = t.mm; // shared until the child execs or exits (mm_users.ts)
   } else {
     const copy = t.mm.fork();
     if (copy === null) return -ENOMEM;

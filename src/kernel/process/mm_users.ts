@@ -1,20 +1,18 @@
-// How many processes use each address space: a vfork child (CLONE_VM without CLONE_THREAD) shares
-// its parent's Mm until it execs or exits, and the Mm is freed only when its last user lets go
-// (Linux's mm_users with mmget/mmput).
+// Address spaces shared between processes: a vfork child (CLONE_VM without CLONE_THREAD) uses its
+// parent's Mm until it execs or exits, so an Mm is freed only when no other live process uses it
+// (Linux counts mm_users; here the process table is asked).
 import type { Mm } from '../../mem/mm.js';
+import type { ThreadGroup } from '../task.js';
 
-/** Users beyond the first, per Mm (an Mm with no entry has exactly one user). */
-const extra = new WeakMap<Mm, number>();
-
-/** Records one more process using mm. */
-export function mmGet(mm: Mm): void {
-  extra.set(mm, (extra.get(mm) ?? 0) + 1);
+/** True if a live process other than `except` runs in mm. */
+function usedByOthers(mm: Mm, except: ThreadGroup): boolean {
+  for (const g of except.kernel.procs.all()) {
+    if (g !== except && g.mm === mm && g.exitCode === null) return true;
+  }
+  return false;
 }
 
-/** Drops one user of mm; the last one frees it (writing back shared file pages). */
-export function mmPut(mm: Mm): void {
-  const n = extra.get(mm) ?? 0;
-  if (n > 0) { extra.set(mm, n - 1); return; }
-  extra.delete(mm);
-  mm.release();
+/** Process tg no longer uses mm (it exited, or exec replaced it): frees mm unless another process still runs in it. */
+export function mmPut(tg: ThreadGroup, mm: Mm): void {
+  if (!usedByOthers(mm, tg)) mm.release();
 }

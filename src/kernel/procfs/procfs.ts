@@ -10,6 +10,7 @@ import { procComm, procCpuinfo, procMeminfo, procSelfStatus, procUptime } from '
 import { O_ACCMODE, O_RDONLY, PROC_SUPER_MAGIC, S_IFREG } from '../vfs/constants.js';
 import { strToBytes } from '../../util/bytestr.js';
 import { SynthDir, SynthFile, SynthLink, SynthSuper } from '../vfs/synthfs.js';
+import { procCmdline, procStat } from './process_text.js';
 
 /** Finds a live thread group by pid. */
 export type ThreadGroupLookup = (pid: number) => ThreadGroup | undefined;
@@ -68,6 +69,8 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
       ['status', textFile(`${pid}/status`, (c) => { const t = representative(tg, c); return t ? procSelfStatus(t, t.fs.umask) : ''; })],
       ['comm', textFile(`${pid}/comm`, (c) => { const t = representative(tg, c); return t ? procComm(t) + '\n' : ''; })],
       ['fd', fdDir],
+      ['stat', textFile(`${pid}/stat`, () => procStat(tg))],
+      ['cmdline', textFile(`${pid}/cmdline`, () => procCmdline(tg))],
     ]);
     return new SynthDir(sb, `${pid}`, 0o555, () => entries, owner);
   };
@@ -78,6 +81,8 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
     if (!t) return m;
     m.set('self', new SynthLink(sb, 'self', (c) => (c ? String(c.tgid) : -ENOENT)));
     m.set(String(t.tgid), pidDir(t.tg));
+    // Every live process is listed (zombies are not: ecall keeps no /proc state for them).
+    for (const tg of list()) if (tg.exitCode === null && !m.has(String(tg.pid))) m.set(String(tg.pid), pidDir(tg));
     return m;
   }, null, (name) => {
     // Other processes are reachable by name but not listed (the pid table is the kernel's).

@@ -36,8 +36,8 @@ import { defs as rseqDefs } from './rseq.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, execDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
-  waitDefs,
   rseqDefs, membarrierDefs, hwprobeDefs, ecallExtDefs,
+  waitDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */

@@ -186,8 +186,8 @@ export class DirFile extends VfsFile {
     super(flags, loc);
   }
 
-  private snapshot(): number {
-    const list = this.loc.inode.readdir?.(null);
+  private snapshot(r: Request): number {
+    const list = this.loc.inode.readdir?.(r.caller);
     if (list === undefined) return -EINVAL;
     if (typeof list === 'number') return list;
     const self = this.loc.inode.getattr();
@@ -198,9 +198,9 @@ export class DirFile extends VfsFile {
     return 0;
   }
 
-  getdents(_r: Request, buf: Uint8Array): number {
+  getdents(req: Request, buf: Uint8Array): number {
     if (this.entries === null || this.pos === 0) {
-      const r = this.snapshot();
+      const r = this.snapshot(req);
       if (r < 0) return r;
     }
     const entries = this.entries!;
