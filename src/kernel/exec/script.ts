@@ -27,7 +27,10 @@ export function isScript(data: Uint8Array): boolean {
  * Assumes isScript(data).
  */
 export function parseShebang(data: Uint8Array): Shebang | null {
-  const buf = data.subarray(0, BINPRM_BUF_SIZE - 1); // the last byte of the buffer holds a NUL
+  // The kernel's buffer starts zeroed, so a file shorter than it ends in NULs; its last byte is
+  // always a NUL, so only BINPRM_BUF_SIZE-1 bytes of the file count.
+  const buf = new Uint8Array(BINPRM_BUF_SIZE - 1);
+  buf.set(data.subarray(0, BINPRM_BUF_SIZE - 1));
   let end = buf.indexOf(0x0a);
   if (end < 0) {
     // No newline within the buffer: acceptable only if the interpreter name visibly ends in it.
