@@ -25,6 +25,8 @@ export function isRestartCode(ret: number): boolean {
   return ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK && ret !== -ENOIOCTLCMD;
 }
 export const ENOTSUP = EOPNOTSUPP, EWOULDBLOCK = EAGAIN, EDEADLOCK = EDEADLK;
+/** execve of a program whose PT_INTERP file is not an ELF interpreter for this machine. */
+export const ELIBBAD = 80;
 
 const NAMES: Record<number, string> = {};
 const all: Record<string, number> = {

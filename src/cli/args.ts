@@ -11,6 +11,7 @@ export interface RunOptions {
   strace: boolean;
   mount: string[];
   root?: string;
+  sysroot?: string;
   env: string[];
   clearEnv: boolean;
   stats: boolean;
@@ -54,6 +55,8 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --strace                    one strace(1)-style line per syscall on stderr
   --mount HOST:GUEST[:ro]     mount a host directory into the guest (repeatable)
   --root DIR                  use a host directory as the guest's /
+  --sysroot DIR               look up absolute paths the guest does not have in DIR,
+                              read-only (qemu's -L): the libraries of dynamic programs
   --tmpfs-size SIZE           size limit of /tmp and of the in-memory / (bytes, or with a
                               k, m or g suffix; default half of --memory); ENOSPC when full
   --env KEY=VALUE             set an environment variable (repeatable)
@@ -95,6 +98,7 @@ const RUN_OPTIONS = {
   strace: { type: 'boolean' },
   mount: { type: 'string', multiple: true },
   root: { type: 'string' },
+  sysroot: { type: 'string' },
   env: { type: 'string', multiple: true },
   'clear-env': { type: 'boolean' },
   stats: { type: 'boolean' },
@@ -187,6 +191,7 @@ export function parseCommandLine(argv: string[]): Command {
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed, schedule: v.schedule,
         maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
+      if (v.sysroot !== undefined) options.sysroot = v.sysroot;
       // Only when given, so that the options of a run without them read as before.
       const jit = jitChoice(rest.slice(0, at));
       if (jit !== undefined) options.jit = jit;

@@ -113,7 +113,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
   let kernel: Kernel;
   try {
-    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, schedule, maxInstructions, extensions, rseqStress, tmpfsSize, memory, jit: o.jit,
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, sysroot: o.sysroot, strace, cpus, seed, schedule, maxInstructions, extensions, rseqStress, tmpfsSize, memory, jit: o.jit,
       jitThreshold: o.jitThreshold === undefined ? undefined : parseIntOption('--jit-threshold', o.jitThreshold, 1, MAX_JIT_THRESHOLD) });
   } catch (e) {
     if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);

@@ -5,9 +5,9 @@ import { run } from '../cpu/run.js';
 import { JIT_DEFAULT, setJit } from '../cpu/jit/jit.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
-import { isLoadError, loadElf } from '../loader/index.js';
+import { ExecRandom } from './exec/aslr.js';
+import { prepareFirstProgram } from './exec/first.js';
 import { FAULT_OOM } from '../mem/guest_memory.js';
-import { Mm } from '../mem/mm.js';
 import { DEFAULT_MEMORY_BYTES, PhysMem } from '../mem/phys.js';
 import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
@@ -16,7 +16,6 @@ import { Prng } from '../util/prng.js';
 import { threadletReturn } from './syslet/threadlet.js';
 import { utf8ToBytes } from '../util/bytestr.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
-import { ENOENT, ENOTDIR, errnoName, strerror } from '../abi/errno.js';
 import { isHostAllocationFailure, returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
 import {
   ILL_ILLOPC, SI_USER, SIGCONT, SIGHUP, SIGILL, SIGINT, SIGKILL, SIGQUIT, SIGTERM, SIGTRAP, SIGTSTP, SIGUSR1, SIGUSR2,
@@ -115,6 +114,8 @@ export class Kernel implements KernelServices {
   private readonly stress: RseqStress | null;
   /** The machine's physical memory: every process's pages are frames of this pool. */
   readonly phys: PhysMem;
+  /** The random page offsets of exec'd PIE images (seeded in deterministic mode). */
+  readonly execRandom: ExecRandom;
   /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
   readonly net: NetNs;
   /** Every process not yet reaped (live or zombie), by pid. */
@@ -147,13 +148,14 @@ export class Kernel implements KernelServices {
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? createPolicy(options.schedule ?? DEFAULT_SCHEDULE, options.seed!) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
+    this.execRandom = new ExecRandom(this.host, options.seed);
     const jit = setJit(this.phys, options.jit ?? JIT_DEFAULT);
     if (jit !== null && options.jitThreshold !== undefined) jit.threshold = options.jitThreshold;
     this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
     const p = options.rseqStress ?? 0;
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');
     this.stress = p > 0 ? new RseqStress(p, new Prng(this.deterministic ? options.seed! : this.hostSeed(), 3), this.sched) : null;
-    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
+    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, sysroot: options.sysroot, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.procs.get(pid), () => this.procs.all()));
     this.vfs.pageCache = this.phys.objects;
@@ -245,45 +247,19 @@ export class Kernel implements KernelServices {
     // The first process runs with the host user's ids; later ones inherit their parent's.
     const cred = new Cred(this.host.uid(), this.host.gid());
     const fs = this.vfs.initialFsContext(utf8ToBytes(cwd), cred);
-    let exe = this.vfs.readExecutable(fs, utf8ToBytes(path), cred);
-    if (exe === -ENOENT || exe === -ENOTDIR) {
-      // Not in the guest's view: like qemu-riscv64, run it from the host path (relative to the
-      // host's cwd); the guest then sees it, read-only, at its host real path.
-      const hostCwd = this.host.cwd();
-      const hostPath = path.startsWith('/') ? path : hostCwd !== null ? `${hostCwd}/${path}` : null;
-      const seen = hostPath === null ? -ENOENT : this.vfs.exposeHostFile(utf8ToBytes(hostPath));
-      if (typeof seen === 'string') exe = this.vfs.readExecutable(fs, seen, cred);
-    }
-    if (typeof exe === 'number') {
-      const why = strerror(-exe) ?? `cannot open (${errnoName(-exe)})`;
-      // A shell says 127 for "not found" and 126 for "found but cannot execute".
-      return new SpawnError(`${path}: ${why}`, exe === -ENOENT || exe === -ENOTDIR ? 127 : 126);
-    }
+    const prog = prepareFirstProgram({ vfs: this.vfs, host: this.host, phys: this.phys, aslr: this.execRandom, vdso: vdsoImageName(this.extensions) }, fs, cred, path, argv, envp);
+    if ('error' in prog) return new SpawnError(prog.error, prog.exitCode);
+    const { b, img } = prog;
+    cred.euid = cred.suid = cred.fsuid = img.euid;
+    cred.egid = cred.sgid = cred.fsgid = img.egid;
     const pid = this.allocTid();
-    const mm = new Mm(this.phys);
     // The host's process is outside the guest's pid namespace: the parent pid reads 0, as for a
     // container's init, and this process adopts its orphaned descendants.
-    const tg = new ThreadGroup(this, pid, 0, mm, cred);
+    const tg = new ThreadGroup(this, pid, 0, img.mm, cred);
     tg.node.root = true;
     tg.node.cmdline = new TextEncoder().encode(argv.map((s) => s + '\0').join(''));
-    tg.exePath = exe.guestPath;
-    const random = new Uint8Array(16);
-    this.host.randomFill(random);
-    let r: ReturnType<typeof loadElf>;
-    try {
-      r = loadElf(mm, exe.data, {
-        argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
-        exePath: exe.guestPath, vdso: vdsoImageName(this.extensions),
-      });
-    } catch (e) {
-      if (!isHostAllocationFailure(e)) throw e;
-      mm.release();
-      return new SpawnError(`${path}: Cannot allocate memory`, 126);
-    }
-    if (isLoadError(r)) {
-      mm.release();
-      return new SpawnError(`${path}: ${r.error}`, r.exitCode);
-    }
+    tg.exePath = b.file.loc.path;
+    const r = img.load;
     const t = new Task(this, pid, tg, files, fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);

@@ -14,6 +14,7 @@ import type { TimerQueue } from './time/timer_queue.js';
 import type { Vfs } from './vfs/vfs.js';
 import type { NetNs } from './net/netns.js';
 import { WaitQueue, type WakeReason } from './wait.js';
+import type { ExecRandom } from './exec/aslr.js';
 import { type Caller, Request, type RequestSink, type SysResult } from './request.js';
 import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
@@ -91,6 +92,8 @@ export interface KernelServices extends KernelClock {
   addTask(t: Task): void;
   /** Allocates a new task/thread id. */
   allocTid(): number;
+  /** The random page offsets of exec'd PIE images (seeded in deterministic mode). */
+  readonly execRandom: ExecRandom;
   /** Every process not yet reaped, by pid (process/table.ts). */
   readonly procs: ProcessTable;
   /** Queues fn for the kernel's event point (between slices, never inside a handler). */
@@ -228,7 +231,7 @@ export class Task implements Caller, RequestSink {
 
   constructor(
     readonly kernel: KernelServices,
-    readonly tid: number,
+    public tid: number,
     readonly tg: ThreadGroup,
     public files: FdTable,
     public fs: FsContext,

@@ -28,6 +28,10 @@ export interface AuxvInputs {
   egid: number;
   random: number;
   execfn: number;
+  /** Load address of the program interpreter (PT_INTERP), or 0 for a static program. */
+  base: number;
+  /** 1 when the exec changed the effective ids (set-user-ID/set-group-ID): glibc's secure mode. */
+  secure: number;
 }
 
 /** Returns the auxv (type, value) pairs in Linux's order (ARCH_DLINFO first: the vDSO, then
@@ -42,14 +46,14 @@ export function buildAuxv(a: AuxvInputs): Array<[number, number]> {
     [AT_PHDR, a.phdr],
     [AT_PHENT, 56],
     [AT_PHNUM, a.phnum],
-    [AT_BASE, 0],
+    [AT_BASE, a.base],
     [AT_FLAGS, 0],
     [AT_ENTRY, a.entry],
     [AT_UID, a.uid],
     [AT_EUID, a.euid],
     [AT_GID, a.gid],
     [AT_EGID, a.egid],
-    [AT_SECURE, 0],
+    [AT_SECURE, a.secure],
     [AT_RANDOM, a.random],
     [AT_EXECFN, a.execfn],
     [AT_RSEQ_FEATURE_SIZE, RSEQ_FEATURE_SIZE],

@@ -132,6 +132,23 @@ export function parseElf(image: Uint8Array): ElfInfo | LoadError {
   return { type, entry, phoff, phnum, phdrs, interp };
 }
 
+/**
+ * Returns the path PT_INTERP names, as a byte string, for opening it: Linux requires the segment to
+ * lie in the file, hold at most PATH_MAX bytes and end in a NUL (else ENOEXEC). null: no PT_INTERP.
+ */
+export function interpPath(image: Uint8Array, elf: ElfInfo): string | null | LoadError {
+  const ph = elf.phdrs.find((p) => p.type === PT_INTERP);
+  if (ph === undefined) return null;
+  if (ph.filesz < 2n || ph.filesz > BigInt(MAX_INTERP_LEN) || ph.offset > BigInt(image.length) - ph.filesz) {
+    return noexec(`bad PT_INTERP segment (${ph.filesz} bytes at offset 0x${ph.offset.toString(16)})`);
+  }
+  const bytes = image.subarray(Number(ph.offset), Number(ph.offset + ph.filesz));
+  if (bytes[bytes.length - 1] !== 0) return noexec('PT_INTERP path is not NUL-terminated');
+  let s = '';
+  for (let i = 0; i < bytes.length - 1 && bytes[i] !== 0; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
 /** Returns the PT_INTERP path (bounded, NUL stripped), or "?" if it lies outside the file. */
 function readInterp(image: Uint8Array, ph: Phdr): string {
   if (ph.offset >= BigInt(image.length)) return '?';

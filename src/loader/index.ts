@@ -1,17 +1,29 @@
-// loadElf: builds a fresh process image (segments, brk, stack, vDSO) in an empty Mm.
-import { ENOMEM } from '../abi/errno.js';
-import { GuestFaultError } from '../mem/guest_memory.js';
-import { type LoadError, isLoadError, noexec, parseElf } from './elf.js';
+// loadElf: builds a fresh process image (segments, the PT_INTERP interpreter, brk, stack, vDSO)
+// in an empty Mm.
+import { ELIBBAD, ENOMEM, errnoName } from '../abi/errno.js';
+import { GuestFaultError, PROT_NONE } from '../mem/guest_memory.js';
+import { type ElfInfo, type LoadError, ET_DYN, interpPath, isLoadError, noexec, parseElf } from './elf.js';
 import { type ArgString, setupStack } from './initial_stack.js';
-import { type Layout, type LoaderMm, imageFile, mapSegments, planLayout } from './segments.js';
+import { ELF_ET_DYN_BASE, MAP_ANONYMOUS, MAP_PRIVATE, STATIC_PIE_BASE } from './layout.js';
+import { type Layout, type LoaderMm, imageFile, loadSpan, mapSegments, planLayout } from './segments.js';
 import { mapVdso, vdsoImageName, type VdsoMapping } from './vdso_image.js';
 
 export type { LoadError } from './elf.js';
 export { isLoadError } from './elf.js';
 export type { LoaderMm } from './segments.js';
 export type { ArgString } from './initial_stack.js';
-export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STACK_EXPAND, STATIC_PIE_BASE } from './layout.js';
+export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STACK_EXPAND, STATIC_PIE_BASE, ELF_ET_DYN_BASE, MMAP_RND_BITS } from './layout.js';
+export { checkArgs } from './initial_stack.js';
 export { mapVdso, vdsoBytes, vdsoImageName, type VdsoExtensions, type VdsoMapping, VVAR_PAGES } from './vdso_image.js';
+
+/** The program interpreter (PT_INTERP) as the kernel read it from the guest's file system. */
+export interface InterpImage {
+  image: Uint8Array;
+  /** Its guest path (for /proc/self/maps) and identity. */
+  path: string;
+  dev?: number;
+  ino?: number;
+}
 
 export interface LoadOptions {
   argv: ArgString[];
@@ -30,10 +42,16 @@ export interface LoadOptions {
   ino?: number;
   /** The vDSO image to map (vdsoImageName; default: the one without extensions). */
   vdso?: string;
+  /** The interpreter named by the program's PT_INTERP; required for a dynamic program. */
+  interp?: InterpImage;
+  /** Page-aligned random offset added to an ET_DYN program's base (ASLR; default 0). */
+  randomOffset?: number;
+  /** AT_SECURE: the exec changed the effective ids. */
+  secure?: boolean;
 }
 
 export interface LoadResult {
-  /** Initial pc. */
+  /** Initial pc: the interpreter's entry for a dynamic program, else the program's. */
   entry: number;
   /** Initial sp: the address of argc. */
   sp: number;
@@ -41,22 +59,42 @@ export interface LoadResult {
   brk: number;
   /** Guest address of the program headers (AT_PHDR). */
   phdr: number;
+  /** The program's own entry (AT_ENTRY). */
+  progEntry: number;
+  /** Load address of the interpreter (AT_BASE), or 0. */
+  interpBase: number;
   /** Where the vDSO and its vvar page are (signal delivery puts vdso.sigreturn in ra). */
   vdso: VdsoMapping;
 }
 
-/** Loads a static riscv64 ELF image into mm (which must be fresh); returns the entry state or a
- *  one-line LoadError. Never throws on malformed input. On error mm is half-built: discard it. */
+/** Returns the ELF's PT_INTERP path (null for a static program) or the LoadError that makes it
+ *  unloadable: what the kernel needs to know before it opens the interpreter. */
+export function elfInterp(image: Uint8Array): string | null | LoadError {
+  const elf = parseElf(image);
+  return isLoadError(elf) ? elf : interpPath(image, elf);
+}
+
+/** Loads a riscv64 ELF image (and, for a dynamic program, its interpreter) into mm, which must be
+ *  fresh; returns the entry state or a one-line LoadError. Never throws on malformed input. On
+ *  error mm is half-built: discard it. */
 export function loadElf(mm: LoaderMm, image: Uint8Array, opts: LoadOptions): LoadResult | LoadError {
   const elf = parseElf(image);
   if (isLoadError(elf)) return elf;
-  if (elf.interp !== null) {
-    return noexec(`dynamically linked (needs ${elf.interp}); only static binaries are supported`);
+  if (elf.interp !== null && opts.interp === undefined) {
+    return noexec(`dynamically linked (needs ${elf.interp}), and no interpreter was given`);
   }
-  const layout = planLayout(elf, image.length);
+  let interp: { elf: ElfInfo; img: InterpImage } | null = null;
+  if (elf.interp !== null && opts.interp !== undefined) {
+    const ie = parseElf(opts.interp.image);
+    // Linux refuses an interpreter that is not an ELF for this machine with ELIBBAD.
+    if (isLoadError(ie)) return noexec(`bad interpreter ${elf.interp}: ${ie.error}`, ELIBBAD);
+    interp = { elf: ie, img: opts.interp };
+  }
+  const offset = opts.randomOffset ?? 0;
+  const layout = planLayout(elf, image.length, (interp !== null ? ELF_ET_DYN_BASE : STATIC_PIE_BASE) + offset);
   if (isLoadError(layout)) return layout;
   try {
-    return buildImage(mm, image, opts, elf.phnum, layout);
+    return buildImage(mm, image, opts, elf.phnum, layout, interp);
   } catch (e) {
     // The image's pages could not be brought in: the machine is out of frames.
     if (e instanceof GuestFaultError) return noexec('out of memory while loading the image', ENOMEM);
@@ -64,12 +102,41 @@ export function loadElf(mm: LoaderMm, image: Uint8Array, opts: LoadOptions): Loa
   }
 }
 
-/** Maps the segments, the vDSO and the stack of a validated image; throws GuestFaultError when out of frames. */
-function buildImage(mm: LoaderMm, image: Uint8Array, opts: LoadOptions, phnum: number, layout: Layout): LoadResult | LoadError {
+/**
+ * Maps the interpreter wherever mm's top-down placement puts an mmap of its size (as Linux maps an
+ * ET_DYN interpreter; an ET_EXEC one stays at its link address); returns its layout or a LoadError.
+ */
+function mapInterp(mm: LoaderMm, ie: ElfInfo, img: InterpImage): Layout | LoadError {
+  let base = STATIC_PIE_BASE;
+  if (ie.type === ET_DYN) {
+    const span = loadSpan(ie);
+    if (span === 0) return noexec('interpreter has no loadable segments', ELIBBAD);
+    const at = mm.mmap(0, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+    if (at < 0) return noexec(`cannot place the interpreter: ${errnoName(-at)}`, -at);
+    mm.munmap(at, span);
+    base = at;
+  }
+  const layout = planLayout(ie, img.image.length, base);
+  if (isLoadError(layout)) return noexec(`interpreter ${img.path}: ${layout.error}`, ELIBBAD);
+  const mapped = mapSegments(mm, layout, imageFile(img.image, img.path, img.dev ?? 0, img.ino ?? 0), false);
+  return mapped ?? layout;
+}
+
+/** Maps the segments, the interpreter, the vDSO and the stack of a validated image; throws
+ *  GuestFaultError when out of frames. */
+function buildImage(mm: LoaderMm, image: Uint8Array, opts: LoadOptions, phnum: number, layout: Layout,
+  interp: { elf: ElfInfo; img: InterpImage } | null): LoadResult | LoadError {
   const execfnText = typeof opts.execfn === 'string' ? opts.execfn : new TextDecoder().decode(opts.execfn);
   const file = imageFile(image, opts.exePath ?? execfnText, opts.dev ?? 0, opts.ino ?? 0);
   const mapped = mapSegments(mm, layout, file);
   if (mapped) return mapped;
+  let entry = layout.entry, interpBase = 0;
+  if (interp !== null) {
+    const il = mapInterp(mm, interp.elf, interp.img);
+    if (isLoadError(il)) return il;
+    entry = il.entry;
+    interpBase = il.bias; // Linux's AT_BASE is the interpreter's load bias (0 for an ET_EXEC one)
+  }
   // The vDSO before the stack, whose auxv names it (top-down placement puts it below mmap_base,
   // so the order does not change where either lands).
   const vdso = mapVdso(mm, opts.vdso ?? vdsoImageName({ cancel: false, percpu: false }));
@@ -77,10 +144,10 @@ function buildImage(mm: LoaderMm, image: Uint8Array, opts: LoadOptions, phnum: n
   const sp = setupStack(mm, {
     argv: opts.argv, envp: opts.envp, execfn: opts.execfn, random: opts.random,
     aux: {
-      sysinfoEhdr: vdso.base, phdr: layout.phdr, phnum, entry: layout.entry,
+      sysinfoEhdr: vdso.base, phdr: layout.phdr, phnum, entry: layout.entry, base: interpBase, secure: opts.secure ? 1 : 0,
       uid: opts.uid, euid: opts.euid, gid: opts.gid, egid: opts.egid,
     },
   });
   if (isLoadError(sp)) return sp;
-  return { entry: layout.entry, sp, brk: layout.brk, phdr: layout.phdr, vdso };
+  return { entry, sp, brk: layout.brk, phdr: layout.phdr, progEntry: layout.entry, interpBase, vdso };
 }

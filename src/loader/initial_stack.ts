@@ -32,6 +32,19 @@ const STACK_TOP_PAD = 8;
 const encoder = new TextEncoder();
 const toBytes = (s: ArgString): Uint8Array => (typeof s === 'string' ? encoder.encode(s) : s);
 
+/** Bounds the arguments as Linux does before it touches memory: returns null, or the E2BIG
+ *  LoadError execve gives (a string over MAX_ARG_STRLEN, or all of them over MAX_ARG_TOTAL). */
+export function checkArgs(argv: ArgString[], envp: ArgString[], execfn: ArgString): LoadError | null {
+  let total = 0;
+  for (const x of [...argv, ...envp, execfn]) {
+    const s = toBytes(x);
+    if (s.length + 1 > MAX_ARG_STRLEN) return noexec('argument list too long (one string exceeds MAX_ARG_STRLEN)', E2BIG);
+    if (s.includes(0)) return noexec('argument or environment string contains a NUL byte');
+    total += s.length + 1 + 8;
+  }
+  return total > MAX_ARG_TOTAL ? noexec('argument list too long', E2BIG) : null;
+}
+
 /**
  * Maps the "[stack]" VMA below STACK_TOP and fills it; returns the initial sp or a LoadError.
  * As Linux's setup_arg_pages, the VMA covers the arguments plus STACK_EXPAND (128 KiB) and
@@ -40,14 +53,8 @@ const toBytes = (s: ArgString): Uint8Array => (typeof s === 'string' ? encoder.e
 export function setupStack(mm: LoaderMm, inp: StackInputs): number | LoadError {
   if (inp.random.length !== AT_RANDOM_SIZE) return noexec(`AT_RANDOM needs ${AT_RANDOM_SIZE} bytes`);
   const argv = inp.argv.map(toBytes), envp = inp.envp.map(toBytes), execfn = toBytes(inp.execfn);
-  // Bound the arguments as Linux does, before touching memory (E2BIG from execve).
-  let total = 0;
-  for (const s of [...argv, ...envp, execfn]) {
-    if (s.length + 1 > MAX_ARG_STRLEN) return noexec('argument list too long (one string exceeds MAX_ARG_STRLEN)', E2BIG);
-    if (s.includes(0)) return noexec('argument or environment string contains a NUL byte');
-    total += s.length + 1 + 8;
-  }
-  if (total > MAX_ARG_TOTAL) return noexec('argument list too long', E2BIG);
+  const bad = checkArgs(argv, envp, execfn);
+  if (bad !== null) return bad;
 
   // The VMA reaches STACK_EXPAND below the page holding the lowest string; the vectors and the
   // auxv go below the strings, into that room (Linux's setup_arg_pages and create_elf_tables).

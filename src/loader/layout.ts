@@ -1,6 +1,7 @@
 // The fixed parts of a fresh process's address space as the loader lays it out. The stack and
 // mmap geometry come from src/mem/layout.ts; this file adds what only the loader decides.
-// Everything is deterministic: ecall never randomises placement.
+// Placement is fixed except for the random page offset the kernel adds to ET_DYN images (its
+// ASLR: host randomness in real-time mode, the seeded PRNG in deterministic mode).
 import { PAGE_SIZE } from '../mem/guest_memory.js';
 import { MMAP_MIN_ADDR, STACK_GUARD_GAP, STACK_SIZE_DEFAULT, STACK_TOP } from '../mem/layout.js';
 
@@ -20,6 +21,12 @@ export const LOAD_LIMIT = STACK_BOTTOM - STACK_GUARD_GAP;
 /** Load address of a static-PIE (ET_DYN without PT_INTERP) image's lowest page. 1 GiB leaves
  *  room for brk above it and keeps it far from top-down mmap placement below mmap_base. */
 export const STATIC_PIE_BASE = 0x4000_0000;
+/** Linux's ELF_ET_DYN_BASE on riscv64 (two thirds of the Sv39 user space, page-aligned): where a
+ *  PIE program that has a PT_INTERP is loaded before the random offset. */
+export const ELF_ET_DYN_BASE = Math.floor(Math.floor(2 ** 38 / 3) * 2 / PAGE_SIZE) * PAGE_SIZE;
+/** Linux's default vm.mmap_rnd_bits on riscv64 (ARCH_MMAP_RND_BITS_MIN for 64-bit): an ET_DYN
+ *  image's random offset is below 2^18 pages (1 GiB). */
+export const MMAP_RND_BITS = 18;
 /** Lowest address a segment may occupy (vm.mmap_min_addr): NULL dereferences must fault. */
 export const MIN_LOAD_ADDR = MMAP_MIN_ADDR;
 

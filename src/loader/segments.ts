@@ -7,7 +7,7 @@ import { type ElfInfo, type LoadError, noexec, ET_DYN, PF_R, PF_W, PF_X, PT_LOAD
 import { LOAD_LIMIT, MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE, MIN_LOAD_ADDR, STATIC_PIE_BASE, pageCeil, pageFloor } from './layout.js';
 
 /** The subset of Mm the loader uses (the real Mm satisfies it; tests may pass a fake). */
-export type LoaderMm = Pick<Mm, 'mem' | 'mmap' | 'mprotect' | 'initBrk'>;
+export type LoaderMm = Pick<Mm, 'mem' | 'mmap' | 'munmap' | 'mprotect' | 'initBrk'>;
 
 /** A PT_LOAD segment after validation, with the load bias already added. */
 export interface Segment {
@@ -38,8 +38,26 @@ export function protFromFlags(flags: number): number {
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
-/** Returns the validated segments and addresses for elf (file size fileLen), or a LoadError. */
-export function planLayout(elf: ElfInfo, fileLen: number): Layout | LoadError {
+/** Returns the page-aligned span [lowest page, end of the highest segment) of elf's PT_LOAD
+ *  segments, or 0 if there are none or they lie outside the address space. */
+export function loadSpan(elf: ElfInfo): number {
+  const loads = elf.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0n);
+  if (loads.length === 0) return 0;
+  let lo = loads[0]!.vaddr, hi = 0n;
+  for (const p of loads) {
+    if (p.vaddr < lo) lo = p.vaddr;
+    if (p.vaddr + p.memsz > hi) hi = p.vaddr + p.memsz;
+  }
+  if (hi > LIMIT) return 0;
+  return pageCeil(Number(hi)) - pageFloor(Number(lo));
+}
+
+/**
+ * Returns the validated segments and addresses for elf (file size fileLen), or a LoadError.
+ * dynBase: where an ET_DYN image's lowest page goes (default STATIC_PIE_BASE); ET_EXEC images
+ * stay at their link addresses.
+ */
+export function planLayout(elf: ElfInfo, fileLen: number, dynBase: number = STATIC_PIE_BASE): Layout | LoadError {
   const loads = elf.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0n);
   if (loads.length === 0) return noexec('no loadable segments (no PT_LOAD)');
   const fl = BigInt(fileLen);
@@ -69,8 +87,8 @@ export function planLayout(elf: ElfInfo, fileLen: number): Layout | LoadError {
   const hi = pageCeil(last.vaddr + last.memsz);
   let bias = 0;
   if (elf.type === ET_DYN) {
-    bias = STATIC_PIE_BASE - lo;
-    if (STATIC_PIE_BASE + (hi - lo) > LOAD_LIMIT) return noexec(`static-PIE image too large (${hex(hi - lo)} bytes)`);
+    bias = dynBase - lo;
+    if (dynBase + (hi - lo) > LOAD_LIMIT) return noexec(`position-independent image too large (${hex(hi - lo)} bytes)`);
   } else if (lo < MIN_LOAD_ADDR) {
     return noexec(`PT_LOAD at ${hex(sorted[0]!.vaddr)} is below vm.mmap_min_addr (${hex(MIN_LOAD_ADDR)})`);
   }
@@ -107,8 +125,9 @@ export function imageFile(image: Uint8Array, path: string, dev = 0, ino = 0): Mm
 }
 
 /** Maps every segment of layout into mm; returns null or a LoadError (mm is then half-built and
- *  must be discarded). Assumes mm is fresh: nothing else is mapped yet. */
-export function mapSegments(mm: LoaderMm, layout: Layout, file: MmapFile): LoadError | null {
+ *  must be discarded). Assumes nothing is mapped where the segments go. setBrk: the image is the
+ *  program (not its interpreter), so the break starts after it. */
+export function mapSegments(mm: LoaderMm, layout: Layout, file: MmapFile, setBrk = true): LoadError | null {
   for (const s of layout.segments) {
     const start = pageFloor(s.vaddr);
     const fileEnd = s.vaddr + s.filesz;
@@ -130,7 +149,7 @@ export function mapSegments(mm: LoaderMm, layout: Layout, file: MmapFile): LoadE
       if (r < 0) return mapFailed(anonStart, r);
     }
   }
-  mm.initBrk(layout.brk);
+  if (setBrk) mm.initBrk(layout.brk);
   return null;
 }
 

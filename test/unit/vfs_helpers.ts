@@ -54,7 +54,7 @@ export function tempDir(): string {
 /** A minimal task with its own fd table, fs context at cwd, and scratch memory. */
 export function makeTask(opts: Partial<VfsOptions> = {}, cwd = '/', uid = 1000): { t: Task; vfs: Vfs; mem: GuestMemory } {
   const host = makeHost(uid, uid);
-  const vfs = new Vfs({ mounts: opts.mounts ?? [], root: opts.root ?? null }, host);
+  const vfs = new Vfs({ mounts: opts.mounts ?? [], root: opts.root ?? null, sysroot: opts.sysroot }, host);
   const mem = new GuestMemory();
   mem.setPages(SCRATCH / PAGE_SIZE, SCRATCH_PAGES, PROT_READ | PROT_WRITE, true);
   const kernel = { host, vfs, realtimeNs: () => host.realtimeNs(), monotonicNs: () => 1n };

@@ -1,5 +1,6 @@
 // Text of the small /proc files, in Linux's formats (fs/proc/meminfo.c, array.c, uptime.c,
 // loadavg.c; arch/riscv/kernel/cpu.c for cpuinfo).
+import { bytesToStr } from '../../util/bytestr.js';
 import type { Task } from '../task.js';
 
 /** ISA string our hart implements (rv64gc = imafd + c, with the Zicsr/Zifencei parts of g). */
@@ -58,8 +59,10 @@ export function procMeminfo(t: Task): string {
   return out;
 }
 
-/** Returns the comm name of t's process as a byte string: the executable's base name, at most 15 bytes. */
+/** Returns the comm name of t as a byte string: its PR_SET_NAME or exec'd name, else the
+ *  executable's base name, at most 15 bytes. */
 export function procComm(t: Task): string {
+  if (t.comm) return bytesToStr(t.comm);
   const base = t.tg.exePath.slice(t.tg.exePath.lastIndexOf('/') + 1);
   return base.slice(0, TASK_COMM_LEN - 1);
 }

@@ -7,6 +7,7 @@ import { defs as cloneDefs } from './clone.js';
 import { defs as epollDefs } from './epoll.js';
 import { defs as eventfdDefs } from './eventfd.js';
 import { defs as exitDefs } from './exit.js';
+import { defs as execDefs } from './exec.js';
 import { defs as fsAllocDefs } from './fs_alloc.js';
 import { defs as fsFdDefs } from './fs_fd.js';
 import { defs as fsPathDefs } from './fs_path.js';
@@ -37,7 +38,7 @@ import { defs as rseqDefs } from './rseq.js';
 import { defs as sysletDefs } from './syslet.js';
 
 const FAMILIES: SyscallDef[][] = [
-  cloneDefs, epollDefs, eventfdDefs, exitDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
+  cloneDefs, epollDefs, eventfdDefs, exitDefs, execDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
   rseqDefs, membarrierDefs, hwprobeDefs, ecallExtDefs,
   waitDefs,
   lockDefs,

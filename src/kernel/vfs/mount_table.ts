@@ -70,6 +70,12 @@ export class MountTable {
   private readonly leading = new Map<string, Set<string>>();
   private readonly stubs = new Map<string, MountStub>();
   private readonly stubSb = new StubSuper();
+  /**
+   * The --sysroot directory's root (qemu-riscv64's -L), or null: an absolute path that resolves
+   * nowhere else (ENOENT) is looked up again below it, read-only. Not a mount: nothing of it
+   * shows in a listing, and what the guest has at a path always wins.
+   */
+  fallback: Inode | null = null;
 
   constructor(private readonly now: () => bigint) {}
 

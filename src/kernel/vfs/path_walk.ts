@@ -72,8 +72,17 @@ function checkSearch(env: WalkEnv, dir: Inode): number {
  * followed. Returns the Loc or -errno (ENOENT, ENOTDIR, ELOOP, EACCES, ENAMETOOLONG).
  */
 export function walk(env: WalkEnv, start: Loc, path: string, follow: boolean, budget: LinkBudget = { links: 0 }): Loc | number {
+  const r = walkFrom(env, start, path, follow, budget, env.root);
+  const fb = env.mounts.fallback;
+  // An absolute path the guest's tree does not have is looked up in the sysroot (--sysroot).
+  if (r === -ENOENT && fb !== null && path.startsWith('/')) return walkFrom(env, start, path, follow, budget, new Loc([fb], []));
+  return r;
+}
+
+/** walk's body: absolute paths start at root. */
+function walkFrom(env: WalkEnv, start: Loc, path: string, follow: boolean, budget: LinkBudget, root: Loc): Loc | number {
   if (path === '') return -ENOENT;
-  let cur = path.startsWith('/') ? env.root : start;
+  let cur = path.startsWith('/') ? root : start;
   const trailingSlash = path.endsWith('/');
   const parts = path.split('/').filter((p) => p !== '');
   for (let i = 0; i < parts.length; i++) {

@@ -40,6 +40,8 @@ export interface VfsOptions {
   root: string | null;
   /** Size limit in bytes of each tmpfs (/tmp, and the in-memory root); default TMPFS_DEFAULT_SIZE. */
   tmpfsSize?: number;
+  /** Host directory where absolute paths the guest does not have are looked up, read-only (--sysroot). */
+  sysroot?: string;
 }
 
 /** Where a path-based operation starts: the caller's context and the dirfd's directory. */
@@ -79,8 +81,8 @@ const MAX_EXECUTABLE_SIZE = 512 << 20;
 
 /** A mount that cannot be made (its host source is missing): a configuration error, not a guest's. */
 export class MountError extends Error {
-  /** option: which option named the missing source ("mount" or "root"). */
-  constructor(readonly option: 'mount' | 'root', message: string) {
+  /** option: which option named the missing source ("mount", "root" or "sysroot"). */
+  constructor(readonly option: 'mount' | 'root' | 'sysroot', message: string) {
     super(message);
   }
 }
@@ -152,6 +154,21 @@ export class Vfs {
     for (const m of options.mounts) {
       this.mount(utf8ToBytes(m.guest), new HostSuper(host.fs, utf8ToBytes(m.host), m.readonly, this.fifos, this.now).root);
     }
+    if (options.sysroot !== undefined) this.setSysroot(options.sysroot);
+  }
+
+  /** Makes the host directory sysroot the read-only fallback of absolute lookups (--sysroot);
+   *  throws a MountError if it is not a directory. */
+  setSysroot(sysroot: string): void {
+    const real = this.host.fs.realpath(utf8ToBytes(sysroot));
+    if (typeof real === 'number' || !isDir(this.host.fs.lstat(real))) throw new MountError('sysroot', `${sysroot}: not a directory`);
+    const dir = real;
+    this.mounts.fallback = new HostSuper(this.host.fs, dir, true, this.fifos, this.now).root;
+  }
+
+  /** True if a sysroot is set. */
+  get hasSysroot(): boolean {
+    return this.mounts.fallback !== null;
   }
 
   /**

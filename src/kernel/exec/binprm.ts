@@ -1,0 +1,131 @@
+// The format-independent half of execve (Linux's linux_binprm and exec_binprm): open the file as
+// an executable, bound the arguments, follow "#!" interpreters, and find an ELF program's PT_INTERP
+// interpreter, all before the point of no return, so every failure leaves the caller untouched.
+// createProcess (the first program) and execve both go through prepareBinprm.
+import { EACCES, ELOOP, ENOENT, ENOEXEC, errnoName, strerror } from '../../abi/errno.js';
+import { checkArgs, elfInterp, isLoadError, type LoadError } from '../../loader/index.js';
+import type { Cred } from '../cred.js';
+import type { StatInfo } from '../vfs/file.js';
+import type { Loc } from '../vfs/inode.js';
+import type { PathCtx, Vfs } from '../vfs/vfs.js';
+import { O_RDONLY, S_IFMT, S_IFREG, X_OK } from '../vfs/constants.js';
+import { permission } from '../vfs/perm.js';
+import { isScript, parseShebang } from './script.js';
+
+/** "#!" rewrites allowed before ELOOP (Linux's exec_binprm stops past depth 5). */
+export const MAX_INTERP_REWRITES = 5;
+/** Largest executable read into memory (guards host memory; real binaries are far smaller). */
+const MAX_EXECUTABLE_SIZE = 512 << 20;
+
+/** An opened executable: where it is, its attributes and its bytes. */
+export interface ExecFile {
+  loc: Loc;
+  st: StatInfo;
+  data: Uint8Array;
+}
+
+/** What the new image is made of, once every check has passed. */
+export interface Binprm {
+  /** The path execve was given (AT_EXECFN, and comm's source), a byte string. */
+  filename: string;
+  /** argv and envp after any "#!" rewrites (byte strings). */
+  argv: string[];
+  envp: string[];
+  /** The ELF that runs (the last interpreter for a script): /proc/self/exe. */
+  file: ExecFile;
+  /** Its PT_INTERP interpreter, opened, or null for a static program. */
+  interp: ExecFile | null;
+}
+
+/** Why an exec failed: the LoadError shape (a one-line reason, the shell's status and the errno). */
+export type ExecError = LoadError;
+
+/** Returns an ExecError for errno (with a shell status: 127 for "not found", else 126). */
+export function execError(errno: number, why: string): ExecError {
+  return { error: why, exitCode: errno === ENOENT ? 127 : 126, errno };
+}
+
+/**
+ * Opens loc as an executable as cred (Linux's do_open_execat): EACCES unless it is a regular file
+ * with execute permission; returns its attributes and contents or -errno.
+ */
+export function readExecFile(loc: Loc, cred: Cred): ExecFile | number {
+  const st = loc.inode.getattr();
+  if (typeof st === 'number') return st;
+  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
+  const p = permission(st, X_OK, cred);
+  if (p < 0) return p;
+  if (!loc.inode.openIo) return -EACCES;
+  const io = loc.inode.openIo(O_RDONLY);
+  if (typeof io === 'number') return io;
+  try {
+    const size = io.size();
+    if (size < 0) return size;
+    if (size > MAX_EXECUTABLE_SIZE) return -EACCES;
+    const data = new Uint8Array(size);
+    let off = 0;
+    while (off < size) {
+      const n = io.pread(data.subarray(off), off);
+      if (n < 0) return n;
+      if (n === 0) break;
+      off += n;
+    }
+    return { loc, st, data: data.subarray(0, off) };
+  } finally {
+    io.close();
+  }
+}
+
+/** Resolves path (following symlinks) from ctx and opens it as an executable; -errno on failure. */
+export function openExec(vfs: Vfs, ctx: PathCtx, path: string): ExecFile | number {
+  const loc = vfs.resolve(ctx, path, true);
+  return typeof loc === 'number' ? loc : readExecFile(loc, ctx.cred);
+}
+
+/**
+ * Checks the arguments, then follows "#!" lines and PT_INTERP from the opened file first, in
+ * Linux's order (E2BIG, then the format: ENOEXEC, ELOOP, or the interpreter's open errors).
+ * filename: the path as given (AT_EXECFN); scriptName: what a "#!" interpreter gets as the
+ * script's path (filename, or /dev/fd/N for an fd exec). ctx: where interpreter paths resolve.
+ */
+export function prepareBinprm(vfs: Vfs, ctx: PathCtx, first: ExecFile, filename: string, scriptName: string,
+  argv: string[], envp: string[]): Binprm | ExecError {
+  const tooBig = checkArgs(argv, envp, filename);
+  if (tooBig !== null) return tooBig;
+  let file = first;
+  let args = argv;
+  let name = scriptName;
+  for (let depth = 0; isScript(file.data); depth++) {
+    if (depth >= MAX_INTERP_REWRITES) return execError(ELOOP, 'too many levels of "#!" interpreters');
+    const sb = parseShebang(file.data);
+    if (sb === null) return execError(ENOEXEC, 'bad "#!" line (no interpreter, or longer than 255 bytes)');
+    // The new argv: interpreter, its argument, the script's path, then argv[1..] (argv[0] is dropped).
+    args = [sb.interp, ...(sb.arg !== null ? [sb.arg] : []), name, ...args.slice(1)];
+    const big = checkArgs(args, envp, filename);
+    if (big !== null) return big;
+    const next = openExec(vfs, ctx, sb.interp);
+    if (typeof next === 'number') return execError(-next, `${printable(sb.interp)}: bad interpreter (${errText(-next)})`);
+    file = next;
+    name = sb.interp;
+  }
+  const interpPath = elfInterp(file.data);
+  if (isLoadError(interpPath)) return interpPath;
+  let interp: ExecFile | null = null;
+  if (interpPath !== null) {
+    const i = openExec(vfs, ctx, interpPath);
+    if (typeof i === 'number') return execError(-i, `needs the interpreter ${printable(interpPath)}: ${errText(-i)}`);
+    interp = i;
+  }
+  return { filename, argv: args, envp, file, interp };
+}
+
+/** Returns the strerror text of errno (or its name). */
+function errText(errno: number): string {
+  return strerror(errno) ?? errnoName(errno);
+}
+
+/** Returns a byte string for a one-line message (control characters shown as "?"). */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x1f\x7f]/g, '?');
+}
