@@ -52,6 +52,10 @@ export interface KernelOptions extends Partial<VfsOptions> {
   maxInstructions?: number;
   /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
   memory?: number;
+  /** The user and group id of processes the kernel creates (default: the host user's), so that a
+   *  guest can start as root without the host user being root. */
+  uid?: number;
+  gid?: number;
 }
 
 /** The host signals a foreground process gets, as a terminal sends them to its foreground job and
@@ -185,7 +189,7 @@ export class Kernel implements KernelServices {
   createProcess(path: string, argv: string[], envp: string[], cwd: string = this.host.cwd() ?? '/',
     files: FdTable = this.vfs.initialFdTable()): ThreadGroup | SpawnError {
     // The first process runs with the host user's ids; later ones inherit their parent's.
-    const cred = new Cred(this.host.uid(), this.host.gid());
+    const cred = new Cred(this.options.uid ?? this.host.uid(), this.options.gid ?? this.host.gid());
     const fs = this.vfs.initialFsContext(utf8ToBytes(cwd), cred);
     let exe = this.vfs.readExecutable(fs, utf8ToBytes(path), cred);
     if (exe === -ENOENT || exe === -ENOTDIR) {

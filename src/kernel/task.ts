@@ -149,6 +149,8 @@ export class ThreadGroup {
 /** A schedulable thread: hart state, fd table and fs context (shareable), signal mask. */
 export class Task implements Caller, RequestSink {
   readonly hart = new Hart();
+  /** The credentials of the task's thread group (Caller.cred). */
+  get cred(): Cred { return this.tg.cred; }
   state = TaskState.Runnable;
   /** Blocked signals, bit (n-1) for signal n. */
   sigmask = 0n;

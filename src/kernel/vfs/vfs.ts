@@ -24,10 +24,10 @@ import { utf8ToBytes } from '../../util/bytestr.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
 import { Cred } from '../cred.js';
-import { permission } from './perm.js';
+import { chmodMode, newInodeOwner, permission, suidBitsToKill, killSuidOnWrite } from './perm.js';
 import {
   MAXSYMLINKS, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY,
-  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISVTX,
+  O_RDWR, O_NOATIME, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISVTX,
   W_OK, X_OK, __O_TMPFILE,
 } from './constants.js';
 
@@ -294,8 +294,8 @@ export class Vfs {
     if (w < 0) return w;
     if (dirInode.sb.readonly) return -EROFS;
     if (!dirInode.create) return -EACCES;
-    const cred = env.cred;
-    const created = dirInode.create(pn.name, (mode & ~ctx.fs.umask) & 0o7777, cred.fsuid, cred.fsgid);
+    const own = newInodeOwner(dst, S_IFREG | ((mode & ~ctx.fs.umask) & 0o7777), env.cred);
+    const created = dirInode.create(pn.name, own.mode & 0o7777, own.uid, own.gid);
     if (typeof created === 'number') return created;
     // A freshly created file may be opened with its requested access regardless of its mode.
     return Object.assign(pn.dir.child(pn.name, created), { created: true });
@@ -330,6 +330,7 @@ export class Vfs {
       const p = permission(st, mask, env.cred);
       if (p < 0) return p;
     }
+    if ((flags & O_NOATIME) && env.cred.fsuid !== 0 && env.cred.fsuid !== st.uid) return -EPERM;
     if (type === S_IFDIR) {
       const path = loc.path;
       return new DirFile(flags, loc, (listed) => this.mounts.mountOverlay(path, listed));
@@ -346,6 +347,7 @@ export class Vfs {
       const r = inode.truncate?.(0) ?? -EINVAL;
       if (r < 0) return r;
       this.truncated(loc, 0);
+      killSuidOnWrite(inode, env.cred);
     }
     const io = inode.openIo(flags);
     if (typeof io === 'number') return io;
@@ -400,7 +402,8 @@ export class Vfs {
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     if (!pn.dir.inode.mkdir) return -EPERM;
-    const r = pn.dir.inode.mkdir(pn.name, (mode & ~ctx.fs.umask) & 0o1777, env.cred.fsuid, env.cred.fsgid);
+    const own = newInodeOwner(pn.dir.inode.getattr(), S_IFDIR | ((mode & ~ctx.fs.umask) & 0o1777), env.cred);
+    const r = pn.dir.inode.mkdir(pn.name, own.mode & 0o7777, own.uid, own.gid);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -424,7 +427,8 @@ export class Vfs {
     const type = mode & S_IFMT;
     if ((type === S_IFCHR || type === S_IFBLK) && env.cred.euid !== 0) return -EPERM;
     if (!dir.mknod) return -EPERM;
-    const r = dir.mknod(pn.name, type | ((mode & ~ctx.fs.umask) & 0o7777), rdev, env.cred.fsuid, env.cred.fsgid);
+    const own = newInodeOwner(dir.getattr(), type | ((mode & ~ctx.fs.umask) & 0o7777), env.cred);
+    const r = dir.mknod(pn.name, own.mode, rdev, own.uid, own.gid);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -444,7 +448,8 @@ export class Vfs {
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     if (!pn.dir.inode.mknodSocket) return -EPERM;
-    return pn.dir.inode.mknodSocket(pn.name, 0o777 & ~ctx.fs.umask, env.cred.fsuid, env.cred.fsgid);
+    const own = newInodeOwner(pn.dir.inode.getattr(), S_IFSOCK | (0o777 & ~ctx.fs.umask), env.cred);
+    return pn.dir.inode.mknodSocket(pn.name, own.mode & 0o7777, own.uid, own.gid);
   }
 
   /**
@@ -514,7 +519,8 @@ export class Vfs {
     if (existing !== -ENOENT) return existing;
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
-    const r = pn.dir.inode.symlink?.(pn.name, target, env.cred.fsuid, env.cred.fsgid) ?? -EPERM;
+    const own = newInodeOwner(pn.dir.inode.getattr(), S_IFLNK | 0o777, env.cred);
+    const r = pn.dir.inode.symlink?.(pn.name, target, own.uid, own.gid) ?? -EPERM;
     return typeof r === 'number' ? r : 0;
   }
 
@@ -601,7 +607,21 @@ export class Vfs {
     if (attr.uid !== undefined && attr.uid !== st.uid && !root) return -EPERM;
     if (attr.gid !== undefined && attr.gid !== st.gid && !root && !(owner && cred.inGroup(attr.gid))) return -EPERM;
     if (!loc.inode.setattr) return -EPERM;
+    if (attr.mode !== undefined) attr = { ...attr, mode: chmodMode(st, attr.mode, cred) };
     return loc.inode.setattr(attr);
+  }
+
+  /**
+   * chown(2) family: uid and gid (undefined = unchanged) as cred, by setattr's rules; a chown of
+   * a non-directory, even one that changes nothing, clears S_ISUID, and S_ISGID if group-executable.
+   */
+  chown(loc: Loc, uid: number | undefined, gid: number | undefined, cred: Cred): number {
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    const r = this.setattr(loc, { uid, gid }, cred);
+    if (r < 0) return r;
+    const kill = suidBitsToKill(st.mode);
+    return kill === 0 ? 0 : loc.inode.setattr?.({ mode: st.mode & 0o7777 & ~kill }) ?? 0;
   }
 
   /** utimensat rules: setting both to "now" needs write access or ownership; explicit times need ownership. */
@@ -629,6 +649,7 @@ export class Vfs {
     if (loc.inode.sb.readonly) return -EROFS;
     const r = loc.inode.truncate?.(length) ?? -EINVAL;
     if (r >= 0) this.truncated(loc, length);
+    if (r >= 0) killSuidOnWrite(loc.inode, cred);
     return r;
   }
 
