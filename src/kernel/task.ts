@@ -147,10 +147,18 @@ export class ThreadGroup {
 }
 
 /** A schedulable thread: hart state, fd table and fs context (shareable), signal mask. */
+/** Timer slack a task starts with (Linux's 50 us default for normal tasks). */
+export const DEFAULT_TIMER_SLACK_NS = 50_000;
+
 export class Task implements Caller, RequestSink {
   readonly hart = new Hart();
   /** The credentials of the task's thread group (Caller.cred). */
   get cred(): Cred { return this.tg.cred; }
+  /** personality(2) value (PER_LINUX plus flag bits such as UNAME26). */
+  personality = 0;
+  /** prctl timer slack in ns, and the value PR_SET_TIMERSLACK 0 restores (Linux's default 50 us). */
+  timerSlackNs = DEFAULT_TIMER_SLACK_NS;
+  defaultTimerSlackNs = DEFAULT_TIMER_SLACK_NS;
   state = TaskState.Runnable;
   /** Blocked signals, bit (n-1) for signal n. */
   sigmask = 0n;

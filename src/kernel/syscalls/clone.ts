@@ -1,6 +1,7 @@
 // clone and clone3 for threads: the flag set glibc's pthread_create and Go's runtime use
 // (abi-riscv64.md §2.7). New processes (fork, vfork, clone without CLONE_VM) do not exist yet.
-import { E2BIG, EINVAL, ENOSYS, EPERM } from '../../abi/errno.js';
+import { E2BIG, EFAULT, EINVAL, ENOSYS, EPERM } from '../../abi/errno.js';
+import { PROT_WRITE } from '../../mem/guest_memory.js';
 import { inheritTask } from '../inherit.js';
 import { Task } from '../task.js';
 import type { SyscallDef, SysArgs } from './types.js';
@@ -86,6 +87,8 @@ function sysClone3(t: Task, a: SysArgs): number {
   if (cgroup !== 0n) return -EINVAL;
   const f = Number(flags & 0xffffffffn);
   if (f & CSIGNAL) return -EINVAL; // clone3 passes the exit signal separately
+  // A new process's pidfd is stored before it runs: an unwritable pointer fails the call.
+  if ((f & CLONE_PIDFD) && !(f & CLONE_THREAD) && !mem.accessible(Number(rd(8)), 4, PROT_WRITE)) return -EFAULT;
   return cloneThread(t, {
     flags: f, stack: Number(stack + stackSize), parentTid: Number(rd(24)), childTid: Number(rd(16)), tls: rd(56),
   });

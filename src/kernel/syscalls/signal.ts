@@ -8,7 +8,8 @@ import { onSigStack, restoreFrame, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK } from 
 import { sigbit } from '../signal_queue.js';
 import { readTimespec, timespecToNs, timespecValid } from '../structs.js';
 import { Blocked, type Request } from '../request.js';
-import { type Task, TaskState } from '../task.js';
+import { type Task, TaskState, type ThreadGroup } from '../task.js';
+import { RLIMIT_SIGPENDING, rlimitGet } from './rlimit.js';
 import { deadlinePassed, monotonicDeadline } from '../time/deadline.js';
 import { REGS_SET, type SyscallDef, type SysArgs, type SysResult } from './types.js';
 
@@ -123,12 +124,33 @@ function findThread(t: Task, tid: number, tgid: number): Task | null {
   return x;
 }
 
+/** First real-time signal number (SIGRTMIN in the kernel's numbering). */
+const SIGRTMIN = 32;
+
+/**
+ * True if queuing real-time signal sig for target would exceed RLIMIT_SIGPENDING: the signals
+ * pending for every process of target's real user, against target's limit (Linux counts per user
+ * and refuses a queued real-time signal with EAGAIN; standard signals override the limit).
+ */
+function sigpendingFull(t: Task, target: ThreadGroup, sig: number): boolean {
+  if (sig < SIGRTMIN) return false;
+  const uid = target.cred.ruid;
+  let n = 0;
+  for (const x of t.kernel.tasks.values()) {
+    if (x.tg.cred.ruid !== uid || x.state === TaskState.Exited) continue;
+    n += x.pending.length;
+    if (x.tg.tasks[0] === x) n += x.tg.shared.length;
+  }
+  return BigInt(n) >= rlimitGet(target, RLIMIT_SIGPENDING)[0];
+}
+
 /** tkill(tid, sig) */
 function sysTkill(t: Task, a: SysArgs): number {
   const tid = a.int(0), sig = a.int(1);
   if (sig < 0 || sig > NSIG || tid <= 0) return -EINVAL;
   const target = findThread(t, tid, 0);
   if (target === null) return -ESRCH;
+  if (sigpendingFull(t, target.tg, sig)) return -EAGAIN;
   if (sig !== 0) t.kernel.signalTask(target, userInfo(t, sig, SI_TKILL));
   return 0;
 }
@@ -139,6 +161,7 @@ function sysTgkill(t: Task, a: SysArgs): number {
   if (sig < 0 || sig > NSIG || tid <= 0 || tgid <= 0) return -EINVAL;
   const target = findThread(t, tid, tgid);
   if (target === null) return -ESRCH;
+  if (sigpendingFull(t, target.tg, sig)) return -EAGAIN;
   if (sig !== 0) t.kernel.signalTask(target, userInfo(t, sig, SI_TKILL));
   return 0;
 }
@@ -157,6 +180,7 @@ function sysRtSigqueueinfo(t: Task, a: SysArgs): number {
   if (pid !== t.tg.pid) return -ESRCH;
   const info = queuedInfo(t, sig, a.addr(2), pid);
   if (typeof info === 'number') return info;
+  if (sigpendingFull(t, t.tg, sig)) return -EAGAIN;
   if (sig !== 0) t.kernel.signalGroup(t.tg, info);
   return 0;
 }
@@ -169,6 +193,7 @@ function sysRtTgsigqueueinfo(t: Task, a: SysArgs): number {
   if (target === null) return -ESRCH;
   const info = queuedInfo(t, sig, a.addr(3), tgid);
   if (typeof info === 'number') return info;
+  if (sigpendingFull(t, target.tg, sig)) return -EAGAIN;
   if (sig !== 0) t.kernel.signalTask(target, info);
   return 0;
 }

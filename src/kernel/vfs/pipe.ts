@@ -106,7 +106,7 @@ export class Pipe {
     if (buf.length === 0) return 0;
     if (this.used > 0) {
       const n = this.take(buf);
-      this.writeWait.wake();
+      this.writeWait.wake(Infinity, POLLOUT | POLLWRNORM);
       return n;
     }
     if (this.writers === 0) return 0; // EOF
@@ -130,7 +130,7 @@ export class Pipe {
     const n = done === 0 && data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, rest);
     if (n > 0) {
       this.put(data.subarray(done, done + n));
-      this.readWait.wake();
+      this.readWait.wake(Infinity, POLLIN | POLLRDNORM);
       done += n;
     }
     if (done === data.length) return done;
