@@ -38,6 +38,8 @@ import { WakeReason } from './wait.js';
 import { cpuTimerBudget, runCpuTimers } from './time/cpu_timers.js';
 import type { IntervalTimer } from './time/interval_timer.js';
 import { TimerQueue } from './time/timer_queue.js';
+import { Sysctl } from './sysctl.js';
+import { procSources } from './proc_sources.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
@@ -95,6 +97,8 @@ export class Kernel implements KernelServices {
   readonly phys: PhysMem;
   /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
   readonly net: NetNs;
+  /** The /proc/sys tunables (pipe-max-size, lease-break-time, SysV IPC limits, ...). */
+  readonly sysctl: Sysctl;
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
@@ -124,8 +128,9 @@ export class Kernel implements KernelServices {
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
+    this.sysctl = new Sysctl((b) => this.host.randomFill(b));
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
-      (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null)));
+      (pid) => this.groups.find((g) => g.pid === pid && g.exitCode === null), procSources(this)));
     this.vfs.pageCache = this.phys.objects;
     this.bootNs = this.host.monotonicNs();
     this.processHost = {

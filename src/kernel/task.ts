@@ -2,6 +2,7 @@
 import { Hart } from '../cpu/hart.js';
 import type { Mm } from '../mem/mm.js';
 import type { Cred } from './cred.js';
+import type { Sysctl } from './sysctl.js';
 import type { FdTable } from './vfs/fdtable.js';
 import type { FsContext } from './vfs/fs_context.js';
 import type { Host } from '../host/host.js';
@@ -50,6 +51,8 @@ export interface KernelServices extends KernelClock {
   readonly futexes: FutexTable;
   /** The network namespace: AF_UNIX names and the IP stack. */
   readonly net: NetNs;
+  /** The /proc/sys tunables. */
+  readonly sysctl: Sysctl;
   readonly sched: SchedulerView;
   /** The task whose syscall or trap the kernel is handling now (null between slices). */
   readonly currentTask: Task | null;

@@ -16,7 +16,7 @@ export const UTS_RELEASE = '6.1.0-ecall';
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC ecall';
 const UTS_MACHINE = 'riscv64';
 /** The NIS domain name Linux reports when none was set. */
-const UTS_DOMAIN = '(none)';
+export const UTS_DOMAIN = '(none)';
 
 /** sizeof(struct sysinfo) on LP64 (include/uapi/linux/sysinfo.h; verified with the cross gcc). */
 const SYSINFO_SIZE = 112;

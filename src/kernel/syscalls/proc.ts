@@ -9,7 +9,7 @@ import { findTask, privileged, taskComm, TASK_COMM_LEN } from './proc_state.js';
 /** (uid_t)-1 / (gid_t)-1: "leave unchanged" in set*id calls, and never a valid id. */
 const ID_UNCHANGED = 0xffffffff;
 /** Linux's NGROUPS_MAX (include/uapi/linux/limits.h): largest supplementary group list. */
-const NGROUPS_MAX = 65536;
+export const NGROUPS_MAX = 65536;
 /** sizeof(struct robust_list_head) on LP64: list.next, futex_offset, list_op_pending. */
 const ROBUST_LIST_HEAD_SIZE = 24;
 /** Highest signal number (_NSIG) for PR_SET_PDEATHSIG. */

@@ -189,9 +189,9 @@ export class Pipe {
   }
 
   /** F_SETPIPE_SZ: replaces the ring, keeping the bytes in order; returns the capacity or -errno. */
-  setCapacity(size: number, privileged: boolean): number {
+  setCapacity(size: number, privileged: boolean, maxSize = PIPE_MAX_SIZE): number {
     if (!Number.isInteger(size) || size < 0 || size > 0x80000000) return -EINVAL;
-    if (size > PIPE_MAX_SIZE && !privileged) return -EPERM;
+    if (size > maxSize && !privileged) return -EPERM;
     let cap = PIPE_MIN_SIZE;
     while (cap < size) cap *= 2; // Linux rounds up to a power-of-two number of pages
     if (cap < this.used) return -EBUSY;

@@ -19,7 +19,7 @@ import { createDevfs } from './devfs.js';
 import { FifoRegistry, openFifo } from './fifo.js';
 import type { Blocked, Request } from '../request.js';
 import { populateEtc } from './etc.js';
-import { childPath, MountTable } from './mount_table.js';
+import { childPath, MNT_NODEV, MNT_RDONLY, MountTable } from './mount_table.js';
 import { utf8ToBytes } from '../../util/bytestr.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
@@ -156,7 +156,7 @@ export class Vfs {
    * leading to it are made as real tmpfs directories, so the guest can create files beside them;
    * anywhere else the mount table's stub directories lead to it.
    */
-  mount(guestPath: string, root: Inode): void {
+  mount(guestPath: string, root: Inode, flags = 0): void {
     const p = normalizeGuestPath(guestPath);
     if (p === '/') return;
     const comps = p.split('/').filter((c) => c !== '');
@@ -167,7 +167,17 @@ export class Vfs {
       if (m !== undefined) { holder = m; depth = i; break; }
     }
     if (holder instanceof TmpfsDir) tmpfsMkdirP(holder, comps.slice(depth, -1));
-    this.mounts.set(p, root);
+    this.mounts.set(p, root, root.sb instanceof HostSuper ? root.sb.hostRoot : root.sb.type, flags);
+  }
+
+  /** True if loc lies on a read-only filesystem or a mount made read-only (MS_RDONLY). */
+  readonlyAt(loc: Loc): boolean {
+    return loc.inode.sb.readonly || (this.mounts.flagsAt(loc.path) & MNT_RDONLY) !== 0;
+  }
+
+  /** The MNT_* flags of the mount that holds loc (exec checks MNT_NOEXEC and MNT_NOSUID). */
+  mountFlagsAt(loc: Loc): number {
+    return this.mounts.flagsAt(loc.path);
   }
 
   private env(ctx: PathCtx): WalkEnv {
@@ -292,7 +302,7 @@ export class Vfs {
     if (typeof dst === 'number') return dst;
     const w = permission(dst, W_OK | X_OK, env.cred);
     if (w < 0) return w;
-    if (dirInode.sb.readonly) return -EROFS;
+    if (this.readonlyAt(pn.dir)) return -EROFS;
     if (!dirInode.create) return -EACCES;
     const own = newInodeOwner(dst, S_IFREG | ((mode & ~ctx.fs.umask) & 0o7777), env.cred);
     const created = dirInode.create(pn.name, own.mode & 0o7777, own.uid, own.gid);
@@ -321,7 +331,7 @@ export class Vfs {
     // (may_open); O_TRUNC of a file is EROFS before any mode check (do_open's mnt_want_write);
     // a plain write open is checked against the mode first (EACCES), then EROFS.
     if (type === S_IFDIR && (wantsWrite || acc === 3)) return -EISDIR;
-    if ((flags & O_TRUNC) && type === S_IFREG && inode.sb.readonly && !created) return -EROFS;
+    if ((flags & O_TRUNC) && type === S_IFREG && this.readonlyAt(loc) && !created) return -EROFS;
     if (!created) {
       let mask = 0;
       if (acc === O_RDONLY || acc === O_RDWR) mask |= R_OK;
@@ -335,13 +345,14 @@ export class Vfs {
       const path = loc.path;
       return new DirFile(flags, loc, (listed) => this.mounts.mountOverlay(path, listed));
     }
+    if ((type === S_IFCHR || type === S_IFBLK) && (this.mounts.flagsAt(loc.path) & MNT_NODEV)) return -EACCES;
     if (inode.open) return inode.open(env.caller, flags, loc);
     if (type === S_IFIFO) {
       const pipe = inode.fifo?.() ?? -ENXIO;
       return typeof pipe === 'number' ? pipe : openFifo(r, pipe, flags, loc);
     }
     if (type !== S_IFREG) return -ENXIO; // sockets and device nodes without a driver
-    if (wantsWrite && inode.sb.readonly) return -EROFS;
+    if (wantsWrite && this.readonlyAt(loc)) return -EROFS;
     if (!inode.openIo) return -ENXIO;
     if ((flags & O_TRUNC) && !created) {
       const r = inode.truncate?.(0) ?? -EINVAL;
@@ -372,7 +383,7 @@ export class Vfs {
     if (typeof st === 'number') return st;
     const p = permission(st, W_OK | X_OK, env.cred);
     if (p < 0) return p;
-    return dir.inode.sb.readonly ? -EROFS : 0;
+    return this.readonlyAt(dir) ? -EROFS : 0;
   }
 
   /** Sticky-directory rule: in a +t dir only the owner of the entry or dir (or root) may remove it. */
@@ -421,7 +432,7 @@ export class Vfs {
     if (existing !== -ENOENT) return existing;
     if (pn.trailingSlash) return -ENOENT;
     const dir = pn.dir.inode;
-    if (dir.sb.readonly) return -EROFS;
+    if (this.readonlyAt(pn.dir)) return -EROFS;
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     const type = mode & S_IFMT;
@@ -592,7 +603,7 @@ export class Vfs {
   access(loc: Loc, mode: number, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
-    if ((mode & W_OK) && loc.inode.sb.readonly && (st.mode & S_IFMT) !== S_IFCHR) return -EROFS;
+    if ((mode & W_OK) && this.readonlyAt(loc) && (st.mode & S_IFMT) !== S_IFCHR) return -EROFS;
     return mode === 0 ? 0 : permission(st, mode, cred);
   }
 
@@ -600,7 +611,7 @@ export class Vfs {
   setattr(loc: Loc, attr: SetAttr, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
-    if (loc.inode.sb.readonly) return -EROFS;
+    if (this.readonlyAt(loc)) return -EROFS;
     const root = cred.fsuid === 0;
     const owner = root || st.uid === cred.fsuid;
     if (attr.mode !== undefined && !owner) return -EPERM;
@@ -628,7 +639,7 @@ export class Vfs {
   utimes(loc: Loc, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, explicit: boolean, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
-    if (loc.inode.sb.readonly) return -EROFS;
+    if (this.readonlyAt(loc)) return -EROFS;
     if (cred.fsuid !== 0 && st.uid !== cred.fsuid) {
       if (explicit) return -EPERM;
       const p = permission(st, W_OK, cred);
@@ -646,7 +657,7 @@ export class Vfs {
     if ((st.mode & S_IFMT) !== S_IFREG) return -EINVAL;
     const p = permission(st, W_OK, cred);
     if (p < 0) return p;
-    if (loc.inode.sb.readonly) return -EROFS;
+    if (this.readonlyAt(loc)) return -EROFS;
     const r = loc.inode.truncate?.(length) ?? -EINVAL;
     if (r >= 0) this.truncated(loc, length);
     if (r >= 0) killSuidOnWrite(loc.inode, cred);
