@@ -40,6 +40,7 @@ import type { IntervalTimer } from './time/interval_timer.js';
 import { TimerQueue } from './time/timer_queue.js';
 import { Sysctl } from './sysctl.js';
 import { procSources } from './proc_sources.js';
+import { ipcExit } from './ipc/namespace.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
@@ -289,6 +290,7 @@ export class Kernel implements KernelServices {
 
   /** A process has ended: tells its listeners and stops forwarding host signals to it. */
   private groupExited(tg: ThreadGroup): void {
+    ipcExit(this, tg, tg.pid); // SEM_UNDO adjustments (exit_sem)
     const list = this.exitListeners.get(tg) ?? [];
     this.exitListeners.delete(tg);
     const st = exitStatusOf(tg);

@@ -3,6 +3,9 @@
 import type { Kernel } from './kernel.js';
 import type { ProcSources } from './procfs/procfs.js';
 import { syscallTable } from './syscalls/table.js';
+import { ipcOf, sysvipcMsg, sysvipcSem, sysvipcShm } from './ipc/namespace.js';
+import { SynthDir } from './vfs/synthfs.js';
+import type { Inode } from './vfs/inode.js';
 
 /** Returns the ProcSources of k (its fields are read when a file is opened, not now). */
 export function procSources(k: Kernel): ProcSources {
@@ -13,5 +16,13 @@ export function procSources(k: Kernel): ProcSources {
     hostname: () => k.host.hostname(),
     memoryBytes: () => k.phys.bytes,
     syscallHandled: (nr) => syscallTable.get(nr)?.handler !== undefined,
+    extraEntries: (sb, textFile) => {
+      const files = new Map<string, Inode>([
+        ['shm', textFile('sysvipc/shm', () => sysvipcShm(ipcOf(k)))],
+        ['sem', textFile('sysvipc/sem', () => sysvipcSem(ipcOf(k)))],
+        ['msg', textFile('sysvipc/msg', () => sysvipcMsg(ipcOf(k)))],
+      ]);
+      return [['sysvipc', new SynthDir(sb, 'sysvipc', 0o555, () => files)]];
+    },
   };
 }

@@ -52,6 +52,21 @@ export class MemObject {
     if (--this.vmaRefs === 0) this.release();
   }
 
+  /** Keeps the object alive while no VMA maps it (a SysV shared memory segment between attaches). */
+  hold(): void {
+    this.vmaRefs++;
+  }
+
+  /** Ends a hold(); the object dies if no VMA maps it either. */
+  drop(): void {
+    if (--this.vmaRefs === 0) this.release();
+  }
+
+  /** Pages of the object that have a frame (resident; what shm's rss counts). */
+  get residentPages(): number {
+    return this.frames.size;
+  }
+
   /** Returns the frame of page index i, reading it from the file on first touch; OBJ_BUS past EOF, OBJ_OOM. */
   frame(i: number): number {
     const have = this.frames.get(i);

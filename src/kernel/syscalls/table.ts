@@ -14,6 +14,7 @@ import { defs as fsRwDefs } from './fs_rw.js';
 import { defs as fsStatDefs } from './fs_stat.js';
 import { defs as futexDefs } from './futex.js';
 import { defs as infoDefs } from './info.js';
+import { defs as ipcDefs } from './ipc.js';
 import { defs as itimerDefs } from './itimer.js';
 import { defs as memfdDefs } from './memfd.js';
 import { defs as mmDefs } from './mm.js';
@@ -31,7 +32,7 @@ import { defs as timerfdDefs } from './timerfd.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
-  personalityDefs,
+  personalityDefs, ipcDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */
