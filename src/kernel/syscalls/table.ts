@@ -18,6 +18,7 @@ import { defs as ipcDefs } from './ipc.js';
 import { defs as itimerDefs } from './itimer.js';
 import { defs as memfdDefs } from './memfd.js';
 import { defs as mmDefs } from './mm.js';
+import { defs as mountDefs } from './mount.js';
 import { defs as personalityDefs } from './personality.js';
 import { defs as pipeDefs } from './pipe.js';
 import { defs as pollDefs } from './poll.js';
@@ -32,7 +33,7 @@ import { defs as timerfdDefs } from './timerfd.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
-  personalityDefs, ipcDefs,
+  personalityDefs, ipcDefs, mountDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */
