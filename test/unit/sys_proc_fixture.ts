@@ -11,6 +11,7 @@ import type { SysArgs, SysResult, SyscallDef } from '../../src/kernel/syscalls/t
 import { SyscallError } from '../../src/abi/errno.js';
 import { fill } from './mem_helpers.js';
 import { FutexTable } from '../../src/kernel/futex/queue.js';
+import { Sysctl } from '../../src/kernel/sysctl.js';
 
 /** Start of the read-write scratch area every fixture maps. */
 export const BUF = 0x10000;
@@ -75,6 +76,7 @@ export function fixture(opts: { uid?: number; gid?: number; exe?: string } = {})
     cpuTimers: new Set(),
     currentTask: null,
     realtimeNs: () => clock.real,
+    sysctl: new Sysctl((b) => b.fill(0x5a)),
   } as unknown as KernelServices;
   const mm = { mem, vmas: () => vmas } as unknown as Mm;
   const tg = new ThreadGroup(kernel, 100, 1, mm, new Cred(ids.uid, ids.gid));
