@@ -1,7 +1,9 @@
 // Benchmark harness: runs each benchmark guest N times under ecall and under qemu-riscv64 (and
 // natively on a riscv64 host), and prints median wall times, the ecall/qemu ratio and ecall MIPS;
-// for the futex ping-pong and thread creation rows also operations per second on each engine,
-// and for the map-touch-unmap row each engine's peak RSS.
+// for the futex ping-pong, thread creation, clock and per-CPU counter rows also operations per
+// second (and for the counters the rseq abort rate), and for the map-touch-unmap row each
+// engine's peak RSS. Rows that need what qemu-riscv64 7.2 lacks (a vDSO, rseq, ecall's
+// extensions) run under ecall only.
 //
 //   npm run bench -- [--runs N] [--warmup N] [--only NAME]... [--json] [binary...]
 //
@@ -27,6 +29,8 @@ const RUN_TIMEOUT_MS = 600_000;
 const MAX_OUTPUT = 16 * 1024 * 1024;
 /** The line `ecall run --stats` prints on stderr at exit: retired instructions and guest run time. */
 const INSTRET_RE = /^ecall: instret=(\d+) ms=([\d.]+).*$/m;
+/** The rseq abort count on that line (absent when nothing aborted). */
+const ABORTS_RE = /^ecall: instret=.* rseq_aborts=(\d+)$/m;
 
 interface Benchmark {
   name: string;
@@ -44,6 +48,10 @@ interface Benchmark {
   missingHint?: string;
   /** Extra `ecall run` options (such as a mount that makes the binary visible to the guest). */
   ecallOptions?: string[];
+  /** Set when qemu-riscv64 cannot run the row (why): it then runs under ecall only. */
+  ecallOnly?: string;
+  /** Report the rseq abort rate (`--stats` rseq_aborts per operation of `rate`). */
+  aborts?: boolean;
   /** Also report each engine's peak resident set size (one extra run each under GNU time). */
   peakRss?: boolean;
 }
@@ -59,6 +67,15 @@ const GETPPID_CALLS = '200000';
 const PINGPONG_ROUND_TRIPS = '100000';
 /** Threads created and joined by thread_create: about a second under qemu-riscv64. */
 const THREADS_CREATED = '2000';
+/** clock_gettime calls for the vDSO and syscall rows: each about a second under ecall. */
+const CLOCK_VDSO_CALLS = '1000000';
+const CLOCK_SYSCALL_CALLS = '200000';
+/** Per-CPU counter rows: twice as many threads as virtual CPUs, so that threads preempt each
+ *  other inside their sections and the abort rate means something. */
+const PERCPU_THREADS = '8';
+const PERCPU_CPUS = '4';
+const PERCPU_ITERS = '250000';
+const NO_RSEQ_IN_QEMU = 'qemu-riscv64 7.2 has no rseq, no vDSO and none of ecall\'s extensions';
 /** MiB bench_sock sends over a loopback TCP connection: about a second under either engine. */
 const SOCK_STREAM_MIB = '128';
 /** One-byte round trips over loopback TCP and over an AF_UNIX socketpair. */
@@ -117,6 +134,25 @@ const BENCHMARKS: Benchmark[] = [
     rate: { count: (a) => Number(a[1]), unit: 'round trips' },
     note: `${SOCK_UNIX_RR} one-byte round trips over an AF_UNIX stream socketpair, two threads`,
   },
+  {
+    name: 'clock_vdso', path: 'guest/bin/bench_clock', args: ['vdso', CLOCK_VDSO_CALLS], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'clock_gettime calls' }, ecallOnly: 'qemu-riscv64 7.2 maps no vDSO',
+    note: `${CLOCK_VDSO_CALLS} glibc clock_gettime(CLOCK_MONOTONIC) calls, served by the vDSO (no system call)`,
+  },
+  {
+    name: 'clock_syscall', path: 'guest/bin/bench_clock', args: ['syscall', CLOCK_SYSCALL_CALLS], instretEstimate: null,
+    rate: { count: (a) => Number(a[1]), unit: 'clock_gettime calls' }, ecallOnly: 'compared with clock_vdso, which qemu-riscv64 7.2 cannot run',
+    note: `${CLOCK_SYSCALL_CALLS} raw clock_gettime system calls, the path the vDSO saves`,
+  },
+  ...(['rseq', 'vdso', 'atomic'] as const).map((mode): Benchmark => ({
+    name: `percpu_${mode}`, path: 'guest/bin/bench_percpu', args: [mode, PERCPU_THREADS, PERCPU_ITERS], instretEstimate: null,
+    ecallOptions: ['--cpus', PERCPU_CPUS, ...(mode === 'vdso' ? ['--ext', 'percpu'] : [])],
+    rate: { count: (a) => Number(a[1]) * Number(a[2]), unit: 'increments' }, ecallOnly: NO_RSEQ_IN_QEMU, aborts: mode !== 'atomic',
+    note: `${PERCPU_THREADS} threads on ${PERCPU_CPUS} CPUs add 1 ${PERCPU_ITERS} times each: ${{
+      rseq: 'a per-CPU counter on plain rseq', vdso: 'a per-CPU counter with the vDSO per-CPU operation (--ext percpu)',
+      atomic: 'one shared counter with amoadd',
+    }[mode]}`,
+  })),
   {
     name: 'esbuild', path: 'error' in esbuild ? ESBUILD_PACKAGE : esbuild.path, args: BENCH_CASE.args, instretEstimate: null,
     ecallOptions: 'error' in esbuild ? [] : esbuildMountOptions(ROOT),
@@ -268,8 +304,9 @@ function main(argv: string[]): number {
       notes.push('ecall run has no --stats: MIPS uses the estimates marked "~"');
       ecall = measure(process.execPath, [ECALL_JS, 'run', ...opts, bin, ...b.args], runs, warmup);
     }
-    const q = haveQemu ? measure(qemu, [bin, ...b.args], runs, warmup) : null;
-    const n = native ? measure(bin, b.args, runs, warmup) : null;
+    const q = haveQemu && !b.ecallOnly ? measure(qemu, [bin, ...b.args], runs, warmup) : null;
+    const n = native && !b.ecallOnly ? measure(bin, b.args, runs, warmup) : null;
+    if (b.ecallOnly) notes.push(`${b.name}: ecall only (${b.ecallOnly})`);
 
     const eMed = median(ecall.times), qMed = q ? median(q.times) : NaN;
     if (b.name === STARTUP_BENCHMARK && b.path === BENCHMARKS[0]!.path) startupCache = { ecall: eMed, qemu: qMed };
@@ -321,6 +358,11 @@ function main(argv: string[]): number {
       notes.push(`${b.name}: ${b.rate.unit}/s (median, start-up subtracted): ecall ${fmtRate(eRate)}, qemu ${fmtRate(qRate)}`
         + (Number.isFinite(eRate) && Number.isFinite(qRate) ? `, ecall/qemu ${(eRate / qRate).toFixed(2)}x` : ''));
       rates = { unit: b.rate.unit, ecallPerSec: Number.isFinite(eRate) ? eRate : null, qemuPerSec: Number.isFinite(qRate) ? qRate : null };
+      if (b.aborts) {
+        const m = ABORTS_RE.exec(ecall.first.stderr);
+        const aborted = m ? Number(m[1]) : 0;
+        notes.push(`${b.name}: ${aborted} sections aborted, ${(aborted / count * 1e6).toFixed(1)} per million increments`);
+      }
     }
     json.push({ name: b.name, args: b.args, ecallMs: ecall.times, qemuMs: q?.times ?? null, nativeMs: n?.times ?? null, instret, instretEstimated: mark === '~', matchesQemu: q ? comparable : null, rates, peakRss: peak });
   }

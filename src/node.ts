@@ -3,4 +3,4 @@
 export * from './index.js';
 export { NodeHost, NodeStdin, createNodeHost, createSimHost, readStdinSync } from './host/node.js';
 export { NodeHostFs } from './host/node_fs.js';
-export { spawn, type EcallChildProcess, type NodeSpawnOptions } from './host/node_spawn.js';
+export { spawn, type EcallChildProcess, type NodeSpawnOptions } from './embed/node_spawn.js';

@@ -17,6 +17,8 @@ export interface RunOptions {
   cpus?: string;
   seed?: string;
   maxInsns?: string;
+  ext: string[];
+  rseqStress?: string;
   tmpfsSize?: string;
   memory?: string;
 }
@@ -34,7 +36,7 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --mount HOST:GUEST[:ro]     mount a host directory into the guest (repeatable)
   --root DIR                  use a host directory as the guest's /
   --tmpfs-size SIZE           size limit of /tmp and of the in-memory / (bytes, or with a
-                              k, m or g suffix; default 1g); a full tmpfs gives ENOSPC
+                              k, m or g suffix; default half of --memory); ENOSPC when full
   --env KEY=VALUE             set an environment variable (repeatable)
   --clear-env                 start from an empty environment
   --stats                     print retired instructions, run time and MIPS at exit
@@ -43,6 +45,9 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --memory SIZE               the machine's memory, e.g. 64m or 4g (default 2g, at most 4g)
   --max-insns N               end the run with SIGKILL (137) and a notice after N retired
                               instructions: a hang guard that counts work, not host time
+  --ext NAME[,NAME]           enable ecall extensions: syscall-counter, cancel, percpu, all
+  --rseq-stress P             preempt or migrate at seeded stops inside rseq critical sections
+                              with probability P (0 < P <= 1), to reach every abort path
 ecall syscalls [--markdown]   the syscall table with each call's support status
 ecall --help | --version`;
 
@@ -59,6 +64,8 @@ const RUN_OPTIONS = {
   cpus: { type: 'string' },
   seed: { type: 'string' },
   'max-insns': { type: 'string' },
+  ext: { type: 'string', multiple: true },
+  'rseq-stress': { type: 'string' },
   'tmpfs-size': { type: 'string' },
   memory: { type: 'string' },
   help: HELP,
@@ -110,7 +117,7 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
-        maxInsns: v['max-insns'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
+        maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }

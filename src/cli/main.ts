@@ -6,6 +6,7 @@ import { Kernel, SpawnError } from '../kernel/kernel.js';
 import type { GuestProcess } from '../kernel/guest_process.js';
 import { MountError, normalizeGuestPath } from '../kernel/vfs/vfs.js';
 import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES, parseMemorySize } from '../mem/phys.js';
+import { EXTENSION_NAMES, parseExtensions } from '../kernel/ext/extensions.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './args.js';
@@ -59,6 +60,13 @@ function parseSeed(v: string): bigint {
   return BigInt(v);
 }
 
+/** Parses --rseq-stress: a probability in (0, 1]. */
+function parseProbability(v: string): number {
+  const p = Number(v);
+  if (!/^(0|1)?(\.\d+)?$/.test(v) || !(p > 0 && p <= 1)) throw new UsageError(`bad --rseq-stress '${v}': expected a probability above 0, at most 1`);
+  return p;
+}
+
 /** The package version: inlined by the CLI bundle (tools/bundle_cli.ts); undefined when running unbundled. */
 declare const ECALL_BUNDLED_VERSION: string | undefined;
 
@@ -82,13 +90,16 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const cpus = o.cpus === undefined ? undefined : parseIntOption('--cpus', o.cpus, 1, MAX_CPUS);
   const seed = o.seed === undefined ? undefined : parseSeed(o.seed);
   const maxInstructions = o.maxInsns === undefined ? undefined : parseIntOption('--max-insns', o.maxInsns, 1, Number.MAX_SAFE_INTEGER);
+  const extensions = parseExtensions(o.ext);
+  if ('unknown' in extensions) throw new UsageError(`bad --ext '${extensions.unknown}': expected ${EXTENSION_NAMES.join(', ')} or all`);
+  const rseqStress = o.rseqStress === undefined ? undefined : parseProbability(o.rseqStress);
   const tmpfsSize = o.tmpfsSize === undefined ? undefined : parseSize(o.tmpfsSize);
   const host = seed === undefined ? new NodeHost() : createSimHost(seed);
   const strace = o.strace ? (line: string) => { process.stderr.write(line + '\n'); } : undefined;
   const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
   let kernel: Kernel;
   try {
-    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, tmpfsSize, memory });
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, extensions, rseqStress, tmpfsSize, memory });
   } catch (e) {
     if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
     throw e;
@@ -114,7 +125,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   }
   if (o.stats) {
     const ms = performance.now() - started;
-    process.stderr.write(`ecall: instret=${st.instret} ms=${ms.toFixed(1)} mips=${(st.instret / ms / 1000).toFixed(1)}\n`);
+    const aborts = st.rseqAborts > 0 ? ` rseq_aborts=${st.rseqAborts}` : '';
+    process.stderr.write(`ecall: instret=${st.instret} ms=${ms.toFixed(1)} mips=${(st.instret / ms / 1000).toFixed(1)}${aborts}\n`);
   }
   return st.code;
 }

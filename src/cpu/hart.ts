@@ -24,8 +24,11 @@ export const enum Stop {
   Misaligned = 5, // misaligned atomic at pc: faultAddr is the address (Linux sends SIGBUS)
 }
 
-/** rdtime frequency: 10 MHz, the timebase of QEMU's virt board and common riscv64 SoCs. */
-export const TIMEBASE_HZ = 10_000_000;
+/**
+ * rdtime frequency: 1 GHz, so that one tick is one nanosecond of the kernel's monotonic clock and
+ * the vDSO's clock_gettime equals the system call's exactly (real SoCs use 1 to 25 MHz).
+ */
+export const TIMEBASE_HZ = 1_000_000_000;
 
 /** Kinds of memory access, as recorded in a fault. */
 export const enum Access {
@@ -63,6 +66,10 @@ export class Hart {
   faultKind = 0;
   /** The software TLB run() translates through (created on the first run). */
   tlb: Tlb | null = null;
+  /** The virtual CPU the hart runs for (set by the kernel before each run), and whether the
+   *  custom CSR that reads it (CSR_ECALL_CPU in run.ts) exists. */
+  cpuId = 0;
+  cpuCsr = false;
   /** Source of the `time` CSR in TIMEBASE_HZ ticks; the kernel replaces it (virtual time). */
   timeSource: () => number = () => Math.floor(performance.now() * (TIMEBASE_HZ / 1000));
 

@@ -35,6 +35,9 @@ const { info: cInfo, imm: cImm } = compressedTables();
 /** CSR numbers readable from U-mode (riscv privileged spec, table of CSR addresses). */
 const CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003;
 const CSR_CYCLE = 0xc00, CSR_TIME = 0xc01, CSR_INSTRET = 0xc02;
+/** ecall's custom user-mode read-only CSR (the 0xcc0-0xcff range is for custom use): the hart's
+ *  virtual CPU number, readable only while hart.cpuCsr is set (the percpu extension). */
+export const CSR_ECALL_CPU = 0xcc0;
 
 /**
  * Runs h from h.pc for at most budget instructions in mem. Returns why it stopped; h.pc is the
@@ -349,6 +352,8 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         else if (csr === CSR_FCSR) old = h.fcsr;
         else if ((csr === CSR_CYCLE || csr === CSR_INSTRET || csr === CSR_TIME) && !writes) {
           old = csr === CSR_TIME ? h.timeSource() : h.instret + n;
+        } else if (csr === CSR_ECALL_CPU && !writes && h.cpuCsr) {
+          old = h.cpuId;
         } else { n--; h.faultAddr = 0; stop = Stop.Illegal; break; }
         if (writes) {
           const v = op === Op.CSRRW || op === Op.CSRRWI ? src : op === Op.CSRRS || op === Op.CSRRSI ? old | src : old & ~src;

@@ -13,6 +13,8 @@ import { formatSyscall } from './strace.js';
 import { SYSCALL_NAMES } from './syscalls/names.js';
 import { syscallTable } from './syscalls/table.js';
 import { type Task, TaskState } from './task.js';
+import { rseqNotifyResume, rseqSignalDeliver } from './rseq/fixup.js';
+import { countSyscall } from './ext/syscall_counter.js';
 
 /** restart_syscall's number: a7 is set to it when a RESTARTBLOCK call restarts without a handler. */
 export const NR_RESTART_SYSCALL = 128;
@@ -85,13 +87,18 @@ function run(t: Task, r: Request): void {
   complete(t, res as number | bigint);
 }
 
-/** Writes the result to a0, moves pc past the ecall and records a restart code for returnToUser. */
+/**
+ * Writes the result to a0, moves pc past the ecall and records a restart code for returnToUser.
+ * A result that is not a restart code is a completed call: the syscall counter (if registered)
+ * counts it here, together with the a0 write.
+ */
 function complete(t: Task, res: number | bigint): void {
   const h = t.hart;
   if (typeof res === 'bigint') h.setXBig(REG_A0, res);
   else h.setX(REG_A0, res);
   h.pc += 4;
   t.restartRet = typeof res === 'number' && isRestartCode(res) ? res : null;
+  if (t.syscallCounter !== 0 && t.restartRet === null) countSyscall(t);
   if (tracing(t)) trace(t, t.syscall, h.x64[REG_A0]!);
 }
 
@@ -108,11 +115,12 @@ export function syscallInterrupted(t: Task, ret: number): void {
 
 /**
  * The way back to user mode: resolves a pending syscall restart, then delivers every deliverable
- * signal (default actions, or frames for handlers, one on top of another), then restores a
- * temporary signal mask if no handler took it over.
+ * signal (default actions, or frames for handlers, one on top of another, each after the rseq
+ * fixup), then runs the rseq fixup an event asked for (which may force a SIGSEGV, delivered in
+ * turn), then restores a temporary signal mask if no handler took it over.
  */
 export function returnToUser(t: Task): void {
-  if (t.restartRet === null && t.savedSigmask === null && !hasDeliverable(t)) return;
+  if (t.restartRet === null && t.savedSigmask === null && !t.rseq.notify && !hasDeliverable(t)) return;
   const h = t.hart;
   const ret = t.restartRet;
   t.restartRet = null;
@@ -127,7 +135,11 @@ export function returnToUser(t: Task): void {
   let handled = false;
   for (;;) {
     const s = takeSignal(t);
-    if (s === Signal.None) break;
+    if (s === Signal.None) {
+      if (!t.rseq.notify) break;
+      rseqNotifyResume(t, 0);
+      continue; // a forced SIGSEGV is delivered now
+    }
     if (s === Signal.Stopped) { finishRestart(t, ret, restartPc); return; }
     if (s === Signal.Killed) return;
     // The first handler decides the restart: EINTR unless the call restarts across handlers.
@@ -137,6 +149,7 @@ export function returnToUser(t: Task): void {
         h.pc += 4;
       }
     }
+    rseqSignalDeliver(t, s.info.signo);
     if (!deliverToHandler(t, s.info, s.act)) return;
     handled = true;
   }
@@ -161,7 +174,7 @@ function tracing(t: Task): boolean {
 function trace(t: Task, r: Request, ret: bigint | null): void {
   const nr = r.nr;
   const def = syscallTable.get(nr);
-  let line = formatSyscall(t.mm.mem, nr, SYSCALL_NAMES.get(nr) ?? '', def, r.traceArgs ?? [], ret);
+  let line = formatSyscall(t.mm.mem, nr, def?.name ?? SYSCALL_NAMES.get(nr) ?? '', def, r.traceArgs ?? [], ret);
   if (nr === NR_RESTART_SYSCALL && t.interruptedNr >= 0) {
     line = line.replace('restart_syscall()', `restart_syscall(<... resuming interrupted ${SYSCALL_NAMES.get(t.interruptedNr) ?? '?'} ...>)`);
   }

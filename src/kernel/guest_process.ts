@@ -26,6 +26,8 @@ export interface ExitStatus {
   coreDumped: boolean;
   /** Instructions retired by all of the process's tasks. */
   instret: number;
+  /** Restartable sequences its tasks aborted (rseq and the vDSO's per-CPU operation). */
+  rseqAborts: number;
 }
 
 /** Options of Kernel.spawn (child_process.spawn's, where they apply). */

@@ -41,6 +41,10 @@ import { TimerQueue } from './time/timer_queue.js';
 import { Sysctl } from './sysctl.js';
 import { procSources } from './proc_sources.js';
 import { ipcExit } from './ipc/namespace.js';
+import { type EcallExtensions, NO_EXTENSIONS } from './ext/extensions.js';
+import { ProcessVdso } from './vdso/process_vdso.js';
+import { RseqStress } from './rseq/stress.js';
+import { vdsoImageName } from '../loader/index.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
@@ -53,6 +57,11 @@ export interface KernelOptions extends Partial<VfsOptions> {
   /** Ends every process with SIGKILL after this many retired instructions (all tasks together):
    *  a hang guard that counts work, not host time. */
   maxInstructions?: number;
+  /** ecall's own ABIs to enable (README "ecall extensions"); all off by default. */
+  extensions?: Partial<EcallExtensions>;
+  /** rseq stress testing: the probability, at each seeded stop inside a critical section, of a
+   *  preemption or migration there (rseq/stress.ts); 0 or absent: off. */
+  rseqStress?: number;
   /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
   memory?: number;
   /** The user and group id of processes the kernel creates (default: the host user's), so that a
@@ -72,7 +81,7 @@ export { SpawnError } from './guest_process.js';
 const YIELD_MS = 20;
 /** pid of the first process (Linux numbers are arbitrary; a fixed one keeps runs reproducible). */
 const FIRST_PID = 100;
-/** rdtime ticks at TIMEBASE_HZ (10 MHz): 100 ns each. */
+/** rdtime ticks at TIMEBASE_HZ (1 GHz): 1 ns each. */
 const NS_PER_TIME_TICK = BigInt(1e9 / TIMEBASE_HZ);
 /** Virtual time per retired instruction in deterministic mode: a 1 GHz hart. */
 const NS_PER_INSN = 1n;
@@ -94,6 +103,10 @@ export class Kernel implements KernelServices {
   readonly sched: Scheduler;
   /** True when time and scheduling are virtual and seeded. */
   readonly deterministic: boolean;
+  /** ecall's own ABIs that are enabled. */
+  readonly extensions: EcallExtensions;
+  /** --rseq-stress, or null. */
+  private readonly stress: RseqStress | null;
   /** The machine's physical memory: every process's pages are frames of this pool. */
   readonly phys: PhysMem;
   /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
@@ -128,6 +141,10 @@ export class Kernel implements KernelServices {
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
+    this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
+    const p = options.rseqStress ?? 0;
+    if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');
+    this.stress = p > 0 ? new RseqStress(p, new Prng(this.deterministic ? options.seed! : this.hostSeed(), 3), this.sched) : null;
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
     this.sysctl = new Sysctl((b) => this.host.randomFill(b));
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
@@ -144,6 +161,13 @@ export class Kernel implements KernelServices {
       hostEnd: (delta) => { this.hostEndsOpen += delta; },
     };
     this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic));
+  }
+
+  /** A seed from the host's randomness (for generators that need one outside deterministic mode). */
+  private hostSeed(): bigint {
+    const b = new Uint8Array(8);
+    this.host.randomFill(b);
+    return new DataView(b.buffer).getBigUint64(0, true);
   }
 
   /** CLOCK_MONOTONIC in nanoseconds. */
@@ -221,7 +245,7 @@ export class Kernel implements KernelServices {
     try {
       r = loadElf(mm, exe.data, {
         argv, envp, execfn: path, random, uid: cred.ruid, gid: cred.rgid, euid: cred.euid, egid: cred.egid,
-        exePath: exe.guestPath,
+        exePath: exe.guestPath, vdso: vdsoImageName(this.extensions),
       });
     } catch (e) {
       if (!isHostAllocationFailure(e)) throw e;
@@ -235,7 +259,8 @@ export class Kernel implements KernelServices {
     const t = new Task(this, pid, tg, files, fs);
     t.hart.pc = r.entry;
     t.hart.setX(2, r.sp);
-    tg.sigreturnAddr = r.sigreturnAddr;
+    tg.sigreturnAddr = r.vdso.sigreturn;
+    tg.vdso = new ProcessVdso(r.vdso);
     this.addTask(t);
     return tg;
   }
@@ -243,6 +268,7 @@ export class Kernel implements KernelServices {
   /** Registers a new task and makes it runnable. */
   addTask(t: Task): void {
     t.hart.timeSource = () => Number(this.monotonicNs() / NS_PER_TIME_TICK);
+    t.hart.cpuCsr = this.extensions.percpu;
     this.tasks.set(t.tid, t);
     if (!this.groups.includes(t.tg)) this.groups.push(t.tg);
     if (t.tg.tasks.length > 1) t.tg.everMultithreaded = true;
@@ -398,6 +424,10 @@ export class Kernel implements KernelServices {
   private runSlice(t: Task, quantum: number): void {
     const h = t.hart;
     let budget = quantum;
+    this.sched.switchIn(t);
+    h.cpuId = t.cpu;
+    t.tg.vdso?.refresh(this, t.mm.mem);
+    const percpu = t.tg.vdso?.map.percpu ?? null;
     while (budget > 0 && t.state === TaskState.Runnable) {
       // A task woken in a syscall finishes that call before anything else (Linux returns the
       // woken call's result first and delivers signals after), so no wake-up is lost.
@@ -414,7 +444,10 @@ export class Kernel implements KernelServices {
       const before = h.instret;
       let stop: Stop;
       try {
-        stop = run(h, t.mm.mem, budget);
+        stop = this.stress !== null ? this.stress.run(t, budget) : run(h, t.mm.mem, budget);
+        // Stopped at the vDSO per-CPU operation's commit store, after its first store: finish it
+        // now, before anything else runs on this CPU, so that it is never half done.
+        if (percpu !== null && h.pc === percpu.commit) run(h, t.mm.mem, 1);
       } catch (e) {
         // The host could not give memory a guest access needed: Linux's OOM killer ends the process.
         if (!isHostAllocationFailure(e)) throw e;
@@ -481,6 +514,7 @@ export class Kernel implements KernelServices {
   /** Parks t's syscall request on the Blocked marker's lists and deadline; it runs again when woken. */
   sleep(t: Task, b: Blocked): void {
     t.state = TaskState.Blocked;
+    this.sched.leave(t);
     this.park(t.syscall, b);
     // A signal that is already deliverable (say, unblocked by a temporary mask) interrupts at once.
     if (hasDeliverable(t)) this.interruptSleep(t);
@@ -623,5 +657,6 @@ function exitStatusOf(tg: ThreadGroup): ExitStatus {
     signal: tg.exitSignal,
     coreDumped: tg.coreDumped,
     instret: tg.instret,
+    rseqAborts: tg.tasks.reduce((n, t) => n + t.rseq.aborts, 0),
   };
 }

@@ -3,8 +3,9 @@
 // tail. Tasks are placed on CPUs their affinity allows, and an idle CPU steals from the busiest.
 // In deterministic mode every choice (which CPU runs next, quantum length, placement ties)
 // comes from the seeded generator.
+import { RSEQ_EVENT_MIGRATE, RSEQ_EVENT_PREEMPT } from '../abi/rseq.js';
 import type { Prng } from '../util/prng.js';
-import type { SchedulerView, Task } from './task.js';
+import { type SchedulerView, type Task, TaskState } from './task.js';
 
 /** Instructions per quantum in real-time mode: short enough to notice host events, long enough to amortise. */
 export const QUANTUM = 200_000;
@@ -16,6 +17,9 @@ export const MAX_CPUS = 64;
 
 export class Cpu {
   readonly runQueue: Task[] = [];
+  /** The task whose turn on this CPU was the last, unless it has left (blocked, stopped, exited or
+   *  moved): Linux's rq->curr, as rseq and membarrier see it. */
+  current: Task | null = null;
   constructor(readonly id: number) {}
 }
 
@@ -44,19 +48,57 @@ export class Scheduler implements SchedulerView {
   enqueue(t: Task): void {
     if (this.cpus.some((c) => c.runQueue.includes(t))) return;
     const allowed = t.cpusAllowed & this.allCpus;
-    const idlest = this.leastLoaded(allowed);
+    const idlest = this.leastLoaded(allowed, t);
     let cpu = this.cpus[t.cpu];
-    if (cpu === undefined || ((allowed >> BigInt(t.cpu)) & 1n) === 0n || cpu.runQueue.length > idlest.runQueue.length) cpu = idlest;
+    if (cpu === undefined || ((allowed >> BigInt(t.cpu)) & 1n) === 0n || this.load(cpu, t) > this.load(idlest, t)) cpu = idlest;
     if (cpu.id !== t.cpu) t.migrations++;
     t.cpu = cpu.id;
     cpu.runQueue.push(t);
   }
 
-  /** Takes t off whatever run queue holds it. */
+  /** Takes t off whatever run queue holds it; it is no longer its CPU's current task. */
   remove(t: Task): void {
     const q = this.cpus[t.cpu]?.runQueue;
     const i = q?.indexOf(t) ?? -1;
     if (q !== undefined && i >= 0) q.splice(i, 1);
+    this.leave(t);
+  }
+
+  /**
+   * Starts t's turn on its CPU. A move to another CPU since its last turn is a migration, and
+   * another task's turn (or t's own sleep) on this CPU in between is a preemption: both are rseq
+   * events (Linux's rseq_migrate and rseq_preempt). A turn that follows t's own on an otherwise
+   * idle CPU is neither, as a task alone on its CPU keeps running across timer ticks.
+   */
+  switchIn(t: Task): void {
+    const r = t.rseq;
+    if (r.lastCpu >= 0 && r.lastCpu !== t.cpu) {
+      r.event(RSEQ_EVENT_MIGRATE);
+      const old = this.cpus[r.lastCpu];
+      if (old?.current === t) old.current = null;
+    } else if (r.lastCpu >= 0 && this.cpus[t.cpu]!.current !== t) {
+      r.event(RSEQ_EVENT_PREEMPT);
+    }
+    r.lastCpu = t.cpu;
+    this.cpus[t.cpu]!.current = t;
+  }
+
+  /** t leaves its CPU (it blocked, stopped or exited): the CPU has no current task until the next turn. */
+  leave(t: Task): void {
+    const cpu = this.cpus[t.cpu];
+    if (cpu?.current === t) cpu.current = null;
+  }
+
+  /** The current task of CPU c (see Cpu.current), or null. */
+  currentOn(c: number): Task | null {
+    return this.cpus[c]?.current ?? null;
+  }
+
+  /** Puts t, which is on no run queue (its turn just ended), on CPU c's queue: a forced migration. */
+  moveTo(t: Task, c: number): void {
+    if (c !== t.cpu) t.migrations++;
+    t.cpu = c;
+    this.cpus[c]!.runQueue.push(t);
   }
 
   /** Returns the next CPU to run and removes its head task, or null if nothing is runnable. */
@@ -108,13 +150,24 @@ export class Scheduler implements SchedulerView {
     }
   }
 
-  /** The allowed CPU with the shortest queue (ties: lowest id, or a seeded choice). */
-  private leastLoaded(allowed: bigint): Cpu {
+  /**
+   * The tasks CPU c has to run besides t: its queue, and its current task when that one is
+   * runnable but on no queue (it is the one running now), since a CPU that runs a task is not idle.
+   */
+  private load(c: Cpu, t: Task): number {
+    const cur = c.current;
+    const running = cur !== null && cur !== t && cur.state === TaskState.Runnable && !c.runQueue.includes(cur) ? 1 : 0;
+    return c.runQueue.length + running;
+  }
+
+  /** The allowed CPU with the least load besides t (ties: lowest id, or a seeded choice). */
+  private leastLoaded(allowed: bigint, t: Task): Cpu {
     let best: Cpu[] = [];
+    let bestLoad = Infinity;
     for (const c of this.cpus) {
       if (((allowed >> BigInt(c.id)) & 1n) === 0n) continue;
-      if (best.length === 0 || c.runQueue.length < best[0]!.runQueue.length) best = [c];
-      else if (c.runQueue.length === best[0]!.runQueue.length) best.push(c);
+      const l = this.load(c, t);
+      if (l < bestLoad) { best = [c]; bestLoad = l; } else if (l === bestLoad) best.push(c);
     }
     if (best.length === 0) return this.cpus[0]!;
     return this.rng ? best[this.rng.below(best.length)]! : best[0]!;

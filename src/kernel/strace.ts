@@ -63,6 +63,14 @@ const FCNTL_CMDS: Record<number, string> = {
   8: 'F_SETOWN', 9: 'F_GETOWN', 1024: 'F_SETLEASE', 1025: 'F_GETLEASE', 1030: 'F_DUPFD_CLOEXEC',
   1031: 'F_SETPIPE_SZ', 1032: 'F_GETPIPE_SZ', 1033: 'F_ADD_SEALS', 1034: 'F_GET_SEALS',
 };
+/** membarrier commands (include/uapi/linux/membarrier.h): each is one bit. */
+const MEMBARRIER_CMDS: Flags = [
+  [1, 'MEMBARRIER_CMD_GLOBAL'], [2, 'MEMBARRIER_CMD_GLOBAL_EXPEDITED'], [4, 'MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED'],
+  [8, 'MEMBARRIER_CMD_PRIVATE_EXPEDITED'], [16, 'MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED'],
+  [32, 'MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE'], [64, 'MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE'],
+  [128, 'MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ'], [256, 'MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ'],
+  [512, 'MEMBARRIER_CMD_GET_REGISTRATIONS'],
+];
 
 /** Signal names by number (generic numbering). */
 export const SIGNAL_NAMES = ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE',
@@ -166,6 +174,8 @@ function formatArg(mem: GuestMemory, fmt: ArgFmt, v: bigint, next: bigint | unde
     case 'rlimit': return RLIMITS[i32] ?? String(i32);
     case 'ioctl': return IOCTLS[i32 >>> 0] ?? '0x' + (i32 >>> 0).toString(16);
     case 'fcntlcmd': return FCNTL_CMDS[i32] ?? String(i32);
+    case 'membarriercmd': return flagsText(i32, MEMBARRIER_CMDS, 'MEMBARRIER_CMD_QUERY');
+    case 'rseqflags': return flagsText(i32, [[1, 'RSEQ_FLAG_UNREGISTER']]);
     case 'cloneflags': {
       const sig = i32 & 0xff;
       const rest = flagsText(i32 & ~0xff, CLONE_FLAGS, '');

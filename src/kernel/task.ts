@@ -20,6 +20,10 @@ import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
 import { GroupUsage } from './time/usage.js';
 import { ProcTimers } from './time/proc_timers.js';
+import { RseqTask } from './rseq/state.js';
+import { RseqMm } from './rseq/mm_state.js';
+import type { ProcessVdso } from './vdso/process_vdso.js';
+import type { EcallExtensions } from './ext/extensions.js';
 
 /** What the scheduler offers the code that runs on behalf of tasks (affinity, group stop). */
 export interface SchedulerView {
@@ -31,6 +35,8 @@ export interface SchedulerView {
   enqueue(t: Task): void;
   /** Takes t off whatever run queue holds it. */
   remove(t: Task): void;
+  /** The task current on CPU c (the last to run there and still there), or null. */
+  currentOn(c: number): Task | null;
 }
 
 /**
@@ -60,6 +66,8 @@ export interface KernelServices extends KernelClock {
   readonly deterministic: boolean;
   /** True when --strace lines are wanted. */
   readonly tracing: boolean;
+  /** ecall's own ABIs that are enabled (all off unless the embedder turns them on). */
+  readonly extensions: EcallExtensions;
   /** Emits a strace line for t. */
   trace(t: Task, line: string): void;
   /** Parks t's syscall request on b until a wake-up, its deadline or a signal. */
@@ -122,6 +130,10 @@ export class ThreadGroup {
   readonly exitWaiters = new WaitQueue();
   /** Address of the rt_sigreturn trampoline (the kernel puts it in ra for signal handlers). */
   sigreturnAddr = 0;
+  /** The vDSO mapped into the process and its vvar page (null for a group built without one). */
+  vdso: ProcessVdso | null = null;
+  /** rseq's mm_cid allocation and membarrier's registrations (per mm in Linux). */
+  readonly rseqMm = new RseqMm();
   /** Instructions retired by tasks of this group that have exited. */
   instret = 0;
   /** Process group and session ids (a new process starts as the leader of both; fork copies them). */
@@ -207,6 +219,10 @@ export class Task implements Caller, RequestSink {
   pdeathsig = 0;
   /** PR_SET_NO_NEW_PRIVS: once set it stays set. */
   noNewPrivs = false;
+  /** rseq registration and pending events. */
+  readonly rseq = new RseqTask();
+  /** ecall_syscall_counter: address of the registered 64-bit counter, or 0. */
+  syscallCounter = 0;
 
   constructor(
     readonly kernel: KernelServices,

@@ -1,17 +1,17 @@
-// loadElf: builds a fresh process image (segments, brk, stack, sigreturn page) in an empty Mm.
+// loadElf: builds a fresh process image (segments, brk, stack, vDSO) in an empty Mm.
 import { ENOMEM } from '../abi/errno.js';
 import { GuestFaultError } from '../mem/guest_memory.js';
 import { type LoadError, isLoadError, noexec, parseElf } from './elf.js';
 import { type ArgString, setupStack } from './initial_stack.js';
 import { type Layout, type LoaderMm, imageFile, mapSegments, planLayout } from './segments.js';
-import { mapSigreturnPage, SIGRETURN_OFFSET } from './sigreturn_page.js';
+import { mapVdso, vdsoImageName, type VdsoMapping } from './vdso_image.js';
 
 export type { LoadError } from './elf.js';
 export { isLoadError } from './elf.js';
 export type { LoaderMm } from './segments.js';
 export type { ArgString } from './initial_stack.js';
 export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STACK_EXPAND, STATIC_PIE_BASE } from './layout.js';
-export { SIGRETURN_CODE, SIGRETURN_OFFSET } from './sigreturn_page.js';
+export { mapVdso, vdsoBytes, vdsoImageName, type VdsoExtensions, type VdsoMapping, VVAR_PAGES } from './vdso_image.js';
 
 export interface LoadOptions {
   argv: ArgString[];
@@ -28,6 +28,8 @@ export interface LoadOptions {
   exePath?: string;
   dev?: number;
   ino?: number;
+  /** The vDSO image to map (vdsoImageName; default: the one without extensions). */
+  vdso?: string;
 }
 
 export interface LoadResult {
@@ -39,10 +41,8 @@ export interface LoadResult {
   brk: number;
   /** Guest address of the program headers (AT_PHDR). */
   phdr: number;
-  /** Address of the rt_sigreturn trampoline; signal delivery puts it in ra. */
-  sigreturnAddr: number;
-  /** Address of the "[vdso]" page. */
-  vdsoBase: number;
+  /** Where the vDSO and its vvar page are (signal delivery puts vdso.sigreturn in ra). */
+  vdso: VdsoMapping;
 }
 
 /** Loads a static riscv64 ELF image into mm (which must be fresh); returns the entry state or a
@@ -64,21 +64,23 @@ export function loadElf(mm: LoaderMm, image: Uint8Array, opts: LoadOptions): Loa
   }
 }
 
-/** Maps the segments, the stack and the vdso page of a validated image; throws GuestFaultError when out of frames. */
+/** Maps the segments, the vDSO and the stack of a validated image; throws GuestFaultError when out of frames. */
 function buildImage(mm: LoaderMm, image: Uint8Array, opts: LoadOptions, phnum: number, layout: Layout): LoadResult | LoadError {
   const execfnText = typeof opts.execfn === 'string' ? opts.execfn : new TextDecoder().decode(opts.execfn);
   const file = imageFile(image, opts.exePath ?? execfnText, opts.dev ?? 0, opts.ino ?? 0);
   const mapped = mapSegments(mm, layout, file);
   if (mapped) return mapped;
+  // The vDSO before the stack, whose auxv names it (top-down placement puts it below mmap_base,
+  // so the order does not change where either lands).
+  const vdso = mapVdso(mm, opts.vdso ?? vdsoImageName({ cancel: false, percpu: false }));
+  if (isLoadError(vdso)) return vdso;
   const sp = setupStack(mm, {
     argv: opts.argv, envp: opts.envp, execfn: opts.execfn, random: opts.random,
     aux: {
-      phdr: layout.phdr, phnum, entry: layout.entry,
+      sysinfoEhdr: vdso.base, phdr: layout.phdr, phnum, entry: layout.entry,
       uid: opts.uid, euid: opts.euid, gid: opts.gid, egid: opts.egid,
     },
   });
   if (isLoadError(sp)) return sp;
-  const vdso = mapSigreturnPage(mm);
-  if (isLoadError(vdso)) return vdso;
-  return { entry: layout.entry, sp, brk: layout.brk, phdr: layout.phdr, sigreturnAddr: vdso + SIGRETURN_OFFSET, vdsoBase: vdso };
+  return { entry: layout.entry, sp, brk: layout.brk, phdr: layout.phdr, vdso };
 }

@@ -3,13 +3,29 @@
 // checks the protection, and makes the PTE present: the zero frame for a read of untouched
 // private memory, a fresh frame for a write, the object's frame for a shared or file mapping,
 // and a copy for a write to a copy-on-write page.
-import type { GuestMemory } from './guest_memory.js';
 import { OBJ_BUS, OBJ_OOM } from './mem_object.js';
 import { MAP_GROWSDOWN, MAP_SHARED } from './mman.js';
-import type { Vma } from './mm.js';
-import { PTE_COW, PTE_R, PTE_V, PTE_W, PTE_X, pteFrame } from './page_table.js';
-import { PAGE_SHIFT, PAGE_SIZE, ZERO_FRAME } from './phys.js';
+import type { Vma } from './vma.js';
+import { type PageTable, PTE_COW, PTE_R, PTE_V, PTE_W, PTE_X, pteFrame } from './page_table.js';
+import { PAGE_SHIFT, PAGE_SIZE, type PhysMem, ZERO_FRAME } from './phys.js';
+import type { VmaList } from './vma_list.js';
 import { STACK_GUARD_GAP } from './layout.js';
+
+/** An address space as the fault handler sees it (GuestMemory, which calls handleFault). */
+export interface FaultSpace {
+  readonly phys: PhysMem;
+  readonly pt: PageTable;
+  readonly vmas: VmaList;
+  /** RLIMIT_STACK and RLIMIT_AS in bytes. */
+  readonly limits: { readonly stack: number; readonly as: number };
+  /** Resident pages, and their high-water mark. */
+  rss: number;
+  rssPeak: number;
+  /** Bytes of address space mapped. */
+  totalVm(): number;
+  /** Drops the translations of pages [first, end) from every TLB holding this space. */
+  flushTlbs(first: number, end: number): void;
+}
 
 /** Access kinds (the CPU's Access values). */
 export const ACCESS_READ = 1, ACCESS_WRITE = 2, ACCESS_EXEC = 4;
@@ -32,7 +48,7 @@ export function pteNeed(access: number): number {
  * Returns the stack VMA below which addr lies if the stack may grow down to cover it (Linux's
  * expand_downwards checks: RLIMIT_STACK, RLIMIT_AS and the guard gap above the previous mapping).
  */
-export function stackGrowthTarget(mem: GuestMemory, addr: number): Vma | null {
+export function stackGrowthTarget(mem: FaultSpace, addr: number): Vma | null {
   const vmas = mem.vmas;
   const i = vmas.indexAfter(addr);
   const v = vmas.list[i];
@@ -47,12 +63,12 @@ export function stackGrowthTarget(mem: GuestMemory, addr: number): Vma | null {
 }
 
 /** Counts one more resident page in mem (and its high-water mark). */
-function countPage(mem: GuestMemory): void {
+function countPage(mem: FaultSpace): void {
   if (++mem.rss > mem.rssPeak) mem.rssPeak = mem.rss;
 }
 
 /** Handles a fault on page vpn for access; `force` ignores the VMA's protection (ptrace-style pokes). */
-export function handleFault(mem: GuestMemory, vpn: number, access: number, force: boolean): number {
+export function handleFault(mem: FaultSpace, vpn: number, access: number, force: boolean): number {
   const addr = vpn * PAGE_SIZE;
   let v = mem.vmas.find(addr);
   if (v === undefined) {
@@ -115,7 +131,7 @@ export function handleFault(mem: GuestMemory, vpn: number, access: number, force
 }
 
 /** A write to a present page that may not be written in place: dirty a shared page, or copy. */
-function writeFault(mem: GuestMemory, v: Vma, vpn: number, slot: number, pte: number, bits: number, w: number): number {
+function writeFault(mem: FaultSpace, v: Vma, vpn: number, slot: number, pte: number, bits: number, w: number): number {
   const phys = mem.phys, i32 = phys.i32;
   const f = pteFrame(pte);
   if (v.flags & MAP_SHARED) {

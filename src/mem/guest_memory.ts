@@ -9,7 +9,7 @@ import {
   stackGrowthTarget,
 } from './fault.js';
 import type { MemObject } from './mem_object.js';
-import type { Vma } from './mm.js';
+import type { Vma } from './vma.js';
 import { STACK_SIZE_DEFAULT, TASK_SIZE } from './layout.js';
 import { PageTable, PTE_FLAGS, PTE_R, PTE_W, PTE_X, pteFrame } from './page_table.js';
 import { PAGE_SHIFT, PAGE_SIZE, PhysMem, ZERO_FRAME } from './phys.js';
@@ -47,6 +47,9 @@ export interface MemLimits {
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export class GuestMemory {
+  private static nextId = 1;
+  /** A number naming this address space for its life (futex keys of private memory use it). */
+  readonly id = GuestMemory.nextId++;
   readonly pt: PageTable;
   readonly vmas: VmaList;
   /** TLBs currently holding translations of this address space (for shootdowns). */

@@ -1,5 +1,5 @@
 // /proc/<pid>/maps formatting (proc(5); fs/proc/task_mmu.c show_map_vma semantics).
-import type { Vma } from './mm.js';
+import type { Vma } from './vma.js';
 import { MAP_SHARED } from './mman.js';
 
 /**

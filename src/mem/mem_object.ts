@@ -3,7 +3,6 @@
 // any address space, maps the same frames, so writes through one are seen by all and by read().
 // Frames are filled from the file on first touch, written back on msync, munmap, exit and before
 // a read() of the file, and freed when the last VMA that maps the object goes away.
-import type { GuestMemory } from './guest_memory.js';
 import { FRAME_DIRTY, type PhysMem, PAGE_SIZE } from './phys.js';
 
 /** Fault results an object can give instead of a frame (as negative numbers). */
@@ -21,13 +20,21 @@ export interface FileBacking {
   release?(): void;
 }
 
+/** An address space as a memory object sees it: what the object asks of the spaces that map it (GuestMemory). */
+export interface ObjectMapper {
+  /** Makes page `index` of obj read-only in every mapping of it (so the next write is seen). */
+  writeProtectObjectPage(obj: MemObject, index: number): void;
+  /** Unmaps the pages of obj at index `from` and beyond (a file truncated or an object shrunk). */
+  zapObjectPages(obj: MemObject, from: number): void;
+}
+
 export class MemObject {
   /** Page index -> frame, for the pages touched so far (the object holds one reference each). */
   readonly frames = new Map<number, number>();
   /** Indexes of the pages written through a mapping since their last write-back. */
   private readonly dirty = new Set<number>();
   /** Address spaces mapping this object, with how many of their VMAs do. */
-  readonly mappers = new Map<GuestMemory, number>();
+  readonly mappers = new Map<ObjectMapper, number>();
   private vmaRefs = 0;
   private dead = false;
 
@@ -40,13 +47,13 @@ export class MemObject {
   }
 
   /** Counts a VMA of mem that maps this object. */
-  link(mem: GuestMemory): void {
+  link(mem: ObjectMapper): void {
     this.vmaRefs++;
     this.mappers.set(mem, (this.mappers.get(mem) ?? 0) + 1);
   }
 
   /** Uncounts a VMA of mem; the object dies with its last VMA. */
-  unlink(mem: GuestMemory): void {
+  unlink(mem: ObjectMapper): void {
     const n = (this.mappers.get(mem) ?? 1) - 1;
     if (n > 0) this.mappers.set(mem, n); else this.mappers.delete(mem);
     if (--this.vmaRefs === 0) this.release();

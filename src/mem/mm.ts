@@ -8,7 +8,7 @@ import {
   MMAP_MIN_ADDR, MAX_MAP_COUNT, STACK_EXPAND, STACK_SIZE_DEFAULT, STACK_TOP, TASK_UNMAPPED_BASE, mmapBaseFor,
 } from './layout.js';
 import { mapsText } from './maps_text.js';
-import { type FileBacking, MemObject } from './mem_object.js';
+import { MemObject } from './mem_object.js';
 import {
   MADV_COLD, MADV_COLLAPSE, MADV_DODUMP, MADV_DOFORK, MADV_DONTDUMP, MADV_DONTFORK, MADV_DONTNEED,
   MADV_DONTNEED_LOCKED, MADV_FREE, MADV_HUGEPAGE, MADV_HWPOISON, MADV_KEEPONFORK, MADV_MERGEABLE,
@@ -23,40 +23,9 @@ import { PTE_COW, PTE_W } from './page_table.js';
 import type { PhysMem } from './phys.js';
 import { bottomUp, rangeFree, topDown } from './unmapped_area.js';
 import { sliceVma } from './vma_list.js';
+import type { MmapFile, Vma } from './vma.js';
 
-/** A file as mmap sees it: where its bytes come from and go back to, and how maps names it. */
-export interface MmapFile extends FileBacking {
-  /** Guest path for /proc/self/maps, and identity for the maps line. */
-  readonly path: string;
-  /** st_dev as stat(2) reports it (user-space encoding); maps shows its major:minor. */
-  readonly dev: number;
-  readonly ino: number;
-  /**
-   * The file's identity: every MmapFile with the same key shares one memory object (so every
-   * mapping of one file, in any address space, shows the same frames). Absent: this object alone.
-   */
-  readonly key?: string;
-  /** /dev/zero: a mapping of it is anonymous memory (shared: a shmem object of the mapping's size). */
-  readonly anonymous?: boolean;
-  /** False when the file was opened without write access: a shared mapping of it may never become writable (VM_MAYWRITE). */
-  readonly writable?: boolean;
-}
-
-/** A virtual memory area: [start, end), page-aligned. */
-export interface Vma {
-  start: number;
-  end: number;
-  prot: number;
-  /** MAP_* flags it was created with (MAP_PRIVATE/SHARED/ANONYMOUS/GROWSDOWN/STACK...). */
-  flags: number;
-  file: MmapFile | null;
-  /** Offset of `start` in the file or memory object. */
-  offset: number;
-  /** "[heap]", "[stack]", "[vdso]" or "" (file mappings show file.path). */
-  name: string;
-  /** The memory object whose frames the pages show: a file's, or a shared anonymous object; null for private anonymous memory. */
-  obj?: MemObject | null;
-}
+export type { MmapFile, Vma } from './vma.js';
 
 /** Advice values that only inform the kernel: accepted and ignored. */
 const ADVISORY = new Set([

@@ -4,7 +4,6 @@
 // The bookkeeping (counts, flags, free list) lives in the pool's own first frames, so that later
 // worker-thread harts and translated code see all of it through the one shared memory.
 import type { MemObject } from './mem_object.js';
-import type { Tlb } from './tlb.js';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -44,6 +43,12 @@ export function parseMemorySize(s: string): number | null {
   return Number(m[1]) * unit;
 }
 
+/** A TLB as the frame pool sees it: what a frame-wide write-protect shootdown calls (Tlb). */
+export interface WriteShootdown {
+  /** Drops every writable translation to physical address pa. */
+  dropWrite(pa: number): void;
+}
+
 /** The physical frame pool. */
 export class PhysMem {
   readonly memory: WebAssembly.Memory;
@@ -59,7 +64,7 @@ export class PhysMem {
   /** One byte of FRAME_* flags per frame (a view into the pool). */
   readonly flags: Uint8Array;
   /** Every TLB that may hold translations to these frames (for frame-wide shootdowns). */
-  readonly tlbs = new Set<Tlb>();
+  readonly tlbs = new Set<WriteShootdown>();
   /** File page caches by file identity, so every mapping of one file shares its frames. */
   readonly objects = new Map<string, MemObject>();
   /** The decoded-code cache over these frames, once a hart has run. */

@@ -8,7 +8,6 @@
 // A tag of -1 never matches (a vpn is below 2^26). Entries are filled from the PTE on a miss and
 // dropped by the mm on munmap, mprotect, fork, exec and COW; a write tag is never given for a
 // frame with decoded code (FRAME_WATCHED), so stores to code pages take the slow path.
-import type { GuestMemory } from './guest_memory.js';
 import { FRAME_WATCHED, FRAME_WTAGGED, type PhysMem, PAGE_SHIFT, PAGE_SIZE } from './phys.js';
 import { PTE_FLAGS, PTE_R, PTE_W, PTE_X } from './page_table.js';
 
@@ -19,6 +18,11 @@ export const TLB_MASK = TLB_ENTRIES - 1;
 /** The five arrays, one pool frame each (1024 int32 entries = 4 KiB). */
 const TLB_ARRAYS = 5;
 
+/** An address space as a TLB sees it: the set of TLBs that hold its translations (GuestMemory). */
+export interface TlbHolder {
+  readonly tlbs: Set<Tlb>;
+}
+
 export class Tlb {
   readonly tagR: Int32Array;
   readonly tagW: Int32Array;
@@ -26,7 +30,7 @@ export class Tlb {
   readonly tagX: Int32Array;
   readonly paX: Int32Array;
   /** The address space whose translations this TLB holds, if any. */
-  mem: GuestMemory | null = null;
+  mem: TlbHolder | null = null;
   private readonly frames: number[] = [];
 
   constructor(readonly phys: PhysMem) {
@@ -44,7 +48,7 @@ export class Tlb {
   }
 
   /** Makes this TLB hold translations of mem (flushing what it held); mem may be null. */
-  attach(mem: GuestMemory | null): void {
+  attach(mem: TlbHolder | null): void {
     if (this.mem === mem) return;
     this.mem?.tlbs.delete(this);
     this.flushAll();

@@ -1,5 +1,5 @@
 // Placement of new mappings (Linux's get_unmapped_area with the top-down allocator).
-import type { Vma } from './mm.js';
+import type { Vma } from './vma.js';
 import { MAP_GROWSDOWN } from './mman.js';
 import { STACK_GUARD_GAP } from './layout.js';
 import type { VmaList } from './vma_list.js';

@@ -1,6 +1,6 @@
 // The sorted list of VMAs of one address space, with splitting and merging (Linux's VMA tree,
 // as a sorted array: address spaces here hold at most a few thousand VMAs).
-import type { Vma } from './mm.js';
+import type { Vma } from './vma.js';
 
 /** True if b can be merged onto the end of a (same attributes, contiguous, object offsets continue). */
 export function canMerge(a: Vma, b: Vma): boolean {

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Readable } from 'node:stream';
-import { spawn } from '../../src/host/node_spawn.js';
+import { spawn } from '../../src/embed/node_spawn.js';
 import { repoRoot } from '../helpers/guest_cases.js';
 
 /** Reads a Node stream to its end as text. */

@@ -130,3 +130,9 @@ export function loadExpected(c: GuestCase, root = repoRoot()): GuestResult {
 export function expectedDir(root = repoRoot()): string {
   return resolve(root, 'guest', 'expected');
 }
+
+/** Returns a case for a harnessed program (one with no recorded output: its own test states what
+ *  it must print), run with the given arguments and an empty environment. */
+export function harnessedCase(program: string, args: string[] = [], env: Record<string, string> = {}): GuestCase {
+  return { name: program, program, args, env, stdin: '', compareStderr: true };
+}

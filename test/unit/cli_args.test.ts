@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseCommandLine, USAGE, UsageError } from '../../src/cli/args.js';
 
-const DEFAULTS = { strace: false, mount: [], root: undefined, env: [], clearEnv: false, stats: false, cpus: undefined, seed: undefined, maxInsns: undefined, tmpfsSize: undefined, memory: undefined };
+const DEFAULTS = { strace: false, mount: [], root: undefined, env: [], clearEnv: false, stats: false, cpus: undefined, seed: undefined, maxInsns: undefined, ext: [], rseqStress: undefined, tmpfsSize: undefined, memory: undefined };
 
 test('run takes its options, then PROGRAM; everything after PROGRAM is the program\'s', () => {
   assert.deepEqual(parseCommandLine(['run', 'guest/bin/hello', '--strace', '-x', '--', 'a']),
@@ -13,8 +13,13 @@ test('run takes its options, then PROGRAM; everything after PROGRAM is the progr
   assert.deepEqual(parseCommandLine(['run', '--strace', '--mount', '/a:/b', '--mount=/c:/d:ro', '--root', '/r', '--env', 'K=v',
     '--clear-env', '--stats', '--cpus', '3', '--seed=7', '--tmpfs-size', '64m', '--memory', '64m', 'prog', 'x']), {
     kind: 'run', program: 'prog', args: ['x'],
-    options: { strace: true, mount: ['/a:/b', '/c:/d:ro'], root: '/r', env: ['K=v'], clearEnv: true, stats: true, cpus: '3', seed: '7', maxInsns: undefined, tmpfsSize: '64m', memory: '64m' },
+    options: { strace: true, mount: ['/a:/b', '/c:/d:ro'], root: '/r', env: ['K=v'], clearEnv: true, stats: true, cpus: '3', seed: '7', maxInsns: undefined, ext: [], rseqStress: undefined, tmpfsSize: '64m', memory: '64m' },
   });
+});
+
+test('run takes --ext (repeatable) and --rseq-stress before PROGRAM', () => {
+  assert.deepEqual(parseCommandLine(['run', '--ext', 'percpu,cancel', '--ext=syscall-counter', '--rseq-stress', '0.25', 'prog']),
+    { kind: 'run', program: 'prog', args: [], options: { ...DEFAULTS, ext: ['percpu,cancel', 'syscall-counter'], rseqStress: '0.25' } });
 });
 
 test('run: an option value that looks like a program is the option\'s, and "--" ends the options', () => {

@@ -16,9 +16,7 @@ const NODE_GLOBALS = new Set([
 ]);
 
 /** Modules still allowed a Node global, with why: remove each entry when its work lands. */
-const PENDING: ReadonlyMap<string, string> = new Map([
-  ['mem/zero_pages.js', 'Buffer.fill for zeroing frames; the memory rewrite of issue 6 replaces it'],
-]);
+const PENDING: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /** Returns the module graph reachable from entry: each compiled file with the specifiers it imports. */
 function moduleGraph(entry: string): Map<string, string[]> {

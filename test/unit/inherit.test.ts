@@ -1,7 +1,7 @@
 // What a new thread or process inherits from its creator (kernel/inherit.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inheritProcess, inheritTask } from '../../src/kernel/inherit.js';
+import { inheritProcess, inheritTask, resetOnExec } from '../../src/kernel/inherit.js';
 import { Task, ThreadGroup } from '../../src/kernel/task.js';
 import { defs as procDefs } from '../../src/kernel/syscalls/proc.js';
 import { taskComm } from '../../src/kernel/syscalls/proc_state.js';
@@ -83,4 +83,32 @@ test('a new process gets its own copy of the credentials, dispositions and resou
   assert.deepEqual(parent.cred.groups, [5]);
   assert.equal(parent.actions[10]!.handler, 0x1234n);
   assert.deepEqual(parent.rlimits.get(7), [64n, 128n]);
+});
+
+test('a new thread starts unregistered for rseq and without a syscall counter; a forked task keeps both', () => {
+  const f = fixture();
+  f.t.rseq.area = { addr: 0x10020, len: 32, sig: 0xf1401073 };
+  f.t.syscallCounter = 0x10100;
+  const thread = f.addThread(101);
+  inheritTask(f.t, thread, true);
+  assert.equal(thread.rseq.area, null);
+  assert.equal(thread.syscallCounter, 0);
+  const { child } = newProcess(f);
+  inheritTask(f.t, child, false);
+  assert.deepEqual(child.rseq.area, { addr: 0x10020, len: 32, sig: 0xf1401073 });
+  assert.notEqual(child.rseq.area, f.t.rseq.area, 'a copy');
+  assert.equal(child.rseq.notify, true, 'the child writes its own cpu_id before it first runs');
+  assert.equal(child.syscallCounter, 0x10100);
+});
+
+test('execve drops the rseq registration, its pending events and the syscall counter', () => {
+  const f = fixture();
+  f.t.rseq.area = { addr: 0x10020, len: 32, sig: 0xf1401073 };
+  f.t.rseq.event(1);
+  f.t.syscallCounter = 0x10100;
+  resetOnExec(f.t);
+  assert.equal(f.t.rseq.area, null);
+  assert.equal(f.t.rseq.events, 0);
+  assert.equal(f.t.rseq.notify, false);
+  assert.equal(f.t.syscallCounter, 0);
 });

@@ -1,4 +1,4 @@
-// The ELF loader: segment mapping, bss zeroing, brk, the initial stack and auxv, the vdso page.
+// The ELF loader: segment mapping, bss zeroing, brk, the initial stack and auxv, the vDSO.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { MAP_ANONYMOUS, MAP_FIXED, MAP_GROWSDOWN } from '../../src/mem/mman.js';
 import { buildElf, type PhdrSpec } from '../../src/loader/elf_builder.js';
 import { ET_DYN, PF_R, PF_W, PF_X, PT_INTERP } from '../../src/loader/elf.js';
 import {
-  isLoadError, loadElf, type LoadOptions, type LoadResult, SIGRETURN_CODE, STACK_EXPAND, STACK_SIZE, STACK_TOP, STATIC_PIE_BASE,
+  isLoadError, loadElf, type LoadOptions, type LoadResult, STACK_EXPAND, STACK_SIZE, STACK_TOP, STATIC_PIE_BASE, vdsoBytes,
+  vdsoImageName,
 } from '../../src/loader/index.js';
 import { peekBytes } from './mem_helpers.js';
 import { MIN_MEMORY_BYTES, PhysMem } from '../../src/mem/phys.js';
@@ -112,7 +113,7 @@ test('initial stack holds argc, argv, envp and auxv in Linux order with a 16-byt
   const random = s.auxv.find(([t]) => t === 25)![1];
   const execfn = s.auxv.find(([t]) => t === 31)![1];
   assert.deepEqual(s.auxv, [
-    [51, 1088], [16, 0x112d], [6, 4096], [17, 100], [3, 0x10040], [4, 56], [5, 2], [7, 0], [8, 0],
+    [33, r.vdso.base], [51, 1088], [16, 0x112d], [6, 4096], [17, 100], [3, 0x10040], [4, 56], [5, 2], [7, 0], [8, 0],
     [9, 0x10100], [11, 1000], [12, 1001], [13, 100], [14, 101], [23, 0], [25, random], [31, execfn],
     [27, 28], [28, 32], [0, 0],
   ]);
@@ -148,14 +149,30 @@ test('the stack is a grows-down [stack] VMA ending at STACK_TOP: the arguments p
   assert.equal(protAt(mm, STACK_TOP), 0, 'top page unmapped');
 });
 
-test('the vdso page holds li a7,139; ecall and is read+exec only', () => {
+test('the vDSO image is mapped read+exec with the read-only vvar page right below it', () => {
   const { mm, r } = load(twoSegmentImage());
-  assert.equal(r.sigreturnAddr, r.vdsoBase);
-  assert.equal(r.vdsoBase % PAGE_SIZE, 0);
-  assert.equal(mm.mem.readU32(r.sigreturnAddr), SIGRETURN_CODE[0]);
-  assert.equal(mm.mem.readU32(r.sigreturnAddr + 4), 0x00000073);
-  assert.equal(protAt(mm, r.vdsoBase), PROT_READ | PROT_EXEC | MAPPED);
-  assert.equal(mm.findVma(r.vdsoBase)!.name, '[vdso]');
+  const v = r.vdso;
+  assert.equal(v.base % PAGE_SIZE, 0);
+  assert.equal(v.vvar, v.base - PAGE_SIZE);
+  const image = vdsoBytes(vdsoImageName({ cancel: false, percpu: false }));
+  assert.deepEqual(mm.mem.read(v.base, image.length), image);
+  assert.equal(protAt(mm, v.base), PROT_READ | PROT_EXEC | MAPPED);
+  assert.equal(protAt(mm, v.vvar), PROT_READ | MAPPED);
+  assert.equal(mm.findVma(v.base)!.name, '[vdso]');
+  assert.equal(mm.findVma(v.vvar)!.name, '[vvar]');
+  // __vdso_rt_sigreturn is `li a7, 139; ecall`, the pattern libgcc's unwinder recognises.
+  assert.equal(mm.mem.readU32(v.sigreturn), 0x08b00893);
+  assert.equal(mm.mem.readU32(v.sigreturn + 4), 0x00000073);
+  assert.equal(v.percpu, null, 'no per-CPU section without the percpu extension');
+});
+
+test('each vDSO extension selects the image that has its symbols', () => {
+  const names = [false, true].flatMap((cancel) => [false, true].map((percpu) => vdsoImageName({ cancel, percpu })));
+  assert.deepEqual(names, ['vdso', 'vdso-percpu', 'vdso-cancel', 'vdso-cancel-percpu']);
+  const { r } = load(twoSegmentImage(), opts({ vdso: 'vdso-percpu' }));
+  const p = r.vdso.percpu!;
+  assert.ok(r.vdso.base < p.start && p.start < p.commit && p.commit < p.end, 'the section lies in the image, commit inside it');
+  assert.equal(p.end - p.commit, 4, 'the commit is one store, the last instruction of the section');
 });
 
 test('a read-only segment with memsz > filesz gets its file-page tail zeroed and stays read-only', () => {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kernel, SpawnError } from '../../src/kernel/kernel.js';
 import { NodeHost, createSimHost } from '../../src/host/node.js';
-import { spawn } from '../../src/host/node_spawn.js';
+import { spawn } from '../../src/embed/node_spawn.js';
 import type { Readable } from 'node:stream';
 
 /** Reads a Node stream to its end as text. */

@@ -6,16 +6,6 @@ import { EFAULT, EINVAL } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import { FUTEX_WORD_SIZE } from './abi.js';
 
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-
-/** A small stable number for a kernel object (an mm or a memory object), for use in keys. */
-function idOf(o: object): number {
-  let id = ids.get(o);
-  if (id === undefined) { id = nextId++; ids.set(o, id); }
-  return id;
-}
-
 /**
  * Returns the key of the futex word at uaddr as Linux's get_futex_key does, or -errno:
  * EINVAL if misaligned, EFAULT if beyond TASK_SIZE. Private keys are (mm, address) and need
@@ -28,11 +18,11 @@ function idOf(o: object): number {
 export function futexKey(t: Task, uaddr: number, shared: boolean, write: boolean): string | number {
   if (uaddr % FUTEX_WORD_SIZE !== 0) return -EINVAL;
   if (!(uaddr >= 0) || uaddr + FUTEX_WORD_SIZE > TASK_SIZE) return -EFAULT;
-  if (!shared) return `p${idOf(t.mm)}:${uaddr}`;
   const mem = t.mm.mem;
+  if (!shared) return `p${mem.id}:${uaddr}`;
   if (!mem.accessible(uaddr, FUTEX_WORD_SIZE, write ? PROT_WRITE : PROT_READ)) return -EFAULT;
   const v = mem.vmas.find(uaddr);
-  if (v === undefined || !(v.flags & MAP_SHARED) || !v.obj) return `s${idOf(mem)}:${uaddr}`;
+  if (v === undefined || !(v.flags & MAP_SHARED) || !v.obj) return `s${mem.id}:${uaddr}`;
   let pa: number;
   try {
     pa = mem.pa(uaddr, ACCESS_READ); // brings the page in, as get_user_pages does

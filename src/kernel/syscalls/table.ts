@@ -30,9 +30,14 @@ import { defs as socketDefs } from './socket.js';
 import { defs as socketMsgDefs } from './socket_msg.js';
 import { defs as timeDefs } from './time.js';
 import { defs as timerfdDefs } from './timerfd.js';
+import { defs as ecallExtDefs } from './ecall_ext.js';
+import { defs as hwprobeDefs } from './hwprobe.js';
+import { defs as membarrierDefs } from './membarrier.js';
+import { defs as rseqDefs } from './rseq.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
+  rseqDefs, membarrierDefs, hwprobeDefs, ecallExtDefs,
   personalityDefs, ipcDefs, mountDefs,
 ];
 

@@ -14,7 +14,7 @@ export type ArgFmt =
   | 'bufin'      // buffer the kernel reads: printed as a quoted string, length = next argument
   | 'bufout'     // buffer the kernel writes: printed after the call, length = return value
   | 'openflags' | 'atflags' | 'prot' | 'mapflags' | 'signal' | 'sigset' | 'clockid' | 'whence' | 'futexop'
-  | 'sighow' | 'rlimit' | 'ioctl' | 'cloneflags' | 'fcntlcmd'
+  | 'sighow' | 'rlimit' | 'ioctl' | 'cloneflags' | 'fcntlcmd' | 'membarriercmd' | 'rseqflags'
   // sockets (strace_net.ts): family, type word, accept4 flags, int sv[2] written by the call,
   // an address read (length = next argument), an address written (length = *next after the
   // call), a socklen_t pointer shown after the call, shutdown's how, option level and name (the

@@ -6,7 +6,7 @@ import { Readable, Writable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream, WritableStream as NodeWritableStream } from 'node:stream/web';
 import { Kernel, type KernelOptions } from '../kernel/kernel.js';
 import type { ExitStatus, GuestProcess, SpawnOptions } from '../kernel/guest_process.js';
-import { createSimHost, NodeHost } from './node.js';
+import { createSimHost, NodeHost } from '../host/node.js';
 
 /** Options of spawn(): where the program runs (a kernel, or how to make one) and how. */
 export interface NodeSpawnOptions extends Omit<SpawnOptions, 'env'>, Omit<Partial<KernelOptions>, 'host'> {
