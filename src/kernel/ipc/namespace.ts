@@ -25,14 +25,14 @@ export function ipcOf(kernel: object): IpcNamespace {
 }
 
 /**
- * A process has ended (exit_sem): applies its SEM_UNDO adjustments to the sets that still exist,
+ * A process (owner: its thread group) has ended (exit_sem): applies its SEM_UNDO adjustments to the sets that still exist,
  * clamped to [0, SEMVMX] as Linux does, and wakes their sleepers; pid is its process id.
  */
-export function ipcExit(kernel: object, process: object, pid: number): void {
+export function ipcExit(kernel: object, owner: object, pid: number): void {
   const ns = namespaces.get(kernel);
   if (ns === undefined) return;
-  const list = ns.undo.get(process);
-  ns.undo.delete(process);
+  const list = ns.undo.get(owner);
+  ns.undo.delete(owner);
   if (list !== undefined) {
     for (const [id, adj] of list) {
       const set = ns.sem.get(id);
