@@ -261,10 +261,11 @@ function main(argv: string[]): number {
         only: { type: 'string', multiple: true },
         qemu: { type: 'string', default: 'qemu-riscv64' },
         json: { type: 'boolean', default: false },
+        'ecall-option': { type: 'string', multiple: true },
       },
     });
   } catch (e) {
-    process.stderr.write(`bench: ${(e as Error).message}\nusage: npm run bench -- [--runs N] [--warmup N] [--only NAME]... [--qemu PATH] [--json] [binary...]\n`);
+    process.stderr.write(`bench: ${(e as Error).message}\nusage: npm run bench -- [--runs N] [--warmup N] [--only NAME]... [--qemu PATH] [--json] [--ecall-option=OPT]... [binary...]\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -284,6 +285,7 @@ function main(argv: string[]): number {
   const notes: string[] = [];
   if (!haveQemu) notes.push(`qemu columns skipped: ${qemu} not found`);
   if (!native) notes.push(`native runs skipped: the guests are riscv64 binaries and this host is ${process.arch}`);
+  if (values['ecall-option']) notes.push(`ecall options: ${values['ecall-option'].join(' ')}`);
   notes.push(`wall time per run includes process start-up (node + kernel boot for ecall); ${runs} runs, ${warmup} warm-up`);
   let statsFlag = true;
 
@@ -297,7 +299,7 @@ function main(argv: string[]): number {
       continue;
     }
     process.stderr.write(`bench: ${b.name} ...\n`);
-    const opts = b.ecallOptions ?? [];
+    const opts = [...(values['ecall-option'] ?? []), ...(b.ecallOptions ?? [])];
     let ecall = measure(process.execPath, [ECALL_JS, 'run', ...opts, ...(statsFlag ? ['--stats'] : []), bin, ...b.args], runs, warmup);
     if (statsFlag && ecall.first.status !== 0 && /stats/.test(ecall.first.stderr)) {
       statsFlag = false; // this ecall does not know --stats yet
@@ -341,7 +343,7 @@ function main(argv: string[]): number {
     notes.push(`${b.name}: ${b.note}`);
     let peak: { ecallMiB: number | null; qemuMiB: number | null } | null = null;
     if (b.peakRss) {
-      const e = peakRssMiB(process.execPath, [ECALL_JS, 'run', ...(b.ecallOptions ?? []), bin, ...b.args]);
+      const e = peakRssMiB(process.execPath, [ECALL_JS, 'run', ...opts, bin, ...b.args]);
       const qm = haveQemu ? peakRssMiB(qemu, [bin, ...b.args]) : NaN;
       const fmt = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(0)} MiB` : '-');
       notes.push(Number.isFinite(e) || Number.isFinite(qm)

@@ -21,6 +21,9 @@ export interface RunOptions {
   rseqStress?: string;
   tmpfsSize?: string;
   memory?: string;
+  /** --jit / --no-jit (the last one given wins); undefined: the kernel's default. */
+  jit?: boolean;
+  jitThreshold?: string;
 }
 
 /** What the command line asks for. */
@@ -48,6 +51,10 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --ext NAME[,NAME]           enable ecall extensions: syscall-counter, cancel, percpu, all
   --rseq-stress P             preempt or migrate at seeded stops inside rseq critical sections
                               with probability P (0 < P <= 1), to reach every abort path
+  --jit, --no-jit             translate hot guest code to WebAssembly, or only interpret
+                              (default: --jit)
+  --jit-threshold N           arrivals at a branch target before its code is translated
+                              (default 2000; 1 translates almost everything)
 ecall syscalls [--markdown]   the syscall table with each call's support status
 ecall --help | --version`;
 
@@ -68,6 +75,9 @@ const RUN_OPTIONS = {
   'rseq-stress': { type: 'string' },
   'tmpfs-size': { type: 'string' },
   memory: { type: 'string' },
+  jit: { type: 'boolean' },
+  'no-jit': { type: 'boolean' },
+  'jit-threshold': { type: 'string' },
   help: HELP,
 } as const;
 
@@ -92,6 +102,18 @@ function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: s
     // Node's messages ("Unknown option '--x'. To specify a positional ...") are one sentence too long.
     throw new UsageError((e as Error).message.split(/\.\s/)[0]!);
   }
+}
+
+/** Returns the last of --jit and --no-jit in args (true, false), or undefined when neither is given. */
+function jitChoice(args: string[]): boolean | undefined {
+  let on: boolean | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--jit') on = true;
+    else if (a === '--no-jit') on = false;
+    else if ((RUN_OPTIONS as Record<string, { type: string }>)[a.slice(2)]?.type === 'string' && !a.includes('=')) i++;
+  }
+  return on;
 }
 
 /** Returns what argv (the arguments after "ecall") asks for; throws UsageError on a mistake. */
@@ -119,6 +141,10 @@ export function parseCommandLine(argv: string[]): Command {
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed,
         maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
+      // Only when given, so that the options of a run without them read as before.
+      const jit = jitChoice(rest.slice(0, at));
+      if (jit !== undefined) options.jit = jit;
+      if (v['jit-threshold'] !== undefined) options.jitThreshold = v['jit-threshold'];
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }
     default:

@@ -7,6 +7,7 @@ import type { GuestProcess } from '../kernel/guest_process.js';
 import { MountError, normalizeGuestPath } from '../kernel/vfs/vfs.js';
 import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES, parseMemorySize } from '../mem/phys.js';
 import { EXTENSION_NAMES, parseExtensions } from '../kernel/ext/extensions.js';
+import { jitOf } from '../cpu/jit/jit.js';
 import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './args.js';
@@ -54,6 +55,9 @@ function parseMemory(v: string): number {
   return Math.ceil(n / WASM_PAGE) * WASM_PAGE;
 }
 
+/** The largest --jit-threshold: arrival counts are int32 slots counting down from 0. */
+const MAX_JIT_THRESHOLD = 2 ** 30;
+
 /** Parses --seed: a non-negative integer below 2^64. */
 function parseSeed(v: string): bigint {
   if (!/^\d+$/.test(v) || BigInt(v) >= 1n << 64n) throw new UsageError(`bad --seed '${v}': expected an integer from 0 to 2^64-1`);
@@ -99,7 +103,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
   let kernel: Kernel;
   try {
-    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, extensions, rseqStress, tmpfsSize, memory });
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, strace, cpus, seed, maxInstructions, extensions, rseqStress, tmpfsSize, memory, jit: o.jit,
+      jitThreshold: o.jitThreshold === undefined ? undefined : parseIntOption('--jit-threshold', o.jitThreshold, 1, MAX_JIT_THRESHOLD) });
   } catch (e) {
     if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
     throw e;
@@ -127,6 +132,11 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
     const ms = performance.now() - started;
     const aborts = st.rseqAborts > 0 ? ` rseq_aborts=${st.rseqAborts}` : '';
     process.stderr.write(`ecall: instret=${st.instret} ms=${ms.toFixed(1)} mips=${(st.instret / ms / 1000).toFixed(1)}${aborts}\n`);
+    const j = jitOf(kernel.phys)?.stats;
+    if (j) {
+      process.stderr.write(`ecall: jit regions=${j.regions} insns=${j.instructions} compile_ms=${j.compileMs.toFixed(1)} ` +
+        `calls=${j.calls} translated_insns=${j.retired} exits: next=${j.exits[0]} interp=${j.exits[1]} budget=${j.exits[2]} dropped=${j.dropped}\n`);
+    }
   }
   return st.code;
 }

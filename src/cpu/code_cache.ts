@@ -5,14 +5,29 @@
 // kernel's copies and frame reuse all call drop() first.
 import { FRAME_WATCHED, type FrameWatcher, type PhysMem } from '../mem/phys.js';
 
-/** Int32 entries per page: 2048 halfword slots x (info, imm). Index = (pc & 0xffe), +1 for imm. */
-export const PAGE_ENTRIES = 4096;
+/** Int32 entries of the decode part of a page: 2048 halfword slots x (info, imm). Index = (pc & 0xffe), +1 for imm. */
+export const DECODE_ENTRIES = 4096;
+/**
+ * Then one translator slot per halfword, at DECODE_ENTRIES + (pc & 0xfff) / 2: a positive value
+ * names a translated entry point (function id * 256 + block), zero or less counts (down) how
+ * often control arrived there. They live with the decode, so dropping the decode drops them.
+ */
+export const PAGE_ENTRIES = DECODE_ENTRIES + 2048;
 /** The decode array of a frame with no decoded code. */
 export const NO_CODE = new Int32Array(0);
 /** Frames the decode table first covers; it doubles as higher frames hold code (low frames fill first). */
 const INITIAL_FRAMES = 16384;
 
+/** What the translator needs to hear from the code cache. */
+export interface CodeListener {
+  /** Frame f's decode (and so its translations) was dropped. */
+  dropped(f: number): void;
+}
+
 export class CodeCache implements FrameWatcher {
+  /** The translator over these frames, or null when only the interpreter runs. */
+  jit: CodeListener | null = null;
+
   /**
    * Frame -> its decode array (NO_CODE when none): a dense array, so a lookup is one load; frames
    * at or past its length have none. It grows by replacement: read it again after page().
@@ -46,6 +61,7 @@ export class CodeCache implements FrameWatcher {
   drop(f: number): void {
     if (f < this.pages.length) this.pages[f] = NO_CODE;
     this.phys.flags[f]! &= ~FRAME_WATCHED;
+    this.jit?.dropped(f);
   }
 }
 

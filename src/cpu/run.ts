@@ -8,6 +8,7 @@ import { CodeCache, NO_CODE } from './code_cache.js';
 import { C_ILLEGAL, compressedTables, decode32, decodeCompressed, decodedImm } from './decode.js';
 import { execFp } from './fp/index.js';
 import { Access, Hart, Stop } from './hart.js';
+import { jitOf } from './jit/jit.js';
 import { Op } from './ops.js';
 import { FAULT_MAPERR, pteNeed } from '../mem/fault.js';
 import { GuestMemory, PAGE_SIZE, TASK_SIZE } from '../mem/guest_memory.js';
@@ -39,11 +40,50 @@ const CSR_CYCLE = 0xc00, CSR_TIME = 0xc01, CSR_INSTRET = 0xc02;
  *  virtual CPU number, readable only while hart.cpuCsr is set (the percpu extension). */
 export const CSR_ECALL_CPU = 0xcc0;
 
+/** interp()'s extra stop reason (never returned by run): pc is an entry point the translator
+ *  has code for, or one that just became hot. */
+const STOP_JIT = 6 as Stop;
+
 /**
  * Runs h from h.pc for at most budget instructions in mem. Returns why it stopped; h.pc is the
  * next instruction (Budget) or the trapping one (Ecall, Ebreak, Fault, Illegal, Misaligned).
+ * With the translator on (jit/jit.ts), hot code runs translated; instret, the stop point and
+ * every register are the same as the interpreter's alone.
  */
 export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
+  const jit = jitOf(mem.phys);
+  if (jit === null) return interp(h, mem, budget, false, 0);
+  let left = budget;
+  for (;;) {
+    let before = h.instret;
+    const s = interp(h, mem, left, true, -jit.threshold);
+    left -= h.instret - before;
+    if (s !== STOP_JIT) return s;
+    if (left <= 0) return Stop.Budget;
+    before = h.instret;
+    const spent = jit.exec(h, h.tlb!, left);
+    left -= h.instret - before;
+    if (spent) return Stop.Budget;
+  }
+}
+
+/**
+ * At a jump to page offset off of a code page: counts the arrival in the page's translator slot
+ * and returns true when the translator has code there or the count reached limit (negative).
+ */
+function arrive(code: Int32Array, off: number, limit: number): boolean {
+  const i = 4096 + (off >> 1);
+  const s = code[i]!;
+  if (s > 0) return true;
+  code[i] = s - 1;
+  return s <= limit;
+}
+
+/**
+ * The interpreter: run() without the translator. With jit set, it stops with STOP_JIT at a jump
+ * (after at least one instruction) to an entry point that arrive() picks.
+ */
+function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: number): Stop {
   let tlb = h.tlb;
   if (tlb === null || tlb.mem !== mem) tlb = attachTlb(h, mem);
   const tagR = tlb.tagR, tagW = tlb.tagW, paD = tlb.paD;
@@ -81,6 +121,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
       codeBase = base;
       code = (phys.code as CodeCache).pages[base >>> 12] ?? NO_CODE;
       if (code.length === 0) code = (phys.code as CodeCache).page(base >>> 12);
+      if (jit && n !== 0 && arrive(code, off, limit)) { stop = STOP_JIT; break; }
     }
     const ci = off & 0xffe;
     let w = code[ci]!;
@@ -135,6 +176,7 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const link = (codeLo + off + len) | 0;
         x[d] = link; x[d + 1] = (link >>> 0) < (codeLo >>> 0) ? codeHi + 1 : codeHi;
         off += imm;
+        if (jit && (off >>> 12) === 0 && arrive(code, off, limit)) { stop = STOP_JIT; break; }
         continue;
       }
       case Op.JALR: {
@@ -142,7 +184,11 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         const hi = (x[s1 + 1]! + (imm >> 31) + (((al + imm) >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
         const link = (codeLo + off + len) | 0;
         x[d] = link; x[d + 1] = (link >>> 0) < (codeLo >>> 0) ? codeHi + 1 : codeHi;
-        if (hi === codeHi && ((lo - codeLo) >>> 12) === 0) { off = (lo - codeLo) | 0; continue; }
+        if (hi === codeHi && ((lo - codeLo) >>> 12) === 0) {
+          off = (lo - codeLo) | 0;
+          if (jit && arrive(code, off, limit)) { stop = STOP_JIT; break; }
+          continue;
+        }
         if ((hi >>> 6) !== 0) return jumpOut(h, (hi >>> 0) * 4294967296 + (lo >>> 0), n);
         // Another page: the next fetch goes through the TLB.
         codeHi = hi;
@@ -151,29 +197,29 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
         continue;
       }
       case Op.BEQ:
-        if (x[s1] === x[s2] && x[s1 + 1] === x[s2 + 1]) { off += imm; continue; }
+        if (x[s1] === x[s2] && x[s1 + 1] === x[s2 + 1]) { off += imm; if (jit && (off >>> 12) === 0 && arrive(code, off, limit)) { stop = STOP_JIT; break; } continue; }
         break;
       case Op.BNE:
-        if (x[s1] !== x[s2] || x[s1 + 1] !== x[s2 + 1]) { off += imm; continue; }
+        if (x[s1] !== x[s2] || x[s1 + 1] !== x[s2 + 1]) { off += imm; if (jit && (off >>> 12) === 0 && arrive(code, off, limit)) { stop = STOP_JIT; break; } continue; }
         break;
       case Op.BLT: {
         const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
-        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { off += imm; continue; }
+        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { off += imm; if (jit && (off >>> 12) === 0 && arrive(code, off, limit)) { stop = STOP_JIT; break; } continue; }
         break;
       }
       case Op.BGE: {
         const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
-        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { off += imm; continue; }
+        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { off += imm; if (jit && (off >>> 12) === 0 && arrive(code, off, limit)) { stop = STOP_JIT; break; } continue; }
         break;
       }
       case Op.BLTU: {
         const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
-        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { off += imm; continue; }
+        if (ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0))) { off += imm; if (jit && (off >>> 12) === 0 && arrive(code, off, limit)) { stop = STOP_JIT; break; } continue; }
         break;
       }
       case Op.BGEU: {
         const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
-        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { off += imm; continue; }
+        if (!(ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)))) { off += imm; if (jit && (off >>> 12) === 0 && arrive(code, off, limit)) { stop = STOP_JIT; break; } continue; }
         break;
       }
 

@@ -2,6 +2,7 @@
 // dispatches their syscalls through the one table, parks blocked tasks, delivers signals on the
 // way back to user space, and turns traps into signals.
 import { run } from '../cpu/run.js';
+import { JIT_DEFAULT, setJit } from '../cpu/jit/jit.js';
 import { Stop, TIMEBASE_HZ } from '../cpu/hart.js';
 import type { Host } from '../host/host.js';
 import { isLoadError, loadElf } from '../loader/index.js';
@@ -68,6 +69,10 @@ export interface KernelOptions extends Partial<VfsOptions> {
    *  guest can start as root without the host user being root. */
   uid?: number;
   gid?: number;
+  /** Translate hot guest code to WebAssembly (`--jit`/`--no-jit`; default JIT_DEFAULT). */
+  jit?: boolean;
+  /** Arrivals at an entry point before the translator compiles it (`--jit-threshold`). */
+  jitThreshold?: number;
 }
 
 /** The host signals a foreground process gets, as a terminal sends them to its foreground job and
@@ -141,6 +146,8 @@ export class Kernel implements KernelServices {
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? new Prng(options.seed!, 2) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
+    const jit = setJit(this.phys, options.jit ?? JIT_DEFAULT);
+    if (jit !== null && options.jitThreshold !== undefined) jit.threshold = options.jitThreshold;
     this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
     const p = options.rseqStress ?? 0;
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');

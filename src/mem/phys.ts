@@ -17,7 +17,8 @@ export const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
 export const MIN_MEMORY_BYTES = 16 * 1024 ** 2;
 /** Frame 0 holds zeros forever: untouched private pages map it read-only (Linux's zero page). */
 export const ZERO_FRAME = 0;
-/** Frame 1 is scratch for the CPU: a load that straddles two pages is assembled there. */
+/** Frame 1 is scratch for the CPU: a load that straddles two pages is assembled at its start;
+ *  the translator's exchange area (registers in and out of translated code) is its second half. */
 export const SCRATCH_FRAME = 1;
 /** Bytes of bookkeeping per frame: refcount (4), free-list slot (4), flags (1). */
 const META_BYTES_PER_FRAME = 9;
