@@ -17,6 +17,9 @@ export function inheritTask(parent: Task, child: Task, sharedMm: boolean): void 
   child.rtPriority = parent.rtPriority;
   child.comm = parent.comm?.slice() ?? null;
   child.noNewPrivs = parent.noNewPrivs;
+  child.personality = parent.personality;
+  // A child's default slack is its parent's current slack (prctl(2): PR_SET_TIMERSLACK).
+  child.timerSlackNs = child.defaultTimerSlackNs = parent.timerSlackNs;
   // An alternate signal stack inside a shared address space would be shared by two threads, so
   // a thread starts without one; a process keeps its parent's (sas_ss_reset in copy_process).
   if (!sharedMm) child.altstack = { ...parent.altstack };

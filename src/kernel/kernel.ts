@@ -42,6 +42,9 @@ import { TimerQueue } from './time/timer_queue.js';
 import { ProcessTable } from './process/table.js';
 import { processExited } from './process/exit.js';
 import { mmPut } from './process/mm_users.js';
+import { Sysctl } from './sysctl.js';
+import { procSources } from './proc_sources.js';
+import { ipcExit } from './ipc/namespace.js';
 import { type EcallExtensions, NO_EXTENSIONS } from './ext/extensions.js';
 import { ProcessVdso } from './vdso/process_vdso.js';
 import { RseqStress } from './rseq/stress.js';
@@ -69,6 +72,10 @@ export interface KernelOptions extends Partial<VfsOptions> {
   rseqStress?: number;
   /** The machine's memory in bytes (`--memory`; default 2 GiB, at most 4 GiB): the frame pool. */
   memory?: number;
+  /** The user and group id of processes the kernel creates (default: the host user's), so that a
+   *  guest can start as root without the host user being root. */
+  uid?: number;
+  gid?: number;
   /** Translate hot guest code to WebAssembly (`--jit`/`--no-jit`; default JIT_DEFAULT). */
   jit?: boolean;
   /** Arrivals at an entry point before the translator compiles it (`--jit-threshold`). */
@@ -120,6 +127,8 @@ export class Kernel implements KernelServices {
   readonly net: NetNs;
   /** Every process not yet reaped (live or zombie), by pid. */
   readonly procs = new ProcessTable();
+  /** The /proc/sys tunables (pipe-max-size, lease-break-time, SysV IPC limits, ...). */
+  readonly sysctl: Sysctl;
   private nextTid = FIRST_PID;
   private idleWake: (() => void) | null = null;
   private running: Promise<void> | null = null;
@@ -156,8 +165,9 @@ export class Kernel implements KernelServices {
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');
     this.stress = p > 0 ? new RseqStress(p, new Prng(this.deterministic ? options.seed! : this.hostSeed(), 3), this.sched) : null;
     this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, sysroot: options.sysroot, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
+    this.sysctl = new Sysctl((b) => this.host.randomFill(b));
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
-      (pid) => this.procs.get(pid), () => this.procs.all()));
+      (pid) => this.procs.get(pid), () => this.procs.all(), procSources(this)));
     this.vfs.pageCache = this.phys.objects;
     this.bootNs = this.host.monotonicNs();
     // Lease breaks read the clock and signal the holder's process (or process group, -pid).
@@ -245,7 +255,7 @@ export class Kernel implements KernelServices {
   createProcess(path: string, argv: string[], envp: string[], cwd: string = this.host.cwd() ?? '/',
     files: FdTable = this.vfs.initialFdTable()): ThreadGroup | SpawnError {
     // The first process runs with the host user's ids; later ones inherit their parent's.
-    const cred = new Cred(this.host.uid(), this.host.gid());
+    const cred = new Cred(this.options.uid ?? this.host.uid(), this.options.gid ?? this.host.gid());
     const fs = this.vfs.initialFsContext(utf8ToBytes(cwd), cred);
     const prog = prepareFirstProgram({ vfs: this.vfs, host: this.host, phys: this.phys, aslr: this.execRandom, vdso: vdsoImageName(this.extensions) }, fs, cred, path, argv, envp);
     if ('error' in prog) return new SpawnError(prog.error, prog.exitCode);
@@ -321,6 +331,7 @@ export class Kernel implements KernelServices {
 
   /** A process has ended: tells its listeners and stops forwarding host signals to it. */
   private groupExited(tg: ThreadGroup): void {
+    ipcExit(this, tg, tg.pid); // SEM_UNDO adjustments (exit_sem)
     processExited(tg);
     // The first process stays listed: wait() reports its status.
     if (tg !== this.groups[0]) this.groups.splice(this.groups.indexOf(tg), 1);

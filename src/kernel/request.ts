@@ -6,6 +6,7 @@
 // (begin) drops all three, so two requests in flight from one task never share progress.
 import { ERESTARTSYS } from '../abi/errno.js';
 import type { Mm } from '../mem/mm.js';
+import type { Cred } from './cred.js';
 import type { Deadline } from './time/deadline.js';
 import { type WaitList, type Waiter, WakeReason } from './wait.js';
 import type { TimerHandle } from './time/timer_queue.js';
@@ -50,6 +51,8 @@ export interface Caller {
   readonly mm: Mm;
   /** Sends the caller a signal from the kernel (SIGPIPE on a broken pipe). */
   raise(sig: number): void;
+  /** The caller's credentials, where the caller is a task (file writes clear setuid by them). */
+  readonly cred?: Cred;
 }
 
 /** Whoever resumes a woken request: the kernel for a hart's syscall, a ring for io_uring. */

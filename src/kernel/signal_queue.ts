@@ -25,6 +25,11 @@ export class SigPending {
     return true;
   }
 
+  /** Instances queued (what counts against RLIMIT_SIGPENDING). */
+  get length(): number {
+    return this.list.length;
+  }
+
   /** True while this exact siginfo object is queued (POSIX timers count overruns against it). */
   has(info: SigInfo): boolean {
     return this.list.includes(info);

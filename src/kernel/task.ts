@@ -2,6 +2,7 @@
 import { Hart } from '../cpu/hart.js';
 import type { Mm } from '../mem/mm.js';
 import type { Cred } from './cred.js';
+import type { Sysctl } from './sysctl.js';
 import type { FdTable } from './vfs/fdtable.js';
 import type { FsContext } from './vfs/fs_context.js';
 import type { Host } from '../host/host.js';
@@ -61,6 +62,8 @@ export interface KernelServices extends KernelClock {
   readonly futexes: FutexTable;
   /** The network namespace: AF_UNIX names and the IP stack. */
   readonly net: NetNs;
+  /** The /proc/sys tunables. */
+  readonly sysctl: Sysctl;
   readonly sched: SchedulerView;
   /** The task whose syscall or trap the kernel is handling now (null between slices). */
   readonly currentTask: Task | null;
@@ -175,8 +178,18 @@ export class ThreadGroup {
 }
 
 /** A schedulable thread: hart state, fd table and fs context (shareable), signal mask. */
+/** Timer slack a task starts with (Linux's 50 us default for normal tasks). */
+export const DEFAULT_TIMER_SLACK_NS = 50_000;
+
 export class Task implements Caller, RequestSink {
   readonly hart = new Hart();
+  /** The credentials of the task's thread group (Caller.cred). */
+  get cred(): Cred { return this.tg.cred; }
+  /** personality(2) value (PER_LINUX plus flag bits such as UNAME26). */
+  personality = 0;
+  /** prctl timer slack in ns, and the value PR_SET_TIMERSLACK 0 restores (Linux's default 50 us). */
+  timerSlackNs = DEFAULT_TIMER_SLACK_NS;
+  defaultTimerSlackNs = DEFAULT_TIMER_SLACK_NS;
   state = TaskState.Runnable;
   /** Blocked signals, bit (n-1) for signal n. */
   sigmask = 0n;

@@ -3,7 +3,8 @@
 
 /** A waiter on a queue: the task (or any other sleeper) to resume. */
 export interface Waiter {
-  wake(reason: WakeReason): void;
+  /** key: the POLL* bits the wake-up is about, when the waker says (Linux's keyed wake-ups). */
+  wake(reason: WakeReason, key?: number): void;
 }
 
 export const enum WakeReason {
@@ -32,12 +33,15 @@ export class WaitQueue implements WaitList {
     if (i >= 0) this.waiters.splice(i, 1);
   }
 
-  /** Wakes up to n waiters (all by default) in FIFO order; returns how many were woken. */
-  wake(n = Infinity): number {
+  /**
+   * Wakes up to n waiters (all by default) in FIFO order; returns how many were woken. key: the
+   * POLL* events this wake-up reports (an edge-triggered epoll item ignores other events).
+   */
+  wake(n = Infinity, key?: number): number {
     let woken = 0;
     while (woken < n && this.waiters.length > 0) {
       const w = this.waiters.shift()!;
-      w.wake(WakeReason.Event);
+      w.wake(WakeReason.Event, key);
       woken++;
     }
     return woken;

@@ -69,6 +69,11 @@ export class MemObject {
     if (--this.vmaRefs === 0) this.release();
   }
 
+  /** Pages of the object that have a frame (resident; what shm's rss counts). */
+  get residentPages(): number {
+    return this.frames.size;
+  }
+
   /** Returns the frame of page index i, reading it from the file on first touch; OBJ_BUS past EOF, OBJ_OOM. */
   frame(i: number): number {
     const have = this.frames.get(i);

@@ -64,6 +64,8 @@ export class Mm {
   endData = 0;
   /** Top of the top-down mmap area (below the stack gap). */
   mmapBase = mmapBaseFor(STACK_SIZE_DEFAULT);
+  /** mlockall(MCL_FUTURE) is in effect: new mappings are locked (Linux's VM_LOCKED in def_flags). */
+  lockFuture = false;
 
   /** A fresh, empty address space over phys (a pool of its own by default). */
   constructor(phys?: PhysMem) {
@@ -111,7 +113,7 @@ export class Mm {
     const zeroDev = file?.anonymous === true;
     if (zeroDev && !shared) file = null;
     const vflags = (flags & VMA_FLAG_BITS & ~MAP_TYPE) | (shared ? MAP_SHARED : MAP_PRIVATE) |
-      (file ? 0 : MAP_ANONYMOUS);
+      (file ? 0 : MAP_ANONYMOUS) | (flags & MAP_LOCKED || this.lockFuture ? MAP_LOCKED : 0);
     const replaced = fixed ? this.bytesIn(addr, addr + len, () => true) : 0;
     const err = this.checkGrowth(len - replaced, prot, vflags,
       fixed ? this.bytesIn(addr, addr + len, (v) => isData(v.prot, v.flags)) : 0);
@@ -321,6 +323,23 @@ export class Mm {
     return this.populate(start, end) === 0 ? 0 : -EAGAIN;
   }
 
+  /**
+   * Marks [start, end) locked or unlocked (VM_LOCKED, kept as MAP_LOCKED in the VMA flags);
+   * the range must be mapped (callers check). Locked memory is what VmLck counts.
+   */
+  setLocked(start: number, end: number, locked: boolean): void {
+    const vmas = this.mem.vmas;
+    for (const piece of vmas.carve(start, end)) {
+      piece.flags = locked ? piece.flags | MAP_LOCKED : piece.flags & ~MAP_LOCKED;
+      vmas.insert(piece, true);
+    }
+  }
+
+  /** Bytes of [start, end) (or of the whole space) in locked VMAs (Linux's locked_vm, in bytes). */
+  lockedBytes(start = 0, end = TASK_SIZE): number {
+    return this.bytesIn(start, end, (v) => (v.flags & MAP_LOCKED) !== 0);
+  }
+
   /** Sets the initial break (page-aligned end of the loaded image). */
   initBrk(addr: number): void { this.brkStart = this.brk = addr; }
 
@@ -385,7 +404,7 @@ export class Mm {
     const phys = this.phys, i32 = phys.i32;
     let ok = true;
     for (const v of this.mem.vmas.list) {
-      child.mem.vmas.push({ ...v });
+      child.mem.vmas.push({ ...v, flags: v.flags & ~MAP_LOCKED }); // a child does not inherit mlock
       const shared = (v.flags & MAP_SHARED) !== 0;
       this.mem.pt.forEach(v.start / PAGE_SIZE, v.end / PAGE_SIZE, (vpn, s) => {
         if (!ok) return;

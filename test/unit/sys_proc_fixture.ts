@@ -12,6 +12,7 @@ import { SyscallError } from '../../src/abi/errno.js';
 import { fill } from './mem_helpers.js';
 import { FutexTable } from '../../src/kernel/futex/queue.js';
 import { ProcessTable } from '../../src/kernel/process/table.js';
+import { Sysctl } from '../../src/kernel/sysctl.js';
 
 /** Start of the read-write scratch area every fixture maps. */
 export const BUF = 0x10000;
@@ -77,6 +78,7 @@ export function fixture(opts: { uid?: number; gid?: number; exe?: string } = {})
     currentTask: null,
     realtimeNs: () => clock.real,
     procs: new ProcessTable(),
+    sysctl: new Sysctl((b) => b.fill(0x5a)),
   } as unknown as KernelServices;
   const mm = { mem, vmas: () => vmas } as unknown as Mm;
   const tg = new ThreadGroup(kernel, 100, 1, mm, new Cred(ids.uid, ids.gid));

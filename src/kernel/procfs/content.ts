@@ -90,7 +90,7 @@ export function procSelfStatus(t: Task, umask = 0o022): string {
     `Uid:\t${c.ruid}\t${c.euid}\t${c.suid}\t${c.fsuid}\nGid:\t${c.rgid}\t${c.egid}\t${c.sgid}\t${c.fsgid}\n` +
     `FDSize:\t64\nGroups:\t${c.rgid} \n` +
     `NStgid:\t${tg.pid}\nNSpid:\t${t.tid}\nNSpgid:\t${tg.pid}\nNSsid:\t${tg.pid}\n` +
-    vm('VmPeak', vmKb) + vm('VmSize', vmKb) + vm('VmLck', 0) + vm('VmPin', 0) + vm('VmHWM', hwmKb) +
+    vm('VmPeak', vmKb) + vm('VmSize', vmKb) + vm('VmLck', t.mm.lockedBytes() / 1024) + vm('VmPin', 0) + vm('VmHWM', hwmKb) +
     vm('VmRSS', rssKb) + `Threads:\t${tg.tasks.length}\nSigQ:\t0/${SIGQUEUE_LIMIT}\n` +
     `SigPnd:\t${sigset(t.pending.mask)}\nShdPnd:\t${sigset(tg.shared.mask)}\nSigBlk:\t${sigset(t.sigmask)}\n` +
     `SigIgn:\t${sigset(ign)}\nSigCgt:\t${sigset(cgt)}\nCapInh:\t${sigset(0n)}\nCapPrm:\t${sigset(0n)}\n` +

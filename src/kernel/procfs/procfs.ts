@@ -12,6 +12,21 @@ import { strToBytes } from '../../util/bytestr.js';
 import { SynthDir, SynthFile, SynthLink, SynthSuper } from '../vfs/synthfs.js';
 import { procCmdline, procStat } from './process_text.js';
 import { procLocks } from '../vfs/locks/proc_locks.js';
+import { createSysDir, type SysSources } from './sys.js';
+import { procMountinfo, procMounts } from './mounts.js';
+import { kernelConfigGz } from './config.js';
+import { taskDir } from './task_dir.js';
+import type { MountTable } from '../vfs/mount_table.js';
+
+/** Kernel state the system-wide files show: /proc/sys, the mount tree, the syscall table. */
+export interface ProcSources extends SysSources {
+  readonly mounts: MountTable;
+  readonly rootInode: Inode;
+  /** True if the syscall with this number has a handler (what /proc/config.gz reports). */
+  syscallHandled(nr: number): boolean;
+  /** Extra entries of /proc's root (other subsystems' files, such as /proc/sysvipc). */
+  extraEntries?(sb: SynthSuper, textFile: (key: string, text: (caller: Task) => string) => Inode): [string, Inode][];
+}
 
 /** Finds a live thread group by pid. */
 export type ThreadGroupLookup = (pid: number) => ThreadGroup | undefined;
@@ -27,7 +42,7 @@ function representative(tg: ThreadGroup, caller: Task): Task | undefined {
 
 /** Returns the root directory of a new /proc instance. */
 export function createProcfs(now: () => bigint, uid: number, gid: number, tasks: ReadonlyMap<number, Task>,
-  lookup: ThreadGroupLookup, list: () => Iterable<ThreadGroup> = () => []): Inode {
+  lookup: ThreadGroupLookup, list: () => Iterable<ThreadGroup> = () => [], sources: ProcSources | null = null): Inode {
   const sb = new SynthSuper('proc', PROC_SUPER_MAGIC, now);
   const owner = { uid, gid };
   /** The task making the call (a request's caller is one of the kernel's tasks). */
@@ -73,12 +88,26 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
       ['fd', fdDir],
       ['stat', textFile(`${pid}/stat`, () => procStat(tg))],
       ['cmdline', textFile(`${pid}/cmdline`, () => procCmdline(tg))],
+      ['task', taskDir(sb, tg, textFile)],
     ]);
+    if (sources !== null) {
+      entries.set('mounts', textFile(`${pid}/mounts`, () => procMounts(sources.mounts, sources.rootInode)));
+      entries.set('mountinfo', textFile(`${pid}/mountinfo`, () => procMountinfo(sources.mounts, sources.rootInode)));
+    }
     return new SynthDir(sb, `${pid}`, 0o555, () => entries, owner);
   };
 
+  const system = new Map<string, Inode>();
+  if (sources !== null) {
+    system.set('sys', createSysDir(sb, sources));
+    system.set('mounts', new SynthLink(sb, 'mounts', () => 'self/mounts'));
+    system.set('config.gz', new SynthFile(sb, 'config.gz', S_IFREG | 0o444, 0, (_caller, flags, loc: Loc) =>
+      (flags & O_ACCMODE) !== O_RDONLY ? -EACCES : new ContentFile(flags, loc, kernelConfigGz((nr) => sources.syscallHandled(nr)))));
+    for (const [name, inode] of sources.extraEntries?.(sb, textFile) ?? []) system.set(name, inode);
+  }
+
   return new SynthDir(sb, '/', 0o555, (caller) => {
-    const m = new Map<string, Inode>([['cpuinfo', cpuinfo], ['meminfo', meminfo], ['uptime', uptime], ['locks', locks]]);
+    const m = new Map<string, Inode>([['cpuinfo', cpuinfo], ['meminfo', meminfo], ['uptime', uptime], ['locks', locks], ...system]);
     const t = asTask(caller);
     if (!t) return m;
     m.set('self', new SynthLink(sb, 'self', (c) => (c ? String(c.tgid) : -ENOENT)));

@@ -1,7 +1,8 @@
 // clone and clone3: threads (the flag set glibc's pthread_create and Go's runtime use,
 // abi-riscv64.md §2.7) and new processes (fork, vfork, posix_spawn; process/fork.ts), with the
 // vfork wait (the parent sleeps until the child execs or exits).
-import { E2BIG, EINVAL, EPERM } from '../../abi/errno.js';
+import { E2BIG, EFAULT, EINVAL, EPERM } from '../../abi/errno.js';
+import { PROT_WRITE } from '../../mem/guest_memory.js';
 import { inheritTask } from '../inherit.js';
 import { copyProcess } from '../process/fork.js';
 import type { Request } from '../request.js';
@@ -139,6 +140,8 @@ function sysClone3(t: Task, a: SysArgs, req: Request): SysResult {
   const f = Number(flags & 0xffffffffn);
   if (f & CSIGNAL) return -EINVAL; // clone3 passes the exit signal separately
   if ((f & (CLONE_THREAD | CLONE_PARENT)) && exitSignal !== 0n) return -EINVAL;
+  // A new process's pidfd is stored before it runs: an unwritable pointer fails the call.
+  if ((f & CLONE_PIDFD) && !(f & CLONE_THREAD) && !mem.accessible(Number(rd(8)), 4, PROT_WRITE)) return -EFAULT;
   return cloneAny(t, {
     flags: f, stack: Number(stack + stackSize), parentTid: Number(rd(24)), childTid: Number(rd(16)), tls: rd(56),
     exitSignal: Number(exitSignal), clearSighand: (flags & CLONE_CLEAR_SIGHAND) !== 0n,

@@ -14,7 +14,7 @@ import { AT_FDCWD, NR_OPEN_DEFAULT, O_PATH, PATH_MAX, S_IFDIR, S_IFMT } from '..
 /** RLIMIT_NOFILE resource number. */
 const RLIMIT_NOFILE = 7;
 /** Hard ceiling on fds per process (Linux's NR_OPEN / fs.nr_open default). */
-const NR_OPEN = 1 << 20;
+export const NR_OPEN = 1 << 20;
 /** sizeof(struct stat) on riscv64. */
 export const STAT_SIZE = 128;
 /** sizeof(struct statx). */

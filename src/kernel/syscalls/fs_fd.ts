@@ -67,7 +67,7 @@ function sysFcntl(t: Task, a: SysArgs, r: Request): SysResult {
       const pipe = pipeOf(f);
       if (!pipe) return -EBADF;
       if (cmd === F_GETPIPE_SZ) return pipe.capacity;
-      return pipe.setCapacity(a.u32(2), privileged(t)); // CAP_SYS_RESOURCE
+      return pipe.setCapacity(a.u32(2), privileged(t), t.kernel.sysctl.pipeMaxSize); // CAP_SYS_RESOURCE
     }
     default: return -EINVAL;
   }

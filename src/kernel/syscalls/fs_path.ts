@@ -190,10 +190,7 @@ function sysFchownat(t: Task, a: SysArgs): SysResult {
 
 /** chown on a resolved location; (uid_t)-1 leaves an id unchanged. */
 export function chownLoc(t: Task, loc: Loc, uid: number, gid: number): number {
-  return t.kernel.vfs.setattr(loc, {
-    uid: uid === ID_UNCHANGED ? undefined : uid,
-    gid: gid === ID_UNCHANGED ? undefined : gid,
-  }, t.tg.cred);
+  return t.kernel.vfs.chown(loc, uid === ID_UNCHANGED ? undefined : uid, gid === ID_UNCHANGED ? undefined : gid, t.tg.cred);
 }
 
 /** Reads one utimensat timespec: undefined for UTIME_OMIT, "now" for UTIME_NOW, ns, or -EINVAL. */

@@ -4,7 +4,8 @@ import { EBADF, EINVAL, EISDIR, ENOTDIR, ESPIPE } from '../../abi/errno.js';
 import { Blocked, type Request } from '../request.js';
 import type { Task } from '../task.js';
 import type { OpenFile } from '../vfs/file.js';
-import { DirFile } from '../vfs/open_files.js';
+import { DirFile, VfsFile } from '../vfs/open_files.js';
+import { killSuidOnWrite } from '../vfs/perm.js';
 import { MAX_RW_COUNT, O_ACCMODE, O_RDONLY, O_WRONLY, UIO_MAXIOV, SEEK_HOLE } from '../vfs/constants.js';
 import { commitOut, inBuffer, ioFileAt, outBuffer } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
@@ -161,7 +162,9 @@ function sysFtruncate(t: Task, a: SysArgs): SysResult {
   const length = a.num(1);
   if (length < 0) return -EINVAL;
   if ((f.flags & O_ACCMODE) === O_RDONLY || !f.truncate) return -EINVAL;
-  return f.truncate(length);
+  const r = f.truncate(length);
+  if (r >= 0 && f instanceof VfsFile) killSuidOnWrite(f.loc.inode, t.tg.cred);
+  return r;
 }
 
 function sysFadvise64(t: Task, a: SysArgs): SysResult {

@@ -1,5 +1,6 @@
 // System information and scheduling syscalls: uname, sysinfo, getrandom, getcpu, CPU affinity,
 // scheduler policy queries, sched_yield and nice values (getpriority/setpriority).
+import { unameRelease } from './personality.js';
 import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
 import { PAGE_SIZE, PROT_WRITE } from '../../mem/guest_memory.js';
 import type { Task, ThreadGroup } from '../task.js';
@@ -15,7 +16,7 @@ export const UTS_RELEASE = '6.1.0-ecall';
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC ecall';
 const UTS_MACHINE = 'riscv64';
 /** The NIS domain name Linux reports when none was set. */
-const UTS_DOMAIN = '(none)';
+export const UTS_DOMAIN = '(none)';
 
 /** sizeof(struct sysinfo) on LP64 (include/uapi/linux/sysinfo.h; verified with the cross gcc). */
 const SYSINFO_SIZE = 112;
@@ -42,7 +43,7 @@ const MIN_NICE = -20, MAX_NICE = 19;
 
 /** uname(buf*): Linux, the host's name, a 6.1 release, riscv64, "(none)". */
 function sysUname(t: Task, a: SysArgs): number {
-  const fields = ['Linux', t.kernel.host.hostname(), UTS_RELEASE, UTS_VERSION, UTS_MACHINE, UTS_DOMAIN];
+  const fields = ['Linux', t.kernel.host.hostname(), unameRelease(UTS_RELEASE, t.personality), UTS_VERSION, UTS_MACHINE, UTS_DOMAIN];
   const buf = new Uint8Array(UTS_FIELD * fields.length);
   const enc = new TextEncoder();
   fields.forEach((f, i) => buf.set(enc.encode(f).subarray(0, UTS_FIELD - 1), i * UTS_FIELD));

@@ -3,7 +3,7 @@
 import { EACCES, EBADF, EINVAL, ENODEV, ENOMEM } from '../../abi/errno.js';
 import { PAGE_SIZE, TASK_SIZE } from '../../mem/guest_memory.js';
 import {
-  MAP_ANONYMOUS, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT,
+  MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_TYPE, MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT,
   MLOCK_ONFAULT, MS_ASYNC, MS_INVALIDATE, MS_SYNC, SYS_RISCV_FLUSH_ICACHE_LOCAL,
 } from '../../mem/mman.js';
 import type { MmapFile } from '../../mem/mm.js';
@@ -12,7 +12,7 @@ import { privileged } from './proc_state.js';
 import type { SyscallDef, SysArgs } from './types.js';
 
 /** open(2) access-mode field and its values (include/uapi/asm-generic/fcntl.h). */
-const O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2;
+const O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_PATH = 0x200000;
 const PROT_WRITE = 2;
 /** mincore writes its vector in pieces of this many pages (bounds the temporary array). */
 const MINCORE_CHUNK = 64 * 1024;
@@ -49,10 +49,13 @@ function sysMmap(t: Task, a: SysArgs): number {
   let file: MmapFile | null = null;
   if (!(flags & MAP_ANONYMOUS)) {
     const f = t.files.get(fd);
-    if (!f) return -EBADF;
+    // fget: an O_PATH descriptor holds no open file to map.
+    if (!f || (f.flags & O_PATH)) return -EBADF;
+    // do_mmap checks the length and the mapping type before the file's access mode.
+    const type = flags & MAP_TYPE;
+    if (len === 0 || (type !== MAP_PRIVATE && type !== MAP_SHARED && type !== MAP_SHARED_VALIDATE)) return -EINVAL;
     const acc = f.flags & O_ACCMODE;
     if (acc === O_WRONLY) return -EACCES;
-    const type = flags & MAP_TYPE;
     if ((type === MAP_SHARED || type === MAP_SHARED_VALIDATE) && prot & PROT_WRITE && acc !== O_RDWR) return -EACCES;
     const src = f.mmapSource ? f.mmapSource(off, len) : -ENODEV;
     if (typeof src === 'number') return src;
@@ -72,18 +75,59 @@ function sysMsync(t: Task, a: SysArgs): number {
   return t.mm.msync(addr, end - addr);
 }
 
+/** How mlock treats a range: unlock it, lock and fault it in, or lock it as it faults (MLOCK_ONFAULT). */
+const enum LockMode { Unlock, Lock, OnFault }
+
 /**
- * mlock(2)/mlock2(2) (lock) and munlock(2): the range must be mapped; mlock faults every page in
- * (ENOMEM beyond RLIMIT_MEMLOCK unless privileged, EAGAIN when frames run out). Pages are never
- * swapped here, so there is nothing else to lock.
+ * mlock(2)/mlock2(2) and munlock(2): the range must be mapped (ENOMEM). Locking counts against
+ * RLIMIT_MEMLOCK (ENOMEM beyond it, pages already locked not counted twice, unless privileged:
+ * CAP_IPC_LOCK) and faults every page in unless MLOCK_ONFAULT (EAGAIN when frames run out).
+ * Pages are never swapped here; the lock is the accounting VmLck shows.
  */
-function lockRange(t: Task, addr: number, len: number, lock: boolean): number {
+function lockRange(t: Task, addr: number, len: number, mode: LockMode): number {
   if (len === 0) return 0;
   const span = pageSpan(addr, len);
   if (!span || span[1] > TASK_SIZE) return -ENOMEM;
-  if (!lock) return fullyMapped(t, span[0], span[1]) ? 0 : -ENOMEM;
-  if (span[1] - span[0] > t.mm.mem.limits.memlock && !privileged(t)) return -ENOMEM;
-  return t.mm.lock(span[0], span[1]);
+  const [start, end] = span;
+  if (!fullyMapped(t, start, end)) return -ENOMEM;
+  if (mode === LockMode.Unlock) {
+    t.mm.setLocked(start, end, false);
+    return 0;
+  }
+  const after = t.mm.lockedBytes() + (end - start) - t.mm.lockedBytes(start, end);
+  if (after > t.mm.mem.limits.memlock && !privileged(t)) return -ENOMEM;
+  if (mode === LockMode.Lock) {
+    const r = t.mm.lock(start, end);
+    if (r < 0) return r;
+  }
+  t.mm.setLocked(start, end, true);
+  return 0;
+}
+
+/**
+ * mlockall(2): MCL_CURRENT locks every mapping (ENOMEM if the whole address space exceeds
+ * RLIMIT_MEMLOCK, unless privileged), MCL_FUTURE locks mappings made from now on.
+ */
+function sysMlockall(t: Task, a: SysArgs): number {
+  const f = a.num(0);
+  if (f <= 0 || f & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) || f === MCL_ONFAULT) return -EINVAL;
+  const mem = t.mm.mem;
+  if ((f & MCL_CURRENT) && mem.totalVm() > mem.limits.memlock && !privileged(t)) return -ENOMEM;
+  t.mm.lockFuture = (f & MCL_FUTURE) !== 0;
+  if (f & MCL_CURRENT) {
+    for (const v of [...mem.vmas.list]) {
+      if (!(f & MCL_ONFAULT)) t.mm.lock(v.start, v.end);
+      t.mm.setLocked(v.start, v.end, true);
+    }
+  }
+  return 0;
+}
+
+/** munlockall(2): unlocks every mapping and ends MCL_FUTURE. */
+function sysMunlockall(t: Task): number {
+  t.mm.lockFuture = false;
+  t.mm.setLocked(0, TASK_SIZE, false);
+  return 0;
 }
 
 /** mincore(2): writes one byte per page, 1 if the page is present in the page table. */
@@ -133,22 +177,17 @@ export const defs: SyscallDef[] = [
     note: 'MS_ASYNC writes back at once, like MS_SYNC', handler: sysMsync,
   },
   {
-    nr: 228, name: 'mlock', status: 'full', args: ['ptr', 'size'], note: 'faults the range in (pages are never swapped)',
-    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1), true),
+    nr: 228, name: 'mlock', status: 'full', args: ['ptr', 'size'], note: 'faults the range in and counts it in VmLck (pages are never swapped)',
+    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1), LockMode.Lock),
   },
   {
-    nr: 229, name: 'munlock', status: 'full', args: ['ptr', 'size'], note: 'validates the range',
-    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1), false),
+    nr: 229, name: 'munlock', status: 'full', args: ['ptr', 'size'],
+    handler: (t, a) => lockRange(t, a.addr(0), a.addr(1), LockMode.Unlock),
   },
   {
-    nr: 230, name: 'mlockall', status: 'stub', args: ['hex'], note: 'validates flags',
-    handler: (_t, a) => {
-      const f = a.num(0);
-      if (f <= 0 || f & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) || f === MCL_ONFAULT) return -EINVAL;
-      return 0;
-    },
+    nr: 230, name: 'mlockall', status: 'full', args: ['hex'], handler: sysMlockall,
   },
-  { nr: 231, name: 'munlockall', status: 'stub', args: [], handler: () => 0 },
+  { nr: 231, name: 'munlockall', status: 'full', args: [], handler: sysMunlockall },
   {
     nr: 232, name: 'mincore', status: 'partial', args: ['ptr', 'size', 'ptr'],
     note: 'a page counts as resident when it is in the page table (the zero page included, as on Linux)', handler: sysMincore,
@@ -168,7 +207,7 @@ export const defs: SyscallDef[] = [
     handler: (t, a) => {
       const f = a.big(2);
       if ((f & ~BigInt(MLOCK_ONFAULT)) !== 0n) return -EINVAL;
-      return lockRange(t, a.addr(0), a.addr(1), f === 0n);
+      return lockRange(t, a.addr(0), a.addr(1), f === 0n ? LockMode.Lock : LockMode.OnFault);
     },
   },
 ];

@@ -9,7 +9,7 @@ import { findTask, privileged, taskComm, TASK_COMM_LEN } from './proc_state.js';
 /** (uid_t)-1 / (gid_t)-1: "leave unchanged" in set*id calls, and never a valid id. */
 const ID_UNCHANGED = 0xffffffff;
 /** Linux's NGROUPS_MAX (include/uapi/linux/limits.h): largest supplementary group list. */
-const NGROUPS_MAX = 65536;
+export const NGROUPS_MAX = 65536;
 /** sizeof(struct robust_list_head) on LP64: list.next, futex_offset, list_op_pending. */
 const ROBUST_LIST_HEAD_SIZE = 24;
 /** Highest signal number (_NSIG) for PR_SET_PDEATHSIG. */
@@ -21,6 +21,8 @@ const CAP_LAST_CAP = 40;
 const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
   PR_SET_NAME = 15, PR_GET_NAME = 16, PR_CAPBSET_READ = 23, PR_SET_NO_NEW_PRIVS = 38,
   PR_GET_NO_NEW_PRIVS = 39, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37;
+/** prctl timer slack options (include/uapi/linux/prctl.h). */
+const PR_SET_TIMERSLACK = 29, PR_GET_TIMERSLACK = 30;
 
 // --- pids -----------------------------------------------------------------------------------
 
@@ -298,6 +300,12 @@ function sysPrctl(t: Task, a: SysArgs): number {
       mem.write(a.addr(1), buf);
       return 0;
     }
+    case PR_SET_TIMERSLACK:
+      // 0 (or a value that is negative as a long) restores the default slack.
+      t.timerSlackNs = BigInt.asIntN(64, arg2) <= 0n ? t.defaultTimerSlackNs : Number(arg2);
+      return 0;
+    case PR_GET_TIMERSLACK:
+      return t.timerSlackNs;
     case PR_CAPBSET_READ:
       // The bounding set is full for every process (no capability was ever dropped from it).
       return arg2 <= BigInt(CAP_LAST_CAP) ? 1 : -EINVAL;

@@ -19,7 +19,7 @@ export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 /** fs.nr_open default (1024*1024): RLIMIT_NOFILE's max may not exceed it, even for root. */
 const NR_OPEN = 1n << 20n;
 /** Linux derives NPROC and SIGPENDING from RAM; ecall uses one fixed, typical-sized value. */
-const DEFAULT_NPROC = 63_000n;
+export const DEFAULT_NPROC = 63_000n;
 /** 8 MiB: Linux's default RLIMIT_STACK soft limit (_STK_LIM) and RLIMIT_MEMLOCK (MLOCK_LIMIT). */
 const EIGHT_MIB = 8n << 20n;
 /** RLIMIT_MSGQUEUE default (MQ_BYTES_MAX, include/uapi/linux/mqueue.h users: 819200). */

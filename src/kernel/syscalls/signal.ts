@@ -8,8 +8,9 @@ import { onSigStack, restoreFrame, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK } from 
 import { sigbit } from '../signal_queue.js';
 import { readTimespec, timespecToNs, timespecValid } from '../structs.js';
 import { Blocked, type Request } from '../request.js';
-import { type Task, TaskState } from '../task.js';
+import { type Task, TaskState, type ThreadGroup } from '../task.js';
 import { killSomething, mayKill, processByPid } from '../process/kill.js';
+import { RLIMIT_SIGPENDING, rlimitGet } from './rlimit.js';
 import { deadlinePassed, monotonicDeadline } from '../time/deadline.js';
 import { REGS_SET, type SyscallDef, type SysArgs, type SysResult } from './types.js';
 
@@ -122,6 +123,26 @@ function findThread(t: Task, tid: number, tgid: number): Task | null {
   return x;
 }
 
+/** First real-time signal number (SIGRTMIN in the kernel's numbering). */
+const SIGRTMIN = 32;
+
+/**
+ * True if queuing real-time signal sig for target would exceed RLIMIT_SIGPENDING: the signals
+ * pending for every process of target's real user, against target's limit (Linux counts per user
+ * and refuses a queued real-time signal with EAGAIN; standard signals override the limit).
+ */
+function sigpendingFull(t: Task, target: ThreadGroup, sig: number): boolean {
+  if (sig < SIGRTMIN) return false;
+  const uid = target.cred.ruid;
+  let n = 0;
+  for (const x of t.kernel.tasks.values()) {
+    if (x.tg.cred.ruid !== uid || x.state === TaskState.Exited) continue;
+    n += x.pending.length;
+    if (x.tg.tasks[0] === x) n += x.tg.shared.length;
+  }
+  return BigInt(n) >= rlimitGet(target, RLIMIT_SIGPENDING)[0];
+}
+
 /** tkill(tid, sig) */
 function sysTkill(t: Task, a: SysArgs): number {
   const tid = a.int(0), sig = a.int(1);
@@ -129,6 +150,7 @@ function sysTkill(t: Task, a: SysArgs): number {
   const target = findThread(t, tid, 0);
   if (target === null) return -ESRCH;
   if (!mayKill(t, target.tg, sig)) return -EPERM;
+  if (sigpendingFull(t, target.tg, sig)) return -EAGAIN;
   if (sig !== 0) t.kernel.signalTask(target, userInfo(t, sig, SI_TKILL));
   return 0;
 }
@@ -140,6 +162,7 @@ function sysTgkill(t: Task, a: SysArgs): number {
   const target = findThread(t, tid, tgid);
   if (target === null) return -ESRCH;
   if (!mayKill(t, target.tg, sig)) return -EPERM;
+  if (sigpendingFull(t, target.tg, sig)) return -EAGAIN;
   if (sig !== 0) t.kernel.signalTask(target, userInfo(t, sig, SI_TKILL));
   return 0;
 }
@@ -160,6 +183,7 @@ function sysRtSigqueueinfo(t: Task, a: SysArgs): number {
   const tg = pid > 0 ? processByPid(t, pid) : undefined;
   if (tg === undefined) return -ESRCH;
   if (!mayKill(t, tg, sig)) return -EPERM;
+  if (sigpendingFull(t, tg, sig)) return -EAGAIN;
   if (sig !== 0) t.kernel.signalGroup(tg, info);
   return 0;
 }
@@ -173,6 +197,7 @@ function sysRtTgsigqueueinfo(t: Task, a: SysArgs): number {
   const info = queuedInfo(t, sig, a.addr(3), tgid);
   if (typeof info === 'number') return info;
   if (!mayKill(t, target.tg, sig)) return -EPERM;
+  if (sigpendingFull(t, target.tg, sig)) return -EAGAIN;
   if (sig !== 0) t.kernel.signalTask(target, info);
   return 0;
 }

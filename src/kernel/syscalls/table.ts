@@ -16,10 +16,13 @@ import { defs as fsStatDefs } from './fs_stat.js';
 import { defs as futexDefs } from './futex.js';
 import { defs as infoDefs } from './info.js';
 import { defs as ioUringDefs } from './io_uring.js';
+import { defs as ipcDefs } from './ipc.js';
 import { defs as itimerDefs } from './itimer.js';
 import { defs as lockDefs } from './locks.js';
 import { defs as memfdDefs } from './memfd.js';
 import { defs as mmDefs } from './mm.js';
+import { defs as mountDefs } from './mount.js';
+import { defs as personalityDefs } from './personality.js';
 import { defs as pipeDefs } from './pipe.js';
 import { defs as pollDefs } from './poll.js';
 import { defs as posixTimerDefs } from './posix_timers.js';
@@ -44,6 +47,7 @@ const FAMILIES: SyscallDef[][] = [
   lockDefs,
   ioUringDefs,
   sysletDefs,
+  personalityDefs, ipcDefs, mountDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */

@@ -63,9 +63,31 @@ export class MountStub implements Inode {
   symlink(): number { return -EROFS; }
 }
 
+/** Per-mount flags (MS_* values of mount(2)) that the VFS enforces on one mount, not its filesystem. */
+export const MNT_RDONLY = 1, MNT_NOSUID = 2, MNT_NODEV = 4, MNT_NOEXEC = 8;
+
+/** What /proc/mounts shows of one mount besides its filesystem: its id, source and per-mount flags. */
+export interface MountInfo {
+  /** Mount id (mountinfo's first field), unique for the table's life. */
+  readonly id: number;
+  /** The source column: a host path for host mounts, else the filesystem type. */
+  source: string;
+  /** MNT_* bits. */
+  flags: number;
+}
+
+/** Mount id of the root ("/"); later mounts count up from it, as Linux's ids look. */
+const ROOT_MOUNT_ID = 21;
+
 /** The mounted filesystems by guest path, with the stubs that lead to them. */
 export class MountTable {
   private readonly roots = new Map<string, Inode>();
+  private readonly infos = new Map<string, MountInfo>();
+  /** Mounts hidden by a later mount at the same path, which umount uncovers again. */
+  private readonly covered = new Map<string, { root: Inode; info: MountInfo }[]>();
+  private nextId = ROOT_MOUNT_ID + 1;
+  /** The root mount's own entry (its filesystem is the VFS's rootInode). */
+  readonly rootInfo: MountInfo = { id: ROOT_MOUNT_ID, source: '', flags: 0 };
   /** For each directory path on the way to a mount: the names inside it that lead on. */
   private readonly leading = new Map<string, Set<string>>();
   private readonly stubs = new Map<string, MountStub>();
@@ -89,14 +111,66 @@ export class MountTable {
     return this.roots.has(path);
   }
 
+  /** Every mount but the root's, with its root inode and entry, in the order they were made. */
+  entries(): { path: string; root: Inode; info: MountInfo }[] {
+    return [...this.roots].map(([path, root]) => ({ path, root, info: this.infos.get(path)! }))
+      .sort((a, b) => a.info.id - b.info.id);
+  }
+
   /** Mount points in the order they were made (for tests and listings). */
   paths(): string[] {
     return [...this.roots.keys()];
   }
 
+  /** The mount entry at path ("/" for the root mount), if a filesystem is mounted there. */
+  info(path: string): MountInfo | undefined {
+    return path === '/' ? this.rootInfo : this.infos.get(path);
+  }
+
+  /** The path of the mount that holds path: the longest mount point that is path or above it. */
+  mountPointOf(path: string): string {
+    for (let p = path; ; p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) {
+      if (p === '/' || this.roots.has(p)) return p;
+    }
+  }
+
+  /** The MNT_* flags of the mount that holds path. */
+  flagsAt(path: string): number {
+    return this.info(this.mountPointOf(path))?.flags ?? 0;
+  }
+
+  /**
+   * Removes the mount at path (umount): the stubs that led only to it go too. The caller has
+   * checked that no mount lies below it.
+   */
+  delete(path: string): void {
+    const under = this.covered.get(path)?.pop();
+    if (under !== undefined) {
+      this.roots.set(path, under.root);
+      this.infos.set(path, under.info);
+      return;
+    }
+    this.roots.delete(path);
+    this.infos.delete(path);
+    this.leading.clear();
+    for (const p of this.roots.keys()) this.addLeading(p);
+  }
+
   /** Mounts root at normalized absolute path (not "/"), replacing what was mounted there. */
-  set(path: string, root: Inode): void {
+  set(path: string, root: Inode, source = root.sb.type, flags = 0): void {
+    const old = this.roots.get(path), oldInfo = this.infos.get(path);
+    if (old !== undefined && oldInfo !== undefined) {
+      let list = this.covered.get(path);
+      if (list === undefined) this.covered.set(path, list = []);
+      list.push({ root: old, info: oldInfo });
+    }
     this.roots.set(path, root);
+    this.infos.set(path, { id: this.nextId++, source, flags });
+    this.addLeading(path);
+  }
+
+  /** Records the directories on the way to the mount point path. */
+  private addLeading(path: string): void {
     const comps = path.split('/').filter((c) => c !== '');
     for (let i = 0; i < comps.length; i++) {
       const dir = '/' + comps.slice(0, i).join('/');

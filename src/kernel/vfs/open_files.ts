@@ -6,6 +6,7 @@ import type { MemObject } from '../../mem/mem_object.js';
 import type { MmapFile } from '../../mem/mm.js';
 import type { Request } from '../request.js';
 import type { OpenFile, StatInfo } from './file.js';
+import { killSuidOnWrite } from './perm.js';
 import type { DirEntry, FileIo, Loc } from './inode.js';
 import { strToBytes } from '../../util/bytestr.js';
 import {
@@ -95,7 +96,8 @@ export class RegularFile extends VfsFile {
     return n;
   }
 
-  write(_r: Request, data: Uint8Array): number {
+  write(r: Request, data: Uint8Array): number {
+    killSuidOnWrite(this.loc.inode, r.caller?.cred);
     if (this.flags & O_APPEND) {
       const size = this.io.size();
       if (size < 0) return size;
@@ -115,7 +117,8 @@ export class RegularFile extends VfsFile {
     return this.io.pread(buf, offset);
   }
 
-  pwrite(_r: Request, data: Uint8Array, offset: number): number {
+  pwrite(r: Request, data: Uint8Array, offset: number): number {
+    killSuidOnWrite(this.loc.inode, r.caller?.cred);
     // Linux quirk: pwrite on an O_APPEND file appends.
     if (this.flags & O_APPEND) {
       const size = this.io.size();

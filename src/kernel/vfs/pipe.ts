@@ -106,7 +106,7 @@ export class Pipe {
     if (buf.length === 0) return 0;
     if (this.used > 0) {
       const n = this.take(buf);
-      this.writeWait.wake();
+      this.writeWait.wake(Infinity, POLLOUT | POLLWRNORM);
       return n;
     }
     if (this.writers === 0) return 0; // EOF
@@ -130,7 +130,7 @@ export class Pipe {
     const n = done === 0 && data.length <= PIPE_BUF ? (free >= data.length ? data.length : 0) : Math.min(free, rest);
     if (n > 0) {
       this.put(data.subarray(done, done + n));
-      this.readWait.wake();
+      this.readWait.wake(Infinity, POLLIN | POLLRDNORM);
       done += n;
     }
     if (done === data.length) return done;
@@ -198,9 +198,9 @@ export class Pipe {
   }
 
   /** F_SETPIPE_SZ: replaces the ring, keeping the bytes in order; returns the capacity or -errno. */
-  setCapacity(size: number, privileged: boolean): number {
+  setCapacity(size: number, privileged: boolean, maxSize = PIPE_MAX_SIZE): number {
     if (!Number.isInteger(size) || size < 0 || size > 0x80000000) return -EINVAL;
-    if (size > PIPE_MAX_SIZE && !privileged) return -EPERM;
+    if (size > maxSize && !privileged) return -EPERM;
     let cap = PIPE_MIN_SIZE;
     while (cap < size) cap *= 2; // Linux rounds up to a power-of-two number of pages
     if (cap < this.used) return -EBUSY;

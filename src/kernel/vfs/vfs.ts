@@ -19,17 +19,17 @@ import { createDevfs } from './devfs.js';
 import { FifoRegistry, openFifo } from './fifo.js';
 import type { Blocked, Request } from '../request.js';
 import { populateEtc } from './etc.js';
-import { childPath, MountTable } from './mount_table.js';
+import { childPath, MNT_NODEV, MNT_RDONLY, MountTable } from './mount_table.js';
 import { utf8ToBytes } from '../../util/bytestr.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { attached, attachFile, LockTable } from './locks/context.js';
 import { breakLease } from './locks/lease.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
 import { Cred } from '../cred.js';
-import { permission } from './perm.js';
+import { chmodMode, newInodeOwner, permission, suidBitsToKill, killSuidOnWrite } from './perm.js';
 import {
   MAXSYMLINKS, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY,
-  O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISVTX,
+  O_RDWR, O_NOATIME, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISVTX,
   W_OK, X_OK, __O_TMPFILE,
 } from './constants.js';
 
@@ -177,7 +177,7 @@ export class Vfs {
    * leading to it are made as real tmpfs directories, so the guest can create files beside them;
    * anywhere else the mount table's stub directories lead to it.
    */
-  mount(guestPath: string, root: Inode): void {
+  mount(guestPath: string, root: Inode, flags = 0): void {
     const p = normalizeGuestPath(guestPath);
     if (p === '/') return;
     const comps = p.split('/').filter((c) => c !== '');
@@ -188,7 +188,17 @@ export class Vfs {
       if (m !== undefined) { holder = m; depth = i; break; }
     }
     if (holder instanceof TmpfsDir) tmpfsMkdirP(holder, comps.slice(depth, -1));
-    this.mounts.set(p, root);
+    this.mounts.set(p, root, root.sb instanceof HostSuper ? root.sb.hostRoot : root.sb.type, flags);
+  }
+
+  /** True if loc lies on a read-only filesystem or a mount made read-only (MS_RDONLY). */
+  readonlyAt(loc: Loc): boolean {
+    return loc.inode.sb.readonly || (this.mounts.flagsAt(loc.path) & MNT_RDONLY) !== 0;
+  }
+
+  /** The MNT_* flags of the mount that holds loc (exec checks MNT_NOEXEC and MNT_NOSUID). */
+  mountFlagsAt(loc: Loc): number {
+    return this.mounts.flagsAt(loc.path);
   }
 
   private env(ctx: PathCtx): WalkEnv {
@@ -313,10 +323,10 @@ export class Vfs {
     if (typeof dst === 'number') return dst;
     const w = permission(dst, W_OK | X_OK, env.cred);
     if (w < 0) return w;
-    if (dirInode.sb.readonly) return -EROFS;
+    if (this.readonlyAt(pn.dir)) return -EROFS;
     if (!dirInode.create) return -EACCES;
-    const cred = env.cred;
-    const created = dirInode.create(pn.name, (mode & ~ctx.fs.umask) & 0o7777, cred.fsuid, cred.fsgid);
+    const own = newInodeOwner(dst, S_IFREG | ((mode & ~ctx.fs.umask) & 0o7777), env.cred);
+    const created = dirInode.create(pn.name, own.mode & 0o7777, own.uid, own.gid);
     if (typeof created === 'number') return created;
     // A freshly created file may be opened with its requested access regardless of its mode.
     return Object.assign(pn.dir.child(pn.name, created), { created: true });
@@ -342,7 +352,7 @@ export class Vfs {
     // (may_open); O_TRUNC of a file is EROFS before any mode check (do_open's mnt_want_write);
     // a plain write open is checked against the mode first (EACCES), then EROFS.
     if (type === S_IFDIR && (wantsWrite || acc === 3)) return -EISDIR;
-    if ((flags & O_TRUNC) && type === S_IFREG && inode.sb.readonly && !created) return -EROFS;
+    if ((flags & O_TRUNC) && type === S_IFREG && this.readonlyAt(loc) && !created) return -EROFS;
     if (!created) {
       let mask = 0;
       if (acc === O_RDONLY || acc === O_RDWR) mask |= R_OK;
@@ -351,17 +361,19 @@ export class Vfs {
       const p = permission(st, mask, env.cred);
       if (p < 0) return p;
     }
+    if ((flags & O_NOATIME) && env.cred.fsuid !== 0 && env.cred.fsuid !== st.uid) return -EPERM;
     if (type === S_IFDIR) {
       const path = loc.path;
       return attached(this.locks, new DirFile(flags, loc, (listed) => this.mounts.mountOverlay(path, listed)), st);
     }
+    if ((type === S_IFCHR || type === S_IFBLK) && (this.mounts.flagsAt(loc.path) & MNT_NODEV)) return -EACCES;
     if (inode.open) return inode.open(env.caller, flags, loc);
     if (type === S_IFIFO) {
       const pipe = inode.fifo?.() ?? -ENXIO;
       return typeof pipe === 'number' ? pipe : openFifo(r, pipe, flags, loc);
     }
     if (type !== S_IFREG) return -ENXIO; // sockets and device nodes without a driver
-    if (wantsWrite && inode.sb.readonly) return -EROFS;
+    if (wantsWrite && this.readonlyAt(loc)) return -EROFS;
     if (!inode.openIo) return -ENXIO;
     if (!created && r !== null) {
       const b = breakLease(this.locks, fileKey(st), flags, r); // before O_TRUNC, as Linux's do_dentry_open
@@ -371,6 +383,7 @@ export class Vfs {
       const r = inode.truncate?.(0) ?? -EINVAL;
       if (r < 0) return r;
       this.truncated(loc, 0);
+      killSuidOnWrite(inode, env.cred);
     }
     const io = inode.openIo(flags);
     if (typeof io === 'number') return io;
@@ -397,7 +410,7 @@ export class Vfs {
     if (typeof st === 'number') return st;
     const p = permission(st, W_OK | X_OK, env.cred);
     if (p < 0) return p;
-    return dir.inode.sb.readonly ? -EROFS : 0;
+    return this.readonlyAt(dir) ? -EROFS : 0;
   }
 
   /** Sticky-directory rule: in a +t dir only the owner of the entry or dir (or root) may remove it. */
@@ -427,7 +440,8 @@ export class Vfs {
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     if (!pn.dir.inode.mkdir) return -EPERM;
-    const r = pn.dir.inode.mkdir(pn.name, (mode & ~ctx.fs.umask) & 0o1777, env.cred.fsuid, env.cred.fsgid);
+    const own = newInodeOwner(pn.dir.inode.getattr(), S_IFDIR | ((mode & ~ctx.fs.umask) & 0o1777), env.cred);
+    const r = pn.dir.inode.mkdir(pn.name, own.mode & 0o7777, own.uid, own.gid);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -445,13 +459,14 @@ export class Vfs {
     if (existing !== -ENOENT) return existing;
     if (pn.trailingSlash) return -ENOENT;
     const dir = pn.dir.inode;
-    if (dir.sb.readonly) return -EROFS;
+    if (this.readonlyAt(pn.dir)) return -EROFS;
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     const type = mode & S_IFMT;
     if ((type === S_IFCHR || type === S_IFBLK) && env.cred.euid !== 0) return -EPERM;
     if (!dir.mknod) return -EPERM;
-    const r = dir.mknod(pn.name, type | ((mode & ~ctx.fs.umask) & 0o7777), rdev, env.cred.fsuid, env.cred.fsgid);
+    const own = newInodeOwner(dir.getattr(), type | ((mode & ~ctx.fs.umask) & 0o7777), env.cred);
+    const r = dir.mknod(pn.name, own.mode, rdev, own.uid, own.gid);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -471,7 +486,8 @@ export class Vfs {
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     if (!pn.dir.inode.mknodSocket) return -EPERM;
-    return pn.dir.inode.mknodSocket(pn.name, 0o777 & ~ctx.fs.umask, env.cred.fsuid, env.cred.fsgid);
+    const own = newInodeOwner(pn.dir.inode.getattr(), S_IFSOCK | (0o777 & ~ctx.fs.umask), env.cred);
+    return pn.dir.inode.mknodSocket(pn.name, own.mode & 0o7777, own.uid, own.gid);
   }
 
   /**
@@ -541,7 +557,8 @@ export class Vfs {
     if (existing !== -ENOENT) return existing;
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
-    const r = pn.dir.inode.symlink?.(pn.name, target, env.cred.fsuid, env.cred.fsgid) ?? -EPERM;
+    const own = newInodeOwner(pn.dir.inode.getattr(), S_IFLNK | 0o777, env.cred);
+    const r = pn.dir.inode.symlink?.(pn.name, target, own.uid, own.gid) ?? -EPERM;
     return typeof r === 'number' ? r : 0;
   }
 
@@ -613,7 +630,7 @@ export class Vfs {
   access(loc: Loc, mode: number, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
-    if ((mode & W_OK) && loc.inode.sb.readonly && (st.mode & S_IFMT) !== S_IFCHR) return -EROFS;
+    if ((mode & W_OK) && this.readonlyAt(loc) && (st.mode & S_IFMT) !== S_IFCHR) return -EROFS;
     return mode === 0 ? 0 : permission(st, mode, cred);
   }
 
@@ -621,21 +638,35 @@ export class Vfs {
   setattr(loc: Loc, attr: SetAttr, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
-    if (loc.inode.sb.readonly) return -EROFS;
+    if (this.readonlyAt(loc)) return -EROFS;
     const root = cred.fsuid === 0;
     const owner = root || st.uid === cred.fsuid;
     if (attr.mode !== undefined && !owner) return -EPERM;
     if (attr.uid !== undefined && attr.uid !== st.uid && !root) return -EPERM;
     if (attr.gid !== undefined && attr.gid !== st.gid && !root && !(owner && cred.inGroup(attr.gid))) return -EPERM;
     if (!loc.inode.setattr) return -EPERM;
+    if (attr.mode !== undefined) attr = { ...attr, mode: chmodMode(st, attr.mode, cred) };
     return loc.inode.setattr(attr);
+  }
+
+  /**
+   * chown(2) family: uid and gid (undefined = unchanged) as cred, by setattr's rules; a chown of
+   * a non-directory, even one that changes nothing, clears S_ISUID, and S_ISGID if group-executable.
+   */
+  chown(loc: Loc, uid: number | undefined, gid: number | undefined, cred: Cred): number {
+    const st = loc.inode.getattr();
+    if (typeof st === 'number') return st;
+    const r = this.setattr(loc, { uid, gid }, cred);
+    if (r < 0) return r;
+    const kill = suidBitsToKill(st.mode);
+    return kill === 0 ? 0 : loc.inode.setattr?.({ mode: st.mode & 0o7777 & ~kill }) ?? 0;
   }
 
   /** utimensat rules: setting both to "now" needs write access or ownership; explicit times need ownership. */
   utimes(loc: Loc, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, explicit: boolean, cred: Cred): number {
     const st = loc.inode.getattr();
     if (typeof st === 'number') return st;
-    if (loc.inode.sb.readonly) return -EROFS;
+    if (this.readonlyAt(loc)) return -EROFS;
     if (cred.fsuid !== 0 && st.uid !== cred.fsuid) {
       if (explicit) return -EPERM;
       const p = permission(st, W_OK, cred);
@@ -653,13 +684,14 @@ export class Vfs {
     if ((st.mode & S_IFMT) !== S_IFREG) return -EINVAL;
     const p = permission(st, W_OK, cred);
     if (p < 0) return p;
-    if (loc.inode.sb.readonly) return -EROFS;
+    if (this.readonlyAt(loc)) return -EROFS;
     if (r !== null) {
       const b = breakLease(this.locks, fileKey(st), O_WRONLY, r);
       if (b !== 0) return b;
     }
     const res = loc.inode.truncate?.(length) ?? -EINVAL;
     if (res >= 0) this.truncated(loc, length);
+    if (res >= 0) killSuidOnWrite(loc.inode, cred);
     return res;
   }
 
