@@ -60,7 +60,7 @@ test('--mount /etc/ssl:/etc/ssl:ro adds certificates beside the synthetic files'
   assert.equal(read(v, '/etc/hostname'), 'box\n');
   const dir = v.vfs.open(v.ctx, '/etc', O_RDONLY | O_DIRECTORY, 0) as { getdents: (r: unknown, b: Uint8Array) => number };
   const buf = new Uint8Array(4096);
-  const text = new TextDecoder().decode(buf.subarray(0, dir.getdents(null, buf)));
+  const text = new TextDecoder().decode(buf.subarray(0, dir.getdents({ caller: null }, buf)));
   for (const name of ['passwd', 'group', 'hostname', 'hosts', 'nsswitch.conf', 'ssl']) assert.ok(text.includes(name), name);
 });
 
@@ -88,7 +88,7 @@ test('a single host file mounts too: --mount /etc/resolv.conf:/etc/resolv.conf:r
   assert.equal(v.vfs.open(v.ctx, '/etc/resolv.conf', 1 /* O_WRONLY */, 0), -30 /* EROFS */);
   const dirf = v.vfs.open(v.ctx, '/etc', O_RDONLY | O_DIRECTORY, 0) as { getdents: (r: unknown, b: Uint8Array) => number };
   const buf = new Uint8Array(4096);
-  const n = dirf.getdents(null, buf);
+  const n = dirf.getdents({ caller: null }, buf);
   let off = 0, type = -1;
   while (off < n) {
     const reclen = buf[off + 16]! | (buf[off + 17]! << 8);
