@@ -1,8 +1,7 @@
 // liburing's own test programs (Debian's liburing 2.3 source, built static for riscv64 by
 // tools/third_party/liburing.sh into the test cache) run under ecall: the tests issue 12 names
-// must exit 0 (or 77, liburing's "skipped", for what needs features Linux may also lack). Those
-// that fork are expected to fail until processes land (todo, with the reason); so is any test
-// with a known gap, named with its cause. Without the build the suite is skipped with the reason.
+// must exit 0 (or 77, liburing's "skipped", for what needs features Linux may also lack), those
+// that fork included; a test with a known gap is a todo, named with its cause. Without the build the suite is skipped with the reason.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +24,7 @@ const REQUIRED = [
   // which is not beside it in the temporary directory), so it runs as a required test.
   'timeout',
 ];
-/** Tests that fork: they need processes (issue 9), which ecall does not have yet. */
+/** Required tests that fork (processes, issue 9). */
 const FORKING = ['poll', 'io-cancel'];
 /** Required tests with a known gap outside io_uring, and the gap. */
 const KNOWN_GAPS: Record<string, string> = {
@@ -84,7 +83,7 @@ describe('liburing 2.3 tests under ecall', { skip: missing ?? ecallUnavailable(r
     return results;
   };
   for (const name of names) {
-    const todo = FORKING.includes(name) ? 'forks: needs processes (issue 9)' : KNOWN_GAPS[name];
+    const todo = KNOWN_GAPS[name];
     it(`liburing test ${name} passes`, { todo, timeout: TEST_TIMEOUT_MS * 8 }, async (t) => {
       if (!existsSync(join(dir, `${name}.t`))) assert.fail(`${name}.t was not built`);
       const r = (await all()).get(name)!;
