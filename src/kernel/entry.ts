@@ -9,6 +9,7 @@ import { EINTR, ENOMEM, ENOSYS, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTS
 import { Blocked, REGS_SET, type Request, type SysResult } from './request.js';
 import { SA_RESTART } from './signal_frame.js';
 import { deliverToHandler, hasDeliverable, Signal, takeSignal } from './signal_deliver.js';
+import { isHostAllocationFailure } from './host_alloc.js';
 import { formatSyscall } from './strace.js';
 import { SYSCALL_NAMES } from './syscalls/names.js';
 import { syscallTable } from './syscalls/table.js';
@@ -23,14 +24,6 @@ export const NR_RESTART_SYSCALL = 128;
 const A0_LO = 2 * REG_A0;
 /** Index of a7's low half. */
 const A7_LO = 2 * REG_A7;
-
-/** V8's messages for an allocation the host could not make (memory, or a buffer or string size). */
-const HOST_ALLOCATION_FAILURE = /allocation failed|Invalid (typed )?array (buffer )?length|Invalid string length/;
-
-/** True if e is the host failing to allocate memory (what Linux's kmalloc failure is: ENOMEM). */
-export function isHostAllocationFailure(e: unknown): boolean {
-  return e instanceof RangeError && HOST_ALLOCATION_FAILURE.test(e.message);
-}
 
 /**
  * Runs request r's call as task t: the handler's result, -ENOSYS, -errno from a SyscallError, or

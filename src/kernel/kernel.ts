@@ -16,7 +16,8 @@ import { Prng } from '../util/prng.js';
 import { threadletReturn } from './syslet/threadlet.js';
 import { utf8ToBytes } from '../util/bytestr.js';
 import { MAX_CPUS, Scheduler } from './sched.js';
-import { isHostAllocationFailure, returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
+import { invoke, returnToUser, syscallEntry, syscallInterrupted, syscallResume } from './entry.js';
+import { isHostAllocationFailure } from './host_alloc.js';
 import {
   ILL_ILLOPC, SI_USER, SIGCONT, SIGHUP, SIGILL, SIGINT, SIGKILL, SIGQUIT, SIGTERM, SIGTRAP, SIGTSTP, SIGUSR1, SIGUSR2,
   SIGWINCH, type SigInfo, TRAP_BRKPT,
@@ -30,7 +31,7 @@ import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal, faultSignal }
 import { type KernelServices, Task, TaskState, ThreadGroup } from './task.js';
 import { Vfs, type VfsOptions } from './vfs/vfs.js';
 import { createProcfs } from './procfs/procfs.js';
-import type { Blocked, Request } from './request.js';
+import type { Blocked, Request, SysResult } from './request.js';
 import { NetNs } from './net/netns.js';
 import { createInetStack } from './net/inet_stack.js';
 import { taskSockCred } from './net/task_cred.js';
@@ -667,6 +668,11 @@ export class Kernel implements KernelServices {
   /** Allocates a new task/thread id. */
   allocTid(): number {
     return this.nextTid++;
+  }
+
+  /** Runs request r's call as t through the syscall table (entry.ts). */
+  invoke(t: Task, r: Request): SysResult {
+    return invoke(t, r);
   }
 }
 

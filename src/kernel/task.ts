@@ -95,6 +95,11 @@ export interface KernelServices extends KernelClock {
   addTask(t: Task): void;
   /** Allocates a new task/thread id. */
   allocTid(): number;
+  /**
+   * Runs request r's call as t through the syscall table (entry.ts's invoke): what io_uring and
+   * syslets use to run a call by number without importing the table they are part of.
+   */
+  invoke(t: Task, r: Request): SysResult;
   /** The random page offsets of exec'd PIE images (seeded in deterministic mode). */
   readonly execRandom: ExecRandom;
   /** Every process not yet reaped, by pid (process/table.ts). */

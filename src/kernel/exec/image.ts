@@ -7,7 +7,7 @@ import { Mm } from '../../mem/mm.js';
 import type { PhysMem } from '../../mem/phys.js';
 import { strToBytes as bin } from '../../util/bytestr.js';
 import type { Cred } from '../cred.js';
-import { isHostAllocationFailure } from '../entry.js';
+import { isHostAllocationFailure } from '../host_alloc.js';
 import type { ExecRandom } from './aslr.js';
 import { type Binprm, type ExecError, execError } from './binprm.js';
 

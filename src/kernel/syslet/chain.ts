@@ -8,7 +8,6 @@
 import { EFAULT, EINTR, EINVAL, isRestartCode } from '../../abi/errno.js';
 import type { Mm } from '../../mem/mm.js';
 import { ValueArgs } from '../args.js';
-import { invoke } from '../entry.js';
 import { type Blocked, REGS_SET, Request, type RequestSink, type SysResult } from '../request.js';
 import type { KernelServices, Task } from '../task.js';
 import { monotonicAt } from '../time/deadline.js';
@@ -110,7 +109,7 @@ export class SysletRun implements RequestSink {
   /** Runs the current atom's call as the chain's task. */
   private exec(): SysResult {
     if (NOT_IN_ATOM.has(this.req.nr)) return -EINVAL;
-    return invoke(this.task, this.req);
+    return this.task.kernel.invoke(this.task, this.req);
   }
 
   /**

@@ -2,7 +2,6 @@
 // the submitting task; and the invoke() path for opcodes that are a syscall with other arguments.
 import { EBADF } from '../../abi/errno.js';
 import { ValueArgs } from '../args.js';
-import { invoke } from '../entry.js';
 import { Blocked } from '../request.js';
 import { ioFileAt } from '../syscalls/fs_common.js';
 import type { OpenFile } from '../vfs/file.js';
@@ -29,7 +28,7 @@ export function viaSyscall(k: IoKiocb, r: UringRequest, nr: number, args: (numbe
     r.begin(nr);
     r.args = new ValueArgs(args);
   }
-  const res = invoke(k.task, r);
+  const res = k.task.kernel.invoke(k.task, r);
   if (res instanceof Blocked) return res;
   return typeof res === 'bigint' ? Number(BigInt.asIntN(64, res)) : (res as number);
 }

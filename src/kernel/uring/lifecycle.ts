@@ -4,7 +4,7 @@
 // and then starts the next link, or fails the rest of the chain with -ECANCELED.
 import { ECANCELED, ENOMEM, ETIME } from '../../abi/errno.js';
 import { SyscallError } from '../../abi/errno.js';
-import { isHostAllocationFailure } from '../entry.js';
+import { isHostAllocationFailure } from '../host_alloc.js';
 import { Blocked } from '../request.js';
 import { TaskState } from '../task.js';
 import { monotonicAt } from '../time/deadline.js';
