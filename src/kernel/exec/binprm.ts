@@ -2,21 +2,16 @@
 // an executable, bound the arguments, follow "#!" interpreters, and find an ELF program's PT_INTERP
 // interpreter, all before the point of no return, so every failure leaves the caller untouched.
 // createProcess (the first program) and execve both go through prepareBinprm.
-import { EACCES, ELOOP, ENOENT, ENOEXEC, errnoName, strerror } from '../../abi/errno.js';
+import { ELOOP, ENOENT, ENOEXEC, errnoName, strerror } from '../../abi/errno.js';
 import { checkArgs, elfInterp, isLoadError, type LoadError } from '../../loader/index.js';
 import type { Cred } from '../cred.js';
 import type { StatInfo } from '../vfs/file.js';
 import type { Loc } from '../vfs/inode.js';
-import type { PathCtx, Vfs } from '../vfs/vfs.js';
-import { O_RDONLY, S_IFMT, S_IFREG, X_OK } from '../vfs/constants.js';
-import { permission } from '../vfs/perm.js';
+import { type PathCtx, readExecLoc, type Vfs } from '../vfs/vfs.js';
 import { isScript, parseShebang } from './script.js';
 
 /** "#!" rewrites allowed before ELOOP (Linux's exec_binprm stops past depth 5). */
 export const MAX_INTERP_REWRITES = 5;
-/** Largest executable read into memory (guards host memory; real binaries are far smaller). */
-const MAX_EXECUTABLE_SIZE = 512 << 20;
-
 /** An opened executable: where it is, its attributes and its bytes. */
 export interface ExecFile {
   loc: Loc;
@@ -50,30 +45,8 @@ export function execError(errno: number, why: string): ExecError {
  * with execute permission; returns its attributes and contents or -errno.
  */
 export function readExecFile(loc: Loc, cred: Cred): ExecFile | number {
-  const st = loc.inode.getattr();
-  if (typeof st === 'number') return st;
-  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
-  const p = permission(st, X_OK, cred);
-  if (p < 0) return p;
-  if (!loc.inode.openIo) return -EACCES;
-  const io = loc.inode.openIo(O_RDONLY);
-  if (typeof io === 'number') return io;
-  try {
-    const size = io.size();
-    if (size < 0) return size;
-    if (size > MAX_EXECUTABLE_SIZE) return -EACCES;
-    const data = new Uint8Array(size);
-    let off = 0;
-    while (off < size) {
-      const n = io.pread(data.subarray(off), off);
-      if (n < 0) return n;
-      if (n === 0) break;
-      off += n;
-    }
-    return { loc, st, data: data.subarray(0, off) };
-  } finally {
-    io.close();
-  }
+  const f = readExecLoc(loc, cred);
+  return typeof f === 'number' ? f : { loc, st: f.st, data: f.data };
 }
 
 /** Resolves path (following symlinks) from ctx and opens it as an executable; -errno on failure. */

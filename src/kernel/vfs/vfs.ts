@@ -98,6 +98,37 @@ export function normalizeGuestPath(p: string): string {
   return '/' + out.join('/');
 }
 
+/**
+ * Opens loc as an executable as cred (Linux's do_open_execat): EACCES unless it is a regular file
+ * with execute permission (and at most MAX_EXECUTABLE_SIZE); returns its attributes and contents or -errno.
+ */
+export function readExecLoc(loc: Loc, cred: Cred): { st: StatInfo; data: Uint8Array } | number {
+  const st = loc.inode.getattr();
+  if (typeof st === 'number') return st;
+  if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
+  const p = permission(st, X_OK, cred);
+  if (p < 0) return p;
+  if (!loc.inode.openIo) return -EACCES;
+  const io = loc.inode.openIo(O_RDONLY);
+  if (typeof io === 'number') return io;
+  try {
+    const size = io.size();
+    if (size < 0) return size;
+    if (size > MAX_EXECUTABLE_SIZE) return -EACCES;
+    const data = new Uint8Array(size);
+    let off = 0;
+    while (off < size) {
+      const n = io.pread(data.subarray(off), off);
+      if (n < 0) return n;
+      if (n === 0) break;
+      off += n;
+    }
+    return { st, data: data.subarray(0, off) };
+  } finally {
+    io.close();
+  }
+}
+
 export class Vfs {
   /** Mounted filesystems by normalized guest path ("/" itself is rootInode). */
   readonly mounts: MountTable;
@@ -245,34 +276,12 @@ export class Vfs {
     return real;
   }
 
-  /** Reads an executable for execve/the loader, as cred: ENOENT, EACCES (not regular or no x), ... */
+  /** Reads an executable for the loader, as cred: ENOENT, EACCES (not regular or no x), ... */
   readExecutable(fs: FsContext, path: string, cred: Cred): { data: Uint8Array; guestPath: string } | number {
     const loc = this.resolve({ fs, caller: null, start: fs.cwd, cred }, path, true);
     if (typeof loc === 'number') return loc;
-    const st = loc.inode.getattr();
-    if (typeof st === 'number') return st;
-    if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
-    const p = permission(st, X_OK, cred);
-    if (p < 0) return p;
-    if (!loc.inode.openIo) return -EACCES;
-    const io = loc.inode.openIo(O_RDONLY);
-    if (typeof io === 'number') return io;
-    try {
-      const size = io.size();
-      if (size < 0) return size;
-      if (size > MAX_EXECUTABLE_SIZE) return -EACCES;
-      const data = new Uint8Array(size);
-      let off = 0;
-      while (off < size) {
-        const n = io.pread(data.subarray(off), off);
-        if (n < 0) return n;
-        if (n === 0) break;
-        off += n;
-      }
-      return { data: data.subarray(0, off), guestPath: loc.path };
-    } finally {
-      io.close();
-    }
+    const f = readExecLoc(loc, cred);
+    return typeof f === 'number' ? f : { data: f.data, guestPath: loc.path };
   }
 
   /**
