@@ -149,6 +149,11 @@ async function run(name: string, s: RunSettings): Promise<RunReport> {
   } : undefined;
   const cpus = s.cpus ?? 4;
   if (show) {
+    if ([...select.options].some((o) => o.value === name)) select.value = name;
+    $<HTMLInputElement>('seed').value = s.seed ?? '';
+    $('stdin-row').hidden = (s.seed ?? '').trim() === '';
+    $<HTMLInputElement>('cpus').value = String(s.cpus ?? 4);
+    $<HTMLInputElement>('strace').checked = s.strace ?? false;
     term.reset();
     straceOut.textContent = '';
     timeline.reset(cpus);
