@@ -10,6 +10,7 @@ import { BrowserHost } from './host/browser.js';
 import { SimHost } from './host/sim.js';
 import { TmpfsDir, TmpfsFile, tmpfsMkdirP } from './kernel/vfs/tmpfs.js';
 import { bytesToUtf8, utf8ToBytes } from './util/bytestr.js';
+import { jitOf } from './cpu/jit/jit.js';
 
 export * from './index.js';
 export { BrowserHost, type BrowserHostOptions, type BrowserTerminal } from './host/browser.js';
@@ -57,6 +58,8 @@ export interface BrowserRun {
   exited: Promise<ExitStatus>;
   /** False when the frame pool is an unshared memory (the page is not cross-origin isolated). */
   sharedMemory: boolean;
+  /** Guest code regions translated to WebAssembly so far (0 with the translator off). */
+  translatedRegions(): number;
 }
 
 /** Returns the tmpfs directory at absolute path p, made (owned by uid/gid) where missing. */
@@ -134,5 +137,5 @@ export function runProgram(o: BrowserRunOptions): BrowserRun {
   writeGuestFile(kernel, path, o.program, EXEC_MODE);
   for (const [p, data] of Object.entries(o.files ?? {})) writeGuestFile(kernel, p, data);
   const proc = kernel.spawn(path, o.args ?? [], { stdio: 'inherit', env: o.env ?? [], cwd: HOME });
-  return { kernel, process: proc, exited: proc.exited, sharedMemory: kernel.phys.shared };
+  return { kernel, process: proc, exited: proc.exited, sharedMemory: kernel.phys.shared, translatedRegions: () => jitOf(kernel.phys)?.stats.regions ?? 0 };
 }

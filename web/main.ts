@@ -114,6 +114,8 @@ interface RunReport {
   /** Milliseconds from booting the kernel to the program's exit. */
   ms: number;
   sharedMemory: boolean;
+  /** Guest code regions the translator compiled to WebAssembly in this run. */
+  translatedRegions: number;
   straceLines: number;
   timeline: ReturnType<Timeline['summary']>;
 }
@@ -164,6 +166,7 @@ async function run(name: string, s: RunSettings): Promise<RunReport> {
   let status: ExitStatus | null = null;
   let error: string | null = null;
   let shared = false;
+  let translated = (): number => 0;
   try {
     current = runProgram({
       program: prog.bytes, name: prog.name, args: s.args ?? [], host, seed, cpus,
@@ -171,6 +174,7 @@ async function run(name: string, s: RunSettings): Promise<RunReport> {
       files: Object.fromEntries(files),
     });
     shared = current.sharedMemory;
+    translated = current.translatedRegions;
     ($('stop') as HTMLButtonElement).disabled = false;
     ($('run') as HTMLButtonElement).disabled = true;
     term.focus();
@@ -187,10 +191,10 @@ async function run(name: string, s: RunSettings): Promise<RunReport> {
   if (show) {
     const how = status === null ? 'did not start' : status.signal !== 0 ? `killed by signal ${status.signal}` : `exit ${status.code}`;
     $('status').textContent = `${prog.name}: ${how} · ${(status?.instret ?? 0).toLocaleString('en')} instructions · ` +
-      `${ms.toFixed(1)} ms · ${seed === undefined ? 'real time' : `seed ${seed}`}`;
+      `${ms.toFixed(1)} ms · ${seed === undefined ? 'real time' : `seed ${seed}`} · ${translated()} regions translated`;
     timeline.draw();
   }
-  return { stdout: captured[1], stderr: captured[2], status, error, ms, sharedMemory: shared, straceLines, timeline: timeline.summary() };
+  return { stdout: captured[1], stderr: captured[2], status, error, ms, sharedMemory: shared, translatedRegions: translated(), straceLines, timeline: timeline.summary() };
 }
 
 /** Start-up cost: kernel boot plus a whole small program, `n` times; returns each run's milliseconds. */

@@ -76,8 +76,8 @@ export interface KernelServices extends KernelClock {
   readonly extensions: EcallExtensions;
   /** Emits a strace line for t. */
   trace(t: Task, line: string): void;
-  /** Tells the events observer (KernelOptions.events), if any, that `kind` happened to t now. */
-  mark(t: Task, kind: MarkEvent['kind'], detail: number): void;
+  /** Tells the events observer (KernelOptions.events), if any (optional: test kernels leave it out), that `kind` happened to t now. */
+  mark?(t: Task, kind: MarkEvent['kind'], detail: number): void;
   /** Parks t's syscall request on b until a wake-up, its deadline or a signal. */
   sleep(t: Task, b: Blocked): void;
   /** Makes a blocked task runnable (its syscall runs again). */

@@ -28,6 +28,7 @@ interface Report {
   error: string | null;
   ms: number;
   sharedMemory: boolean;
+  translatedRegions: number;
   straceLines: number;
   timeline: { slices: number; marks: Record<string, number>; cpusUsed: number };
 }
@@ -92,6 +93,7 @@ describe('the playground in chromium', { skip }, () => {
     assert.equal(a.status?.instret, b.status?.instret);
     assert.deepEqual(a.timeline, b.timeline);
     assert.ok(a.timeline.cpusUsed > 1, 'the threads ran on several virtual CPUs');
+    assert.ok(a.translatedRegions > 0, 'the translator compiled guest code in the page');
   });
 
   test('the timeline marks signal deliveries and syscall restarts', { timeout: RUN_TIMEOUT_MS }, async () => {
@@ -146,6 +148,7 @@ describe('the playground without COOP/COEP headers', { skip }, () => {
     const page = await pg.open();
     const got = await runIn(page, 'hello');
     assert.equal(got.sharedMemory, false);
+    assert.equal(got.translatedRegions, 0, 'no translation without a shared memory');
     assert.equal(got.stdout, nodeRun('hello').stdout);
     assert.match(await page.locator('#isolation').innerText(), /not cross-origin isolated/);
   });
