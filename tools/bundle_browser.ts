@@ -18,7 +18,7 @@ export const PLAYGROUND_DIR = 'dist/playground';
 /** Browsers the bundles target: ones with BigInt64Array, WebAssembly threads and top-level await. */
 const TARGET = ['chrome100', 'firefox100', 'safari16'];
 /** Guest programs the playground offers as examples (guest/bin), copied beside the page. */
-export const EXAMPLES = ['hello', 'threads', 'signals', 'restart', 'rseq_abort', 'cat', 'timers', 'fork_wait', 'pipes', 'exit42', 'printf'];
+export const EXAMPLES = ['hello', 'threads', 'signals', 'restart', 'rseq_abort', 'cat', 'timers', 'fork_wait', 'pipes', 'exit42', 'printf', 'uring'];
 /** The page's static files in web/. */
 const PAGE_FILES = ['index.html', 'style.css'];
 

@@ -17,6 +17,7 @@ const EXAMPLES: [string, string][] = [
   ['timers', 'timers: itimers, POSIX timers, timerfd, epoll'],
   ['fork_wait', 'fork_wait: fork, exec-less children, wait'],
   ['pipes', 'pipes: pipe, dup2, poll'],
+  ['uring', 'uring: io_uring NOPs, a pipe read, links, timeouts, cancellation'],
   ['printf', 'printf: glibc formatting'],
   ['exit42', 'exit42: the smallest program'],
 ];

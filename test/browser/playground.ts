@@ -103,6 +103,15 @@ describe('the playground in chromium', { skip }, () => {
     assert.ok((r.timeline.marks.restart ?? 0) > 0, 'restart marks');
   });
 
+  test('the timeline marks rseq aborts and io_uring completions', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const r = await runIn(page, 'rseq_abort', { seed: '1' });
+    assert.equal(r.status?.code, 0);
+    assert.ok((r.timeline.marks['rseq-abort'] ?? 0) > 0, 'rseq abort marks');
+    const u = await runIn(page, 'uring', { seed: '1' });
+    assert.equal(u.status?.code, 0);
+    assert.ok((u.timeline.marks.cqe ?? 0) > 0, 'io_uring completion marks');
+  });
+
   test('typed lines are edited and delivered at Enter, Ctrl-D ends input', { timeout: RUN_TIMEOUT_MS }, async () => {
     const done = runIn(page, 'cat');
     await started(page);
