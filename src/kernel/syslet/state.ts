@@ -1,4 +1,4 @@
-// A process's syslet state, kept on its ThreadGroup (tg.syslets): the completion rings it uses,
+// A process's syslet state, kept here by ThreadGroup (sysletState(tg)): the completion rings it uses,
 // by async_head_user address, and its chains waiting for the event point. It belongs to one
 // address space: after an exec the process starts with none.
 import type { Mm } from '../../mem/mm.js';
@@ -16,8 +16,12 @@ export class SysletState {
   constructor(readonly mm: Mm) {}
 }
 
+/** Each process's syslet state; kept here, not on ThreadGroup, so task.ts need not import this file. */
+const states = new WeakMap<ThreadGroup, SysletState>();
+
 /** tg's syslet state for its current address space (made on first use, and again after an exec). */
 export function sysletState(tg: ThreadGroup): SysletState {
-  if (tg.syslets === null || tg.syslets.mm !== tg.mm) tg.syslets = new SysletState(tg.mm);
-  return tg.syslets;
+  let st = states.get(tg);
+  if (st === undefined || st.mm !== tg.mm) states.set(tg, st = new SysletState(tg.mm));
+  return st;
 }
