@@ -174,6 +174,7 @@ export function deliverToHandler(t: Task, info: SigInfo, act: SigAction): boolea
   const saved = t.savedSigmask ?? t.sigmask;
   t.savedSigmask = null;
   t.kernel.trace(t, `--- ${formatSigInfo(info)} ---`);
+  t.kernel.mark?.(t, 'signal', sig);
   if (!setupFrame(t, info, act, saved)) {
     t.kernel.trace(t, `--- ${formatSigInfo({ signo: SIGSEGV, code: 0x80 })} ---`);
     t.kernel.trace(t, '+++ killed by SIGSEGV (core dumped) +++');

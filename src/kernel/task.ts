@@ -27,6 +27,7 @@ import { RseqTask } from './rseq/state.js';
 import { RseqMm } from './rseq/mm_state.js';
 import type { ProcessVdso } from './vdso/process_vdso.js';
 import type { EcallExtensions } from './ext/extensions.js';
+import type { MarkEvent } from './events.js';
 
 /** What the scheduler offers the code that runs on behalf of tasks (affinity, group stop). */
 export interface SchedulerView {
@@ -73,6 +74,8 @@ export interface KernelServices extends KernelClock {
   readonly extensions: EcallExtensions;
   /** Emits a strace line for t. */
   trace(t: Task, line: string): void;
+  /** Tells the events observer (KernelOptions.events), if any (optional: test kernels leave it out), that `kind` happened to t now. */
+  mark?(t: Task, kind: MarkEvent['kind'], detail: number): void;
   /** Parks t's syscall request on b until a wake-up, its deadline or a signal. */
   sleep(t: Task, b: Blocked): void;
   /** Makes a blocked task runnable (its syscall runs again). */

@@ -49,9 +49,29 @@ export interface WriteShootdown {
   dropWrite(pa: number): void;
 }
 
+/**
+ * Returns the pool's memory of `pages` 64 KiB pages and whether it is shared. Shared where the
+ * host allows it (Node; a cross-origin-isolated page); a page without COOP/COEP headers gets an
+ * unshared memory instead, which works the same on one thread but cannot be handed to workers
+ * or to the translator's modules (they import a shared memory).
+ */
+function createPoolMemory(pages: number): { memory: WebAssembly.Memory; shared: boolean } {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (isolated !== false) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), shared: true };
+    } catch {
+      // shared memory refused (an engine without threads): fall through to an unshared one
+    }
+  }
+  return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages }), shared: false };
+}
+
 /** The physical frame pool. */
 export class PhysMem {
   readonly memory: WebAssembly.Memory;
+  /** False when the host refused a shared memory (a page that is not cross-origin isolated). */
+  readonly shared: boolean;
   readonly bytes: number;
   readonly u8: Uint8Array;
   readonly dv: DataView;
@@ -82,7 +102,7 @@ export class PhysMem {
     }
     const pages = bytes / WASM_PAGE;
     // Reserved, not committed: the host backs pages lazily, so untouched frames cost nothing.
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    ({ memory: this.memory, shared: this.shared } = createPoolMemory(pages));
     this.bytes = bytes;
     const buf = this.memory.buffer;
     this.u8 = new Uint8Array(buf);
