@@ -404,9 +404,10 @@ export class Kernel implements KernelServices {
     const clock = this.host.virtualClock;
     while (this.groups.some((g) => g.exitCode === null)) {
       this.hostEvents.run();
-      if (this.deterministic && this.hostEvents.takeSettled()) {
-        // A host call settled: host code that only awaits the kernel makes its next call now, so
-        // that call reaches the next event point at a place the seed fixes, not the host's clock.
+      if (this.hostEvents.takeSettled()) {
+        // A host call settled: host code that awaits it makes its next call now, so that call
+        // reaches the next event point (in deterministic mode at a place the seed fixes, not the
+        // host's clock; in real-time mode after one slice, not after YIELD_MS).
         await this.released(this.host.yieldToHost());
         lastYield = this.yieldClock();
       }
