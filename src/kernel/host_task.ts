@@ -90,6 +90,8 @@ export class HostThread extends Task {
   private signalPosted = false;
   /** Signal handlers installed by host code, by signal number. */
   readonly handlers = new Map<number, HostSignalHandler>();
+  /** The abort listeners of calls with an AbortSignal, removed when the call settles. */
+  private readonly abortListeners = new Map<HostCall, () => void>();
   /** An error thrown by a handler while no call was in flight: the next call rejects with it. */
   private handlerError: { e: unknown } | null = null;
 
@@ -103,7 +105,11 @@ export class HostThread extends Task {
     if (this.state === TaskState.Exited) { c.reject(exited(this)); return; }
     if (c.signal?.aborted) { c.reject(new ErrnoError(EINTR, callName(c.nr), { cause: c.signal.reason })); return; }
     this.queue.push(c);
-    c.signal?.addEventListener('abort', () => this.hk.postHostEvent(() => this.abort(c)), { once: true });
+    if (c.signal) {
+      const onAbort = (): void => this.hk.postHostEvent(() => this.abort(c));
+      c.signal.addEventListener('abort', onAbort, { once: true });
+      this.abortListeners.set(c, onAbort);
+    }
     this.hk.postHostEvent(() => this.pump());
   }
 
@@ -227,6 +233,7 @@ export class HostThread extends Task {
   /** Ends call c with a value or an error and starts the next one. */
   private settle(c: HostCall, outcome: { value: number | bigint } | { error: unknown }): void {
     if (this.current === c) this.current = null;
+    this.dropAbortListener(c);
     const pendingHandlerError = this.handlerError;
     this.handlerError = null;
     let result: { ok: true; v: unknown } | { ok: false; e: unknown };
@@ -250,6 +257,14 @@ export class HostThread extends Task {
     if (this.current === null && this.queue.length > 0) this.hk.postHostEvent(() => this.pump());
   }
 
+  /** Stops listening for c's abort (it settled). */
+  private dropAbortListener(c: HostCall): void {
+    const f = this.abortListeners.get(c);
+    if (f === undefined) return;
+    this.abortListeners.delete(c);
+    c.signal?.removeEventListener('abort', f);
+  }
+
   /** A signal ends the sleep of the current call (or, with no call, is delivered now); null: a signal, not an abort. */
   private interrupt(abortOf: HostCall | null): void {
     const r = this.syscall;
@@ -264,6 +279,7 @@ export class HostThread extends Task {
     const i = this.queue.indexOf(c);
     if (i >= 0) {
       this.queue.splice(i, 1);
+      this.abortListeners.delete(c);
       c.reject(new ErrnoError(EINTR, callName(c.nr), { cause: c.signal?.reason }));
       return;
     }
@@ -290,7 +306,10 @@ export class HostThread extends Task {
     this.hk.postHostEvent(() => {
       this.signalPosted = false;
       if (this.state === TaskState.Exited) return;
-      if (this.current !== null) { this.interrupt(null); return; }
+      if (this.current !== null) {
+        if (hasDeliverable(this)) this.interrupt(null); // (a signal taken meanwhile by sigtimedwait interrupts nothing)
+        return;
+      }
       const d = this.deliverSignals();
       if (d.error !== null) this.handlerError ??= d.error;
     });
@@ -301,23 +320,23 @@ export class HostThread extends Task {
     const all = this.current !== null ? [this.current, ...this.queue] : [...this.queue];
     this.current = null;
     this.queue.length = 0;
-    for (const c of all) c.reject(exited(this));
+    for (const c of all) { this.dropAbortListener(c); c.reject(exited(this)); }
   }
 
   /** Shutdown's first step: calls not started fail with `why` (calls in flight may still finish). */
   refuseQueued(why: KernelStateError): void {
-    for (const c of this.queue.splice(0)) c.reject(why);
+    for (const c of this.queue.splice(0)) { this.dropAbortListener(c); c.reject(why); }
   }
 
   /** Shutdown: calls not started fail with ERR_KERNEL_SHUTDOWN; a call asleep is interrupted the same way. */
   refuseAll(why: KernelStateError): void {
-    const queued = this.queue.splice(0);
-    for (const c of queued) c.reject(why);
+    this.refuseQueued(why);
     const c = this.current;
     if (c !== null && this.syscall.blocked !== null) {
       const b = this.hk.unpark(this.syscall)!;
       b.onAbandon?.(this.syscall);
       this.current = null;
+      this.dropAbortListener(c);
       c.reject(why);
     }
   }

@@ -219,7 +219,8 @@ export class Kernel implements KernelServices {
       armTimer: (ms, onFire) => this.host.armTimer(ms, onFire),
       hostEnd: (delta) => { this.hostEndsOpen += delta; },
     };
-    this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic));
+    this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic, (fn) => this.postHostEvent(fn)));
+    this.vfs.stdio.post = (fn) => this.postHostEvent(fn);
   }
 
   /** A seed from the host's randomness (for generators that need one outside deterministic mode). */
