@@ -35,8 +35,6 @@ export class HostEventQueue {
   private holder: string | null = null;
   /** Set by a host call that settled (its promise resolved or rejected) since the last check. */
   private settled = false;
-  /** Closed by shutdown: later events are dropped. */
-  private closed = false;
 
   /**
    * running: whether the scheduler loop is running (it then drains the queue itself);
@@ -44,9 +42,11 @@ export class HostEventQueue {
    */
   constructor(private readonly running: () => boolean, private readonly wake: () => void) {}
 
-  /** Queues fn for the next event point (dropped once the kernel is shut down). */
+  /**
+   * Queues fn for the next event point. After shutdown no loop runs, so events run on a microtask;
+   * they find only ended processes (a piped stdout still hands over what the guest wrote, then ends).
+   */
   post(fn: () => void): void {
-    if (this.closed) return;
     this.queue.push(fn);
     if (this.running()) {
       this.wake();
@@ -124,11 +124,5 @@ export class HostEventQueue {
     const s = this.settled;
     this.settled = false;
     return s;
-  }
-
-  /** Drops every queued event and every later one (shutdown's last step). */
-  close(): void {
-    this.closed = true;
-    this.queue = [];
   }
 }

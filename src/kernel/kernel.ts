@@ -830,7 +830,6 @@ export class Kernel implements KernelServices {
     });
     this.endIdle();
     if (this.running !== null) await this.running.catch(() => undefined);
-    this.hostEvents.close();
   }
 
   /** The teardown at the event point (see shutdown). */

@@ -226,6 +226,7 @@ test('shutdown kills guests blocked in a futex wait and a pipe read, wakes robus
   await h.writeFile('/tmp/mutex', new Uint8Array(4096));
   await h.mkfifo('/tmp/locked');
   const g = k.spawn(HOSTPEER, ['block', '/tmp/mutex', '/tmp/locked'], { stdio: 'pipe' });
+  const out = text(g.stdout);
   const r = await h.open('/tmp/locked', O_RDONLY);
   assert.equal(new TextDecoder().decode(await h.read(r, 16)), 'locked');
   const fd = await h.open('/tmp/mutex', O_RDWR);
@@ -255,6 +256,7 @@ test('shutdown kills guests blocked in a futex wait and a pipe read, wakes robus
   assert.equal(st.signal, SIGKILL);
   assert.equal(h.exited, true);
   assert.throws(() => k.spawn(HOSTPEER, ['calls', '1']), /shut down/);
+  assert.equal(await out, '', 'the killed guest\'s stdout ends after shutdown');
   await k.shutdown(); // idempotent
 });
 

@@ -51,17 +51,6 @@ test('a synchronous entry while the kernel is held is refused with ERR_KERNEL_HE
   assert.equal(q.heldBy, null);
 });
 
-test('a closed queue drops queued and later events', () => {
-  const q = new HostEventQueue(() => true, () => undefined);
-  let ran = 0;
-  q.post(() => ran++);
-  q.close();
-  q.post(() => ran++);
-  assert.equal(q.pending, false);
-  q.run();
-  assert.equal(ran, 0);
-});
-
 test('a settled host call is noted once for the loop', () => {
   const q = new HostEventQueue(() => true, () => undefined);
   assert.equal(q.takeSettled(), false);
