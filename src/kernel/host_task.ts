@@ -78,6 +78,8 @@ export interface HostKernel extends KernelServices {
   runAs<T>(t: Task, fn: () => T): T;
   /** Notes that a host call settled (deterministic mode gives host code a turn after the event point). */
   noteHostSettled(): void;
+  /** A host call parked with a deadline: the loop must run to fire it. */
+  hostCallTimed(): void;
 }
 
 /** A task whose calls come from host code (see the file comment). */
@@ -118,6 +120,11 @@ export class HostThread extends Task {
     return this.state === TaskState.Exited;
   }
 
+  /** True while the call in flight sleeps with a deadline: only the scheduler loop fires it. */
+  get needsLoop(): boolean {
+    return this.current !== null && this.syscall.timer !== null;
+  }
+
   /** True while calls are queued or in flight. */
   get busy(): boolean {
     return this.current !== null || this.queue.length > 0;
@@ -140,7 +147,8 @@ export class HostThread extends Task {
       r.begin(c.nr);
       r.args = new ValueArgs(args);
       r.traceArgs = this.hk.tracing ? args.map((v) => BigInt.asUintN(64, BigInt(v))) : null;
-      this.step();
+      if (NOT_FROM_HOST.has(c.nr)) this.complete(-ENOSYS);
+      else this.step();
     }
   }
 
@@ -150,7 +158,7 @@ export class HostThread extends Task {
     let res: SysResult;
     this.state = TaskState.Runnable;
     try {
-      res = NOT_FROM_HOST.has(r.nr) ? -ENOSYS : this.hk.runAs(this, () => this.hk.invoke(this, r));
+      res = this.hk.runAs(this, () => this.hk.invoke(this, r));
     } catch (e) {
       // A host callback the call reached (a strace sink, a stream listener) threw: the call ends
       // with that error; what the kernel did stands, and nothing is left half-parked.
@@ -162,7 +170,8 @@ export class HostThread extends Task {
     this.state = TaskState.Blocked;
     if (res instanceof Blocked) {
       this.hk.park(r, res);
-      if (hasDeliverable(this)) this.interrupt(null); // a signal that is already deliverable ends the sleep at once
+      if (hasDeliverable(this)) { this.interrupt(null); return; } // a signal that is already deliverable ends the sleep at once
+      if (r.timer !== null) this.hk.hostCallTimed();
       return;
     }
     this.complete(res === REGS_SET ? 0 : res as number | bigint);
@@ -271,6 +280,7 @@ export class HostThread extends Task {
     if (this.current === null || r.blocked === null || (abortOf !== null && abortOf !== this.current)) return;
     const b = this.hk.unpark(r)!;
     r.wakeReason = WakeReason.Signal;
+    if (r.nr !== NR_RESTART_SYSCALL) this.interruptedNr = r.nr;
     this.complete(b.onInterrupt ? b.onInterrupt(r) : -b.restart, abortOf !== null);
   }
 
@@ -345,8 +355,11 @@ export class HostThread extends Task {
   private trace(r: Request, res: number | bigint): void {
     if (!this.hk.tracing) return;
     const def = syscallTable.get(r.nr);
-    const line = formatSyscall(this.mm.mem, r.nr, def?.name ?? SYSCALL_NAMES.get(r.nr) ?? '', def, r.traceArgs ?? [],
+    let line = formatSyscall(this.mm.mem, r.nr, def?.name ?? SYSCALL_NAMES.get(r.nr) ?? '', def, r.traceArgs ?? [],
       BigInt.asUintN(64, BigInt(res)));
+    if (r.nr === NR_RESTART_SYSCALL && this.interruptedNr >= 0) {
+      line = line.replace('restart_syscall()', `restart_syscall(<... resuming interrupted ${SYSCALL_NAMES.get(this.interruptedNr) ?? '?'} ...>)`);
+    }
     this.hk.trace(this, line);
   }
 }

@@ -338,7 +338,7 @@ export class Kernel implements KernelServices {
   start(): Promise<void> {
     this.running ??= this.loop().finally(() => {
       this.running = null;
-      if (this.groups.some((g) => g.exitCode === null)) void this.start();
+      if (this.groups.some((g) => g.exitCode === null) || this.hostTimed()) void this.start();
       else if (this.hostEvents.pending) this.hostEvents.run();
     });
     return this.running;
@@ -403,7 +403,7 @@ export class Kernel implements KernelServices {
   private async schedLoop(): Promise<void> {
     let lastYield = this.yieldClock();
     const clock = this.host.virtualClock;
-    while (this.groups.some((g) => g.exitCode === null)) {
+    while (this.groups.some((g) => g.exitCode === null) || this.hostTimed()) {
       this.hostEvents.run();
       if (this.hostEvents.takeSettled()) {
         // A host call settled: host code that awaits it makes its next call now, so that call
@@ -412,7 +412,7 @@ export class Kernel implements KernelServices {
         await this.released(this.host.yieldToHost());
         lastYield = this.yieldClock();
       }
-      if (!this.groups.some((g) => g.exitCode === null)) break;
+      if (!this.groups.some((g) => g.exitCode === null) && !this.hostTimed()) break;
       this.timers.fire(this.monotonicNs());
       const t = this.sched.pick(this.retired);
       if (t === null) {
@@ -786,6 +786,21 @@ export class Kernel implements KernelServices {
     } finally {
       this.current = prev;
     }
+  }
+
+  /**
+   * True while a host task's call sleeps with a deadline (a futex wait with a timeout, a
+   * nanosleep) or a woken one waits for the event point: the loop must run to fire the timer or
+   * the event even when no guest lives.
+   */
+  private hostTimed(): boolean {
+    for (const t of this.hostThreads) if (t.needsLoop) return true;
+    return false;
+  }
+
+  /** A host call parked with a deadline: starts the loop (on a microtask, never inside the event point) if no guest keeps it running. */
+  hostCallTimed(): void {
+    void Promise.resolve().then(() => { if (this.running === null && this.hostTimed()) void this.start(); });
   }
 
   /** A host call settled (noted for the loop's deterministic yield). */
