@@ -90,6 +90,8 @@ const FORK_BIG_SAMPLES = '5';
 /** One-byte round trips over loopback TCP and over an AF_UNIX socketpair. */
 const SOCK_TCP_RR = '20000';
 const SOCK_UNIX_RR = '50000';
+/** The row of the host-call round trip (bench/host_call.ts). */
+const HOST_CALL_ROW = 'host_call';
 /** The benchmark whose run is the fixed cost subtracted before computing a rate. */
 const STARTUP_BENCHMARK = 'startup';
 /** MiB mapped, touched page by page and unmapped by the mmap_touch row. */
@@ -443,6 +445,18 @@ function main(argv: string[]): number {
       }
     }
     json.push({ name: b.name, args: b.args, ecallMs: ecall.times, qemuMs: q?.times ?? null, nativeMs: n?.times ?? null, instret, instretEstimated: mark === '~', matchesQemu: q ? comparable : null, rates, peakRss: peak });
+  }
+  if (positionals.length === 0 && (!values.only || values.only.includes(HOST_CALL_ROW))) {
+    // The library API's host-call round trip (bench/host_call.ts), in its own process.
+    process.stderr.write(`bench: ${HOST_CALL_ROW} ...\n`);
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'host_call.js'), '--runs', String(runs), '--json'], { encoding: 'utf8', timeout: RUN_TIMEOUT_MS });
+    const hc = r.status === 0 ? JSON.parse(r.stdout) as { calls: number; idle: number; busy: number; idleMs: number[] } : null;
+    if (hc) {
+      rows.push([HOST_CALL_ROW, fmtMs(median(hc.idleMs)), `${spreadPct(hc.idleMs).toFixed(0)}%`, '-', '-', '-', ...(native ? ['-'] : []), '-']);
+      notes.push(`${HOST_CALL_ROW}: ${hc.calls} getppid calls by host code through Kernel.hostTask(), awaited one by one (no qemu counterpart: ` +
+        `qemu-riscv64 has no library API): ${fmtRate(hc.idle)} calls/s on an idle kernel, ${fmtRate(hc.busy)} calls/s beside a computing guest`);
+      json.push({ name: HOST_CALL_ROW, ecallMs: hc.idleMs, rates: { unit: 'host calls', ecallPerSec: hc.idle, besideGuestPerSec: hc.busy } });
+    } else notes.push(`${HOST_CALL_ROW}: failed (${keyLine(r.stderr ?? '') || `status ${r.status}`})`);
   }
   if (values.json) {
     process.stdout.write(JSON.stringify({ runs, warmup, results: json, notes }, null, 2) + '\n');

@@ -148,35 +148,88 @@ export interface HostTimer {
   cancel(): void;
 }
 
+/**
+ * The host operations: everything the kernel needs from the platform it runs on. NodeHost
+ * (node.ts), SimHost (sim.ts, deterministic) and BrowserHost implement it; a test
+ * (test/unit/host_boundary.test.ts) checks that the kernel reaches the platform only through it.
+ * docs/host-api.md has the same reference as a table.
+ *
+ * Rules for every operation: the kernel calls them from JavaScript's one thread, from inside the
+ * kernel (a syscall handler, the scheduler loop, the event point) unless an entry says otherwise;
+ * so an operation must not call back into the kernel synchronously (no Kernel method, no HostTask
+ * call awaited inside it). An operation that is "synchronous" must finish its work before it
+ * returns. Operations that deliver something later (stdin data, timers, signals, network events)
+ * call their callbacks from the host's event loop, never from inside the operation itself; the
+ * kernel then queues the work as a host event (kernel/host_events.ts) and runs it at its event
+ * point. Errors are returned as Linux errno values (negative numbers) where the signature says
+ * so; an operation never throws for a guest's bad input.
+ */
 export interface Host {
-  /** Wall-clock time in nanoseconds since the epoch. */
+  /**
+   * Wall-clock time in nanoseconds since the Unix epoch (CLOCK_REALTIME, file times). Called on clock_gettime(CLOCK_REALTIME), gettimeofday, every file time stamp
+   * and a few /proc reads, so it must be cheap. May jump (the kernel assumes nothing of its
+   * monotonicity). A deterministic host returns virtual time.
+   */
   realtimeNs(): bigint;
-  /** Monotonic time in nanoseconds since an arbitrary start. */
+  /**
+   * Monotonic time in nanoseconds since an arbitrary start: never decreases. The kernel reads it
+   * once at construction (its boot time), then for CLOCK_MONOTONIC, rdtime, every timer deadline,
+   * and (real-time mode) the pacing of its yields to the host. Must be cheap (called on every
+   * timer check between slices). With virtualClock it must return the virtual clock's now().
+   */
   monotonicNs(): bigint;
-  /** Fills buf with random bytes. */
+  /**
+   * Fills buf with random bytes, synchronously: getrandom, /dev/urandom, AT_RANDOM, ASLR offsets,
+   * and in deterministic mode every seeded choice that needs fresh bytes. A deterministic host
+   * must return the same bytes for the same seed and call order; the kernel assumes nothing of
+   * their quality beyond that (a browser uses crypto.getRandomValues, Node crypto.randomFillSync).
+   */
   randomFill(buf: Uint8Array): void;
-  /** Writes bytes to host fd 1 or 2, synchronously; returns bytes written or -errno. */
+  /**
+   * Writes bytes to host fd 1 or 2, synchronously (a guest's write to inherited stdout returns
+   * what this returns): bytes written (may be fewer, the guest writes the rest) or -errno (-EPIPE,
+   * -EAGAIN). Called from inside the guest's write; the kernel does not keep `data` afterwards.
+   */
   writeStdio(fd: 1 | 2, data: Uint8Array): number;
+  /**
+   * Host standard input (HostStdin): the kernel takes buffered bytes synchronously and asks for
+   * more with request(onData), whose callback the host calls later from its event loop. Closed by
+   * the kernel when the last process ends or at shutdown.
+   */
   readonly stdin: HostStdin;
-  /** Whether host fd 0, 1 or 2 is a terminal. */
+  /** Whether host fd 0, 1 or 2 is a terminal (isatty, TCGETS, the tty line discipline); synchronous and cheap. */
   isatty(fd: number): boolean;
-  /** Terminal size of host fd, or null if not a terminal. */
+  /**
+   * Terminal size of host fd (TIOCGWINSZ), or null if not a terminal. Read when a guest asks
+   * and after a host SIGWINCH; the kernel caches it until the next SIGWINCH.
+   */
   winsize(fd: number): { rows: number; cols: number } | null;
-  /** Host file access, for directory mounts. */
+  /**
+   * Host file access (HostFs, fs.ts), for directory mounts (--mount, --root, the host working
+   * directory) and --sysroot. Every operation is synchronous and returns -errno on failure; the
+   * kernel calls them from inside guest syscalls. A host without files (a browser) returns -ENOENT.
+   */
   readonly fs: HostFs;
-  /** The user and group ids the guest runs as (the host user's). */
+  /**
+   * The user and group ids the guest runs as by default (the host user's); read at construction
+   * and at process creation, and for host file ownership. Must stay the same for the kernel's life.
+   */
   uid(): number;
   gid(): number;
-  /** What host fd 0, 1 or 2 is; optional (without it stdio is a tty when isatty, else a pipe). */
+  /** What host fd 0, 1 or 2 is (fstat, /proc/self/fd); optional: without it stdio is a tty when isatty, else a pipe. */
   stdioInfo?(fd: 0 | 1 | 2): HostStdioInfo | null;
   /**
    * Present on deterministic hosts: time is virtual and moves only when the kernel advances it
-   * (by retired instructions, and to the next timer when every task sleeps).
+   * (by retired instructions, and to the next timer when every task sleeps). Its presence tells the
+   * kernel not to wait for host time; monotonicNs and realtimeNs must follow it.
    */
   readonly virtualClock?: { advance(ns: bigint): void; now(): bigint };
-  /** Host identity for uname(2) nodename. */
+  /** Host identity for uname(2)'s nodename and /proc/sys/kernel/hostname; read at construction. */
   hostname(): string;
-  /** The host's network for IP sockets; absent: the kernel simulates a loopback network. */
+  /**
+   * The host's network for IP sockets (HostNet); absent: the kernel simulates a loopback network
+   * (a browser, the deterministic SimHost).
+   */
   readonly net?: HostNet;
   /**
    * Login name and home directory of uid() on the host, if the host knows them; optional. They
@@ -189,12 +242,14 @@ export interface Host {
    * first process there, so relative program paths mean what they mean to the host user.
    */
   cwd(): string | null;
-  /** Number of processors the host offers: the default count of virtual CPUs in real-time mode. */
+  /** Number of processors the host offers: the default count of virtual CPUs in real-time mode; read at construction. */
   cpuCount(): number;
   /**
    * Resolves once the host's event loop has had a turn (pending I/O callbacks, timers, other host
-   * code). While guests compute, the kernel awaits it every few milliseconds of host time, so host
-   * events such as stdin data are not starved and host code keeps running beside the kernel.
+   * code, and every queued microtask). While guests compute, the kernel awaits it every few
+   * milliseconds of host time (every DET_YIELD_INSNS retired instructions in deterministic mode),
+   * and in deterministic mode after each event point at which a host call settled, so that host
+   * code runs beside the kernel at points the seed fixes. Must not resolve synchronously.
    */
   yieldToHost(): Promise<void>;
   /**
@@ -202,7 +257,7 @@ export interface Host {
    * (Infinity: never), unless cancelled first; never calls it before returning. In real-time mode
    * the kernel arms one when every task sleeps, for its earliest timer, and cancels it when a host
    * event wakes a task first. While a timer is armed the host must keep running (a Node process
-   * must not exit), so a guest that waits forever hangs, as on Linux.
+   * must not exit), so a guest that waits forever hangs, as on Linux. Shutdown cancels it.
    */
   armTimer(delayMs: number, onFire: () => void): HostTimer;
   /**
@@ -210,8 +265,9 @@ export interface Host {
    * numbers) that arrives calls onSignal from the host's event loop instead of the host's own
    * handling (a Node process no longer exits on SIGINT). Returns the function that ends the
    * subscription. The kernel subscribes while a foreground process lives (one started with the
-   * host's stdio, such as the ecall command's) and posts each signal as a host event. Optional:
-   * a host without signals (a browser, the simulated host) leaves it out.
+   * host's stdio, such as the ecall command's) and posts each signal as a host event; it
+   * unsubscribes when the last one ends and at shutdown. Optional: a host without signals (a
+   * browser, the simulated host) leaves it out.
    */
   onSignals?(signals: readonly number[], onSignal: (signo: number) => void): () => void;
   /**

@@ -26,7 +26,11 @@ import {
 import {
   envList, type ExitStatus, GuestProcess, type ProcessHost, SpawnError, type SpawnOptions, stdioChoices, stdioTable,
 } from './guest_process.js';
-import { HostEventQueue } from './host_events.js';
+import { HostEventQueue, KernelStateError } from './host_events.js';
+import { HostThread } from './host_task.js';
+import { HostTask } from './host_task_api.js';
+import { FdTable as HostFdTable } from './vfs/fdtable.js';
+import { Mm } from '../mem/mm.js';
 import type { FdTable } from './vfs/fdtable.js';
 import { forceSignal, hasDeliverable, sendSignal, sendGroupSignal, faultSignal } from './signal_deliver.js';
 import { type KernelServices, Task, TaskState, ThreadGroup } from './task.js';
@@ -95,8 +99,26 @@ export const FORWARDED_SIGNALS: readonly number[] = [SIGHUP, SIGINT, SIGQUIT, SI
 export type { ExitStatus } from './guest_process.js';
 export { SpawnError } from './guest_process.js';
 
+/** Options of Kernel.hostTask. */
+export interface HostTaskOptions {
+  /** Working directory in the guest's view (default "/"). */
+  cwd?: string;
+  /** User and group id of the host task's process (default: the kernel's uid/gid options, else the host user's). */
+  uid?: number;
+  gid?: number;
+}
+
+/** Most event-point rounds shutdown runs so that host calls its kills woke can finish (each round
+ *  runs what the one before posted; a call finishes in one). */
+const SHUTDOWN_DRAIN_ROUNDS = 8;
+
 /** Host milliseconds between yields to the host event loop (stdin, timers) while guests compute. */
 const YIELD_MS = 20;
+/** Retired instructions between yields to the host in deterministic mode (about YIELD_MS of work
+ *  for the translator; a count, not a time, so that host code runs at the same points every run). */
+const DET_YIELD_INSNS = 2_000_000;
+/** Nanoseconds per millisecond. */
+const NS_PER_MS = 1_000_000n;
 /** pid of the first process: pid 1 of the guest's own pid namespace, as in a container. */
 const FIRST_PID = 1;
 /** rdtime ticks at TIMEBASE_HZ (1 GHz): 1 ns each. */
@@ -155,8 +177,13 @@ export class Kernel implements KernelServices {
   private unsubscribeSignals: (() => void) | null = null;
   /** What process handles use of the kernel. */
   private readonly processHost: ProcessHost;
-  /** Host ends of stdio pipes that are open: while there are any, host code may still wake a guest. */
+  /** Host ends of stdio pipes and host tasks that are open: while there are any, host code may still wake a guest. */
   private hostEndsOpen = 0;
+  /** Host tasks whose process lives (Kernel.hostTask). */
+  private readonly hostThreads = new Set<HostThread>();
+  /** The shutdown gate: closed first by shutdown(); new host calls, host tasks and spawns are refused. */
+  private gateClosed = false;
+  private shutdownDone: Promise<void> | null = null;
 
   constructor(readonly options: KernelOptions) {
     this.host = options.host;
@@ -200,7 +227,8 @@ export class Kernel implements KernelServices {
       armTimer: (ms, onFire) => this.host.armTimer(ms, onFire),
       hostEnd: (delta) => { this.hostEndsOpen += delta; },
     };
-    this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic));
+    this.net = new NetNs(this, (c) => taskSockCred(c as Task), createInetStack(this.host, this.deterministic, (fn) => this.postHostEvent(fn)));
+    this.vfs.stdio.post = (fn) => this.postHostEvent(fn);
   }
 
   /** A seed from the host's randomness (for generators that need one outside deterministic mode). */
@@ -241,6 +269,7 @@ export class Kernel implements KernelServices {
    * SpawnError (with the shell's 126 or 127) when the program cannot run.
    */
   spawn(program: string, args: string[] = [], options: SpawnOptions = {}): GuestProcess {
+    this.enterGate('Kernel.spawn');
     const choices = stdioChoices(options);
     const io = stdioTable(choices, this.processHost);
     const tg = this.createProcess(program, [options.argv0 ?? program, ...args], envList(options.env), options.cwd, io.files);
@@ -317,7 +346,7 @@ export class Kernel implements KernelServices {
   start(): Promise<void> {
     this.running ??= this.loop().finally(() => {
       this.running = null;
-      if (this.groups.some((g) => g.exitCode === null)) void this.start();
+      if (this.groups.some((g) => g.exitCode === null) || this.hostTimed()) void this.start();
       else if (this.hostEvents.pending) this.hostEvents.run();
     });
     return this.running;
@@ -343,7 +372,7 @@ export class Kernel implements KernelServices {
     ipcExit(this, tg, tg.pid); // SEM_UNDO adjustments (exit_sem)
     processExited(tg);
     // The first process stays listed: wait() reports its status.
-    if (tg !== this.groups[0]) this.groups.splice(this.groups.indexOf(tg), 1);
+    if (tg !== this.groups[0] && this.groups.includes(tg)) this.groups.splice(this.groups.indexOf(tg), 1);
     const list = this.exitListeners.get(tg) ?? [];
     this.exitListeners.delete(tg);
     const st = exitStatusOf(tg);
@@ -379,12 +408,19 @@ export class Kernel implements KernelServices {
   }
 
   /** The scheduler loop: fires due timers, runs the next CPU's task for a quantum, idles when all sleep. */
-  private async loop(): Promise<void> {
-    let lastYield = performance.now();
+  private async schedLoop(): Promise<void> {
+    let lastYield = this.yieldClock();
     const clock = this.host.virtualClock;
-    while (this.groups.some((g) => g.exitCode === null)) {
+    while (this.groups.some((g) => g.exitCode === null) || this.hostTimed()) {
       this.hostEvents.run();
-      if (!this.groups.some((g) => g.exitCode === null)) break;
+      if (this.hostEvents.takeSettled()) {
+        // A host call settled: host code that awaits it makes its next call now, so that call
+        // reaches the next event point (in deterministic mode at a place the seed fixes, not the
+        // host's clock; in real-time mode after one slice, not after YIELD_MS).
+        await this.released(this.host.yieldToHost());
+        lastYield = this.yieldClock();
+      }
+      if (!this.groups.some((g) => g.exitCode === null) && !this.hostTimed()) break;
       this.timers.fire(this.monotonicNs());
       const t = this.sched.pick(this.retired);
       if (t === null) {
@@ -394,15 +430,15 @@ export class Kernel implements KernelServices {
           if (next === null && this.hostEndsOpen > 0) {
             // Every task sleeps, but host code holding a stdio pipe may still wake one: wait for it
             // (virtual time stands still meanwhile, so the guest's view stays deterministic).
-            await this.idle();
+            await this.released(this.idle());
             continue;
           }
           if (next === null) { this.deadlock(); break; }
           clock.advance(next + this.bootNs - clock.now());
           continue;
         }
-        await this.idle();
-        lastYield = performance.now();
+        await this.released(this.idle());
+        lastYield = this.yieldClock();
         continue;
       }
       if (t.state !== TaskState.Runnable) continue;
@@ -418,12 +454,40 @@ export class Kernel implements KernelServices {
       if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
       if (this.instructionsLeft() <= 0) { this.killAll(`instruction limit reached: ${this.retired} instructions retired`); break; }
       if (t.state === TaskState.Runnable && !t.tg.stopped) this.sched.enqueue(t);
-      if (performance.now() - lastYield > YIELD_MS) {
-        await this.host.yieldToHost();
-        lastYield = performance.now();
+      if (this.yieldClock() - lastYield > (this.deterministic ? DET_YIELD_INSNS : YIELD_MS)) {
+        await this.released(this.host.yieldToHost());
+        lastYield = this.yieldClock();
       }
     }
     this.host.stdin.close();
+  }
+
+  /** The scheduler loop, holding the kernel except while it awaits the host (released()). */
+  private async loop(): Promise<void> {
+    this.hostEvents.setHolder('a guest slice');
+    try {
+      await this.schedLoop();
+    } finally {
+      this.hostEvents.setHolder(null);
+    }
+  }
+
+  /**
+   * What the loop measures between its yields to the host: host milliseconds in real-time mode;
+   * retired instructions in deterministic mode, so that host code runs at points the seed fixes.
+   */
+  private yieldClock(): number {
+    return this.deterministic ? this.retired : Number(this.host.monotonicNs() / NS_PER_MS);
+  }
+
+  /** Awaits p with the kernel released (host code may run meanwhile), then holds it again for the loop. */
+  private async released(p: Promise<void>): Promise<void> {
+    this.hostEvents.setHolder(null);
+    try {
+      await p;
+    } finally {
+      this.hostEvents.setHolder('a guest slice');
+    }
   }
 
   /** Deterministic mode with every task asleep and no timer: nothing can ever run again. */
@@ -539,7 +603,8 @@ export class Kernel implements KernelServices {
   trace(t: Task, line: string): void {
     const out = this.options.strace;
     if (out === undefined) return;
-    out(t.tg.everMultithreaded ? `[pid ${t.tid}] ${line}` : line);
+    if (t instanceof HostThread) out(`[host ${t.tid}] ${line}`);
+    else out(t.tg.everMultithreaded ? `[pid ${t.tid}] ${line}` : line);
   }
 
   /** Sends the events observer a mark for t, timed by the machine's instruction count. */
@@ -583,6 +648,7 @@ export class Kernel implements KernelServices {
 
   /** Makes a blocked task runnable (the scheduler re-runs its syscall). */
   wakeTask(t: Task, reason: WakeReason): void {
+    if (t instanceof HostThread) { t.wakeRequest(t.syscall, reason); return; }
     if (t.state !== TaskState.Blocked) return;
     this.unpark(t.syscall);
     t.syscall.wakeReason = reason;
@@ -594,6 +660,7 @@ export class Kernel implements KernelServices {
    * interrupt value (a restart code or EINTR), which returnToUser then resolves.
    */
   interruptSleep(t: Task): void {
+    if (t instanceof HostThread) { t.signalArrived(); return; }
     if (t.state !== TaskState.Blocked) return;
     const r = t.syscall;
     const b = this.unpark(r)!;
@@ -691,6 +758,127 @@ export class Kernel implements KernelServices {
   /** Runs request r's call as t through the syscall table (entry.ts). */
   invoke(t: Task, r: Request): SysResult {
     return invoke(t, r);
+  }
+
+  /**
+   * A task for host code (host_task_api.ts): a new process (ppid 0, no program, an empty fd table)
+   * whose one thread runs the system calls host code makes, each a promise. Throws a
+   * KernelStateError when the kernel is shut down, or held (called from a kernel callback).
+   */
+  hostTask(options: HostTaskOptions = {}): HostTask {
+    this.enterGate('Kernel.hostTask');
+    const cred = new Cred(options.uid ?? this.options.uid ?? this.host.uid(), options.gid ?? this.options.gid ?? this.host.gid());
+    const pid = this.allocTid();
+    const tg = new ThreadGroup(this, pid, 0, new Mm(this.phys), cred);
+    tg.node.root = true;
+    tg.exePath = '[host]';
+    tg.node.cmdline = new TextEncoder().encode('[host]\0');
+    const t = new HostThread(this, pid, tg, new HostFdTable(), this.vfs.initialFsContext(options.cwd ?? '/', cred));
+    t.comm = new TextEncoder().encode('[host]');
+    t.hart.timeSource = () => Number(this.monotonicNs() / NS_PER_TIME_TICK);
+    this.tasks.set(pid, t);
+    this.procs.add(tg);
+    this.hostThreads.add(t);
+    this.hostEndsOpen++;
+    this.whenExited(tg, () => {
+      this.hostThreads.delete(t);
+      this.hostEndsOpen--;
+      t.died();
+    });
+    const k = this;
+    return new HostTask(t, { get closed() { return k.gateClosed; } });
+  }
+
+  /** Throws if `what` may not enter the kernel now: the gate is closed, or someone holds the kernel. */
+  private enterGate(what: string): void {
+    if (this.gateClosed) throw new KernelStateError('ERR_KERNEL_SHUTDOWN', `${what}: the kernel is shut down`);
+    this.hostEvents.assertFree(what);
+  }
+
+  /** Runs fn holding the kernel with t as the current task (a host call at the event point). */
+  runAs<T>(t: Task, fn: () => T): T {
+    const prev = this.current;
+    this.current = t;
+    try {
+      return this.hostEvents.hold('a host call', fn);
+    } finally {
+      this.current = prev;
+    }
+  }
+
+  /**
+   * True while a host task's call sleeps with a deadline (a futex wait with a timeout, a
+   * nanosleep) or a woken one waits for the event point: the loop must run to fire the timer or
+   * the event even when no guest lives.
+   */
+  private hostTimed(): boolean {
+    for (const t of this.hostThreads) if (t.needsLoop) return true;
+    return false;
+  }
+
+  /** A host call parked with a deadline: starts the loop (on a microtask, never inside the event point) if no guest keeps it running. */
+  hostCallTimed(): void {
+    void Promise.resolve().then(() => { if (this.running === null && this.hostTimed()) void this.start(); });
+  }
+
+  /** A host call settled (noted for the loop's deterministic yield). */
+  noteHostSettled(): void {
+    this.hostEvents.noteSettled();
+  }
+
+  /** Who holds the kernel now ("a guest slice", "the event point", "a host call"), or null. */
+  get heldBy(): string | null {
+    return this.hostEvents.heldBy;
+  }
+
+  /**
+   * Shuts the kernel down: closes the gate first (new host calls, host tasks and spawns fail at
+   * once with ERR_KERNEL_SHUTDOWN), then at the event point kills every guest with SIGKILL
+   * semantics (robust futexes, child-tid clearing, files closed), lets the host calls those deaths
+   * woke finish, fails the rest, ends the host tasks, and releases the host's timers, stdin and
+   * signal subscription. Resolves when nothing of the kernel can run again. Idempotent.
+   */
+  shutdown(): Promise<void> {
+    this.shutdownDone ??= this.shutdownSteps();
+    return this.shutdownDone;
+  }
+
+  /** `await using kernel = new Kernel(...)`: shuts it down at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  /** shutdown's body: the teardown runs as a host event, never inside a slice or a host call. */
+  private async shutdownSteps(): Promise<void> {
+    this.gateClosed = true;
+    await new Promise<void>((resolve, reject) => {
+      this.hostEvents.post(() => {
+        try {
+          this.tearDown();
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    this.endIdle();
+    if (this.running !== null) await this.running.catch(() => undefined);
+  }
+
+  /** The teardown at the event point (see shutdown). */
+  private tearDown(): void {
+    const why = new KernelStateError('ERR_KERNEL_SHUTDOWN', 'the kernel was shut down while the call was in flight');
+    for (const t of this.hostThreads) t.refuseQueued(why);
+    this.killAll('kernel shut down');
+    for (let i = 0; i < SHUTDOWN_DRAIN_ROUNDS && this.hostEvents.pending; i++) this.hostEvents.run();
+    for (const t of [...this.hostThreads]) {
+      t.refuseAll(why);
+      this.exitGroup(t.tg, 128 + SIGKILL, SIGKILL, false);
+    }
+    this.unsubscribeSignals?.();
+    this.unsubscribeSignals = null;
+    this.foreground.clear();
+    this.host.stdin.close();
   }
 }
 

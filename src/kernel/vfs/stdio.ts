@@ -40,6 +40,8 @@ export class HostStdio {
   readonly stdinQueue = new WaitQueue();
   /** What TCSETS stored and TIOCSWINSZ set, reported back by TCGETS and TIOCGWINSZ. */
   readonly terminal: TerminalState = { termios: defaultTermios(), winsize: null };
+  /** Queues the arrival of stdin data for the kernel's event point (the Kernel sets it; alone: runs at once). */
+  post: (fn: () => void) => void = (fn) => fn();
   /** True while a host stdin request is outstanding. */
   private stdinRequested = false;
 
@@ -62,10 +64,10 @@ export class HostStdio {
   requestStdin(): void {
     if (this.stdinRequested) return;
     this.stdinRequested = true;
-    this.host.stdin.request(() => {
+    this.host.stdin.request(() => this.post(() => {
       this.stdinRequested = false;
       this.stdinQueue.wake();
-    });
+    }));
   }
 }
 
