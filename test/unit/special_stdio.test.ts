@@ -8,6 +8,7 @@ import {
 } from '../../src/kernel/vfs/termios.js';
 import { Blocked } from '../../src/kernel/request.js';
 import { fakeTask, SCRATCH } from './special_helpers.js';
+import { acquireTerminal } from '../../src/kernel/process/jobctl.js';
 
 const TCGETS = 0x5401, TCSETS = 0x5402, TIOCGPGRP = 0x540f, TIOCGWINSZ = 0x5413, FIONREAD = 0x541b,
   FIONBIO = 0x5421;
@@ -117,10 +118,12 @@ test('on a terminal TCGETS returns the termios TCSETS stored, shared by every st
   assert.equal(decodeTermios(mem.read(SCRATCH, TERMIOS_SIZE)).lflag, 0);
 });
 
-test('on a terminal TIOCGWINSZ reports the host size and TIOCGPGRP the process id', () => {
+test('on a terminal TIOCGWINSZ reports the host size and TIOCGPGRP the foreground group of the caller\'s session', () => {
   const { task, host, mem, stdio } = fakeTask();
   host.ttys = new Set([1]);
   const out = createStdioFile(stdio, 1);
+  assert.equal(out.ioctl!(task.syscall, TIOCGPGRP, SCRATCH), -ENOTTY, 'not the controlling terminal yet');
+  acquireTerminal(task.tg, stdio.terminal);
   mem.write(SCRATCH, new Uint8Array(8).fill(0xff));
   assert.equal(out.ioctl!(task.syscall, TIOCGWINSZ, SCRATCH), 0);
   assert.deepEqual([mem.readU16(SCRATCH), mem.readU16(SCRATCH + 2), mem.readU16(SCRATCH + 4)], [50, 132, 0]);

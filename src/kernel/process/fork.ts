@@ -70,6 +70,7 @@ export function copyProcess(t: Task, r: ForkRequest): Task | number {
   // CLONE_PARENT makes a sibling, which inherits the caller's own exit signal.
   tg.node.exitSignal = (f & CLONE_PARENT) !== 0 ? me.node.exitSignal : r.exitSignal;
   tg.node.cmdline = me.node.cmdline;
+  tg.node.ctty = me.node.ctty;
   const files = (f & CLONE_FILES) !== 0 ? t.files : t.files.fork();
   const fs = (f & CLONE_FS) !== 0 ? t.fs : t.fs.clone();
   const child = new Task(k, pid, tg, files, fs);

@@ -3,16 +3,19 @@
 // buffered asks the host for data and sleeps on a wait queue the host callback wakes).
 import { utf8ToBytes } from '../../util/bytestr.js';
 import type { Host, HostStdioInfo } from '../../host/host.js';
-import { EAGAIN, EBADF, EINVAL, EIO, ENOTTY, EPIPE, ESPIPE } from '../../abi/errno.js';
+import { EAGAIN, EBADF, EIO, ENOTTY, EPERM, EPIPE, ESPIPE } from '../../abi/errno.js';
 import type { Blocked, Request } from '../request.js';
+import { SIGTTIN, SIGTTOU } from '../signal.js';
+import type { Task } from '../task.js';
+import { tiocgpgrp, tiocnotty, tiocsctty, tiocspgrp, ttyCheckChange } from '../process/jobctl.js';
 import { WaitQueue } from '../wait.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFCHR, S_IFIFO, S_IFREG, S_IFSOCK } from './constants.js';
 import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';
 import { PIPEFS_DEV } from './pipe.js';
 import {
   DEFAULT_COLS, DEFAULT_ROWS, FIONBIO, FIONREAD, TCFLSH, TCGETS, TCSBRK, TCSETS, TCSETSF, TCSETSW, TCXONC,
-  TERMIOS_SIZE, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCOUTQ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, WINSIZE_SIZE,
-  decodeTermios, defaultTermios, encodeTermios, encodeWinsize, type TerminalState,
+  TERMIOS_SIZE, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCOUTQ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TOSTOP,
+  WINSIZE_SIZE, decodeTermios, defaultTermios, encodeTermios, encodeWinsize, type TerminalState,
 } from './termios.js';
 
 /** SIGPIPE (asm-generic/signal.h): a write to a host pipe with no reader raises it, as on Linux. */
@@ -25,6 +28,18 @@ export const DEVPTS_DEV = 0x19;
 const DEVPTS_FIRST_INO = 3;
 /** The tty group's gid on Debian, which owns /dev/pts/N and /dev/tty. */
 export const TTY_GID = 5;
+
+/** Returns the task behind a request (a hart's syscall or a ring's call made for a task), or null. */
+function callerTask(r: Request): Task | null {
+  const c = r.caller as Partial<Task>;
+  return c.tg !== undefined && c.tg.node !== undefined ? c as Task : null;
+}
+
+/** Runs the job-control check for a terminal operation (0 when there is no task behind r). */
+function jobCheck(r: Request, term: TerminalState, sig: number): number {
+  const t = callerTask(r);
+  return t === null ? 0 : ttyCheckChange(t, term, sig);
+}
 
 /** Returns Linux's new_encode_dev(major, minor): the dev_t layout st_rdev uses. */
 export function makeDev(major: number, minor: number): number {
@@ -39,7 +54,7 @@ export class HostStdio {
   /** Readers of host stdin (and its pollers) sleep here until the host delivers data. */
   readonly stdinQueue = new WaitQueue();
   /** What TCSETS stored and TIOCSWINSZ set, reported back by TCGETS and TIOCGWINSZ. */
-  readonly terminal: TerminalState = { termios: defaultTermios(), winsize: null };
+  readonly terminal: TerminalState = { termios: defaultTermios(), winsize: null, session: 0, pgrp: 0 };
   /** True while a host stdin request is outstanding. */
   private stdinRequested = false;
 
@@ -116,6 +131,10 @@ class StdioFile implements OpenFile {
 
   read(r: Request, buf: Uint8Array): number | Blocked {
     if ((this.flags & O_ACCMODE) === O_WRONLY || !this.readsStdin()) return -EBADF;
+    if (this.isTty()) {
+      const chk = jobCheck(r, this.stdio.terminal, SIGTTIN); // a background reader
+      if (chk !== 0) return chk;
+    }
     return this.stdio.readStdin(r, buf, (this.flags & O_NONBLOCK) !== 0);
   }
 
@@ -124,6 +143,10 @@ class StdioFile implements OpenFile {
     const fd = this.outputFd();
     if (fd === null) return -EBADF;
     if (data.length === 0) return 0;
+    if ((this.stdio.terminal.termios.lflag & TOSTOP) !== 0 && this.isTty()) {
+      const chk = jobCheck(r, this.stdio.terminal, SIGTTOU); // a background writer under `stty tostop`
+      if (chk !== 0) return chk;
+    }
     const n = this.host.writeStdio(fd, data);
     if (n === -EPIPE) r.caller.raise(SIGPIPE);
     return n;
@@ -170,6 +193,30 @@ class StdioFile implements OpenFile {
     }
     if (!tty) return -ENOTTY;
     const term = this.stdio.terminal;
+    const t = callerTask(r);
+    switch (request) {
+      case TCSETS: case TCSETSW: case TCSETSF: case TCFLSH: case TCXONC: case TCSBRK: {
+        const chk = jobCheck(r, term, SIGTTOU); // a background group may not change the terminal
+        if (chk !== 0) return chk;
+        break;
+      }
+      case TIOCGPGRP: case TIOCGSID: {
+        if (t === null) return -ENOTTY;
+        const id = tiocgpgrp(t, term, request === TIOCGSID);
+        if (id < 0) return id;
+        mem.writeI32(argAddr, id);
+        return 0;
+      }
+      case TIOCSPGRP: {
+        if (t === null) return -ENOTTY;
+        return tiocspgrp(t, term, () => mem.readI32(argAddr));
+      }
+      case TIOCSCTTY:
+        if (t === null) return -EPERM;
+        return tiocsctty(t, term, argAddr === 1, (this.flags & O_ACCMODE) !== O_WRONLY);
+      case TIOCNOTTY:
+        return t === null ? -ENOTTY : tiocnotty(t, term);
+    }
     switch (request) {
       case TCGETS:
         mem.write(argAddr, encodeTermios(term.termios));
@@ -188,18 +235,10 @@ class StdioFile implements OpenFile {
         term.winsize = { rows: b[0]! | (b[1]! << 8), cols: b[2]! | (b[3]! << 8) };
         return 0;
       }
-      case TIOCGPGRP: case TIOCGSID:
-        // The guest process is its own session and foreground group, as a shell's child is.
-        mem.writeI32(argAddr, r.caller.tgid);
-        return 0;
-      case TIOCSPGRP: {
-        const pgrp = mem.readI32(argAddr);
-        return pgrp < 0 ? -EINVAL : 0;
-      }
       case TIOCOUTQ:
         mem.writeI32(argAddr, 0); // output is written synchronously, nothing is queued
         return 0;
-      case TCFLSH: case TCXONC: case TCSBRK: case TIOCSCTTY:
+      case TCFLSH: case TCXONC: case TCSBRK:
         return 0;
       default:
         return -ENOTTY;
