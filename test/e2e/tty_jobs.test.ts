@@ -3,6 +3,9 @@
 // reference), and the cases qemu is no reference for against what Linux does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { testCacheDir } from '../helpers/npm_fetch.js';
 import { qemuTerminalUnavailable, runOnSimulatedTerminal, runQemuOnTerminal } from '../helpers/sim_tty.js';
 
 const PROGRAM = 'guest/bin/tty_jobs';
@@ -27,4 +30,22 @@ test('a blocked SIGTTIN makes a background read EIO and a blocked SIGTTOU lets a
     'background write with TOSTOP, SIGTTOU blocked: succeeded',
     '',
   ].join('\n'));
+});
+
+const DASH = join(testCacheDir(), 'dash', 'dash');
+const noDash = existsSync(DASH) ? false : `${DASH} is missing: run bash tools/third_party/dash.sh (needs network for apt-get source)`;
+
+test('interactive dash on the terminal: a background job that reads is stopped by SIGTTIN, bg continues it, fg gives it the terminal', { skip: noDash }, async () => {
+  const script = 'guest/bin/cat &\nguest/bin/exit42\nguest/bin/exit42\njobs\nbg %1\nguest/bin/exit42\njobs\nfg %1\nhello from fg\n';
+  const r = await runOnSimulatedTerminal(DASH, ['-i'], script);
+  assert.equal(r.code, 0);
+  // "# " is the prompt (uid 0 in deterministic mode); a canonical terminal read gives dash one line at a time.
+  assert.equal(r.out, '# # exiting with 42\n# exiting with 42\n# [1] + Running                    guest/bin/cat\n' +
+    '# [1] guest/bin/cat\n# exiting with 42\n# [1] + Stopped (tty input)        guest/bin/cat\n' +
+    '# guest/bin/cat\nhello from fg\ncat: 14 bytes\n# \n');
+});
+
+test('dash -c with set -m puts a job in its own background group, where its terminal read stops it', { skip: noDash }, async () => {
+  const r = await runOnSimulatedTerminal(DASH, ['-c', 'set -m; guest/bin/cat & guest/bin/exit42; guest/bin/exit42; jobs; kill %1; wait']);
+  assert.equal(r.out, 'exiting with 42\nexiting with 42\n[1] + Stopped (tty input)        guest/bin/cat\n');
 });

@@ -18,10 +18,11 @@ class TerminalOuter extends NodeHost {
 }
 
 /** Runs program under ecall (--seed) on a simulated terminal; returns its output (stdout and stderr interleaved) and exit code. */
-export async function runOnSimulatedTerminal(program: string, args: string[], stdin = '', seed = 1n): Promise<{ out: string; code: number }> {
+export async function runOnSimulatedTerminal(program: string, args: string[], stdin = '', seed = 1n,
+  mounts: { host: string; guest: string; readonly: boolean }[] = []): Promise<{ out: string; code: number }> {
   const outer = new TerminalOuter();
   const host = new SimHost(seed, { outer, stdin: new TextEncoder().encode(stdin) });
-  const kernel = new Kernel({ host, seed });
+  const kernel = new Kernel({ host, seed, mounts });
   const proc = kernel.spawn(program, args, { stdio: 'inherit', env: {} });
   const st = await proc.exited;
   return { out: outer.out, code: st.code };

@@ -157,3 +157,16 @@ test('new_encode_dev packs major and minor like Linux (1:3 is 0x103, minor 256 s
   assert.equal(makeDev(136, 0), 0x8800);
   assert.equal(makeDev(136, 256), 0x100000 | 0x8800);
 });
+
+test('a terminal in canonical mode gives one line per read and keeps the rest for the next reads', () => {
+  const { task, host, stdio } = fakeTask();
+  host.ttys = new Set([0]);
+  host.stdin.deliver(enc('first\nsecond\nthi'));
+  const inp = createStdioFile(stdio, 0);
+  const buf = new Uint8Array(64);
+  const next = (): string => { const n = inp.read!(task.syscall, buf) as number; return new TextDecoder().decode(buf.subarray(0, n)); };
+  assert.equal(next(), 'first\n');
+  assert.equal(stdio.available(), 10, 'FIONREAD counts what the line read left');
+  assert.equal(next(), 'second\n');
+  assert.equal(next(), 'thi', 'a partial last line is returned as it is');
+});

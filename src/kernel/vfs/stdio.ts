@@ -15,7 +15,7 @@ import { PIPEFS_DEV } from './pipe.js';
 import {
   DEFAULT_COLS, DEFAULT_ROWS, FIONBIO, FIONREAD, TCFLSH, TCGETS, TCSBRK, TCSETS, TCSETSF, TCSETSW, TCXONC,
   TERMIOS_SIZE, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCOUTQ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TOSTOP,
-  WINSIZE_SIZE, decodeTermios, defaultTermios, encodeTermios, encodeWinsize, type TerminalState,
+  WINSIZE_SIZE, ICANON, decodeTermios, defaultTermios, encodeTermios, encodeWinsize, type TerminalState,
 } from './termios.js';
 
 /** SIGPIPE (asm-generic/signal.h): a write to a host pipe with no reader raises it, as on Linux. */
@@ -28,6 +28,11 @@ export const DEVPTS_DEV = 0x19;
 const DEVPTS_FIRST_INO = 3;
 /** The tty group's gid on Debian, which owns /dev/pts/N and /dev/tty. */
 export const TTY_GID = 5;
+
+/** Bytes a canonical terminal read takes from the host at once (N_TTY_BUF_SIZE, its line limit). */
+const CANON_TAKE = 4096;
+/** A canonical read ends after a newline. */
+const NEWLINE = 0x0a;
 
 /** Returns the task behind a request (a hart's syscall or a ring's call made for a task), or null. */
 function callerTask(r: Request): Task | null {
@@ -57,20 +62,40 @@ export class HostStdio {
   readonly terminal: TerminalState = { termios: defaultTermios(), winsize: null, session: 0, pgrp: 0 };
   /** True while a host stdin request is outstanding. */
   private stdinRequested = false;
+  /** Bytes taken from the host that a canonical (one line per read) terminal read left over. */
+  private held: Uint8Array | null = null;
 
   constructor(readonly host: Host) {}
 
-  /** Reads host stdin into buf: bytes, 0 at EOF, or a sleep (EAGAIN when nonblocking) with nothing consumed. */
-  readStdin(r: Request, buf: Uint8Array, nonblock: boolean): number | Blocked {
+  /** Reads host stdin into buf: bytes, 0 at EOF, or a sleep (EAGAIN when nonblocking) with nothing
+   *  consumed. canonical: a terminal in ICANON mode, whose read returns at most one line. */
+  readStdin(r: Request, buf: Uint8Array, nonblock: boolean, canonical = false): number | Blocked {
     if (buf.length === 0) return 0;
-    const data = this.host.stdin.take(buf.length);
+    const data = this.held ?? this.host.stdin.take(canonical ? CANON_TAKE : buf.length);
+    this.held = null;
     if (data !== null) {
-      buf.set(data.subarray(0, buf.length));
-      return Math.min(data.length, buf.length);
+      let n = Math.min(data.length, buf.length);
+      if (canonical) {
+        const nl = data.subarray(0, n).indexOf(NEWLINE);
+        if (nl >= 0) n = nl + 1;
+      }
+      buf.set(data.subarray(0, n));
+      if (n < data.length) this.held = data.slice(n); // the rest of the line, or later lines
+      return n;
     }
     this.requestStdin();
     if (nonblock) return -EAGAIN;
     return r.block([this.stdinQueue]);
+  }
+
+  /** Bytes a read would find at once: what a canonical read left, then the host's buffer. */
+  available(): number {
+    return (this.held?.length ?? 0) + this.host.stdin.available();
+  }
+
+  /** True when stdin is at its end and nothing is held back. */
+  atEof(): boolean {
+    return this.held === null && this.host.stdin.atEof();
   }
 
   /** Asks the host for stdin data (once until it arrives); its arrival wakes the stdin queue. */
@@ -135,7 +160,8 @@ class StdioFile implements OpenFile {
       const chk = jobCheck(r, this.stdio.terminal, SIGTTIN); // a background reader
       if (chk !== 0) return chk;
     }
-    return this.stdio.readStdin(r, buf, (this.flags & O_NONBLOCK) !== 0);
+    const canonical = this.isTty() && (this.stdio.terminal.termios.lflag & ICANON) !== 0;
+    return this.stdio.readStdin(r, buf, (this.flags & O_NONBLOCK) !== 0, canonical);
   }
 
   write(r: Request, data: Uint8Array): number {
@@ -188,7 +214,7 @@ class StdioFile implements OpenFile {
     }
     const tty = this.isTty();
     if (request === FIONREAD && (tty || this.hostFd === 0)) {
-      mem.writeI32(argAddr, this.host.stdin.available());
+      mem.writeI32(argAddr, this.stdio.available());
       return 0;
     }
     if (!tty) return -ENOTTY;
@@ -249,7 +275,7 @@ class StdioFile implements OpenFile {
     let mask = 0;
     const acc = this.flags & O_ACCMODE;
     if (acc !== O_WRONLY && this.readsStdin()) {
-      const s = this.host.stdin;
+      const s = this.stdio;
       if (s.available() > 0 || s.atEof()) mask |= POLLIN | POLLRDNORM;
       else this.stdio.requestStdin(); // a poller waits for data, so the host must go and read it
     }
