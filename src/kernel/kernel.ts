@@ -43,6 +43,8 @@ import { TimerQueue } from './time/timer_queue.js';
 import { ProcessTable } from './process/table.js';
 import { processExited } from './process/exit.js';
 import { acquireTerminal, terminalSignalTargets } from './process/jobctl.js';
+import { setRunningExe } from './process/exe_deny.js';
+import { fileKey } from './vfs/open_files.js';
 import { mmPut } from './process/mm_users.js';
 import { Sysctl } from './sysctl.js';
 import { procSources } from './proc_sources.js';
@@ -272,6 +274,7 @@ export class Kernel implements KernelServices {
     tg.node.root = true;
     tg.node.cmdline = new TextEncoder().encode(argv.map((s) => s + '\0').join(''));
     tg.exePath = b.file.loc.path;
+    setRunningExe(tg, fileKey(b.file.st)); // ETXTBSY for writers while it runs
     const r = img.load;
     const t = new Task(this, pid, tg, files, fs);
     t.hart.pc = r.entry;

@@ -40,6 +40,8 @@ export class ProcNode {
   readonly childWait = new WaitQueue();
   /** While a vfork parent waits for this child to exec or exit: the queue it sleeps on. */
   vforkDone: WaitQueue | null = null;
+  /** fileKey of the executable the process runs (write-denied while it runs: ETXTBSY), or null. */
+  exeKey: string | null = null;
   /** The controlling terminal (Linux's signal->tty): the host terminal's state, or null. */
   ctty: TerminalState | null = null;
   /** argv as NUL-terminated strings back to back (/proc/<pid>/cmdline); exec replaces it. */
