@@ -86,6 +86,8 @@ int main(void) {
 	printf("listed in /proc: %d\n", listed(pid));
 	waitpid(pid, NULL, 0);
 	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	printf("after the reap: /proc/<pid>/stat %s, listed %d\n", slurp(path, buf, sizeof buf) < 0 ? strerror(errno) : "still there", listed(pid));
+	int sr = slurp(path, buf, sizeof buf);
+	int still = listed(pid);
+	printf("after the reap: /proc/<pid>/stat %s, listed %d\n", sr < 0 ? strerror(-sr) : "still there", still);
 	return 0;
 }

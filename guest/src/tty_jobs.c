@@ -6,10 +6,12 @@
 // orphaned group gets EIO instead of stop signals (and its SIGTSTP is discarded), and a group
 // orphaned with a stopped member gets SIGHUP then SIGCONT. Children report through exit codes
 // (a background printf would itself be a background write). With the argument "linux" it runs
-// instead what qemu-riscv64 is no reference for: TIOCGSID (which it does not translate) and the
+// instead what qemu-riscv64 is no reference for: TIOCGSID (which it does not translate), the
+// terminal fields of /proc/self/stat (which it makes up), and the
 // cases where the signal is blocked rather than ignored (its guest signal mask is its own).
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +54,8 @@ static void report(const char *name, pid_t pid) {
 	} else if (WIFEXITED(st)) {
 		int c = WEXITSTATUS(st);
 		if (c == 0) printf("%s: succeeded\n", name);
-		else printf("%s: failed with %s\n", name, strerror(c));
+		else if (c < 9 || c > 30) printf("%s: failed with %s\n", name, strerror(c));
+		else printf("%s: failed at check %d\n", name, c);
 	} else {
 		printf("%s: killed by signal %d\n", name, WTERMSIG(st));
 	}
@@ -189,15 +192,47 @@ static void orphaned_tstp(void) {
 	report("SIGTSTP in an orphaned group (a new session)", pid);
 }
 
+// Without the terminal: a new session has no controlling terminal (tcgetpgrp ENOTTY, /dev/tty
+// ENXIO) and cannot take one that another session has (TIOCSCTTY EPERM); a process that gives
+// up its terminal with TIOCNOTTY (not a session leader) loses it only for itself.
+static int new_session_checks(void) {
+	if (setsid() < 0) return 9;
+	if (tcgetpgrp(0) != -1 || errno != ENOTTY) return 10;
+	if (open("/dev/tty", O_RDWR) != -1 || errno != ENXIO) return 11;
+	if (ioctl(0, TIOCSCTTY, 0) != -1 || errno != EPERM) return 12;
+	return 0;
+}
+static int new_session(void) {
+	pid_t c = fork(); // a group leader cannot start a session: a child of ours can
+	if (c == 0) _exit(new_session_checks());
+	int st;
+	waitpid(c, &st, 0);
+	return WEXITSTATUS(st);
+}
+static int give_up_terminal(void) {
+	if (ioctl(0, TIOCNOTTY) != 0) return 20;
+	if (tcgetpgrp(0) != -1 || errno != ENOTTY) return 21;
+	if (ioctl(0, TIOCNOTTY) != -1 || errno != ENOTTY) return 22;
+	return 0;
+}
+
 int main(int argc, char **argv) {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	int blocked = argc > 1 && strcmp(argv[1], "linux") == 0;
 	printf("foreground: tcgetpgrp is our group %d\n", tcgetpgrp(0) == getpgrp());
 	int pg = -1;
-	printf("TIOCGPGRP on stdout %d, same group %d\n", ioctl(1, TIOCGPGRP, &pg), pg == getpgrp());
+	int gr = ioctl(1, TIOCGPGRP, &pg);
+	printf("TIOCGPGRP on stdout %d, same group %d\n", gr, pg == getpgrp());
 	printf("TIOCSCTTY again as the leader that has it: %d\n", ioctl(0, TIOCSCTTY, 0));
 	if (blocked) {
 		printf("tcgetsid is our session %d\n", tcgetsid(0) == getsid(0));
+		FILE *f = fopen("/proc/self/stat", "r");
+		int tty_nr = 0, tpgid = 0;
+		if (f != NULL) {
+			fscanf(f, "%*d (%*[^)]) %*c %*d %*d %*d %d %d", &tty_nr, &tpgid);
+			fclose(f);
+		}
+		printf("/proc/self/stat: tty_nr set %d, tpgid is our group %d\n", tty_nr != 0, tpgid == getpgrp());
 		report("background read, SIGTTIN blocked", spawn_bg(read_blocked));
 		set_tostop(1);
 		report("background write with TOSTOP, SIGTTOU blocked", spawn_bg(write_blocked));
@@ -216,7 +251,11 @@ int main(int argc, char **argv) {
 	report("background tcsetpgrp with SIGTTOU ignored, then back", spawn_bg(take_and_return));
 	printf("the terminal is ours again %d\n", tcgetpgrp(0) == getpgrp());
 	errno = 0;
-	printf("tcsetpgrp to a group that does not exist: %d %s\n", tcsetpgrp(0, 0x7ffff000), strerror(errno));
+	int nx = tcsetpgrp(0, 0x7ffff000);
+	printf("tcsetpgrp to a group that does not exist: %d %s\n", nx, strerror(errno));
+	report("a new session has no terminal and cannot take ours", spawn_bg(new_session));
+	report("TIOCNOTTY in a process that does not lead the session", spawn_bg(give_up_terminal));
+	printf("the session leader still has the terminal %d\n", tcgetpgrp(0) == getpgrp());
 	orphaned_background();
 	orphaned_tstp();
 	orphaned_stopped(1);

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { testCacheDir } from '../helpers/npm_fetch.js';
+import { Kernel } from '../../src/kernel/kernel.js';
+import { NodeHost } from '../../src/host/node.js';
+import type { HostStdioInfo } from '../../src/host/host.js';
 import { qemuTerminalUnavailable, runOnSimulatedTerminal, runQemuOnTerminal } from '../helpers/sim_tty.js';
 
 const PROGRAM = 'guest/bin/tty_jobs';
@@ -17,7 +20,7 @@ test('background reads, writes and terminal changes stop with SIGTTIN and SIGTTO
   assert.match(ours.out, /^background read: stopped by SIGTTIN$/m, 'the comparison covers the stop');
 });
 
-test('a blocked SIGTTIN makes a background read EIO and a blocked SIGTTOU lets a TOSTOP write through, and TIOCGSID gives the session', async () => {
+test('a blocked SIGTTIN makes a background read EIO and a blocked SIGTTOU lets a TOSTOP write through, and TIOCGSID and /proc/self/stat give the session\'s terminal', async () => {
   const ours = await runOnSimulatedTerminal(PROGRAM, ['linux']);
   assert.equal(ours.code, 0);
   assert.equal(ours.out, [
@@ -25,6 +28,7 @@ test('a blocked SIGTTIN makes a background read EIO and a blocked SIGTTOU lets a
     'TIOCGPGRP on stdout 0, same group 1',
     'TIOCSCTTY again as the leader that has it: 0',
     'tcgetsid is our session 1',
+    '/proc/self/stat: tty_nr set 1, tpgid is our group 1',
     'background read, SIGTTIN blocked: failed with Input/output error',
     'background write',
     'background write with TOSTOP, SIGTTOU blocked: succeeded',
@@ -48,4 +52,32 @@ test('interactive dash on the terminal: a background job that reads is stopped b
 test('dash -c with set -m puts a job in its own background group, where its terminal read stops it', { skip: noDash }, async () => {
   const r = await runOnSimulatedTerminal(DASH, ['-c', 'set -m; guest/bin/cat & guest/bin/exit42; guest/bin/exit42; jobs; kill %1; wait']);
   assert.equal(r.out, 'exiting with 42\nexiting with 42\n[1] + Stopped (tty input)        guest/bin/cat\n');
+});
+
+/** A real-time host whose stdio is a terminal, that captures output and its signal subscription. */
+class SignalTerminal extends NodeHost {
+  out = '';
+  deliver: ((sig: number) => void) | null = null;
+  override isatty(fd: number): boolean { return fd <= 2; }
+  override stdioInfo(): HostStdioInfo { return { kind: 'tty', ino: 0, size: 0, rdev: 0, path: null }; }
+  override writeStdio(_fd: 1 | 2, data: Uint8Array): number { this.out += new TextDecoder().decode(data); return data.length; }
+  override onSignals(_signals: readonly number[], onSignal: (sig: number) => void): () => void {
+    this.deliver = onSignal;
+    return () => { this.deliver = null; };
+  }
+}
+
+test('a ^C from the host terminal goes to the terminal\'s foreground group, not to the shell that started it', { skip: noDash, timeout: 120_000 }, async () => {
+  const host = new SignalTerminal();
+  const kernel = new Kernel({ host });
+  const proc = kernel.spawn(DASH, ['-c', 'set -m; guest/bin/sigfwd; echo "after $?"'], { stdio: 'inherit', env: {} });
+  while (!host.out.includes('ready\n')) await host.yieldToHost();
+  host.deliver!(2); // SIGINT
+  while (!host.out.includes('got SIGINT')) await host.yieldToHost();
+  let ended = false;
+  void proc.exited.then(() => { ended = true; });
+  await host.yieldToHost();
+  assert.equal(ended, false, 'dash, in the background group, did not get the SIGINT');
+  proc.kill('SIGKILL');
+  await proc.exited;
 });

@@ -7,6 +7,8 @@ import { bytesToStr } from '../../util/bytestr.js';
 
 /** Clock ticks per second (USER_HZ) for the time fields. */
 const USER_HZ_NS = 10_000_000n;
+/** st_rdev of /dev/pts/0, which the host terminal is to the guest (136:0): stat's tty_nr for it. */
+const PTS0_DEV = 136 << 8;
 /** Fields after rss that ecall has nothing to say about: written as 0 (Linux has 52 in all). */
 const TRAILING_ZEROS = 28;
 
@@ -20,6 +22,7 @@ export function stateLetter(tg: ThreadGroup): string {
 /** Returns /proc/<pid>/stat: pid, (comm), state, ppid, pgrp, session, ..., times, threads, vsize, rss. */
 export function procStat(tg: ThreadGroup): string {
   const zombie = tg.exitCode !== null;
+  const ctty = tg.node.ctty; // a zombie keeps it until it is reaped, as Linux's signal->tty
   let vsize = 0;
   if (!zombie) for (const v of tg.mm.vmas()) vsize += v.end - v.start;
   // A zombie keeps its leader (one thread) and has no memory, as Linux shows it.
@@ -27,7 +30,8 @@ export function procStat(tg: ThreadGroup): string {
   const utime = groupCpuNs(tg) / USER_HZ_NS, cutime = childrenCpuNs(tg) / USER_HZ_NS;
   const fields = [
     tg.pid, `(${procComm(tg.tasks[0]!)})`, stateLetter(tg), tg.ppid, tg.pgid, tg.sid,
-    0, -1, 0, // tty_nr, tpgid, flags
+    // tty_nr and tpgid: the controlling terminal (the host's, /dev/pts/0) and its foreground group.
+    ctty === null ? 0 : PTS0_DEV, ctty === null ? -1 : ctty.pgrp, 0, // tty_nr, tpgid, flags
     0, 0, 0, 0, // minflt cminflt majflt cmajflt
     utime, 0, cutime, 0, // utime stime cutime cstime
     20 + tg.nice, tg.nice, live, 0, // priority nice num_threads itrealvalue
