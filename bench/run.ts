@@ -87,6 +87,10 @@ const FORK_ROUND_TRIPS = '200';
 /** bench_fork big: the touched size (the issue's 256 MiB) and the forks whose median it prints. */
 const FORK_BIG_MIB = '256';
 const FORK_BIG_SAMPLES = '5';
+/** posix_spawn + waitpid round trips of hello: a dynamic start loads ld.so and libc, so fewer. */
+const SPAWN_ROUND_TRIPS = { static: '50', dynamic: '20' } as const;
+/** The Debian cross sysroot the dynamic hello's interpreter and libc come from. */
+const SPAWN_SYSROOT = '/usr/riscv64-linux-gnu';
 /** One-byte round trips over loopback TCP and over an AF_UNIX socketpair. */
 const SOCK_TCP_RR = '20000';
 const SOCK_UNIX_RR = '50000';
@@ -158,6 +162,14 @@ const BENCHMARKS: Benchmark[] = [
     printed: { re: /^fork_to_child_us (\d+)$/m, what: 'µs from fork() to the child running (median of the guest\'s samples)' },
     note: `touch ${FORK_BIG_MIB} MiB, then fork ${FORK_BIG_SAMPLES} times; copy-on-write makes the fork independent of the size`,
   },
+  ...(['static', 'dynamic'] as const).map((kind): Benchmark => ({
+    name: `spawn_${kind}`, path: 'guest/bin/bench_spawn',
+    args: [SPAWN_ROUND_TRIPS[kind], join(ROOT, 'guest', 'bin', kind === 'static' ? 'hello' : 'hello_dyn')], instretEstimate: null,
+    rate: { count: (a) => Number(a[0]), unit: 'posix_spawn/wait round trips' },
+    ecallOptions: kind === 'dynamic' ? ['--sysroot', SPAWN_SYSROOT] : [],
+    ecallOnly: 'qemu-riscv64 without a binfmt handler cannot execve a riscv64 program',
+    note: `${SPAWN_ROUND_TRIPS[kind]} times posix_spawn of ${kind === 'static' ? 'the static' : 'the dynamic (--sysroot)'} hello and waitpid`,
+  })),
   {
     name: 'mmap_touch', path: 'guest/bin/mem_touch', args: [MMAP_TOUCH_MIB, MMAP_TOUCH_MIB], instretEstimate: null, peakRss: true,
     note: `map ${MMAP_TOUCH_MIB} MiB (16 MiB mappings), write one byte per page, read every page back, unmap: page faults and frame allocation`,

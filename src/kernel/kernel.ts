@@ -47,6 +47,9 @@ import type { IntervalTimer } from './time/interval_timer.js';
 import { TimerQueue } from './time/timer_queue.js';
 import { ProcessTable } from './process/table.js';
 import { processExited } from './process/exit.js';
+import { acquireTerminal, terminalSignalTargets } from './process/jobctl.js';
+import { setRunningExe } from './process/exe_deny.js';
+import { fileKey } from './vfs/open_files.js';
 import { mmPut } from './process/mm_users.js';
 import { Sysctl } from './sysctl.js';
 import { procSources } from './proc_sources.js';
@@ -278,6 +281,7 @@ export class Kernel implements KernelServices {
       throw tg;
     }
     const proc = new GuestProcess(this.processHost, tg, options, io);
+    if (choices[0] === 'inherit' && this.host.isatty(0)) acquireTerminal(tg, this.vfs.stdio.terminal);
     if (options.forwardSignals ?? choices.every((c) => c === 'inherit')) this.addForeground(tg);
     void this.start();
     return proc;
@@ -307,6 +311,7 @@ export class Kernel implements KernelServices {
     tg.node.root = true;
     tg.node.cmdline = new TextEncoder().encode(argv.map((s) => s + '\0').join(''));
     tg.exePath = b.file.loc.path;
+    setRunningExe(tg, fileKey(b.file.st)); // ETXTBSY for writers while it runs
     const r = img.load;
     const t = new Task(this, pid, tg, files, fs);
     t.hart.pc = r.entry;
@@ -391,14 +396,16 @@ export class Kernel implements KernelServices {
 
   /**
    * A host signal at the event point: SIGWINCH first makes the terminal size the host's again
-   * (TIOCGWINSZ); then each foreground process gets the signal. A SIGTSTP whose default action
+   * (TIOCGWINSZ); then each foreground process (or the terminal's foreground group) gets the signal. A SIGTSTP whose default action
    * stops the guest stops the host process too (Host.suspend), as qemu-riscv64 and a shell's job
    * control expect; the SIGCONT that resumes the host is forwarded in turn and resumes the guest.
    */
   private hostSignal(sig: number): void {
     if (sig === SIGWINCH) this.vfs.stdio.terminal.winsize = null;
     let suspend = false;
-    for (const tg of this.foreground) {
+    // ^C, ^\, ^Z and a resize go to the terminal's foreground group when a session has the terminal.
+    const targets = terminalSignalTargets(this.procs.all(), this.vfs.stdio.terminal, sig) ?? this.foreground;
+    for (const tg of targets) {
       if (tg.exitCode !== null) continue;
       const main = tg.tasks.find((t) => t.state !== TaskState.Exited);
       if (sig === SIGTSTP && tg.actions[SIGTSTP]!.handler === 0n && main && (main.sigmask & (1n << BigInt(SIGTSTP - 1))) === 0n) suspend = true;

@@ -12,6 +12,7 @@ import { formatSigInfo, signalName } from './strace.js';
 import { type SigAction, type Task, TaskState, type ThreadGroup } from './task.js';
 import { WakeReason } from './wait.js';
 import { groupCpuNs } from './time/cputime.js';
+import { willBecomeOrphanedPgrp } from './process/orphan.js';
 
 const SIG_DFL = 0n, SIG_IGN = 1n;
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
@@ -153,6 +154,8 @@ export function takeSignal(t: Task): Signal | { info: SigInfo; act: SigAction } 
     if (act.handler !== SIG_DFL) return { info, act };
     const da = defaultAction(sig);
     if (da === DefaultAction.Ignore || da === DefaultAction.Continue) continue;
+    // A terminal stop signal to an orphaned group is discarded: nobody could continue it.
+    if (da === DefaultAction.Stop && sig !== SIGSTOP && willBecomeOrphanedPgrp(tg, tg.pgid, null)) continue;
     t.kernel.trace(t, `--- ${formatSigInfo(info)} ---`);
     if (da === DefaultAction.Stop) {
       groupStop(tg, sig);

@@ -120,7 +120,7 @@ export function fakeTask(host = new FakeHost()): FakeTask {
     realtimeNs: () => host.realtimeNs(),
     monotonicNs: () => 1_234_567_890n,
   };
-  const tg = { pid: 77, ppid: 1, exePath: '/bin/a-very-long-program-name', tasks: [] as unknown[], actions: [] as unknown[],
+  const tg = { pid: 77, ppid: 1, pgid: 77, sid: 77, node: { ctty: null as unknown }, exePath: '/bin/a-very-long-program-name', tasks: [] as unknown[], actions: [] as unknown[],
     shared: new SigPending(), rlimits: new Map(), mm: { mem, vmas: () => [{ start: 0x10000, end: 0x10000 + 8192 }], lockedBytes: () => 0 },
     cred: new Cred(host.uid(), host.gid()) };
   for (let i = 0; i <= 64; i++) tg.actions.push({ handler: 0n, flags: 0n, mask: 0n });

@@ -8,6 +8,7 @@ import {
 } from '../../src/kernel/vfs/termios.js';
 import { Blocked } from '../../src/kernel/request.js';
 import { fakeTask, SCRATCH } from './special_helpers.js';
+import { acquireTerminal } from '../../src/kernel/process/jobctl.js';
 
 const TCGETS = 0x5401, TCSETS = 0x5402, TIOCGPGRP = 0x540f, TIOCGWINSZ = 0x5413, FIONREAD = 0x541b,
   FIONBIO = 0x5421;
@@ -117,10 +118,12 @@ test('on a terminal TCGETS returns the termios TCSETS stored, shared by every st
   assert.equal(decodeTermios(mem.read(SCRATCH, TERMIOS_SIZE)).lflag, 0);
 });
 
-test('on a terminal TIOCGWINSZ reports the host size and TIOCGPGRP the process id', () => {
+test('on a terminal TIOCGWINSZ reports the host size and TIOCGPGRP the foreground group of the caller\'s session', () => {
   const { task, host, mem, stdio } = fakeTask();
   host.ttys = new Set([1]);
   const out = createStdioFile(stdio, 1);
+  assert.equal(out.ioctl!(task.syscall, TIOCGPGRP, SCRATCH), -ENOTTY, 'not the controlling terminal yet');
+  acquireTerminal(task.tg, stdio.terminal);
   mem.write(SCRATCH, new Uint8Array(8).fill(0xff));
   assert.equal(out.ioctl!(task.syscall, TIOCGWINSZ, SCRATCH), 0);
   assert.deepEqual([mem.readU16(SCRATCH), mem.readU16(SCRATCH + 2), mem.readU16(SCRATCH + 4)], [50, 132, 0]);
@@ -153,4 +156,17 @@ test('new_encode_dev packs major and minor like Linux (1:3 is 0x103, minor 256 s
   assert.equal(makeDev(1, 3), 0x103);
   assert.equal(makeDev(136, 0), 0x8800);
   assert.equal(makeDev(136, 256), 0x100000 | 0x8800);
+});
+
+test('a terminal in canonical mode gives one line per read and keeps the rest for the next reads', () => {
+  const { task, host, stdio } = fakeTask();
+  host.ttys = new Set([0]);
+  host.stdin.deliver(enc('first\nsecond\nthi'));
+  const inp = createStdioFile(stdio, 0);
+  const buf = new Uint8Array(64);
+  const next = (): string => { const n = inp.read!(task.syscall, buf) as number; return new TextDecoder().decode(buf.subarray(0, n)); };
+  assert.equal(next(), 'first\n');
+  assert.equal(stdio.available(), 10, 'FIONREAD counts what the line read left');
+  assert.equal(next(), 'second\n');
+  assert.equal(next(), 'thi', 'a partial last line is returned as it is');
 });

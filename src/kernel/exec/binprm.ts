@@ -8,6 +8,8 @@ import type { Cred } from '../cred.js';
 import type { StatInfo } from '../vfs/file.js';
 import type { Loc } from '../vfs/inode.js';
 import { type PathCtx, readExecLoc, type Vfs } from '../vfs/vfs.js';
+import type { WriteDeny } from '../vfs/write_deny.js';
+import { fileKey } from '../vfs/open_files.js';
 import { isScript, parseShebang } from './script.js';
 
 /** "#!" rewrites allowed before ELOOP (Linux's exec_binprm stops past depth 5). */
@@ -44,15 +46,19 @@ export function execError(errno: number, why: string): ExecError {
  * Opens loc as an executable as cred (Linux's do_open_execat): EACCES unless it is a regular file
  * with execute permission; returns its attributes and contents or -errno.
  */
-export function readExecFile(loc: Loc, cred: Cred): ExecFile | number {
+export function readExecFile(loc: Loc, cred: Cred, deny: WriteDeny | null = null): ExecFile | number {
   const f = readExecLoc(loc, cred);
-  return typeof f === 'number' ? f : { loc, st: f.st, data: f.data };
+  if (typeof f === 'number') return f;
+  // A file open for writing cannot be executed (deny_write_access: ETXTBSY).
+  const busy = deny?.checkExec(fileKey(f.st)) ?? 0;
+  if (busy < 0) return busy;
+  return { loc, st: f.st, data: f.data };
 }
 
 /** Resolves path (following symlinks) from ctx and opens it as an executable; -errno on failure. */
 export function openExec(vfs: Vfs, ctx: PathCtx, path: string): ExecFile | number {
   const loc = vfs.resolve(ctx, path, true);
-  return typeof loc === 'number' ? loc : readExecFile(loc, ctx.cred);
+  return typeof loc === 'number' ? loc : readExecFile(loc, ctx.cred, vfs.writeDeny);
 }
 
 /**

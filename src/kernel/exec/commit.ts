@@ -4,6 +4,8 @@
 // signals, and the fds without close-on-exec.
 import { clearChildTid, exitRobustList } from '../futex/exit.js';
 import { processExeced } from '../process/exec_hook.js';
+import { setRunningExe } from '../process/exe_deny.js';
+import { fileKey } from '../vfs/open_files.js';
 import { RseqMm } from '../rseq/mm_state.js';
 import { ProcessVdso } from '../vdso/process_vdso.js';
 import { type Task, TaskState } from '../task.js';
@@ -42,6 +44,7 @@ export function commitExec(t: Task, b: Binprm, img: NewImage): void {
   t.rseq.events = 0;
   Object.assign(tg.rseqMm, new RseqMm());
   tg.exePath = b.file.loc.path;
+  setRunningExe(tg, fileKey(b.file.st)); // the new executable is write-denied while it runs
   t.comm = commFor(b.filename);
   // A table shared with another process is copied first (unshare_files), then close-on-exec runs.
   if ([...k.tasks.values()].some((o) => o !== t && o.files === t.files)) t.files = t.files.fork();

@@ -8,14 +8,24 @@ import { TaskState, type ThreadGroup } from '../task.js';
 import { addChildUsage } from '../time/cputime.js';
 import { ExitState } from './node.js';
 import { notifyParentOfExit } from './notify.js';
+import { disassociateCtty, killOrphanedPgrp } from './jobctl.js';
+import { setRunningExe } from './exe_deny.js';
 
 /** Called once when every task of tg has exited (exit_group, the last exit, or a fatal signal). */
 export function processExited(tg: ThreadGroup): void {
   const node = tg.node;
   if (node.exitState !== ExitState.Live) return;
+  disassociateCtty(tg, true); // a session leader's exit hangs up its terminal's foreground group
+  setRunningExe(tg, null); // its executable may be written again
   releaseVfork(tg);
   if (node.root) killDescendants(tg);
-  else for (const c of [...node.children]) reparent(c, findReaper(tg));
+  else {
+    for (const c of [...node.children]) {
+      reparent(c, findReaper(tg));
+      killOrphanedPgrp(c, tg); // c's group may have lost its last link outside
+    }
+    killOrphanedPgrp(tg, null); // so may tg's own group
+  }
   const p = node.parent;
   if (p === null || p.node.exitState !== ExitState.Live) { reap(tg, false); return; }
   node.exitState = ExitState.Zombie;

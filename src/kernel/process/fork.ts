@@ -9,6 +9,7 @@ import { inheritProcess, inheritTask } from '../inherit.js';
 import { Task, ThreadGroup } from '../task.js';
 import { rlimitCur, RLIMIT_NPROC } from '../syscalls/rlimit.js';
 import { ExitState } from './node.js';
+import { setRunningExe } from './exe_deny.js';
 
 /** clone flags a new process looks at (the rest are checked by clone.ts). */
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000,
@@ -70,6 +71,8 @@ export function copyProcess(t: Task, r: ForkRequest): Task | number {
   // CLONE_PARENT makes a sibling, which inherits the caller's own exit signal.
   tg.node.exitSignal = (f & CLONE_PARENT) !== 0 ? me.node.exitSignal : r.exitSignal;
   tg.node.cmdline = me.node.cmdline;
+  tg.node.ctty = me.node.ctty;
+  setRunningExe(tg, me.node.exeKey); // the copied mm runs the same file
   const files = (f & CLONE_FILES) !== 0 ? t.files : t.files.fork();
   const fs = (f & CLONE_FS) !== 0 ? t.fs : t.fs.clone();
   const child = new Task(k, pid, tg, files, fs);

@@ -3,6 +3,7 @@
 // and continue reports, is_child_subreaper, vfork_done).
 import type { ThreadGroup } from '../task.js';
 import { WaitQueue } from '../wait.js';
+import type { TerminalState } from '../vfs/termios.js';
 
 /** SIGCHLD: the default exit signal of fork (signal.ts has it too; repeated to keep this a leaf). */
 const SIGCHLD = 17;
@@ -39,6 +40,10 @@ export class ProcNode {
   readonly childWait = new WaitQueue();
   /** While a vfork parent waits for this child to exec or exit: the queue it sleeps on. */
   vforkDone: WaitQueue | null = null;
+  /** fileKey of the executable the process runs (write-denied while it runs: ETXTBSY), or null. */
+  exeKey: string | null = null;
+  /** The controlling terminal (Linux's signal->tty): the host terminal's state, or null. */
+  ctty: TerminalState | null = null;
   /** argv as NUL-terminated strings back to back (/proc/<pid>/cmdline); exec replaces it. */
   cmdline: Uint8Array = new Uint8Array(0);
 }

@@ -72,9 +72,19 @@ function sigset(bits: bigint): string {
   return BigInt.asUintN(64, bits).toString(16).padStart(16, '0');
 }
 
-/** Returns /proc/<pid>/status for task t; umask comes from the fs context (default 022). */
+/** Returns the State: line's value for t's process: zombie, stopped, running or sleeping. */
+function statusState(t: Task): string {
+  const tg = t.tg;
+  if (tg.exitCode !== null) return 'Z (zombie)';
+  if (tg.stopped) return 'T (stopped)';
+  return 'R (running)';
+}
+
+/** Returns /proc/<pid>/status for task t; umask comes from the fs context (default 022). A
+ *  zombie has no memory lines, as Linux prints them only for a process with an mm. */
 export function procSelfStatus(t: Task, umask = 0o022): string {
   const tg = t.tg;
+  const zombie = tg.exitCode !== null;
   const c = tg.cred;
   let ign = 0n, cgt = 0n;
   for (let sig = 1; sig <= 64; sig++) {
@@ -82,16 +92,18 @@ export function procSelfStatus(t: Task, umask = 0o022): string {
     if (h === 1n) ign |= 1n << BigInt(sig - 1);
     else if (h > 1n) cgt |= 1n << BigInt(sig - 1);
   }
-  const vmKb = Math.ceil(mappedBytes(t) / 1024);
-  const rssKb = t.mm.mem.rss * 4, hwmKb = t.mm.mem.rssPeak * 4;
+  const vmKb = zombie ? 0 : Math.ceil(mappedBytes(t) / 1024);
+  const rssKb = zombie ? 0 : t.mm.mem.rss * 4, hwmKb = zombie ? 0 : t.mm.mem.rssPeak * 4;
   const vm = (label: string, kb: number): string => `${label}:\t${String(kb).padStart(8)} kB\n`;
-  return `Name:\t${procComm(t)}\nUmask:\t${umask.toString(8).padStart(4, '0')}\nState:\tR (running)\n` +
+  const mem = zombie ? '' : vm('VmPeak', vmKb) + vm('VmSize', vmKb) + vm('VmLck', t.mm.lockedBytes() / 1024) + vm('VmPin', 0) +
+    vm('VmHWM', hwmKb) + vm('VmRSS', rssKb);
+  const threads = zombie ? 1 : tg.tasks.length;
+  return `Name:\t${procComm(t)}\nUmask:\t${umask.toString(8).padStart(4, '0')}\nState:\t${statusState(t)}\n` +
     `Tgid:\t${tg.pid}\nNgid:\t0\nPid:\t${t.tid}\nPPid:\t${tg.ppid}\nTracerPid:\t0\n` +
     `Uid:\t${c.ruid}\t${c.euid}\t${c.suid}\t${c.fsuid}\nGid:\t${c.rgid}\t${c.egid}\t${c.sgid}\t${c.fsgid}\n` +
     `FDSize:\t64\nGroups:\t${c.rgid} \n` +
     `NStgid:\t${tg.pid}\nNSpid:\t${t.tid}\nNSpgid:\t${tg.pid}\nNSsid:\t${tg.pid}\n` +
-    vm('VmPeak', vmKb) + vm('VmSize', vmKb) + vm('VmLck', t.mm.lockedBytes() / 1024) + vm('VmPin', 0) + vm('VmHWM', hwmKb) +
-    vm('VmRSS', rssKb) + `Threads:\t${tg.tasks.length}\nSigQ:\t0/${SIGQUEUE_LIMIT}\n` +
+    mem + `Threads:\t${threads}\nSigQ:\t0/${SIGQUEUE_LIMIT}\n` +
     `SigPnd:\t${sigset(t.pending.mask)}\nShdPnd:\t${sigset(tg.shared.mask)}\nSigBlk:\t${sigset(t.sigmask)}\n` +
     `SigIgn:\t${sigset(ign)}\nSigCgt:\t${sigset(cgt)}\nCapInh:\t${sigset(0n)}\nCapPrm:\t${sigset(0n)}\n` +
     `CapEff:\t${sigset(0n)}\nCapBnd:\t${CAP_BND}\nCapAmb:\t${sigset(0n)}\nNoNewPrivs:\t0\nSeccomp:\t0\n` +

@@ -16,6 +16,7 @@ import { createSysDir, type SysSources } from './sys.js';
 import { procMountinfo, procMounts } from './mounts.js';
 import { kernelConfigGz } from './config.js';
 import { taskDir } from './task_dir.js';
+import { ExitState } from '../process/node.js';
 import type { MountTable } from '../vfs/mount_table.js';
 
 /** Kernel state the system-wide files show: /proc/sys, the mount tree, the syscall table. */
@@ -71,6 +72,7 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
       const m = new Map<string, Inode>();
       const t = task(caller);
       if (!t) return m;
+      if (tg.exitCode !== null) return m; // a zombie has closed every fd
       for (const fd of t.files.fds()) {
         m.set(String(fd), new SynthLink(sb, `${pid}/fd/${fd}`,
           () => t.files.get(fd)?.path ?? -ENOENT,
@@ -79,10 +81,11 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
       return m;
     }, owner);
     const entries = new Map<string, Inode>([
-      ['exe', new SynthLink(sb, `${pid}/exe`, () => tg.exePath || -ENOENT, null, owner)],
-      ['cwd', new SynthLink(sb, `${pid}/cwd`, (c) => task(c)?.fs.cwd.path ?? -ENOENT, null, owner)],
-      ['root', new SynthLink(sb, `${pid}/root`, (c) => task(c)?.fs.root.path ?? -ENOENT, null, owner)],
-      ['maps', textFile(`${pid}/maps`, () => tg.mm.mapsText())],
+      // A zombie has no executable, fs context or memory left: its links are ENOENT, maps empty.
+      ['exe', new SynthLink(sb, `${pid}/exe`, () => (tg.exitCode === null && tg.exePath) || -ENOENT, null, owner)],
+      ['cwd', new SynthLink(sb, `${pid}/cwd`, (c) => (tg.exitCode === null ? task(c)?.fs.cwd.path : undefined) ?? -ENOENT, null, owner)],
+      ['root', new SynthLink(sb, `${pid}/root`, (c) => (tg.exitCode === null ? task(c)?.fs.root.path : undefined) ?? -ENOENT, null, owner)],
+      ['maps', textFile(`${pid}/maps`, () => (tg.exitCode === null ? tg.mm.mapsText() : ''))],
       ['status', textFile(`${pid}/status`, (c) => { const t = representative(tg, c); return t ? procSelfStatus(t, t.fs.umask) : ''; })],
       ['comm', textFile(`${pid}/comm`, (c) => { const t = representative(tg, c); return t ? procComm(t) + '\n' : ''; })],
       ['fd', fdDir],
@@ -112,13 +115,13 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
     if (!t) return m;
     m.set('self', new SynthLink(sb, 'self', (c) => (c ? String(c.tgid) : -ENOENT)));
     m.set(String(t.tgid), pidDir(t.tg));
-    // Every live process is listed (zombies are not: ecall keeps no /proc state for them).
-    for (const tg of list()) if (tg.exitCode === null && !m.has(String(tg.pid))) m.set(String(tg.pid), pidDir(tg));
+    // Every process not yet reaped is listed, zombies included (as Linux lists them).
+    for (const tg of list()) if (tg.node.exitState !== ExitState.Dead && !m.has(String(tg.pid))) m.set(String(tg.pid), pidDir(tg));
     return m;
   }, null, (name) => {
     // Other processes are reachable by name but not listed (the pid table is the kernel's).
     if (!/^[1-9][0-9]*$/.test(name)) return undefined;
     const tg = lookup(Number(name));
-    return tg && tg.exitCode === null ? pidDir(tg) : undefined;
+    return tg && tg.node.exitState !== ExitState.Dead ? pidDir(tg) : undefined;
   });
 }

@@ -5,6 +5,7 @@ import { E2BIG, EFAULT, EINVAL, EPERM } from '../../abi/errno.js';
 import { PROT_WRITE } from '../../mem/guest_memory.js';
 import { inheritTask } from '../inherit.js';
 import { copyProcess } from '../process/fork.js';
+import { installPidFd } from './pidfd.js';
 import type { Request } from '../request.js';
 import { Task, type ThreadGroup } from '../task.js';
 import { WaitQueue } from '../wait.js';
@@ -17,12 +18,12 @@ export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGH
   CLONE_UNTRACED = 0x800000, CLONE_CHILD_SETTID = 0x1000000, CLONE_IO = 0x80000000;
 /** The low byte of clone's flags is the exit signal. */
 const CSIGNAL = 0xff;
-/** Flags a thread clone may carry; anything else is EINVAL (namespaces, ptrace, pidfd, ...). */
+/** Flags a thread clone may carry; anything else is EINVAL (namespaces, ptrace, ...). */
 const THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
   CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED |
   CLONE_UNTRACED | CLONE_IO;
 /** Flags a new process may carry besides the thread ones (CLONE_PTRACE is accepted and does nothing: no tracer). */
-const PROCESS_FLAGS = CLONE_VFORK | CLONE_PARENT | CLONE_PTRACE;
+const PROCESS_FLAGS = CLONE_VFORK | CLONE_PARENT | CLONE_PTRACE | CLONE_PIDFD;
 /** clone3's flag bit 32: reset handled signals to SIG_DFL in the child. */
 const CLONE_CLEAR_SIGHAND = 1n << 32n;
 /** Highest signal number (an exit signal above it is never sent). */
@@ -41,6 +42,8 @@ interface CloneRequest {
   /** Signal the parent gets when a new process exits (0: none). */
   exitSignal: number;
   clearSighand: boolean;
+  /** CLONE_PIDFD: where the parent's pidfd for the child goes (clone: parent_tid; clone3: pidfd). */
+  pidfdAddr: number;
 }
 
 /**
@@ -54,12 +57,21 @@ function cloneAny(t: Task, r: CloneRequest, req: Request): SysResult {
   if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) return -EINVAL;
   if ((f & CLONE_NEWNS) && (f & CLONE_FS)) return -EINVAL;
   if ((f & ~THREAD_FLAGS & ~PROCESS_FLAGS & ~CSIGNAL) !== 0) return -EINVAL;
+  if ((f & CLONE_PIDFD) && (f & (CLONE_DETACHED | CLONE_THREAD))) return -EINVAL;
   if (!(f & CLONE_THREAD)) {
+    if (f & CLONE_PIDFD) {
+      // The pidfd is stored before the child runs, and a full fd table fails the call first.
+      if (!t.mm.mem.accessible(r.pidfdAddr, 4, PROT_WRITE)) return -EFAULT;
+      const probe = installPidFd(t, t.tg, false);
+      if (probe < 0) return probe;
+      t.files.close(probe);
+    }
     const child = copyProcess(t, {
-      flags: f & ~CSIGNAL, exitSignal: r.exitSignal <= NSIG ? r.exitSignal : 0, stack: r.stack,
+      flags: f & ~CSIGNAL & ~CLONE_PIDFD, exitSignal: r.exitSignal <= NSIG ? r.exitSignal : 0, stack: r.stack,
       parentTid: r.parentTid, childTid: r.childTid, tls: r.tls, clearSighand: r.clearSighand,
     });
     if (typeof child === 'number') return child;
+    if (f & CLONE_PIDFD) t.mm.mem.writeI32(r.pidfdAddr, installPidFd(t, child.tg, false));
     if (f & CLONE_VFORK) return startVforkWait(t, child.tg, req);
     return child.tid;
   }
@@ -114,9 +126,11 @@ function cloneThread(t: Task, r: CloneRequest): number {
 function sysClone(t: Task, a: SysArgs, req: Request): SysResult {
   if (req.resumed) return vforkWait(t, req);
   const flags = a.u32(0);
+  // clone() stores the pidfd where the parent's tid would go: both at once is EINVAL.
+  if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) return -EINVAL;
   return cloneAny(t, {
     flags, stack: a.num(1), parentTid: a.addr(2), tls: a.big(3), childTid: a.addr(4), exitSignal: flags & CSIGNAL,
-    clearSighand: false,
+    clearSighand: false, pidfdAddr: a.addr(2),
   }, req);
 }
 
@@ -144,11 +158,11 @@ function sysClone3(t: Task, a: SysArgs, req: Request): SysResult {
   if ((f & CLONE_PIDFD) && !(f & CLONE_THREAD) && !mem.accessible(Number(rd(8)), 4, PROT_WRITE)) return -EFAULT;
   return cloneAny(t, {
     flags: f, stack: Number(stack + stackSize), parentTid: Number(rd(24)), childTid: Number(rd(16)), tls: rd(56),
-    exitSignal: Number(exitSignal), clearSighand: (flags & CLONE_CLEAR_SIGHAND) !== 0n,
+    exitSignal: Number(exitSignal), clearSighand: (flags & CLONE_CLEAR_SIGHAND) !== 0n, pidfdAddr: Number(rd(8)),
   }, req);
 }
 
 export const defs: SyscallDef[] = [
-  { nr: 220, name: 'clone', handler: sysClone, status: 'partial', note: 'threads and processes (fork, vfork, CLONE_PARENT); no namespaces or CLONE_PIDFD', args: ['cloneflags', 'ptr', 'ptr', 'ptr', 'ptr'] },
+  { nr: 220, name: 'clone', handler: sysClone, status: 'partial', note: 'threads and processes (fork, vfork, CLONE_PARENT, CLONE_PIDFD); no namespaces', args: ['cloneflags', 'ptr', 'ptr', 'ptr', 'ptr'] },
   { nr: 435, name: 'clone3', handler: sysClone3, status: 'partial', note: 'as clone, with CLONE_CLEAR_SIGHAND; set_tid and cgroup are refused', args: ['ptr', 'size'] },
 ];

@@ -55,7 +55,7 @@ function doExecveat(t: Task, dirfd: number, pathAddr: number, argvAddr: number, 
     const f = t.files.get(dirfd);
     if (f === undefined) return -EBADF;
     if (!(f instanceof VfsFile)) return -EACCES;
-    file = readExecFile(f.loc, cred);
+    file = readExecFile(f.loc, cred, t.kernel.vfs.writeDeny);
     filename = `/dev/fd/${dirfd}`;
     fdExec = true;
   } else {
@@ -66,7 +66,7 @@ function doExecveat(t: Task, dirfd: number, pathAddr: number, argvAddr: number, 
     if (typeof loc === 'number') return loc;
     const st = loc.inode.getattr();
     if (!follow && typeof st !== 'number' && (st.mode & S_IFMT) === S_IFLNK) return -ELOOP;
-    file = readExecFile(loc, cred);
+    file = readExecFile(loc, cred, t.kernel.vfs.writeDeny);
     if (!path.startsWith('/') && dirfd !== AT_FDCWD) {
       filename = `/dev/fd/${dirfd}/${path}`;
       fdExec = true;

@@ -200,6 +200,7 @@ function sysSetsid(t: Task): number {
   const tg = t.tg;
   if (tg.pgid === tg.pid || t.kernel.procs.inGroup(tg.pid).length > 0) return -EPERM;
   tg.pgid = tg.sid = tg.pid;
+  tg.node.ctty = null; // a new session has no controlling terminal
   return tg.sid;
 }
 

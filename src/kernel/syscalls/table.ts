@@ -39,6 +39,7 @@ import { defs as hwprobeDefs } from './hwprobe.js';
 import { defs as membarrierDefs } from './membarrier.js';
 import { defs as rseqDefs } from './rseq.js';
 import { defs as sysletDefs } from './syslet.js';
+import { defs as pidfdDefs } from './pidfd.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, execDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
@@ -47,6 +48,7 @@ const FAMILIES: SyscallDef[][] = [
   lockDefs,
   ioUringDefs,
   sysletDefs,
+  pidfdDefs,
   personalityDefs, ipcDefs, mountDefs,
 ];
 

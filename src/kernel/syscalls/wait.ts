@@ -1,5 +1,6 @@
 // wait4 and waitid: reap or observe children (process/wait.ts chooses the child).
-import { EBADF, ECHILD, EINVAL, ESRCH } from '../../abi/errno.js';
+import { EAGAIN, ECHILD, EINVAL, ESRCH } from '../../abi/errno.js';
+import { pidfdWaitTarget } from './pidfd.js';
 import { SIGCHLD } from '../signal.js';
 import { writeRusage } from '../structs.js';
 import type { Task, ThreadGroup } from '../task.js';
@@ -58,14 +59,22 @@ function sysWaitid(t: Task, a: SysArgs, r: Request): SysResult {
   if ((options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) !== 0) return -EINVAL;
   if ((options & (WEXITED | WSTOPPED | WCONTINUED)) === 0) return -EINVAL;
   let which: WaitWhich;
+  let pidfdNonblock = false;
   if (idtype === P_ALL) which = { kind: 'all' };
   else if (idtype === P_PID) { if (id <= 0) return -EINVAL; which = { kind: 'pid', pid: id }; }
   else if (idtype === P_PGID) { if (id < 0) return -EINVAL; which = { kind: 'pgid', pgid: id === 0 ? t.tg.pgid : id }; }
-  else if (idtype === P_PIDFD) return t.files.get(id) === undefined ? -EBADF : -EINVAL; // ecall has no pidfds
-  else return -EINVAL;
-  const res = doWait(t, r, which, options);
+  else if (idtype === P_PIDFD) {
+    if (id < 0) return -EINVAL;
+    const target = pidfdWaitTarget(t, id);
+    if (typeof target === 'number') return target;
+    which = { kind: 'pid', pid: target.pid };
+    pidfdNonblock = target.nonblock;
+  } else return -EINVAL;
+  // A pidfd opened with PIDFD_NONBLOCK makes the wait WNOHANG, and "nothing yet" is EAGAIN.
+  const res = doWait(t, r, which, pidfdNonblock ? options | WNOHANG : options);
   if (typeof res !== 'object' || !('child' in res)) {
     if (res !== 0) return res;
+    if (pidfdNonblock && (options & WNOHANG) === 0) return -EAGAIN;
   }
   const ev = typeof res === 'object' && 'child' in res ? res : null;
   const mem = t.mm.mem;
@@ -88,5 +97,5 @@ function sysWaitid(t: Task, a: SysArgs, r: Request): SysResult {
 
 export const defs: SyscallDef[] = [
   { nr: 260, name: 'wait4', handler: sysWait4, status: 'full', note: 'rusage has user time and maxrss only', args: ['int', 'ptr', 'hex', 'ptr'] },
-  { nr: 95, name: 'waitid', handler: sysWaitid, status: 'partial', note: 'no P_PIDFD (ecall has no pidfds)', args: ['int', 'int', 'ptr', 'hex', 'ptr'] },
+  { nr: 95, name: 'waitid', handler: sysWaitid, status: 'full', args: ['int', 'int', 'ptr', 'hex', 'ptr'] },
 ];

@@ -118,10 +118,11 @@ class MemDeviceFile implements OpenFile {
   }
 }
 
-/** Returns an open file for /dev/<name>, or -ENXIO for /dev/tty when the host has no terminal. */
-export function openDevice(name: DeviceName, flags: number, stdio: HostStdio): OpenFile | number {
+/** Returns an open file for /dev/<name>, or -ENXIO for /dev/tty when the host has no terminal or
+ *  the caller has no controlling terminal (noCtty). */
+export function openDevice(name: DeviceName, flags: number, stdio: HostStdio, noCtty = false): OpenFile | number {
   if (name === 'tty') {
-    if (!stdio.host.isatty(0)) return -ENXIO;
+    if (!stdio.host.isatty(0) || noCtty) return -ENXIO;
     return createTtyFile(stdio, flags);
   }
   return new MemDeviceFile(name, flags, stdio.host);

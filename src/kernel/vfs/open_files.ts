@@ -75,6 +75,8 @@ export class PathFile extends VfsFile {}
  */
 export class RegularFile extends VfsFile {
   pos = 0;
+  /** Runs when the description is released (the write count ETXTBSY checks, vfs/write_deny.ts). */
+  onRelease: (() => void) | null = null;
   private released = false;
   private key: string | null = null;
 
@@ -176,6 +178,7 @@ export class RegularFile extends VfsFile {
     if (this.released) return;
     this.released = true;
     this.io.close();
+    this.onRelease?.();
   }
 }
 

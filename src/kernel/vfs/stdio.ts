@@ -3,16 +3,19 @@
 // buffered asks the host for data and sleeps on a wait queue the host callback wakes).
 import { utf8ToBytes } from '../../util/bytestr.js';
 import type { Host, HostStdioInfo } from '../../host/host.js';
-import { EAGAIN, EBADF, EINVAL, EIO, ENOTTY, EPIPE, ESPIPE } from '../../abi/errno.js';
+import { EAGAIN, EBADF, EIO, ENOTTY, EPERM, EPIPE, ESPIPE } from '../../abi/errno.js';
 import type { Blocked, Request } from '../request.js';
+import { SIGTTIN, SIGTTOU } from '../signal.js';
+import type { Task } from '../task.js';
+import { tiocgpgrp, tiocnotty, tiocsctty, tiocspgrp, ttyCheckChange } from '../process/jobctl.js';
 import { WaitQueue } from '../wait.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFCHR, S_IFIFO, S_IFREG, S_IFSOCK } from './constants.js';
 import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';
 import { PIPEFS_DEV } from './pipe.js';
 import {
   DEFAULT_COLS, DEFAULT_ROWS, FIONBIO, FIONREAD, TCFLSH, TCGETS, TCSBRK, TCSETS, TCSETSF, TCSETSW, TCXONC,
-  TERMIOS_SIZE, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCOUTQ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, WINSIZE_SIZE,
-  decodeTermios, defaultTermios, encodeTermios, encodeWinsize, type TerminalState,
+  TERMIOS_SIZE, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCOUTQ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TOSTOP,
+  WINSIZE_SIZE, ICANON, decodeTermios, defaultTermios, encodeTermios, encodeWinsize, type TerminalState,
 } from './termios.js';
 
 /** SIGPIPE (asm-generic/signal.h): a write to a host pipe with no reader raises it, as on Linux. */
@@ -25,6 +28,23 @@ export const DEVPTS_DEV = 0x19;
 const DEVPTS_FIRST_INO = 3;
 /** The tty group's gid on Debian, which owns /dev/pts/N and /dev/tty. */
 export const TTY_GID = 5;
+
+/** Bytes a canonical terminal read takes from the host at once (N_TTY_BUF_SIZE, its line limit). */
+const CANON_TAKE = 4096;
+/** A canonical read ends after a newline. */
+const NEWLINE = 0x0a;
+
+/** Returns the task behind a request (a hart's syscall or a ring's call made for a task), or null. */
+function callerTask(r: Request): Task | null {
+  const c = r.caller as Partial<Task>;
+  return c.tg !== undefined && c.tg.node !== undefined ? c as Task : null;
+}
+
+/** Runs the job-control check for a terminal operation (0 when there is no task behind r). */
+function jobCheck(r: Request, term: TerminalState, sig: number): number {
+  const t = callerTask(r);
+  return t === null ? 0 : ttyCheckChange(t, term, sig);
+}
 
 /** Returns Linux's new_encode_dev(major, minor): the dev_t layout st_rdev uses. */
 export function makeDev(major: number, minor: number): number {
@@ -39,25 +59,45 @@ export class HostStdio {
   /** Readers of host stdin (and its pollers) sleep here until the host delivers data. */
   readonly stdinQueue = new WaitQueue();
   /** What TCSETS stored and TIOCSWINSZ set, reported back by TCGETS and TIOCGWINSZ. */
-  readonly terminal: TerminalState = { termios: defaultTermios(), winsize: null };
+  readonly terminal: TerminalState = { termios: defaultTermios(), winsize: null, session: 0, pgrp: 0 };
   /** Queues the arrival of stdin data for the kernel's event point (the Kernel sets it; alone: runs at once). */
   post: (fn: () => void) => void = (fn) => fn();
   /** True while a host stdin request is outstanding. */
   private stdinRequested = false;
+  /** Bytes taken from the host that a canonical (one line per read) terminal read left over. */
+  private held: Uint8Array | null = null;
 
   constructor(readonly host: Host) {}
 
-  /** Reads host stdin into buf: bytes, 0 at EOF, or a sleep (EAGAIN when nonblocking) with nothing consumed. */
-  readStdin(r: Request, buf: Uint8Array, nonblock: boolean): number | Blocked {
+  /** Reads host stdin into buf: bytes, 0 at EOF, or a sleep (EAGAIN when nonblocking) with nothing
+   *  consumed. canonical: a terminal in ICANON mode, whose read returns at most one line. */
+  readStdin(r: Request, buf: Uint8Array, nonblock: boolean, canonical = false): number | Blocked {
     if (buf.length === 0) return 0;
-    const data = this.host.stdin.take(buf.length);
+    const data = this.held ?? this.host.stdin.take(canonical ? CANON_TAKE : buf.length);
+    this.held = null;
     if (data !== null) {
-      buf.set(data.subarray(0, buf.length));
-      return Math.min(data.length, buf.length);
+      let n = Math.min(data.length, buf.length);
+      if (canonical) {
+        const nl = data.subarray(0, n).indexOf(NEWLINE);
+        if (nl >= 0) n = nl + 1;
+      }
+      buf.set(data.subarray(0, n));
+      if (n < data.length) this.held = data.slice(n); // the rest of the line, or later lines
+      return n;
     }
     this.requestStdin();
     if (nonblock) return -EAGAIN;
     return r.block([this.stdinQueue]);
+  }
+
+  /** Bytes a read would find at once: what a canonical read left, then the host's buffer. */
+  available(): number {
+    return (this.held?.length ?? 0) + this.host.stdin.available();
+  }
+
+  /** True when stdin is at its end and nothing is held back. */
+  atEof(): boolean {
+    return this.held === null && this.host.stdin.atEof();
   }
 
   /** Asks the host for stdin data (once until it arrives); its arrival wakes the stdin queue. */
@@ -118,7 +158,12 @@ class StdioFile implements OpenFile {
 
   read(r: Request, buf: Uint8Array): number | Blocked {
     if ((this.flags & O_ACCMODE) === O_WRONLY || !this.readsStdin()) return -EBADF;
-    return this.stdio.readStdin(r, buf, (this.flags & O_NONBLOCK) !== 0);
+    if (this.isTty()) {
+      const chk = jobCheck(r, this.stdio.terminal, SIGTTIN); // a background reader
+      if (chk !== 0) return chk;
+    }
+    const canonical = this.isTty() && (this.stdio.terminal.termios.lflag & ICANON) !== 0;
+    return this.stdio.readStdin(r, buf, (this.flags & O_NONBLOCK) !== 0, canonical);
   }
 
   write(r: Request, data: Uint8Array): number {
@@ -126,6 +171,10 @@ class StdioFile implements OpenFile {
     const fd = this.outputFd();
     if (fd === null) return -EBADF;
     if (data.length === 0) return 0;
+    if ((this.stdio.terminal.termios.lflag & TOSTOP) !== 0 && this.isTty()) {
+      const chk = jobCheck(r, this.stdio.terminal, SIGTTOU); // a background writer under `stty tostop`
+      if (chk !== 0) return chk;
+    }
     const n = this.host.writeStdio(fd, data);
     if (n === -EPIPE) r.caller.raise(SIGPIPE);
     return n;
@@ -167,11 +216,35 @@ class StdioFile implements OpenFile {
     }
     const tty = this.isTty();
     if (request === FIONREAD && (tty || this.hostFd === 0)) {
-      mem.writeI32(argAddr, this.host.stdin.available());
+      mem.writeI32(argAddr, this.stdio.available());
       return 0;
     }
     if (!tty) return -ENOTTY;
     const term = this.stdio.terminal;
+    const t = callerTask(r);
+    switch (request) {
+      case TCSETS: case TCSETSW: case TCSETSF: case TCFLSH: case TCXONC: case TCSBRK: {
+        const chk = jobCheck(r, term, SIGTTOU); // a background group may not change the terminal
+        if (chk !== 0) return chk;
+        break;
+      }
+      case TIOCGPGRP: case TIOCGSID: {
+        if (t === null) return -ENOTTY;
+        const id = tiocgpgrp(t, term, request === TIOCGSID);
+        if (id < 0) return id;
+        mem.writeI32(argAddr, id);
+        return 0;
+      }
+      case TIOCSPGRP: {
+        if (t === null) return -ENOTTY;
+        return tiocspgrp(t, term, () => mem.readI32(argAddr));
+      }
+      case TIOCSCTTY:
+        if (t === null) return -EPERM;
+        return tiocsctty(t, term, argAddr === 1, (this.flags & O_ACCMODE) !== O_WRONLY);
+      case TIOCNOTTY:
+        return t === null ? -ENOTTY : tiocnotty(t, term);
+    }
     switch (request) {
       case TCGETS:
         mem.write(argAddr, encodeTermios(term.termios));
@@ -190,18 +263,10 @@ class StdioFile implements OpenFile {
         term.winsize = { rows: b[0]! | (b[1]! << 8), cols: b[2]! | (b[3]! << 8) };
         return 0;
       }
-      case TIOCGPGRP: case TIOCGSID:
-        // The guest process is its own session and foreground group, as a shell's child is.
-        mem.writeI32(argAddr, r.caller.tgid);
-        return 0;
-      case TIOCSPGRP: {
-        const pgrp = mem.readI32(argAddr);
-        return pgrp < 0 ? -EINVAL : 0;
-      }
       case TIOCOUTQ:
         mem.writeI32(argAddr, 0); // output is written synchronously, nothing is queued
         return 0;
-      case TCFLSH: case TCXONC: case TCSBRK: case TIOCSCTTY:
+      case TCFLSH: case TCXONC: case TCSBRK:
         return 0;
       default:
         return -ENOTTY;
@@ -212,7 +277,7 @@ class StdioFile implements OpenFile {
     let mask = 0;
     const acc = this.flags & O_ACCMODE;
     if (acc !== O_WRONLY && this.readsStdin()) {
-      const s = this.host.stdin;
+      const s = this.stdio;
       if (s.available() > 0 || s.atEof()) mask |= POLLIN | POLLRDNORM;
       else this.stdio.requestStdin(); // a poller waits for data, so the host must go and read it
     }

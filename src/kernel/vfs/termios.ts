@@ -24,6 +24,8 @@ export const OPOST = 0x01, ONLCR = 0x04;
 export const B38400 = 0x0f, CS8 = 0x30, CREAD = 0x80, HUPCL = 0x400;
 export const ISIG = 0x1, ICANON = 0x2, ECHO = 0x8, ECHOE = 0x10, ECHOK = 0x20, ECHOCTL = 0x200,
   ECHOKE = 0x800, IEXTEN = 0x8000;
+/** c_lflag TOSTOP: a background process group's write raises SIGTTOU. */
+export const TOSTOP = 0x100;
 
 /** The kernel struct termios, as TCGETS/TCSETS copy it. */
 export interface Termios {
@@ -100,8 +102,14 @@ export function encodeWinsize(rows: number, cols: number): Uint8Array {
 /** Size reported for a terminal whose host size is unknown (the VT100 default). */
 export const DEFAULT_ROWS = 24, DEFAULT_COLS = 80;
 
-/** The state of the one host terminal: what TCSETS stored, and a TIOCSWINSZ override. */
+/**
+ * The state of the one host terminal: what TCSETS stored, a TIOCSWINSZ override, and the job
+ * control state Linux keeps in tty->ctrl: the session it is the controlling terminal of and its
+ * foreground process group (0 for none).
+ */
 export interface TerminalState {
   termios: Termios;
   winsize: { rows: number; cols: number } | null;
+  session: number;
+  pgrp: number;
 }

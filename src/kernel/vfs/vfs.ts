@@ -14,6 +14,7 @@ import { isSocketInode, Loc } from './inode.js';
 import { createStdioFile, HostStdio } from './stdio.js';
 import { HostInode, HostSuper } from './hostfs.js';
 import { fileKey, type PageCache } from './open_files.js';
+import { WriteDeny } from './write_deny.js';
 import { TMPFS_DEFAULT_INODES, TMPFS_DEFAULT_SIZE, TmpfsDir, TmpfsFile, TmpfsSuper, tmpfsMkdirP } from './tmpfs.js';
 import { createDevfs } from './devfs.js';
 import { FifoRegistry, openFifo } from './fifo.js';
@@ -130,6 +131,8 @@ export function readExecLoc(loc: Loc, cred: Cred): { st: StatInfo; data: Uint8Ar
 }
 
 export class Vfs {
+  /** Which files are open for writing and which are being run (ETXTBSY). */
+  readonly writeDeny = new WriteDeny();
   /** Mounted filesystems by normalized guest path ("/" itself is rootInode). */
   readonly mounts: MountTable;
   readonly rootInode: Inode;
@@ -388,15 +391,23 @@ export class Vfs {
       const b = breakLease(this.locks, fileKey(st), flags, r); // before O_TRUNC, as Linux's do_dentry_open
       if (b !== 0) return b;
     }
+    // A file some process runs cannot be opened for writing (ETXTBSY, before O_TRUNC as Linux).
+    const key = fileKey(st);
+    if (wantsWrite) {
+      const busy = this.writeDeny.getWrite(key);
+      if (busy < 0) return busy;
+    }
     if ((flags & O_TRUNC) && !created) {
       const r = inode.truncate?.(0) ?? -EINVAL;
-      if (r < 0) return r;
+      if (r < 0) { if (wantsWrite) this.writeDeny.putWrite(key); return r; }
       this.truncated(loc, 0);
       killSuidOnWrite(inode, env.cred);
     }
     const io = inode.openIo(flags);
-    if (typeof io === 'number') return io;
-    return attached(this.locks, new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io, this.pageCache), st);
+    if (typeof io === 'number') { if (wantsWrite) this.writeDeny.putWrite(key); return io; }
+    const file = new RegularFile(flags & ~(O_CREAT | O_EXCL | O_NOCTTY_TRUNC), loc, io, this.pageCache);
+    if (wantsWrite) file.onRelease = () => this.writeDeny.putWrite(key);
+    return attached(this.locks, file, st);
   }
 
   /**
