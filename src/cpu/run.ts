@@ -55,11 +55,10 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
   if (jit === null) return interp(h, mem, budget, false, 0);
   const start = h.instret;
   // Translated code first: after a system call the hart usually resumes inside a region.
-  const tlb = h.tlb;
-  if (tlb !== null && tlb.mem === mem) {
-    const r = jit.exec(h, tlb, budget);
-    if (r !== EXEC_INTERPRET) return r as Stop;
-  }
+  let tlb = h.tlb;
+  if (tlb === null || tlb.mem !== mem) tlb = attachTlb(h, mem);
+  const r0 = jit.exec(h, tlb, budget);
+  if (r0 !== EXEC_INTERPRET) return r0 as Stop;
   for (;;) {
     let left = budget - (h.instret - start);
     if (left <= 0) return Stop.Budget;
