@@ -114,7 +114,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   let kernel: Kernel;
   try {
     kernel = new Kernel({ host, mounts, root: o.root ?? null, sysroot: o.sysroot, strace, cpus, seed, schedule, maxInstructions, extensions, rseqStress, tmpfsSize, memory, jit: o.jit,
-      jitThreshold: o.jitThreshold === undefined ? undefined : parseIntOption('--jit-threshold', o.jitThreshold, 1, MAX_JIT_THRESHOLD) });
+      jitThreshold: o.jitThreshold === undefined ? undefined : parseIntOption('--jit-threshold', o.jitThreshold, 1, MAX_JIT_THRESHOLD),
+      jitAsync: o.jitSync === true ? false : undefined });
   } catch (e) {
     if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
     throw e;
