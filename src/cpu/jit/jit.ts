@@ -101,6 +101,8 @@ export class Jit implements CodeListener {
   private readonly byFrame = new Map<number, number[]>();
   private readonly cache: CodeCache;
   private readonly disp: Dispatcher;
+  /** The TLB whose array offsets the exchange area holds (a TLB's arrays never move). */
+  private tlbInArea: Tlb | null = null;
   /** What exec() last put in each entry of the dispatcher's table (Table.set is slow). */
   private readonly installed: (Translated | null)[] = new Array<Translated | null>(TABLE_SIZE).fill(null);
   /** The exchange area: byte offset in the pool, and int32 views of it. */
@@ -156,6 +158,22 @@ export class Jit implements CodeListener {
     return entry.fn;
   }
 
+  /** Puts tlb's array offsets in the exchange area; false (and nothing written) when its arrays
+   *  are on the JS heap, where WebAssembly cannot see them. */
+  private useTlb(tlb: Tlb): boolean {
+    const buf = this.phys.memory.buffer, i32 = this.i32, st = this.st;
+    if (tlb.tagR.buffer !== buf || tlb.tagW.buffer !== buf || tlb.paD.buffer !== buf || tlb.tagX.buffer !== buf || tlb.paX.buffer !== buf) {
+      return false;
+    }
+    i32[(st + ST_TAGR) >> 2] = tlb.tagR.byteOffset;
+    i32[(st + ST_TAGW) >> 2] = tlb.tagW.byteOffset;
+    i32[(st + ST_PAD) >> 2] = tlb.paD.byteOffset;
+    i32[(st + ST_TAGX) >> 2] = tlb.tagX.byteOffset;
+    i32[(st + ST_PAX) >> 2] = tlb.paX.byteOffset;
+    this.tlbInArea = tlb;
+    return true;
+  }
+
   /**
    * Runs translated code for h from h.pc for at most budget instructions. Returns Stop.Budget
    * when the budget is spent, Stop.Ecall or Stop.Ebreak at such an instruction (counted, pc at
@@ -163,22 +181,13 @@ export class Jit implements CodeListener {
    * h.pc. h.pc, h.instret, the registers and the reservation are up to date in every case.
    */
   exec(h: Hart, tlb: Tlb, budget: number): number {
-    const buf = this.phys.memory.buffer;
     const tagX = tlb.tagX, paX = tlb.paX;
-    // A TLB with arrays on the JS heap: wasm cannot see it.
-    if (tlb.tagR.buffer !== buf || tlb.tagW.buffer !== buf || tlb.paD.buffer !== buf || tagX.buffer !== buf || paX.buffer !== buf) {
-      return EXEC_INTERPRET;
-    }
+    if (tlb !== this.tlbInArea && !this.useTlb(tlb)) return EXEC_INTERPRET;
     let pc = h.pc;
     let fn = this.lookup(pc, tagX, paX);
     if (fn === null) return EXEC_INTERPRET;
     const i32 = this.i32, st = this.st, sw = st >> 2, stats = this.stats, table = this.disp.table, dispatch = this.disp.dispatch;
     this.regs.set(h.x);
-    i32[(st + ST_TAGR) >> 2] = tlb.tagR.byteOffset;
-    i32[(st + ST_TAGW) >> 2] = tlb.tagW.byteOffset;
-    i32[(st + ST_PAD) >> 2] = tlb.paD.byteOffset;
-    i32[(st + ST_TAGX) >> 2] = tagX.byteOffset;
-    i32[(st + ST_PAX) >> 2] = paX.byteOffset;
     i32[(st + ST_RES) >> 2] = h.reservation;
     stats.entries++;
     let total = 0, result = EXEC_INTERPRET, missedAt = -1;
