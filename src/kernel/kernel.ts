@@ -81,7 +81,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   jit?: boolean;
   /** Arrivals at an entry point before the translator compiles it (`--jit-threshold`). */
   jitThreshold?: number;
-  /** Compile translations in the background (default true; false compiles where code gets hot). */
+  /** Compile translations in the background (default: outside deterministic mode; false
+   *  compiles where code gets hot). */
   jitAsync?: boolean;
 }
 
@@ -163,7 +164,8 @@ export class Kernel implements KernelServices {
     this.execRandom = new ExecRandom(this.host, options.seed);
     const jit = setJit(this.phys, options.jit ?? JIT_DEFAULT);
     if (jit !== null && options.jitThreshold !== undefined) jit.threshold = options.jitThreshold;
-    if (jit !== null) jit.async = options.jitAsync ?? true;
+    // Deterministic mode compiles on the spot, so that even the --stats counters repeat.
+    if (jit !== null) jit.async = options.jitAsync ?? !this.deterministic;
     this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
     const p = options.rseqStress ?? 0;
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');

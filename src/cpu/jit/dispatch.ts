@@ -31,12 +31,18 @@ export interface Dispatcher {
   dispatch: Translated;
 }
 
-/** Builds the dispatcher module over memory (`pages` 64 KiB pages) and its table. */
+/** Compiled dispatcher modules by memory size (every machine of a size shares one). */
+const compiled = new Map<number, WebAssembly.Module>();
+
+/** Builds the dispatcher over memory (`pages` 64 KiB pages) and its table. */
 export function makeDispatcher(memory: WebAssembly.Memory, pages: number): Dispatcher {
-  const bytes = moduleBytes({ pages, params: PARAMS, results: RESULTS, table: true }, [dispatchBody(), missBody()]);
-  const module = new WebAssembly.Module(bytes);
+  let compiledModule = compiled.get(pages);
+  if (compiledModule === undefined) {
+    compiledModule = new WebAssembly.Module(moduleBytes({ pages, params: PARAMS, results: RESULTS, table: true }, [dispatchBody(), missBody()]));
+    compiled.set(pages, compiledModule);
+  }
   const table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
-  const inst = new WebAssembly.Instance(module, { m: { mem: memory, tab: table } });
+  const inst = new WebAssembly.Instance(compiledModule, { m: { mem: memory, tab: table } });
   table.grow(TABLE_SIZE, inst.exports['f1']);
   return { table, dispatch: inst.exports['f0'] as Translated };
 }
