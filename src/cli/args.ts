@@ -26,6 +26,8 @@ export interface RunOptions {
   /** --jit / --no-jit (the last one given wins); undefined: the kernel's default. */
   jit?: boolean;
   jitThreshold?: string;
+  /** --jit-sync: compile translations where code gets hot instead of in the background. */
+  jitSync?: boolean;
 }
 
 /** The options of `ecall explore`, as given. */
@@ -77,6 +79,8 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
                               (default: --jit)
   --jit-threshold N           arrivals at a branch target before its code is translated
                               (default 2000; 1 translates almost everything)
+  --jit-sync                  compile translations where code gets hot, blocking, instead
+                              of in the background (so short runs run translated too)
 ecall explore [options] PROGRAM [ARGS...]
                               run PROGRAM in deterministic mode under many schedules, group
                               the runs by outcome (exit status and stdout, or a line starting
@@ -113,6 +117,7 @@ const RUN_OPTIONS = {
   jit: { type: 'boolean' },
   'no-jit': { type: 'boolean' },
   'jit-threshold': { type: 'string' },
+  'jit-sync': { type: 'boolean' },
   help: HELP,
 } as const;
 
@@ -196,6 +201,7 @@ export function parseCommandLine(argv: string[]): Command {
       const jit = jitChoice(rest.slice(0, at));
       if (jit !== undefined) options.jit = jit;
       if (v['jit-threshold'] !== undefined) options.jitThreshold = v['jit-threshold'];
+      if (v['jit-sync'] === true) options.jitSync = true;
       return { kind: 'run', program, args: rest.slice(at + 1), options };
     }
     case 'explore': {

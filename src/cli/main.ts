@@ -114,7 +114,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   let kernel: Kernel;
   try {
     kernel = new Kernel({ host, mounts, root: o.root ?? null, sysroot: o.sysroot, strace, cpus, seed, schedule, maxInstructions, extensions, rseqStress, tmpfsSize, memory, jit: o.jit,
-      jitThreshold: o.jitThreshold === undefined ? undefined : parseIntOption('--jit-threshold', o.jitThreshold, 1, MAX_JIT_THRESHOLD) });
+      jitThreshold: o.jitThreshold === undefined ? undefined : parseIntOption('--jit-threshold', o.jitThreshold, 1, MAX_JIT_THRESHOLD),
+      jitAsync: o.jitSync === true ? false : undefined });
   } catch (e) {
     if (e instanceof MountError) throw new UsageError(`bad --${e.option}: ${e.message}`);
     throw e;
@@ -145,7 +146,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
     const j = jitOf(kernel.phys)?.stats;
     if (j) {
       process.stderr.write(`ecall: jit regions=${j.regions} insns=${j.instructions} compile_ms=${j.compileMs.toFixed(1)} ` +
-        `calls=${j.calls} translated_insns=${j.retired} exits: next=${j.exits[0]} interp=${j.exits[1]} budget=${j.exits[2]} dropped=${j.dropped}\n`);
+        `entries=${j.entries} calls=${j.calls} translated_insns=${j.retired} interp_runs=${j.interpRuns} exits: interp=${j.exits.interp} ` +
+        `budget=${j.exits.budget} ecall=${j.exits.ecall} miss=${j.exits.miss} dropped=${j.dropped} evicted=${j.evicted}\n`);
     }
   }
   return st.code;

@@ -8,7 +8,7 @@ import { CodeCache, NO_CODE } from './code_cache.js';
 import { C_ILLEGAL, compressedTables, decode32, decodeCompressed, decodedImm } from './decode.js';
 import { execFp } from './fp/index.js';
 import { Access, Hart, Stop } from './hart.js';
-import { jitOf } from './jit/jit.js';
+import { EXEC_INTERPRET, jitOf } from './jit/jit.js';
 import { Op } from './ops.js';
 import { FAULT_MAPERR, pteNeed } from '../mem/fault.js';
 import { GuestMemory, PAGE_SIZE, TASK_SIZE } from '../mem/guest_memory.js';
@@ -53,30 +53,36 @@ const STOP_JIT = 6 as Stop;
 export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
   const jit = jitOf(mem.phys);
   if (jit === null) return interp(h, mem, budget, false, 0);
-  let left = budget;
+  const start = h.instret;
+  // Translated code first: after a system call the hart usually resumes inside a region.
+  let tlb = h.tlb;
+  if (tlb === null || tlb.mem !== mem) tlb = attachTlb(h, mem);
+  const r0 = jit.exec(h, tlb, budget);
+  if (r0 !== EXEC_INTERPRET) return r0 as Stop;
   for (;;) {
-    let before = h.instret;
-    const s = interp(h, mem, left, true, -jit.threshold);
-    left -= h.instret - before;
-    if (s !== STOP_JIT) return s;
+    let left = budget - (h.instret - start);
     if (left <= 0) return Stop.Budget;
-    before = h.instret;
-    const spent = jit.exec(h, h.tlb!, left);
-    left -= h.instret - before;
-    if (spent) return Stop.Budget;
+    jit.stats.interpRuns++;
+    const s = interp(h, mem, left, true, -jit.threshold);
+    if (s !== STOP_JIT) return s;
+    left = budget - (h.instret - start);
+    if (left <= 0) return Stop.Budget;
+    const r = jit.exec(h, h.tlb!, left);
+    if (r !== EXEC_INTERPRET) return r as Stop;
   }
 }
 
 /**
  * At a jump to page offset off of a code page: counts the arrival in the page's translator slot
- * and returns true when the translator has code there or the count reached limit (negative).
+ * and returns true when the translator has code there or the count reached limit (negative),
+ * but not while its translation compiles (a slot at or below jit.ts's PENDING, -2^30).
  */
 function arrive(code: Int32Array, off: number, limit: number): boolean {
   const i = 4096 + (off >> 1);
   const s = code[i]!;
   if (s > 0) return true;
   code[i] = s - 1;
-  return s <= limit;
+  return s <= limit && s > -1073741824;
 }
 
 /**

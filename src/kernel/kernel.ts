@@ -93,6 +93,9 @@ export interface KernelOptions extends Partial<VfsOptions> {
   jit?: boolean;
   /** Arrivals at an entry point before the translator compiles it (`--jit-threshold`). */
   jitThreshold?: number;
+  /** Compile translations in the background (default: outside deterministic mode; false
+   *  compiles where code gets hot). */
+  jitAsync?: boolean;
 }
 
 /** The host signals a foreground process gets, as a terminal sends them to its foreground job and
@@ -199,6 +202,8 @@ export class Kernel implements KernelServices {
     // Translated modules import a shared memory: without one (a page that is not cross-origin isolated) they are off.
     const jit = setJit(this.phys, (options.jit ?? JIT_DEFAULT) && this.phys.shared);
     if (jit !== null && options.jitThreshold !== undefined) jit.threshold = options.jitThreshold;
+    // Deterministic mode compiles on the spot, so that even the --stats counters repeat.
+    if (jit !== null) jit.async = options.jitAsync ?? !this.deterministic;
     this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
     const p = options.rseqStress ?? 0;
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');

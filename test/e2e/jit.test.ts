@@ -1,5 +1,5 @@
 // The translator changes speed, never behaviour: guests run in deterministic mode with --jit
-// (and a low threshold, so that most of their loops run translated) and with --no-jit must give
+// (and a low threshold, compiling where code gets hot, so that most of their loops run translated) and with --no-jit must give
 // byte-identical stdout, --strace output, exit status and retired-instruction count. A seeded
 // preemption lands on the same instruction either way, so even a racy program agrees.
 import assert from 'node:assert/strict';
@@ -46,7 +46,7 @@ describe('the translator gives the interpreter\'s results', { skip: unavailable 
         if (base === undefined) throw new Error(`guest/cases.json has no case ${k.name}`);
         const c: GuestCase = k.args ? { ...base, args: k.args } : base;
         const common = ['--seed', SEED, '--cpus', k.cpus, '--strace', '--stats'];
-        const on = await runUnderEcallWith(c, [...common, '--jit', '--jit-threshold', THRESHOLD]);
+        const on = await runUnderEcallWith(c, [...common, '--jit', '--jit-threshold', THRESHOLD, '--jit-sync']);
         const off = await runUnderEcallWith(c, [...common, '--no-jit']);
         const out: string[] = [];
         if (!/^ecall: jit regions=[1-9]/m.test(on.stderr.toString('utf8'))) out.push(`${k.name}: nothing was translated`);

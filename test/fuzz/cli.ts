@@ -1,5 +1,6 @@
-// npm run fuzz -- --seconds N [--seed S] [--ext I,M,A,F,D,C] [--batch B]
-// Runs random seeds against qemu-riscv64 until time runs out; exit 1 on any mismatch.
+// npm run fuzz -- --seconds N [--seed S] [--ext I,M,A,F,D,C] [--batch B] [--jit-threshold T]
+// Runs random seeds against qemu-riscv64 until time runs out; exit 1 on any mismatch. With
+// --jit-threshold, ecall's side runs the translator too (0: every case translated where it can).
 import { parseArgs } from 'node:util';
 import { compareBatch, formatMismatch } from './compare.js';
 import { EcallCpu } from './ecall_cpu.js';
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       ext: { type: 'string', default: GROUPS.join(',') },
       batch: { type: 'string', default: String(DEFAULT_BATCH) },
+      'jit-threshold': { type: 'string' },
     },
   });
   const seconds = Number(values.seconds);
@@ -41,7 +43,12 @@ async function main(): Promise<number> {
   }
   let seed = values.seed !== undefined ? Number(values.seed) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
   console.log(`fuzz: first seed ${seed}, groups ${groups.join(',')}, ${seconds}s`);
-  const cpu = new EcallCpu();
+  const jit = values['jit-threshold'];
+  if (jit !== undefined && !(Number.isInteger(Number(jit)) && Number(jit) >= 0)) {
+    console.error('fuzz: --jit-threshold must be a non-negative integer');
+    return 2;
+  }
+  const cpu = new EcallCpu(jit === undefined ? undefined : Number(jit));
   const start = Date.now();
   let cases = 0, mismatches = 0, printed = 0, failed = false;
   while ((Date.now() - start) / 1000 < seconds) {

@@ -1,5 +1,6 @@
 // Runs cases on ecall's own CPU, in-process, with the same memory layout as the runner.
 import { run } from '../../src/cpu/run.js';
+import { setJit } from '../../src/cpu/jit/jit.js';
 import { Hart, Stop } from '../../src/cpu/hart.js';
 import { GuestMemory, PAGE_SHIFT, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
 import { codeBytes, type FuzzCase } from './gen.js';
@@ -27,7 +28,10 @@ export interface EcallRun {
 export class EcallCpu {
   readonly mem = new GuestMemory();
 
-  constructor() {
+  /** With jitThreshold set, the translator runs too, translating an entry point after that many
+   *  arrivals (0: at the first), so that cases run as translated code where it can. */
+  constructor(jitThreshold?: number) {
+    if (jitThreshold !== undefined) setJit(this.mem.phys, true)!.threshold = jitThreshold;
     this.mem.setPages(CODE_ADDR >>> PAGE_SHIFT, CODE_BYTES >>> PAGE_SHIFT, PROT_READ | PROT_EXEC, true);
     this.mem.setPages(DATA_ADDR >>> PAGE_SHIFT, DATA_BYTES >>> PAGE_SHIFT, PROT_READ | PROT_WRITE, true);
   }

@@ -27,11 +27,17 @@ type Insn = { bytes: number[] };
 const w32 = (v: number): Insn => ({ bytes: [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24] });
 const w16 = (v: number): Insn => ({ bytes: [v & 255, (v >>> 8) & 255] });
 
-/** Returns a random instruction of the RV64IM subset (not a branch) writing only x0..x28. */
+/** Returns a random instruction of RV64IMA and counter reads (not a branch) writing only x0..x28. */
 function randomInsn(g: Prng): Insn {
   const rd = g.below(LINK), rs1 = g.below(32), rs2 = g.below(32);
   const imm12 = g.below(4096) - 2048;
-  switch (g.below(9)) {
+  switch (g.below(11)) {
+    case 9: { // A: AMOs, LR and SC on BASE (8-aligned)
+      const f5 = [0x02, 0x03, 0x01, 0x00, 0x04, 0x0c, 0x08, 0x10, 0x14, 0x18, 0x1c][g.below(11)]!;
+      return w32(((f5 << 27) | ((f5 === 0x02 ? 0 : rs2) << 20) | (BASE << 15) | ((2 + g.below(2)) << 12) | (rd << 7) | 0x2f) >>> 0);
+    }
+    case 10: // reads of cycle and instret (csrrs rd, csr, x0 and csrrsi rd, csr, 0)
+      return w32((((g.below(2) === 0 ? 0xc00 : 0xc02) << 20) | ((g.below(2) === 0 ? 2 : 6) << 12) | (rd << 7) | 0x73) >>> 0);
     case 0: { // OP and OP-32 (with M)
       const ops: [number, number, number][] = [[0, 0, 0x33], [0x20, 0, 0x33], [0, 1, 0x33], [0, 2, 0x33], [0, 3, 0x33], [0, 4, 0x33],
         [0, 5, 0x33], [0x20, 5, 0x33], [0, 6, 0x33], [0, 7, 0x33], [0, 0, 0x3b], [0x20, 0, 0x3b], [0, 1, 0x3b], [0, 5, 0x3b],
@@ -249,4 +255,73 @@ test('translated code reads instructions written by the loader after the first r
     return { pc: m.h.pc, instret: m.h.instret, x6: m.h.getX(6) };
   });
   assert.deepEqual(results[1], results[0]);
+});
+
+/** A loop on the first code page that calls a subroutine on the second, which loads through
+ *  BASE and moves it up by `step` bytes, until a load leaves the data pages (a fault in chained code). */
+function caller(step: number): number[] {
+  const bytes: number[] = [];
+  const loop = [E.ADDI(5, 5, 3), E.ADD(6, 6, 5)];
+  for (const w of loop) bytes.push(...w32(w).bytes);
+  const j = 4096 - bytes.length; // jal LINK, CODE + 4096
+  bytes.push(...w32((((j >> 20) & 1) << 31 | ((j >> 1) & 1023) << 21 | ((j >> 11) & 1) << 20 | ((j >> 12) & 255) << 12 | LINK << 7 | 0x6f) >>> 0).bytes);
+  bytes.push(...w32(E.ADDI(COUNT, COUNT, -1)).bytes);
+  bytes.push(...branch(1, COUNT, 0, -bytes.length).bytes);
+  bytes.push(...w32(E.ECALL).bytes);
+  while (bytes.length < 4096) bytes.push(0x13, 0, 0, 0); // nops up to the second page
+  for (const w of [E.LD(7, BASE, 8), E.ADD(8, 8, 7), E.ADDI(BASE, BASE, step), E.i(0, LINK, 0, 0, 0x67)]) bytes.push(...w32(w).bytes);
+  return bytes;
+}
+
+test('calls between translated regions on two pages chain in WebAssembly and stop where the interpreter does', () => {
+  for (const [step, count, slices] of [[0, 50, [1_000_000]], [0, 50, [7, 13, 61]], [1024, 50, [1_000_000]], [1024, 50, [5, 9]]] as const) {
+    const results = [false, true].map((jit) => {
+      const m = machine(caller(step), 11, jit);
+      m.h.setX(COUNT, count);
+      return { trail: runAll(m.h, m.mem, [...slices]), stats: jit ? jitOf(m.mem.phys)!.stats : null };
+    });
+    assert.deepEqual(results[1]!.trail, results[0]!.trail, `step ${step}, slices ${slices.join(',')}`);
+    const st = results[1]!.stats!;
+    assert.ok(st.retired > 0, 'ran translated');
+    if (slices.length === 1) assert.ok(st.calls > 2 * st.entries, `calls ${st.calls} chained from ${st.entries} entries`);
+  }
+});
+
+test('an ecall inside translated code stops the run counted and at the ecall, and the run after it resumes translated', () => {
+  const results = [false, true].map((jit) => {
+    const m = machine(caller(0), 12, jit);
+    m.h.setX(COUNT, 30);
+    const stops: unknown[] = [];
+    for (let round = 0; round < 4; round++) {
+      const s = run(m.h, m.mem, 1_000_000);
+      stops.push({ s, pc: m.h.pc, instret: m.h.instret, x6: m.h.getX(6) });
+      m.h.pc += 4; // as the kernel returns from a system call
+      m.h.setX(COUNT, 30);
+    }
+    return { stops, stats: jit ? jitOf(m.mem.phys)!.stats : null };
+  });
+  assert.deepEqual(results[1]!.stops, results[0]!.stops);
+  assert.ok(results[1]!.stats!.exits.ecall >= 3, `ecall exits: ${results[1]!.stats!.exits.ecall}`);
+});
+
+test('a misaligned AMO and an AMO on a read-only page inside translated code trap as in the interpreter', () => {
+  for (const [addr, prot] of [[DATA + 2052, PROT_READ | PROT_WRITE], [DATA, PROT_READ]] as const) {
+    // loop: amoadd.d x5, x6, (x7); addi x7... ; the AMO's address comes from x7
+    const words = [E.ADDI(6, 6, 1), (0x00 << 27 | 6 << 20 | 7 << 15 | 3 << 12 | 5 << 7 | 0x2f) >>> 0, E.ADDI(COUNT, COUNT, -1)];
+    const bytes: number[] = [];
+    for (const w of words) bytes.push(...w32(w).bytes);
+    bytes.push(...branch(1, COUNT, 0, -bytes.length).bytes);
+    bytes.push(...w32(E.ECALL).bytes);
+    const results = [false, true].map((jit) => {
+      const m = machine(bytes, 13, jit);
+      m.h.setX(7, DATA + 8); m.h.setX(COUNT, 20);
+      const first = runAll(m.h, m.mem, [1_000_000]); // runs to the ecall, translated after the first rounds
+      m.mem.setPages(DATA >>> 12, 1, prot, true);
+      m.h.setX(7, addr); m.h.setX(COUNT, 20); m.h.pc = CODE;
+      const second = runAll(m.h, m.mem, [1_000_000]);
+      return { first, second, fault: [m.h.faultAddr, m.h.faultAccess] };
+    });
+    assert.deepEqual(results[1], results[0], `address ${addr.toString(16)}`);
+    assert.notEqual((results[0]!.second.at(-1) as { stop: Stop }).stop, Stop.Ecall);
+  }
 });

@@ -1,12 +1,17 @@
 // Code generation: one region (region.ts) becomes one WebAssembly function
 //
-//   (st: i32, vpn: i32, block: i32, budget: i32) -> exit code
+//   (st: i32, vpn: i32, off: i32, budget: i32, n0: i32) -> exit code
 //
 // st is the byte offset of the exchange area in the pool (registers in, pc and count out, the
 // TLB's array addresses in); vpn is the virtual page the code runs at, so the same translation
-// serves every mapping of the frame; block is the region block to start at. Guest registers live
-// in i64 locals; a loop with a br_table over the blocks carries control between blocks, and every
-// exit stores the registers written, the pc and the retired count back into the exchange area.
+// serves every mapping of the frame; off is the page offset to start at; budget bounds the count
+// of retired instructions, which starts at n0. The function first checks that it is still valid
+// (its exported global), that the hart's TLB maps vpn executable to the frame it was translated
+// from, and that off starts one of its blocks; if not, it returns EXIT_MISS having done nothing,
+// so the dispatcher (dispatch.ts) may call whatever function its hashed table holds for a pc.
+// Guest registers live in i64 locals; a loop with a br_table over the blocks carries control
+// between blocks, and every exit stores the registers written, the pc and the retired count
+// back into the exchange area.
 //
 // Exactness: a block runs only if its whole length fits in the budget (else EXIT_BUDGET before
 // it), and an instruction that cannot complete inline (a TLB miss, a page-crossing access) exits
@@ -15,12 +20,15 @@
 import { INFO_COMPRESSED } from '../decode.js';
 import { Op } from '../ops.js';
 import { type Block, End, type Region } from './region.js';
-import { BLOCK_VOID, Bytes, type FuncCode, get, i32c, i64c, mem, op, set, T_I32, T_I64, tee, W } from './wasm.js';
+import { BLOCK_VOID, Bytes, type FuncCode, get, global0, i32c, i64c, mem, op, set, T_I32, T_I64, tee, W } from './wasm.js';
 
 /** Exit codes of a translated function. */
 export const EXIT_NEXT = 0;    // pc is the next instruction to run (a jump target or the page's end)
 export const EXIT_INTERP = 1;  // the instruction at pc must be run by the interpreter
 export const EXIT_BUDGET = 2;  // the block at pc does not fit in the budget
+export const EXIT_ECALL = 3;   // pc is at an ecall, which is counted as retired (as the interpreter stops)
+export const EXIT_EBREAK = 4;  // the same for ebreak
+export const EXIT_MISS = 5;    // nothing ran: this function has no valid entry at the pc asked for
 
 /** Exchange area layout (byte offsets from st). */
 export const ST_X = 0;        // x0..x32 as i64 (x32 is the interpreter's sink slot, unused here)
@@ -29,24 +37,29 @@ export const ST_N = 272;      // i32: instructions retired
 export const ST_TAGR = 276;   // i32: the byte offsets of the TLB's tagR, tagW and paD arrays
 export const ST_TAGW = 280;
 export const ST_PAD = 284;
-export const ST_BYTES = 288;
+export const ST_TAGX = 288;   // i32: the byte offsets of the TLB's tagX and paX arrays
+export const ST_PAX = 292;
+export const ST_CALLS = 296;  // i32: functions the dispatcher called
+export const ST_RES = 300;    // i32: the LR/SC reservation (pool offset, or -1)
+export const ST_INSTRET = 304; // i64: instret before the instructions counted from 0 by this dispatch
+export const ST_BYTES = 312;
 
-// Locals: the four parameters, then i32 scratch, then i64 scratch and the registers.
-const P_ST = 0, P_VPN = 1, P_BLOCK = 2, P_BUDGET = 3;
-const L_N = 4, L_CODE = 5, L_TR = 6, L_TW = 7, L_PD = 8, L_A = 9, L_E = 10;
-const I32_LOCALS = 7;
-const L_VB = 11, L_PC = 12, L_T0 = 13, L_T1 = 14, L_T2 = 15, L_T3 = 16, L_T4 = 17, L_T5 = 18;
-const L_X = 19; // x_r is local L_X + r (r = 1..32; 32 is the sink)
+// Locals: the five parameters, then i32 scratch, then i64 scratch and the registers.
+const P_ST = 0, P_VPN = 1, P_OFF = 2, P_BUDGET = 3, P_N0 = 4;
+const L_N = 5, L_CODE = 6, L_TR = 7, L_TW = 8, L_PD = 9, L_A = 10, L_E = 11, L_BLOCK = 12;
+const I32_LOCALS = 8;
+const L_VB = 13, L_PC = 14, L_T0 = 15, L_T1 = 16, L_T2 = 17, L_T3 = 18, L_T4 = 19, L_T5 = 20;
+const L_X = 21; // x_r is local L_X + r (r = 1..32; 32 is the sink)
 const I64_LOCALS = 8 + 33;
 const LO32 = 0xffffffffn;
 
 /** The function signature's parameter and result types. */
-export const PARAMS = [T_I32, T_I32, T_I32, T_I32];
+export const PARAMS = [T_I32, T_I32, T_I32, T_I32, T_I32];
 export const RESULTS = [T_I32];
 
-/** Emits a function body for region r. */
-export function emitRegion(r: Region): FuncCode {
-  return new Emitter(r).emit();
+/** Emits a function body for region r, translated from the code in physical frame `frame`. */
+export function emitRegion(r: Region, frame: number): FuncCode {
+  return new Emitter(r, frame).emit();
 }
 
 class Emitter {
@@ -59,7 +72,7 @@ class Emitter {
   private readonly written = new Set<number>();
   private readonly used = new Set<number>();
 
-  constructor(private readonly r: Region) {
+  constructor(private readonly r: Region, private readonly frame: number) {
     this.k = r.blocks.length;
     for (const bl of r.blocks) {
       for (const w of bl.infos) {
@@ -74,7 +87,9 @@ class Emitter {
 
   emit(): FuncCode {
     const b = this.b;
+    this.entryCheck();
     // Prologue: the page's base address, the TLB arrays and every register the region touches.
+    get(b, P_N0); set(b, L_N);
     get(b, P_VPN); op(b, W.i64_extend_i32_u); i64c(b, 12); op(b, W.i64_shl); set(b, L_VB);
     get(b, P_ST); mem(b, W.i32_load, 2, ST_TAGR); set(b, L_TR);
     get(b, P_ST); mem(b, W.i32_load, 2, ST_TAGW); set(b, L_TW);
@@ -83,7 +98,7 @@ class Emitter {
     b.u8(W.block); b.u8(BLOCK_VOID); // $exit
     b.u8(W.loop); b.u8(BLOCK_VOID); // $dispatch
     for (let i = 0; i < this.k; i++) { b.u8(W.block); b.u8(BLOCK_VOID); }
-    get(b, P_BLOCK);
+    get(b, L_BLOCK);
     b.u8(W.br_table); b.uleb(this.k); for (let i = 0; i < this.k; i++) b.uleb(i); b.uleb(0);
     for (let i = 0; i < this.k; i++) {
       b.u8(W.end);
@@ -100,6 +115,41 @@ class Emitter {
     get(b, L_CODE);
     b.u8(W.end);
     return { locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64]], body: b };
+  }
+
+  /**
+   * Returns EXIT_MISS unless this function is valid, the TLB maps P_VPN executable to its frame,
+   * and P_OFF starts one of its blocks, whose index it leaves in L_BLOCK.
+   */
+  private entryCheck(): void {
+    const b = this.b, k = this.k;
+    global0(b); op(b, W.i32_eqz);
+    get(b, P_VPN); i32c(b, 1023); op(b, W.i32_and); i32c(b, 2); op(b, W.i32_shl); set(b, L_E);
+    get(b, P_ST); mem(b, W.i32_load, 2, ST_TAGX); get(b, L_E); op(b, W.i32_add); mem(b, W.i32_load, 2);
+    get(b, P_VPN); op(b, W.i32_ne); op(b, W.i32_or);
+    get(b, P_ST); mem(b, W.i32_load, 2, ST_PAX); get(b, L_E); op(b, W.i32_add); mem(b, W.i32_load, 2);
+    i32c(b, 12); op(b, W.i32_shr_u); i32c(b, this.frame); op(b, W.i32_ne); op(b, W.i32_or);
+    b.u8(W.if); b.u8(BLOCK_VOID); i32c(b, EXIT_MISS); op(b, W.return); b.u8(W.end);
+    // off -> block: a br_table over the halfwords from the lowest block start to the highest.
+    let min = 4096, max = 0;
+    for (const bl of this.r.blocks) { min = Math.min(min, bl.start); max = Math.max(max, bl.start); }
+    const span = ((max - min) >> 1) + 1;
+    const target = new Array<number>(span).fill(k); // k: the $miss label
+    for (let i = 0; i < k; i++) target[(this.r.blocks[i]!.start - min) >> 1] = i;
+    b.u8(W.block); b.u8(BLOCK_VOID); // $found
+    b.u8(W.block); b.u8(BLOCK_VOID); // $miss
+    for (let i = 0; i < k; i++) { b.u8(W.block); b.u8(BLOCK_VOID); }
+    // An odd off gets bit 31 set, which no entry of the table reaches.
+    get(b, P_OFF); i32c(b, min); op(b, W.i32_sub); i32c(b, 1); op(b, W.i32_shr_u);
+    get(b, P_OFF); i32c(b, 31); op(b, W.i32_shl); op(b, W.i32_or);
+    b.u8(W.br_table); b.uleb(span); for (const t of target) b.uleb(t); b.uleb(k);
+    for (let i = 0; i < k; i++) {
+      b.u8(W.end);
+      i32c(b, i); set(b, L_BLOCK); b.u8(W.br); b.uleb(k - i);
+    }
+    b.u8(W.end); // $miss
+    i32c(b, EXIT_MISS); op(b, W.return);
+    b.u8(W.end); // $found
   }
 
   /** Depth of the $exit label from the current position. */
@@ -121,7 +171,7 @@ class Emitter {
     const idx = (off & 1) === 0 && off >= 0 && off < 4096 ? this.r.index.get(off) : undefined;
     if (idx === undefined) { this.exitAt(off, EXIT_NEXT, 0); return; }
     const b = this.b;
-    i32c(b, idx); set(b, P_BLOCK);
+    i32c(b, idx); set(b, L_BLOCK);
     b.u8(W.br); b.uleb(this.dispatchDepth());
   }
 
@@ -164,6 +214,8 @@ class Emitter {
     const d = L_X + (rd === 0 ? 32 : rd);
     switch (o) {
       case Op.NOP: case Op.FENCE: case Op.FENCE_I: return;
+      case Op.ECALL: this.exitAt(off, EXIT_ECALL, 0); return;
+      case Op.EBREAK: this.exitAt(off, EXIT_EBREAK, 0); return;
       case Op.LUI: i64c(b, imm); set(b, d); return;
       case Op.AUIPC: get(b, L_VB); i64c(b, off + imm); op(b, W.i64_add); set(b, d); return;
       case Op.JAL:
@@ -237,8 +289,82 @@ class Emitter {
       case Op.MULHSU: this.mulh(rs1, rs2, d, true, false); return;
       case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU: this.div64(o, rs1, rs2, d); return;
       case Op.DIVW: case Op.DIVUW: case Op.REMW: case Op.REMUW: this.div32(o, rs1, rs2, d); return;
-      default: throw new Error(`translator: unexpected op ${o}`);
+      case Op.CSRRS: case Op.CSRRC: case Op.CSRRSI: case Op.CSRRCI:
+        // Only reads of cycle and instret (region.ts): the count through this instruction.
+        get(b, P_ST); mem(b, W.i64_load, 3, ST_INSTRET);
+        get(b, L_N); i32c(b, left - 1); op(b, W.i32_sub); op(b, W.i64_extend_i32_u); op(b, W.i64_add);
+        set(b, d);
+        return;
+      default:
+        if (o >= Op.LR_W && o <= Op.AMOMAXU_D) { this.atomic(o, rs1, rs2, d, off, left); return; }
+        throw new Error(`translator: unexpected op ${o}`);
     }
+  }
+
+  /**
+   * An AMO or LR/SC at x[rs1]: inline when the address is aligned and the TLB has it readable
+   * (and, but for LR, writable); otherwise exits to the interpreter at this instruction, which
+   * raises the misaligned trap or fault or takes the miss path. The reservation is the
+   * interpreter's: a pool offset in the exchange area, set by LR, taken by SC.
+   */
+  private atomic(o: number, rs1: number, rs2: number, d: number, off: number, left: number): void {
+    const b = this.b;
+    const word = o <= Op.AMOMAXU_W;
+    const k = o - (word ? Op.LR_W : Op.LR_D); // 0 LR, 1 SC, 2 SWAP, 3 ADD, 4 XOR, 5 AND, 6 OR, 7 MIN, 8 MAX, 9 MINU, 10 MAXU
+    this.rx(rs1); set(b, L_T0);
+    get(b, L_T0); op(b, W.i32_wrap_i64); i32c(b, word ? 3 : 7); op(b, W.i32_and);
+    get(b, L_T0); i64c(b, 38); op(b, W.i64_shr_u); op(b, W.i64_eqz); op(b, W.i32_eqz); op(b, W.i32_or);
+    get(b, L_T0); i64c(b, 12); op(b, W.i64_shr_u); op(b, W.i32_wrap_i64); tee(b, L_A);
+    i32c(b, 1023); op(b, W.i32_and); i32c(b, 2); op(b, W.i32_shl); set(b, L_E);
+    get(b, L_TR); get(b, L_E); op(b, W.i32_add); mem(b, W.i32_load, 2); get(b, L_A); op(b, W.i32_ne); op(b, W.i32_or);
+    if (k !== 0) { get(b, L_TW); get(b, L_E); op(b, W.i32_add); mem(b, W.i32_load, 2); get(b, L_A); op(b, W.i32_ne); op(b, W.i32_or); }
+    this.ifOpen();
+    this.exitAt(off, EXIT_INTERP, left);
+    this.ifClose();
+    get(b, L_PD); get(b, L_E); op(b, W.i32_add); mem(b, W.i32_load, 2);
+    get(b, L_T0); op(b, W.i32_wrap_i64); i32c(b, 0xfff); op(b, W.i32_and); op(b, W.i32_or); set(b, L_A);
+    const load = (): void => { get(b, L_A); mem(b, word ? W.i64_load32_s : W.i64_load, word ? 2 : 3); };
+    const store = (): void => { mem(b, word ? W.i64_store32 : W.i64_store, word ? 2 : 3); };
+    if (k === 0) { // LR
+      load(); set(b, d);
+      get(b, P_ST); get(b, L_A); mem(b, W.i32_store, 2, ST_RES);
+      return;
+    }
+    if (k === 1) { // SC: succeeds (rd = 0) only on the reserved address; the reservation goes either way
+      get(b, P_ST); mem(b, W.i32_load, 2, ST_RES); get(b, L_A); op(b, W.i32_eq);
+      b.u8(W.if); b.u8(T_I64);
+      get(b, L_A); this.rx(rs2); store(); i64c(b, 0);
+      b.u8(W.else); i64c(b, 1); b.u8(W.end);
+      set(b, d);
+      get(b, P_ST); i32c(b, -1); mem(b, W.i32_store, 2, ST_RES);
+      return;
+    }
+    // old in T1, rs2 in T2 (sign-extended from 32 bits for the W forms, so compares work on i64)
+    load(); set(b, L_T1);
+    this.rx(rs2); if (word) { op(b, W.i32_wrap_i64); op(b, W.i64_extend_i32_s); } set(b, L_T2);
+    get(b, L_A);
+    switch (k) {
+      case 2: get(b, L_T2); break;
+      case 3: get(b, L_T1); get(b, L_T2); op(b, W.i64_add); break;
+      case 4: get(b, L_T1); get(b, L_T2); op(b, W.i64_xor); break;
+      case 5: get(b, L_T1); get(b, L_T2); op(b, W.i64_and); break;
+      case 6: get(b, L_T1); get(b, L_T2); op(b, W.i64_or); break;
+      default: {
+        // min/max: select(old, new, old < new) for MIN/MINU, the reverse for MAX/MAXU; the
+        // unsigned W forms compare the zero-extended words.
+        const unsigned = k >= 9;
+        get(b, L_T1); get(b, L_T2);
+        if (unsigned && word) {
+          get(b, L_T1); op(b, W.i32_wrap_i64); get(b, L_T2); op(b, W.i32_wrap_i64); op(b, W.i32_lt_u);
+        } else {
+          get(b, L_T1); get(b, L_T2); op(b, unsigned ? W.i64_lt_u : W.i64_lt_s);
+        }
+        if (k === 8 || k === 10) op(b, W.i32_eqz);
+        op(b, W.select);
+      }
+    }
+    store();
+    get(b, L_T1); set(b, d);
   }
 
   /** rd = rs1 OP rs2 on i64. */
@@ -363,10 +489,12 @@ class Emitter {
 /** True for ops that read rs2 (R-type ALU, stores, branches). */
 function usesRs2(o: number): boolean {
   return (o >= Op.BEQ && o <= Op.BGEU) || (o >= Op.SB && o <= Op.SD) || (o >= Op.ADD && o <= Op.AND) ||
-    (o >= Op.ADDW && o <= Op.SRAW) || (o >= Op.MUL && o <= Op.REMUW);
+    (o >= Op.ADDW && o <= Op.SRAW) || (o >= Op.MUL && o <= Op.REMUW) || (o >= Op.SC_W && o <= Op.AMOMAXU_W) ||
+    (o >= Op.SC_D && o <= Op.AMOMAXU_D);
 }
 
 /** True for ops that write rd. */
 function writesRd(o: number): boolean {
-  return !((o >= Op.BEQ && o <= Op.BGEU) || (o >= Op.SB && o <= Op.SD) || o === Op.NOP || o === Op.FENCE || o === Op.FENCE_I);
+  return !((o >= Op.BEQ && o <= Op.BGEU) || (o >= Op.SB && o <= Op.SD) || o === Op.NOP || o === Op.FENCE || o === Op.FENCE_I ||
+    o === Op.ECALL || o === Op.EBREAK);
 }

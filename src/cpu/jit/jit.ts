@@ -1,25 +1,32 @@
 // The translator tier: hot entry points (counted by the interpreter at taken branches and jumps,
 // and here at exits) become WebAssembly functions over the machine's shared memory; exec() runs
-// them back to back until one exits to the interpreter, the budget runs out, or control reaches
-// code with no translation. Translations are keyed by frame and page offset (code_cache.ts), so
-// a write to a code frame, its reuse, or anything else that drops its decode drops them too, and
-// they are found only through the hart's TLB exec tags, which munmap, mprotect and exec flush.
+// them through the dispatcher (dispatch.ts), which chains them in WebAssembly until one exits to
+// the interpreter or the kernel, the budget runs out, or control reaches a pc the dispatcher's
+// table has no function for; then exec() looks the pc up here (translating it when it is hot)
+// and installs it, or returns to the interpreter. Translations are keyed by frame and page
+// offset (code_cache.ts), so a write to a code frame, its reuse, or anything else that drops its
+// decode drops them too (their `valid` global goes to 0), and they run only where the hart's TLB
+// exec tags map their frame, which munmap, mprotect and exec flush.
 import { CodeCache, codeCacheOf, DECODE_ENTRIES, type CodeListener } from '../code_cache.js';
-import type { Hart } from '../hart.js';
+import { Stop, type Hart } from '../hart.js';
 import { type PhysMem, SCRATCH_FRAME } from '../../mem/phys.js';
 import type { Tlb } from '../../mem/tlb.js';
-import { emitRegion, EXIT_NEXT, PARAMS, RESULTS, ST_BYTES, ST_N, ST_PAD, ST_PC, ST_TAGR, ST_TAGW } from './emit.js';
-import { discover } from './region.js';
+import { type Dispatcher, makeDispatcher, TABLE_SIZE, tableIndex, type Translated } from './dispatch.js';
+import {
+  emitRegion, EXIT_BUDGET, EXIT_EBREAK, EXIT_ECALL, EXIT_INTERP, EXIT_MISS, EXIT_NEXT, PARAMS, RESULTS, ST_BYTES, ST_CALLS,
+  ST_INSTRET, ST_N, ST_PAD, ST_PAX, ST_PC, ST_RES, ST_TAGR, ST_TAGW, ST_TAGX,
+} from './emit.js';
+import { discover, type Region } from './region.js';
 import { moduleBytes } from './wasm.js';
 
 /** Arrivals at an entry point before it is translated: compiling a module costs about as much
  *  as interpreting tens of thousands of instructions, so only code that loops earns it. */
 export const DEFAULT_HOT_THRESHOLD = 2000;
-/** The budget one call of a translated function may get (its count is an i32). */
+/** The budget one dispatch may get (counts are i32). */
 const MAX_CALL_BUDGET = 1 << 30;
 /** Live translated functions at most: each is a module of some tens of KiB in the host engine,
- *  so this bounds code memory to about 100 MiB; past it, new hot code stays interpreted until
- *  writes or frees drop translations. (Slots would allow 2^23 ids.) */
+ *  so this bounds code memory to about 100 MiB; past it, the oldest translation is evicted
+ *  (its entry slots reset, so its code counts up to the threshold again). */
 const MAX_FUNCTIONS = 4096;
 /** Where the exchange area lives in the CPU's scratch frame: the interpreter assembles a
  *  page-straddling load in its first 8 bytes only. Using no frame of its own keeps the free
@@ -28,8 +35,11 @@ const EXCHANGE_OFFSET = 2048;
 if (EXCHANGE_OFFSET + ST_BYTES > 4096) throw new Error('the exchange area must fit in the scratch frame');
 /** Bytes per WebAssembly page. */
 const WASM_PAGE = 65536;
-
-type Translated = (st: number, vpn: number, block: number, budget: number) => number;
+/** An entry slot whose region is being compiled in the background: far below any threshold
+ *  (arrivals meanwhile count down from it, still far above int32's minimum). */
+const PENDING = -(1 << 30);
+/** exec()'s answer when the interpreter should continue at h.pc. */
+export const EXEC_INTERPRET = -1;
 
 /** Counters for --stats. */
 export interface JitStats {
@@ -37,27 +47,64 @@ export interface JitStats {
   regions: number;
   /** Guest instructions in them. */
   instructions: number;
-  /** Milliseconds spent discovering, emitting and compiling. */
+  /** Milliseconds the run loop spent discovering, emitting, compiling (when synchronous) and
+   *  instantiating. */
   compileMs: number;
-  /** Calls into translated code. */
+  /** Regions compiled in the background (when async is on). */
+  background: number;
+  /** Calls of exec() that ran translated code. */
+  entries: number;
+  /** Translated functions the dispatcher called (chained calls included). */
   calls: number;
   /** Instructions retired in translated code. */
   retired: number;
-  /** Exits by cause: to the next entry point, to the interpreter, for the budget. */
-  exits: [number, number, number];
+  /** Returns to JavaScript by cause: to the interpreter at an untranslated instruction, for the
+   *  budget, at an ecall or ebreak, and at a pc the dispatcher's table had no function for. */
+  exits: { interp: number; budget: number; ecall: number; miss: number };
   /** Regions dropped because their code frame was written or freed. */
   dropped: number;
+  /** Regions evicted to stay within the function budget. */
+  evicted: number;
+  /** Runs of the interpreter between translated code (run.ts counts them). */
+  interpRuns: number;
+}
+
+/** What the translator remembers of one translated function. */
+interface Entry {
+  fn: Translated;
+  valid: WebAssembly.Global;
+  frame: number;
+  /** Page offsets of its blocks (whose slots may name it). */
+  starts: number[];
 }
 
 export class Jit implements CodeListener {
-  readonly stats: JitStats = { regions: 0, instructions: 0, compileMs: 0, calls: 0, retired: 0, exits: [0, 0, 0], dropped: 0 };
+  readonly stats: JitStats = {
+    regions: 0, instructions: 0, compileMs: 0, background: 0, entries: 0, calls: 0, retired: 0,
+    exits: { interp: 0, budget: 0, ecall: 0, miss: 0 }, dropped: 0, evicted: 0, interpRuns: 0,
+  };
   /** Arrivals before translating an entry point. */
   threshold = DEFAULT_HOT_THRESHOLD;
-  private readonly fns: (Translated | null)[] = [null];
+  /**
+   * Compile in the background (WebAssembly.compile on the engine's threads) while the
+   * interpreter goes on; the translation is installed when the host's event loop next runs
+   * (the kernel yields to it every few milliseconds). Off, compiling blocks the caller, which
+   * code that never yields (unit tests) needs. Either way the guest sees the same: translated
+   * code is exact, only its speed differs.
+   */
+  async = false;
+  private readonly fns: (Entry | null)[] = [null];
   private readonly freeIds: number[] = [];
+  /** The next id to evict when the budget is full (round robin over ids). */
+  private evictNext = 1;
   /** Frame -> ids of the functions translated from it. */
   private readonly byFrame = new Map<number, number[]>();
   private readonly cache: CodeCache;
+  private readonly disp: Dispatcher;
+  /** The TLB whose array offsets the exchange area holds (a TLB's arrays never move). */
+  private tlbInArea: Tlb | null = null;
+  /** What exec() last put in each entry of the dispatcher's table (Table.set is slow). */
+  private readonly installed: (Translated | null)[] = new Array<Translated | null>(TABLE_SIZE).fill(null);
   /** The exchange area: byte offset in the pool, and int32 views of it. */
   private readonly st: number;
   private readonly regs: Int32Array;
@@ -68,83 +115,172 @@ export class Jit implements CodeListener {
     this.st = SCRATCH_FRAME * 4096 + EXCHANGE_OFFSET;
     this.regs = new Int32Array(phys.memory.buffer, this.st, 66);
     this.i32 = phys.i32;
+    this.disp = makeDispatcher(phys.memory, phys.bytes / WASM_PAGE);
   }
 
   /** Frame f's code changed or went away: forgets every translation made from it. */
   dropped(f: number): void {
     const ids = this.byFrame.get(f);
     if (ids === undefined) return;
-    for (const id of ids) { this.fns[id] = null; this.freeIds.push(id); }
+    for (const id of ids) this.forget(id);
     this.stats.dropped += ids.length;
     this.byFrame.delete(f);
   }
 
-  /**
-   * Runs translated code for h from h.pc for at most budget instructions. Returns true when the
-   * budget is spent, false when the interpreter should continue at h.pc. h.pc, h.instret and the
-   * registers are up to date either way.
-   */
-  exec(h: Hart, tlb: Tlb, budget: number): boolean {
-    const buf = this.phys.memory.buffer;
-    if (tlb.tagR.buffer !== buf) return false; // a TLB on the JS heap: wasm cannot see it
-    const i32 = this.i32, st = this.st, sw = st >> 2;
-    const tagX = tlb.tagX, paX = tlb.paX, pages = this.cache.pages, fns = this.fns, stats = this.stats;
-    this.regs.set(h.x);
+  /** Invalidates function id (the dispatcher's table may still hold it: it now misses) and frees its id. */
+  private forget(id: number): void {
+    const e = this.fns[id];
+    if (e === null || e === undefined) return;
+    e.valid.value = 0;
+    this.fns[id] = null;
+    this.freeIds.push(id);
+  }
+
+  /** The translated function with an entry at pc, translating it when it just became hot; null
+   *  when there is none (arrivals counted). */
+  private lookup(pc: number, tagX: Int32Array, paX: Int32Array): Translated | null {
+    if (!(pc >= 0 && pc < 274877906944) || (pc & 1) !== 0) return null;
+    const vpn = Math.floor(pc / 4096), off = pc - vpn * 4096, e = vpn & 1023;
+    if (tagX[e] !== vpn) return null;
+    const frame = paX[e]! >>> 12;
+    const code = this.cache.pages[frame];
+    if (code === undefined || code.length === 0) return null;
+    const i = DECODE_ENTRIES + (off >> 1);
+    let slot = code[i]!;
+    if (slot <= 0) {
+      if (slot > -this.threshold) { code[i] = slot - 1; return null; }
+      if (slot <= PENDING) return null;
+      slot = this.translate(frame, off, code);
+      if (slot <= 0) return null;
+    }
+    const entry = this.fns[slot >> 8];
+    if (entry === null || entry === undefined) { code[i] = 0; return null; }
+    return entry.fn;
+  }
+
+  /** Puts tlb's array offsets in the exchange area; false (and nothing written) when its arrays
+   *  are on the JS heap, where WebAssembly cannot see them. */
+  private useTlb(tlb: Tlb): boolean {
+    const buf = this.phys.memory.buffer, i32 = this.i32, st = this.st;
+    if (tlb.tagR.buffer !== buf || tlb.tagW.buffer !== buf || tlb.paD.buffer !== buf || tlb.tagX.buffer !== buf || tlb.paX.buffer !== buf) {
+      return false;
+    }
     i32[(st + ST_TAGR) >> 2] = tlb.tagR.byteOffset;
     i32[(st + ST_TAGW) >> 2] = tlb.tagW.byteOffset;
     i32[(st + ST_PAD) >> 2] = tlb.paD.byteOffset;
-    let pc = h.pc, total = 0, spent = false;
+    i32[(st + ST_TAGX) >> 2] = tlb.tagX.byteOffset;
+    i32[(st + ST_PAX) >> 2] = tlb.paX.byteOffset;
+    this.tlbInArea = tlb;
+    return true;
+  }
+
+  /**
+   * Runs translated code for h from h.pc for at most budget instructions. Returns Stop.Budget
+   * when the budget is spent, Stop.Ecall or Stop.Ebreak at such an instruction (counted, pc at
+   * it, as the interpreter stops), or EXEC_INTERPRET when the interpreter should continue at
+   * h.pc. h.pc, h.instret, the registers and the reservation are up to date in every case.
+   */
+  exec(h: Hart, tlb: Tlb, budget: number): number {
+    const tagX = tlb.tagX, paX = tlb.paX;
+    if (tlb !== this.tlbInArea && !this.useTlb(tlb)) return EXEC_INTERPRET;
+    let pc = h.pc;
+    let fn = this.lookup(pc, tagX, paX);
+    if (fn === null) return EXEC_INTERPRET;
+    const i32 = this.i32, st = this.st, sw = st >> 2, stats = this.stats, table = this.disp.table, dispatch = this.disp.dispatch;
+    this.regs.set(h.x);
+    i32[(st + ST_RES) >> 2] = h.reservation;
+    stats.entries++;
+    let total = 0, result = EXEC_INTERPRET, missedAt = -1;
     for (;;) {
       const left = budget - total;
-      if (left <= 0) { spent = true; break; }
-      if (!(pc >= 0 && pc < 274877906944) || (pc & 1) !== 0) break;
-      const vpn = Math.floor(pc / 4096), off = pc - vpn * 4096, e = vpn & 1023;
-      if (tagX[e] !== vpn) break;
-      const frame = paX[e]! >>> 12;
-      const code = pages[frame];
-      if (code === undefined || code.length === 0) break;
-      let slot = code[DECODE_ENTRIES + (off >> 1)]!;
-      if (slot <= 0) {
-        if (slot > -this.threshold) { code[DECODE_ENTRIES + (off >> 1)] = slot - 1; break; }
-        slot = this.translate(frame, off, code);
-        if (slot <= 0) break;
-      }
-      const fn = fns[slot >> 8];
-      if (fn === null || fn === undefined) { code[DECODE_ENTRIES + (off >> 1)] = 0; break; }
-      const r = fn(st, vpn, slot & 255, left < MAX_CALL_BUDGET ? left : MAX_CALL_BUDGET);
+      if (left <= 0) { result = Stop.Budget; break; }
+      const ti = tableIndex(pc);
+      if (this.installed[ti] !== fn) { table.set(ti, fn); this.installed[ti] = fn; }
+      const lo = pc % 4294967296, hi = (pc - lo) / 4294967296;
+      i32[sw + (ST_PC >> 2)] = lo | 0;
+      i32[sw + (ST_PC >> 2) + 1] = hi;
+      const ib = h.instret + total, ibLo = ib % 4294967296;
+      i32[sw + (ST_INSTRET >> 2)] = ibLo | 0;
+      i32[sw + (ST_INSTRET >> 2) + 1] = (ib - ibLo) / 4294967296;
+      i32[sw + (ST_N >> 2)] = 0;
+      i32[sw + (ST_CALLS >> 2)] = 0;
+      const r = dispatch(st, 0, 0, left < MAX_CALL_BUDGET ? left : MAX_CALL_BUDGET, 0);
       const n = i32[sw + (ST_N >> 2)]!;
       total += n;
-      stats.calls++;
+      stats.calls += i32[sw + (ST_CALLS >> 2)]!;
       stats.retired += n;
-      stats.exits[r]!++;
-      const lo = i32[sw + (ST_PC >> 2)]!, hi = i32[sw + (ST_PC >> 2) + 1]!;
+      const pLo = i32[sw + (ST_PC >> 2)]!, pHi = i32[sw + (ST_PC >> 2) + 1]!;
       // As the interpreter reports a jump beyond the address space: the unsigned value.
-      pc = (hi >>> 6) === 0 ? hi * 4294967296 + (lo >>> 0) : (hi >>> 0) * 4294967296 + (lo >>> 0);
-      if (r !== EXIT_NEXT) break;
+      const prev = pc;
+      pc = (pHi >>> 6) === 0 ? pHi * 4294967296 + (pLo >>> 0) : (pHi >>> 0) * 4294967296 + (pLo >>> 0);
+      if (r === EXIT_MISS) {
+        stats.exits.miss++;
+        // A function the table named for pc that would not run it (a stale hint) must not loop.
+        if (n === 0 && pc === prev) { if (missedAt === pc) break; missedAt = pc; } else missedAt = -1;
+        fn = this.lookup(pc, tagX, paX);
+        if (fn === null) break;
+        continue;
+      }
+      if (r === EXIT_ECALL) { stats.exits.ecall++; result = Stop.Ecall; break; }
+      if (r === EXIT_EBREAK) { stats.exits.ecall++; result = Stop.Ebreak; break; }
+      if (r === EXIT_BUDGET) { stats.exits.budget++; if (total >= budget) result = Stop.Budget; break; }
+      if (r === EXIT_INTERP || r !== EXIT_NEXT) { stats.exits.interp++; break; }
     }
     h.x.set(this.regs);
     h.pc = pc;
     h.instret += total;
-    return spent;
+    const res = i32[(st + ST_RES) >> 2]!;
+    h.reservation = res === -1 ? -1 : res >>> 0; // a pool offset, unsigned as the interpreter keeps it
+    return result;
   }
 
   /**
    * Translates the region entered at page offset off of frame (whose decode array is code) and
-   * returns its entry slot, or 0 (counting restarts) when the entry cannot be translated.
+   * returns its entry slot; or 0 when the entry cannot be translated (counting restarts) or its
+   * module is compiling in the background (the slot is PENDING until it is installed).
    */
   private translate(frame: number, off: number, code: Int32Array): number {
     const t0 = performance.now();
     const region = discover(this.phys.u8, frame * 4096, off);
-    if (region === null || (this.freeIds.length === 0 && this.fns.length > MAX_FUNCTIONS)) {
+    const i = DECODE_ENTRIES + (off >> 1);
+    if (region === null) {
       // Counting restarts, so the entry is tried again after another threshold of arrivals.
-      code[DECODE_ENTRIES + (off >> 1)] = 0;
+      code[i] = 0;
       return 0;
     }
-    const bytes = moduleBytes(this.phys.bytes / WASM_PAGE, PARAMS, RESULTS, [emitRegion(region)]);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { mem: this.phys.memory } });
-    const fn = inst.exports['f0'] as Translated;
+    const bytes = moduleBytes({ pages: this.phys.bytes / WASM_PAGE, params: PARAMS, results: RESULTS, validGlobal: true },
+      [emitRegion(region, frame)]);
+    if (this.async) {
+      // Its blocks without a translation wait for this one instead of getting hot on their own.
+      const waiting: number[] = [];
+      for (const bl of region.blocks) {
+        const s = DECODE_ENTRIES + (bl.start >> 1);
+        if (code[s]! <= 0) { code[s] = PENDING; waiting.push(s); }
+      }
+      this.stats.background++;
+      this.stats.compileMs += performance.now() - t0;
+      WebAssembly.compile(bytes).then(
+        (m) => { if (this.cache.pages[frame] === code) this.install(m, frame, code, region); },
+        () => { if (this.cache.pages[frame] === code) for (const s of waiting) if (code[s]! <= PENDING) code[s] = 0; },
+      );
+      return 0;
+    }
+    const slot = this.install(new WebAssembly.Module(bytes), frame, code, region);
+    this.stats.compileMs += performance.now() - t0;
+    return slot;
+  }
+
+  /** Instantiates module m (region's translation from frame, whose decode array is code) and
+   *  marks its blocks' entry slots; returns the entry block's slot. */
+  private install(m: WebAssembly.Module, frame: number, code: Int32Array, region: Region): number {
+    const t0 = performance.now();
+    if (this.freeIds.length === 0 && this.fns.length > MAX_FUNCTIONS) this.evictOne();
+    const inst = new WebAssembly.Instance(m, { m: { mem: this.phys.memory } });
     const id = this.freeIds.pop() ?? this.fns.length;
-    this.fns[id] = fn;
+    this.fns[id] = {
+      fn: inst.exports['f0'] as Translated, valid: inst.exports['valid'] as WebAssembly.Global, frame,
+      starts: region.blocks.map((b) => b.start),
+    };
     let ids = this.byFrame.get(frame);
     if (ids === undefined) { ids = []; this.byFrame.set(frame, ids); }
     ids.push(id);
@@ -154,8 +290,34 @@ export class Jit implements CodeListener {
     }
     this.stats.regions++;
     for (const b of region.blocks) this.stats.instructions += b.offs.length;
-    this.stats.compileMs += performance.now() - t0;
+    if (this.async) this.stats.compileMs += performance.now() - t0;
     return id * 256;
+  }
+
+  /** Evicts one live translation (round robin): invalid from now on, its entry slots counting again. */
+  private evictOne(): void {
+    for (let k = 0; k < this.fns.length; k++) {
+      const id = this.evictNext;
+      this.evictNext = this.evictNext + 1 >= this.fns.length ? 1 : this.evictNext + 1;
+      const e = this.fns[id];
+      if (e === null || e === undefined) continue;
+      const code = this.cache.pages[e.frame];
+      if (code !== undefined) {
+        for (const s of e.starts) {
+          const i = DECODE_ENTRIES + (s >> 1);
+          if (code[i]! > 0 && code[i]! >> 8 === id) code[i] = 0;
+        }
+      }
+      const ids = this.byFrame.get(e.frame);
+      if (ids !== undefined) {
+        const at = ids.indexOf(id);
+        if (at >= 0) ids.splice(at, 1);
+        if (ids.length === 0) this.byFrame.delete(e.frame);
+      }
+      this.forget(id);
+      this.stats.evicted++;
+      return;
+    }
   }
 }
 

@@ -18,6 +18,7 @@ export const enum End {
   Jalr = 2,     // jalr (last instruction): exit with the computed target
   Fall = 3,     // falls through to `next` (another block of the region, or off the page)
   Interp = 4,   // the instruction at `next` is not translated: exit to the interpreter there
+  Trap = 5,     // ecall or ebreak (last instruction): exit to the kernel
 }
 
 /** One basic block: instructions as parallel arrays of page offset, info word and immediate. */
@@ -57,9 +58,22 @@ function decodeAt(u8: Uint8Array, base: number, off: number): number {
   return w;
 }
 
-/** True for the ops the translator emits inline (RV64I and M, without system and FP ops). */
-export function translatable(op: number): boolean {
-  return (op >= Op.NOP && op <= Op.SRAW) || op === Op.FENCE || op === Op.FENCE_I || (op >= Op.MUL && op <= Op.REMUW);
+/** CSR numbers the translator reads inline: cycle and instret (both the retired count here). */
+const CSR_CYCLE = 0xc00, CSR_INSTRET = 0xc02;
+
+/**
+ * True for the instructions the translator emits (info word w, immediate imm): RV64I and M,
+ * A, ecall and ebreak (as exits), and reads of cycle and instret. F and D, other CSRs and CSR
+ * writes run in the interpreter.
+ */
+export function translatable(w: number, imm: number): boolean {
+  const op = w & 0xff;
+  if (op === Op.CSRRS || op === Op.CSRRC || op === Op.CSRRSI || op === Op.CSRRCI) {
+    const csr = imm & 0xfff;
+    return ((w >>> 14) & 31) === 0 && (csr === CSR_CYCLE || csr === CSR_INSTRET);
+  }
+  return (op >= Op.NOP && op <= Op.SRAW) || op === Op.FENCE || op === Op.FENCE_I || (op >= Op.MUL && op <= Op.AMOMAXU_D) ||
+    op === Op.ECALL || op === Op.EBREAK;
 }
 
 /**
@@ -68,7 +82,7 @@ export function translatable(op: number): boolean {
  */
 export function discover(u8: Uint8Array, base: number, entry: number): Region | null {
   const w0 = decodeAt(u8, base, entry);
-  if (w0 === 0 || !translatable(w0 & 0xff)) return null;
+  if (w0 === 0 || !translatable(w0, lastImm)) return null;
   const blocks: Block[] = [];
   const index = new Map<number, number>();
   const work: number[] = [];
@@ -93,7 +107,7 @@ export function discover(u8: Uint8Array, base: number, entry: number): Region | 
       if (off !== start && index.has(off)) { b.end = End.Fall; b.next = off; break; }
       const w = decodeAt(u8, base, off);
       const op = w & 0xff;
-      if (w === 0 || !translatable(op) || insns >= MAX_REGION_INSNS) { b.end = End.Interp; b.next = off; break; }
+      if (w === 0 || !translatable(w, lastImm) || insns >= MAX_REGION_INSNS) { b.end = End.Interp; b.next = off; break; }
       b.offs.push(off); b.infos.push(w); b.imms.push(lastImm);
       insns++;
       const len = w & INFO_COMPRESSED ? 2 : 4;
@@ -104,6 +118,8 @@ export function discover(u8: Uint8Array, base: number, entry: number): Region | 
         break;
       }
       if (op === Op.JAL) { b.end = End.Jal; want(off + lastImm); break; }
+      // After a system call the hart resumes at the next instruction: make it an entry point.
+      if (op === Op.ECALL || op === Op.EBREAK) { b.end = End.Trap; want(off + len); break; }
       if (op === Op.JALR) { b.end = End.Jalr; break; }
       off += len;
     }

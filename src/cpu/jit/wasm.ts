@@ -1,17 +1,18 @@
 // A minimal WebAssembly binary writer: the opcodes the translator emits, LEB128 immediates, and a
-// module with one imported shared memory and a list of functions of one type.
+// module with one imported shared memory (and optionally the function table), an optional
+// exported mutable global, and a list of functions of one type.
 
 /** Opcodes used by the translator (WebAssembly core spec, binary format, instructions). */
 export const enum W {
   block = 0x02, loop = 0x03, if = 0x04, else = 0x05, end = 0x0b, br = 0x0c, br_if = 0x0d,
-  br_table = 0x0e, return = 0x0f, select = 0x1b,
-  local_get = 0x20, local_set = 0x21, local_tee = 0x22,
+  br_table = 0x0e, return = 0x0f, call_indirect = 0x11, select = 0x1b,
+  local_get = 0x20, local_set = 0x21, local_tee = 0x22, global_get = 0x23,
   i32_load = 0x28, i64_load = 0x29, i64_load8_s = 0x30, i64_load8_u = 0x31, i64_load16_s = 0x32,
   i64_load16_u = 0x33, i64_load32_s = 0x34, i64_load32_u = 0x35,
   i32_store = 0x36, i64_store = 0x37, i64_store8 = 0x3c, i64_store16 = 0x3d, i64_store32 = 0x3e,
   i32_const = 0x41, i64_const = 0x42,
-  i32_eqz = 0x45, i32_eq = 0x46, i32_ne = 0x47, i32_lt_s = 0x48, i32_gt_s = 0x4a, i32_gt_u = 0x4b,
-  i32_le_u = 0x4d,
+  i32_eqz = 0x45, i32_eq = 0x46, i32_ne = 0x47, i32_lt_s = 0x48, i32_lt_u = 0x49, i32_gt_s = 0x4a,
+  i32_gt_u = 0x4b, i32_le_u = 0x4d, i32_ge_u = 0x4f,
   i64_eqz = 0x50, i64_eq = 0x51, i64_ne = 0x52, i64_lt_s = 0x53, i64_lt_u = 0x54, i64_ge_s = 0x59,
   i64_ge_u = 0x5a,
   i32_add = 0x6a, i32_sub = 0x6b, i32_mul = 0x6c, i32_div_s = 0x6d, i32_div_u = 0x6e,
@@ -98,6 +99,9 @@ export function i64c(b: Bytes, v: number): void { b.u8(W.i64_const); b.sleb32(v)
 /** i64.const v, for any 64-bit v */
 export function i64cBig(b: Bytes, v: bigint): void { b.u8(W.i64_const); b.sleb64(v); }
 
+/** global.get 0 */
+export function global0(b: Bytes): void { b.u8(W.global_get); b.uleb(0); }
+
 /** local.get i */
 export function get(b: Bytes, i: number): void { b.u8(W.local_get); b.uleb(i); }
 
@@ -123,36 +127,55 @@ export interface FuncCode {
   body: Bytes;
 }
 
+/** What a module holds besides its functions. */
+export interface ModuleShape {
+  /** 64 KiB pages of the imported shared memory "m"."mem". */
+  pages: number;
+  params: number[];
+  results: number[];
+  /** Import the function table "m"."tab" (for call_indirect). */
+  table?: boolean;
+  /** Define and export "valid", a mutable i32 global starting at 1 (global 0). */
+  validGlobal?: boolean;
+}
+
+/** Appends a name as a size-prefixed vector of bytes. */
+function name(b: Bytes, s: string): void {
+  b.uleb(s.length);
+  for (let k = 0; k < s.length; k++) b.u8(s.charCodeAt(k));
+}
+
 /**
- * Returns a module that imports the shared memory "m"."mem" of `pages` 64 KiB pages and exports
- * funcs as "f0", "f1", ..., all of type (params) -> (results).
+ * Returns a module that imports the shared memory "m"."mem" (and the table "m"."tab" if asked)
+ * and exports funcs as "f0", "f1", ..., all of type (params) -> (results).
  */
-export function moduleBytes(pages: number, params: number[], results: number[], funcs: FuncCode[]): Uint8Array<ArrayBuffer> {
+export function moduleBytes(shape: ModuleShape, funcs: FuncCode[]): Uint8Array<ArrayBuffer> {
   const out = new Bytes();
   out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   const type = new Bytes();
   type.uleb(1); type.u8(0x60);
-  type.uleb(params.length); for (const p of params) type.u8(p);
-  type.uleb(results.length); for (const r of results) type.u8(r);
+  type.uleb(shape.params.length); for (const p of shape.params) type.u8(p);
+  type.uleb(shape.results.length); for (const r of shape.results) type.u8(r);
   section(out, 1, type);
   const imp = new Bytes();
-  imp.uleb(1);
-  imp.uleb(1); imp.u8(0x6d); // "m"
-  imp.uleb(3); imp.bytes([0x6d, 0x65, 0x6d]); // "mem"
-  imp.u8(0x02); imp.u8(0x03); imp.uleb(pages); imp.uleb(pages); // memory, shared with a maximum
+  imp.uleb(shape.table ? 2 : 1);
+  name(imp, 'm'); name(imp, 'mem');
+  imp.u8(0x02); imp.u8(0x03); imp.uleb(shape.pages); imp.uleb(shape.pages); // memory, shared with a maximum
+  if (shape.table) { name(imp, 'm'); name(imp, 'tab'); imp.u8(0x01); imp.u8(0x70); imp.u8(0x00); imp.uleb(0); } // funcref table, min 0
   section(out, 2, imp);
   const fn = new Bytes();
   fn.uleb(funcs.length);
   for (let i = 0; i < funcs.length; i++) fn.uleb(0);
   section(out, 3, fn);
-  const exp = new Bytes();
-  exp.uleb(funcs.length);
-  for (let i = 0; i < funcs.length; i++) {
-    const name = `f${i}`;
-    exp.uleb(name.length);
-    for (let k = 0; k < name.length; k++) exp.u8(name.charCodeAt(k));
-    exp.u8(0x00); exp.uleb(i);
+  if (shape.validGlobal) {
+    const glob = new Bytes();
+    glob.uleb(1); glob.u8(T_I32); glob.u8(1); i32c(glob, 1); glob.u8(W.end);
+    section(out, 6, glob);
   }
+  const exp = new Bytes();
+  exp.uleb(funcs.length + (shape.validGlobal ? 1 : 0));
+  for (let i = 0; i < funcs.length; i++) { name(exp, `f${i}`); exp.u8(0x00); exp.uleb(i); }
+  if (shape.validGlobal) { name(exp, 'valid'); exp.u8(0x03); exp.uleb(0); }
   section(out, 7, exp);
   const code = new Bytes();
   code.uleb(funcs.length);
