@@ -27,9 +27,7 @@ const REQUIRED = [
 /** Required tests that fork (processes, issue 9). */
 const FORKING = ['poll', 'io-cancel'];
 /** Required tests with a known gap outside io_uring, and the gap. */
-const KNOWN_GAPS: Record<string, string> = {
-  'read-write': 'test_write_efbig: write paths do not enforce RLIMIT_FSIZE (no EFBIG/SIGXFSZ) yet',
-};
+const KNOWN_GAPS: Record<string, string> = {};
 /** Tests that time themselves against the host's wall clock (a 200 ms timeout must take 100..300 ms):
  *  on a loaded machine one run can miss that window, so they get this many runs. */
 const WALL_CLOCK_RUNS: Record<string, number> = { 'timeout-new': 3, timeout: 3 };

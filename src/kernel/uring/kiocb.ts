@@ -13,6 +13,8 @@ import {
 
 /** A request run on behalf of an SQE: it knows its kiocb, so the ring can resume it. */
 export class UringRequest extends Request {
+  override readonly asyncIo = true;
+
   constructor(caller: Task, args: SysArgs, sink: RequestSink, readonly kiocb: IoKiocb) {
     super(caller, args, sink);
   }
