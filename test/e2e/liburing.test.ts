@@ -24,6 +24,11 @@ const REQUIRED = [
   // which is not beside it in the temporary directory), so it runs as a required test.
   'timeout',
 ];
+/** Socket opcodes over ecall's sockets (ephemeral ports on the loopback, so runs do not collide). */
+const NETWORK = [
+  'accept', 'accept-link', 'accept-reuse', 'accept-test', 'connect', 'shutdown', 'socket-rw', 'socket-rw-eagain',
+  'socket-rw-offset', 'recv-msgall', 'recv-msgall-stream',
+];
 /** Required tests that fork (processes, issue 9). */
 const FORKING = ['poll', 'io-cancel'];
 /** Required tests with a known gap outside io_uring, and the gap. */
@@ -69,7 +74,7 @@ async function runWithRetries(name: string): Promise<Outcome> {
 }
 
 describe('liburing 2.3 tests under ecall', { skip: missing ?? ecallUnavailable(root) ?? false }, () => {
-  const names = [...REQUIRED, ...FORKING];
+  const names = [...REQUIRED, ...FORKING, ...NETWORK];
   let results: Map<string, Outcome> | null = null;
   /** Every test runs once, two at a time (wall-clock ones alone); each it() then looks at its own outcome. */
   const all = async (): Promise<Map<string, Outcome>> => {
