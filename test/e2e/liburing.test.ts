@@ -23,6 +23,8 @@ const REQUIRED = [
   // timeout forks only in test_timeout_link_cancel, which skips itself (it execs exec-target.t,
   // which is not beside it in the temporary directory), so it runs as a required test.
   'timeout',
+  // SINGLE_ISSUER and DEFER_TASKRUN enforcement (-EEXIST; task work only on the submitter's enter).
+  'single-issuer', 'defer-taskrun',
 ];
 /** Socket opcodes over ecall's sockets (ephemeral ports on the loopback, so runs do not collide). */
 const NETWORK = [
