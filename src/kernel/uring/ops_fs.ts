@@ -82,7 +82,10 @@ function close(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
   if (k.spliceFdIn !== 0) {
     if (k.fd !== 0) return -EINVAL;
     const t = ring.files, i = k.spliceFdIn - 1;
-    if (t === null || i < 0 || i >= t.length || t[i] === null) return -EBADF;
+    // Linux's io_fixed_fd_remove: no table is ENXIO, a slot past it EINVAL, an empty one EBADF.
+    if (t === null) return -ENXIO;
+    if (i < 0 || i >= t.length) return -EINVAL;
+    if (t[i] === null) return -EBADF;
     filePut(t[i]!);
     t[i] = null;
     return 0;

@@ -86,6 +86,8 @@ export class IoRing implements OpenFile {
   /** True while io_uring_enter submits: completions then are inline (EVENTFD_ASYNC skips them). */
   inSubmit = false;
   dead = false;
+  /** True while the registered eventfd's waiters are being woken by this ring. */
+  private inEventfdWake = false;
   /** SINGLE_ISSUER: the one task that may submit (and, with DEFER_TASKRUN, reap); null until the ring is enabled. */
   submitter: Task | null = null;
   /** SQPOLL: the emulated poller thread is awake until this monotonic time (ns), or null when asleep. */
@@ -170,7 +172,12 @@ export class IoRing implements OpenFile {
     if (ef === null) return;
     if (this.mem.u32(R_CQ_FLAGS) & CQ_EVENTFD_DISABLED) return;
     if (0xffff_ffff_ffff_fffen - ef.count > 1n) ef.count += 1n;
-    ef.wq.wake();
+    this.inEventfdWake = true;
+    try {
+      ef.wq.wake();
+    } finally {
+      this.inEventfdWake = false;
+    }
   }
 
   /** Sets or clears an SQ ring flag. */
@@ -197,7 +204,9 @@ export class IoRing implements OpenFile {
       // Linux signals the eventfd when it queues the work, so a poller knows to enter.
       if (this.setupFlags & SETUP_TASKRUN_FLAG) this.setSqFlag(SQ_TASKRUN, true);
       this.cqWait.wake();
-      this.signalEventfd();
+      // Not from inside the eventfd's own wake-up (a request waiting on that eventfd): Linux's
+      // eventfd_signal_allowed() refuses that recursion too.
+      if (!this.inEventfdWake) this.signalEventfd();
       return;
     }
     if (!this.flushPosted) {
