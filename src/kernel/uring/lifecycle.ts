@@ -231,6 +231,8 @@ function armLinkTimeout(ring: IoRing, lt: IoKiocb, target: IoKiocb): void {
     // it has completed and disarmed this timeout already, so the cancel always finds it.
     cancelKiocb(ring, target);
     finish(ring, lt, -ETIME, false); // not a failure: CQE_SKIP_SUCCESS silences it (Linux sets no REQ_F_FAIL)
+    // The drain check that ran when the target completed still saw this timeout in flight.
+    runDrained(ring);
   };
   lt.priv.fire = fire;
   const d = timeoutDeadline(ring.kernel, lt.opFlags, lt.priv.ns as bigint);
