@@ -448,6 +448,10 @@ function main(argv: string[]): number {
     process.stdout.write(JSON.stringify({ runs, warmup, results: json, notes }, null, 2) + '\n');
   } else {
     process.stdout.write(formatTable(header, rows) + '\n\n' + notes.map((s) => `* ${s}`).join('\n') + '\n');
+    // Browser start-up (bench/browser.ts) in its own process: it drives chromium asynchronously.
+    if ((values.only ?? []).length === 0 && positionals.length === 0) {
+      spawnSync(process.execPath, [join(ROOT, 'dist/bench/browser.js'), '--runs', String(runs)], { stdio: 'inherit' });
+    }
   }
   return 0;
 }

@@ -142,7 +142,7 @@ export function returnToUser(t: Task): void {
       if (ret === -ERESTARTNOHAND || ret === -ERESTART_RESTARTBLOCK || (ret === -ERESTARTSYS && (s.act.flags & SA_RESTART) === 0n)) {
         h.setX(REG_A0, -EINTR);
         h.pc += 4;
-      }
+      } else t.kernel.mark?.(t, 'restart', Number(h.x64[REG_A7]));
     }
     rseqSignalDeliver(t, s.info.signo);
     if (!deliverToHandler(t, s.info, s.act)) return;
@@ -153,6 +153,7 @@ export function returnToUser(t: Task): void {
 
 /** No handler ran: a RESTARTBLOCK call restarts through restart_syscall; a temporary mask is restored. */
 function finishRestart(t: Task, ret: number | null, restartPc: number): void {
+  if (ret !== null && t.hart.pc === restartPc) t.kernel.mark?.(t, 'restart', Number(t.hart.x64[REG_A7]));
   if (ret === -ERESTART_RESTARTBLOCK && t.hart.pc === restartPc) t.hart.setX(REG_A7, NR_RESTART_SYSCALL);
   if (t.savedSigmask !== null) {
     t.sigmask = t.savedSigmask;

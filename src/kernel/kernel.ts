@@ -9,6 +9,7 @@ import { ExecRandom } from './exec/aslr.js';
 import { prepareFirstProgram } from './exec/first.js';
 import { FAULT_OOM } from '../mem/guest_memory.js';
 import { DEFAULT_MEMORY_BYTES, PhysMem } from '../mem/phys.js';
+import { pageCache } from '../mem/mem_object.js';
 import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
 import { FutexTable } from './futex/queue.js';
@@ -52,11 +53,15 @@ import { RseqStress } from './rseq/stress.js';
 import { DEFAULT_SCHEDULE, type Schedule } from './schedule/policy.js';
 import { createPolicy } from './schedule/create.js';
 import { vdsoImageName } from '../loader/index.js';
+import type { KernelEventSink, MarkEvent } from './events.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
   host: Host;
   /** Receives one line per syscall when tracing (strace format, no trailing newline). */
   strace?: (line: string) => void;
+  /** Receives scheduling events (events.ts): each slice a task ran, and signal deliveries, syscall
+   *  restarts, rseq aborts and io_uring completions; for pictures of a run such as a timeline. */
+  events?: KernelEventSink;
   /** Number of virtual CPUs (default: the host's in real-time mode, 4 in deterministic mode). */
   cpus?: number;
   /** Deterministic mode: every scheduling choice comes from this seed (use with a SimHost). */
@@ -137,6 +142,8 @@ export class Kernel implements KernelServices {
   private current: Task | null = null;
   /** Instructions retired by every task so far (for maxInstructions). */
   private retired = 0;
+  /** The current task's instret when its slice began (marks inside a slice are timed from it). */
+  private sliceStart = 0;
   /** Why the kernel ended the run itself (a deadlock, the instruction limit), or null. */
   endNotice: string | null = null;
   /** Host code's way in: events run at the top of the scheduler loop (host_events.ts). */
@@ -159,7 +166,8 @@ export class Kernel implements KernelServices {
     this.sched = new Scheduler(n, this.deterministic ? createPolicy(options.schedule ?? DEFAULT_SCHEDULE, options.seed!) : null);
     this.phys = new PhysMem(options.memory ?? DEFAULT_MEMORY_BYTES);
     this.execRandom = new ExecRandom(this.host, options.seed);
-    const jit = setJit(this.phys, options.jit ?? JIT_DEFAULT);
+    // Translated modules import a shared memory: without one (a page that is not cross-origin isolated) they are off.
+    const jit = setJit(this.phys, (options.jit ?? JIT_DEFAULT) && this.phys.shared);
     if (jit !== null && options.jitThreshold !== undefined) jit.threshold = options.jitThreshold;
     this.extensions = { ...NO_EXTENSIONS, ...options.extensions };
     const p = options.rseqStress ?? 0;
@@ -169,7 +177,7 @@ export class Kernel implements KernelServices {
     this.sysctl = new Sysctl((b) => this.host.randomFill(b));
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.procs.get(pid), () => this.procs.all(), procSources(this)));
-    this.vfs.pageCache = this.phys.objects;
+    this.vfs.pageCache = pageCache(this.phys);
     this.bootNs = this.host.monotonicNs();
     // Lease breaks read the clock and signal the holder's process (or process group, -pid).
     this.vfs.locks.host = {
@@ -399,11 +407,13 @@ export class Kernel implements KernelServices {
       }
       if (t.state !== TaskState.Runnable) continue;
       const before = t.hart.instret;
+      this.sliceStart = before;
       this.current = t;
       // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire on time.
       this.runSlice(t, Math.min(this.sched.quantum(t, this.retired), cpuTimerBudget(t), this.instructionsLeft()));
       runCpuTimers(t);
       this.current = null;
+      this.options.events?.({ kind: 'slice', cpu: t.cpu, tid: t.tid, pid: t.tg.pid, start: this.retired, end: this.retired + t.hart.instret - before });
       this.retired += t.hart.instret - before;
       if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
       if (this.instructionsLeft() <= 0) { this.killAll(`instruction limit reached: ${this.retired} instructions retired`); break; }
@@ -530,6 +540,14 @@ export class Kernel implements KernelServices {
     const out = this.options.strace;
     if (out === undefined) return;
     out(t.tg.everMultithreaded ? `[pid ${t.tid}] ${line}` : line);
+  }
+
+  /** Sends the events observer a mark for t, timed by the machine's instruction count. */
+  mark(t: Task, kind: MarkEvent['kind'], detail: number): void {
+    const out = this.options.events;
+    if (out === undefined) return;
+    const at = this.retired + (t === this.current ? t.hart.instret - this.sliceStart : 0);
+    out({ kind, tid: t.tid, cpu: t.cpu, at, detail });
   }
 
   /** Parks t's syscall request on the Blocked marker's lists and deadline; it runs again when woken. */

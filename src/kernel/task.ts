@@ -21,8 +21,6 @@ import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
 import { GroupUsage } from './time/usage.js';
 import { ProcTimers } from './time/proc_timers.js';
-import type { SysletState } from './syslet/state.js';
-import type { ThreadletState } from './syslet/threadlet.js';
 import { ProcNode } from './process/node.js';
 import type { ProcessTable } from './process/table.js';
 import { RseqTask } from './rseq/state.js';
@@ -30,6 +28,7 @@ import { RseqMm } from './rseq/mm_state.js';
 import { RLIMIT_FSIZE, rlimitCur } from './syscalls/rlimit.js';
 import type { ProcessVdso } from './vdso/process_vdso.js';
 import type { EcallExtensions } from './ext/extensions.js';
+import type { MarkEvent } from './events.js';
 
 /** What the scheduler offers the code that runs on behalf of tasks (affinity, group stop). */
 export interface SchedulerView {
@@ -76,6 +75,8 @@ export interface KernelServices extends KernelClock {
   readonly extensions: EcallExtensions;
   /** Emits a strace line for t. */
   trace(t: Task, line: string): void;
+  /** Tells the events observer (KernelOptions.events), if any (optional: test kernels leave it out), that `kind` happened to t now. */
+  mark?(t: Task, kind: MarkEvent['kind'], detail: number): void;
   /** Parks t's syscall request on b until a wake-up, its deadline or a signal. */
   sleep(t: Task, b: Blocked): void;
   /** Makes a blocked task runnable (its syscall runs again). */
@@ -164,8 +165,6 @@ export class ThreadGroup {
   readonly usage = new GroupUsage();
   /** setitimer and POSIX timers. */
   readonly timers = new ProcTimers();
-  /** Syslet completion rings and ready chains (syslet/state.ts), made on first use. */
-  syslets: SysletState | null = null;
   /** Parent, children, exit signal, wait reports and vfork state (process/node.ts). */
   readonly node = new ProcNode();
 
@@ -241,8 +240,6 @@ export class Task implements Caller, RequestSink {
   pdeathsig = 0;
   /** PR_SET_NO_NEW_PRIVS: once set it stays set. */
   noNewPrivs = false;
-  /** The threadlet this thread runs (syslet/threadlet.ts), or null. */
-  threadlet: ThreadletState | null = null;
   /** rseq registration and pending events. */
   readonly rseq = new RseqTask();
   /** ecall_syscall_counter: address of the registered 64-bit counter, or 0. */

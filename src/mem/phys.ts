@@ -3,7 +3,6 @@
 // space maps its pages to these frames, and the CPU reads and writes them through its TLB.
 // The bookkeeping (counts, flags, free list) lives in the pool's own first frames, so that later
 // worker-thread harts and translated code see all of it through the one shared memory.
-import type { MemObject } from './mem_object.js';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -50,9 +49,29 @@ export interface WriteShootdown {
   dropWrite(pa: number): void;
 }
 
+/**
+ * Returns the pool's memory of `pages` 64 KiB pages and whether it is shared. Shared where the
+ * host allows it (Node; a cross-origin-isolated page); a page without COOP/COEP headers gets an
+ * unshared memory instead, which works the same on one thread but cannot be handed to workers
+ * or to the translator's modules (they import a shared memory).
+ */
+function createPoolMemory(pages: number): { memory: WebAssembly.Memory; shared: boolean } {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (isolated !== false) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), shared: true };
+    } catch {
+      // shared memory refused (an engine without threads): fall through to an unshared one
+    }
+  }
+  return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages }), shared: false };
+}
+
 /** The physical frame pool. */
 export class PhysMem {
   readonly memory: WebAssembly.Memory;
+  /** False when the host refused a shared memory (a page that is not cross-origin isolated). */
+  readonly shared: boolean;
   readonly bytes: number;
   readonly u8: Uint8Array;
   readonly dv: DataView;
@@ -66,8 +85,6 @@ export class PhysMem {
   readonly flags: Uint8Array;
   /** Every TLB that may hold translations to these frames (for frame-wide shootdowns). */
   readonly tlbs = new Set<WriteShootdown>();
-  /** File page caches by file identity, so every mapping of one file shares its frames. */
-  readonly objects = new Map<string, MemObject>();
   /** The decoded-code cache over these frames, once a hart has run. */
   code: FrameWatcher | null = null;
   /** Set when an allocation failed; the kernel's OOM killer clears it. */
@@ -85,7 +102,7 @@ export class PhysMem {
     }
     const pages = bytes / WASM_PAGE;
     // Reserved, not committed: the host backs pages lazily, so untouched frames cost nothing.
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    ({ memory: this.memory, shared: this.shared } = createPoolMemory(pages));
     this.bytes = bytes;
     const buf = this.memory.buffer;
     this.u8 = new Uint8Array(buf);

@@ -96,6 +96,7 @@ function ipFixup(t: Task, area: RseqArea): void {
   user(() => mem.writeBig64(area.addr + RSEQ_CS, 0n));
   t.hart.pc = Number(cs.abort);
   t.rseq.aborts++;
+  t.kernel.mark?.(t, 'rseq-abort', 0);
   if (t.kernel.tracing) t.kernel.trace(t, `--- rseq abort {ip=0x${pc.toString(16)}, abort_ip=0x${cs.abort.toString(16)}, event=${eventNames(ev)}} ---`);
 }
 
@@ -124,6 +125,7 @@ function vdsoFixup(t: Task): void {
   t.rseq.events = 0;
   t.hart.pc = p.start;
   t.rseq.aborts++;
+  t.kernel.mark?.(t, 'rseq-abort', 0);
   if (t.kernel.tracing) t.kernel.trace(t, `--- vdso percpu restart {ip=0x${pc.toString(16)}, event=${eventNames(ev)}} ---`);
 }
 

@@ -133,6 +133,7 @@ export class IoRing implements OpenFile {
       this.overflow.push({ userData, res, flags });
       this.setSqFlag(SQ_CQ_OVERFLOW, true);
     }
+    this.kernel.mark?.(this.owner, 'cqe', res);
     this.posted();
   }
 
