@@ -139,6 +139,8 @@ export class NodeHostNet implements HostNet {
     });
     s.bind({ address: addr.address, port: addr.port });
     let closed = false;
+    /** Sends handed to Node and not yet done. */
+    let pending = 0;
     return {
       address: () => {
         try {
@@ -150,7 +152,12 @@ export class NodeHostNet implements HostNet {
       },
       send: (data, to) => {
         if (closed) return;
-        s.send(data, to.port, to.address, () => { /* UDP: a failed send is not reported */ });
+        // Node sends after an address lookup (a later turn): a close before then would drop the
+        // datagram that Linux had already sent, so the close waits for the sends in flight.
+        pending++;
+        s.send(data, to.port, to.address, () => { /* UDP: a failed send is not reported */
+          if (--pending === 0 && closed) s.close();
+        });
       },
       setBroadcast: (on) => {
         try { s.setBroadcast(on); } catch { /* not bound yet: applies to nothing */ }
@@ -158,7 +165,7 @@ export class NodeHostNet implements HostNet {
       close: () => {
         if (closed) return;
         closed = true;
-        s.close();
+        if (pending === 0) s.close();
       },
     };
   }

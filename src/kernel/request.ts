@@ -53,6 +53,8 @@ export interface Caller {
   raise(sig: number): void;
   /** The caller's credentials, where the caller is a task (file writes clear setuid by them). */
   readonly cred?: Cred;
+  /** The caller's RLIMIT_FSIZE soft limit in bytes (Infinity: none), where the caller is a task. */
+  fileSizeLimit?(): number;
 }
 
 /** Whoever resumes a woken request: the kernel for a hart's syscall, a ring for io_uring. */
@@ -100,6 +102,9 @@ export class Request implements Waiter {
   wakeReason = WakeReason.Event;
   /** The entry arguments, kept for --strace across sleeps (only while tracing). */
   traceArgs: bigint[] | null = null;
+  /** True for a call made by an io_uring request: Linux runs those as its own (nowait or io-wq worker)
+   *  attempt, and a file write past RLIMIT_FSIZE sends no SIGXFSZ to the submitter. */
+  readonly asyncIo: boolean = false;
 
   constructor(
     readonly caller: Caller,

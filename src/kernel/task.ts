@@ -25,6 +25,7 @@ import { ProcNode } from './process/node.js';
 import type { ProcessTable } from './process/table.js';
 import { RseqTask } from './rseq/state.js';
 import { RseqMm } from './rseq/mm_state.js';
+import { RLIMIT_FSIZE, rlimitCur } from './syscalls/rlimit.js';
 import type { ProcessVdso } from './vdso/process_vdso.js';
 import type { EcallExtensions } from './ext/extensions.js';
 import type { MarkEvent } from './events.js';
@@ -289,5 +290,10 @@ export class Task implements Caller, RequestSink {
   /** Sends this task a signal from the kernel (SIGPIPE on a broken pipe write). */
   raise(sig: number): void {
     this.kernel.raiseSignal(this, sig);
+  }
+
+  /** The RLIMIT_FSIZE soft limit of the task's process in bytes (Infinity: unlimited). */
+  fileSizeLimit(): number {
+    return rlimitCur(this, RLIMIT_FSIZE);
   }
 }

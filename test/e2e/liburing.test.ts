@@ -23,13 +23,18 @@ const REQUIRED = [
   // timeout forks only in test_timeout_link_cancel, which skips itself (it execs exec-target.t,
   // which is not beside it in the temporary directory), so it runs as a required test.
   'timeout',
+  // SINGLE_ISSUER and DEFER_TASKRUN enforcement (-EEXIST; task work only on the submitter's enter).
+  'single-issuer', 'defer-taskrun',
+];
+/** Socket opcodes over ecall's sockets (ephemeral ports on the loopback, so runs do not collide). */
+const NETWORK = [
+  'accept', 'accept-link', 'accept-reuse', 'accept-test', 'connect', 'shutdown', 'socket-rw', 'socket-rw-eagain',
+  'socket-rw-offset', 'recv-msgall', 'recv-msgall-stream',
 ];
 /** Required tests that fork (processes, issue 9). */
 const FORKING = ['poll', 'io-cancel'];
 /** Required tests with a known gap outside io_uring, and the gap. */
-const KNOWN_GAPS: Record<string, string> = {
-  'read-write': 'test_write_efbig: write paths do not enforce RLIMIT_FSIZE (no EFBIG/SIGXFSZ) yet',
-};
+const KNOWN_GAPS: Record<string, string> = {};
 /** Tests that time themselves against the host's wall clock (a 200 ms timeout must take 100..300 ms):
  *  on a loaded machine one run can miss that window, so they get this many runs. */
 const WALL_CLOCK_RUNS: Record<string, number> = { 'timeout-new': 3, timeout: 3 };
@@ -71,7 +76,7 @@ async function runWithRetries(name: string): Promise<Outcome> {
 }
 
 describe('liburing 2.3 tests under ecall', { skip: missing ?? ecallUnavailable(root) ?? false }, () => {
-  const names = [...REQUIRED, ...FORKING];
+  const names = [...REQUIRED, ...FORKING, ...NETWORK];
   let results: Map<string, Outcome> | null = null;
   /** Every test runs once, two at a time (wall-clock ones alone); each it() then looks at its own outcome. */
   const all = async (): Promise<Map<string, Outcome>> => {

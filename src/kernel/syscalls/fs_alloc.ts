@@ -1,9 +1,11 @@
 // fallocate(2): space allocation and hole punching on a regular file, with vfs_fallocate's checks
 // in Linux's order (argument checks, then the descriptor's access, then the file type).
 import { EBADF, EFBIG, EINVAL, EISDIR, ENODEV, EOPNOTSUPP, EROFS, ESPIPE } from '../../abi/errno.js';
+import type { Request } from '../request.js';
 import type { Task } from '../task.js';
 import { RegularFile } from '../vfs/open_files.js';
 import { pipeOf } from '../vfs/pipe.js';
+import { fsizeNewSize } from '../vfs/fsize.js';
 import { MAX_FILE_OFFSET, O_ACCMODE, O_RDONLY, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG } from '../vfs/constants.js';
 import { ioFileAt } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
@@ -27,7 +29,7 @@ function checkMode(mode: number): number {
 }
 
 /** fallocate(fd, mode, offset, len). tmpfs supports allocation and hole punching; host mounts allocation only. */
-function sysFallocate(t: Task, a: SysArgs): SysResult {
+function sysFallocate(t: Task, a: SysArgs, r: Request): SysResult {
   const mode = a.int(1), offset = a.num(2), len = a.num(3);
   if (offset < 0 || len <= 0) return -EINVAL;
   const m = checkMode(mode);
@@ -44,6 +46,11 @@ function sysFallocate(t: Task, a: SysArgs): SysResult {
   if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) return -EOPNOTSUPP; // neither tmpfs nor host mounts
   const op = f.io.fallocate;
   if (!op) return -EOPNOTSUPP;
+  // Growing the file is inode_newsize_ok's business: past RLIMIT_FSIZE it is EFBIG and SIGXFSZ.
+  if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > f.stat().size) {
+    const big = fsizeNewSize(r, offset + len);
+    if (big < 0) return big;
+  }
   return op(mode & FALLOC_FL_PUNCH_HOLE ? 'punch' : 'allocate', offset, len, (mode & FALLOC_FL_KEEP_SIZE) !== 0);
 }
 

@@ -6,6 +6,7 @@ import type { Task } from '../task.js';
 import type { OpenFile } from '../vfs/file.js';
 import { DirFile, VfsFile } from '../vfs/open_files.js';
 import { killSuidOnWrite } from '../vfs/perm.js';
+import { fsizeNewSize } from '../vfs/fsize.js';
 import { MAX_RW_COUNT, O_ACCMODE, O_RDONLY, O_WRONLY, UIO_MAXIOV, SEEK_HOLE } from '../vfs/constants.js';
 import { commitOut, inBuffer, ioFileAt, outBuffer } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
@@ -156,15 +157,19 @@ function sysFsync(t: Task, a: SysArgs): SysResult {
   return f instanceof DirFile ? 0 : -EINVAL;
 }
 
-function sysFtruncate(t: Task, a: SysArgs): SysResult {
+function sysFtruncate(t: Task, a: SysArgs, r: Request): SysResult {
   const f = ioFileAt(t, a.int(0));
   if (typeof f === 'number') return f;
   const length = a.num(1);
   if (length < 0) return -EINVAL;
   if ((f.flags & O_ACCMODE) === O_RDONLY || !f.truncate) return -EINVAL;
-  const r = f.truncate(length);
-  if (r >= 0 && f instanceof VfsFile) killSuidOnWrite(f.loc.inode, t.tg.cred);
-  return r;
+  if (length > f.stat().size) {
+    const big = fsizeNewSize(r, length);
+    if (big < 0) return big;
+  }
+  const res = f.truncate(length);
+  if (res >= 0 && f instanceof VfsFile) killSuidOnWrite(f.loc.inode, t.tg.cred);
+  return res;
 }
 
 function sysFadvise64(t: Task, a: SysArgs): SysResult {

@@ -1,6 +1,6 @@
 // io_uring_setup (425), io_uring_enter (426) and io_uring_register (427): abi-riscv64.md §5. The
 // ring itself lives in src/kernel/uring.
-import { EBADF, EBADFD, EFAULT, EINTR, EINVAL, ENOMEM, EOPNOTSUPP, ETIME } from '../../abi/errno.js';
+import { EBADF, EBADFD, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, EOPNOTSUPP, ETIME } from '../../abi/errno.js';
 import type { Request } from '../request.js';
 import { readTimespec, timespecToNs, timespecValid } from '../structs.js';
 import type { Task } from '../task.js';
@@ -73,6 +73,7 @@ function sysIoUringSetup(t: Task, a: SysArgs): SysResult {
     throw e;
   }
   ring.enabled = !(flags & SETUP_R_DISABLED);
+  if (flags & SETUP_SINGLE_ISSUER && ring.enabled) ring.submitter = t;
   const out = new DataView(new ArrayBuffer(PARAMS_SIZE));
   new Uint8Array(out.buffer).set(raw);
   out.setUint32(0, sq, true);
@@ -125,6 +126,11 @@ function sysIoUringEnter(t: Task, a: SysArgs, r: Request): SysResult {
   const ring = ringOf(t, a.int(0), (flags & ENTER_REGISTERED_RING) !== 0);
   if (typeof ring === 'number') return ring;
   if (!ring.enabled) return -EBADFD;
+  // SINGLE_ISSUER: only the submitter task submits (SQPOLL rings excepted: the poller submits);
+  // with DEFER_TASKRUN only it waits for completions, since only it runs their task work.
+  const foreign = ring.setupFlags & SETUP_SINGLE_ISSUER && ring.submitter !== t;
+  if (foreign && !(ring.setupFlags & SETUP_SQPOLL) && toSubmit > 0) return -EEXIST;
+  if (foreign && ring.setupFlags & SETUP_DEFER_TASKRUN && flags & ENTER_GETEVENTS) return -EEXIST;
   let st = r.state as EnterState | null;
   if (!r.resumed || st === null) {
     if (flags & ENTER_GETEVENTS) {
@@ -145,7 +151,7 @@ function sysIoUringEnter(t: Task, a: SysArgs, r: Request): SysResult {
     if (!(flags & ENTER_GETEVENTS) && !(flags & ENTER_SQ_WAIT && ring.setupFlags & SETUP_SQPOLL)) return submitted;
   }
   const submitted = st.submitted;
-  ring.runReady();
+  if (!(ring.setupFlags & SETUP_DEFER_TASKRUN) || flags & ENTER_GETEVENTS) ring.runReady();
   if (flags & ENTER_SQ_WAIT && ring.setupFlags & SETUP_SQPOLL && ring.sqPending() >= ring.layout.sqEntries) {
     return r.block([ring.sqWait], EINTR, () => (submitted > 0 ? submitted : -EINTR));
   }

@@ -79,20 +79,27 @@ function createSocket(t: Task, family: number, type: number, protocol: number): 
 }
 
 /** Installs s as a new fd with the socket flags; closes it again if the table is full. */
-function installSocket(t: Task, s: Socket, nonblock: boolean, cloexec: boolean): number {
+export function installSocket(t: Task, s: Socket, nonblock: boolean, cloexec: boolean): number {
   if (nonblock) s.flags |= O_NONBLOCK;
   const fd = t.files.install(s, cloexec, 0, nofileLimit(t));
   if (fd < 0) s.release();
   return fd;
 }
 
+/** A new socket for socket(domain, typeWord, protocol), with the type word's flags, not installed yet; or -errno. */
+export function newSocket(t: Task, domain: number, typeWord: number, protocol: number): { s: Socket; nonblock: boolean; cloexec: boolean } | number {
+  const tw = splitType(typeWord);
+  if (typeof tw === 'number') return tw;
+  const s = createSocket(t, domain, tw.type, protocol);
+  if (typeof s === 'number') return s;
+  return { s, nonblock: tw.nonblock, cloexec: tw.cloexec };
+}
+
 /** socket(domain, type, protocol): a new socket fd or -errno. */
 function sysSocket(t: Task, a: SysArgs): SysResult {
-  const tw = splitType(a.int(1));
-  if (typeof tw === 'number') return tw;
-  const s = createSocket(t, a.int(0), tw.type, a.int(2));
-  if (typeof s === 'number') return s;
-  return installSocket(t, s, tw.nonblock, tw.cloexec);
+  const n = newSocket(t, a.int(0), a.int(1), a.int(2));
+  if (typeof n === 'number') return n;
+  return installSocket(t, n.s, n.nonblock, n.cloexec);
 }
 
 /** socketpair(domain, type, protocol, sv): two connected AF_UNIX sockets in int sv[2]. */
@@ -160,9 +167,19 @@ function sysAccept4(t: Task, a: SysArgs, r: Request, withFlags: boolean): SysRes
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
   const s = sockAt(t, a.int(0));
   if (typeof s === 'number') return s;
+  const res = acceptOn(t, r, s, a.addr(1), a.addr(2));
+  if (!(res instanceof Socket)) return res;
+  return installSocket(t, res, (flags & SOCK_NONBLOCK) !== 0, (flags & SOCK_CLOEXEC) !== 0);
+}
+
+/**
+ * Takes a connection from the listening socket s and writes its peer address to addr (with
+ * the length at lenAddr) if addr is not NULL: the new socket, not installed yet (io_uring's
+ * ACCEPT installs it itself); -errno, or a sleep.
+ */
+export function acceptOn(t: Task, r: Request, s: Socket, addr: number, lenAddr: number): Socket | number | Blocked {
   const res = s.accept(r, sockCtx(t));
   if (typeof res === 'number' || !(res instanceof Socket)) return res as number | Blocked;
-  const addr = a.addr(1), lenAddr = a.addr(2);
   if (addr !== 0) {
     const peer = res.peerName();
     try {
@@ -174,7 +191,7 @@ function sysAccept4(t: Task, a: SysArgs, r: Request, withFlags: boolean): SysRes
       return -EFAULT;
     }
   }
-  return installSocket(t, res, (flags & SOCK_NONBLOCK) !== 0, (flags & SOCK_CLOEXEC) !== 0);
+  return res;
 }
 
 /** getsockname(fd, addr, addrlen) and getpeername. */

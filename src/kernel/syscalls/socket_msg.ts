@@ -81,6 +81,24 @@ function send(t: Task, r: Request, s: Socket, buf: UserBuf, addr: RawSockAddr | 
   return s.sendWithSigpipe(r, m);
 }
 
+/** send(2) of len bytes at addr on socket s with flags (io_uring's SEND): the count, -errno or a sleep. */
+export function sendOn(t: Task, r: Request, s: Socket, addr: number, len: number, flags: number): number | Blocked {
+  const buf = singleBuf(t.mm.mem, addr, Math.min(len, INT_MAX), false);
+  if (typeof buf === 'number') return buf;
+  return send(t, r, s, buf, null, new Uint8Array(0), flags);
+}
+
+/** recv(2) of up to len bytes into addr on socket s with flags (io_uring's RECV): the count, -errno or a sleep. */
+export function recvOn(t: Task, r: Request, s: Socket, addr: number, len: number, flags: number): number | Blocked {
+  const buf = singleBuf(t.mm.mem, addr, Math.min(len, INT_MAX), true);
+  if (typeof buf === 'number') return buf;
+  const m = recvMsgOf(buf, flags & ~MSG_CMSG_CLOEXEC);
+  const n = s.recvmsg(r, m);
+  if (n instanceof Blocked) return n;
+  if (m.rights !== null) dropRights(m.rights);
+  return n;
+}
+
 /** sendto(fd, buf, len, flags, addr, addrlen). */
 function sysSendto(t: Task, a: SysArgs, r: Request): SysResult {
   const s = sockAt(t, a.int(0));
@@ -97,7 +115,7 @@ function sysSendto(t: Task, a: SysArgs, r: Request): SysResult {
 }
 
 /** Sends the message described by the struct msghdr at hdrAddr (sendmsg, one sendmmsg entry). */
-function sendHdr(t: Task, r: Request, s: Socket, hdrAddr: number, flags: number): number | Blocked {
+export function sendHdr(t: Task, r: Request, s: Socket, hdrAddr: number, flags: number): number | Blocked {
   const mem = t.mm.mem;
   const h = readMsghdr(mem, hdrAddr);
   if (typeof h === 'number') return h;
@@ -140,7 +158,7 @@ function installRights(t: Task, cw: CmsgWriter, rights: readonly OpenFile[], clo
 }
 
 /** Receives into the message described by the struct msghdr at hdrAddr (recvmsg, one recvmmsg entry). */
-function recvHdr(t: Task, r: Request, s: Socket, hdrAddr: number, flags: number): number | Blocked {
+export function recvHdr(t: Task, r: Request, s: Socket, hdrAddr: number, flags: number): number | Blocked {
   const mem = t.mm.mem;
   const h = readMsghdr(mem, hdrAddr);
   if (typeof h === 'number') return h;

@@ -13,6 +13,8 @@ import {
 
 /** A request run on behalf of an SQE: it knows its kiocb, so the ring can resume it. */
 export class UringRequest extends Request {
+  override readonly asyncIo = true;
+
   constructor(caller: Task, args: SysArgs, sink: RequestSink, readonly kiocb: IoKiocb) {
     super(caller, args, sink);
   }
@@ -25,6 +27,11 @@ export const enum KState {
   /** Issued and not complete (running, parked on a wait queue, or armed: timer, poll). */
   Active = 1,
   Done = 2,
+}
+
+/** The little-endian u64 at byte p of dv (0n without an allocation when it is zero). */
+function u64At(dv: DataView, p: number): bigint {
+  return dv.getUint32(p, true) === 0 && dv.getUint32(p + 4, true) === 0 ? 0n : dv.getBigUint64(p, true);
 }
 
 export class IoKiocb {
@@ -67,23 +74,29 @@ export class IoKiocb {
   firing = false;
   /** Flags added to the CQE (a selected buffer). */
   cflags = 0;
+  /** The opcode ran at least once (a later run is a resumption). */
+  started = false;
 
-  /** Decodes a 64-byte SQE. */
-  constructor(readonly task: Task, sqe: DataView) {
-    this.opcode = sqe.getUint8(SQE_OPCODE);
-    this.flags = sqe.getUint8(SQE_FLAGS);
-    this.ioprio = sqe.getUint16(SQE_IOPRIO, true);
-    this.fd = sqe.getInt32(SQE_FD, true);
-    this.off = sqe.getBigUint64(SQE_OFF, true);
-    this.addrRaw = sqe.getBigUint64(SQE_ADDR, true);
+  /**
+   * Decodes the 64-byte SQE at byte p of dv (physical memory): every field is copied now, so
+   * later stores by the guest change nothing (FEAT_SUBMIT_STABLE). Zero u64 fields share 0n
+   * instead of allocating a BigInt each.
+   */
+  constructor(readonly task: Task, dv: DataView, p: number) {
+    this.opcode = dv.getUint8(p + SQE_OPCODE);
+    this.flags = dv.getUint8(p + SQE_FLAGS);
+    this.ioprio = dv.getUint16(p + SQE_IOPRIO, true);
+    this.fd = dv.getInt32(p + SQE_FD, true);
+    this.off = u64At(dv, p + SQE_OFF);
+    this.addrRaw = u64At(dv, p + SQE_ADDR);
     this.addr = Number(this.addrRaw);
-    this.len = sqe.getUint32(SQE_LEN, true);
-    this.opFlags = sqe.getUint32(SQE_OP_FLAGS, true);
-    this.userData = sqe.getBigUint64(SQE_USER_DATA, true);
-    this.bufIndex = sqe.getUint16(SQE_BUF_INDEX, true);
-    this.personality = sqe.getUint16(SQE_PERSONALITY, true);
-    this.spliceFdIn = sqe.getInt32(SQE_SPLICE_FD_IN, true);
-    this.addr3 = sqe.getBigUint64(SQE_ADDR3, true);
+    this.len = dv.getUint32(p + SQE_LEN, true);
+    this.opFlags = dv.getUint32(p + SQE_OP_FLAGS, true);
+    this.userData = u64At(dv, p + SQE_USER_DATA);
+    this.bufIndex = dv.getUint16(p + SQE_BUF_INDEX, true);
+    this.personality = dv.getUint16(p + SQE_PERSONALITY, true);
+    this.spliceFdIn = dv.getInt32(p + SQE_SPLICE_FD_IN, true);
+    this.addr3 = u64At(dv, p + SQE_ADDR3);
   }
 
   /** off as a signed 64-bit number (file offsets; -1 = the file position). */

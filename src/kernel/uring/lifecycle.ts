@@ -17,6 +17,9 @@ import { PENDING } from './op_result.js';
 import { timeoutDeadline } from './ops_timeout.js';
 import type { IoRing } from './ring.js';
 
+/** The arguments of a request before an opcode sets its own (shared: ValueArgs is never changed). */
+const NO_ARGS = new ValueArgs([]);
+
 /** A closed chain (or a single request) enters the ring: failed at prep, held by a drain, or issued. */
 export function submitChain(ring: IoRing, head: IoKiocb): void {
   let failed = false;
@@ -54,7 +57,7 @@ function startHead(ring: IoRing, k: IoKiocb): void {
 
 /** The request k runs as (made on first use). */
 function request(ring: IoRing, k: IoKiocb): UringRequest {
-  k.req ??= new UringRequest(k.task, new ValueArgs([]), ring, k);
+  k.req ??= new UringRequest(k.task, NO_ARGS, ring, k);
   return k.req;
 }
 
@@ -75,7 +78,7 @@ function issue(ring: IoRing, k: IoKiocb): void {
 export function resumeKiocb(ring: IoRing, k: IoKiocb): void {
   if (k.state !== KState.Active) return;
   const r = request(ring, k);
-  if (k.priv.started === true) r.resumed = true;
+  if (k.started) r.resumed = true;
   run(ring, k);
 }
 
@@ -86,7 +89,7 @@ function run(ring: IoRing, k: IoKiocb): void {
     return;
   }
   const r = request(ring, k);
-  k.priv.started = true;
+  k.started = true;
   let res: number | Blocked | typeof PENDING;
   try {
     res = opIssue(ring, k, r);
@@ -185,6 +188,7 @@ function finish(ring: IoRing, k: IoKiocb, res: number, bad: boolean): void {
 
 /** Completes TIMEOUTs whose completion count was reached (res 0). */
 function flushCountedTimeouts(ring: IoRing): void {
+  if (ring.timeouts.length === 0) return;
   for (const t of [...ring.timeouts]) {
     const target = t.priv.target as number | undefined;
     if (target === undefined || ring.completions < target) continue;
@@ -227,6 +231,8 @@ function armLinkTimeout(ring: IoRing, lt: IoKiocb, target: IoKiocb): void {
     // it has completed and disarmed this timeout already, so the cancel always finds it.
     cancelKiocb(ring, target);
     finish(ring, lt, -ETIME, false); // not a failure: CQE_SKIP_SUCCESS silences it (Linux sets no REQ_F_FAIL)
+    // The drain check that ran when the target completed still saw this timeout in flight.
+    runDrained(ring);
   };
   lt.priv.fire = fire;
   const d = timeoutDeadline(ring.kernel, lt.opFlags, lt.priv.ns as bigint);

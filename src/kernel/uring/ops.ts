@@ -7,12 +7,13 @@ import type { OpDef, OpResult } from './op_result.js';
 import { cancelOps } from './ops_cancel.js';
 import { fsOps } from './ops_fs.js';
 import { miscOps } from './ops_misc.js';
+import { netOps } from './ops_net.js';
 import { pollOps } from './ops_poll.js';
 import { rwOps } from './ops_rw.js';
 import { timeoutOps } from './ops_timeout.js';
 import type { IoRing } from './ring.js';
 
-const OPS = new Map<number, OpDef>([...rwOps, ...fsOps, ...pollOps, ...timeoutOps, ...cancelOps, ...miscOps]);
+const OPS = new Map<number, OpDef>([...rwOps, ...fsOps, ...pollOps, ...timeoutOps, ...cancelOps, ...miscOps, ...netOps]);
 
 /** True if ecall runs opcode op (what IORING_REGISTER_PROBE reports). */
 export function opSupported(op: number): boolean {

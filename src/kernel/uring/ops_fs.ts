@@ -4,6 +4,7 @@
 import { E2BIG, EBADF, EINVAL, ENFILE, ENXIO } from '../../abi/errno.js';
 import { Blocked } from '../request.js';
 import { fileGet, filePut } from '../vfs/fdtable.js';
+import type { OpenFile } from '../vfs/file.js';
 import { FILE_INDEX_ALLOC, IOSQE_FIXED_FILE, Op } from './abi.js';
 import { viaSyscall } from './files.js';
 import type { IoKiocb, UringRequest } from './kiocb.js';
@@ -30,6 +31,14 @@ function installDirect(ring: IoRing, k: IoKiocb, fd: number): number {
   const f = k.task.files.get(fd)!;
   fileGet(f);
   k.task.files.close(fd);
+  return installFileDirect(ring, k, f);
+}
+
+/**
+ * Puts f (whose reference the caller hands over) into the registered table at k's file_index
+ * (IORING_FILE_INDEX_ALLOC: the first free slot): 0 or the slot allocated, or -errno (f dropped).
+ */
+export function installFileDirect(ring: IoRing, k: IoKiocb, f: OpenFile): number {
   const table = ring.files;
   let res = 0;
   let slot = k.spliceFdIn - 1;
@@ -73,7 +82,10 @@ function close(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
   if (k.spliceFdIn !== 0) {
     if (k.fd !== 0) return -EINVAL;
     const t = ring.files, i = k.spliceFdIn - 1;
-    if (t === null || i < 0 || i >= t.length || t[i] === null) return -EBADF;
+    // Linux's io_fixed_fd_remove: no table is ENXIO, a slot past it EINVAL, an empty one EBADF.
+    if (t === null) return -ENXIO;
+    if (i < 0 || i >= t.length) return -EINVAL;
+    if (t[i] === null) return -EBADF;
     filePut(t[i]!);
     t[i] = null;
     return 0;

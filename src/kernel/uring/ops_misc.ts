@@ -99,6 +99,8 @@ function splice(ring: IoRing, k: IoKiocb, r: UringRequest, copy: boolean): OpRes
       if (p.writers === 0) return 0;
       return nonblock || fin.flags & O_NONBLOCK ? -EAGAIN : r.block([p.readWait]);
     }
+    // Into a file, the bytes leave the pipe only once written (a write cut by RLIMIT_FSIZE keeps the rest).
+    if (!pout) return spliceToFile(r, p, fout, buf, offOut);
     n = copy ? p.peek(buf) : p.take(buf);
     if (!copy) p.writeWait.wake();
   } else {
@@ -113,6 +115,18 @@ function splice(ring: IoRing, k: IoKiocb, r: UringRequest, copy: boolean): OpRes
   }
   const w = writeOnce(r, fout, data, offOut);
   return typeof w === 'number' ? w : -EAGAIN; // a file write here does not sleep
+}
+
+/** Moves up to buf.length bytes from pipe p into file f (at off, -1: its position): the count written or -errno. */
+function spliceToFile(r: UringRequest, p: PipeFile['pipe'], f: OpenFile, buf: Uint8Array, off: number): OpResult {
+  const n = p.peek(buf);
+  const w = writeOnce(r, f, buf.subarray(0, n), off);
+  if (typeof w !== 'number') return -EAGAIN; // a file write here does not sleep
+  if (w > 0) {
+    p.take(buf.subarray(0, w));
+    p.writeWait.wake();
+  }
+  return w;
 }
 
 /** FILES_UPDATE: the fds array at addr (len entries) into the registered table from slot off. */

@@ -60,7 +60,7 @@ function iopollRefuses(ring: IoRing): boolean {
 }
 
 /** Takes a provided buffer for k (IOSQE_BUFFER_SELECT): [addr, len], or -ENOBUFS. */
-function selectBuffer(ring: IoRing, k: IoKiocb): [number, number] | number {
+export function selectBuffer(ring: IoRing, k: IoKiocb): [number, number] | number {
   const have = k.priv.buffer as [number, number, number] | undefined;
   if (have) return [have[0], have[1]];
   const g = ring.bufferGroups.get(k.bufIndex);
@@ -72,7 +72,7 @@ function selectBuffer(ring: IoRing, k: IoKiocb): [number, number] | number {
 }
 
 /** Puts a selected buffer back at the front of its group (the request slept before using it). */
-function recycleBuffer(ring: IoRing, k: IoKiocb): void {
+export function recycleBuffer(ring: IoRing, k: IoKiocb): void {
   const b = k.priv.buffer as [number, number, number] | undefined;
   if (!b) return;
   let g = ring.bufferGroups.get(k.bufIndex);

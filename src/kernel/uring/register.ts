@@ -7,7 +7,7 @@ import { EventFd } from '../vfs/eventfd.js';
 import {
   MAX_REG_BUFFER_BYTES, MAX_REG_BUFFERS, Op, PROBE_OP_SIZE, PROBE_OP_SUPPORTED, PROBE_SIZE, Reg,
   RESTRICTION_REGISTER_OP, RESTRICTION_SQE_FLAGS_ALLOWED, RESTRICTION_SQE_FLAGS_REQUIRED, RESTRICTION_SQE_OP,
-  RINGFD_REG_MAX, RSRC_REGISTER_SPARSE,
+  RINGFD_REG_MAX, RSRC_REGISTER_SPARSE, SETUP_SINGLE_ISSUER,
 } from './abi.js';
 import { opSupported } from './ops.js';
 import { registerFiles, unregisterFiles, updateFiles } from './register_files.js';
@@ -210,6 +210,8 @@ export function ringRegister(ring: IoRing, t: Task, op: number, addr: number, n:
       if (ring.enabled) return -EBADFD;
       ring.enabled = true;
       ring.restrictions = ring.pendingRestrictions;
+      // A SINGLE_ISSUER ring set up disabled belongs to the task that enables it.
+      if (ring.setupFlags & SETUP_SINGLE_ISSUER && ring.submitter === null) ring.submitter = t;
       return 0;
     case Reg.RING_FDS: return ringFdsOp(t, addr, n, true);
     case Reg.UNREGISTER_RING_FDS: return ringFdsOp(t, addr, n, false);

@@ -12,7 +12,10 @@ import { filePut } from '../vfs/fdtable.js';
 import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from '../vfs/file.js';
 import { anonInodeStat } from '../vfs/poll_util.js';
 import { WaitQueue, type WakeReason } from '../wait.js';
-import { CQ_EVENTFD_DISABLED, CQE_F_MORE, OFF_CQ_RING, OFF_SQ_RING, OFF_SQES, SQ_CQ_OVERFLOW, SQ_NEED_WAKEUP } from './abi.js';
+import {
+  CQ_EVENTFD_DISABLED, CQE_F_MORE, OFF_CQ_RING, OFF_SQ_RING, OFF_SQES, SETUP_DEFER_TASKRUN, SETUP_TASKRUN_FLAG, SQ_CQ_OVERFLOW,
+  SQ_NEED_WAKEUP, SQ_TASKRUN,
+} from './abi.js';
 import type { IoKiocb, UringRequest } from './kiocb.js';
 import { cancelAll, resumeKiocb } from './lifecycle.js';
 import {
@@ -83,6 +86,10 @@ export class IoRing implements OpenFile {
   /** True while io_uring_enter submits: completions then are inline (EVENTFD_ASYNC skips them). */
   inSubmit = false;
   dead = false;
+  /** True while the registered eventfd's waiters are being woken by this ring. */
+  private inEventfdWake = false;
+  /** SINGLE_ISSUER: the one task that may submit (and, with DEFER_TASKRUN, reap); null until the ring is enabled. */
+  submitter: Task | null = null;
   /** SQPOLL: the emulated poller thread is awake until this monotonic time (ns), or null when asleep. */
   sqThreadAwakeUntil: bigint | null = null;
 
@@ -157,11 +164,21 @@ export class IoRing implements OpenFile {
   /** After a CQE: wakes waiters and pollers and signals the registered eventfd. */
   private posted(): void {
     this.cqWait.wake();
+    if (!(this.eventfdAsync && this.inSubmit)) this.signalEventfd();
+  }
+
+  /** Adds 1 to the registered eventfd (unless IORING_CQ_EVENTFD_DISABLED) and wakes its readers. */
+  private signalEventfd(): void {
     const ef = this.eventfd;
-    if (ef === null || (this.eventfdAsync && this.inSubmit)) return;
+    if (ef === null) return;
     if (this.mem.u32(R_CQ_FLAGS) & CQ_EVENTFD_DISABLED) return;
     if (0xffff_ffff_ffff_fffen - ef.count > 1n) ef.count += 1n;
-    ef.wq.wake();
+    this.inEventfdWake = true;
+    try {
+      ef.wq.wake();
+    } finally {
+      this.inEventfdWake = false;
+    }
   }
 
   /** Sets or clears an SQ ring flag. */
@@ -183,14 +200,30 @@ export class IoRing implements OpenFile {
     k.cancelHook = null;
     r.wakeReason = reason;
     this.ready.push(k);
+    if (this.setupFlags & SETUP_DEFER_TASKRUN) {
+      // Deferred task work runs only when the submitter enters the kernel to wait for completions.
+      // Linux signals the eventfd when it queues the work, so a poller knows to enter.
+      if (this.setupFlags & SETUP_TASKRUN_FLAG) this.setSqFlag(SQ_TASKRUN, true);
+      this.cqWait.wake();
+      // Not from inside the eventfd's own wake-up (a request waiting on that eventfd): Linux's
+      // eventfd_signal_allowed() refuses that recursion too.
+      if (!this.inEventfdWake) this.signalEventfd();
+      return;
+    }
     if (!this.flushPosted) {
       this.flushPosted = true;
       this.kernel.postHostEvent(() => { this.flushPosted = false; this.runReady(); });
     }
   }
 
+  /** True while woken requests wait for the submitter (DEFER_TASKRUN task work). */
+  get workPending(): boolean {
+    return this.ready.length > 0;
+  }
+
   /** Runs the woken requests again. */
   runReady(): void {
+    if (this.setupFlags & SETUP_TASKRUN_FLAG) this.setSqFlag(SQ_TASKRUN, false);
     while (this.ready.length > 0) {
       const batch = this.ready;
       this.ready = [];
@@ -201,7 +234,7 @@ export class IoRing implements OpenFile {
   /** Readiness of the ring fd: POLLIN with CQEs to reap, POLLOUT with room in the SQ ring. */
   poll(): number {
     let m = 0;
-    if (this.cqReady() > 0 || this.overflow.length > 0) m |= POLLIN | POLLRDNORM;
+    if (this.cqReady() > 0 || this.overflow.length > 0 || this.ready.length > 0) m |= POLLIN | POLLRDNORM;
     if (this.sqPending() < this.layout.sqEntries) m |= POLLOUT | POLLWRNORM;
     return m;
   }

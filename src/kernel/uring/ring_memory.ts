@@ -60,8 +60,8 @@ export class RingMemory {
   readonly obj: MemObject;
   /** Frame of each canonical page. */
   private readonly frames: Int32Array;
-  private readonly dv: DataView;
-  private readonly u8: Uint8Array;
+  /** The physical memory's view (SQEs are decoded straight from it). */
+  readonly dv: DataView;
 
   /** Allocates the object for layout under key (phys.objects); throws RangeError when frames run out. */
   constructor(readonly phys: PhysMem, readonly layout: RingLayout, readonly key: string) {
@@ -79,7 +79,6 @@ export class RingMemory {
     }
     this.obj = obj;
     this.dv = phys.dv;
-    this.u8 = phys.u8;
   }
 
   /** Physical byte address of canonical offset off (fields never cross a page). */
@@ -99,10 +98,9 @@ export class RingMemory {
     this.dv.setUint32(p, v >>> 0, true);
   }
 
-  /** A copy of SQE number i (SUBMIT_STABLE: later stores by the guest do not change it). */
-  sqe(i: number): DataView {
-    const p = this.pa(this.layout.sqesAt + i * SQE_SIZE);
-    return new DataView(this.u8.slice(p, p + SQE_SIZE).buffer);
+  /** Physical byte address of SQE number i (an SQE never crosses a page: 64 divides PAGE_SIZE). */
+  sqeAddr(i: number): number {
+    return this.pa(this.layout.sqesAt + i * SQE_SIZE);
   }
 
   /** Writes CQE slot i: user_data, res, flags. */

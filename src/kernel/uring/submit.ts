@@ -29,7 +29,7 @@ export function submitSqes(ring: IoRing, t: Task, max: number): number {
         m.setU32(R_SQ_DROPPED, m.u32(R_SQ_DROPPED) + 1); // an index out of range is skipped (§5.6)
         continue;
       }
-      const k = new IoKiocb(t, m.sqe(idx));
+      const k = new IoKiocb(t, m.dv, m.sqeAddr(idx));
       k.seq = ring.seq++;
       ring.inflight.add(k);
       consumed++;

@@ -7,6 +7,7 @@ import type { MmapFile } from '../../mem/mm.js';
 import type { Request } from '../request.js';
 import type { OpenFile, StatInfo } from './file.js';
 import { killSuidOnWrite } from './perm.js';
+import { fsizeWriteCount } from './fsize.js';
 import type { DirEntry, FileIo, Loc } from './inode.js';
 import { strToBytes } from '../../util/bytestr.js';
 import {
@@ -106,6 +107,9 @@ export class RegularFile extends VfsFile {
       this.pos = size;
     }
     if (this.pos + data.length > MAX_FILE_OFFSET) return -EOVERFLOW;
+    const count = fsizeWriteCount(r, this.pos, data.length);
+    if (count < 0) return count;
+    data = data.subarray(0, count);
     const n = this.io.pwrite(data, this.pos);
     if (n > 0) {
       this.mapped()?.fileWritten(this.pos, data.subarray(0, n));
@@ -127,6 +131,9 @@ export class RegularFile extends VfsFile {
       if (size < 0) return size;
       offset = size;
     }
+    const count = fsizeWriteCount(r, offset, data.length);
+    if (count < 0) return count;
+    data = data.subarray(0, count);
     const n = this.io.pwrite(data, offset);
     if (n > 0) this.mapped()?.fileWritten(offset, data.subarray(0, n));
     return n;

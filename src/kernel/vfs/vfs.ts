@@ -1,6 +1,7 @@
 // The VFS: the mount table (tmpfs root or --root host dir, host mounts, /tmp, /dev, /proc) and
 // the namespace operations the file syscalls use. Every operation takes a PathCtx: the
 // caller's fs context, the caller, and the directory a relative path starts from.
+import { fsizeNewSize } from './fsize.js';
 import type { Host } from '../../host/host.js';
 import {
   EACCES, EBUSY, ECONNREFUSED, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EOPNOTSUPP, EPERM,
@@ -707,6 +708,10 @@ export class Vfs {
     if (r !== null) {
       const b = breakLease(this.locks, fileKey(st), O_WRONLY, r);
       if (b !== 0) return b;
+    }
+    if (length > st.size) {
+      const big = fsizeNewSize(r, length);
+      if (big < 0) return big;
     }
     const res = loc.inode.truncate?.(length) ?? -EINVAL;
     if (res >= 0) this.truncated(loc, length);

@@ -1,0 +1,207 @@
+/* uring_net: io_uring's socket opcodes through raw syscalls (no liburing), on loopback TCP and a
+ * unix socketpair: SOCKET, a multishot ACCEPT armed before two CONNECTs, SEND and a RECV that
+ * waits (without blocking the submitter) until the data comes, SENDMSG/RECVMSG, SHUTDOWN, a RECV
+ * on an O_NONBLOCK socket (it waits) and with MSG_DONTWAIT (-EAGAIN), and the probe. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int ring_fd;
+static unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
+static struct io_uring_sqe *sqes;
+static struct io_uring_cqe *cqes;
+
+static void setup(void)
+{
+	struct io_uring_params p;
+	memset(&p, 0, sizeof(p));
+	ring_fd = syscall(__NR_io_uring_setup, 16, &p);
+	if (ring_fd < 0) {
+		perror("io_uring_setup");
+		exit(1);
+	}
+	size_t sq_len = p.sq_off.array + p.sq_entries * 4, cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	char *m = mmap(NULL, sq_len > cq_len ? sq_len : cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring_fd, 0);
+	sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring_fd,
+		    IORING_OFF_SQES);
+	if (m == MAP_FAILED || sqes == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	sq_tail = (unsigned *)(m + p.sq_off.tail);
+	sq_mask = (unsigned *)(m + p.sq_off.ring_mask);
+	sq_array = (unsigned *)(m + p.sq_off.array);
+	cq_head = (unsigned *)(m + p.cq_off.head);
+	cq_tail = (unsigned *)(m + p.cq_off.tail);
+	cq_mask = (unsigned *)(m + p.cq_off.ring_mask);
+	cqes = (struct io_uring_cqe *)(m + p.cq_off.cqes);
+}
+
+/* A zeroed SQE for opcode on fd with user_data ud, queued (not yet submitted). */
+static struct io_uring_sqe *sqe(int opcode, int fd, uint64_t ud)
+{
+	unsigned i = *sq_tail & *sq_mask;
+	struct io_uring_sqe *s = &sqes[i];
+	memset(s, 0, sizeof(*s));
+	s->opcode = opcode;
+	s->fd = fd;
+	s->user_data = ud;
+	sq_array[i] = i;
+	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	return s;
+}
+
+/* Submits what is queued and waits for wait CQEs; returns what io_uring_enter returned. */
+static int enter(unsigned submit, unsigned wait)
+{
+	int r = syscall(__NR_io_uring_enter, ring_fd, submit, wait, wait ? IORING_ENTER_GETEVENTS : 0, NULL, 0);
+	return r < 0 ? -errno : r;
+}
+
+/* Prints and consumes every CQE in the ring, sorted by user_data (Linux leaves their order open). */
+static void reap(const char *when)
+{
+	struct io_uring_cqe got[32];
+	unsigned n = 0, head = *cq_head, tail = __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE);
+	for (; head != tail && n < 32; head++)
+		got[n++] = cqes[head & *cq_mask];
+	__atomic_store_n(cq_head, head, __ATOMIC_RELEASE);
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && got[j - 1].user_data > got[j].user_data; j--) {
+			struct io_uring_cqe t = got[j];
+			got[j] = got[j - 1];
+			got[j - 1] = t;
+		}
+	printf("%s:", when);
+	if (n == 0)
+		printf(" none");
+	for (unsigned i = 0; i < n; i++) {
+		int res = got[i].res;
+		printf(" [%llu %s%s]", (unsigned long long)got[i].user_data,
+		       res < 0 ? strerror(-res) : res >= 0 ? "ok" : "", got[i].flags & IORING_CQE_F_MORE ? " more" : "");
+	}
+	printf("\n");
+}
+
+/* Prints the single CQE expected now and returns its res. */
+static int one(const char *what)
+{
+	if (enter(1, 1) < 0) {
+		perror("io_uring_enter");
+		exit(1);
+	}
+	unsigned head = *cq_head;
+	struct io_uring_cqe c = cqes[head & *cq_mask];
+	__atomic_store_n(cq_head, head + 1, __ATOMIC_RELEASE);
+	printf("%-40s -> %s\n", what, c.res < 0 ? strerror(-c.res) : "ok");
+	return c.res;
+}
+
+int main(void)
+{
+	setup();
+	char buf[64];
+
+	/* SOCKET, then a listener on an ephemeral loopback port. */
+	sqe(IORING_OP_SOCKET, AF_INET, 1)->off = SOCK_STREAM;
+	int lfd = one("SOCKET AF_INET SOCK_STREAM");
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	if (bind(lfd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(lfd, 8) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)&a, &alen) < 0) {
+		perror("listen");
+		return 1;
+	}
+
+	/* A multishot ACCEPT armed before anyone connects: the submitter goes on. */
+	sqe(IORING_OP_ACCEPT, lfd, 10)->ioprio = IORING_ACCEPT_MULTISHOT;
+	printf("submit multishot ACCEPT: %d\n", enter(1, 0));
+	reap("before any connect");
+
+	int c1 = socket(AF_INET, SOCK_STREAM, 0), c2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct io_uring_sqe *s = sqe(IORING_OP_CONNECT, c1, 20);
+	s->addr = (unsigned long)&a, s->off = sizeof(a);
+	s = sqe(IORING_OP_CONNECT, c2, 21); /* O_NONBLOCK: completes when connected, no EINPROGRESS */
+	s->addr = (unsigned long)&a, s->off = sizeof(a);
+	enter(2, 4);
+	reap("after two CONNECTs");
+
+	/* The multishot ACCEPT took both connections: none is left for accept(2). */
+	fcntl(lfd, F_SETFL, O_NONBLOCK);
+	int srv = accept(lfd, NULL, NULL);
+	printf("accept(2) after the multishot ACCEPT: %s\n", srv < 0 ? strerror(errno) : "a connection");
+
+	/* A RECV on the client that waits for data, then a SEND from the server side. */
+	int sp[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0) {
+		perror("socketpair");
+		return 1;
+	}
+	s = sqe(IORING_OP_RECV, sp[0], 30);
+	s->addr = (unsigned long)buf, s->len = sizeof(buf);
+	printf("submit RECV with nothing to read: %d\n", enter(1, 0));
+	reap("RECV waits");
+	s = sqe(IORING_OP_SEND, sp[1], 31);
+	s->addr = (unsigned long)"hello", s->len = 5;
+	enter(1, 2);
+	reap("after SEND");
+	printf("received \"%.5s\"\n", buf);
+
+	/* SENDMSG and RECVMSG. */
+	struct iovec iov = { .iov_base = "vector", .iov_len = 6 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	s = sqe(IORING_OP_SENDMSG, sp[0], 40);
+	s->addr = (unsigned long)&mh;
+	one("SENDMSG 6 bytes");
+	char rb[16] = { 0 };
+	struct iovec riov = { .iov_base = rb, .iov_len = sizeof(rb) };
+	struct msghdr rmh = { .msg_iov = &riov, .msg_iovlen = 1 };
+	s = sqe(IORING_OP_RECVMSG, sp[1], 41);
+	s->addr = (unsigned long)&rmh;
+	one("RECVMSG");
+	printf("received \"%s\"\n", rb);
+
+	/* MSG_DONTWAIT gives -EAGAIN; an O_NONBLOCK socket waits instead, as Linux's armed poll. */
+	s = sqe(IORING_OP_RECV, sp[1], 50);
+	s->addr = (unsigned long)buf, s->len = sizeof(buf), s->msg_flags = MSG_DONTWAIT;
+	one("RECV MSG_DONTWAIT, nothing there");
+	fcntl(sp[1], F_SETFL, O_NONBLOCK);
+	s = sqe(IORING_OP_RECV, sp[1], 51);
+	s->addr = (unsigned long)buf, s->len = sizeof(buf);
+	enter(1, 0);
+	reap("RECV on O_NONBLOCK, nothing there");
+
+	/* SHUTDOWN(SHUT_WR) of the peer ends that read with 0. */
+	sqe(IORING_OP_SHUTDOWN, sp[0], 60)->len = SHUT_WR;
+	enter(1, 2);
+	reap("after SHUTDOWN");
+
+	/* Closing the listener ends the multishot ACCEPT (cancel it: Linux keeps it armed otherwise). */
+	sqe(IORING_OP_ASYNC_CANCEL, -1, 70)->addr = 10;
+	enter(1, 2);
+	reap("cancel the multishot ACCEPT");
+
+	/* The probe. */
+	struct { struct io_uring_probe p; struct io_uring_probe_op ops[64]; } pr;
+	memset(&pr, 0, sizeof(pr));
+	if (syscall(__NR_io_uring_register, ring_fd, IORING_REGISTER_PROBE, &pr, 64) < 0) {
+		perror("probe");
+		return 1;
+	}
+	const int want[] = { IORING_OP_SENDMSG, IORING_OP_RECVMSG, IORING_OP_ACCEPT, IORING_OP_CONNECT, IORING_OP_SEND,
+			     IORING_OP_RECV, IORING_OP_SHUTDOWN, IORING_OP_SOCKET };
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		printf("probe op %d: %s\n", want[i], pr.ops[want[i]].flags & IO_URING_OP_SUPPORTED ? "supported" : "no");
+	return 0;
+}
