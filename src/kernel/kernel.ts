@@ -51,6 +51,7 @@ import { ProcessVdso } from './vdso/process_vdso.js';
 import { RseqStress } from './rseq/stress.js';
 import { DEFAULT_SCHEDULE, type Schedule } from './schedule/policy.js';
 import { createPolicy } from './schedule/create.js';
+import type { SyscallWatch } from './watch.js';
 import { vdsoImageName } from '../loader/index.js';
 
 export interface KernelOptions extends Partial<VfsOptions> {
@@ -81,6 +82,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   jit?: boolean;
   /** Arrivals at an entry point before the translator compiles it (`--jit-threshold`). */
   jitThreshold?: number;
+  /** Deterministic mode: observes syscall boundaries and exits, and may inject signals (watch.ts). */
+  watch?: SyscallWatch;
 }
 
 /** The host signals a foreground process gets, as a terminal sends them to its foreground job and
@@ -137,6 +140,10 @@ export class Kernel implements KernelServices {
   private current: Task | null = null;
   /** Instructions retired by every task so far (for maxInstructions). */
   private retired = 0;
+  /** The running task's instret when its slice started (for instant()). */
+  private sliceStart = 0;
+  /** The run's watch (options.watch), or null. */
+  readonly watch: SyscallWatch | null;
   /** Why the kernel ended the run itself (a deadlock, the instruction limit), or null. */
   endNotice: string | null = null;
   /** Host code's way in: events run at the top of the scheduler loop (host_events.ts). */
@@ -154,6 +161,7 @@ export class Kernel implements KernelServices {
   constructor(readonly options: KernelOptions) {
     this.host = options.host;
     this.deterministic = options.seed !== undefined;
+    this.watch = options.watch ?? null;
     const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? createPolicy(options.schedule ?? DEFAULT_SCHEDULE, options.seed!) : null);
@@ -400,11 +408,15 @@ export class Kernel implements KernelServices {
       if (t.state !== TaskState.Runnable) continue;
       const before = t.hart.instret;
       this.current = t;
-      // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire on time.
-      this.runSlice(t, Math.min(this.sched.quantum(t, this.retired), cpuTimerBudget(t), this.instructionsLeft()));
+      this.sliceStart = before;
+      // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire
+      // on time, and at the watch's next instruction-count event.
+      const watchBudget = this.watch?.untilInstruction(this.retired) ?? Infinity;
+      this.runSlice(t, Math.min(this.sched.quantum(t, this.retired), cpuTimerBudget(t), this.instructionsLeft(), watchBudget));
       runCpuTimers(t);
       this.current = null;
       this.retired += t.hart.instret - before;
+      this.watch?.sliceEnded(t, this.retired);
       if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
       if (this.instructionsLeft() <= 0) { this.killAll(`instruction limit reached: ${this.retired} instructions retired`); break; }
       if (t.state === TaskState.Runnable && !t.tg.stopped) this.sched.enqueue(t);
@@ -419,6 +431,12 @@ export class Kernel implements KernelServices {
   /** Deterministic mode with every task asleep and no timer: nothing can ever run again. */
   private deadlock(): void {
     this.killAll('deadlock: every task is blocked and no timer is pending');
+  }
+
+  /** Instructions retired by all tasks up to now, the running slice's included: a watch's clock. */
+  instant(): number {
+    const t = this.current;
+    return this.retired + (t !== null ? t.hart.instret - this.sliceStart : 0);
   }
 
   /** Returns how many instructions may still run under maxInstructions (Infinity without one). */
@@ -643,6 +661,7 @@ export class Kernel implements KernelServices {
    */
   exitTask(t: Task): void {
     if (t.state === TaskState.Exited) return;
+    this.watch?.exited(t, this.instant());
     if (t.state === TaskState.Blocked) this.unpark(t.syscall)?.onAbandon?.(t.syscall);
     this.sched.remove(t);
     // Every exiting thread walks its robust list and clears its tid (an exit_group included).
