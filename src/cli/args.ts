@@ -219,9 +219,10 @@ export function parseCommandLine(argv: string[]): Command {
       const options: RunOptions = {
         strace: v.strace === true, mount: v.mount ?? [], root: v.root, env: v.env ?? [],
         clearEnv: v['clear-env'] === true, stats: v.stats === true, cpus: v.cpus, seed: v.seed, schedule: v.schedule,
-        inject: v.inject, maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
+        maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
       if (v.sysroot !== undefined) options.sysroot = v.sysroot;
+      if (v.inject !== undefined) options.inject = v.inject;
       // Only when given, so that the options of a run without them read as before.
       const jit = jitChoice(rest.slice(0, at));
       if (jit !== undefined) options.jit = jit;
@@ -237,9 +238,10 @@ export function parseCommandLine(argv: string[]): Command {
       const options: ExploreCliOptions = {
         runs: v.runs, strategy: v.strategy, depth: v.depth, jobs: v.jobs, json: v.json === true, seedBase: v['seed-base'],
         cpus: v.cpus, maxInsns: v['max-insns'], ext: v.ext ?? [], env: v.env ?? [],
-        signal: v.signal, injectAt: v['inject-at'], injectCalls: v['inject-calls'], injectTid: v['inject-tid'],
-        schedule: v.schedule, report: v.report,
       };
+      // The inject strategy's and the report's options, only when given.
+      const extra = { signal: v.signal, injectAt: v['inject-at'], injectCalls: v['inject-calls'], injectTid: v['inject-tid'], schedule: v.schedule, report: v.report };
+      for (const [k, x] of Object.entries(extra)) if (x !== undefined) (options as unknown as Record<string, string>)[k] = x;
       return { kind: 'explore', program: program ?? '', args: rest.slice(at + 1), options };
     }
     default:

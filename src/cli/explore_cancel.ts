@@ -190,7 +190,7 @@ export function formatCancelReport(t: CancelTable): string {
   const head = ['design', 'insns added per call', 'ns per call (plain)', 'PCT runs', 'lost results', 'cancel→exit insns, median / max', 'of which the thread\'s own', 'printf loop: cancellation points / syscalls'];
   const rows = t.rows.map((r) => [
     r.design, r.insnsAdded.toFixed(0), `${r.nsPerCall.toFixed(0)} (${r.nsPerPlainCall.toFixed(0)})`, num(r.runs), num(r.lost),
-    `${num(r.latency.median)} / ${num(r.latency.max)}`, `${num(r.latency.threadMedian)} / ${num(r.latency.threadMax)}`,
+    `${num(r.latency.median)} / ${num(r.latency.max)}${r.latency.runs !== r.runs ? ` (${num(r.latency.runs)} runs)` : ''}`, `${num(r.latency.threadMedian)} / ${num(r.latency.threadMax)}`,
     `${r.printf.points} / ${r.printf.syscalls} (${Object.entries(r.printf.byCall).filter(([, v]) => v.points > 0).map(([k, v]) => `${k} ${v.points}/${v.calls}`).join(', ') || 'none'})`,
   ]);
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;

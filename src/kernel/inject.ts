@@ -77,7 +77,9 @@ export interface InjectedReport {
 /** A cancellation's latency: from the request (the first tgkill, or glibc's pthread_cancel
  *  installing SIGCANCEL, whichever comes first) to the exit of the first thread the process created
  *  (the workload's consumer), in instructions retired by all tasks (virtual ns at 1 GHz) and by
- *  the cancelled thread itself. */
+ *  the cancelled thread itself. A thread that sees its cancel flag (set just before the tgkill)
+ *  and exits before the tgkill is made has no latency: its cancel was acted on before the kernel
+ *  could see the request. */
 export interface CancelLatency {
   insns: number;
   threadInsns: number;
