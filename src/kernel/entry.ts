@@ -48,8 +48,7 @@ export function syscallEntry(t: Task): void {
   r.begin(x[A7_LO + 1] === 0 ? x[A7_LO]! : -1); // a7 beyond 32 bits names no syscall
   t.origA0Lo = x[A0_LO]!;
   t.origA0Hi = x[A0_LO + 1]!;
-  const w = t.kernel.watch;
-  if (w !== null && !w.entry(t, r.nr, t.kernel.instant())) return; // a signal goes first; the ecall runs after it
+  if (t.kernel.watch?.entry(t, r.nr, t.kernel.instant()) === false) return; // a signal goes first; the ecall runs after it
   if (tracing(t)) r.traceArgs = [10, 11, 12, 13, 14, 15].map((i) => t.hart.x64[i]!);
   run(t, r);
 }
