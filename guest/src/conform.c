@@ -22,40 +22,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../include/expect.h"
+
 #define PAGE 4096
 /* A uid no other process of the machine runs as (for the per-user RLIMIT_SIGPENDING count). */
 #define SIGPENDING_UID 54321
-static int failures;
-
-static const char *errname(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case EPERM: return "EPERM";
-	case EBADF: return "EBADF";
-	case EAGAIN: return "EAGAIN";
-	case ENOMEM: return "ENOMEM";
-	case EACCES: return "EACCES";
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case ENODEV: return "ENODEV";
-	case ENOSYS: return "ENOSYS";
-	default: return "other";
-	}
-}
-
-static void expect(const char *what, long r, int want)
-{
-	int e = r < 0 ? errno : 0;
-	if (e != want) failures++;
-	printf("%-52s -> %-7s %s\n", what, errname(e), e == want ? "ok" : "MISMATCH");
-}
-
-static void expect_val(const char *what, long got, long want)
-{
-	if (got != want) failures++;
-	printf("%-52s -> %ld %s\n", what, got, got == want ? "ok" : "MISMATCH");
-}
 
 /* Returns the kB number on the /proc/self/status line starting with label, or -1. */
 static long status_kb(const char *label)
@@ -216,6 +187,5 @@ int main(void)
 	mlock_checks();
 	timerslack_checks();
 	personality_checks();
-	printf("conform: %d mismatches\n", failures);
-	return failures != 0;
+	return expect_done("conform");
 }

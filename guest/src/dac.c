@@ -19,6 +19,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#define EXPECT_WIDTH 48
+#include "../include/expect.h"
+
 #define NOBODY 65534
 /* A group nobody is made a supplementary member of, and one it is not in. */
 #define GROUP_IN 4321
@@ -26,36 +29,6 @@
 #define PATH_LEN 256
 
 static char base[PATH_LEN];
-static int failures;
-
-static const char *errname(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EBADF: return "EBADF";
-	case EACCES: return "EACCES";
-	case EEXIST: return "EEXIST";
-	case EINVAL: return "EINVAL";
-	case EROFS: return "EROFS";
-	default: return "other";
-	}
-}
-
-static void expect(const char *what, long r, int want)
-{
-	int e = r < 0 ? errno : 0;
-	int ok = e == want;
-	if (!ok) failures++;
-	printf("%-48s -> %-7s %s\n", what, errname(e), ok ? "ok" : "MISMATCH");
-}
-
-static void expect_val(const char *what, long got, long want)
-{
-	if (got != want) failures++;
-	printf("%-48s -> %lo %s\n", what, got, got == want ? "ok" : "MISMATCH");
-}
 
 /* Returns base/name in a static buffer (one of four, so a call may use two). */
 static const char *P(const char *name)
@@ -78,12 +51,6 @@ static void mkfile(const char *name, mode_t mode, uid_t uid, gid_t gid)
 static void mkd(const char *name, mode_t mode, uid_t uid, gid_t gid)
 {
 	if (mkdir(P(name), 0700) || chown(P(name), uid, gid) || chmod(P(name), mode)) { perror(name); exit(2); }
-}
-
-static void expect_id(const char *what, long got, long want)
-{
-	if (got != want) failures++;
-	printf("%-48s -> %ld %s\n", what, got, got == want ? "ok" : "MISMATCH");
 }
 
 static long mode_of(const char *name)
@@ -118,11 +85,11 @@ static void root_checks(void)
 	/* chown by root of an executable setuid/setgid file clears both bits. */
 	mkfile("suid", 06755, 0, 0);
 	expect("root: chown of setuid file", chown(P("suid"), NOBODY, -1), 0);
-	expect_val("root: mode after chown (was 6755)", mode_of("suid"), 0755);
+	expect_mode("root: mode after chown (was 6755)", mode_of("suid"), 0755);
 	/* chown of a setgid file without group-exec keeps S_ISGID (mandatory locking mark). */
 	mkfile("sgidnx", 02644, 0, 0);
 	expect("root: chown of setgid non-group-exec file", chown(P("sgidnx"), NOBODY, -1), 0);
-	expect_val("root: mode after chown (was 2644)", mode_of("sgidnx"), 02644);
+	expect_mode("root: mode after chown (was 2644)", mode_of("sgidnx"), 02644);
 }
 
 static void nobody_checks(void)
@@ -171,56 +138,56 @@ static void nobody_checks(void)
 	expect("create in setgid dir", fd = open(P("g/new"), O_CREAT | O_WRONLY, 0666), 0);
 	if (fd >= 0) close(fd);
 	if (stat(P("g/new"), &st) == 0) {
-		expect_id("new file uid", st.st_uid, NOBODY);
-		expect_id("new file gid (setgid dir's)", st.st_gid, GROUP_OUT);
-		expect_val("new file mode (0666 & ~022)", st.st_mode & 07777, 0644);
+		expect_val("new file uid", st.st_uid, NOBODY);
+		expect_val("new file gid (setgid dir's)", st.st_gid, GROUP_OUT);
+		expect_mode("new file mode (0666 & ~022)", st.st_mode & 07777, 0644);
 	}
 	expect("mkdir in setgid dir", mkdir(P("g/sub"), 0777), 0);
 	if (stat(P("g/sub"), &st) == 0) {
-		expect_id("new dir gid (setgid dir's)", st.st_gid, GROUP_OUT);
-		expect_val("new dir mode keeps S_ISGID", st.st_mode & 07777, 02755);
+		expect_val("new dir gid (setgid dir's)", st.st_gid, GROUP_OUT);
+		expect_mode("new dir mode keeps S_ISGID", st.st_mode & 07777, 02755);
 	}
 	expect("create in plain dir", fd = open(P("p/new"), O_CREAT | O_WRONLY, 0777), 0);
 	if (fd >= 0) close(fd);
 	if (stat(P("p/new"), &st) == 0) {
-		expect_id("new file uid in plain dir", st.st_uid, NOBODY);
-		expect_id("new file gid in plain dir (fsgid)", st.st_gid, NOBODY);
+		expect_val("new file uid in plain dir", st.st_uid, NOBODY);
+		expect_val("new file gid in plain dir (fsgid)", st.st_gid, NOBODY);
 	}
 	umask(0);
 	expect("create 0777 with umask 0", fd = open(P("p/u0"), O_CREAT | O_WRONLY, 0777), 0);
 	if (fd >= 0) close(fd);
-	expect_val("mode with umask 0", mode_of("p/u0"), 0777);
+	expect_mode("mode with umask 0", mode_of("p/u0"), 0777);
 	expect("mkdir 0777 with umask 0", mkdir(P("p/d0"), 0777), 0);
-	expect_val("dir mode with umask 0", mode_of("p/d0"), 0777);
+	expect_mode("dir mode with umask 0", mode_of("p/d0"), 0777);
 	umask(077);
 	expect("mkfifo 0666 with umask 077", mkfifo(P("p/fifo"), 0666), 0);
-	expect_val("fifo mode with umask 077", mode_of("p/fifo"), 0600);
+	expect_mode("fifo mode with umask 077", mode_of("p/fifo"), 0600);
 	umask(022);
 
 	/* chmod and chown of one's own file. */
 	expect("chmod own file setgid, group not ours", chmod(P("g/new"), 02755), 0);
-	expect_val("mode: S_ISGID dropped", mode_of("g/new"), 0755);
+	expect_mode("mode: S_ISGID dropped", mode_of("g/new"), 0755);
 	expect("chown own file to supplementary group", chown(P("p/new"), -1, GROUP_IN), 0);
 	expect("chown own file to other group", chown(P("p/new"), -1, GROUP_OUT), EPERM);
 	expect("chown own file to root", chown(P("p/new"), 0, -1), EPERM);
 	expect("chown own file to self (no change)", chown(P("p/new"), NOBODY, -1), 0);
 	expect("chmod own file setuid", chmod(P("p/new"), 04755), 0);
-	expect_val("mode with setuid", mode_of("p/new"), 04755);
+	expect_mode("mode with setuid", mode_of("p/new"), 04755);
 	fd = open(P("p/new"), O_WRONLY);
 	expect("write to own setuid file", write(fd, "x", 1), 0);
 	close(fd);
-	expect_val("mode after write: setuid cleared", mode_of("p/new"), 0755);
+	expect_mode("mode after write: setuid cleared", mode_of("p/new"), 0755);
 	expect("chmod own file 06775 (group ours)", chmod(P("p/new"), 06775), 0);
-	expect_val("mode 06775", mode_of("p/new"), 06775);
+	expect_mode("mode 06775", mode_of("p/new"), 06775);
 	expect("truncate own setuid/setgid file", truncate(P("p/new"), 0), 0);
-	expect_val("mode after truncate: both cleared", mode_of("p/new"), 0775);
+	expect_mode("mode after truncate: both cleared", mode_of("p/new"), 0775);
 	expect("chmod 02745 (no group exec)", chmod(P("p/new"), 02745), 0);
 	fd = open(P("p/new"), O_WRONLY);
 	expect("write to setgid, no group exec", write(fd, "x", 1), 0);
 	close(fd);
-	expect_val("mode after write: S_ISGID kept", mode_of("p/new"), 02745);
+	expect_mode("mode after write: S_ISGID kept", mode_of("p/new"), 02745);
 	expect("chown own setgid file, no group exec", chown(P("p/new"), -1, GROUP_IN), 0);
-	expect_val("mode after chown: S_ISGID kept", mode_of("p/new"), 02745);
+	expect_mode("mode after chown: S_ISGID kept", mode_of("p/new"), 02745);
 }
 
 static void fsuid_checks(void)
@@ -276,6 +243,5 @@ int main(void)
 	nobody_checks();
 	as_root();
 	cleanup();
-	printf("dac: %d mismatches\n", failures);
-	return failures != 0;
+	return expect_done("dac");
 }

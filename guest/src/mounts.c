@@ -13,30 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures;
+#include "../include/expect.h"
 
-static const char *errname(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EBUSY: return "EBUSY";
-	case EINVAL: return "EINVAL";
-	case ENODEV: return "ENODEV";
-	case ENOTDIR: return "ENOTDIR";
-	case EROFS: return "EROFS";
-	case EACCES: return "EACCES";
-	default: return "other";
-	}
-}
-
-static void expect(const char *what, long r, int want)
-{
-	int e = r < 0 ? errno : 0;
-	if (e != want) failures++;
-	printf("%-52s -> %-7s %s\n", what, errname(e), e == want ? "ok" : "MISMATCH");
-}
 
 /* Returns the options column of target's line in /proc/mounts ("" if it is not mounted). */
 static const char *mount_opts(const char *target)
@@ -101,6 +79,5 @@ int main(void)
 	expect("the directory below is back (empty)", stat(f, &st), ENOENT);
 	rmdir(a);
 	rmdir(b);
-	printf("mounts: %d mismatches\n", failures);
-	return failures != 0;
+	return expect_done("mounts");
 }

@@ -18,40 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
+#include "../include/expect.h"
 
-static const char *errname(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EAGAIN: return "EAGAIN";
-	case EACCES: return "EACCES";
-	case EEXIST: return "EEXIST";
-	case EINVAL: return "EINVAL";
-	case EFBIG: return "EFBIG";
-	case ERANGE: return "ERANGE";
-	case E2BIG: return "E2BIG";
-	case ENOMSG: return "ENOMSG";
-	case EIDRM: return "EIDRM";
-	case ENOSYS: return "ENOSYS";
-	default: return "other";
-	}
-}
-
-static void expect(const char *what, long r, int want)
-{
-	int e = r < 0 ? errno : 0;
-	if (e != want) failures++;
-	printf("%-52s -> %-7s %s\n", what, errname(e), e == want ? "ok" : "MISMATCH");
-}
-
-static void expect_val(const char *what, long got, long want)
-{
-	if (got != want) failures++;
-	printf("%-52s -> %ld %s\n", what, got, got == want ? "ok" : "MISMATCH");
-}
 
 union semun { int val; struct semid_ds *buf; unsigned short *array; };
 
@@ -212,6 +180,5 @@ int main(void)
 	shm_checks(base + 1);
 	sem_checks(base + 2);
 	msg_checks(base + 3);
-	printf("sysvipc: %d mismatches\n", failures);
-	return failures != 0;
+	return expect_done("sysvipc");
 }

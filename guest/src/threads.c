@@ -13,14 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Prints a call's result and, when it failed, its errno name (read after the call returned). */
-static void result(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: %ld %s\n", what, r, strerrorname_np(errno));
-	else
-		printf("%s: %ld\n", what, r);
-}
+#include "../include/result.h"
 
 /* Small counts keep the program quick on an interpreting CPU while still contending. */
 #define WORKERS 4

@@ -20,14 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Prints a call's result and, when it failed, its errno name (read after the call returned). */
-static void result(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: %ld %s\n", what, r, strerrorname_np(errno));
-	else
-		printf("%s: %ld\n", what, r);
-}
+#include "../include/result.h"
 
 /* Short periods keep the program quick; every check is a lower bound, so slowness is harmless. */
 #define TICK_US 5000

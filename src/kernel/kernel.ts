@@ -9,6 +9,7 @@ import { ExecRandom } from './exec/aslr.js';
 import { prepareFirstProgram } from './exec/first.js';
 import { FAULT_OOM } from '../mem/guest_memory.js';
 import { DEFAULT_MEMORY_BYTES, PhysMem } from '../mem/phys.js';
+import { pageCache } from '../mem/mem_object.js';
 import { Cred } from './cred.js';
 import { clearChildTid, exitRobustList } from './futex/exit.js';
 import { FutexTable } from './futex/queue.js';
@@ -177,7 +178,7 @@ export class Kernel implements KernelServices {
     this.sysctl = new Sysctl((b) => this.host.randomFill(b));
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.procs.get(pid), () => this.procs.all(), procSources(this)));
-    this.vfs.pageCache = this.phys.objects;
+    this.vfs.pageCache = pageCache(this.phys);
     this.bootNs = this.host.monotonicNs();
     // Lease breaks read the clock and signal the holder's process (or process group, -pid).
     this.vfs.locks.host = {

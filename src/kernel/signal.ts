@@ -13,7 +13,7 @@ export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, BUS_ADRERR = 2, I
 /** si_code values (include/uapi/asm-generic/siginfo.h). */
 export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_MESGQ = -3, SI_ASYNCIO = -4,
   SI_SIGIO = -5, SI_TKILL = -6;
-export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 /** Size of siginfo_t. */
 export const SIGINFO_SIZE = 128;
 

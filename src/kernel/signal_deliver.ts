@@ -4,18 +4,22 @@
 // carries out default actions and deliverToHandler builds a handler's frame.
 import { Stop } from '../cpu/hart.js';
 import { FAULT_ACCERR, FAULT_BUS } from '../mem/guest_memory.js';
-import { BUS_ADRALN, BUS_ADRERR, DefaultAction, defaultAction, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
+import { BUS_ADRALN, BUS_ADRERR, CLD_CONTINUED, CLD_STOPPED, DefaultAction, defaultAction, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGCHLD, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
   type SigInfo } from './signal.js';
 import { SA_NODEFER, SA_RESETHAND, setupFrame } from './signal_frame.js';
 import { sigbit } from './signal_queue.js';
 import { formatSigInfo, signalName } from './strace.js';
 import { type SigAction, type Task, TaskState, type ThreadGroup } from './task.js';
 import { WakeReason } from './wait.js';
-import { processContinued, processStopped } from './process/notify.js';
+import { groupCpuNs } from './time/cputime.js';
 
 const SIG_DFL = 0n, SIG_IGN = 1n;
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
 const STOP_SIGNALS = sigbit(SIGSTOP) | sigbit(SIGTSTP) | sigbit(SIGTTIN) | sigbit(SIGTTOU);
+/** sa_flags bit of SIGCHLD's action: no SIGCHLD when a child stops or continues. */
+const SA_NOCLDSTOP = 1n;
+/** si_utime and si_stime are in clock ticks (USER_HZ 100): 10 ms each. */
+const NS_PER_CLOCK_TICK = 10_000_000n;
 
 /** Signals t could take now: its own and its process's pending ones that it does not block. */
 export function deliverableMask(t: Task): bigint {
@@ -196,6 +200,40 @@ function groupContinue(tg: ThreadGroup): void {
   const k = tg.kernel;
   for (const x of tg.tasks) if (x.state === TaskState.Runnable && x !== k.currentTask) k.sched.enqueue(x);
   processContinued(tg);
+}
+
+/** Returns the SIGCHLD-style siginfo about child c (code and status given). */
+export function childInfo(signo: number, c: ThreadGroup, code: number, status: number): SigInfo {
+  return {
+    signo, code, pid: c.pid, uid: c.cred.ruid, status,
+    utime: groupCpuNs(c) / NS_PER_CLOCK_TICK, stime: 0n,
+  };
+}
+
+/**
+ * Tells c's parent that c stopped or continued (Linux's do_notify_parent_cldstop): SIGCHLD unless
+ * the parent asked not to (SA_NOCLDSTOP, SIG_IGN), and a wake-up of its wait sleepers.
+ */
+function notifyStopOrContinue(c: ThreadGroup, code: number, status: number): void {
+  const p = c.node.parent;
+  if (p === null || p.exitCode !== null) return;
+  const act = p.actions[SIGCHLD]!;
+  if (act.handler !== SIG_IGN && (act.flags & SA_NOCLDSTOP) === 0n) sendGroupSignal(p, childInfo(SIGCHLD, c, code, status));
+  p.node.childWait.wake();
+}
+
+/** The group stop of c took effect with signal sig: wait can report it (WUNTRACED). */
+function processStopped(c: ThreadGroup, sig: number): void {
+  c.node.stopReport = sig;
+  c.node.continueReport = false;
+  notifyStopOrContinue(c, CLD_STOPPED, sig);
+}
+
+/** A stopped c was continued by SIGCONT: wait can report it (WCONTINUED). */
+function processContinued(c: ThreadGroup): void {
+  c.node.stopReport = 0;
+  c.node.continueReport = true;
+  notifyStopOrContinue(c, CLD_CONTINUED, SIGCONT);
 }
 
 /**

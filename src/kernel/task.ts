@@ -21,8 +21,6 @@ import { HartArgs } from './args.js';
 import { SigPending } from './signal_queue.js';
 import { GroupUsage } from './time/usage.js';
 import { ProcTimers } from './time/proc_timers.js';
-import type { SysletState } from './syslet/state.js';
-import type { ThreadletState } from './syslet/threadlet.js';
 import { ProcNode } from './process/node.js';
 import type { ProcessTable } from './process/table.js';
 import { RseqTask } from './rseq/state.js';
@@ -168,8 +166,6 @@ export class ThreadGroup {
   readonly usage = new GroupUsage();
   /** setitimer and POSIX timers. */
   readonly timers = new ProcTimers();
-  /** Syslet completion rings and ready chains (syslet/state.ts), made on first use. */
-  syslets: SysletState | null = null;
   /** Parent, children, exit signal, wait reports and vfork state (process/node.ts). */
   readonly node = new ProcNode();
 
@@ -245,8 +241,6 @@ export class Task implements Caller, RequestSink {
   pdeathsig = 0;
   /** PR_SET_NO_NEW_PRIVS: once set it stays set. */
   noNewPrivs = false;
-  /** The threadlet this thread runs (syslet/threadlet.ts), or null. */
-  threadlet: ThreadletState | null = null;
   /** rseq registration and pending events. */
   readonly rseq = new RseqTask();
   /** ecall_syscall_counter: address of the registered 64-bit counter, or 0. */

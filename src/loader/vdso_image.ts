@@ -9,20 +9,6 @@ import { MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE } from './layout.js';
 import type { LoaderMm } from './segments.js';
 import { VDSO_IMAGES } from './vdso_images.js';
 
-/** One embedded image: its bytes in base64 and the offsets of the symbols the kernel reads. */
-export interface VdsoImage {
-  base64: string;
-  symbols: {
-    /** __vdso_rt_sigreturn: signal handlers return here. */
-    sigreturn: number;
-    /** The per-CPU operation's critical section [percpuStart, percpuEnd) and its commit store
-     *  (only in the images with the percpu extension). */
-    percpuStart?: number;
-    percpuCommit?: number;
-    percpuEnd?: number;
-  };
-}
-
 /** The vDSO extensions; each selects the image that has its symbols. */
 export interface VdsoExtensions {
   cancel: boolean;

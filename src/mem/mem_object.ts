@@ -28,6 +28,16 @@ export interface ObjectMapper {
   zapObjectPages(obj: MemObject, from: number): void;
 }
 
+/** Each machine's page cache (by its PhysMem): file memory objects by file key, so every mapping of one file shares its frames. */
+const pageCaches = new WeakMap<PhysMem, Map<string, MemObject>>();
+
+/** Returns phys's page cache: the live memory objects of files by key (made on first use). */
+export function pageCache(phys: PhysMem): Map<string, MemObject> {
+  let cache = pageCaches.get(phys);
+  if (cache === undefined) pageCaches.set(phys, cache = new Map());
+  return cache;
+}
+
 export class MemObject {
   /** Page index -> frame, for the pages touched so far (the object holds one reference each). */
   readonly frames = new Map<number, number>();
@@ -39,11 +49,11 @@ export class MemObject {
   private dead = false;
 
   /**
-   * A file's pages (backing non-null, registered under key in phys.objects if given), or an
+   * A file's pages (backing non-null, registered under key in phys's pageCache if given), or an
    * anonymous shared object of `pages` pages (backing null): beyond its size an access is SIGBUS.
    */
   constructor(readonly phys: PhysMem, readonly backing: FileBacking | null, readonly pages: number, readonly key: string | null = null) {
-    if (key !== null) phys.objects.set(key, this);
+    if (key !== null) pageCache(phys).set(key, this);
   }
 
   /** Counts a VMA of mem that maps this object. */
@@ -174,7 +184,8 @@ export class MemObject {
     this.writeback();
     for (const f of this.frames.values()) this.phys.unref(f);
     this.frames.clear();
-    if (this.key !== null && this.phys.objects.get(this.key) === this) this.phys.objects.delete(this.key);
+    const cache = pageCache(this.phys);
+    if (this.key !== null && cache.get(this.key) === this) cache.delete(this.key);
     this.backing?.release?.();
   }
 }

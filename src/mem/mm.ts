@@ -8,7 +8,7 @@ import {
   MMAP_MIN_ADDR, MAX_MAP_COUNT, STACK_EXPAND, STACK_SIZE_DEFAULT, STACK_TOP, TASK_UNMAPPED_BASE, mmapBaseFor,
 } from './layout.js';
 import { mapsText } from './maps_text.js';
-import { MemObject } from './mem_object.js';
+import { MemObject, pageCache } from './mem_object.js';
 import {
   MADV_COLD, MADV_COLLAPSE, MADV_DODUMP, MADV_DOFORK, MADV_DONTDUMP, MADV_DONTFORK, MADV_DONTNEED,
   MADV_DONTNEED_LOCKED, MADV_FREE, MADV_HUGEPAGE, MADV_HWPOISON, MADV_KEEPONFORK, MADV_MERGEABLE,
@@ -459,7 +459,7 @@ export class Mm {
 
   /** The memory object for a file mapping: the one already serving that file, or a new one. */
   private objectFor(file: MmapFile): MemObject {
-    const objs = this.phys.objects;
+    const objs = pageCache(this.phys);
     if (file.key !== undefined) {
       const have = objs.get(file.key);
       if (have) {

@@ -3,7 +3,6 @@
 // space maps its pages to these frames, and the CPU reads and writes them through its TLB.
 // The bookkeeping (counts, flags, free list) lives in the pool's own first frames, so that later
 // worker-thread harts and translated code see all of it through the one shared memory.
-import type { MemObject } from './mem_object.js';
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
@@ -66,8 +65,6 @@ export class PhysMem {
   readonly flags: Uint8Array;
   /** Every TLB that may hold translations to these frames (for frame-wide shootdowns). */
   readonly tlbs = new Set<WriteShootdown>();
-  /** File page caches by file identity, so every mapping of one file shares its frames. */
-  readonly objects = new Map<string, MemObject>();
   /** The decoded-code cache over these frames, once a hart has run. */
   code: FrameWatcher | null = null;
   /** Set when an allocation failed; the kernel's OOM killer clears it. */

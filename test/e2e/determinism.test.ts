@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resultDifferences } from '../helpers/compare.js';
-import { loadCases, loadExpected, type GuestCase, type GuestResult } from '../helpers/guest_cases.js';
+import { guestCase, type GuestResult, loadExpected } from '../helpers/guest_cases.js';
 import { GUEST_CONCURRENCY, mapLimited } from '../helpers/pool.js';
 import { ecallUnavailable, GUEST_TIMEOUT_MS, runUnderEcallWith } from '../helpers/run_guest.js';
 
@@ -33,14 +33,6 @@ const SWEEP_TIMEOUT_MS = 3_600_000;
 const FEW_RUNS_TIMEOUT_MS = 4 * GUEST_TIMEOUT_MS + 10_000;
 
 const unavailable = ecallUnavailable();
-const byName = new Map(loadCases().map((c) => [c.name, c]));
-
-/** Returns the case of guest/cases.json with that name, optionally with other arguments. */
-function guestCase(name: string, args?: string[]): GuestCase {
-  const c = byName.get(name);
-  if (c === undefined) throw new Error(`guest/cases.json has no case ${name}`);
-  return args === undefined ? c : { ...c, args };
-}
 
 /** Returns the counter a race or race_locked run printed; throws when the line is missing. */
 function finalCounter(r: GuestResult, name: string): number {

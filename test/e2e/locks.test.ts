@@ -5,20 +5,13 @@
 // real kernel would take the full 45 s.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadCases, type GuestCase } from '../helpers/guest_cases.js';
+import { guestCase } from '../helpers/guest_cases.js';
 import { ecallUnavailable, GUEST_TIMEOUT_MS, runUnderEcallWith } from '../helpers/run_guest.js';
 
 /** Hang guard: one short run (the 45 s are virtual). */
 const TEST_TIMEOUT_MS = GUEST_TIMEOUT_MS + 10_000;
 
 const unavailable = ecallUnavailable();
-
-/** The guest case called name, with other arguments. */
-function guestCase(name: string, args: string[]): GuestCase {
-  const c = loadCases().find((x) => x.name === name);
-  if (c === undefined) throw new Error(`guest/cases.json has no case ${name}`);
-  return { ...c, args };
-}
 
 describe('leases under virtual time', { skip: unavailable ?? false }, () => {
   it('an open, then a truncate, blocked by a lease nobody releases gets in after lease-break-time, and the lease is gone',

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resultDifferences } from '../helpers/compare.js';
-import { loadCases, loadExpected, type GuestCase, type GuestResult } from '../helpers/guest_cases.js';
+import { guestCase, type GuestResult, loadExpected } from '../helpers/guest_cases.js';
 import { ecallUnavailable, GUEST_TIMEOUT_MS, runUnderEcallWith } from '../helpers/run_guest.js';
 
 /** The replay seed (any fixed value) and two others for the output check. */
@@ -15,14 +15,6 @@ const OTHER_SEEDS = ['3', '1000'];
 const TWO_RUNS_TIMEOUT_MS = 2 * GUEST_TIMEOUT_MS + 10_000;
 
 const unavailable = ecallUnavailable();
-const byName = new Map(loadCases().map((c) => [c.name, c]));
-
-/** Returns the case of guest/cases.json with that name. */
-function guestCase(name: string): GuestCase {
-  const c = byName.get(name);
-  if (c === undefined) throw new Error(`guest/cases.json has no case ${name}`);
-  return c;
-}
 
 /** Asserts that two runs produced the same bytes and status. */
 function assertIdentical(a: GuestResult, b: GuestResult, what: string): void {

@@ -3,7 +3,7 @@
 // of a fork-heavy guest.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadCases, loadExpected, type GuestCase } from '../helpers/guest_cases.js';
+import { guestCase, loadExpected } from '../helpers/guest_cases.js';
 import { ecallUnavailable, GUEST_TIMEOUT_MS, runUnderEcallWith } from '../helpers/run_guest.js';
 
 /** The replay seed (any fixed value) and the CPUs that let parent and children overlap. */
@@ -13,14 +13,6 @@ const CPUS = '4';
 const TWO_RUNS_TIMEOUT_MS = 2 * GUEST_TIMEOUT_MS + 10_000;
 
 const unavailable = ecallUnavailable();
-const byName = new Map(loadCases().map((c) => [c.name, c]));
-
-/** Returns the case of guest/cases.json with that name. */
-function guestCase(name: string): GuestCase {
-  const c = byName.get(name);
-  if (c === undefined) throw new Error(`guest/cases.json has no case ${name}`);
-  return c;
-}
 
 /** Drops the host-time fields of the --stats lines (ms=, mips=, the JIT's compile_ms=); instret= stays. */
 function withoutHostTime(stderr: Buffer): string {

@@ -4,23 +4,15 @@
 // print their native-Linux outputs on any CPU count, and glibc 2.36 on riscv64 registers nothing.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { harnessedCase, loadCases, loadExpected, type GuestCase } from '../helpers/guest_cases.js';
+import { guestCase, harnessedCase, loadExpected } from '../helpers/guest_cases.js';
 import { GUEST_CONCURRENCY, mapLimited } from '../helpers/pool.js';
 import { ecallUnavailable, GUEST_TIMEOUT_MS, runUnderEcallWith } from '../helpers/run_guest.js';
 
 const unavailable = ecallUnavailable();
-const byName = new Map(loadCases().map((c) => [c.name, c]));
 /** Hang guard of a test that makes a few runs. */
 const FEW_RUNS_TIMEOUT_MS = 6 * GUEST_TIMEOUT_MS;
 /** The stress probability: high enough that thousands of sections abort in a short run. */
 const STRESS = '0.05';
-
-/** Returns the case of guest/cases.json with that name, with other arguments if given. */
-function guestCase(name: string, args?: string[]): GuestCase {
-  const c = byName.get(name);
-  if (c === undefined) throw new Error(`guest/cases.json has no case ${name}`);
-  return args === undefined ? c : { ...c, args };
-}
 
 /** Returns the number after "aborts " in a -v run's output. */
 function aborts(out: string): number {

@@ -98,6 +98,17 @@ export function loadCases(root = repoRoot()): GuestCase[] {
   });
 }
 
+/** The cases by name, read once. */
+let casesByName: Map<string, GuestCase> | null = null;
+
+/** Returns the case of guest/cases.json called name, with other arguments if given; throws if there is none. */
+export function guestCase(name: string, args?: string[]): GuestCase {
+  casesByName ??= new Map(loadCases().map((c) => [c.name, c]));
+  const c = casesByName.get(name);
+  if (c === undefined) throw new Error(`guest/cases.json has no case ${name}`);
+  return args === undefined ? c : { ...c, args };
+}
+
 /** Returns the programs of guest/cases.json "harnessed": binaries without expected outputs that a
  *  dedicated test runs (program name -> that test's path relative to the repository root). */
 export function loadHarnessed(root = repoRoot()): Map<string, string> {

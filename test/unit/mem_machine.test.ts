@@ -9,6 +9,7 @@ import {
 } from '../../src/mem/guest_memory.js';
 import { Mm, type MmapFile } from '../../src/mem/mm.js';
 import { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES, PhysMem, ZERO_FRAME } from '../../src/mem/phys.js';
+import { pageCache } from '../../src/mem/mem_object.js';
 import { STACK_TOP } from '../../src/mem/layout.js';
 import { EACCES, ENOMEM } from '../../src/abi/errno.js';
 import { peek, poke, pokeU32 } from './mem_helpers.js';
@@ -239,9 +240,9 @@ test('a file object is shared by every mapping of one key, written back on msync
   mm.mem.writeU8(b + P, 0x43);
   assert.equal(mm.munmap(a, 2 * P), 0);
   assert.equal(file.bytes[P], 0x43, 'munmap wrote back the range');
-  assert.ok(mm.phys.objects.has('k1'));
+  assert.ok(pageCache(mm.phys).has('k1'));
   assert.equal(mm.munmap(b, 2 * P), 0);
-  assert.ok(!mm.phys.objects.has('k1'), 'the last mapping took the object with it');
+  assert.ok(!pageCache(mm.phys).has('k1'), 'the last mapping took the object with it');
 });
 
 test('pages of a file mapping past EOF are SIGBUS, and truncating a mapped file takes its pages away', () => {
@@ -252,7 +253,7 @@ test('pages of a file mapping past EOF are SIGBUS, and truncating a mapped file 
   assert.equal(mm.mem.readU8(a + P + 10), 0, 'the last page reads zero past EOF');
   assert.equal(mm.mem.fault((a + 2 * P) / P, ACCESS_READ), FAULT_BUS);
   file.bytes = file.bytes.slice(0, 10);
-  mm.phys.objects.get('k2')!.truncated(10);
+  pageCache(mm.phys).get('k2')!.truncated(10);
   assert.equal(mm.mem.present(a + P), false);
   assert.equal(mm.mem.fault((a + P) / P, ACCESS_READ), FAULT_BUS);
 });

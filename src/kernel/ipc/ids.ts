@@ -1,6 +1,7 @@
 // SysV IPC identifiers and permissions (Linux's ipc/util.c): each kind (shm, sem, msg) keeps its
 // objects by index; an id is seq * IPCMNI_SEQ + index so that a reused index gets a new id, and
 // a key other than IPC_PRIVATE finds an object again. Access is checked with the effective ids.
+import { EACCES, EEXIST, ENOENT } from '../../abi/errno.js';
 import type { Cred } from '../cred.js';
 import type { GuestMemory } from '../../mem/guest_memory.js';
 
@@ -51,6 +52,23 @@ export function ipcPermitted(perm: IpcPerm, flag: number, cred: Cred): boolean {
   else if (inGroup(cred, perm.cgid) || inGroup(cred, perm.gid)) granted >>= 3;
   if ((requested & ~granted & 0o7) === 0) return true;
   return cred.euid === 0;
+}
+
+/**
+ * The common part of the *get calls: finds key's object in ids (checking IPC_EXCL, cred's access
+ * for flag's permission bits, then the kind's own check) or reports that one must be made.
+ * Returns the id, -errno (EEXIST, EACCES, ENOENT, or check's), or null to create.
+ */
+export function ipcFind<T extends { perm: IpcPerm }>(ids: IpcIds<T>, key: number, flag: number, cred: Cred,
+  check: (obj: T) => number = () => 0): number | null {
+  if (key === IPC_PRIVATE) return null;
+  const found = ids.findKey(key);
+  if (found === undefined) return flag & IPC_CREAT ? null : -ENOENT;
+  const [id, obj] = found;
+  if ((flag & IPC_CREAT) && (flag & IPC_EXCL)) return -EEXIST;
+  if (!ipcPermitted(obj.perm, flag & 0o777, cred)) return -EACCES;
+  const c = check(obj);
+  return c < 0 ? c : id;
 }
 
 /** True if gid is cred's effective group or a supplementary one. */

@@ -2,6 +2,7 @@
 // that cannot complete sleeps on its set's queue and tries again, from the start, whenever the
 // set changes; SEM_UNDO records the opposite of each change in the process's undo list, which
 // exit applies (exit_sem).
+import { ERANGE } from '../../abi/errno.js';
 import type { IpcPerm } from './ids.js';
 import { WaitQueue } from '../wait.js';
 
@@ -71,7 +72,7 @@ export function trySemops(set: SemSet, ops: SemOp[], pid: number): { blockedAt: 
     } else if (cur + o.op < 0) {
       return { blockedAt: i };
     } else if (cur + o.op > SEMVMX) {
-      return { err: 34 /* ERANGE */ };
+      return { err: ERANGE };
     } else {
       vals[o.num] = cur + o.op;
     }

@@ -2,20 +2,20 @@
 // frames, as MAP_SHARED|MAP_ANONYMOUS memory is; shmat maps it like a shared file mapping (so
 // fork shares it and maps shows "/SYSV<key> (deleted)"), and the segment outlives its attaches
 // until IPC_RMID, after which it dies with its last attach.
-import { EACCES, EEXIST, EIDRM, EINVAL, ENOENT, ENOMEM, ENOSPC, EPERM } from '../../abi/errno.js';
+import { EACCES, EEXIST, EIDRM, EINVAL, ENOMEM, ENOSPC } from '../../abi/errno.js';
 import { MemObject } from '../../mem/mem_object.js';
 import type { MmapFile } from '../../mem/mm.js';
 import { PAGE_SIZE } from '../../mem/guest_memory.js';
-import type { Cred } from '../cred.js';
 import type { Task } from '../task.js';
-import { IPC_CREAT, IPC_EXCL, IPC_PRIVATE, type IpcIds, ipcPermitted, newPerm, type IpcPerm } from './ids.js';
+import { IPC_PRIVATE, ipcFind, type IpcIds, ipcPermitted, newPerm, type IpcPerm } from './ids.js';
+import { ipcNow } from './ctl.js';
 
 /** Flags in shm_perm.mode: removed while attached, and SHM_LOCK'ed. */
 export const SHM_DEST = 0o1000, SHM_LOCKED = 0o2000;
 /** shmat flags. */
 export const SHM_RDONLY = 0o10000, SHM_RND = 0o20000, SHM_REMAP = 0o40000, SHM_EXEC = 0o100000;
 /** Smallest segment (SHMMIN). */
-const SHMMIN = 1;
+export const SHMMIN = 1;
 /** SHMLBA on riscv64: attach addresses are multiples of a page. */
 export const SHMLBA = PAGE_SIZE;
 /** Fake device number maps shows for SysV segments (the shm mount's, as an anonymous 0:N). */
@@ -44,28 +44,14 @@ export class ShmSegment {
   }
 }
 
-/** Returns seconds of a realtime ns value, as the ipc structures store times. */
-export function seconds(ns: bigint): bigint {
-  return ns / 1_000_000_000n;
-}
-
 /**
  * shmget(key, size, flag): finds or creates a segment; returns its id or -errno (EINVAL for a
  * size outside the limits or larger than an existing segment, EEXIST, ENOENT, EACCES, ENOSPC).
  */
 export function shmGet(t: Task, ids: IpcIds<ShmSegment>, key: number, size: number, flag: number): number {
   const s = t.kernel.sysctl;
-  if (key !== IPC_PRIVATE) {
-    const found = ids.findKey(key);
-    if (found !== undefined) {
-      const [id, seg] = found;
-      if ((flag & IPC_CREAT) && (flag & IPC_EXCL)) return -EEXIST;
-      if (!ipcPermitted(seg.perm, flag & 0o777, t.tg.cred)) return -EACCES;
-      if (size > seg.size) return -EINVAL;
-      return id;
-    }
-    if (!(flag & IPC_CREAT)) return -ENOENT;
-  }
+  const found = ipcFind(ids, key, flag, t.tg.cred, (seg) => (size > seg.size ? -EINVAL : 0));
+  if (found !== null) return found;
   if (size < SHMMIN || BigInt(size) > s.shmmax) return -EINVAL;
   const pages = Math.ceil(size / PAGE_SIZE);
   let total = pages;
@@ -74,7 +60,7 @@ export function shmGet(t: Task, ids: IpcIds<ShmSegment>, key: number, size: numb
   if (ids.size >= s.shmmni) return -ENOSPC;
   const perm = newPerm(key, flag, t.tg.cred);
   const obj = new MemObject(t.mm.phys, null, pages, `sysvshm:${++shmSerial}`);
-  const seg = new ShmSegment(perm, size, obj, t.tg.pid, seconds(t.kernel.realtimeNs()));
+  const seg = new ShmSegment(perm, size, obj, t.tg.pid, ipcNow(t));
   const id = ids.add(seg, s.shmmni);
   if (id < 0) { obj.unpin(); return -ENOSPC; }
   return id;
@@ -111,8 +97,8 @@ export function shmAt(t: Task, ids: IpcIds<ShmSegment>, id: number, addr: number
   if (addr !== 0) mflags |= flag & SHM_REMAP ? 0x10 : 0x100000;
   const len = Math.ceil(seg.size / PAGE_SIZE) * PAGE_SIZE;
   const r = t.mm.mmap(addr, len, prot, mflags, shmFile(seg, id, !ro), 0);
-  if (r < 0) return r === -17 /* EEXIST */ ? -EINVAL : r === -ENOMEM ? -ENOMEM : r;
-  seg.atime = seconds(t.kernel.realtimeNs());
+  if (r < 0) return r === -EEXIST ? -EINVAL : r === -ENOMEM ? -ENOMEM : r;
+  seg.atime = ipcNow(t);
   seg.lpid = t.tg.pid;
   return r;
 }
@@ -134,7 +120,7 @@ export function shmDt(t: Task, ids: IpcIds<ShmSegment>, addr: number): number {
     if (w.obj === seg.obj) t.mm.munmap(Math.max(w.start, at), end - Math.max(w.start, at));
     at = end;
   }
-  seg.dtime = seconds(t.kernel.realtimeNs());
+  seg.dtime = ipcNow(t);
   seg.lpid = t.tg.pid;
   return 0;
 }
@@ -152,9 +138,4 @@ export function shmRemove(ids: IpcIds<ShmSegment>, id: number, seg: ShmSegment):
 /** Drops removed segments whose last attach has gone. */
 export function shmReap(ids: IpcIds<ShmSegment>): void {
   for (const [id, seg] of ids.entries()) if (seg.perm.deleted && seg.nattch === 0) ids.remove(id);
-}
-
-/** True if cred may change or remove seg (IPC_SET, IPC_RMID, SHM_LOCK without CAP_IPC_LOCK). */
-export function shmMayControl(seg: ShmSegment, cred: Cred): number {
-  return cred.euid === 0 || cred.euid === seg.perm.uid || cred.euid === seg.perm.cuid ? 0 : -EPERM;
 }

@@ -15,6 +15,7 @@ import type {
   HostInetAddr, HostNet, HostTcpConnection, HostTcpEvents, HostTcpServer, HostUdpSocket,
 } from '../../host/host.js';
 import type { Blocked, Request } from '../request.js';
+import type { WaitQueue } from '../wait.js';
 import {
   AF_INET, AF_INET6, RCV_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_SYN_SENT, SHUTDOWN_MASK,
 } from './abi.js';
@@ -66,10 +67,36 @@ export class HostInetStack implements InetStack {
 /** Where a host bind stands: not started, waiting for the host, done (not yet reported), or failed. */
 type BindState = 'none' | 'pending' | 'ready' | number;
 
+/** What a host socket's bind or listen goes through: its state, the local address it learns, its family and queue. */
+interface HostBinding {
+  bindState: BindState;
+  local: InetAddr | null;
+  readonly family: number;
+  readonly wq: WaitQueue;
+}
+
+/**
+ * The outcome of s's host bind or listen: 0 once bound (s.local is then the address the host
+ * reports), the failure's -errno (reported once: the state goes back to 'none'), or a sleep.
+ */
+function awaitHostBind(s: HostBinding, r: Request, hostAddress: () => HostInetAddr | null): number | Blocked {
+  const st = s.bindState;
+  if (st === 'pending') return r.block([s.wq], ERESTARTNOINTR);
+  if (typeof st === 'number') {
+    s.bindState = 'none';
+    return st;
+  }
+  if (st === 'ready' && s.local === null) {
+    const h = hostAddress();
+    s.local = h !== null ? fromHost(h, s.family) : null;
+  }
+  return 0;
+}
+
 /** A TCP socket on the host's network. */
 class HostTcp extends TcpSocket {
   private server: HostTcpServer | null = null;
-  private bindState: BindState = 'none';
+  bindState: BindState = 'none';
   private conn: HostTcpConnection | null = null;
   private paused = false;
   private released = false;
@@ -97,17 +124,7 @@ class HostTcp extends TcpSocket {
 
   /** The host listener's outcome: 0 once listening (the local address is then known), -errno, or a sleep. */
   private awaitServer(r: Request): number | Blocked {
-    const st = this.bindState;
-    if (st === 'pending') return r.block([this.wq], ERESTARTNOINTR);
-    if (typeof st === 'number') {
-      this.bindState = 'none';
-      return st;
-    }
-    if (st === 'ready' && this.local === null) {
-      const h = this.server?.address() ?? null;
-      this.local = h !== null ? fromHost(h, this.family) : null;
-    }
-    return 0;
+    return awaitHostBind(this, r, () => this.server?.address() ?? null);
   }
 
   /** Starts a host listener on a (once) and waits for it. */
@@ -287,7 +304,7 @@ class HostTcp extends TcpSocket {
 /** A UDP socket on the host's network. */
 class HostUdp extends UdpSocket {
   private sock: HostUdpSocket | null = null;
-  private bindState: BindState = 'none';
+  bindState: BindState = 'none';
   private released = false;
 
   constructor(private readonly hn: HostNet, family: number, env: SockEnv, owner: SockCred) {
@@ -314,18 +331,9 @@ class HostUdp extends UdpSocket {
     });
   }
 
+  /** The host bind's outcome: 0 once bound (the local address is then known), -errno, or a sleep. */
   private awaitBind(r: Request): number | Blocked {
-    const st = this.bindState;
-    if (st === 'pending') return r.block([this.wq], ERESTARTNOINTR);
-    if (typeof st === 'number') {
-      this.bindState = 'none';
-      return st;
-    }
-    if (st === 'ready' && this.local === null) {
-      const h = this.sock?.address() ?? null;
-      this.local = h !== null ? fromHost(h, this.family) : null;
-    }
-    return 0;
+    return awaitHostBind(this, r, () => this.sock?.address() ?? null);
   }
 
   /** Binds a host UDP socket to a (once) and waits for it. */

@@ -359,6 +359,19 @@ export abstract class Socket implements OpenFile {
   }
 
   /**
+   * accept's wait on a listening socket (inet_csk_accept, unix_accept): the oldest connection of
+   * queue, else the pending error, -EAGAIN (non-blocking, or SO_RCVTIMEO has passed), or a sleep.
+   */
+  acceptWait<S>(r: Request, queue: S[]): S | number | Blocked {
+    this.armTimeout(r, this.rcvtimeo);
+    const child = queue.shift();
+    if (child !== undefined) return child;
+    if (this.err !== 0) return this.takeError();
+    if (this.nonblocking(0) || this.expired(r)) return -EAGAIN;
+    return this.sleep(r, 0, this.rcvtimeo);
+  }
+
+  /**
    * Sleeps for more data, room or a state change: returns the progress made so far when a signal
    * interrupts (or the restart code if none), per the timeout in jiffies.
    */

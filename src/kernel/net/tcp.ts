@@ -120,13 +120,8 @@ export abstract class TcpSocket extends InetSocket {
   /** inet_csk_accept: the oldest established connection, or a sleep (SO_RCVTIMEO bounds it). */
   override accept(r: Request, _ctx: SockCtx): Socket | number | Blocked {
     if (this.state !== TCP_LISTEN) return -EINVAL;
-    this.armTimeout(r, this.rcvtimeo);
-    const child = this.acceptq.shift();
-    if (child === undefined) {
-      if (this.err !== 0) return this.takeError();
-      if (this.nonblocking(0) || this.expired(r)) return -EAGAIN;
-      return this.sleep(r, 0, this.rcvtimeo);
-    }
+    const child = this.acceptWait(r, this.acceptq);
+    if (!(child instanceof TcpSocket)) return child;
     child.connected = true;
     this.accepted();
     return child;

@@ -309,13 +309,8 @@ export class UnixSocket extends Socket {
   override accept(r: Request, _ctx: SockCtx): Socket | number | Blocked {
     if (!this.connectionBased) return -EOPNOTSUPP;
     if (this.state !== TCP_LISTEN) return -EINVAL;
-    this.armTimeout(r, this.rcvtimeo);
-    const child = this.acceptq.shift();
-    if (child === undefined) {
-      if (this.err !== 0) return this.takeError();
-      if (this.nonblocking(0) || this.expired(r)) return -EAGAIN;
-      return this.sleep(r, 0, this.rcvtimeo);
-    }
+    const child = this.acceptWait(r, this.acceptq);
+    if (!(child instanceof UnixSocket)) return child;
     child.embryo = false;
     this.wake(); // connectors waiting for room in the backlog
     return child;

@@ -3,7 +3,8 @@
 import { SIGCHLD, SIGCONT } from '../signal.js';
 import type { ThreadGroup } from '../task.js';
 import { ExitState } from './node.js';
-import { CLD_CONTINUED, CLD_STOPPED, exitCodes } from './notify.js';
+import { CLD_CONTINUED, CLD_STOPPED } from '../signal.js';
+import { exitCodes } from './notify.js';
 import { reap } from './exit.js';
 
 /** wait option bits (include/uapi/linux/wait.h). */

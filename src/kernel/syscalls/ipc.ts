@@ -3,17 +3,15 @@
 // the guest's structures (riscv64 uses the asm-generic 64-bit layouts) and applies the rules that
 // need the caller: permissions, limits from /proc/sys/kernel, and sleeping. semop, semtimedop,
 // msgsnd and msgrcv are never restarted after a signal handler (EINTR), as signal(7) says.
-import { E2BIG, EACCES, EAGAIN, EEXIST, EFBIG, EIDRM, EINTR, EINVAL, ENOENT, ENOMSG, ENOSPC, EPERM } from '../../abi/errno.js';
+import { E2BIG, EACCES, EAGAIN, EFBIG, EIDRM, EINTR, EINVAL, ENOMSG, ENOSPC, ENOSYS, EPERM, ERANGE } from '../../abi/errno.js';
 import type { Request } from '../request.js';
 import type { Task } from '../task.js';
 import { readTimespec, timespecToNs, timespecValid } from '../structs.js';
 import { deadlinePassed, monotonicDeadline } from '../time/deadline.js';
-import {
-  IPC_64, IPC_CREAT, IPC_EXCL, IPC_INFO, IPC_NOWAIT, IPC_PRIVATE, IPC_RMID, IPC_SET, IPC_STAT, ipcOwner,
-  ipcPermitted, type IpcIds, type IpcPerm, newPerm, readPermSet, writePerm,
-} from '../ipc/ids.js';
+import { IPC_64, IPC_INFO, IPC_NOWAIT, ipcFind, ipcOwner, ipcPermitted, newPerm, writePerm } from '../ipc/ids.js';
+import { type CtlKind, ipcCtl, ipcNow } from '../ipc/ctl.js';
 import { ipcOf } from '../ipc/namespace.js';
-import { SHM_LOCKED, seconds, shmAt, shmDt, shmGet, shmReap, shmRemove, type ShmSegment } from '../ipc/shm.js';
+import { SHM_LOCKED, SHMMIN, shmAt, shmDt, shmGet, shmReap, shmRemove, type ShmSegment } from '../ipc/shm.js';
 import {
   GETALL, GETNCNT, GETPID, GETVAL, GETZCNT, SEM_INFO, SEM_STAT, SEM_STAT_ANY, SEM_UNDO, SEMAEM, SEMVMX, SETALL, SETVAL,
   type SemOp, SemSet, trySemops,
@@ -27,8 +25,6 @@ const SHM_LOCK = 11, SHM_UNLOCK = 12, SHM_STAT = 13, SHM_INFO = 14, SHM_STAT_ANY
 /** Structure sizes (asm-generic, 64-bit). */
 const SHMID_DS_SIZE = 112, SEMID_DS_SIZE = 88, MSQID_DS_SIZE = 120, SEMBUF_SIZE = 6;
 const SHMINFO_SIZE = 72, SHM_INFO_SIZE = 48, SEMINFO_SIZE = 40, MSGINFO_SIZE = 32;
-/** Smallest segment, most attaches per process (SHMMIN, SHMSEG = SHMMNI in Linux). */
-const SHMMIN = 1;
 /** Sizes Linux's msginfo reports besides the sysctls (MSGPOOL in kB, MSGSSZ, MSGTQL, MSGSEG). */
 const MSGSSZ = 16, MSGTQL = 16384;
 /** semop: most struct sembuf read per call, whatever kernel.sem says (the array is read at once). */
@@ -37,55 +33,6 @@ const SEMOPM_HARD_MAX = 1024;
 /** Strips IPC_64 from a ctl command (every riscv64 structure is the 64-bit one). */
 function ctlCmd(a: SysArgs, i: number): number {
   return a.int(i) & ~IPC_64;
-}
-
-/** Current realtime in seconds, as the ipc structures keep times. */
-function nowSec(t: Task): bigint {
-  return seconds(t.kernel.realtimeNs());
-}
-
-/**
- * The common part of the *get calls: finds key's object (checking IPC_EXCL and the caller's
- * access for flag's permission bits) or reports that one must be made. Returns the id, -errno,
- * or null to create.
- */
-function findOrCreate<T extends { perm: IpcPerm }>(t: Task, ids: IpcIds<T>, key: number, flag: number,
-  check: (obj: T) => number = () => 0): number | null {
-  if (key === IPC_PRIVATE) return null;
-  const found = ids.findKey(key);
-  if (found === undefined) return flag & IPC_CREAT ? null : -ENOENT;
-  const [id, obj] = found;
-  if ((flag & IPC_CREAT) && (flag & IPC_EXCL)) return -EEXIST;
-  if (!ipcPermitted(obj.perm, flag & 0o777, t.tg.cred)) return -EACCES;
-  const c = check(obj);
-  return c < 0 ? c : id;
-}
-
-/**
- * The IPC_SET and IPC_RMID rule: the caller must own or have made the object (or be root);
- * IPC_STAT needs read access. Returns 0 or -EPERM / -EACCES.
- */
-function ctlAllowed(t: Task, perm: IpcPerm, cmd: number): number {
-  if (cmd === IPC_SET || cmd === IPC_RMID) return ipcOwner(perm, t.tg.cred) ? 0 : -EPERM;
-  return ipcPermitted(perm, 0o444, t.tg.cred) ? 0 : -EACCES;
-}
-
-/** Applies IPC_SET's uid, gid and permission bits from the ipc64_perm at addr. */
-function setPerm(t: Task, perm: IpcPerm, addr: number): void {
-  const s = readPermSet(t.mm.mem, addr);
-  perm.uid = s.uid;
-  perm.gid = s.gid;
-  perm.mode = (perm.mode & ~0o777) | s.mode;
-}
-
-/** Looks an object up for a *_STAT command (by index) or any other command (by id). */
-function lookup<T extends { perm: IpcPerm }>(ids: IpcIds<T>, idOrIndex: number, byIndex: boolean): [number, T] | undefined {
-  if (byIndex) {
-    const o = ids.atIndex(idOrIndex);
-    return o === undefined ? undefined : [o.perm.seq * 32768 + idOrIndex, o];
-  }
-  const o = ids.get(idOrIndex);
-  return o === undefined ? undefined : [idOrIndex, o];
 }
 
 /** A buffer of n bytes with a little-endian view. */
@@ -125,6 +72,12 @@ function writeShmid(t: Task, addr: number, seg: ShmSegment): void {
   writePerm(t.mm.mem, addr, seg.perm);
 }
 
+/** shmctl's answers to the commands every kind has. */
+const shmKind: CtlKind<ShmSegment> = {
+  stat: SHM_STAT, statAny: SHM_STAT_ANY, writeDs: writeShmid,
+  remove: (_t, ids, id, seg) => shmRemove(ids, id, seg),
+};
+
 function sysShmctl(t: Task, a: SysArgs): number {
   const ns = ipcOf(t.kernel);
   const ids = ns.shm;
@@ -151,29 +104,10 @@ function sysShmctl(t: Task, a: SysArgs): number {
     mem.write(addr, b);
     return Math.max(0, ids.maxIndex());
   }
-  const byIndex = cmd === SHM_STAT || cmd === SHM_STAT_ANY;
-  const hit = lookup(ids, a.int(0), byIndex);
-  if (hit === undefined) return -EINVAL;
-  const [id, seg] = hit;
+  const hit = ipcCtl(t, ids, shmKind, cmd, a.int(0), addr);
+  if (typeof hit === 'number') return hit;
+  const [, seg] = hit;
   switch (cmd) {
-    case IPC_STAT: case SHM_STAT: case SHM_STAT_ANY: {
-      if (cmd !== SHM_STAT_ANY) { const p = ctlAllowed(t, seg.perm, IPC_STAT); if (p < 0) return p; }
-      writeShmid(t, addr, seg);
-      return byIndex ? id : 0;
-    }
-    case IPC_SET: {
-      const p = ctlAllowed(t, seg.perm, cmd);
-      if (p < 0) return p;
-      setPerm(t, seg.perm, addr);
-      seg.ctime = nowSec(t);
-      return 0;
-    }
-    case IPC_RMID: {
-      const p = ctlAllowed(t, seg.perm, cmd);
-      if (p < 0) return p;
-      shmRemove(ids, id, seg);
-      return 0;
-    }
     case SHM_LOCK: case SHM_UNLOCK: {
       // Pages are never swapped; the flag is what IPC_STAT shows. Locking needs ownership or CAP_IPC_LOCK.
       if (!privileged(t) && !ipcOwner(seg.perm, t.tg.cred)) return -EPERM;
@@ -191,13 +125,13 @@ function sysSemget(t: Task, a: SysArgs): number {
   const key = a.int(0), nsems = a.int(1), flag = a.int(2);
   const [semmsl, semmns, , semmni] = t.kernel.sysctl.sem;
   if (nsems < 0 || nsems > semmsl) return -EINVAL;
-  const found = findOrCreate(t, ns.sem, key, flag, (set) => (nsems > set.sems.length ? -EINVAL : 0));
+  const found = ipcFind(ns.sem, key, flag, t.tg.cred, (set) => (nsems > set.sems.length ? -EINVAL : 0));
   if (found !== null) return found;
   if (nsems === 0) return -EINVAL;
   let total = nsems;
   for (const [, s] of ns.sem.entries()) total += s.sems.length;
   if (total > semmns || ns.sem.size >= semmni) return -ENOSPC;
-  const id = ns.sem.add(new SemSet(newPerm(key, flag, t.tg.cred), nsems, nowSec(t)), semmni);
+  const id = ns.sem.add(new SemSet(newPerm(key, flag, t.tg.cred), nsems, ipcNow(t)), semmni);
   return id < 0 ? -ENOSPC : id;
 }
 
@@ -233,11 +167,11 @@ function semtimedop(t: Task, a: SysArgs, r: Request, timeoutAddr: number): SysRe
   if (maxNum >= set.sems.length) return -EFBIG;
   if (!ipcPermitted(set.perm, alter ? 0o222 : 0o444, t.tg.cred)) return -EACCES;
   if (undo) {
-    for (const o of ops) if (o.flg & SEM_UNDO && Math.abs(o.op) > SEMAEM) return -ERANGE_;
+    for (const o of ops) if (o.flg & SEM_UNDO && Math.abs(o.op) > SEMAEM) return -ERANGE;
   }
   const res = trySemops(set, ops, t.tg.pid);
   if (res === null) {
-    set.otime = nowSec(t);
+    set.otime = ipcNow(t);
     if (undo) {
       let list = ns.undo.get(t.tg);
       if (list === undefined) ns.undo.set(t.tg, list = new Map());
@@ -256,9 +190,6 @@ function semtimedop(t: Task, a: SysArgs, r: Request, timeoutAddr: number): SysRe
   const leave = (): void => { set.waiters.delete(r); };
   return r.block([set.queue], EINTR, () => { leave(); return -EINTR; }, leave);
 }
-
-/** ERANGE: a SEM_UNDO adjustment beyond SEMAEM. */
-const ERANGE_ = 34;
 
 function sysSemop(t: Task, a: SysArgs, r: Request): SysResult {
   return semtimedop(t, a, r, 0);
@@ -287,6 +218,17 @@ function clearUndo(t: Task, id: number, num: number | null): void {
   }
 }
 
+/** semctl's answers to the commands every kind has; removal also drops the set's undo adjustments. */
+const semKind: CtlKind<SemSet> = {
+  stat: SEM_STAT, statAny: SEM_STAT_ANY, writeDs: writeSemid,
+  remove: (t, ids, id, set) => {
+    set.perm.deleted = true;
+    ids.remove(id);
+    clearUndo(t, id, null);
+    set.queue.wake();
+  },
+};
+
 function sysSemctl(t: Task, a: SysArgs): number {
   const ns = ipcOf(t.kernel);
   const semid = a.int(0), semnum = a.int(1), cmd = ctlCmd(a, 2), arg = a.addr(3);
@@ -304,35 +246,13 @@ function sysSemctl(t: Task, a: SysArgs): number {
     mem.write(arg, b);
     return Math.max(0, ns.sem.maxIndex());
   }
-  const byIndex = cmd === SEM_STAT || cmd === SEM_STAT_ANY;
-  const hit = lookup(ns.sem, semid, byIndex);
-  if (hit === undefined) return -EINVAL;
+  const hit = ipcCtl(t, ns.sem, semKind, cmd, semid, arg);
+  if (typeof hit === 'number') return hit;
   const [id, set] = hit;
   const needNum = (): boolean => semnum >= 0 && semnum < set.sems.length;
   const mayRead = (): number => (ipcPermitted(set.perm, 0o444, t.tg.cred) ? 0 : -EACCES);
   const mayWrite = (): number => (ipcPermitted(set.perm, 0o222, t.tg.cred) ? 0 : -EACCES);
   switch (cmd) {
-    case IPC_STAT: case SEM_STAT: case SEM_STAT_ANY: {
-      if (cmd !== SEM_STAT_ANY) { const p = mayRead(); if (p < 0) return p; }
-      writeSemid(t, arg, set);
-      return byIndex ? id : 0;
-    }
-    case IPC_SET: {
-      const p = ctlAllowed(t, set.perm, cmd);
-      if (p < 0) return p;
-      setPerm(t, set.perm, arg);
-      set.ctime = nowSec(t);
-      return 0;
-    }
-    case IPC_RMID: {
-      const p = ctlAllowed(t, set.perm, cmd);
-      if (p < 0) return p;
-      set.perm.deleted = true;
-      ns.sem.remove(id);
-      clearUndo(t, id, null);
-      set.queue.wake();
-      return 0;
-    }
     case GETVAL: case GETPID: case GETNCNT: case GETZCNT: {
       const p = mayRead();
       if (p < 0) return p;
@@ -355,10 +275,10 @@ function sysSemctl(t: Task, a: SysArgs): number {
       if (p < 0) return p;
       if (!needNum()) return -EINVAL;
       const val = Number(BigInt.asIntN(32, a.big(3)));
-      if (val < 0 || val > SEMVMX) return -ERANGE_;
+      if (val < 0 || val > SEMVMX) return -ERANGE;
       set.sems[semnum] = { val, pid: t.tg.pid };
       clearUndo(t, id, semnum);
-      set.ctime = nowSec(t);
+      set.ctime = ipcNow(t);
       set.queue.wake();
       return 0;
     }
@@ -367,10 +287,10 @@ function sysSemctl(t: Task, a: SysArgs): number {
       if (p < 0) return p;
       const dv = new DataView(mem.read(arg, set.sems.length * 2).buffer);
       const vals = set.sems.map((_, i) => dv.getUint16(i * 2, true));
-      if (vals.some((v) => v > SEMVMX)) return -ERANGE_;
+      if (vals.some((v) => v > SEMVMX)) return -ERANGE;
       vals.forEach((v, i) => { set.sems[i] = { val: v, pid: t.tg.pid }; });
       clearUndo(t, id, null);
-      set.ctime = nowSec(t);
+      set.ctime = ipcNow(t);
       set.queue.wake();
       return 0;
     }
@@ -383,10 +303,10 @@ function sysSemctl(t: Task, a: SysArgs): number {
 function sysMsgget(t: Task, a: SysArgs): number {
   const ns = ipcOf(t.kernel);
   const key = a.int(0), flag = a.int(1), s = t.kernel.sysctl;
-  const found = findOrCreate(t, ns.msg, key, flag);
+  const found = ipcFind(ns.msg, key, flag, t.tg.cred);
   if (found !== null) return found;
   if (ns.msg.size >= s.msgmni) return -ENOSPC;
-  const id = ns.msg.add(new MsgQueue(newPerm(key, flag, t.tg.cred), s.msgmnb, nowSec(t)), s.msgmni);
+  const id = ns.msg.add(new MsgQueue(newPerm(key, flag, t.tg.cred), s.msgmnb, ipcNow(t)), s.msgmni);
   return id < 0 ? -ENOSPC : id;
 }
 
@@ -409,7 +329,7 @@ function sysMsgsnd(t: Task, a: SysArgs, r: Request): SysResult {
   q.msgs.push({ type, text: text.slice() });
   q.cbytes += size;
   q.lspid = t.tg.pid;
-  q.stime = nowSec(t);
+  q.stime = ipcNow(t);
   q.queue.wake();
   return 0;
 }
@@ -419,7 +339,7 @@ function sysMsgrcv(t: Task, a: SysArgs, r: Request): SysResult {
   const ns = ipcOf(t.kernel);
   const id = a.int(0), msgp = a.addr(1), size = a.num(2), type = BigInt.asIntN(64, a.big(3)), flag = a.int(4);
   if (size < 0 || id < 0) return -EINVAL;
-  if (flag & MSG_COPY) return -ENOSYS_COPY; // CONFIG_CHECKPOINT_RESTORE is off
+  if (flag & MSG_COPY) return -ENOSYS; // CONFIG_CHECKPOINT_RESTORE is off
   const q = ns.msg.get(id);
   if (q === undefined) return r.resumed ? -EIDRM : -EINVAL;
   if (!ipcPermitted(q.perm, 0o444, t.tg.cred)) return -EACCES;
@@ -437,13 +357,10 @@ function sysMsgrcv(t: Task, a: SysArgs, r: Request): SysResult {
   q.msgs.splice(i, 1);
   q.cbytes -= m.text.length;
   q.lrpid = t.tg.pid;
-  q.rtime = nowSec(t);
+  q.rtime = ipcNow(t);
   q.queue.wake();
   return n;
 }
-
-/** MSG_COPY's answer while CONFIG_CHECKPOINT_RESTORE is off (Linux: ENOSYS). */
-const ENOSYS_COPY = 38;
 
 /** Writes struct msqid64_ds for q at addr. */
 function writeMsqid(t: Task, addr: number, q: MsgQueue): void {
@@ -459,6 +376,21 @@ function writeMsqid(t: Task, addr: number, q: MsgQueue): void {
   t.mm.mem.write(addr, b);
   writePerm(t.mm.mem, addr, q.perm);
 }
+
+/** msgctl's commands: IPC_SET also takes msg_qbytes (raising it above kernel.msgmnb needs CAP_SYS_RESOURCE). */
+const msgKind: CtlKind<MsgQueue> = {
+  stat: MSG_STAT, statAny: MSG_STAT_ANY, writeDs: writeMsqid,
+  readSet: (t, q, addr) => {
+    const qbytes = Number(new DataView(t.mm.mem.read(addr + 88, 8).buffer).getBigUint64(0, true));
+    if (qbytes > t.kernel.sysctl.msgmnb && !privileged(t)) return -EPERM;
+    return () => { q.qbytes = qbytes; q.queue.wake(); };
+  },
+  remove: (_t, ids, id, q) => {
+    q.perm.deleted = true;
+    ids.remove(id);
+    q.queue.wake();
+  },
+};
 
 function sysMsgctl(t: Task, a: SysArgs): number {
   const ns = ipcOf(t.kernel);
@@ -477,37 +409,8 @@ function sysMsgctl(t: Task, a: SysArgs): number {
     mem.write(addr, b);
     return Math.max(0, ns.msg.maxIndex());
   }
-  const byIndex = cmd === MSG_STAT || cmd === MSG_STAT_ANY;
-  const hit = lookup(ns.msg, a.int(0), byIndex);
-  if (hit === undefined) return -EINVAL;
-  const [id, q] = hit;
-  switch (cmd) {
-    case IPC_STAT: case MSG_STAT: case MSG_STAT_ANY: {
-      if (cmd !== MSG_STAT_ANY) { const p = ctlAllowed(t, q.perm, IPC_STAT); if (p < 0) return p; }
-      writeMsqid(t, addr, q);
-      return byIndex ? id : 0;
-    }
-    case IPC_SET: {
-      const p = ctlAllowed(t, q.perm, cmd);
-      if (p < 0) return p;
-      const qbytes = Number(new DataView(mem.read(addr + 88, 8).buffer).getBigUint64(0, true));
-      if (qbytes > s.msgmnb && !privileged(t)) return -EPERM;
-      setPerm(t, q.perm, addr);
-      q.qbytes = qbytes;
-      q.ctime = nowSec(t);
-      q.queue.wake();
-      return 0;
-    }
-    case IPC_RMID: {
-      const p = ctlAllowed(t, q.perm, cmd);
-      if (p < 0) return p;
-      q.perm.deleted = true;
-      ns.msg.remove(id);
-      q.queue.wake();
-      return 0;
-    }
-    default: return -EINVAL;
-  }
+  const hit = ipcCtl(t, ns.msg, msgKind, cmd, a.int(0), addr);
+  return typeof hit === 'number' ? hit : -EINVAL;
 }
 
 export const defs: SyscallDef[] = [

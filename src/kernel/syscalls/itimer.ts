@@ -8,7 +8,7 @@
 import { EINVAL } from '../../abi/errno.js';
 import { SI_KERNEL, SIGALRM, SIGPROF, SIGVTALRM, type SigInfo } from '../signal.js';
 import type { Task, ThreadGroup } from '../task.js';
-import { TICK_NSEC } from '../time/clocks.js';
+import { TICK_NSEC } from '../time/tick.js';
 import { groupCpuNs } from '../time/cputime.js';
 import type { SysArgs, SyscallDef } from './types.js';
 import { IntervalTimer, Reload } from '../time/interval_timer.js';

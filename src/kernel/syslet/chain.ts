@@ -17,7 +17,7 @@ import {
   stopHolds, SYSLET_ASYNC, SYSLET_NO_COMPLETE, SYSLET_SKIP_TO_NEXT_ON_STOP,
 } from './abi.js';
 import type { AsyncHead } from './ring.js';
-import { type SysletState, sysletState } from './state.js';
+import { ProcessSlot } from './state.js';
 
 /** Most atoms async_exec runs inline before the chain goes on at the event point (Linux's
  *  need_resched check in the atom loop): a looping chain cannot keep its caller from returning. */
@@ -227,9 +227,16 @@ export class SysletRun implements RequestSink {
   }
 }
 
+/** A process's chains to run at the next event point, and whether its timer is armed. */
+interface ReadyChains {
+  readonly ready: SysletRun[];
+  armed: boolean;
+}
+const readyChains = new ProcessSlot<ReadyChains>(() => ({ ready: [], armed: false }));
+
 /** Queues run for its process's next event point (arming a zero-delay kernel timer once per batch). */
 function schedule(run: SysletRun): void {
-  const st = sysletState(run.task.tg), k = run.task.kernel;
+  const st = readyChains.get(run.task.tg), k = run.task.kernel;
   st.ready.push(run);
   if (st.armed) return;
   st.armed = true;
@@ -237,7 +244,7 @@ function schedule(run: SysletRun): void {
 }
 
 /** The event point: every chain that was ready runs one turn, in an order the seed picks in deterministic mode. */
-function drain(k: KernelServices, st: SysletState): void {
+function drain(k: KernelServices, st: ReadyChains): void {
   const runs = st.ready.splice(0);
   st.armed = false;
   for (const run of seededOrder(k, runs)) run.turn();

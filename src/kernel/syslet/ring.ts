@@ -9,7 +9,7 @@ import type { GuestMemory } from '../../mem/guest_memory.js';
 import type { ThreadGroup } from '../task.js';
 import { WaitQueue } from '../wait.js';
 import { COMPLETION_SIZE, decodeHead, HEAD_KERNEL_IDX, HEAD_SIZE, type HeadDesc } from './abi.js';
-import { sysletState } from './state.js';
+import { ProcessSlot } from './state.js';
 
 /** One completion on its way to the ring. */
 export interface Completion {
@@ -88,6 +88,9 @@ function readSlotAtom(mem: GuestMemory, slot: number): bigint {
   }
 }
 
+/** The kernel's side of each async_head_user a process uses, by its address. */
+const heads = new ProcessSlot(() => new Map<number, AsyncHead>());
+
 /**
  * tg's head at addr, made or updated from the user struct (read with one checked copy):
  * -EFAULT (via the copy) or -EINVAL for a bad struct; -EINVAL if the ring changes size while
@@ -97,7 +100,7 @@ export function headAt(tg: ThreadGroup, addr: number): AsyncHead | number {
   const mm = tg.mm;
   const desc = decodeHead(mm.mem.read(addr, HEAD_SIZE));
   if (typeof desc === 'number') return desc;
-  const byAddr = sysletState(tg).heads;
+  const byAddr = heads.get(tg);
   const h = byAddr.get(addr);
   if (h === undefined) {
     const fresh = new AsyncHead(addr, desc.ring, desc.entries);

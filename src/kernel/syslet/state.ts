@@ -1,23 +1,19 @@
-// A process's syslet state, kept on its ThreadGroup (tg.syslets): the completion rings it uses,
-// by async_head_user address, and its chains waiting for the event point. It belongs to one
-// address space: after an exec the process starts with none.
+// A process's syslet state belongs to one address space: after an exec the process starts with
+// none. The completion rings it uses (ring.ts) and its chains waiting for the event point
+// (chain.ts) are each kept in a ProcessSlot, which gives a fresh value once the mm has changed.
 import type { Mm } from '../../mem/mm.js';
 import type { ThreadGroup } from '../task.js';
-import type { SysletRun } from './chain.js';
-import type { AsyncHead } from './ring.js';
 
-export class SysletState {
-  /** The kernel's side of each async_head_user, by its address. */
-  readonly heads = new Map<number, AsyncHead>();
-  /** Chains to run at the next event point, and whether its timer is armed. */
-  readonly ready: SysletRun[] = [];
-  armed = false;
+/** One kind of per-process syslet state, kept by ThreadGroup for its current address space. */
+export class ProcessSlot<T> {
+  private readonly byTg = new WeakMap<ThreadGroup, { mm: Mm; value: T }>();
 
-  constructor(readonly mm: Mm) {}
-}
+  constructor(private readonly make: () => T) {}
 
-/** tg's syslet state for its current address space (made on first use, and again after an exec). */
-export function sysletState(tg: ThreadGroup): SysletState {
-  if (tg.syslets === null || tg.syslets.mm !== tg.mm) tg.syslets = new SysletState(tg.mm);
-  return tg.syslets;
+  /** tg's value for its current address space (made on first use, and again after an exec). */
+  get(tg: ThreadGroup): T {
+    let e = this.byTg.get(tg);
+    if (e === undefined || e.mm !== tg.mm) this.byTg.set(tg, e = { mm: tg.mm, value: this.make() });
+    return e.value;
+  }
 }

@@ -28,7 +28,7 @@ interface SavedContext {
   fcsr: number;
 }
 
-/** A threadlet in a thread (Task.threadlet): the caller's (with its saved context) or the thread it moved to. */
+/** A threadlet in a thread (in `threadlets`): the caller's (with its saved context) or the thread it moved to. */
 export interface ThreadletState {
   th: number;
   desc: ThreadletDesc;
@@ -36,6 +36,9 @@ export interface ThreadletState {
   /** The caller to resume; null once the threadlet runs in a thread of its own. */
   saved: SavedContext | null;
 }
+
+/** The threadlet each thread runs, by task (none: absent); kept here, not on Task, so task.ts need not import this file. */
+const threadlets = new WeakMap<Task, ThreadletState>();
 
 /** The threadlet's stack as [low, high). */
 function stackRange(d: ThreadletDesc): [number, number] {
@@ -49,11 +52,11 @@ function stackRange(d: ThreadletDesc): [number, number] {
  * inside that threadlet's stack; one left by a longjmp is dropped).
  */
 export function threadletExec(t: Task, th: number, ahu: number): SysResult {
-  const cur = t.threadlet;
+  const cur = threadlets.get(t) ?? null;
   if (cur !== null && cur.saved !== null) {
     const sp = t.hart.getX(REG_SP), [lo, hi] = stackRange(cur.desc);
     if (sp >= lo && sp <= hi) return -EBUSY;
-    t.threadlet = null;
+    threadlets.delete(t);
   }
   if (cur !== null && cur.saved === null) return -EBUSY; // the thread a threadlet moved to
   const desc = decodeThreadlet(t.mm.mem.read(th, THREADLET_SIZE));
@@ -62,7 +65,7 @@ export function threadletExec(t: Task, th: number, ahu: number): SysResult {
   if (typeof head === 'number') return head;
   const h = t.hart;
   const saved: SavedContext = { regs: new Uint8Array(h.buffer.slice(0, STATE_BYTES)), pc: h.pc + 4, fcsr: h.fcsr };
-  t.threadlet = { th, desc, head, saved };
+  threadlets.set(t, { th, desc, head, saved });
   h.pc = desc.fn;
   h.setXBig(REG_A0, desc.arg);
   h.setX(REG_SP, Math.floor((desc.stack + desc.stackSize) / 16) * 16);
@@ -86,7 +89,7 @@ function resumeCaller(t: Task, ctx: SavedContext, ret: number): void {
  * THREADLET_ASYNC; returns true then, false if the call should just sleep.
  */
 export function threadletBlocked(t: Task, r: Request, b: Blocked): boolean {
-  const s = t.threadlet;
+  const s = threadlets.get(t) ?? null;
   if (s === null || s.saved === null) return false;
   const sp = t.hart.getX(REG_SP), [lo, hi] = stackRange(s.desc);
   if (sp < lo || sp > hi) return false; // say, a handler on the alternate stack: it just sleeps
@@ -114,8 +117,8 @@ export function threadletBlocked(t: Task, r: Request, b: Blocked): boolean {
     child.hart.x[2 * REG_A0] = t.origA0Lo;
     child.hart.x[2 * REG_A0 + 1] = t.origA0Hi;
   }
-  t.threadlet = null;
-  child.threadlet = { ...s, saved: null };
+  threadlets.delete(t);
+  threadlets.set(child, { ...s, saved: null });
   s.head.inflight++;
   if (t.savedSigmask !== null) { t.sigmask = t.savedSigmask; t.savedSigmask = null; }
   t.restartRet = null;
@@ -134,9 +137,9 @@ export function threadletBlocked(t: Task, r: Request, b: Blocked): boolean {
 export function threadletReturn(t: Task): boolean {
   const h = t.hart;
   if (h.faultAccess !== Access.Exec || BigInt(h.pc) !== THREADLET_RETURN_ADDR) return false;
-  const s = t.threadlet;
+  const s = threadlets.get(t) ?? null;
   if (s === null) return false;
-  t.threadlet = null;
+  threadlets.delete(t);
   const result = h.x64[REG_A0]!;
   let stored = true;
   try {

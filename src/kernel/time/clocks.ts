@@ -3,6 +3,7 @@
 import type { Task } from '../task.js';
 import { groupCpuNs, taskCpuNs } from './cputime.js';
 import { findTask } from '../syscalls/proc_state.js';
+import { TICK_NSEC } from './tick.js';
 
 /** Clock ids (include/uapi/linux/time.h). */
 export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2,
@@ -10,8 +11,6 @@ export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID =
   CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_REALTIME_ALARM = 8,
   CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
 
-/** One jiffy at HZ=250 (Debian's CONFIG_HZ): the tick of the COARSE clocks, 4 ms. */
-export const TICK_NSEC = 4_000_000n;
 /** hrtimer resolution: the fine clocks resolve to 1 ns. */
 const HRTIMER_RES_NSEC = 1n;
 

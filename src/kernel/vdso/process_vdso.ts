@@ -8,9 +8,9 @@
 import { TIMEBASE_HZ } from '../../cpu/hart.js';
 import type { VdsoMapping } from '../../loader/index.js';
 import type { GuestMemory } from '../../mem/guest_memory.js';
-import { hwprobeValue, RISCV_HWPROBE_MAX_KEY } from '../syscalls/hwprobe.js';
+import { hwprobeValue, RISCV_HWPROBE_MAX_KEY } from '../syscalls/hwprobe_keys.js';
 import type { KernelClock } from '../time/deadline.js';
-import { TICK_NSEC } from '../time/clocks.js';
+import { TICK_NSEC } from '../time/tick.js';
 
 /** vvar.h's struct ecall_vvar offsets. */
 const SEQ = 0, CLOCK_MODE = 4, MULT = 8, SHIFT = 12, CYCLE_LAST = 16, MONO_SEC = 24, MONO_NSEC = 32, REAL_SEC = 40,

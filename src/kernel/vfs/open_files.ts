@@ -13,7 +13,7 @@ import {
   DT_DIR, MAX_FILE_OFFSET, O_APPEND, O_RDONLY, O_RDWR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
 } from './constants.js';
 
-/** The memory objects of mapped files by fileKey (the machine's page cache: PhysMem.objects). */
+/** The memory objects of mapped files by fileKey (the machine's page cache: mem_object.ts pageCache). */
 export type PageCache = Map<string, MemObject>;
 
 /** The identity of a file for the page cache: the same for every open of the same file. */

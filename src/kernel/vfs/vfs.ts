@@ -24,7 +24,7 @@ import { utf8ToBytes } from '../../util/bytestr.js';
 import { DirFile, PathFile, RegularFile } from './open_files.js';
 import { attached, attachFile, LockTable } from './locks/context.js';
 import { breakLease } from './locks/lease.js';
-import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type WalkEnv } from './path_walk.js';
+import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type ParentAndName, type WalkEnv } from './path_walk.js';
 import { Cred } from '../cred.js';
 import { chmodMode, newInodeOwner, permission, suidBitsToKill, killSuidOnWrite } from './perm.js';
 import {
@@ -437,15 +437,27 @@ export class Vfs {
     return this.mounts.busy(childPath(dir.path, name));
   }
 
-  /** mkdirat(2). */
-  mkdir(ctx: PathCtx, path: string, mode: number): number {
-    const env = this.env(ctx);
-    const pn = walkParent(env, ctx.start, path);
+  /**
+   * Walks to the parent of a name that mkdir, mknod, symlink or a socket bind is to create: the
+   * parent and name, or -errno: the walk's; ENOENT for a trailing slash if slashFirst (checked
+   * before the rest); EEXIST for "." and ".." or a name that exists; the lookup's other errors.
+   */
+  private newName(env: WalkEnv, start: Loc, path: string, slashFirst: boolean): ParentAndName | number {
+    const pn = walkParent(env, start, path);
     if (typeof pn === 'number') return pn;
+    if (slashFirst && pn.trailingSlash) return -ENOENT;
     if (pn.name === '.' || pn.name === '..') return -EEXIST;
     const existing = lookupChild(env, pn.dir, pn.name);
     if (typeof existing !== 'number') return -EEXIST;
     if (existing !== -ENOENT) return existing;
+    return pn;
+  }
+
+  /** mkdirat(2). */
+  mkdir(ctx: PathCtx, path: string, mode: number): number {
+    const env = this.env(ctx);
+    const pn = this.newName(env, ctx.start, path, false);
+    if (typeof pn === 'number') return pn;
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     if (!pn.dir.inode.mkdir) return -EPERM;
@@ -460,12 +472,8 @@ export class Vfs {
    */
   mknod(ctx: PathCtx, path: string, mode: number, rdev: number): number {
     const env = this.env(ctx);
-    const pn = walkParent(env, ctx.start, path);
+    const pn = this.newName(env, ctx.start, path, false);
     if (typeof pn === 'number') return pn;
-    if (pn.name === '.' || pn.name === '..') return -EEXIST;
-    const existing = lookupChild(env, pn.dir, pn.name);
-    if (typeof existing !== 'number') return -EEXIST;
-    if (existing !== -ENOENT) return existing;
     if (pn.trailingSlash) return -ENOENT;
     const dir = pn.dir.inode;
     if (this.readonlyAt(pn.dir)) return -EROFS;
@@ -485,13 +493,8 @@ export class Vfs {
    */
   mknodSocket(ctx: PathCtx, path: string): SocketInode | number {
     const env = this.env(ctx);
-    const pn = walkParent(env, ctx.start, path);
+    const pn = this.newName(env, ctx.start, path, true);
     if (typeof pn === 'number') return pn;
-    if (pn.trailingSlash) return -ENOENT;
-    if (pn.name === '.' || pn.name === '..') return -EEXIST;
-    const existing = lookupChild(env, pn.dir, pn.name);
-    if (typeof existing !== 'number') return -EEXIST;
-    if (existing !== -ENOENT) return existing;
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     if (!pn.dir.inode.mknodSocket) return -EPERM;
@@ -558,12 +561,8 @@ export class Vfs {
   symlink(ctx: PathCtx, target: string, path: string): number {
     if (target === '') return -ENOENT;
     const env = this.env(ctx);
-    const pn = walkParent(env, ctx.start, path);
+    const pn = this.newName(env, ctx.start, path, true);
     if (typeof pn === 'number') return pn;
-    if (pn.name === '.' || pn.name === '..' || pn.trailingSlash) return pn.trailingSlash ? -ENOENT : -EEXIST;
-    const existing = lookupChild(env, pn.dir, pn.name);
-    if (typeof existing !== 'number') return -EEXIST;
-    if (existing !== -ENOENT) return existing;
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
     const own = newInodeOwner(pn.dir.inode.getattr(), S_IFLNK | 0o777, env.cred);
