@@ -8,7 +8,11 @@
  * For the cost benchmark (bench/cancel.ts) a design also defines cancellable_read(), its
  * cancellable read of fds[0]: `PROGRAM cost N` makes N such reads of a record just written,
  * `PROGRAM plain N` the same reads with a bare ecall (raw_read), so the difference in retired
- * instructions is what the design adds to each call. */
+ * instructions is what the design adds to each call.
+ * `PROGRAM printf N` is Ingo Molnar's printf-heavy loop (include/cancel_printf.h).
+ * A design's cancellation signal handler treats the signal itself as the request when it runs on
+ * the consumer (is_consumer), so a cancel that `ecall explore --strategy inject` injects at an exact
+ * boundary acts as a pthread_cancel arriving there would. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -24,6 +28,8 @@
 static int fds[2];
 static volatile long counted;
 static sem_t first_counted;
+/* Set in the consumer (or the printf loop's worker): the thread a cancel request is for. */
+static __thread int is_consumer;
 
 static void *consumer(void *arg);
 static void cancel_consumer(pthread_t consumer_thread);
@@ -56,12 +62,34 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-/* Runs the workload once; returns the exit status (0, or 1 on a setup failure). */
-static int run_workload(void)
+/* Lets main go on to cancel once the consumer has ended, whether it counted a record or not (a
+ * cancel injected before the first record ends it early). */
+static void consumer_ended(void *arg)
 {
+	(void)arg;
+	sem_post(&first_counted);
+}
+
+/* The consumer thread: the design's consumer(), with main told when it ends (cancelled too). */
+static void *consumer_thread(void *arg)
+{
+	void *r;
+	is_consumer = 1;
+	pthread_cleanup_push(consumer_ended, NULL);
+	r = consumer(arg);
+	pthread_cleanup_pop(1);
+	return r;
+}
+
+/* Runs the workload once; returns the exit status (0, or 1 on a setup failure). With `inject`
+ * (argv[1]) before_threads() runs first: a design whose cancellation handler is installed lazily
+ * installs it, so that a cancel request injected before main's own is the design's. */
+static int run_workload(int argc, char **argv, void (*before_threads)(void))
+{
+	if (argc == 2 && strcmp(argv[1], "inject") == 0 && before_threads) before_threads();
 	if (pipe(fds) != 0 || sem_init(&first_counted, 0, 0) != 0) return 1;
 	pthread_t c, p;
-	if (pthread_create(&c, NULL, consumer, NULL) != 0 || pthread_create(&p, NULL, producer, NULL) != 0) return 1;
+	if (pthread_create(&c, NULL, consumer_thread, NULL) != 0 || pthread_create(&p, NULL, producer, NULL) != 0) return 1;
 	while (sem_wait(&first_counted) != 0) {}
 	cancel_consumer(c);
 	pthread_join(c, NULL);
@@ -93,3 +121,4 @@ static int run_cost(int argc, char **argv)
 	}
 	return 0;
 }
+

@@ -1,7 +1,8 @@
 /* cancel_counter: the cancellation workload (include/cancel_workload.h) with the syscall-counter
- * design (seed 000, ecall extension "syscall-counter"): the consumer saves its kernel-maintained
- * count of completed system calls before each read; the cancellation signal's handler leaves the
- * thread (siglongjmp) only when the count has not moved, that is when the read has not completed.
+ * design (seed 000, ecall extension "syscall-counter"): the consumer marks itself inside a
+ * cancellable call (Niels Möller's in_hurd_ipc) and saves its kernel-maintained count of completed
+ * system calls before each read; the cancellation signal's handler leaves the thread (siglongjmp)
+ * only inside such a call and when the count has not moved, that is when the read has not completed.
  * Otherwise it returns, the record is counted, and the thread stops at its next flag check.
  * Needs `--ext syscall-counter` (exit status 1 without it). */
 #define _GNU_SOURCE
@@ -18,6 +19,8 @@ static volatile int cancel_flag;
 static volatile pid_t consumer_tid;
 static volatile uint64_t calls_done;
 static volatile uint64_t before;
+/* Non-zero from before the flag check to after the read: a cancellable call is in progress. */
+static __thread volatile int in_call;
 static sigjmp_buf cancel_jump;
 static volatile int registered = -1;
 
@@ -25,7 +28,23 @@ static volatile int registered = -1;
 static void on_cancel(int sig)
 {
 	(void)sig;
-	if (cancel_flag && calls_done == before) siglongjmp(cancel_jump, 1);
+	if (!is_consumer) return;
+	cancel_flag = 1; /* the signal is the request (an injected one comes without the flag) */
+	if (in_call && calls_done == before) siglongjmp(cancel_jump, 1);
+}
+
+/* The design's cancellable read (the calling thread's counter must be registered): -1 when
+ * cancelled before the call. */
+static long cancellable_read(void *buf, long n)
+{
+	before = calls_done;
+	in_call = 1;
+	__asm__ volatile("" ::: "memory");
+	if (cancel_flag) { in_call = 0; return -1; }
+	long r = raw_read(fds[0], buf, n);
+	__asm__ volatile("" ::: "memory");
+	in_call = 0;
+	return r;
 }
 
 static void *consumer(void *arg)
@@ -36,12 +55,9 @@ static void *consumer(void *arg)
 	if (!registered) { sem_post(&first_counted); return NULL; }
 	if (sigsetjmp(cancel_jump, 1)) return NULL;
 	long rec;
-	for (;;) {
-		before = calls_done;
-		__asm__ volatile("" ::: "memory");
-		if (cancel_flag) return NULL;
-		if (raw_read(fds[0], &rec, sizeof rec) == sizeof rec) note_record();
-	}
+	for (;;)
+		if (cancellable_read(&rec, sizeof rec) == sizeof rec) note_record();
+		else if (cancel_flag) return NULL;
 }
 
 static void cancel_consumer(pthread_t t)
@@ -51,14 +67,10 @@ static void cancel_consumer(pthread_t t)
 	syscall(SYS_tgkill, getpid(), consumer_tid, SIGCANCEL);
 }
 
-/* The design's cancellable read, as the consumer makes it (the counter must be registered). */
-static long cancellable_read(void *buf, long n)
-{
-	before = calls_done;
-	__asm__ volatile("" ::: "memory");
-	if (cancel_flag) return -1;
-	return raw_read(fds[0], buf, n);
-}
+/* The printf loop's worker registers its own counter and its siglongjmp target. */
+#define WORKER_START() (syscall(NR_ecall_syscall_counter, &calls_done, 0) != 0)
+#define WORKER_SIGSETJMP cancel_jump
+#include "../include/cancel_printf.h"
 
 int main(int argc, char **argv)
 {
@@ -69,7 +81,9 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "cost") == 0 && syscall(NR_ecall_syscall_counter, &calls_done, 0) != 0) return 1;
 	int st = run_cost(argc, argv);
 	if (st >= 0) return st;
-	st = run_workload();
+	st = run_printf(argc, argv, NULL);
+	if (st >= 0) return st;
+	st = run_workload(argc, argv, NULL);
 	if (!registered) { printf("the syscall counter is absent: run with --ext syscall-counter\n"); return 1; }
 	return st;
 }

@@ -43,6 +43,8 @@ static void on_cancel(int sig, siginfo_t *si, void *ctx)
 {
 	(void)sig; (void)si;
 	ucontext_t *uc = ctx;
+	if (!is_consumer) return;
+	cancel_flag = 1; /* the signal is the request (an injected one comes without the flag) */
 	unsigned long pc = uc->uc_mcontext.__gregs[REG_PC];
 	if (cancel_flag && pc >= (unsigned long)thunk_begin && pc <= (unsigned long)thunk_ecall)
 		uc->uc_mcontext.__gregs[REG_PC] = (unsigned long)thunk_cancelled;
@@ -72,6 +74,8 @@ static long cancellable_read(void *buf, long n)
 	return thunk_read(fds[0], buf, n, &cancel_flag);
 }
 
+#include "../include/cancel_printf.h"
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { 0 };
@@ -80,5 +84,7 @@ int main(int argc, char **argv)
 	sigaction(SIGCANCEL, &sa, NULL);
 	int st = run_cost(argc, argv);
 	if (st >= 0) return st;
-	return run_workload();
+	st = run_printf(argc, argv, NULL);
+	if (st >= 0) return st;
+	return run_workload(argc, argv, NULL);
 }

@@ -23,7 +23,9 @@ static volatile pid_t consumer_tid;
 static void on_cancel(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig; (void)si;
-	if (cancel_flag) pending(uc, CANCEL_ABORT);
+	if (!is_consumer) return;
+	cancel_flag = 1; /* the signal is the request (an injected one comes without the flag) */
+	pending(uc, CANCEL_ABORT);
 }
 
 static void *consumer(void *arg)
@@ -50,6 +52,8 @@ static long cancellable_read(void *buf, long n)
 	return cancellable(SYS_read, fds[0], (long)buf, n, 0, 0, 0, &cancel_flag);
 }
 
+#include "../include/cancel_printf.h"
+
 int main(int argc, char **argv)
 {
 	struct vdso_info vi;
@@ -63,5 +67,7 @@ int main(int argc, char **argv)
 	sigaction(SIGCANCEL, &sa, NULL);
 	int st = run_cost(argc, argv);
 	if (st >= 0) return st;
-	return run_workload();
+	st = run_printf(argc, argv, NULL);
+	if (st >= 0) return st;
+	return run_workload(argc, argv, NULL);
 }

@@ -18,6 +18,7 @@ export interface RunOptions {
   cpus?: string;
   seed?: string;
   schedule?: string;
+  inject?: string;
   maxInsns?: string;
   ext: string[];
   rseqStress?: string;
@@ -42,6 +43,15 @@ export interface ExploreCliOptions {
   maxInsns?: string;
   ext: string[];
   env: string[];
+  /** --strategy inject: the signal, where to inject (sys or insn), which calls, which thread,
+   *  and the schedule every injected run shares. */
+  signal?: string;
+  injectAt?: string;
+  injectCalls?: string;
+  injectTid?: string;
+  schedule?: string;
+  /** --report cancel: Ingo's cost/benefit table instead of exploring a program. */
+  report?: string;
 }
 
 /** What the command line asks for. */
@@ -69,6 +79,10 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --schedule SCHED            with --seed: random (default), random:MIN-MAX (quantum bounds)
                               or pct:P1,P2,... (PCT priorities from S, changes at those
                               instruction counts); ecall explore prints these
+  --inject SIG@WHERE          with --seed: send signal SIG to a task as its own tgkill would, at
+                              insn:N (the task running when N instructions have retired) or
+                              sys:K:entry|wait|return (the run's K-th syscall: before its ecall
+                              runs, while it sleeps, or with its result in a0)
   --memory SIZE               the machine's memory, e.g. 64m or 4g (default 2g, at most 4g)
   --max-insns N               end the run with SIGKILL (137) and a notice after N retired
                               instructions: a hang guard that counts work, not host time
@@ -86,10 +100,19 @@ ecall explore [options] PROGRAM [ARGS...]
                               the runs by outcome (exit status and stdout, or a line starting
                               with EXPLORE:), shrink failing ones, print a replay command each
   --runs N                    number of runs (default 100)
-  --strategy random|pct       random quanta, or PCT priorities (default pct)
+  --strategy random|pct|inject   random quanta, PCT priorities (default pct), or signal
+                              injection: one run per boundary of a first run's syscalls
   --depth D                   PCT change points per run (default 3)
+  --signal SIG                inject: the signal (number or name, e.g. 32 or SIGUSR2)
+  --inject-at sys|insn        inject: at syscall boundaries (default), or at --runs
+                              instruction counts spread evenly over the first run
+  --inject-calls NAME[,NAME]  inject: only these syscalls' boundaries (e.g. read,write)
+  --inject-tid TID            inject: only this thread's syscalls
+  --schedule SCHED            inject: the schedule of every run (default random)
+  --report cancel             print Ingo's cost/benefit table of the four cancellation
+                              designs (guest/bin/cancel_*; run from the repository root)
   --jobs J                    worker threads (default: the host's cores); same report for any J
-  --seed-base B               run i uses seed B+i (default 1)
+  --seed-base B               run i uses seed B+i (default 1; inject: every run's seed)
   --json                      the report as JSON
   --cpus N, --max-insns N, --ext NAME, --env KEY=VALUE   as for run (--max-insns default 100000000)
 ecall syscalls [--markdown]   the syscall table with each call's support status
@@ -109,6 +132,7 @@ const RUN_OPTIONS = {
   cpus: { type: 'string' },
   seed: { type: 'string' },
   schedule: { type: 'string' },
+  inject: { type: 'string' },
   'max-insns': { type: 'string' },
   ext: { type: 'string', multiple: true },
   'rseq-stress': { type: 'string' },
@@ -133,6 +157,12 @@ const EXPLORE_OPTIONS = {
   'max-insns': { type: 'string' },
   ext: { type: 'string', multiple: true },
   env: { type: 'string', multiple: true },
+  signal: { type: 'string' },
+  'inject-at': { type: 'string' },
+  'inject-calls': { type: 'string' },
+  'inject-tid': { type: 'string' },
+  schedule: { type: 'string' },
+  report: { type: 'string' },
   help: HELP,
 } as const;
 
@@ -197,6 +227,7 @@ export function parseCommandLine(argv: string[]): Command {
         maxInsns: v['max-insns'], ext: v.ext ?? [], rseqStress: v['rseq-stress'], tmpfsSize: v['tmpfs-size'], memory: v.memory,
       };
       if (v.sysroot !== undefined) options.sysroot = v.sysroot;
+      if (v.inject !== undefined) options.inject = v.inject;
       // Only when given, so that the options of a run without them read as before.
       const jit = jitChoice(rest.slice(0, at));
       if (jit !== undefined) options.jit = jit;
@@ -209,12 +240,15 @@ export function parseCommandLine(argv: string[]): Command {
       const v = parseOptions(rest.slice(0, at), EXPLORE_OPTIONS);
       if (v.help) return { kind: 'help' };
       const program = rest[at];
-      if (program === undefined) throw new UsageError('explore: missing PROGRAM (ecall --help shows the usage)');
+      if (program === undefined && v.report === undefined) throw new UsageError('explore: missing PROGRAM (ecall --help shows the usage)');
       const options: ExploreCliOptions = {
         runs: v.runs, strategy: v.strategy, depth: v.depth, jobs: v.jobs, json: v.json === true, seedBase: v['seed-base'],
         cpus: v.cpus, maxInsns: v['max-insns'], ext: v.ext ?? [], env: v.env ?? [],
       };
-      return { kind: 'explore', program, args: rest.slice(at + 1), options };
+      // The inject strategy's and the report's options, only when given.
+      const extra = { signal: v.signal, injectAt: v['inject-at'], injectCalls: v['inject-calls'], injectTid: v['inject-tid'], schedule: v.schedule, report: v.report };
+      for (const [k, x] of Object.entries(extra)) if (x !== undefined) (options as unknown as Record<string, string>)[k] = x;
+      return { kind: 'explore', program: program ?? '', args: rest.slice(at + 1), options };
     }
     default:
       throw new UsageError(`${cmd.startsWith('-') ? 'unknown option' : 'unknown command'} '${cmd}' (ecall --help shows the usage)`);

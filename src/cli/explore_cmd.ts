@@ -3,7 +3,10 @@ import { availableParallelism } from 'node:os';
 import { explore, formatReport } from '../explore/explore.js';
 import type { Target } from '../explore/types.js';
 import { MAX_CPUS } from '../kernel/sched.js';
-import { MAX_PCT_POINTS } from '../kernel/schedule/policy.js';
+import { formatSchedule, MAX_PCT_POINTS, parseSchedule } from '../kernel/schedule/policy.js';
+import { parseSignal } from '../kernel/inject.js';
+import { type InjectOptions, syscallNumbers } from '../explore/inject_plan.js';
+import { cancelReport, DEFAULT_REPORT_RUNS, formatCancelReport } from './explore_cancel.js';
 import { type ExploreCliOptions, UsageError } from './args.js';
 import { inlinePool, workerPool } from './explore_pool.js';
 
@@ -28,15 +31,43 @@ function intOption(name: string, v: string | undefined, dflt: number, min: numbe
   return n;
 }
 
+/** The inject strategy's options from the command line (--signal is required). */
+function injectOptions(o: ExploreCliOptions): InjectOptions {
+  if (o.signal === undefined) throw new UsageError('--strategy inject needs --signal SIG');
+  const signo = parseSignal(o.signal);
+  if (signo === null) throw new UsageError(`bad --signal '${o.signal}': expected a number from 1 to 64 or a name such as SIGUSR2`);
+  const at = o.injectAt ?? 'sys';
+  if (at !== 'sys' && at !== 'insn') throw new UsageError(`bad --inject-at '${at}': expected sys or insn`);
+  const calls = o.injectCalls === undefined ? null : o.injectCalls.split(',');
+  if (calls !== null) {
+    const nrs = syscallNumbers(calls);
+    if (typeof nrs === 'string') throw new UsageError(`bad --inject-calls: unknown syscall '${nrs}'`);
+  }
+  const tid = o.injectTid === undefined ? null : intOption('--inject-tid', o.injectTid, 0, 1, 1 << 30);
+  const schedule = o.schedule ?? 'random';
+  const parsed = parseSchedule(schedule);
+  if (typeof parsed === 'string') throw new UsageError(`bad --schedule '${schedule}': ${parsed}`);
+  return { signo, at, calls, tid, schedule: formatSchedule(parsed) };
+}
+
 /** Runs `ecall explore` and returns the exit status: 0 (the report says what was found). */
 export async function exploreCommand(program: string, args: string[], o: ExploreCliOptions, moduleUrl: URL): Promise<number> {
+  if (o.report !== undefined) {
+    if (o.report !== 'cancel') throw new UsageError(`bad --report '${o.report}': expected cancel`);
+    const jobs = intOption('--jobs', o.jobs, availableParallelism(), 1, MAX_JOBS);
+    const runs = intOption('--runs', o.runs, DEFAULT_REPORT_RUNS, 1, MAX_RUNS);
+    const table = await cancelReport({ runs, jobs, moduleUrl, progress: process.stderr.isTTY === true ? (s) => process.stderr.write(s) : undefined });
+    process.stdout.write(o.json ? JSON.stringify(table, null, 2) + '\n' : formatCancelReport(table) + '\n');
+    return 0;
+  }
   const strategy = o.strategy ?? 'pct';
-  if (strategy !== 'random' && strategy !== 'pct') throw new UsageError(`bad --strategy '${strategy}': expected random or pct`);
+  if (strategy !== 'random' && strategy !== 'pct' && strategy !== 'inject') throw new UsageError(`bad --strategy '${strategy}': expected random, pct or inject`);
+  const inject = strategy === 'inject' ? injectOptions(o) : undefined;
   if (o.seedBase !== undefined && (!/^\d+$/.test(o.seedBase) || BigInt(o.seedBase) >= 1n << 63n)) {
     throw new UsageError(`bad --seed-base '${o.seedBase}': expected an integer from 0 to 2^63-1`);
   }
   for (const kv of o.env) if (!kv.includes('=')) throw new UsageError(`bad --env '${kv}': expected KEY=VALUE`);
-  const runs = intOption('--runs', o.runs, DEFAULT_RUNS, 1, MAX_RUNS);
+  const runs = intOption('--runs', o.runs, inject !== undefined && inject.at === 'sys' ? MAX_RUNS : DEFAULT_RUNS, 1, MAX_RUNS);
   const depth = intOption('--depth', o.depth, DEFAULT_DEPTH, 0, MAX_PCT_POINTS);
   const jobs = intOption('--jobs', o.jobs, availableParallelism(), 1, MAX_JOBS);
   const target: Target = {
@@ -49,11 +80,11 @@ export async function exploreCommand(program: string, args: string[], o: Explore
   let done = 0;
   const progress = tty ? () => {
     done++;
-    const fill = Math.round((done / runs) * BAR_WIDTH);
-    process.stderr.write(`\r[${'#'.repeat(fill)}${' '.repeat(BAR_WIDTH - fill)}] ${done}/${runs}`);
+    const fill = Math.min(BAR_WIDTH, Math.round((done / runs) * BAR_WIDTH));
+    process.stderr.write(`\r[${'#'.repeat(fill)}${' '.repeat(BAR_WIDTH - fill)}] ${done}/${runs === MAX_RUNS ? '?' : runs}`);
   } : undefined;
   try {
-    const report = await explore(target, { runs, strategy, depth, seedBase: BigInt(o.seedBase ?? 1) }, pool.run, progress);
+    const report = await explore(target, { runs, strategy, depth, seedBase: BigInt(o.seedBase ?? 1), inject }, pool.run, progress);
     if (tty) process.stderr.write('\r\x1b[K');
     process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report) + '\n');
   } finally {

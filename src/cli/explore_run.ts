@@ -5,6 +5,7 @@ import { NodeHost } from '../host/node.js';
 import { SimHost } from '../host/sim.js';
 import { Kernel } from '../kernel/kernel.js';
 import { parseSchedule } from '../kernel/schedule/policy.js';
+import { parseInjection, RunWatch } from '../kernel/inject.js';
 import { parseExtensions } from '../kernel/ext/extensions.js';
 import type { RunResult, RunSpec, Target } from '../explore/types.js';
 
@@ -31,14 +32,23 @@ export async function runOnce(target: Target, spec: RunSpec): Promise<RunResult>
   const host = new SimHost(seed, { outer });
   const ext = parseExtensions(target.ext);
   if ('unknown' in ext) throw new Error(`bad extension '${ext.unknown}'`);
+  const inject = spec.inject === undefined ? undefined : parseInjection(spec.inject);
+  if (typeof inject === 'string') throw new Error(`bad injection '${spec.inject}': ${inject}`);
+  const watched = inject !== undefined || spec.record === true || target.cancelProbe === true;
+  const watch = watched ? new RunWatch({ inject, record: spec.record, cancelProbe: target.cancelProbe }) : undefined;
   const kernel = new Kernel({
-    host, seed, schedule, cpus: target.cpus, maxInstructions: target.maxInsns, extensions: ext, mounts: [], root: null,
+    host, seed, schedule, watch, cpus: target.cpus, maxInstructions: target.maxInsns, extensions: ext, mounts: [], root: null,
   });
   const p = kernel.spawn(target.program, target.args, { env: target.env, cwd: target.cwd, stdio: 'inherit', forwardSignals: false });
   const st = await p.exited;
   await kernel.wait();
   const stdout = new TextDecoder().decode(concat(chunks));
-  return { code: st.code, stdout, instret: kernel.retiredInstructions, notice: kernel.endNotice };
+  const res: RunResult = { code: st.code, stdout, instret: kernel.retiredInstructions, notice: kernel.endNotice };
+  const w = watch?.report();
+  if (w !== undefined && spec.record === true) res.syscalls = w.syscalls ?? [];
+  if (w !== undefined && inject !== undefined) res.injected = w.injected;
+  if (w !== undefined && target.cancelProbe === true) res.cancelLatency = w.cancelLatency;
+  return res;
 }
 
 /** The chunks joined into one array. */

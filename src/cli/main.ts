@@ -16,6 +16,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { exploreCommand } from './explore_cmd.js';
 import { type ExploreWorkerData, serveExploreWorker } from './explore_pool.js';
 import { parseSchedule } from '../kernel/schedule/policy.js';
+import { parseInjection, RunWatch } from '../kernel/inject.js';
 
 // Loaded as an explorer worker (explore_pool.ts): serve runs instead of parsing a command line.
 if (!isMainThread && (workerData as ExploreWorkerData | null)?.ecallExplore === true) serveExploreWorker(workerData as ExploreWorkerData);
@@ -103,6 +104,10 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const schedule = o.schedule === undefined ? undefined : parseSchedule(o.schedule);
   if (typeof schedule === 'string') throw new UsageError(`bad --schedule '${o.schedule}': ${schedule}`);
   if (schedule !== undefined && seed === undefined) throw new UsageError('--schedule needs --seed (deterministic mode)');
+  const injection = o.inject === undefined ? undefined : parseInjection(o.inject);
+  if (typeof injection === 'string') throw new UsageError(`bad --inject '${o.inject}': ${injection}`);
+  if (injection !== undefined && seed === undefined) throw new UsageError('--inject needs --seed (deterministic mode)');
+  const watch = injection === undefined ? undefined : new RunWatch({ inject: injection });
   const maxInstructions = o.maxInsns === undefined ? undefined : parseIntOption('--max-insns', o.maxInsns, 1, Number.MAX_SAFE_INTEGER);
   const extensions = parseExtensions(o.ext);
   if ('unknown' in extensions) throw new UsageError(`bad --ext '${extensions.unknown}': expected ${EXTENSION_NAMES.join(', ')} or all`);
@@ -113,7 +118,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
   const memory = o.memory === undefined ? undefined : parseMemory(o.memory);
   let kernel: Kernel;
   try {
-    kernel = new Kernel({ host, mounts, root: o.root ?? null, sysroot: o.sysroot, strace, cpus, seed, schedule, maxInstructions, extensions, rseqStress, tmpfsSize, memory, jit: o.jit,
+    kernel = new Kernel({ host, mounts, root: o.root ?? null, sysroot: o.sysroot, strace, cpus, seed, schedule, watch, maxInstructions, extensions, rseqStress, tmpfsSize, memory, jit: o.jit,
       jitThreshold: o.jitThreshold === undefined ? undefined : parseIntOption('--jit-threshold', o.jitThreshold, 1, MAX_JIT_THRESHOLD),
       jitAsync: o.jitSync === true ? false : undefined });
   } catch (e) {

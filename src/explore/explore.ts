@@ -4,6 +4,8 @@
 import { Prng } from '../util/prng.js';
 import { formatSchedule, DEFAULT_SCHEDULE, MAX_SCHEDULE_QUANTUM, parseSchedule } from '../kernel/schedule/policy.js';
 import type { ExploreReport, OutcomeReport, RunBatch, RunResult, RunSpec, Target } from './types.js';
+import { type InjectOptions, planInjections, syscallName } from './inject_plan.js';
+import { formatInjection, type InjectedReport } from '../kernel/inject.js';
 
 /** The Prng stream that draws PCT change points (the kernel's streams are 1 to 3). */
 const PCT_POINTS_STREAM = 4;
@@ -18,9 +20,11 @@ export const VERDICT_PREFIX = 'EXPLORE:';
 /** What to explore. */
 export interface ExploreOptions {
   runs: number;
-  strategy: 'random' | 'pct';
+  strategy: 'random' | 'pct' | 'inject';
   depth: number;
   seedBase: bigint;
+  /** For the inject strategy. */
+  inject?: InjectOptions;
 }
 
 /** Returns the schedule of run i: the default random one, or d PCT change points drawn from the
@@ -70,7 +74,8 @@ export function replayCommand(t: Target, spec: RunSpec): string {
   if (t.maxInsns !== undefined) opts.push(`--max-insns ${t.maxInsns}`);
   for (const e of t.ext) opts.push(`--ext ${quote(e)}`);
   if (t.env.length > 0) opts.push('--clear-env', ...t.env.map((e) => `--env ${quote(e)}`)); else opts.push('--clear-env');
-  return ['ecall run', ...opts, `--seed ${spec.seed}`, `--schedule ${spec.schedule}`, quote(t.program), ...t.args.map(quote)].join(' ');
+  const inject = spec.inject === undefined ? [] : [`--inject ${spec.inject}`];
+  return ['ecall run', ...opts, `--seed ${spec.seed}`, `--schedule ${spec.schedule}`, ...inject, quote(t.program), ...t.args.map(quote)].join(' ');
 }
 
 /** Searches for a schedule with fewer preemptions that reaches the same outcome as spec did
@@ -108,12 +113,21 @@ async function shrink(spec: RunSpec, r: RunResult, run: RunBatch): Promise<Outco
 
 /** Explores target: runs o.runs schedules through `run`, groups, shrinks failing outcomes. */
 export async function explore(target: Target, o: ExploreOptions, run: RunBatch, onDone?: () => void): Promise<ExploreReport> {
-  let steps = 0;
-  if (o.strategy === 'pct') {
-    const [base] = await run([{ seed: String(o.seedBase), schedule: formatSchedule(DEFAULT_SCHEDULE) }]);
+  let steps = 0, syscalls = 0;
+  let specs: RunSpec[];
+  if (o.strategy === 'inject') {
+    const io = o.inject!;
+    const [base] = await run([{ seed: String(o.seedBase), schedule: io.schedule, record: true }]);
     steps = base!.instret;
+    syscalls = base!.syscalls!.length;
+    specs = planInjections(io, base!.syscalls!, steps, o.runs).map((i) => ({ seed: String(o.seedBase), schedule: io.schedule, inject: formatInjection(i) }));
+  } else {
+    if (o.strategy === 'pct') {
+      const [base] = await run([{ seed: String(o.seedBase), schedule: formatSchedule(DEFAULT_SCHEDULE) }]);
+      steps = base!.instret;
+    }
+    specs = Array.from({ length: o.runs }, (_, i) => planRun(o, i, steps));
   }
-  const specs = Array.from({ length: o.runs }, (_, i) => planRun(o, i, steps));
   const results = await run(specs, onDone);
   const groups = new Map<string, number[]>();
   results.forEach((r, i) => {
@@ -129,27 +143,42 @@ export async function explore(target: Target, o: ExploreOptions, run: RunBatch, 
     const r = results[idx[0]!]!;
     const first = specs[idx[0]!]!;
     const verdict = verdictOf(r.stdout);
-    const shrunk = failing(r) ? await shrink(first, r, run) : null;
+    const shrunk = failing(r) && first.inject === undefined ? await shrink(first, r, run) : null;
     outcomes.push({
       code: r.code, verdict, notice: r.notice, runs: idx.length, first, shrunk,
+      injected: first.inject === undefined ? null : describeInjection(r.injected ?? null),
       difference: verdict === null && r !== common ? firstDifference(r.stdout, common.stdout) : null,
       replay: replayCommand(target, shrunk?.spec ?? first),
     });
   }
-  return { program: target.program, strategy: o.strategy, depth: o.depth, runs: o.runs, seedBase: String(o.seedBase), steps, outcomes };
+  const inject = o.strategy === 'inject' ? { ...o.inject!, syscalls } : null;
+  return { program: target.program, strategy: o.strategy, depth: o.depth, runs: specs.length, seedBase: String(o.seedBase), steps, inject, outcomes };
+}
+
+/** Where an injection landed, in words. */
+function describeInjection(i: InjectedReport | null): string {
+  if (i === null) return 'the injection point was never reached';
+  const where = i.nr < 0 ? `thread ${i.tid} at instruction ${i.at}` : `thread ${i.tid} in ${syscallName(i.nr)} at instruction ${i.at}`;
+  const next = i.resumed ? '; it then made the interrupted call again' : i.exitedFirst ? '; it exited without making the interrupted call again' : '';
+  return where + next;
 }
 
 /** The report as text. */
 export function formatReport(r: ExploreReport): string {
-  const how = r.strategy === 'pct' ? `pct, depth ${r.depth}, change points over ${r.steps} instructions` : 'random';
+  const i = r.inject;
+  const how = i !== null
+    ? `inject, signal ${i.signo} at ${i.at === 'sys' ? `boundaries of ${i.calls?.join(',') ?? 'all'} syscalls${i.tid !== null ? ` of thread ${i.tid}` : ''} (${i.syscalls} in the first run)` : 'instruction counts'} of a first run of ${r.steps} instructions, seed ${r.seedBase}, schedule ${i.schedule}`
+    : r.strategy === 'pct' ? `pct, depth ${r.depth}, change points over ${r.steps} instructions` : 'random';
   const last = BigInt(r.seedBase) + BigInt(r.runs - 1);
-  const lines = [`explored ${r.program}: ${r.runs} runs, strategy ${how}, seeds ${r.seedBase}..${last}: ${r.outcomes.length} outcome${r.outcomes.length === 1 ? '' : 's'}`];
+  const seeds = i !== null ? '' : `, seeds ${r.seedBase}..${last}`;
+  const lines = [`explored ${r.program}: ${r.runs} runs, strategy ${how}${seeds}: ${r.outcomes.length} outcome${r.outcomes.length === 1 ? '' : 's'}`];
   r.outcomes.forEach((o, i) => {
     lines.push(`outcome ${i + 1}: ${o.runs} run${o.runs === 1 ? '' : 's'}, exit status ${o.code}`);
     if (o.notice !== null) lines.push(`  kernel: ${o.notice}`);
     if (o.verdict !== null) lines.push(`  verdict: ${o.verdict}`);
     else if (o.difference !== null) lines.push(`  stdout differs at ${o.difference}`);
     else lines.push('  stdout: the most common output');
+    if (o.injected !== null) lines.push(`  injected: ${o.injected}`);
     if (o.shrunk !== null) lines.push(`  shrunk: ${o.shrunk.summary} (${o.shrunk.tries} tries)`);
     lines.push(`  replay: ${o.replay}`);
   });

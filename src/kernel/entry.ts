@@ -48,6 +48,7 @@ export function syscallEntry(t: Task): void {
   r.begin(x[A7_LO + 1] === 0 ? x[A7_LO]! : -1); // a7 beyond 32 bits names no syscall
   t.origA0Lo = x[A0_LO]!;
   t.origA0Hi = x[A0_LO + 1]!;
+  if (t.kernel.watch?.entry(t, r.nr, t.kernel.instant()) === false) return; // a signal goes first; the ecall runs after it
   if (tracing(t)) r.traceArgs = [10, 11, 12, 13, 14, 15].map((i) => t.hart.x64[i]!);
   run(t, r);
 }
@@ -68,6 +69,7 @@ function run(t: Task, r: Request): void {
       if (threadletBlocked(t, r, res)) return; // a threadlet moves to a new thread instead of sleeping
       t.inSyscall = true;
       t.kernel.sleep(t, res);
+      if ((t.state as TaskState) === TaskState.Blocked) t.kernel.watch?.blocked(t, t.kernel.instant());
     }
     return;
   }
@@ -95,6 +97,7 @@ function complete(t: Task, res: number | bigint): void {
   t.restartRet = typeof res === 'number' && isRestartCode(res) ? res : null;
   if (t.syscallCounter !== 0 && t.restartRet === null) countSyscall(t);
   if (tracing(t)) trace(t, t.syscall, h.x64[REG_A0]!);
+  if (t.restartRet === null) t.kernel.watch?.completed(t, t.kernel.instant());
 }
 
 /**

@@ -59,6 +59,7 @@ import { ProcessVdso } from './vdso/process_vdso.js';
 import { RseqStress } from './rseq/stress.js';
 import { DEFAULT_SCHEDULE, type Schedule } from './schedule/policy.js';
 import { createPolicy } from './schedule/create.js';
+import type { SyscallWatch } from './watch.js';
 import { vdsoImageName } from '../loader/index.js';
 import type { KernelEventSink, MarkEvent } from './events.js';
 
@@ -96,6 +97,8 @@ export interface KernelOptions extends Partial<VfsOptions> {
   /** Compile translations in the background (default: outside deterministic mode; false
    *  compiles where code gets hot). */
   jitAsync?: boolean;
+  /** Deterministic mode: observes syscall boundaries and exits, and may inject signals (watch.ts). */
+  watch?: SyscallWatch;
 }
 
 /** The host signals a foreground process gets, as a terminal sends them to its foreground job and
@@ -172,6 +175,8 @@ export class Kernel implements KernelServices {
   private retired = 0;
   /** The current task's instret when its slice began (marks inside a slice are timed from it). */
   private sliceStart = 0;
+  /** The run's watch (options.watch), or null. */
+  readonly watch: SyscallWatch | null;
   /** Why the kernel ended the run itself (a deadlock, the instruction limit), or null. */
   endNotice: string | null = null;
   /** Host code's way in: events run at the top of the scheduler loop (host_events.ts). */
@@ -194,6 +199,7 @@ export class Kernel implements KernelServices {
   constructor(readonly options: KernelOptions) {
     this.host = options.host;
     this.deterministic = options.seed !== undefined;
+    this.watch = options.watch ?? null;
     const n = options.cpus ?? (this.deterministic ? DET_CPUS : Math.min(this.host.cpuCount(), MAX_CPUS));
     if (!(n >= 1 && n <= MAX_CPUS)) throw new RangeError(`cpus must be between 1 and ${MAX_CPUS}`);
     this.sched = new Scheduler(n, this.deterministic ? createPolicy(options.schedule ?? DEFAULT_SCHEDULE, options.seed!) : null);
@@ -457,12 +463,15 @@ export class Kernel implements KernelServices {
       const before = t.hart.instret;
       this.sliceStart = before;
       this.current = t;
-      // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire on time.
-      this.runSlice(t, Math.min(this.sched.quantum(t, this.retired), cpuTimerBudget(t), this.instructionsLeft()));
+      // The slice ends early enough for a CPU-time timer (ITIMER_VIRTUAL/PROF, CPU clocks) to fire
+      // on time, and at the watch's next instruction-count event.
+      const watchBudget = this.watch?.untilInstruction(this.retired) ?? Infinity;
+      this.runSlice(t, Math.min(this.sched.quantum(t, this.retired), cpuTimerBudget(t), this.instructionsLeft(), watchBudget));
       runCpuTimers(t);
       this.current = null;
       this.options.events?.({ kind: 'slice', cpu: t.cpu, tid: t.tid, pid: t.tg.pid, start: this.retired, end: this.retired + t.hart.instret - before });
       this.retired += t.hart.instret - before;
+      this.watch?.sliceEnded(t, this.retired);
       if (clock !== undefined) clock.advance(BigInt(t.hart.instret - before) * NS_PER_INSN);
       if (this.instructionsLeft() <= 0) { this.killAll(`instruction limit reached: ${this.retired} instructions retired`); break; }
       if (t.state === TaskState.Runnable && !t.tg.stopped) this.sched.enqueue(t);
@@ -505,6 +514,12 @@ export class Kernel implements KernelServices {
   /** Deterministic mode with every task asleep and no timer: nothing can ever run again. */
   private deadlock(): void {
     this.killAll('deadlock: every task is blocked and no timer is pending');
+  }
+
+  /** Instructions retired by all tasks up to now, the running slice's included: a watch's clock. */
+  instant(): number {
+    const t = this.current;
+    return this.retired + (t !== null ? t.hart.instret - this.sliceStart : 0);
   }
 
   /** Returns how many instructions may still run under maxInstructions (Infinity without one). */
@@ -740,6 +755,7 @@ export class Kernel implements KernelServices {
    */
   exitTask(t: Task): void {
     if (t.state === TaskState.Exited) return;
+    this.watch?.exited(t, this.instant());
     if (t.state === TaskState.Blocked) this.unpark(t.syscall)?.onAbandon?.(t.syscall);
     this.sched.remove(t);
     // Every exiting thread walks its robust list and clears its tid (an exit_group included).

@@ -29,6 +29,7 @@ import { RLIMIT_FSIZE, rlimitCur } from './syscalls/rlimit.js';
 import type { ProcessVdso } from './vdso/process_vdso.js';
 import type { EcallExtensions } from './ext/extensions.js';
 import type { MarkEvent } from './events.js';
+import type { SyscallWatch } from './watch.js';
 
 /** What the scheduler offers the code that runs on behalf of tasks (affinity, group stop). */
 export interface SchedulerView {
@@ -71,6 +72,10 @@ export interface KernelServices extends KernelClock {
   readonly deterministic: boolean;
   /** True when --strace lines are wanted. */
   readonly tracing: boolean;
+  /** The run's watch (deterministic mode's syscall observer, watch.ts), or null. */
+  readonly watch: SyscallWatch | null;
+  /** Instructions retired by all tasks up to now (a watch's clock). */
+  instant(): number;
   /** ecall's own ABIs that are enabled (all off unless the embedder turns them on). */
   readonly extensions: EcallExtensions;
   /** Emits a strace line for t. */

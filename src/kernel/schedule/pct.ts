@@ -3,6 +3,12 @@
 // points (counts of instructions retired by all tasks) the task running there drops below every
 // initial priority (to -1, -2, ...). A bug of depth d is found with probability at least
 // 1/(n k^(d-1)) per run for n tasks and k steps.
+// Fairness: strict priority starves a low-priority task that a higher one busy-waits for (a spin
+// lock or flag with no system call in the loop), and the run would only end at the instruction
+// limit. So a runnable task that has waited PCT_STARVATION_LIMIT instructions (retired by all
+// tasks) since it was queued gets the next slice, whatever its priority; strict priority resumes
+// after that slice. The bound is far above the short runs PCT is for, so it changes no schedule
+// that ends without it; with it every run whose tasks end under some fair schedule ends.
 import type { Prng } from '../../util/prng.js';
 import type { Task } from '../task.js';
 import type { SchedPolicy } from './policy.js';
@@ -10,6 +16,9 @@ import type { SchedPolicy } from './policy.js';
 /** Longest PCT slice: a running task is re-picked (it keeps the CPU) unless a higher one waits,
  *  so this only bounds how long host events and timers wait. */
 export const PCT_SLICE = 20_000;
+/** Instructions a runnable task may wait before the fairness rule runs it: 50 slices, far above
+ *  the runs the explorer makes (about 10^5 instructions), so bugs are found as PCT finds them. */
+export const PCT_STARVATION_LIMIT = 1_000_000;
 
 /** Strict priority scheduling with seeded priorities and explicit change points. */
 export class PctPolicy implements SchedPolicy {
@@ -18,6 +27,10 @@ export class PctPolicy implements SchedPolicy {
   private last: Task | null = null;
   /** True from a slice's start (quantum) to the next pick: `last` is on the CPU. */
   private running = false;
+  /** The retired count at which each queued task was first seen waiting since it last ran. */
+  private waiting = new Map<Task, number>();
+  /** Slices given by the fairness rule (for tests and statistics). */
+  fairPicks = 0;
 
   constructor(private readonly rng: Prng, private readonly points: readonly number[]) {}
 
@@ -42,13 +55,20 @@ export class PctPolicy implements SchedPolicy {
       if (this.last !== null) this.priority.set(this.last, -this.next);
     }
     let best: Task | null = null, bestQ: Task[] | null = null, bestP = -Infinity;
+    let starved: Task | null = null, starvedQ: Task[] | null = null, starvedSince = Infinity;
+    const waiting = new Map<Task, number>();
     for (const q of queues) {
       for (const t of q) {
         const p = this.priorityOf(t);
         if (p > bestP) { best = t; bestQ = q; bestP = p; }
+        const since = this.waiting.get(t) ?? retired;
+        waiting.set(t, since);
+        if (retired - since >= PCT_STARVATION_LIMIT && since < starvedSince) { starved = t; starvedQ = q; starvedSince = since; }
       }
     }
-    if (best !== null) bestQ!.splice(bestQ!.indexOf(best), 1);
+    this.waiting = waiting;
+    if (starved !== null) { best = starved; bestQ = starvedQ; this.fairPicks++; }
+    if (best !== null) { bestQ!.splice(bestQ!.indexOf(best), 1); this.waiting.delete(best); }
     return best;
   }
 
