@@ -481,6 +481,9 @@ export class Kernel implements KernelServices {
       }
     }
     this.host.stdin.close();
+    // Let go here, not in loop()'s finally: that runs a microtask later, and code that runs right
+    // after a loop that ended without awaiting (the caller of spawn) must find the kernel free.
+    this.hostEvents.setHolder(null);
   }
 
   /** The scheduler loop, holding the kernel except while it awaits the host (released()). */

@@ -75,8 +75,8 @@ test('a writable host mount creates, renames and removes host files', () => {
   const d = hostTree();
   const { vfs, t } = makeTask({ mounts: [{ host: d, guest: '/w', readonly: false }] });
   const ctx = pathCtx(t);
-  const f = vfs.open(ctx, '/w/new', O_CREAT | O_WRONLY, 0o644) as { write: (t: unknown, b: Uint8Array) => number };
-  assert.equal(f.write(t, new TextEncoder().encode('xyz')), 3);
+  const f = vfs.open(ctx, '/w/new', O_CREAT | O_WRONLY, 0o644) as { write: (r: unknown, b: Uint8Array) => number };
+  assert.equal(f.write(t.syscall, new TextEncoder().encode('xyz')), 3);
   assert.equal(fs.readFileSync(path.join(d, 'new'), 'utf8'), 'xyz');
   assert.equal(vfs.rename(ctx, '/w/new', ctx, '/w/sub/moved', 0), 0);
   assert.ok(fs.existsSync(path.join(d, 'sub', 'moved')));
