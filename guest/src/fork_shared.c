@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
 	printf("shared counter %ld (expected %ld); children exited cleanly: %s; private value still %d\n",
 	       s->counter, 3 * n, ok ? "yes" : "no", *priv);
 
-	char path[] = "fork_shared.XXXXXX";
+	char path[] = "/tmp/fork_shared.XXXXXX"; /* the kernel's own tmpfs: two seeded runs side by side draw the same name */
 	int fd = mkstemp(path);
 	if (fd < 0) return 1;
 	unlink(path);
