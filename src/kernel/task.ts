@@ -25,7 +25,7 @@ import { ProcNode } from './process/node.js';
 import type { ProcessTable } from './process/table.js';
 import { RseqTask } from './rseq/state.js';
 import { RseqMm } from './rseq/mm_state.js';
-import { RLIMIT_FSIZE, rlimitCur } from './syscalls/rlimit.js';
+import { RLIMIT_FSIZE, rlimitCur } from './rlimits.js';
 import type { ProcessVdso } from './vdso/process_vdso.js';
 import type { EcallExtensions } from './ext/extensions.js';
 import type { MarkEvent } from './events.js';

@@ -7,55 +7,11 @@ import { readRlimit, writeRlimit } from '../structs.js';
 import type { SysArgs, SyscallDef } from './types.js';
 import { findTask, privileged } from './proc_state.js';
 
-/** Resource numbers (include/uapi/asm-generic/resource.h). */
-export const RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
-  RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9,
-  RLIMIT_LOCKS = 10, RLIMIT_SIGPENDING = 11, RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13,
-  RLIMIT_RTPRIO = 14, RLIMIT_RTTIME = 15;
-/** Number of resources (RLIM_NLIMITS); resource >= this is EINVAL. */
-export const RLIM_NLIMITS = 16;
-/** RLIM_INFINITY: all ones in a u64. */
-export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
-/** fs.nr_open default (1024*1024): RLIMIT_NOFILE's max may not exceed it, even for root. */
-const NR_OPEN = 1n << 20n;
-/** Linux derives NPROC and SIGPENDING from RAM; ecall uses one fixed, typical-sized value. */
-export const DEFAULT_NPROC = 63_000n;
-/** 8 MiB: Linux's default RLIMIT_STACK soft limit (_STK_LIM) and RLIMIT_MEMLOCK (MLOCK_LIMIT). */
-const EIGHT_MIB = 8n << 20n;
-/** RLIMIT_MSGQUEUE default (MQ_BYTES_MAX, include/uapi/linux/mqueue.h users: 819200). */
-const MQ_BYTES_MAX = 819_200n;
-
-const INF = RLIM_INFINITY;
-/** Linux's defaults for a process started from a login shell: [cur, max] per resource. */
-const DEFAULTS: ReadonlyArray<readonly [bigint, bigint]> = [
-  [INF, INF], // CPU
-  [INF, INF], // FSIZE
-  [INF, INF], // DATA
-  [EIGHT_MIB, INF], // STACK
-  [0n, INF], // CORE
-  [INF, INF], // RSS
-  [DEFAULT_NPROC, DEFAULT_NPROC], // NPROC
-  [1024n, 4096n], // NOFILE (INR_OPEN_CUR, INR_OPEN_MAX)
-  [EIGHT_MIB, EIGHT_MIB], // MEMLOCK
-  [INF, INF], // AS
-  [INF, INF], // LOCKS
-  [DEFAULT_NPROC, DEFAULT_NPROC], // SIGPENDING
-  [MQ_BYTES_MAX, MQ_BYTES_MAX], // MSGQUEUE
-  [0n, 0n], // NICE
-  [0n, 0n], // RTPRIO
-  [INF, INF], // RTTIME
-];
-
-/** Returns tg's [cur, max] for resource res (0 <= res < RLIM_NLIMITS). */
-export function rlimitGet(tg: ThreadGroup, res: number): readonly [bigint, bigint] {
-  return tg.rlimits.get(res) ?? DEFAULTS[res]!;
-}
-
-/** Returns t's soft limit for res as a number; RLIM_INFINITY (and anything above 2^53) is Infinity. */
-export function rlimitCur(t: Task, res: number): number {
-  const cur = rlimitGet(t.tg, res)[0];
-  return cur > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(cur);
-}
+// The numbers and lookups live in the leaf rlimits.ts; they are re-exported for the handlers' users.
+export {
+  RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_RSS, RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS, RLIMIT_LOCKS, RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO, RLIMIT_RTTIME, RLIM_NLIMITS, RLIM_INFINITY, DEFAULT_NPROC, rlimitGet, rlimitCur,
+} from '../rlimits.js';
+import { NR_OPEN, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS, RLIM_NLIMITS, rlimitGet, rlimitCur } from '../rlimits.js';
 
 /** Limits the memory layer enforces itself (stack growth, mmap, brk, mlock), by resource. */
 const MEM_LIMITS: Partial<Record<number, 'stack' | 'as' | 'data' | 'memlock'>> = {
