@@ -65,6 +65,11 @@ static void syscalls(const char *path)
 	struct iovec iov[2] = { { buf, 500 }, { buf, 1000 } };
 	show("writev 500+1000 at 9000", writev(fd, iov, 2));
 	show("pwritev 500+1000 at 12000", pwritev(fd, iov, 2, 12000));
+	/* The first segment ends exactly at the limit: its count, and no SIGXFSZ for the second. */
+	struct iovec exact[2] = { { buf, 1000 }, { buf, 500 } };
+	lseek(fd, 9000, SEEK_SET);
+	show("writev 1000+500 at 9000", writev(fd, exact, 2));
+	show("pwritev 1000+500 at 9000", pwritev(fd, exact, 2, 9000));
 	show("ftruncate to 20000", ftruncate(fd, 20000));
 	show("ftruncate to 5000", ftruncate(fd, 5000));
 	show("ftruncate to the limit", ftruncate(fd, LIMIT));
