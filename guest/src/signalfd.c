@@ -3,17 +3,20 @@
  * values), short buffers, EAGAIN, updating the mask through the fd, SIGKILL and SIGSTOP left out
  * of the mask, poll/select/epoll readiness for the polling thread, thread-directed signals seen
  * only by their thread, inheritance over fork (the fd reads the reader's signals), a blocking read
- * woken by a timer, SIGCHLD's fields, and a read interrupted by a handled signal (EINTR without
- * SA_RESTART, restarted with it). Reference: native Linux (qemu-riscv64 keeps host signals
+ * woken by a timer, SIGCHLD's fields, a read interrupted by a handled signal (EINTR without
+ * SA_RESTART, restarted with it), and io_uring READ and POLL_ADD on a signalfd, in flight when
+ * the signal comes. Reference: native Linux (qemu-riscv64 keeps host signals
  * unblocked, so a host signalfd never sees the guest's pending signals). */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -22,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../include/expect.h"
+#include "../include/raw_ring.h"
 
 #define SSI_SIZE ((long)sizeof(struct signalfd_siginfo))
 
@@ -282,6 +286,40 @@ static void interrupted(void)
 	close(fd);
 }
 
+/* io_uring READ of a (blocking) signalfd and POLL_ADD on it: at once, and waiting for the signal. */
+static void uring(void)
+{
+	struct ring r;
+	if (ring_setup(&r) < 0) {
+		perror("io_uring_setup");
+		return;
+	}
+	sigset_t m = set_of(SIGUSR1, 0);
+	int fd = signalfd(-1, &m, 0);
+	struct signalfd_siginfo si;
+	struct io_uring_sqe s;
+	memset(&s, 0, sizeof s);
+	s.opcode = IORING_OP_READ, s.fd = fd, s.addr = (unsigned long)&si, s.len = sizeof si, s.off = -1;
+	raise(SIGUSR1);
+	int res = one(&r, &s);
+	printf("%-52s -> %d, signo %u\n", "READ with SIGUSR1 pending", res, si.ssi_signo);
+	memset(&si, 0, sizeof si);
+	ring_submit(&r, &s);
+	struct pollfd p = { fd, POLLIN, 0 };
+	expect_val("READ in flight, poll before the signal", poll(&p, 1, 0), 0);
+	kill(getpid(), SIGUSR1);
+	res = ring_wait(&r);
+	printf("%-52s -> %d, signo %u code %d\n", "READ in flight, then kill(self)", res, si.ssi_signo, si.ssi_code);
+	memset(&s, 0, sizeof s);
+	s.opcode = IORING_OP_POLL_ADD, s.fd = fd, s.poll32_events = POLLIN;
+	ring_submit(&r, &s);
+	raise(SIGUSR1);
+	expect_val("POLL_ADD in flight, then raise", ring_wait(&r), POLLIN);
+	expect_val("the signal is still pending", read(fd, &si, sizeof si), SSI_SIZE);
+	close(fd);
+	close(r.fd);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -294,5 +332,6 @@ int main(void)
 	inherit();
 	blocking();
 	interrupted();
+	uring();
 	return expect_done("signalfd");
 }
