@@ -245,9 +245,14 @@ static void blocking(void)
 	long n = read(fd, &si, sizeof si);
 	printf("blocking read woken by ITIMER_REAL -> %ld bytes, signo %u code %d\n", n, si.ssi_signo, si.ssi_code);
 	fflush(stdout);
+	int ep = epoll_create1(0);
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 	pid_t c = fork();
 	if (c == 0)
 		_exit(3);
+	expect_val("epoll_wait woken by the child's SIGCHLD", epoll_wait(ep, &out, 1, 5000), 1);
+	close(ep);
 	n = read(fd, &si, sizeof si);
 	printf("blocking read of SIGCHLD -> %ld bytes, signo %u code %d status %d child pid %d\n", n, si.ssi_signo,
 	       si.ssi_code, si.ssi_status, si.ssi_pid == (uint32_t)c);

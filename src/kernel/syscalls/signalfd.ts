@@ -76,6 +76,8 @@ function putValue(dv: DataView, v: bigint): void {
 export class SignalFd implements OpenFile {
   flags: number;
   readonly path = 'anon_inode:[signalfd]';
+  /** Readiness is the polling thread's, which a waker (another process sending a signal) is not. */
+  readonly pollByPoller = true;
   private readonly statInfo: StatInfo;
 
   constructor(private readonly kernel: KernelServices, public mask: bigint, nonblock: boolean, stat: StatInfo) {

@@ -71,6 +71,9 @@ export interface OpenFile {
   poll?(poller?: Caller): number;
   /** Queues woken whenever readiness may have changed (a poller sleeps on all of them). */
   pollQueues?(poller?: Caller): WaitQueue[];
+  /** True if readiness depends on who polls (signalfd): a wake-up on its queues makes an epoll item
+   *  ready without polling it in the waker's context (epoll_wait polls it again in its own). */
+  readonly pollByPoller?: boolean;
   /** Directory entries for getdents64: fills buf with records, returns bytes used. */
   getdents?(r: Request, buf: Uint8Array): number;
   /** ftruncate(2). */
