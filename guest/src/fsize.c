@@ -1,6 +1,8 @@
 /* fsize: RLIMIT_FSIZE on a regular file, through the syscalls and through io_uring (raw syscalls,
  * no liburing). A write that starts at or beyond the limit fails with EFBIG and raises SIGXFSZ;
- * one that crosses it is cut at the limit; a zero-length write is never refused; truncate,
+ * one that crosses it is cut at the limit (a writev checks once for all its segments, while
+ * sendfile and splice write on after the cut and so raise SIGXFSZ with their short count, and
+ * copy_file_range is cut before it starts); a zero-length write is never refused; truncate,
  * ftruncate and fallocate may not grow the file past the limit; the io_uring WRITE, WRITEV and
  * FALLOCATE requests follow the same rules, and a SPLICE from a pipe leaves in the pipe what
  * it could not write. With SIGXFSZ at its default action the process dies of it. */
@@ -15,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -71,6 +74,26 @@ static void syscalls(const char *path)
 	lseek(fd, 9000, SEEK_SET);
 	show("writev 1000+500 at 9000", writev(fd, exact, 2));
 	show("pwritev 1000+500 at 9000", pwritev(fd, exact, 2, 9000));
+	/* sendfile and copy_file_range follow the same rules (the source is the file's own first bytes). */
+	int src = open(path, O_RDONLY);
+	off_t at = 0;
+	lseek(fd, 9000, SEEK_SET);
+	show("sendfile 3000 at 9000 (crosses)", sendfile(fd, src, &at, 3000));
+	show("sendfile 10 at the limit", sendfile(fd, src, &at, 10));
+	loff_t in = 0, out = 9500;
+	show("copy_file_range 3000 at 9500", copy_file_range(src, &in, fd, &out, 3000, 0));
+	out = LIMIT;
+	show("copy_file_range 10 at the limit", copy_file_range(src, &in, fd, &out, 10, 0));
+	close(src);
+	int pp[2];
+	if (pipe(pp) < 0 || write(pp[1], buf, 3000) != 3000)
+		exit(1);
+	out = 9000;
+	show("splice 3000 from a pipe at 9000", splice(pp[0], NULL, fd, &out, 3000, 0));
+	out = LIMIT;
+	show("splice 10 from a pipe at the limit", splice(pp[0], NULL, fd, &out, 10, 0));
+	close(pp[0]);
+	close(pp[1]);
 	show("ftruncate to 20000", ftruncate(fd, 20000));
 	show("ftruncate to 5000", ftruncate(fd, 5000));
 	show("ftruncate to the limit", ftruncate(fd, LIMIT));

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EAGAIN, EFBIG, EINVAL, EPIPE, ESPIPE } from '../../src/abi/errno.js';
 import { Blocked, Request } from '../../src/kernel/request.js';
-import { fsizeWriteCount } from '../../src/kernel/vfs/fsize.js';
+import { continuedWrite, fsizeWriteCount } from '../../src/kernel/vfs/fsize.js';
 import { createPipe, pipeOf } from '../../src/kernel/vfs/pipe.js';
-import { continuedWrite, pipeToUser, spliceFiles, teePipes, userToPipe } from '../../src/kernel/vfs/transfer.js';
+import { pipeToUser, spliceFiles, teePipes, userToPipe } from '../../src/kernel/vfs/transfer.js';
 import { fakeTask, pattern } from './special_helpers.js';
 
 test('splice between two pipes moves the bytes: the first pipe loses them, the second has them', () => {

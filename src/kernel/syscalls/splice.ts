@@ -8,6 +8,7 @@ import type { Request } from '../request.js';
 import type { Task } from '../task.js';
 import { MAX_RW_COUNT, O_APPEND, O_NONBLOCK, S_IFDIR, S_IFMT, S_IFREG, SEEK_CUR, SEEK_SET } from '../vfs/constants.js';
 import type { OpenFile } from '../vfs/file.js';
+import { fsizeWriteCount } from '../vfs/fsize.js';
 import { pipeOf } from '../vfs/pipe.js';
 import {
   copyFileRange, pipeToUser, readableFile, SPLICE_F_ALL, SPLICE_F_NONBLOCK, spliceFiles, teePipes, type TransferResult,
@@ -174,6 +175,9 @@ function sysCopyFileRange(t: Task, a: SysArgs, r: Request): SysResult {
   // Shortened to the input's end (an offset past it copies nothing).
   let count = offIn >= sin.size ? 0 : Math.min(Number(len > BigInt(MAX_RW_COUNT) ? MAX_RW_COUNT : len), sin.size - offIn);
   count = Math.min(count, MAX_RW_COUNT);
+  // RLIMIT_FSIZE shortens the copy before it starts (EFBIG and SIGXFSZ at or past the limit).
+  count = fsizeWriteCount(r, offOut, count);
+  if (count < 0) return count;
   if (sin.ino === sout.ino && offOut + count > offIn && offOut < offIn + count) return -EINVAL;
   if (offIn < 0 || offOut < 0) return -EINVAL;
   if (count === 0) return 0;

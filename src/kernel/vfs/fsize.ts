@@ -37,3 +37,15 @@ export function fsizeWriteCount(r: Request | null, pos: number, count: number): 
 export function fsizeNewSize(r: Request | null, size: number): number {
   return size <= limitOf(r) ? 0 : tooBig(r);
 }
+
+/** Runs a write that continues a call (continued: the call already moved bytes), so that RLIMIT_FSIZE
+ *  refuses it without SIGXFSZ (writev's next segment); returns what write returns. */
+export function continuedWrite<T>(r: Request, continued: boolean, write: () => T): T {
+  const before = r.continuedWrite;
+  r.continuedWrite = continued;
+  try {
+    return write();
+  } finally {
+    r.continuedWrite = before;
+  }
+}

@@ -5,7 +5,7 @@
 // exact. A pipe read here takes bytes only once they have been written out, so a short write
 // (RLIMIT_FSIZE, a full socket) leaves the rest in the pipe.
 import { EAGAIN, EBADF, EINVAL, EISDIR, EPIPE, ESPIPE } from '../../abi/errno.js';
-import { Blocked, type Request } from '../request.js';
+import type { Blocked, Request } from '../request.js';
 import { O_ACCMODE, O_APPEND, O_NONBLOCK, O_RDONLY, O_WRONLY } from './constants.js';
 import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from './file.js';
 import { type Pipe, pipeOf } from './pipe.js';
@@ -128,7 +128,7 @@ function pipeToFile(r: Request, p: Pipe, fin: OpenFile, f: OpenFile, off: number
   if (data !== 0 || p.length === 0) return data;
   const buf = new Uint8Array(Math.min(len, p.length));
   const n = p.peek(buf);
-  const w = writeFile(r, f, buf.subarray(0, n), off);
+  const w = writeAll(r, f, buf.subarray(0, n), off);
   if (typeof w === 'number' && w > 0) {
     p.take(buf.subarray(0, w));
     drained(p);
@@ -183,10 +183,8 @@ export function pipeToUser(r: Request, p: Pipe, f: OpenFile, total: number, nonb
 
 /**
  * File-to-file copy for sendfile and copy_file_range: up to len bytes from fin at offIn to fout at
- * offOut (both >= 0), in TRANSFER_CHUNK steps, stopping at EOF or a short write. Returns the
- * count, or the first step's -errno (a later error ends the copy with what was done). `quiet` is
- * set while a step continues a copy that moved bytes (RLIMIT_FSIZE then refuses it without a
- * second SIGXFSZ, as Linux checks the limit once per call).
+ * offOut (-1: its position), in TRANSFER_CHUNK steps, stopping at EOF. Returns the count, or the
+ * first error when nothing moved.
  */
 export function copyFileRange(r: Request, fin: OpenFile, offIn: number, fout: OpenFile, offOut: number, len: number): TransferResult {
   if (!fin.pread) return fin.getdents ? -EISDIR : -EINVAL;
@@ -196,22 +194,25 @@ export function copyFileRange(r: Request, fin: OpenFile, offIn: number, fout: Op
     const n = fin.pread(r, buf, offIn + done);
     if (n < 0) return done > 0 ? done : n;
     if (n === 0) break;
-    const w = continuedWrite(r, done > 0, () => writeFile(r, fout, buf.subarray(0, n), offOut >= 0 ? offOut + done : -1));
-    if (w instanceof Blocked) return done > 0 ? done : w;
-    if (w < 0) return done > 0 ? done : w;
+    const w = writeAll(r, fout, buf.subarray(0, n), offOut >= 0 ? offOut + done : -1);
+    if (typeof w !== 'number' || w <= 0) return done > 0 ? done : w;
     done += w;
     if (w < n) break;
   }
   return done;
 }
 
-/** Runs a write that continues a transfer (continued: bytes already moved), marking r for RLIMIT_FSIZE. */
-export function continuedWrite<T>(r: Request, continued: boolean, write: () => T): T {
-  const before = r.continuedWrite;
-  r.continuedWrite = continued;
-  try {
-    return write();
-  } finally {
-    r.continuedWrite = before;
+/**
+ * Writes data to f at off (-1: its position) until all of it is written or a write moves nothing,
+ * as Linux's splice write side does: after a write cut at RLIMIT_FSIZE the next one starts at the
+ * limit and fails with EFBIG and SIGXFSZ. Returns the count, or the first result when nothing moved.
+ */
+function writeAll(r: Request, f: OpenFile, data: Uint8Array, off: number): TransferResult {
+  let put = 0;
+  while (put < data.length) {
+    const w = writeFile(r, f, data.subarray(put), off >= 0 ? off + put : -1);
+    if (typeof w !== 'number' || w <= 0) return put > 0 ? put : w;
+    put += w;
   }
+  return put;
 }
