@@ -2,7 +2,8 @@
  * move, how they update offsets (the pointer, or the file position when it is NULL), and Linux's
  * errnos (EINVAL when splice has no pipe end or tee is given a file, ESPIPE for an offset on a
  * pipe, EBADF for the wrong access mode, EAGAIN with SPLICE_F_NONBLOCK, EPIPE and SIGPIPE with no
- * reader, EXDEV for copy_file_range across file systems). */
+ * reader, EXDEV for copy_file_range across file systems), and calls that sleep on a pipe: woken by
+ * another process, or interrupted by a handled signal. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -10,18 +11,26 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "../include/expect.h"
 
 #define TEXT "0123456789abcdefghijklmnopqrstuvwxyz"
 
-static int sigpipes;
+static int sigpipes, alarms;
 
 static void on_sigpipe(int sig)
 {
 	(void)sig;
 	sigpipes++;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
 }
 
 /* Returns a new file in /tmp holding TEXT, opened with flags, its position at 0. */
@@ -252,6 +261,56 @@ static void test_copy_file_range(void)
 	close(g);
 }
 
+/* Splice, tee and sendfile sleeping on a pipe until a child fills or drains it, and an interrupted splice. */
+static void test_blocking(void)
+{
+	int p[2], q[2];
+	pipe(p);
+	pipe(q);
+	int f = text_file("blk", O_RDWR);
+	pid_t c = fork();
+	if (c == 0) {
+		write(p[1], "wake", 4);
+		_exit(0);
+	}
+	loff_t off = 0;
+	expect_val("splice from an empty pipe, a child writes", splice(p[0], NULL, f, &off, 100, 0), 4);
+	waitpid(c, NULL, 0);
+	c = fork();
+	if (c == 0) {
+		write(p[1], "tee!", 4);
+		_exit(0);
+	}
+	expect_val("tee from an empty pipe, a child writes", tee(p[0], q[1], 100, 0), 4);
+	waitpid(c, NULL, 0);
+	drain(q[0], "  copy holds");
+	drain(p[0], "  source holds");
+	fcntl(q[1], F_SETPIPE_SZ, 4096);
+	static char fill[4096];
+	write(q[1], fill, sizeof fill);
+	c = fork();
+	if (c == 0) {
+		char sink[4096];
+		read(q[0], sink, sizeof sink);
+		_exit(0);
+	}
+	off = 0;
+	expect_val("sendfile to a full pipe, a child drains it", sendfile(q[1], f, &off, 3), 3);
+	waitpid(c, NULL, 0);
+	drain(q[0], "  pipe holds");
+	struct sigaction sa = { .sa_handler = on_alarm };
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+	expect("splice from an empty pipe, SIGALRM (no SA_RESTART)", splice(p[0], NULL, f, NULL, 1, 0), EINTR);
+	expect_val("  handler ran", alarms, 1);
+	close(f);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -262,5 +321,6 @@ int main(void)
 	test_tee();
 	test_vmsplice();
 	test_copy_file_range();
+	test_blocking();
 	return expect_done("splice");
 }
