@@ -39,8 +39,9 @@ if (bundled >= 0 && bundled >= mtime(COMPILED)) {
 const code = await main(process.argv.slice(2));
 saveCache();
 // With nothing left pending (no handle, request or timer: every write is done), exit now. Left to
-// itself, Node would first wait for the functions V8 is still optimizing on its own threads, which
-// a short run leaves behind (the interpreter loop, tens of milliseconds of compiling). What a run
+// itself, Node would first run every optimization V8 still has queued for its background threads,
+// which a short run leaves behind (the interpreter loop, tens of milliseconds of compiling each);
+// process.exit waits only for the ones already running. What a run
 // leaves behind itself (the scheduler's last setImmediate, handles closing) settles in a turn of
 // the event loop or two; anything longer lived (a timer, a write to a slow pipe) gets the natural exit.
 for (let turn = 0; turn < SETTLE_TURNS && process.getActiveResourcesInfo().length > 0; turn++) {

@@ -14,7 +14,7 @@ export const CLI_BUNDLE = 'dist/cli/ecall.cjs';
 /** Node version the bundle targets: package.json "engines". */
 const TARGET = 'node20';
 
-/** Bundles the CLI; resolves when dist/cli/ecall.js is written, rejects on a build error. */
+/** Bundles the CLI; resolves when dist/cli/ecall.cjs is written, rejects on a build error. */
 async function bundleCli(): Promise<void> {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   await build({
