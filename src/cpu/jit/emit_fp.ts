@@ -201,6 +201,12 @@ export class FpEmit {
     const b = this.h.b;
     get(b, this.lFF); this.o(W.i32_or); set(b, this.lFF);
   }
+  /** fflags |= NX when compute() (which pushes 0 or 1) says so, computed only while NX is clear:
+   *  the flag is sticky, so once set, the error-free transforms that only decide it are skipped. */
+  private nxLazy(compute: () => void): void {
+    get(this.h.b, this.lFF); i32c(this.h.b, 1); this.o(W.i32_and, W.i32_eqz);
+    this.ifOpen(); compute(); this.nxIf(); this.close();
+  }
   /** Pushes twoSumErr(a, b, s) (eft.ts) for scratch locals a, b, s. */
   private twoSum(a: number, bb: number, s: number): void {
     this.d(s); this.d(a); this.o(W.f64_sub); this.setD(S_BB);
@@ -433,7 +439,7 @@ export class FpEmit {
     this.absCmp(0, W.f64_lt, SPLIT_LIMIT); this.o(W.i32_and); this.absCmp(1, W.f64_lt, SPLIT_LIMIT); this.o(W.i32_and);
     this.absCmp(0, W.f64_ge, MIN_NORMAL_D); this.o(W.i32_and); this.absCmp(1, W.f64_ge, MIN_NORMAL_D); this.o(W.i32_and);
     this.ifOpen();
-    this.d(2); this.setF(rd); this.twoProd(0, 1, 2); this.c(0); this.o(W.f64_ne); this.nxIf(); this.toDone();
+    this.d(2); this.setF(rd); this.nxLazy(() => { this.twoProd(0, 1, 2); this.c(0); this.o(W.f64_ne); }); this.toDone();
     this.close();
     this.eq(2, 0); this.eq(0, 0); this.eq(1, 0); this.o(W.i32_or, W.i32_and);
     this.absCmp(0, W.f64_lt, Infinity); this.o(W.i32_and); this.absCmp(1, W.f64_lt, Infinity); this.o(W.i32_and);
@@ -451,7 +457,7 @@ export class FpEmit {
     this.ifOpen();
     this.d(2); this.d(1); this.o(W.f64_mul); this.setD(3);
     this.d(2); this.setF(rd);
-    this.d(3); this.d(0); this.o(W.f64_ne); this.twoProd(2, 1, 3); this.c(0); this.o(W.f64_ne, W.i32_or); this.nxIf();
+    this.nxLazy(() => { this.d(3); this.d(0); this.o(W.f64_ne); this.twoProd(2, 1, 3); this.c(0); this.o(W.f64_ne, W.i32_or); });
     this.toDone();
     this.close();
     this.eq(0, 0); this.d(1); this.c(0); this.o(W.f64_ne, W.i32_and);
@@ -467,7 +473,7 @@ export class FpEmit {
     this.ifOpen();
     this.d(0); this.o(W.f64_sqrt); this.teeD(1); this.d(1); this.o(W.f64_mul); this.setD(2);
     this.d(1); this.setF(rd);
-    this.d(2); this.d(0); this.o(W.f64_ne); this.twoProd(1, 1, 2); this.c(0); this.o(W.f64_ne, W.i32_or); this.nxIf();
+    this.nxLazy(() => { this.d(2); this.d(0); this.o(W.f64_ne); this.twoProd(1, 1, 2); this.c(0); this.o(W.f64_ne, W.i32_or); });
     this.toDone();
     this.close();
     this.eq(0, 0); this.orSlow();
@@ -495,7 +501,7 @@ export class FpEmit {
     this.d(TH); this.d(V); this.o(W.f64_add); this.setD(Z);
     this.absCmp(Z, W.f64_ge, EFT_FLOOR); this.absCmp(Z, W.f64_lt, Infinity); this.o(W.i32_and); this.orSlow();
     this.d(Z); this.setF(rd);
-    this.d(VE); this.c(0); this.o(W.f64_ne); this.twoSum(TH, V, Z); this.c(0); this.o(W.f64_ne, W.i32_or); this.nxIf();
+    this.nxLazy(() => { this.d(VE); this.c(0); this.o(W.f64_ne); this.twoSum(TH, V, Z); this.c(0); this.o(W.f64_ne, W.i32_or); });
     this.toDone();
     this.close();
     this.eq(A, 0); this.eq(B, 0); this.o(W.i32_or);
@@ -515,7 +521,7 @@ export class FpEmit {
     this.safeS(3);
     this.ifOpen();
     this.d(3); this.setS(rd);
-    this.d(3); this.d(2); this.o(W.f64_ne); this.twoSum(0, 1, 2); this.c(0); this.o(W.f64_ne, W.i32_or); this.nxIf();
+    this.nxLazy(() => { this.d(3); this.d(2); this.o(W.f64_ne); this.twoSum(0, 1, 2); this.c(0); this.o(W.f64_ne, W.i32_or); });
     this.toDone();
     this.close();
     this.eq(2, 0); this.orSlow();
@@ -611,7 +617,7 @@ export class FpEmit {
         this.h.rx(rs1); i64cBig(b, 0xffffffffn); this.o(W.i64_and, W.f64_convert_i64_u); this.setD(1);
         this.d(0); this.d(1); this.o(W.f64_add); this.setD(2);
         this.d(2); this.setF(rd);
-        this.twoSum(0, 1, 2); this.c(0); this.o(W.f64_ne); this.nxIf();
+        this.nxLazy(() => { this.twoSum(0, 1, 2); this.c(0); this.o(W.f64_ne); });
         this.toDone();
         return;
       }
