@@ -230,3 +230,24 @@ test('a dot product in D runs translated, inline, with the interpreter\'s result
   assert.equal(st.exits.interp, 0, 'no exit to the interpreter');
   assert.equal(st.helpers.fp, 0, 'every F/D op inline');
 });
+
+test('an unknown CSR, a write to time or cycle and the cpu CSR without the extension stop translated code with SIGILL where the interpreter does', () => {
+  // loop: fadd.d f1, f1, f2; csrrs x6, fflags, x0; count down; then the CSR access under test; ecall
+  for (const csrInsn of [E.i(0x7c0, 0, 2, 6, 0x73), E.i(0xc01, 5, 1, 6, 0x73), E.i(0xc00, 7, 2, 6, 0x73), E.i(0xcc0, 0, 2, 6, 0x73)]) {
+    const words = [E.r(0x01, 2, 1, 0, 1, 0x53), E.i(1, 0, 2, 6, 0x73), E.ADDI(COUNT, COUNT, -1)];
+    const bytes: number[] = [];
+    for (const w of words) bytes.push(...w32(w).bytes);
+    const back = -bytes.length;
+    bytes.push(...w32((((((back >> 12) & 1) << 31) | (((back >> 5) & 63) << 25) | (COUNT << 15) | (1 << 12) |
+      (((back >> 1) & 15) << 8) | (((back >> 11) & 1) << 7) | 0x63) >>> 0)).bytes);
+    bytes.push(...w32(csrInsn).bytes, ...w32(E.ECALL).bytes);
+    const results = [false, true].map((jit) => {
+      const m = machine(bytes, 9, jit);
+      m.h.setX(COUNT, 50); m.h.setX(7, 1);
+      return { trail: runAll(m.h, m.mem, [1_000_000]), retired: jit ? jitOf(m.mem.phys)!.stats.retired : 0 };
+    });
+    assert.deepEqual(results[1]!.trail, results[0]!.trail, `csr instruction ${csrInsn.toString(16)}`);
+    assert.equal((results[0]!.trail.at(-1) as { stop: Stop }).stop, Stop.Illegal);
+    assert.ok(results[1]!.retired > 100, 'the loop ran translated');
+  }
+});
