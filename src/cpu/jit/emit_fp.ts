@@ -424,17 +424,38 @@ export class FpEmit {
     this.f(rs2); if (neg) this.o(W.f64_neg); this.setD(1);
     this.d(0); this.d(1); this.o(W.f64_add); this.setD(2);
     this.d(2); this.d(2); this.o(W.f64_sub); this.c(0); this.o(W.f64_eq); this.orSlow();
+    // The error decides NX and, when it overflows, sends the interpreter to its exact path; with
+    // NX already set that path gives the same sum (a finite sum is the correctly rounded one)
+    // and no other flag (a sum that does not overflow cannot underflow inexactly), so only while
+    // NX is clear is it computed.
+    get(this.h.b, this.lFF); i32c(this.h.b, 1); this.o(W.i32_and, W.i32_eqz);
+    this.ifOpen();
     this.twoSum(0, 1, 2); this.setD(3);
     this.d(3); this.d(3); this.o(W.f64_sub); this.c(0); this.o(W.f64_eq); this.orSlow();
-    this.d(2); this.setF(rd);
     this.d(3); this.c(0); this.o(W.f64_ne); this.nxIf();
+    this.close();
+    this.d(2); this.setF(rd);
     this.toDone();
+  }
+
+  /**
+   * With NX already set, commits D_k (a product or quotient) when 2^-960 <= |D_k| < inf: the
+   * interpreter's fast path, or else its exact path, gives the same correctly rounded value and
+   * no flag but NX (a finite result that large is neither tiny nor an overflow, and an invalid
+   * or divide-by-zero op has a NaN or infinite result), so the operand range tests that guard
+   * its error-free transforms are not needed.
+   */
+  private nxSetAndNormal(k: number, rd: number): void {
+    get(this.h.b, this.lFF); i32c(this.h.b, 1); this.o(W.i32_and);
+    this.absCmp(k, W.f64_ge, EFT_FLOOR); this.o(W.i32_and); this.absCmp(k, W.f64_lt, Infinity); this.o(W.i32_and);
+    this.ifOpen(); this.d(k); this.setF(rd); this.toDone(); this.close();
   }
 
   /** mulD's fast path. */
   private mulD(rd: number, rs1: number, rs2: number): void {
     this.f(rs1); this.setD(0); this.f(rs2); this.setD(1);
     this.d(0); this.d(1); this.o(W.f64_mul); this.setD(2);
+    this.nxSetAndNormal(2, rd);
     this.absCmp(2, W.f64_ge, EFT_FLOOR); this.absCmp(2, W.f64_lt, Infinity); this.o(W.i32_and);
     this.absCmp(0, W.f64_lt, SPLIT_LIMIT); this.o(W.i32_and); this.absCmp(1, W.f64_lt, SPLIT_LIMIT); this.o(W.i32_and);
     this.absCmp(0, W.f64_ge, MIN_NORMAL_D); this.o(W.i32_and); this.absCmp(1, W.f64_ge, MIN_NORMAL_D); this.o(W.i32_and);
@@ -451,6 +472,7 @@ export class FpEmit {
   private divD(rd: number, rs1: number, rs2: number): void {
     this.f(rs1); this.setD(0); this.f(rs2); this.setD(1);
     this.d(0); this.d(1); this.o(W.f64_div); this.setD(2);
+    this.nxSetAndNormal(2, rd);
     this.absCmp(0, W.f64_ge, EFT_FLOOR); this.absCmp(0, W.f64_lt, SPLIT_LIMIT); this.o(W.i32_and);
     this.absCmp(1, W.f64_ge, MIN_NORMAL_D); this.o(W.i32_and); this.absCmp(1, W.f64_lt, SPLIT_LIMIT); this.o(W.i32_and);
     this.absCmp(2, W.f64_ge, EFT_FLOOR); this.o(W.i32_and); this.absCmp(2, W.f64_lt, SPLIT_LIMIT); this.o(W.i32_and);
