@@ -47,7 +47,7 @@ import type { IntervalTimer } from './time/interval_timer.js';
 import { TimerQueue } from './time/timer_queue.js';
 import { ProcessTable } from './process/table.js';
 import { processExited } from './process/exit.js';
-import { acquireTerminal, terminalSignalTargets } from './process/jobctl.js';
+import { acquireTerminal, terminalJobControl, terminalSignalTargets } from './process/jobctl.js';
 import { setRunningExe } from './process/exe_deny.js';
 import { fileKey } from './vfs/open_files.js';
 import { mmPut } from './process/mm_users.js';
@@ -214,7 +214,7 @@ export class Kernel implements KernelServices {
     const p = options.rseqStress ?? 0;
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');
     this.stress = p > 0 ? new RseqStress(p, new Prng(this.deterministic ? options.seed! : this.hostSeed(), 3), this.sched) : null;
-    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, sysroot: options.sysroot, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
+    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, sysroot: options.sysroot, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host, terminalJobControl);
     this.sysctl = new Sysctl((b) => this.host.randomFill(b));
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.procs.get(pid), () => this.procs.all(), procSources(this)));
