@@ -98,7 +98,7 @@ export interface KernelOptions extends Partial<VfsOptions> {
    *  compiles where code gets hot). */
   jitAsync?: boolean;
   /** Deterministic mode: observes syscall boundaries and exits, and may inject signals (watch.ts). */
-  watch?: SyscallWatch;
+  watch?: SyscallWatch<Task>;
 }
 
 /** The host signals a foreground process gets, as a terminal sends them to its foreground job and
@@ -163,7 +163,7 @@ export class Kernel implements KernelServices {
   /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
   readonly net: NetNs;
   /** Every process not yet reaped (live or zombie), by pid. */
-  readonly procs = new ProcessTable();
+  readonly procs = new ProcessTable<ThreadGroup>();
   /** The /proc/sys tunables (pipe-max-size, lease-break-time, SysV IPC limits, ...). */
   readonly sysctl: Sysctl;
   private nextTid = FIRST_PID;
@@ -176,7 +176,7 @@ export class Kernel implements KernelServices {
   /** The current task's instret when its slice began (marks inside a slice are timed from it). */
   private sliceStart = 0;
   /** The run's watch (options.watch), or null. */
-  readonly watch: SyscallWatch | null;
+  readonly watch: SyscallWatch<Task> | null;
   /** Why the kernel ended the run itself (a deadlock, the instruction limit), or null. */
   endNotice: string | null = null;
   /** Host code's way in: events run at the top of the scheduler loop (host_events.ts). */
