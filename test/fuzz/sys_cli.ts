@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runSysFuzz, type SysRun } from './sys_fuzz.js';
+import { DEFAULT_SECONDS, secondsOption, seedOption } from './cli_options.js';
 
 /** Calls per run: long enough to build up state (fds, mappings, timers), short enough to stop on time. */
 const DEFAULT_CALLS = 20_000;
@@ -16,7 +17,7 @@ const MAX_PRINTED = 20;
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      seconds: { type: 'string', default: '10' },
+      seconds: { type: 'string', default: DEFAULT_SECONDS },
       seed: { type: 'string' },
       count: { type: 'string', default: String(DEFAULT_CALLS) },
       jobs: { type: 'string', default: String(availableParallelism()) },
@@ -24,9 +25,9 @@ async function main(): Promise<number> {
       threads: { type: 'string' },
     },
   });
-  const first = values.seed !== undefined ? Number(values.seed) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
+  const first = seedOption(values.seed);
   const runs = values.runs !== undefined ? Number(values.runs) : Number.MAX_SAFE_INTEGER;
-  const seconds = values.runs !== undefined && values.seconds === '10' ? Infinity : Number(values.seconds);
+  const seconds = secondsOption(values.seconds, values.runs !== undefined);
   const count = Number(values.count);
   const jobs = Number(values.jobs);
   const threads = values.threads !== undefined ? Number(values.threads) : undefined;
