@@ -6,7 +6,7 @@ import { compareBatch, formatMismatch } from './compare.js';
 import { EcallCpu } from './ecall_cpu.js';
 import { generateCase, GROUPS, type FuzzCase, type Group } from './gen.js';
 import { qemuUnavailable } from './qemu.js';
-import { DEFAULT_SECONDS, seedOption } from './cli_options.js';
+import { SEED_TIME_OPTIONS, seedOption } from './cli_options.js';
 
 /** Cases per runner process: large enough to hide qemu's start-up, small enough to stop on time. */
 const DEFAULT_BATCH = 600;
@@ -17,8 +17,7 @@ const MAX_PRINTED = 10;
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      seconds: { type: 'string', default: DEFAULT_SECONDS },
-      seed: { type: 'string' },
+      ...SEED_TIME_OPTIONS,
       ext: { type: 'string', default: GROUPS.join(',') },
       batch: { type: 'string', default: String(DEFAULT_BATCH) },
       'jit-threshold': { type: 'string' },

@@ -3,11 +3,10 @@
 // Runs ELF mutants through the kernel until time or the count runs out; exit 1 on any failure.
 // --only I replays mutant I of seed S in this process (and --save writes its bytes).
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runElfFuzz } from './elf_driver.js';
 import { ELF_BUDGET, fuzzOneElf, loadBases, makeMutant } from './elf_fuzz.js';
-import { DEFAULT_SECONDS, secondsOption, seedOption } from './cli_options.js';
+import { JOBS_OPTION, SEED_TIME_OPTIONS, secondsOption, seedOption } from './cli_options.js';
 
 /** Mutants per worker process: enough to amortise Node's start-up, few enough to stop on time. */
 const BLOCK = 100;
@@ -18,10 +17,9 @@ const MAX_PRINTED = 20;
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      seconds: { type: 'string', default: DEFAULT_SECONDS },
-      seed: { type: 'string' },
+      ...SEED_TIME_OPTIONS,
       count: { type: 'string' },
-      jobs: { type: 'string', default: String(availableParallelism()) },
+      ...JOBS_OPTION,
       budget: { type: 'string', default: String(ELF_BUDGET) },
       only: { type: 'string' },
       save: { type: 'string' },

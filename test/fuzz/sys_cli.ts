@@ -3,10 +3,9 @@
 // on T guest threads; by default 1 to 3 depending on the seed)
 // until the time or the number of runs is used up; exit 1 on any host exception, hang or guest
 // that did not finish. Prints the calls made per second.
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runSysFuzz, type SysRun } from './sys_fuzz.js';
-import { DEFAULT_SECONDS, secondsOption, seedOption } from './cli_options.js';
+import { JOBS_OPTION, SEED_TIME_OPTIONS, secondsOption, seedOption } from './cli_options.js';
 
 /** Calls per run: long enough to build up state (fds, mappings, timers), short enough to stop on time. */
 const DEFAULT_CALLS = 20_000;
@@ -17,10 +16,9 @@ const MAX_PRINTED = 20;
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      seconds: { type: 'string', default: DEFAULT_SECONDS },
-      seed: { type: 'string' },
+      ...SEED_TIME_OPTIONS,
       count: { type: 'string', default: String(DEFAULT_CALLS) },
-      jobs: { type: 'string', default: String(availableParallelism()) },
+      ...JOBS_OPTION,
       runs: { type: 'string' },
       threads: { type: 'string' },
     },
