@@ -6,7 +6,8 @@
  * at which the worker then ends instead of making the call: the cancellation points.
  * A design may define WORKER_START(), run first in the worker (non-zero ends it), and
  * WORKER_SIGSETJMP, a sigjmp_buf the worker sets so that its handler can leave the thread (the
- * counter design registers its counter and sets its siglongjmp target so). */
+ * counter design registers its counter and sets its siglongjmp target so). run_cancel_program()
+ * is a design's main: the benchmark, the printf loop or the workload, as argv asks. */
 #ifndef WORKER_START
 #define WORKER_START() 0
 #endif
@@ -48,4 +49,15 @@ static int run_printf(int argc, char **argv, void (*before_worker)(void))
 	pthread_join(w, NULL);
 	printf("printf loop done\n");
 	return 0;
+}
+
+/* Runs what argv asks for: `cost N` or `plain N`, `printf N`, else the workload (`inject` or
+ * none); before is the design's before_threads/before_worker hook. Returns the exit status. */
+static int run_cancel_program(int argc, char **argv, void (*before)(void))
+{
+	int st = run_cost(argc, argv);
+	if (st >= 0) return st;
+	st = run_printf(argc, argv, before);
+	if (st >= 0) return st;
+	return run_workload(argc, argv, before);
 }

@@ -7,16 +7,12 @@
  * Needs `--ext syscall-counter` (exit status 1 without it). */
 #define _GNU_SOURCE
 #include "../include/cancel_workload.h"
+#include "../include/cancel_signal.h"
 #include <setjmp.h>
-#include <signal.h>
 #include <stdint.h>
-#include <sys/syscall.h>
 
-#define SIGCANCEL SIGUSR2
 #define NR_ecall_syscall_counter 0x45434c01
 
-static volatile int cancel_flag;
-static volatile pid_t consumer_tid;
 static volatile uint64_t calls_done;
 static volatile uint64_t before;
 /* Non-zero from before the flag check to after the read: a cancellable call is in progress. */
@@ -28,8 +24,7 @@ static volatile int registered = -1;
 static void on_cancel(int sig)
 {
 	(void)sig;
-	if (!is_consumer) return;
-	cancel_flag = 1; /* the signal is the request (an injected one comes without the flag) */
+	if (!cancel_requested()) return;
 	if (in_call && calls_done == before) siglongjmp(cancel_jump, 1);
 }
 
@@ -50,7 +45,7 @@ static long cancellable_read(void *buf, long n)
 static void *consumer(void *arg)
 {
 	(void)arg;
-	consumer_tid = (pid_t)syscall(SYS_gettid);
+	note_consumer_tid();
 	registered = syscall(NR_ecall_syscall_counter, &calls_done, 0) == 0;
 	if (!registered) { sem_post(&first_counted); return NULL; }
 	if (sigsetjmp(cancel_jump, 1)) return NULL;
@@ -58,13 +53,6 @@ static void *consumer(void *arg)
 	for (;;)
 		if (cancellable_read(&rec, sizeof rec) == sizeof rec) note_record();
 		else if (cancel_flag) return NULL;
-}
-
-static void cancel_consumer(pthread_t t)
-{
-	(void)t;
-	cancel_flag = 1;
-	syscall(SYS_tgkill, getpid(), consumer_tid, SIGCANCEL);
 }
 
 /* The printf loop's worker registers its own counter and its siglongjmp target. */
@@ -79,11 +67,7 @@ int main(int argc, char **argv)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGCANCEL, &sa, NULL);
 	if (argc == 3 && strcmp(argv[1], "cost") == 0 && syscall(NR_ecall_syscall_counter, &calls_done, 0) != 0) return 1;
-	int st = run_cost(argc, argv);
-	if (st >= 0) return st;
-	st = run_printf(argc, argv, NULL);
-	if (st >= 0) return st;
-	st = run_workload(argc, argv, NULL);
+	int st = run_cancel_program(argc, argv, NULL);
 	if (!registered) { printf("the syscall counter is absent: run with --ext syscall-counter\n"); return 1; }
 	return st;
 }

@@ -50,9 +50,5 @@ static void install_sigcancel(void)
 
 int main(int argc, char **argv)
 {
-	int st = run_cost(argc, argv);
-	if (st >= 0) return st;
-	st = run_printf(argc, argv, install_sigcancel);
-	if (st >= 0) return st;
-	return run_workload(argc, argv, install_sigcancel);
+	return run_cancel_program(argc, argv, install_sigcancel);
 }

@@ -7,15 +7,9 @@
  * next cancellation point: the flag check at the thunk's entry. */
 #define _GNU_SOURCE
 #include "../include/cancel_workload.h"
+#include "../include/cancel_signal.h"
 #include <errno.h>
-#include <signal.h>
-#include <sys/syscall.h>
 #include <ucontext.h>
-
-#define SIGCANCEL SIGUSR2
-
-static volatile int cancel_flag;
-static volatile pid_t consumer_tid;
 
 /* long thunk_read(fd, buf, n, flag): -ECANCELED if *flag is set on entry or the handler cancels
  * before the call completes, else read(2)'s raw result. */
@@ -43,8 +37,7 @@ static void on_cancel(int sig, siginfo_t *si, void *ctx)
 {
 	(void)sig; (void)si;
 	ucontext_t *uc = ctx;
-	if (!is_consumer) return;
-	cancel_flag = 1; /* the signal is the request (an injected one comes without the flag) */
+	if (!cancel_requested()) return;
 	unsigned long pc = uc->uc_mcontext.__gregs[REG_PC];
 	if (cancel_flag && pc >= (unsigned long)thunk_begin && pc <= (unsigned long)thunk_ecall)
 		uc->uc_mcontext.__gregs[REG_PC] = (unsigned long)thunk_cancelled;
@@ -53,20 +46,13 @@ static void on_cancel(int sig, siginfo_t *si, void *ctx)
 static void *consumer(void *arg)
 {
 	(void)arg;
-	consumer_tid = (pid_t)syscall(SYS_gettid);
+	note_consumer_tid();
 	long rec;
 	for (;;) {
 		long r = thunk_read(fds[0], &rec, sizeof rec, &cancel_flag);
 		if (r == -ECANCELED) return NULL;
 		if (r == sizeof rec) note_record();
 	}
-}
-
-static void cancel_consumer(pthread_t t)
-{
-	(void)t;
-	cancel_flag = 1;
-	syscall(SYS_tgkill, getpid(), consumer_tid, SIGCANCEL);
 }
 
 static long cancellable_read(void *buf, long n)
@@ -78,13 +64,6 @@ static long cancellable_read(void *buf, long n)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { 0 };
-	sa.sa_sigaction = on_cancel;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigaction(SIGCANCEL, &sa, NULL);
-	int st = run_cost(argc, argv);
-	if (st >= 0) return st;
-	st = run_printf(argc, argv, NULL);
-	if (st >= 0) return st;
-	return run_workload(argc, argv, NULL);
+	install_cancel_action(on_cancel);
+	return run_cancel_program(argc, argv, NULL);
 }

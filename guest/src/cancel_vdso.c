@@ -6,45 +6,32 @@
  * Needs `--ext cancel` (exit status 1 without it). */
 #define _GNU_SOURCE
 #include "../include/cancel_workload.h"
+#include "../include/cancel_signal.h"
 #include "../include/vdso_lookup.h"
 #include <errno.h>
-#include <signal.h>
-#include <sys/syscall.h>
 
-#define SIGCANCEL SIGUSR2
 #define CANCEL_ABORT 1
 
 static long (*cancellable)(long nr, long, long, long, long, long, long, const volatile int *cancel);
 static long (*pending)(void *uc, unsigned long flags);
-static volatile int cancel_flag;
-static volatile pid_t consumer_tid;
 
 /* The cancellation signal: aborts the call if it has produced nothing. */
 static void on_cancel(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig; (void)si;
-	if (!is_consumer) return;
-	cancel_flag = 1; /* the signal is the request (an injected one comes without the flag) */
-	pending(uc, CANCEL_ABORT);
+	if (cancel_requested()) pending(uc, CANCEL_ABORT);
 }
 
 static void *consumer(void *arg)
 {
 	(void)arg;
-	consumer_tid = (pid_t)syscall(SYS_gettid);
+	note_consumer_tid();
 	long rec;
 	for (;;) {
 		long r = cancellable(SYS_read, fds[0], (long)&rec, sizeof rec, 0, 0, 0, &cancel_flag);
 		if (r == -EINTR && cancel_flag) return NULL;
 		if (r == sizeof rec) note_record();
 	}
-}
-
-static void cancel_consumer(pthread_t t)
-{
-	(void)t;
-	cancel_flag = 1;
-	syscall(SYS_tgkill, getpid(), consumer_tid, SIGCANCEL);
 }
 
 static long cancellable_read(void *buf, long n)
@@ -61,13 +48,6 @@ int main(int argc, char **argv)
 	cancellable = (void *)vdso_sym(&vi, "__vdso_cancellable_syscall", "ECALL_1");
 	pending = (void *)vdso_sym(&vi, "__vdso_cancel_pending_syscall", "ECALL_1");
 	if (!cancellable || !pending) { printf("the vDSO cancellation helpers are absent: run with --ext cancel\n"); return 1; }
-	struct sigaction sa = { 0 };
-	sa.sa_sigaction = on_cancel;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigaction(SIGCANCEL, &sa, NULL);
-	int st = run_cost(argc, argv);
-	if (st >= 0) return st;
-	st = run_printf(argc, argv, NULL);
-	if (st >= 0) return st;
-	return run_workload(argc, argv, NULL);
+	install_cancel_action(on_cancel);
+	return run_cancel_program(argc, argv, NULL);
 }

@@ -50,19 +50,24 @@ static void path_in_dir(char *out, size_t n, const char *name)
 	snprintf(out, n, "%s/%s", dir, name);
 }
 
-static void errors(void)
+/* Writes file name in dir (n bytes of data, with mode) and checks that execve of it fails with want. */
+static void expect_exec_fails(const char *what, const char *name, const void *data, size_t n, mode_t mode, int want)
 {
 	char *args[] = { "exec", NULL };
 	char p[128];
+	path_in_dir(p, sizeof p, name);
+	write_file(p, data, n, mode);
+	expect_fail(what, execve(p, args, environ), want);
+}
+
+static void errors(void)
+{
+	char *args[] = { "exec", NULL };
 	expect_fail("missing file", execve("/nonexistent/program", args, environ), ENOENT);
 	expect_fail("empty path", execve("", args, environ), ENOENT);
 	expect_fail("a directory", execve(dir, args, environ), EACCES);
-	path_in_dir(p, sizeof p, "plain");
-	write_file(p, "just text\n", 10, 0755);
-	expect_fail("a text file", execve(p, args, environ), ENOEXEC);
-	path_in_dir(p, sizeof p, "noexec");
-	write_file(p, "just text\n", 10, 0644);
-	expect_fail("no execute permission", execve(p, args, environ), EACCES);
+	expect_exec_fails("a text file", "plain", "just text\n", 10, 0755, ENOEXEC);
+	expect_exec_fails("no execute permission", "noexec", "just text\n", 10, 0644, EACCES);
 	/* A valid ELF64 header for SPARC (e_machine 2): no system here runs it. */
 	unsigned char elf[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
 	elf[16] = 2;  /* ET_EXEC */
@@ -70,15 +75,9 @@ static void errors(void)
 	elf[20] = 1;  /* EV_CURRENT */
 	elf[52] = 64; /* e_ehsize */
 	elf[54] = 56; /* e_phentsize */
-	path_in_dir(p, sizeof p, "sparc");
-	write_file(p, elf, sizeof elf, 0755);
-	expect_fail("an ELF for another machine", execve(p, args, environ), ENOEXEC);
-	path_in_dir(p, sizeof p, "nointerp");
-	write_file(p, "#!   \t\n", 7, 0755);
-	expect_fail("#! without an interpreter", execve(p, args, environ), ENOEXEC);
-	path_in_dir(p, sizeof p, "badinterp");
-	write_file(p, "#!/nonexistent/interp\n", 22, 0755);
-	expect_fail("#! naming a missing interpreter", execve(p, args, environ), ENOENT);
+	expect_exec_fails("an ELF for another machine", "sparc", elf, sizeof elf, 0755, ENOEXEC);
+	expect_exec_fails("#! without an interpreter", "nointerp", "#!   \t\n", 7, 0755, ENOEXEC);
+	expect_exec_fails("#! naming a missing interpreter", "badinterp", "#!/nonexistent/interp\n", 22, 0755, ENOENT);
 	char self[128], line[160];
 	path_in_dir(self, sizeof self, "loop");
 	int n = snprintf(line, sizeof line, "#!%s\n", self);

@@ -4,6 +4,7 @@
 // (seen only with __WALL / __WCLONE). Only the parent prints (after each child has ended), so the
 // output does not depend on scheduling.
 #define _GNU_SOURCE
+#include "../include/cld_code.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,17 +22,6 @@ static void on_chld(int sig, siginfo_t *si, void *ctx) {
 	(void)sig; (void)ctx;
 	chld_info = *si;
 	chld_count++;
-}
-
-static const char *code_name(int code) {
-	switch (code) {
-	case CLD_EXITED: return "CLD_EXITED";
-	case CLD_KILLED: return "CLD_KILLED";
-	case CLD_DUMPED: return "CLD_DUMPED";
-	case CLD_STOPPED: return "CLD_STOPPED";
-	case CLD_CONTINUED: return "CLD_CONTINUED";
-	default: return "?";
-	}
 }
 
 static void describe(const char *what, int st) {
@@ -63,7 +53,7 @@ int main(void) {
 		describe(what, st);
 	}
 	printf("SIGCHLD handler ran: %s, si_code %s, si_status %d\n", chld_count > 0 ? "yes" : "no",
-	       code_name(chld_info.si_code), chld_info.si_status);
+	       cld_code_name(chld_info.si_code, "?"), chld_info.si_status);
 
 	// Killed by a signal the parent sends, and by one the child raises.
 	pid_t p = fork();
@@ -72,7 +62,7 @@ int main(void) {
 	int st;
 	waitpid(p, &st, 0);
 	describe("SIGTERM from the parent", st);
-	printf("SIGCHLD: si_code %s, si_status %d, si_pid matches %s\n", code_name(chld_info.si_code),
+	printf("SIGCHLD: si_code %s, si_status %d, si_pid matches %s\n", cld_code_name(chld_info.si_code, "?"),
 	       chld_info.si_status, chld_info.si_pid == p ? "yes" : "no");
 	p = fork();
 	if (p == 0) { signal(SIGUSR1, SIG_DFL); raise(SIGUSR1); _exit(9); }

@@ -44,6 +44,17 @@ static void await_chld(void) {
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/** Sends sig to the job's group and reports the state change of its leader, then of its member,
+ *  each as "... after <after>". */
+static void signal_job(pid_t leader, pid_t member, int sig, const char *after) {
+	char what[96];
+	kill(-leader, sig);
+	snprintf(what, sizeof what, "leader after %s", after);
+	report(what, leader);
+	snprintf(what, sizeof what, "member after %s", after);
+	report(what, member);
+}
+
 static void spin(void) {
 	for (;;) pause();
 }
@@ -69,22 +80,16 @@ int main(void) {
 	printf("setpgid of a non-child fails: %s\n", setpgid(1, 1) == -1 && (errno == ESRCH || errno == EPERM) ? "yes" : "no");
 
 	chld = 0;
-	kill(-leader, SIGTSTP);
-	report("leader after SIGTSTP to the group", leader);
-	report("member after SIGTSTP to the group", member);
+	signal_job(leader, member, SIGTSTP, "SIGTSTP to the group");
 	await_chld();
 	printf("SIGCHLD arrived for the stops: yes\n");
 	int st;
 	printf("nothing more to report (WNOHANG): %d\n", (int)waitpid(-1, &st, WNOHANG | WUNTRACED));
 	chld = 0;
-	kill(-leader, SIGCONT);
-	report("leader after SIGCONT", leader);
-	report("member after SIGCONT", member);
+	signal_job(leader, member, SIGCONT, "SIGCONT");
 	await_chld();
 	printf("SIGCHLD arrived for the continues: yes\n");
-	kill(-leader, SIGSTOP);
-	report("leader after SIGSTOP", leader);
-	report("member after SIGSTOP", member);
+	signal_job(leader, member, SIGSTOP, "SIGSTOP");
 	// SIGTERM to a stopped job stays pending until SIGCONT; shells send both.
 	kill(-leader, SIGTERM);
 	kill(-leader, SIGCONT);

@@ -7,6 +7,7 @@
  * "leases DIR timeout" instead holds a lease that nobody gives up: an opener, and then a
  * truncate(2), waits lease-break-time (45 s) and gets in; a test runs it with virtual time. */
 #define _GNU_SOURCE
+#include "../include/lock_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -16,26 +17,16 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Room for DIR and a file name. */
-#define PATH_LEN 4096
-/* How long main lets the opener sit in open before it gives the lease up (the output does not depend on it). */
-#define SETTLE_US 100000
-
-static char path[PATH_LEN];
 static volatile int sigio_count;
 static volatile int rt_signo, rt_code, rt_fd;
 static volatile long rt_band;
 static volatile int released;
 static volatile int opener_started;
 
-static const char *res(int r)
-{
-	return r < 0 ? strerror(errno) : "ok";
-}
-
+/* Returns F_GETLEASE's result t as a lock type's name, or the error string when it failed. */
 static const char *lname(int t)
 {
-	return t == F_RDLCK ? "F_RDLCK" : t == F_WRLCK ? "F_WRLCK" : t == F_UNLCK ? "F_UNLCK" : t < 0 ? strerror(errno) : "?";
+	return t < 0 ? strerror(errno) : lock_type_name(t);
 }
 
 static void on_sigio(int sig)
@@ -92,14 +83,8 @@ static int timeout_case(void)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
-	const char *dir = argc > 1 ? argv[1] : "/tmp";
-	snprintf(path, sizeof path, "%s/leases-test-file", dir);
-	unlink(path);
-	int w = open(path, O_RDWR | O_CREAT, 0644);
-	if (w < 0) {
-		perror("open");
-		return 1;
-	}
+	int w = create_test_file(argc, argv, "leases-test-file");
+	if (w < 0) return 1;
 	write(w, "lease", 5);
 	struct sigaction sa = { .sa_handler = on_sigio, .sa_flags = SA_RESTART };
 	sigaction(SIGIO, &sa, NULL);

@@ -8,6 +8,7 @@
  * waiting F_SETLKW interrupted by a signal (EINTR) or restarted (SA_RESTART).
  * "locks DIR proc" instead prints the /proc/locks lines of a few locks and a lease. */
 #define _GNU_SOURCE
+#include "../include/lock_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,27 +22,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-/* Room for DIR and a file name. */
-#define PATH_LEN 4096
-/* How long main lets a waiting thread sit in its call before it acts (the output does not depend on it). */
-#define SETTLE_US 100000
 /* When the interrupting SIGALRM comes after the thread starts waiting. */
 #define ALARM_US 200000
 
-static char path[PATH_LEN];
 static volatile int unlocked;
 static volatile int alarms;
 static volatile int waiting;
-
-static const char *res(int r)
-{
-	return r < 0 ? strerror(errno) : "ok";
-}
-
-static const char *tname(int t)
-{
-	return t == F_RDLCK ? "F_RDLCK" : t == F_WRLCK ? "F_WRLCK" : t == F_UNLCK ? "F_UNLCK" : "?";
-}
 
 static int lk(int fd, int cmd, int type, int whence, long start, long len)
 {
@@ -63,7 +49,7 @@ static void show(const char *what, int fd, int cmd, int type, long start, long l
 		return;
 	}
 	const char *pid = fl.l_pid == getpid() ? "self" : fl.l_pid == -1 ? "-1" : "other";
-	printf("%s: %s whence %d start %ld len %ld pid %s\n", what, tname(fl.l_type), fl.l_whence, (long)fl.l_start, (long)fl.l_len, pid);
+	printf("%s: %s whence %d start %ld len %ld pid %s\n", what, lock_type_name(fl.l_type), fl.l_whence, (long)fl.l_start, (long)fl.l_len, pid);
 }
 
 static void on_alarm(int sig)
@@ -220,10 +206,10 @@ static int proc_case(void)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
-	snprintf(path, sizeof path, "%s/locks-test-file", argc > 1 ? argv[1] : "/tmp");
+	set_test_path(argc, argv, "locks-test-file");
 	if (argc > 2 && strcmp(argv[2], "proc") == 0) {
 		/* a name of its own: qemu runs of both cases may share the host's DIR */
-		snprintf(path, sizeof path, "%s/locks-proc-file", argc > 1 ? argv[1] : "/tmp");
+		set_test_path(argc, argv, "locks-proc-file");
 		unlink(path);
 		return proc_case();
 	}

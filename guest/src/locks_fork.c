@@ -7,6 +7,7 @@
  * conflict through a new open), and the child closing its copy of the fd drops neither that nor
  * the parent's POSIX locks. */
 #define _GNU_SOURCE
+#include "../include/lock_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,18 +16,6 @@
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* Room for DIR and a file name. */
-#define PATH_LEN 4096
-/* How long one process lets the other sit in F_SETLKW before acting (the output does not depend on it). */
-#define SETTLE_US 100000
-
-static char path[PATH_LEN];
-
-static const char *res(int r)
-{
-	return r < 0 ? strerror(errno) : "ok";
-}
 
 static int lk(int fd, int cmd, int type, long start, long len)
 {
@@ -75,13 +64,8 @@ static int reap(pid_t pid)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
-	snprintf(path, sizeof path, "%s/locks-fork-file", argc > 1 ? argv[1] : "/tmp");
-	unlink(path);
-	int fd = open(path, O_RDWR | O_CREAT, 0644);
-	if (fd < 0) {
-		perror("open");
-		return 1;
-	}
+	int fd = create_test_file(argc, argv, "locks-fork-file");
+	if (fd < 0) return 1;
 	pid_t parent = getpid();
 	int to_child[2], to_parent[2];
 	pipe(to_child);

@@ -6,6 +6,7 @@
  * blocks the rest; as nested frames, so the highest runs first, when it does not).
  * Portable C: qemu-riscv64 7.2 ignores sa_mask, so the expected output of this program is
  * recorded from a native build on Linux (cases.json "reference": "native"). */
+#include "../include/rt_plan.h"
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,13 +99,7 @@ static void queued(int block_others)
 		sigaction(s, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	const int plan[][2] = { { 2, 1 }, { 0, 2 }, { 3, 3 }, { 2, 4 }, { 1, 5 }, { 0, 6 }, { 3, 7 }, { 0, 8 } };
-	for (unsigned i = 0; i < sizeof plan / sizeof plan[0]; i++) {
-		union sigval v = { .sival_int = plan[i][1] };
-		sigqueue(getpid(), SIGRTMIN + plan[i][0], v);
-	}
-	kill(getpid(), SIGUSR1);
-	kill(getpid(), SIGUSR1);
+	queue_rt_plan();
 	order[0] = 0;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

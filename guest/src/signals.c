@@ -7,6 +7,7 @@
  * sigmask.c instead, because qemu-riscv64 7.2 does not apply it. */
 #include <errno.h>
 #include <setjmp.h>
+#include "../include/rt_plan.h"
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -283,13 +284,7 @@ static void realtime_queue(void)
 		sigaddset(&set, s);
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	const int plan[][2] = { { 2, 1 }, { 0, 2 }, { 3, 3 }, { 2, 4 }, { 1, 5 }, { 0, 6 }, { 3, 7 }, { 0, 8 } };
-	for (unsigned i = 0; i < sizeof plan / sizeof plan[0]; i++) {
-		union sigval v = { .sival_int = plan[i][1] };
-		sigqueue(getpid(), SIGRTMIN + plan[i][0], v);
-	}
-	kill(getpid(), SIGUSR1);
-	kill(getpid(), SIGUSR1);
+	queue_rt_plan();
 	sigset_t p;
 	sigpending(&p);
 	printf("sigpending: USR1 %d RTMIN %d RTMIN+1 %d RTMIN+2 %d RTMIN+3 %d USR2 %d\n", sigismember(&p, SIGUSR1),

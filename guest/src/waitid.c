@@ -2,6 +2,7 @@
 // WNOWAIT leaving the child waitable; WNOHANG with nothing to report (si_pid 0); the siginfo
 // fields (si_signo, si_code, si_pid, si_status, si_uid); EINVAL and ECHILD.
 #define _GNU_SOURCE
+#include "../include/cld_code.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,20 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *code_name(int code) {
-	switch (code) {
-	case CLD_EXITED: return "CLD_EXITED";
-	case CLD_KILLED: return "CLD_KILLED";
-	case CLD_DUMPED: return "CLD_DUMPED";
-	case CLD_STOPPED: return "CLD_STOPPED";
-	case CLD_CONTINUED: return "CLD_CONTINUED";
-	default: return "none";
-	}
-}
-
 static void show(const char *what, int r, const siginfo_t *si, pid_t expect) {
 	if (r != 0) { printf("%s: -1 %s\n", what, strerror(errno)); return; }
-	printf("%s: signo %d, code %s, pid %s, status %d, uid %s\n", what, si->si_signo, code_name(si->si_code),
+	printf("%s: signo %d, code %s, pid %s, status %d, uid %s\n", what, si->si_signo, cld_code_name(si->si_code, "none"),
 	       si->si_pid == expect ? "right" : si->si_pid == 0 ? "0" : "wrong", si->si_status,
 	       si->si_uid == getuid() ? "ours" : "other");
 }

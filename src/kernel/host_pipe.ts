@@ -34,23 +34,40 @@ export class BrokenPipeError extends Error {
   readonly code = 'EPIPE';
 }
 
+/** The host's hold on one end of a pipe, counted in k while held (holdEnd). */
+interface HeldEnd {
+  /** True until drop. */
+  readonly held: boolean;
+  /** Gives the end back (the first call; later ones do nothing). */
+  drop(): void;
+}
+
+/** Opens a host end of pipe (flags: O_RDONLY or O_WRONLY) and counts it in k; returns the hold. */
+function holdEnd(pipe: Pipe, k: HostEnds, flags: number): HeldEnd {
+  pipe.addEnd(flags);
+  k.hostEnd(1);
+  const end = {
+    held: true,
+    drop(): void {
+      if (!end.held) return;
+      end.held = false;
+      pipe.dropEnd(flags);
+      k.hostEnd(-1);
+    },
+  };
+  return end;
+}
+
 /** Returns a stream of what the guest writes into pipe; the host holds a reader end until it ends or cancels. */
 export function pipeReadable(pipe: Pipe, k: HostEnds): ReadableStream<Uint8Array> {
   const post = k.post;
-  pipe.addEnd(O_RDONLY);
-  k.hostEnd(1);
-  let open = true;
-  const drop = (): void => {
-    if (!open) return;
-    open = false;
-    pipe.dropEnd(O_RDONLY);
-    k.hostEnd(-1);
-  };
+  const end = holdEnd(pipe, k, O_RDONLY);
+  const drop = (): void => end.drop();
   return new ReadableStream<Uint8Array>({
     pull(controller): Promise<void> {
       return new Promise<void>((resolve) => {
         const attempt = (): void => post(() => {
-          if (!open) { resolve(); return; }
+          if (!end.held) { resolve(); return; }
           if (pipe.length > 0) {
             const chunk = new Uint8Array(Math.min(pipe.length, HOST_CHUNK));
             pipe.take(chunk);
@@ -77,15 +94,8 @@ export function pipeReadable(pipe: Pipe, k: HostEnds): ReadableStream<Uint8Array
 /** Returns a stream whose chunks go into pipe for the guest to read; closing it is the guest's EOF. */
 export function pipeWritable(pipe: Pipe, k: HostEnds): WritableStream<Uint8Array> {
   const post = k.post;
-  pipe.addEnd(O_WRONLY);
-  k.hostEnd(1);
-  let open = true;
-  const drop = (): void => {
-    if (!open) return;
-    open = false;
-    pipe.dropEnd(O_WRONLY);
-    k.hostEnd(-1);
-  };
+  const end = holdEnd(pipe, k, O_WRONLY);
+  const drop = (): void => end.drop();
   return new WritableStream<Uint8Array>({
     write(chunk): Promise<void> {
       let done = 0;

@@ -102,7 +102,7 @@ export interface RunWatchOptions {
 }
 
 /** A watch that injects, records and probes as its options say; report() after the run. */
-export class RunWatch implements SyscallWatch {
+export class RunWatch implements SyscallWatch<Task> {
   private calls = 0;
   /** The index of each task's current (latest) call. */
   private readonly current = new Map<Task, number>();

@@ -47,7 +47,7 @@ import type { IntervalTimer } from './time/interval_timer.js';
 import { TimerQueue } from './time/timer_queue.js';
 import { ProcessTable } from './process/table.js';
 import { processExited } from './process/exit.js';
-import { acquireTerminal, terminalSignalTargets } from './process/jobctl.js';
+import { acquireTerminal, terminalJobControl, terminalSignalTargets } from './process/jobctl.js';
 import { setRunningExe } from './process/exe_deny.js';
 import { fileKey } from './vfs/open_files.js';
 import { mmPut } from './process/mm_users.js';
@@ -98,7 +98,7 @@ export interface KernelOptions extends Partial<VfsOptions> {
    *  compiles where code gets hot). */
   jitAsync?: boolean;
   /** Deterministic mode: observes syscall boundaries and exits, and may inject signals (watch.ts). */
-  watch?: SyscallWatch;
+  watch?: SyscallWatch<Task>;
 }
 
 /** The host signals a foreground process gets, as a terminal sends them to its foreground job and
@@ -163,7 +163,7 @@ export class Kernel implements KernelServices {
   /** The network namespace: AF_UNIX names, and the host's or the simulated IP network. */
   readonly net: NetNs;
   /** Every process not yet reaped (live or zombie), by pid. */
-  readonly procs = new ProcessTable();
+  readonly procs = new ProcessTable<ThreadGroup>();
   /** The /proc/sys tunables (pipe-max-size, lease-break-time, SysV IPC limits, ...). */
   readonly sysctl: Sysctl;
   private nextTid = FIRST_PID;
@@ -176,7 +176,7 @@ export class Kernel implements KernelServices {
   /** The current task's instret when its slice began (marks inside a slice are timed from it). */
   private sliceStart = 0;
   /** The run's watch (options.watch), or null. */
-  readonly watch: SyscallWatch | null;
+  readonly watch: SyscallWatch<Task> | null;
   /** Why the kernel ended the run itself (a deadlock, the instruction limit), or null. */
   endNotice: string | null = null;
   /** Host code's way in: events run at the top of the scheduler loop (host_events.ts). */
@@ -214,7 +214,7 @@ export class Kernel implements KernelServices {
     const p = options.rseqStress ?? 0;
     if (!(p >= 0 && p <= 1)) throw new RangeError('rseqStress must be a probability from 0 to 1');
     this.stress = p > 0 ? new RseqStress(p, new Prng(this.deterministic ? options.seed! : this.hostSeed(), 3), this.sched) : null;
-    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, sysroot: options.sysroot, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host);
+    this.vfs = new Vfs({ mounts: options.mounts ?? [], root: options.root ?? null, sysroot: options.sysroot, tmpfsSize: options.tmpfsSize ?? (options.memory === undefined ? undefined : options.memory / 2) }, this.host, terminalJobControl);
     this.sysctl = new Sysctl((b) => this.host.randomFill(b));
     this.vfs.mount('/proc', createProcfs(() => this.host.realtimeNs(), this.host.uid(), this.host.gid(), this.tasks,
       (pid) => this.procs.get(pid), () => this.procs.all(), procSources(this)));

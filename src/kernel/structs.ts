@@ -15,11 +15,17 @@ export const RUSAGE_SIZE = 144;
 /** sizeof(struct rlimit64) = {u64 rlim_cur; u64 rlim_max}. */
 export const RLIMIT_SIZE = 16;
 
+/** Returns ns (a bigint of nanoseconds, negative too) as whole seconds rounded toward minus
+ *  infinity and the nanoseconds past them (0 to NSEC_PER_SEC - 1), as Linux normalises a time. */
+function splitSeconds(ns: bigint): [bigint, bigint] {
+  const sec = ns / NSEC_PER_SEC;
+  const rem = ns % NSEC_PER_SEC;
+  return rem < 0n ? [sec - 1n, rem + NSEC_PER_SEC] : [sec, rem];
+}
+
 /** Writes ns (a non-negative or negative bigint of nanoseconds) as a struct timespec at addr. */
 export function writeTimespec(mem: GuestMemory, addr: number, ns: bigint): void {
-  let sec = ns / NSEC_PER_SEC;
-  let nsec = ns % NSEC_PER_SEC;
-  if (nsec < 0n) { sec -= 1n; nsec += NSEC_PER_SEC; }
+  const [sec, nsec] = splitSeconds(ns);
   mem.checkWrite(addr, TIMESPEC_SIZE);
   mem.writeBig64(addr, sec);
   mem.writeBig64(addr + 8, nsec);
@@ -27,9 +33,7 @@ export function writeTimespec(mem: GuestMemory, addr: number, ns: bigint): void 
 
 /** Writes ns as a struct timeval at addr (microseconds, truncated toward minus infinity). */
 export function writeTimeval(mem: GuestMemory, addr: number, ns: bigint): void {
-  let sec = ns / NSEC_PER_SEC;
-  let rem = ns % NSEC_PER_SEC;
-  if (rem < 0n) { sec -= 1n; rem += NSEC_PER_SEC; }
+  const [sec, rem] = splitSeconds(ns);
   mem.checkWrite(addr, TIMEVAL_SIZE);
   mem.writeBig64(addr, sec);
   mem.writeBig64(addr + 8, rem / NSEC_PER_USEC);

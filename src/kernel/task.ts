@@ -30,6 +30,7 @@ import type { ProcessVdso } from './vdso/process_vdso.js';
 import type { EcallExtensions } from './ext/extensions.js';
 import type { MarkEvent } from './events.js';
 import type { SyscallWatch } from './watch.js';
+import { TaskState } from './task_state.js';
 
 /** What the scheduler offers the code that runs on behalf of tasks (affinity, group stop). */
 export interface SchedulerView {
@@ -73,7 +74,7 @@ export interface KernelServices extends KernelClock {
   /** True when --strace lines are wanted. */
   readonly tracing: boolean;
   /** The run's watch (deterministic mode's syscall observer, watch.ts), or null. */
-  readonly watch: SyscallWatch | null;
+  readonly watch: SyscallWatch<Task> | null;
   /** Instructions retired by all tasks up to now (a watch's clock). */
   instant(): number;
   /** ecall's own ABIs that are enabled (all off unless the embedder turns them on). */
@@ -110,7 +111,7 @@ export interface KernelServices extends KernelClock {
   /** The random page offsets of exec'd PIE images (seeded in deterministic mode). */
   readonly execRandom: ExecRandom;
   /** Every process not yet reaped, by pid (process/table.ts). */
-  readonly procs: ProcessTable;
+  readonly procs: ProcessTable<ThreadGroup>;
   /** Queues fn for the kernel's event point (between slices, never inside a handler). */
   postHostEvent(fn: () => void): void;
 }
@@ -122,11 +123,7 @@ export interface SigAction {
   mask: bigint;
 }
 
-export const enum TaskState {
-  Runnable = 0,
-  Blocked = 1,
-  Exited = 2,
-}
+export { TaskState } from './task_state.js';
 
 /** A process: the shared state of all tasks with the same tgid. */
 export class ThreadGroup {
@@ -174,7 +171,7 @@ export class ThreadGroup {
   /** setitimer and POSIX timers. */
   readonly timers = new ProcTimers();
   /** Parent, children, exit signal, wait reports and vfork state (process/node.ts). */
-  readonly node = new ProcNode();
+  readonly node = new ProcNode<ThreadGroup>();
 
   constructor(
     readonly kernel: KernelServices,

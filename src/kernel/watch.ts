@@ -1,10 +1,9 @@
 // A run's watch: a deterministic-mode observer that sees every system call's boundaries and every
 // task's exit at exact instants (instructions retired by all tasks), and may act there (inject a
 // signal). The explorer's signal injection and its probes are watches (inject.ts).
-import type { Task } from './task.js';
 
-/** What the kernel tells a watch, and asks it. */
-export interface SyscallWatch {
+/** What the kernel tells a watch about its tasks (task.ts's Task), and asks it. */
+export interface SyscallWatch<Task> {
   /** t is about to run a new call nr, its pc at the ecall; returns false to deliver t's pending
    *  signals first (the ecall runs again when a handler returns to it). */
   entry(t: Task, nr: number, at: number): boolean;

@@ -2,31 +2,15 @@
 // report (`ecall explore --report cancel`, small N: the 10,000-run table is `npm run bench:cancel`)
 // and PCT's starvation bound. Every run is deterministic, so these are exact assertions.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import type { ExploreReport } from '../../src/explore/types.js';
+import { ecall, explore, ROOT } from '../helpers/explore_cli.js';
 import { cancelReport, formatCancelReport } from '../../src/cli/explore_cancel.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = new URL('../../src/cli/main.js', import.meta.url);
-const run = promisify(execFile);
 /** A hang guard far above the normal time. */
 const TIMEOUT_MS = 1_200_000;
 /** The consumer's tid in `cancel_glibc inject` (main 1, the parked thread 2) and in the others. */
 const GLIBC_CONSUMER = '3', OUR_CONSUMER = '2';
-
-/** Runs `ecall ARGS...` from the repository root; returns its stdout. */
-async function ecall(args: string[]): Promise<string> {
-  const r = await run(process.execPath, ['bin/ecall.js', ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
-  return r.stdout;
-}
-
-/** Runs `ecall explore --json ARGS...` and returns the report. */
-async function explore(args: string[]): Promise<ExploreReport> {
-  return JSON.parse(await ecall(['explore', '--json', ...args])) as ExploreReport;
-}
 
 describe('signal injection', () => {
   it('glibc 2.36 loses the record when SIGCANCEL lands at the return of the consumer\'s read, and the printed replay reproduces it',

@@ -6,6 +6,7 @@ import { compareBatch, formatMismatch } from './compare.js';
 import { EcallCpu } from './ecall_cpu.js';
 import { generateCase, GROUPS, type FuzzCase, type Group } from './gen.js';
 import { qemuUnavailable } from './qemu.js';
+import { SEED_TIME_OPTIONS, seedOption } from './cli_options.js';
 
 /** Cases per runner process: large enough to hide qemu's start-up, small enough to stop on time. */
 const DEFAULT_BATCH = 600;
@@ -16,8 +17,7 @@ const MAX_PRINTED = 10;
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      seconds: { type: 'string', default: '10' },
-      seed: { type: 'string' },
+      ...SEED_TIME_OPTIONS,
       ext: { type: 'string', default: GROUPS.join(',') },
       batch: { type: 'string', default: String(DEFAULT_BATCH) },
       'jit-threshold': { type: 'string' },
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     console.error(`fuzz: cannot run the reference: ${why}`);
     return 2;
   }
-  let seed = values.seed !== undefined ? Number(values.seed) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
+  let seed = seedOption(values.seed);
   console.log(`fuzz: first seed ${seed}, groups ${groups.join(',')}, ${seconds}s`);
   const jit = values['jit-threshold'];
   if (jit !== undefined && !(Number.isInteger(Number(jit)) && Number(jit) >= 0)) {

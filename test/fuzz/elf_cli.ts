@@ -3,10 +3,10 @@
 // Runs ELF mutants through the kernel until time or the count runs out; exit 1 on any failure.
 // --only I replays mutant I of seed S in this process (and --save writes its bytes).
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runElfFuzz } from './elf_driver.js';
 import { ELF_BUDGET, fuzzOneElf, loadBases, makeMutant } from './elf_fuzz.js';
+import { JOBS_OPTION, SEED_TIME_OPTIONS, secondsOption, seedOption } from './cli_options.js';
 
 /** Mutants per worker process: enough to amortise Node's start-up, few enough to stop on time. */
 const BLOCK = 100;
@@ -17,16 +17,15 @@ const MAX_PRINTED = 20;
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      seconds: { type: 'string', default: '10' },
-      seed: { type: 'string' },
+      ...SEED_TIME_OPTIONS,
       count: { type: 'string' },
-      jobs: { type: 'string', default: String(availableParallelism()) },
+      ...JOBS_OPTION,
       budget: { type: 'string', default: String(ELF_BUDGET) },
       only: { type: 'string' },
       save: { type: 'string' },
     },
   });
-  const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
+  const seed = seedOption(values.seed);
   const budget = Number(values.budget);
   if (values.only !== undefined) {
     const index = Number(values.only);
@@ -36,7 +35,7 @@ async function main(): Promise<number> {
     console.log(`fuzz:elf seed ${seed} mutant ${index} (${r.base}): ${r.ops.join('; ')}\n  outcome: ${r.outcome}${r.failure ? `\n  FAILURE: ${r.failure}` : ''}`);
     return r.failure ? 1 : 0;
   }
-  const seconds = values.count !== undefined && values.seconds === '10' ? Infinity : Number(values.seconds);
+  const seconds = secondsOption(values.seconds, values.count !== undefined);
   const count = values.count !== undefined ? Number(values.count) : Number.MAX_SAFE_INTEGER;
   const jobs = Number(values.jobs);
   if (!(seconds > 0) || !(count > 0) || !(jobs >= 1) || !(budget > 0)) {

@@ -3,9 +3,9 @@
 // on T guest threads; by default 1 to 3 depending on the seed)
 // until the time or the number of runs is used up; exit 1 on any host exception, hang or guest
 // that did not finish. Prints the calls made per second.
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runSysFuzz, type SysRun } from './sys_fuzz.js';
+import { JOBS_OPTION, SEED_TIME_OPTIONS, secondsOption, seedOption } from './cli_options.js';
 
 /** Calls per run: long enough to build up state (fds, mappings, timers), short enough to stop on time. */
 const DEFAULT_CALLS = 20_000;
@@ -16,17 +16,16 @@ const MAX_PRINTED = 20;
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      seconds: { type: 'string', default: '10' },
-      seed: { type: 'string' },
+      ...SEED_TIME_OPTIONS,
       count: { type: 'string', default: String(DEFAULT_CALLS) },
-      jobs: { type: 'string', default: String(availableParallelism()) },
+      ...JOBS_OPTION,
       runs: { type: 'string' },
       threads: { type: 'string' },
     },
   });
-  const first = values.seed !== undefined ? Number(values.seed) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
+  const first = seedOption(values.seed);
   const runs = values.runs !== undefined ? Number(values.runs) : Number.MAX_SAFE_INTEGER;
-  const seconds = values.runs !== undefined && values.seconds === '10' ? Infinity : Number(values.seconds);
+  const seconds = secondsOption(values.seconds, values.runs !== undefined);
   const count = Number(values.count);
   const jobs = Number(values.jobs);
   const threads = values.threads !== undefined ? Number(values.threads) : undefined;

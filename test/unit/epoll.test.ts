@@ -3,13 +3,12 @@
 // EINTR on a signal, nesting, and removal of items on close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUF, fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
+import { BUF, fdFixture, type Fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { call as vfsCall, makeTask, str, SCRATCH } from './vfs_helpers.js';
 import { defs as epollDefs, EP_MAX_EVENTS } from '../../src/kernel/syscalls/epoll.js';
 import { defs as eventfdDefs } from '../../src/kernel/syscalls/eventfd.js';
 import { defs as rwDefs } from '../../src/kernel/syscalls/fs_rw.js';
 import { defs as pathDefs } from '../../src/kernel/syscalls/fs_path.js';
-import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { createPipe } from '../../src/kernel/vfs/pipe.js';
 import { openDevice } from '../../src/kernel/vfs/devices.js';
 import { EventPoll, eventpollRelease } from '../../src/kernel/vfs/epoll.js';
@@ -27,13 +26,10 @@ const EPOLL_CLOEXEC = 0x80000;
 const EV = BUF, EVENTS = BUF + 0x100, SIGSET = BUF + 0x80, TS = BUF + 0x90;
 const MS = 1_000_000n;
 
-function setup() {
-  const f = fixture();
-  f.t.files = new FdTable();
-  return f;
-}
+/** Each test's fixture: a task with an fd table of its own. */
+const setup = fdFixture;
 
-type F = ReturnType<typeof setup>;
+type F = Fixture;
 
 function epollCreate(f: F): number {
   return f.call(epollDefs, 'epoll_create1', 0) as number;

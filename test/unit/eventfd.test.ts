@@ -2,11 +2,10 @@
 // mode, readiness bits, and the sleeps (ERESTARTSYS) of blocking reads and writes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUF, fixture, RO } from './sys_proc_fixture.js';
+import { BUF, fdFixture, type Fixture, RO } from './sys_proc_fixture.js';
 import { defs as eventfdDefs } from '../../src/kernel/syscalls/eventfd.js';
 import { defs as rwDefs } from '../../src/kernel/syscalls/fs_rw.js';
 import { defs as fdDefs } from '../../src/kernel/syscalls/fs_fd.js';
-import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { EventFd } from '../../src/kernel/vfs/eventfd.js';
 import { Blocked } from '../../src/kernel/request.js';
 import { EAGAIN, EINVAL, EMFILE } from '../../src/abi/errno.js';
@@ -17,13 +16,10 @@ const EFD_SEMAPHORE = 1, EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
 const F_GETFL = 3, O_RDWR = 2, O_NONBLOCK = 0x800;
 const MAX = 0xfffffffffffffffen;
 
-function setup() {
-  const f = fixture();
-  f.t.files = new FdTable();
-  return f;
-}
+/** Each test's fixture: a task with an fd table of its own. */
+const setup = fdFixture;
 
-type F = ReturnType<typeof setup>;
+type F = Fixture;
 
 /** write(fd, &v, 8) through the real write syscall. */
 function writeU64(f: F, fd: number, v: bigint) {

@@ -3,11 +3,10 @@
 // the ERESTARTNOHAND / EINTR codes of an interrupted sleep.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUF, fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
+import { BUF, fdFixture, type Fixture, RO, UNMAPPED } from './sys_proc_fixture.js';
 import { defs as pollDefs } from '../../src/kernel/syscalls/poll.js';
 import { defs as epollDefs } from '../../src/kernel/syscalls/epoll.js';
 import { defs as eventfdDefs } from '../../src/kernel/syscalls/eventfd.js';
-import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { createPipe } from '../../src/kernel/vfs/pipe.js';
 import type { EventFd } from '../../src/kernel/vfs/eventfd.js';
 import { Blocked } from '../../src/kernel/request.js';
@@ -20,13 +19,10 @@ const FDS = BUF, TS = BUF + 0x400, SIGSET = BUF + 0x420, PACK = BUF + 0x430;
 const RSET = BUF + 0x500, WSET = BUF + 0x600, XSET = BUF + 0x700;
 const MS = 1_000_000n, SEC = 1_000_000_000n;
 
-function setup() {
-  const f = fixture();
-  f.t.files = new FdTable();
-  return f;
-}
+/** Each test's fixture: a task with an fd table of its own. */
+const setup = fdFixture;
 
-type F = ReturnType<typeof setup>;
+type F = Fixture;
 
 function pipe(f: F): [number, number] {
   const { reader, writer } = createPipe();

@@ -2,6 +2,7 @@
 import { SigPending } from '../../src/kernel/signal_queue.js';
 import { Cred } from '../../src/kernel/cred.js';
 import { HostStdio } from '../../src/kernel/vfs/stdio.js';
+import { terminalJobControl } from '../../src/kernel/process/jobctl.js';
 import type { Host, HostStdin, HostStdioInfo, HostTimer } from '../../src/host/host.js';
 import type { HostFs } from '../../src/host/fs.js';
 import { GuestMemory, PAGE_SIZE, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
@@ -112,7 +113,7 @@ export function fakeTask(host = new FakeHost()): FakeTask {
   mem.setPages(SCRATCH / PAGE_SIZE, 1, PROT_READ | PROT_WRITE, true);
   const signals: number[] = [];
   const files = new FakeFiles();
-  const stdio = new HostStdio(host);
+  const stdio = new HostStdio(host, terminalJobControl);
   const kernel = {
     host,
     vfs: { stdio },

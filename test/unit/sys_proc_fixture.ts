@@ -13,6 +13,7 @@ import { fill } from './mem_helpers.js';
 import { FutexTable } from '../../src/kernel/futex/queue.js';
 import { ProcessTable } from '../../src/kernel/process/table.js';
 import { Sysctl } from '../../src/kernel/sysctl.js';
+import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 
 /** Start of the read-write scratch area every fixture maps. */
 export const BUF = 0x10000;
@@ -107,4 +108,11 @@ export function fixture(opts: { uid?: number; gid?: number; exe?: string } = {})
     },
     addThread: mk,
   });
+}
+
+/** Returns fixture(opts) with an empty fd table of the task's own (for the calls that make and use fds). */
+export function fdFixture(opts: { uid?: number; gid?: number; exe?: string } = {}): Fixture {
+  const f = fixture(opts);
+  f.t.files = new FdTable();
+  return f;
 }

@@ -1,9 +1,8 @@
 // Fixture for the timer*.test.ts files: the sys_proc fixture plus a real TimerQueue, an fd
 // table, and signal sending into the tasks' real pending queues (recorded for inspection).
-import { fixture, type Fixture } from './sys_proc_fixture.js';
+import { fdFixture, type Fixture } from './sys_proc_fixture.js';
 import type { SigInfo } from '../../src/kernel/signal.js';
 import type { Task, ThreadGroup } from '../../src/kernel/task.js';
-import { FdTable } from '../../src/kernel/vfs/fdtable.js';
 import { TimerQueue } from '../../src/kernel/time/timer_queue.js';
 
 /** A signal the code under test sent: to a thread (tid) or to the process (tid null). */
@@ -23,8 +22,7 @@ export interface TimerFixture extends Fixture {
 
 /** Returns a fresh timer fixture (uid 1000 unless given). */
 export function timerFixture(opts: { uid?: number } = {}): TimerFixture {
-  const f = fixture(opts) as TimerFixture;
-  f.t.files = new FdTable();
+  const f = fdFixture(opts) as TimerFixture;
   const timers = new TimerQueue();
   const sent: Sent[] = [];
   Object.assign(f.t.kernel, {

@@ -5,8 +5,10 @@
 import { EINVAL, EIO, ENOTTY, EPERM, ERESTARTSYS, ESRCH } from '../../abi/errno.js';
 import { SI_KERNEL, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH } from '../signal.js';
 import { sendGroupSignal } from '../signal_deliver.js';
+import type { Request } from '../request.js';
 import type { Task, ThreadGroup } from '../task.js';
 import type { TerminalState } from '../vfs/termios.js';
+import type { TtyJobControl } from '../vfs/tty_jobctl.js';
 import { willBecomeOrphanedPgrp } from './orphan.js';
 
 const SIG_IGN = 1n;
@@ -171,3 +173,34 @@ export function terminalSignalTargets(procs: Iterable<ThreadGroup>, term: Termin
   for (const p of procs) if (p.pgid === term.pgrp && p.exitCode === null && p.node.ctty === term) out.push(p);
   return out.length > 0 ? out : null;
 }
+
+/** Returns the task behind a request (a hart's syscall or a ring's call made for a task), or null. */
+function callerTask(r: Request): Task | null {
+  const c = r.caller as Partial<Task>;
+  return c.tg !== undefined && c.tg.node !== undefined ? c as Task : null;
+}
+
+/** Job control as the kernel's terminal asks for it: the caller's task acts; a request with no
+ *  task behind it passes the background check and gets ENOTTY (EPERM for TIOCSCTTY) otherwise. */
+export const terminalJobControl: TtyJobControl = {
+  checkChange: (r, term, sig) => {
+    const t = callerTask(r);
+    return t === null ? 0 : ttyCheckChange(t, term, sig);
+  },
+  getPgrp: (r, term, sid) => {
+    const t = callerTask(r);
+    return t === null ? -ENOTTY : tiocgpgrp(t, term, sid);
+  },
+  setPgrp: (r, term, readPgrp) => {
+    const t = callerTask(r);
+    return t === null ? -ENOTTY : tiocspgrp(t, term, readPgrp);
+  },
+  setCtty: (r, term, steal, readable) => {
+    const t = callerTask(r);
+    return t === null ? -EPERM : tiocsctty(t, term, steal, readable);
+  },
+  noCtty: (r, term) => {
+    const t = callerTask(r);
+    return t === null ? -ENOTTY : tiocnotty(t, term);
+  },
+};

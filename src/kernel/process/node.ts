@@ -1,7 +1,6 @@
 // A process's place in the process tree and what wait can learn about it: Linux keeps these in
 // task_struct and signal_struct (real_parent, children, exit_signal, exit_state, the group stop
 // and continue reports, is_child_subreaper, vfork_done).
-import type { ThreadGroup } from '../task.js';
 import { WaitQueue } from '../wait.js';
 import type { TerminalState } from '../vfs/termios.js';
 
@@ -17,11 +16,12 @@ export const enum ExitState {
   Dead = 2,
 }
 
-export class ProcNode {
+/** The tree links of a process P (task.ts's ThreadGroup). */
+export class ProcNode<P> {
   /** The parent process (Linux's real_parent), or null for a process the host started. */
-  parent: ThreadGroup | null = null;
+  parent: P | null = null;
   /** Children in creation order (wait reports the first match, as Linux walks its list). */
-  readonly children: ThreadGroup[] = [];
+  readonly children: P[] = [];
   /** Signal the parent gets at exit: clone's low byte or clone3's exit_signal (0: none). */
   exitSignal = SIGCHLD;
   exitState = ExitState.Live;

@@ -41,117 +41,93 @@ function cred(t: Task): Cred { return t.tg.cred; }
 /** Returns true if id is one of the given current ids (the unprivileged set*id rule). */
 function oneOf(id: number, ...ids: number[]): boolean { return ids.includes(id); }
 
+/** The four ids of one kind in a Cred (uids or gids): real, effective, saved and filesystem.
+ *  Linux applies the same rules to both kinds. */
+interface IdFields {
+  readonly r: 'ruid' | 'rgid';
+  readonly e: 'euid' | 'egid';
+  readonly s: 'suid' | 'sgid';
+  readonly fs: 'fsuid' | 'fsgid';
+}
+const UIDS: IdFields = { r: 'ruid', e: 'euid', s: 'suid', fs: 'fsuid' };
+const GIDS: IdFields = { r: 'rgid', e: 'egid', s: 'sgid', fs: 'fsgid' };
+
+/** set[ug]id(id): root sets all four ids of kind k; others may set the effective one to the real
+ *  or saved one. Returns 0 or -errno. */
+function setId(t: Task, k: IdFields, id: number): number {
+  if (id === ID_UNCHANGED) return -EINVAL;
+  const c = cred(t);
+  if (privileged(t)) { c[k.r] = c[k.e] = c[k.s] = c[k.fs] = id; return 0; }
+  if (!oneOf(id, c[k.r], c[k.s])) return -EPERM;
+  c[k.e] = c[k.fs] = id;
+  return 0;
+}
+
+/** setre[ug]id(r, e): -1 leaves an id unchanged; the saved id follows the effective one when r is
+ *  set or e differs from the old real id. Returns 0 or -errno. */
+function setReIds(t: Task, k: IdFields, r: number, e: number): number {
+  const c = cred(t);
+  const priv = privileged(t);
+  if (r !== ID_UNCHANGED && !priv && !oneOf(r, c[k.r], c[k.e])) return -EPERM;
+  if (e !== ID_UNCHANGED && !priv && !oneOf(e, c[k.r], c[k.e], c[k.s])) return -EPERM;
+  const oldR = c[k.r];
+  if (r !== ID_UNCHANGED) c[k.r] = r;
+  if (e !== ID_UNCHANGED) c[k.e] = e;
+  if (r !== ID_UNCHANGED || (e !== ID_UNCHANGED && e !== oldR)) c[k.s] = c[k.e];
+  c[k.fs] = c[k.e];
+  return 0;
+}
+
+/** setres[ug]id(r, e, s): unprivileged callers may only use their current real, effective and
+ *  saved ids of kind k. Returns 0 or -errno. */
+function setResIds(t: Task, k: IdFields, ids: readonly [number, number, number]): number {
+  const c = cred(t);
+  if (!privileged(t)) {
+    for (const id of ids) if (id !== ID_UNCHANGED && !oneOf(id, c[k.r], c[k.e], c[k.s])) return -EPERM;
+  }
+  if (ids[0] !== ID_UNCHANGED) c[k.r] = ids[0];
+  if (ids[1] !== ID_UNCHANGED) c[k.e] = ids[1];
+  if (ids[2] !== ID_UNCHANGED) c[k.s] = ids[2];
+  c[k.fs] = c[k.e];
+  return 0;
+}
+
+/** getres[ug]id(r*, e*, s*): writes the real, effective and saved ids of kind k as u32; returns 0. */
+function getResIds(t: Task, k: IdFields, a: SysArgs): number {
+  const c = cred(t), mem = t.mm.mem;
+  mem.writeU32(a.addr(0), c[k.r]);
+  mem.writeU32(a.addr(1), c[k.e]);
+  mem.writeU32(a.addr(2), c[k.s]);
+  return 0;
+}
+
+/** setfs[ug]id(id): returns the old filesystem id of kind k; changes it only when permitted. */
+function setFsId(t: Task, k: IdFields, id: number): number {
+  const c = cred(t), old = c[k.fs];
+  if (id !== ID_UNCHANGED && (privileged(t) || oneOf(id, c[k.r], c[k.e], c[k.s], c[k.fs]))) c[k.fs] = id;
+  return old;
+}
+
 /** setuid(uid): root sets all ids; others may set euid to ruid or suid. */
-function sysSetuid(t: Task, a: SysArgs): number {
-  const uid = a.u32(0);
-  if (uid === ID_UNCHANGED) return -EINVAL;
-  const c = cred(t);
-  if (privileged(t)) { c.ruid = c.euid = c.suid = c.fsuid = uid; return 0; }
-  if (!oneOf(uid, c.ruid, c.suid)) return -EPERM;
-  c.euid = c.fsuid = uid;
-  return 0;
-}
-
+function sysSetuid(t: Task, a: SysArgs): number { return setId(t, UIDS, a.u32(0)); }
 /** setgid(gid): as setuid, for group ids. */
-function sysSetgid(t: Task, a: SysArgs): number {
-  const gid = a.u32(0);
-  if (gid === ID_UNCHANGED) return -EINVAL;
-  const c = cred(t);
-  if (privileged(t)) { c.rgid = c.egid = c.sgid = c.fsgid = gid; return 0; }
-  if (!oneOf(gid, c.rgid, c.sgid)) return -EPERM;
-  c.egid = c.fsgid = gid;
-  return 0;
-}
-
+function sysSetgid(t: Task, a: SysArgs): number { return setId(t, GIDS, a.u32(0)); }
 /** setreuid(ruid, euid): -1 leaves an id unchanged; suid follows euid when ruid is set or euid != old ruid. */
-function sysSetreuid(t: Task, a: SysArgs): number {
-  const r = a.u32(0), e = a.u32(1);
-  const c = cred(t);
-  const priv = privileged(t);
-  if (r !== ID_UNCHANGED && !priv && !oneOf(r, c.ruid, c.euid)) return -EPERM;
-  if (e !== ID_UNCHANGED && !priv && !oneOf(e, c.ruid, c.euid, c.suid)) return -EPERM;
-  const oldR = c.ruid;
-  if (r !== ID_UNCHANGED) c.ruid = r;
-  if (e !== ID_UNCHANGED) c.euid = e;
-  if (r !== ID_UNCHANGED || (e !== ID_UNCHANGED && e !== oldR)) c.suid = c.euid;
-  c.fsuid = c.euid;
-  return 0;
-}
-
+function sysSetreuid(t: Task, a: SysArgs): number { return setReIds(t, UIDS, a.u32(0), a.u32(1)); }
 /** setregid(rgid, egid): as setreuid, for group ids. */
-function sysSetregid(t: Task, a: SysArgs): number {
-  const r = a.u32(0), e = a.u32(1);
-  const c = cred(t);
-  const priv = privileged(t);
-  if (r !== ID_UNCHANGED && !priv && !oneOf(r, c.rgid, c.egid)) return -EPERM;
-  if (e !== ID_UNCHANGED && !priv && !oneOf(e, c.rgid, c.egid, c.sgid)) return -EPERM;
-  const oldR = c.rgid;
-  if (r !== ID_UNCHANGED) c.rgid = r;
-  if (e !== ID_UNCHANGED) c.egid = e;
-  if (r !== ID_UNCHANGED || (e !== ID_UNCHANGED && e !== oldR)) c.sgid = c.egid;
-  c.fsgid = c.egid;
-  return 0;
-}
-
+function sysSetregid(t: Task, a: SysArgs): number { return setReIds(t, GIDS, a.u32(0), a.u32(1)); }
 /** setresuid(r, e, s): unprivileged callers may only use their current r/e/s uids. */
-function sysSetresuid(t: Task, a: SysArgs): number {
-  const ids = [a.u32(0), a.u32(1), a.u32(2)];
-  const c = cred(t);
-  if (!privileged(t)) {
-    for (const id of ids) if (id !== ID_UNCHANGED && !oneOf(id, c.ruid, c.euid, c.suid)) return -EPERM;
-  }
-  if (ids[0] !== ID_UNCHANGED) c.ruid = ids[0]!;
-  if (ids[1] !== ID_UNCHANGED) c.euid = ids[1]!;
-  if (ids[2] !== ID_UNCHANGED) c.suid = ids[2]!;
-  c.fsuid = c.euid;
-  return 0;
-}
-
+function sysSetresuid(t: Task, a: SysArgs): number { return setResIds(t, UIDS, [a.u32(0), a.u32(1), a.u32(2)]); }
 /** setresgid(r, e, s): as setresuid, for group ids. */
-function sysSetresgid(t: Task, a: SysArgs): number {
-  const ids = [a.u32(0), a.u32(1), a.u32(2)];
-  const c = cred(t);
-  if (!privileged(t)) {
-    for (const id of ids) if (id !== ID_UNCHANGED && !oneOf(id, c.rgid, c.egid, c.sgid)) return -EPERM;
-  }
-  if (ids[0] !== ID_UNCHANGED) c.rgid = ids[0]!;
-  if (ids[1] !== ID_UNCHANGED) c.egid = ids[1]!;
-  if (ids[2] !== ID_UNCHANGED) c.sgid = ids[2]!;
-  c.fsgid = c.egid;
-  return 0;
-}
-
+function sysSetresgid(t: Task, a: SysArgs): number { return setResIds(t, GIDS, [a.u32(0), a.u32(1), a.u32(2)]); }
 /** getresuid(r*, e*, s*): writes the three uids as u32. */
-function sysGetresuid(t: Task, a: SysArgs): number {
-  const c = cred(t), mem = t.mm.mem;
-  mem.writeU32(a.addr(0), c.ruid);
-  mem.writeU32(a.addr(1), c.euid);
-  mem.writeU32(a.addr(2), c.suid);
-  return 0;
-}
-
+function sysGetresuid(t: Task, a: SysArgs): number { return getResIds(t, UIDS, a); }
 /** getresgid(r*, e*, s*): writes the three gids as u32. */
-function sysGetresgid(t: Task, a: SysArgs): number {
-  const c = cred(t), mem = t.mm.mem;
-  mem.writeU32(a.addr(0), c.rgid);
-  mem.writeU32(a.addr(1), c.egid);
-  mem.writeU32(a.addr(2), c.sgid);
-  return 0;
-}
-
+function sysGetresgid(t: Task, a: SysArgs): number { return getResIds(t, GIDS, a); }
 /** setfsuid(uid): always returns the old fsuid; changes it only when permitted. */
-function sysSetfsuid(t: Task, a: SysArgs): number {
-  const uid = a.u32(0), c = cred(t), old = c.fsuid;
-  if (uid !== ID_UNCHANGED && (privileged(t) || oneOf(uid, c.ruid, c.euid, c.suid, c.fsuid))) c.fsuid = uid;
-  return old;
-}
-
+function sysSetfsuid(t: Task, a: SysArgs): number { return setFsId(t, UIDS, a.u32(0)); }
 /** setfsgid(gid): always returns the old fsgid; changes it only when permitted. */
-function sysSetfsgid(t: Task, a: SysArgs): number {
-  const gid = a.u32(0), c = cred(t), old = c.fsgid;
-  if (gid !== ID_UNCHANGED && (privileged(t) || oneOf(gid, c.rgid, c.egid, c.sgid, c.fsgid))) c.fsgid = gid;
-  return old;
-}
+function sysSetfsgid(t: Task, a: SysArgs): number { return setFsId(t, GIDS, a.u32(0)); }
 
 /** getgroups(size, list*): returns the group count; size 0 only asks for it; too small -> EINVAL. */
 function sysGetgroups(t: Task, a: SysArgs): number {

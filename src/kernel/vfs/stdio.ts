@@ -3,11 +3,9 @@
 // buffered asks the host for data and sleeps on a wait queue the host callback wakes).
 import { utf8ToBytes } from '../../util/bytestr.js';
 import type { Host, HostStdioInfo } from '../../host/host.js';
-import { EAGAIN, EBADF, EIO, ENOTTY, EPERM, EPIPE, ESPIPE } from '../../abi/errno.js';
+import { EAGAIN, EBADF, EIO, ENOTTY, EPIPE, ESPIPE } from '../../abi/errno.js';
 import type { Blocked, Request } from '../request.js';
 import { SIGTTIN, SIGTTOU } from '../signal.js';
-import type { Task } from '../task.js';
-import { tiocgpgrp, tiocnotty, tiocsctty, tiocspgrp, ttyCheckChange } from '../process/jobctl.js';
 import { WaitQueue } from '../wait.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFCHR, S_IFIFO, S_IFREG, S_IFSOCK } from './constants.js';
 import { type OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, type StatInfo } from './file.js';
@@ -17,6 +15,7 @@ import {
   TERMIOS_SIZE, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCOUTQ, TIOCSCTTY, TIOCSPGRP, TIOCSWINSZ, TOSTOP,
   WINSIZE_SIZE, ICANON, decodeTermios, defaultTermios, encodeTermios, encodeWinsize, type TerminalState,
 } from './termios.js';
+import type { TtyJobControl } from './tty_jobctl.js';
 
 /** SIGPIPE (asm-generic/signal.h): a write to a host pipe with no reader raises it, as on Linux. */
 const SIGPIPE = 13;
@@ -33,18 +32,6 @@ export const TTY_GID = 5;
 const CANON_TAKE = 4096;
 /** A canonical read ends after a newline. */
 const NEWLINE = 0x0a;
-
-/** Returns the task behind a request (a hart's syscall or a ring's call made for a task), or null. */
-function callerTask(r: Request): Task | null {
-  const c = r.caller as Partial<Task>;
-  return c.tg !== undefined && c.tg.node !== undefined ? c as Task : null;
-}
-
-/** Runs the job-control check for a terminal operation (0 when there is no task behind r). */
-function jobCheck(r: Request, term: TerminalState, sig: number): number {
-  const t = callerTask(r);
-  return t === null ? 0 : ttyCheckChange(t, term, sig);
-}
 
 /** Returns Linux's new_encode_dev(major, minor): the dev_t layout st_rdev uses. */
 export function makeDev(major: number, minor: number): number {
@@ -67,7 +54,8 @@ export class HostStdio {
   /** Bytes taken from the host that a canonical (one line per read) terminal read left over. */
   private held: Uint8Array | null = null;
 
-  constructor(readonly host: Host) {}
+  /** jobControl: the checks and ioctls of job control on this terminal (the Kernel's, or none). */
+  constructor(readonly host: Host, readonly jobControl: TtyJobControl) {}
 
   /** Reads host stdin into buf: bytes, 0 at EOF, or a sleep (EAGAIN when nonblocking) with nothing
    *  consumed. canonical: a terminal in ICANON mode, whose read returns at most one line. */
@@ -159,7 +147,7 @@ class StdioFile implements OpenFile {
   read(r: Request, buf: Uint8Array): number | Blocked {
     if ((this.flags & O_ACCMODE) === O_WRONLY || !this.readsStdin()) return -EBADF;
     if (this.isTty()) {
-      const chk = jobCheck(r, this.stdio.terminal, SIGTTIN); // a background reader
+      const chk = this.stdio.jobControl.checkChange(r, this.stdio.terminal, SIGTTIN); // a background reader
       if (chk !== 0) return chk;
     }
     const canonical = this.isTty() && (this.stdio.terminal.termios.lflag & ICANON) !== 0;
@@ -172,7 +160,7 @@ class StdioFile implements OpenFile {
     if (fd === null) return -EBADF;
     if (data.length === 0) return 0;
     if ((this.stdio.terminal.termios.lflag & TOSTOP) !== 0 && this.isTty()) {
-      const chk = jobCheck(r, this.stdio.terminal, SIGTTOU); // a background writer under `stty tostop`
+      const chk = this.stdio.jobControl.checkChange(r, this.stdio.terminal, SIGTTOU); // a background writer under `stty tostop`
       if (chk !== 0) return chk;
     }
     const n = this.host.writeStdio(fd, data);
@@ -221,29 +209,25 @@ class StdioFile implements OpenFile {
     }
     if (!tty) return -ENOTTY;
     const term = this.stdio.terminal;
-    const t = callerTask(r);
+    const jc = this.stdio.jobControl;
     switch (request) {
       case TCSETS: case TCSETSW: case TCSETSF: case TCFLSH: case TCXONC: case TCSBRK: {
-        const chk = jobCheck(r, term, SIGTTOU); // a background group may not change the terminal
+        const chk = jc.checkChange(r, term, SIGTTOU); // a background group may not change the terminal
         if (chk !== 0) return chk;
         break;
       }
       case TIOCGPGRP: case TIOCGSID: {
-        if (t === null) return -ENOTTY;
-        const id = tiocgpgrp(t, term, request === TIOCGSID);
+        const id = jc.getPgrp(r, term, request === TIOCGSID);
         if (id < 0) return id;
         mem.writeI32(argAddr, id);
         return 0;
       }
-      case TIOCSPGRP: {
-        if (t === null) return -ENOTTY;
-        return tiocspgrp(t, term, () => mem.readI32(argAddr));
-      }
+      case TIOCSPGRP:
+        return jc.setPgrp(r, term, () => mem.readI32(argAddr));
       case TIOCSCTTY:
-        if (t === null) return -EPERM;
-        return tiocsctty(t, term, argAddr === 1, (this.flags & O_ACCMODE) !== O_WRONLY);
+        return jc.setCtty(r, term, argAddr === 1, (this.flags & O_ACCMODE) !== O_WRONLY);
       case TIOCNOTTY:
-        return t === null ? -ENOTTY : tiocnotty(t, term);
+        return jc.noCtty(r, term);
     }
     switch (request) {
       case TCGETS:

@@ -13,6 +13,7 @@ import { FsContext } from './fs_context.js';
 import type { Caller, Inode, SetAttr, SocketInode, SuperBlock } from './inode.js';
 import { isSocketInode, Loc } from './inode.js';
 import { createStdioFile, HostStdio } from './stdio.js';
+import { NO_JOB_CONTROL, type TtyJobControl } from './tty_jobctl.js';
 import { HostInode, HostSuper } from './hostfs.js';
 import { fileKey, type PageCache } from './open_files.js';
 import { WriteDeny } from './write_deny.js';
@@ -156,11 +157,12 @@ export class Vfs {
    * in-memory root with the host cwd mounted at its own path; --root makes a host directory "/".
    * Either way /tmp is a private tmpfs and /dev is synthetic (the Kernel adds /proc), and a
    * --mount at one of those paths replaces it. Which mount covers a path never depends on the
-   * order: the most specific one wins.
+   * order: the most specific one wins. jobControl is job control on the host terminal (the
+   * Kernel's; none for a Vfs without processes).
    */
-  constructor(readonly options: VfsOptions, readonly host: Host) {
+  constructor(readonly options: VfsOptions, readonly host: Host, jobControl: TtyJobControl = NO_JOB_CONTROL) {
     this.now = () => host.realtimeNs();
-    this.stdio = new HostStdio(host);
+    this.stdio = new HostStdio(host, jobControl);
     this.mounts = new MountTable(this.now);
     const limits = { maxBytes: options.tmpfsSize ?? TMPFS_DEFAULT_SIZE, maxInodes: TMPFS_DEFAULT_INODES };
     for (const m of options.mounts) {
