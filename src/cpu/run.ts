@@ -84,8 +84,8 @@ const TRAIN_AFTER = 100_000;
 const TRAIN_BUDGET = 10_000;
 /** The training hart's instret and time: above 2^32, as a long-running guest's are. */
 const TRAIN_INSTRET = 2 ** 40 + 12345;
-/** The training code's second address: above 4 GiB, below the 2^38-byte address space's end. */
-const TRAIN_CODE_HIGH = 2 ** 36 + TRAIN_CODE;
+/** The training code's second address: above 4 GiB with bit 31 set, below the 2^38-byte address space's end. */
+const TRAIN_CODE_HIGH = 2 ** 37 + 2 ** 31 + TRAIN_CODE;
 
 /**
  * Runs warm.ts's training program through interp() on a throwaway machine of its own, once per
