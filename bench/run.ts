@@ -65,6 +65,8 @@ interface Benchmark {
 const COMPUTE_INSNS_PER_ROUND = 27 * 1_000_000;
 /** Rounds for bench_compute: small enough for an interpreter, large enough to dwarf startup. */
 const COMPUTE_ROUNDS = '20';
+/** Rounds for bench_fp: about 1.37 M instructions each (--stats), about as long as bench_compute's row. */
+const FP_ROUNDS = '100';
 /** getppid calls for bench_getppid. */
 const GETPPID_CALLS = '200000';
 /** Round trips for futex_pingpong: about a second under either engine, so start-up is small. */
@@ -142,6 +144,10 @@ const BENCHMARKS: Benchmark[] = [
     name: 'bench_compute', path: 'guest/bin/bench_compute', args: [COMPUTE_ROUNDS],
     instretEstimate: (a) => Number(a[0]) * COMPUTE_INSNS_PER_ROUND,
     note: `integer loop, ${COMPUTE_ROUNDS} rounds of 10^6 iterations`,
+  },
+  {
+    name: 'bench_fp', path: 'guest/bin/bench_fp', args: [FP_ROUNDS], instretEstimate: null,
+    note: `floating-point loops (Mandelbrot in D with fmadd, a single-precision polynomial, a gravity step), ${FP_ROUNDS} rounds`,
   },
   {
     name: 'bench_getppid', path: 'guest/bin/bench_getppid', args: [GETPPID_CALLS], instretEstimate: null,

@@ -1,9 +1,17 @@
 // Runs the explorer's batches on worker threads (node:worker_threads): each worker loads the CLI
 // module again and runs one spec at a time as the pool hands them out. Results come back in spec
 // order, so nothing downstream sees how many workers there were.
-import { parentPort, Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import { lazyBuiltin } from '../host/node_builtin.js';
 import type { RunBatch, RunResult, RunSpec, Target } from '../explore/types.js';
 import { runOnce } from './explore_run.js';
+
+/** node:worker_threads, loaded by the explorer only (a plain run never needs it). */
+export const workerThreads = lazyBuiltin<typeof WorkerThreads>('node:worker_threads');
+type Worker = WorkerThreads.Worker;
+
+/** The argument a worker gets in process.argv, so main.ts knows it is one without loading node:worker_threads. */
+export const EXPLORE_WORKER_ARG = '--ecall-explore-worker';
 
 /** The workerData that makes a loaded CLI module an explorer worker (main.ts checks it). */
 export interface ExploreWorkerData {
@@ -36,7 +44,7 @@ export function inlinePool(target: Target): Pool {
 /** Starts `jobs` workers that load moduleUrl (the CLI's main module) with explorer workerData. */
 export function workerPool(target: Target, jobs: number, moduleUrl: URL): Pool {
   const data: ExploreWorkerData = { ecallExplore: true, target };
-  const workers = Array.from({ length: jobs }, () => new Worker(moduleUrl, { workerData: data }));
+  const workers = Array.from({ length: jobs }, () => new (workerThreads().Worker)(moduleUrl, { workerData: data, argv: [EXPLORE_WORKER_ARG] }));
   const run: RunBatch = (specs, onDone) => new Promise((resolve, reject) => {
     const results: RunResult[] = new Array(specs.length);
     let next = 0, done = 0, failed = false;
@@ -66,6 +74,7 @@ export function workerPool(target: Target, jobs: number, moduleUrl: URL): Pool {
 
 /** The worker side: answers each job with runOnce's result (or the error's message). */
 export function serveExploreWorker(data: ExploreWorkerData): void {
+  const parentPort = workerThreads().parentPort;
   parentPort!.on('message', (job: Job) => {
     runOnce(data.target, job.spec).then(
       (result) => parentPort!.postMessage({ index: job.index, result } satisfies Answer),

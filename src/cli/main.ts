@@ -12,14 +12,16 @@ import { coverageMarkdown, coverageText } from '../kernel/syscalls/coverage.js';
 import { syscallTable } from '../kernel/syscalls/table.js';
 import { parseCommandLine, USAGE, UsageError, type RunOptions } from './args.js';
 import { signalDescription } from './signal_text.js';
-import { isMainThread, workerData } from 'node:worker_threads';
 import { exploreCommand } from './explore_cmd.js';
-import { type ExploreWorkerData, serveExploreWorker } from './explore_pool.js';
+import { EXPLORE_WORKER_ARG, type ExploreWorkerData, serveExploreWorker, workerThreads } from './explore_pool.js';
 import { parseSchedule } from '../kernel/schedule/policy.js';
 import { parseInjection, RunWatch } from '../kernel/inject.js';
 
 // Loaded as an explorer worker (explore_pool.ts): serve runs instead of parsing a command line.
-if (!isMainThread && (workerData as ExploreWorkerData | null)?.ecallExplore === true) serveExploreWorker(workerData as ExploreWorkerData);
+if (process.argv.includes(EXPLORE_WORKER_ARG) && !workerThreads().isMainThread) {
+  const data = workerThreads().workerData as ExploreWorkerData | null;
+  if (data?.ecallExplore === true) serveExploreWorker(data);
+}
 
 /** Parses HOST:GUEST[:ro] into a mount; throws a one-line message on bad syntax. */
 export function parseMount(spec: string): { host: string; guest: string; readonly: boolean } {
@@ -126,7 +128,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
     throw e;
   }
   const cwd = o.root !== undefined ? '/' : process.cwd();
-  const started = performance.now();
+  const started = o.stats ? performance.now() : 0; // (Node loads perf_hooks for the first performance.now())
   let p: GuestProcess;
   try {
     // The host's own stdio, and with it the host's signals: the guest is the terminal's foreground job.
@@ -152,7 +154,8 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
     if (j) {
       process.stderr.write(`ecall: jit regions=${j.regions} insns=${j.instructions} compile_ms=${j.compileMs.toFixed(1)} ` +
         `entries=${j.entries} calls=${j.calls} translated_insns=${j.retired} interp_runs=${j.interpRuns} exits: interp=${j.exits.interp} ` +
-        `budget=${j.exits.budget} ecall=${j.exits.ecall} miss=${j.exits.miss} dropped=${j.dropped} evicted=${j.evicted}\n`);
+        `budget=${j.exits.budget} ecall=${j.exits.ecall} miss=${j.exits.miss} dropped=${j.dropped} evicted=${j.evicted} ` +
+        `helpers: fp=${j.helpers.fp} csr=${j.helpers.csr}\n`);
     }
   }
   return st.code;

@@ -1,11 +1,12 @@
 // The Node.js host: clocks, randomness, stdio and host files for a kernel running in Node 20.
-import { randomFillSync } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as tty from 'node:tty';
+import type * as Tty from 'node:tty';
 import type { HostFs } from './fs.js';
 import type { Host, HostNet, HostStdin, HostStdioInfo, HostTimer } from './host.js';
 import { NodeHostFs } from './node_fs.js';
+import { lazyBuiltin } from './node_builtin.js';
 import { NodeHostNet } from './node_net.js';
 import { SimHost } from './sim.js';
 
@@ -28,6 +29,70 @@ const NODE_SIGNAL_NAMES: Record<number, NodeJS.Signals> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 10: 'SIGUSR1', 12: 'SIGUSR2', 15: 'SIGTERM', 18: 'SIGCONT', 20: 'SIGTSTP',
   28: 'SIGWINCH',
 };
+
+/** The host kernel's random source, read when there is one (it spares loading node:crypto). */
+const URANDOM = '/dev/urandom';
+
+/** node:tty (which loads node:net) is consulted only for character devices; node:crypto only without URANDOM. */
+const tty = lazyBuiltin<typeof Tty>('node:tty');
+const crypto = lazyBuiltin<typeof Crypto>('node:crypto');
+
+/** Linux's major device number of the memory devices (/dev/null, zero, full, random, urandom): never terminals. */
+const LINUX_MEM_MAJOR = 1;
+
+/** Returns the major number of a Linux device number (glibc's encoding: bits 8-19 and 44-63). */
+function linuxMajor(rdev: number): number {
+  return ((rdev >>> 8) & 0xfff) | ((Math.floor(rdev / 2 ** 32) >>> 0) & 0xfffff000);
+}
+
+/**
+ * Returns whether host fd, whose fstat is st, is a terminal. Only a character device other than
+ * Linux's memory devices can be, so for pipes, files and /dev/null node:tty is never loaded.
+ */
+function isTerminalStat(fd: number, st: fs.Stats): boolean {
+  if (!st.isCharacterDevice()) return false;
+  if (process.platform === 'linux' && linuxMajor(st.rdev) === LINUX_MEM_MAJOR) return false;
+  return tty().isatty(fd);
+}
+
+/** Returns whether host fd is a terminal (isTerminalStat); false for a closed fd. */
+function isTerminal(fd: number): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(fd);
+  } catch {
+    return false;
+  }
+  return isTerminalStat(fd, st);
+}
+
+/** URANDOM's fd once opened (null before, -1 when it cannot be opened: node:crypto then). */
+let urandomFd: number | null = null;
+
+/** Fills buf with random bytes from URANDOM, or node:crypto where the host has no such file. */
+function hostRandomFill(buf: Uint8Array): void {
+  if (urandomFd === null) {
+    try {
+      urandomFd = fs.openSync(URANDOM, 'r');
+    } catch {
+      urandomFd = -1;
+    }
+  }
+  let off = 0;
+  while (urandomFd >= 0 && off < buf.length) {
+    let n = 0;
+    try {
+      n = fs.readSync(urandomFd, buf, off, Math.min(buf.length - off, RANDOM_FILL_MAX), null);
+    } catch {
+      n = 0;
+    }
+    if (n <= 0) urandomFd = -1; // unreadable after all: the rest from node:crypto
+    off += n > 0 ? n : 0;
+  }
+  for (; off < buf.length; off += RANDOM_FILL_MAX) {
+    crypto().randomFillSync(buf.subarray(off, Math.min(buf.length, off + RANDOM_FILL_MAX)));
+  }
+}
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
@@ -168,9 +233,7 @@ export class NodeHost implements Host {
   }
 
   randomFill(buf: Uint8Array): void {
-    for (let off = 0; off < buf.length; off += RANDOM_FILL_MAX) {
-      randomFillSync(buf.subarray(off, Math.min(buf.length, off + RANDOM_FILL_MAX)));
-    }
+    hostRandomFill(buf);
   }
 
   writeStdio(fd: 1 | 2, data: Uint8Array): number {
@@ -192,11 +255,11 @@ export class NodeHost implements Host {
   }
 
   isatty(fd: number): boolean {
-    return tty.isatty(fd);
+    return isTerminal(fd);
   }
 
   winsize(fd: number): { rows: number; cols: number } | null {
-    if (!tty.isatty(fd)) return null;
+    if (!isTerminal(fd)) return null;
     // Only the output streams know the size; a terminal on fd 0 usually is the one on 1 or 2.
     for (const s of [fd === 2 ? process.stderr : process.stdout, process.stdout, process.stderr]) {
       if (s.isTTY) {
@@ -220,7 +283,7 @@ export class NodeHost implements Host {
     } catch {
       path = null;
     }
-    const kind: HostStdioInfo['kind'] = tty.isatty(fd) ? 'tty' : st.isFIFO() ? 'pipe' : st.isSocket() ? 'socket'
+    const kind: HostStdioInfo['kind'] = isTerminalStat(fd, st) ? 'tty' : st.isFIFO() ? 'pipe' : st.isSocket() ? 'socket'
       : st.isCharacterDevice() ? 'chr' : 'file';
     return { kind, ino: st.ino, size: kind === 'file' ? st.size : 0, rdev: st.rdev, path };
   }

@@ -1,10 +1,14 @@
 // HostFs on node:fs (synchronous calls: the kernel path stays synchronous, see DESIGN.md). Paths
 // and names are byte strings (src/util/bytestr.ts), passed to node:fs as Buffers, so a name that is
 // not valid UTF-8 reaches the host byte for byte.
-import { execFileSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import type { HostFs, HostStat } from './fs.js';
 import { HOST_O_CREAT, HOST_O_EXCL, HOST_O_TRUNC } from './fs.js';
+import { lazyBuiltin } from './node_builtin.js';
+
+/** node:child_process, loaded for the first FIFO made on the host (mkfifo(1)). */
+const childProcess = lazyBuiltin<typeof ChildProcess>('node:child_process');
 
 /** Linux errno for each node error code we expect from file calls (generic numbering). */
 const CODE_TO_ERRNO: Record<string, number> = {
@@ -113,7 +117,7 @@ export class NodeHostFs implements HostFs {
     }
     const tmp = `${dirText === '/' ? '' : dirText}/.ecall-mkfifo-${process.pid}-${mkfifoCount++}`;
     try {
-      execFileSync('mkfifo', ['-m', (mode & 0o7777).toString(8), '--', tmp], { stdio: 'ignore' });
+      childProcess().execFileSync('mkfifo', ['-m', (mode & 0o7777).toString(8), '--', tmp], { stdio: 'ignore' });
     } catch (e) {
       return (e as { code?: string }).code === 'ENOENT' ? -EPERM : -EACCES;
     }

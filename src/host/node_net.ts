@@ -2,8 +2,9 @@
 // Every operation returns at once; Node's events become the HostNet events the kernel handles
 // between slices. Connections are half-open capable (allowHalfOpen), so a guest's shutdown of
 // one direction does not close the other, as with Linux TCP.
-import * as dgram from 'node:dgram';
-import * as net from 'node:net';
+import type * as Dgram from 'node:dgram';
+import type * as Net from 'node:net';
+import { lazyBuiltin } from './node_builtin.js';
 import { EIO, errnoByName } from '../abi/errno.js';
 import type {
   HostInetAddr, HostNet, HostTcpConnection, HostTcpEvents, HostTcpServer, HostTcpServerEvents, HostUdpEvents,
@@ -16,6 +17,10 @@ import type {
  * autotuned for a fast local peer).
  */
 const HOST_SEND_BUFFER = 256 * 1024;
+
+/** node:net and node:dgram, loaded at the first socket (a run without sockets never loads them). */
+const net = lazyBuiltin<typeof Net>('node:net');
+const dgram = lazyBuiltin<typeof Dgram>('node:dgram');
 
 /** The Linux errno of a Node system error (its code is the host's errno name); EIO if unknown. */
 function errnoOf(e: unknown): number {
@@ -32,7 +37,7 @@ function hostAddr(address: string | undefined, port: number | undefined, family?
 
 /** One connection on a node:net socket. */
 class NodeTcpConnection implements HostTcpConnection {
-  constructor(private readonly sock: net.Socket) {}
+  constructor(private readonly sock: Net.Socket) {}
 
   write(data: Uint8Array): void {
     this.sock.write(data);
@@ -99,8 +104,8 @@ class NodeTcpConnection implements HostTcpConnection {
 /** The HostNet of NodeHost. */
 export class NodeHostNet implements HostNet {
   tcpListen(addr: HostInetAddr, v6only: boolean, ev: HostTcpServerEvents): HostTcpServer {
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false, highWaterMark: HOST_SEND_BUFFER });
-    server.on('connection', (s: net.Socket) => {
+    const server = net().createServer({ allowHalfOpen: true, pauseOnConnect: false, highWaterMark: HOST_SEND_BUFFER });
+    server.on('connection', (s: Net.Socket) => {
       const c = new NodeTcpConnection(s);
       c.attach(ev.connection(c));
     });
@@ -117,10 +122,10 @@ export class NodeHostNet implements HostNet {
   }
 
   tcpConnect(to: HostInetAddr, from: HostInetAddr | null, ev: HostTcpEvents): HostTcpConnection {
-    const s = new net.Socket({ allowHalfOpen: true, writableHighWaterMark: HOST_SEND_BUFFER } as net.SocketConstructorOpts);
+    const s = new (net().Socket)({ allowHalfOpen: true, writableHighWaterMark: HOST_SEND_BUFFER } as Net.SocketConstructorOpts);
     const c = new NodeTcpConnection(s);
     c.attach(ev);
-    const opts: net.TcpSocketConnectOpts = { host: to.address, port: to.port, family: to.family };
+    const opts: Net.TcpSocketConnectOpts = { host: to.address, port: to.port, family: to.family };
     if (from !== null) {
       opts.localAddress = from.address;
       opts.localPort = from.port;
@@ -130,10 +135,10 @@ export class NodeHostNet implements HostNet {
   }
 
   udpBind(addr: HostInetAddr, o: { reuseAddr: boolean; v6only: boolean }, ev: HostUdpEvents): HostUdpSocket {
-    const s = dgram.createSocket({ type: addr.family === 6 ? 'udp6' : 'udp4', reuseAddr: o.reuseAddr, ipv6Only: o.v6only });
+    const s = dgram().createSocket({ type: addr.family === 6 ? 'udp6' : 'udp4', reuseAddr: o.reuseAddr, ipv6Only: o.v6only });
     s.on('listening', () => ev.bound());
     s.on('error', (e) => ev.error(errnoOf(e)));
-    s.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => {
+    s.on('message', (msg: Buffer, rinfo: Dgram.RemoteInfo) => {
       const from = hostAddr(rinfo.address, rinfo.port, rinfo.family);
       if (from !== null) ev.message(msg, from);
     });

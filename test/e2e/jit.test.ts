@@ -9,11 +9,13 @@ import { loadCases, type GuestCase, type GuestResult } from '../helpers/guest_ca
 import { GUEST_CONCURRENCY, mapLimited } from '../helpers/pool.js';
 import { ecallUnavailable, GUEST_TIMEOUT_MS, runUnderEcallWith } from '../helpers/run_guest.js';
 
-/** Guests that cover integer loops, FP, faults, signals, threads, a data race and free memory. */
+/** Guests that cover integer loops, FP (translated F/D and fcsr), rdtime through the vDSO, faults, signals, threads, a data race and free memory. */
 const CASES: { name: string; args?: string[]; cpus: string }[] = [
   { name: 'bench_compute', args: ['1'], cpus: '1' },
   { name: 'intarith', cpus: '1' },
   { name: 'fp', cpus: '1' },
+  { name: 'bench_fp', args: ['1'], cpus: '1' },
+  { name: 'clocks', cpus: '1' },
   { name: 'segv', cpus: '1' },
   { name: 'sigill', cpus: '1' },
   { name: 'signals', cpus: '2' },

@@ -21,6 +21,9 @@ import { INFO_COMPRESSED } from '../decode.js';
 import { Op } from '../ops.js';
 import { type Block, End, type Region } from './region.js';
 import { BLOCK_VOID, Bytes, type FuncCode, get, global0, i32c, i64c, mem, op, set, T_I32, T_I64, tee, W } from './wasm.js';
+import { CSR_CYCLE, CSR_INSTRET, csrIsFp, emitCsr } from './emit_csr.js';
+import { FpEmit, type FpLayout, fpReadsX1, fpUse, fpWritesX } from './emit_fp.js';
+import { ST_FP_END } from './fp_helpers.js';
 
 /** Exit codes of a translated function. */
 export const EXIT_NEXT = 0;    // pc is the next instruction to run (a jump target or the page's end)
@@ -42,7 +45,7 @@ export const ST_PAX = 292;
 export const ST_CALLS = 296;  // i32: functions the dispatcher called
 export const ST_RES = 300;    // i32: the LR/SC reservation (pool offset, or -1)
 export const ST_INSTRET = 304; // i64: instret before the instructions counted from 0 by this dispatch
-export const ST_BYTES = 312;
+export const ST_BYTES = ST_FP_END; // f registers, fflags and frm from 312 (fp_helpers.ts)
 
 // Locals: the five parameters, then i32 scratch, then i64 scratch and the registers.
 const P_ST = 0, P_VPN = 1, P_OFF = 2, P_BUDGET = 3, P_N0 = 4;
@@ -63,21 +66,33 @@ export function emitRegion(r: Region, frame: number): FuncCode {
 }
 
 class Emitter {
-  private readonly b = new Bytes();
+  readonly b = new Bytes();
   private readonly k: number;
   /** Index of the block being emitted. */
   private cur = 0;
   /** Wasm blocks/ifs opened inside the current block's code. */
-  private extra = 0;
+  extra = 0;
   private readonly written = new Set<number>();
   private readonly used = new Set<number>();
+  /** F, D and the fcsr CSRs (emit_fp.ts, emit_csr.ts); its locals follow the ones above. */
+  private readonly fp: FpEmit;
+  private readonly lay: FpLayout = { st: P_ST, a: L_A, tr: L_TR, tw: L_TW, x: L_X, stX: ST_X, exitInterp: EXIT_INTERP };
 
   constructor(private readonly r: Region, private readonly frame: number) {
     this.k = r.blocks.length;
+    this.fp = new FpEmit(this, this.lay, 5 + I32_LOCALS + I64_LOCALS);
     for (const bl of r.blocks) {
-      for (const w of bl.infos) {
+      for (let i = 0; i < bl.infos.length; i++) {
+        const w = bl.infos[i]!;
         const o = w & 0xff;
         const rd = (w >>> 8) & 63, rs1 = (w >>> 14) & 31, rs2 = (w >>> 19) & 31;
+        if (fpUse(o) !== 0) {
+          this.fp.scan(o, rd, rs1, rs2, (w >>> 24) & 31);
+          if (fpReadsX1(o) && rs1 !== 0) this.used.add(rs1);
+          if (fpWritesX(o) && rd !== 32) { this.written.add(rd); this.used.add(rd); }
+          continue;
+        }
+        if (o >= Op.CSRRW && o <= Op.CSRRCI && csrIsFp(bl.imms[i]! & 0xfff)) this.fp.touch();
         if (rs1 !== 0) this.used.add(rs1);
         if (rs2 !== 0 && usesRs2(o)) this.used.add(rs2);
         if (writesRd(o) && rd !== 0 && rd !== 32) { this.written.add(rd); this.used.add(rd); }
@@ -95,6 +110,7 @@ class Emitter {
     get(b, P_ST); mem(b, W.i32_load, 2, ST_TAGW); set(b, L_TW);
     get(b, P_ST); mem(b, W.i32_load, 2, ST_PAD); set(b, L_PD);
     for (const r of this.used) { get(b, P_ST); mem(b, W.i64_load, 3, ST_X + 8 * r); set(b, L_X + r); }
+    this.fp.prologue();
     b.u8(W.block); b.u8(BLOCK_VOID); // $exit
     b.u8(W.loop); b.u8(BLOCK_VOID); // $dispatch
     for (let i = 0; i < this.k; i++) { b.u8(W.block); b.u8(BLOCK_VOID); }
@@ -110,11 +126,12 @@ class Emitter {
     b.u8(W.end); // $exit
     // Epilogue: registers written, pc and count back to the exchange area.
     for (const r of this.written) { get(b, P_ST); get(b, L_X + r); mem(b, W.i64_store, 3, ST_X + 8 * r); }
+    this.fp.epilogue();
     get(b, P_ST); get(b, L_PC); mem(b, W.i64_store, 3, ST_PC);
     get(b, P_ST); get(b, L_N); mem(b, W.i32_store, 2, ST_N);
     get(b, L_CODE);
     b.u8(W.end);
-    return { locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64]], body: b };
+    return { locals: [[I32_LOCALS, T_I32], [I64_LOCALS, T_I64], ...this.fp.locals()], body: b };
   }
 
   /**
@@ -158,7 +175,7 @@ class Emitter {
   private dispatchDepth(): number { return this.k - 1 - this.cur + this.extra; }
 
   /** Exits with pc = page base + off, code, after un-counting `uncount` instructions. */
-  private exitAt(off: number, code: number, uncount: number): void {
+  exitAt(off: number, code: number, uncount: number): void {
     const b = this.b;
     if (uncount !== 0) { get(b, L_N); i32c(b, uncount); op(b, W.i32_sub); set(b, L_N); }
     get(b, L_VB); i64c(b, off); op(b, W.i64_add); set(b, L_PC);
@@ -181,7 +198,7 @@ class Emitter {
   private ifClose(): void { this.b.u8(W.end); this.extra--; }
 
   /** Pushes x[r] (0 for x0). */
-  private rx(r: number): void {
+  rx(r: number): void {
     if (r === 0) i64c(this.b, 0); else get(this.b, L_X + r);
   }
 
@@ -289,14 +306,16 @@ class Emitter {
       case Op.MULHSU: this.mulh(rs1, rs2, d, true, false); return;
       case Op.DIV: case Op.DIVU: case Op.REM: case Op.REMU: this.div64(o, rs1, rs2, d); return;
       case Op.DIVW: case Op.DIVUW: case Op.REMW: case Op.REMUW: this.div32(o, rs1, rs2, d); return;
-      case Op.CSRRS: case Op.CSRRC: case Op.CSRRSI: case Op.CSRRCI:
-        // Only reads of cycle and instret (region.ts): the count through this instruction.
+      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
+        if ((imm & 0xfff) !== CSR_CYCLE && (imm & 0xfff) !== CSR_INSTRET) { emitCsr(this, this.lay, this.fp, o, d, rs1, imm & 0xfff, off, left); return; }
+        // Reads of cycle and instret (region.ts): the count through this instruction.
         get(b, P_ST); mem(b, W.i64_load, 3, ST_INSTRET);
         get(b, L_N); i32c(b, left - 1); op(b, W.i32_sub); op(b, W.i64_extend_i32_u); op(b, W.i64_add);
         set(b, d);
         return;
       default:
         if (o >= Op.LR_W && o <= Op.AMOMAXU_D) { this.atomic(o, rs1, rs2, d, off, left); return; }
+        if (fpUse(o) !== 0) { this.fp.insn(o, rd, rs1, rs2, (w >>> 24) & 31, imm, off, left); return; }
         throw new Error(`translator: unexpected op ${o}`);
     }
   }
@@ -390,7 +409,7 @@ class Emitter {
    * tags at local `tags` (tagR or tagW); on a miss, an address beyond the address space or an
    * access that crosses a page, exits to the interpreter at this instruction.
    */
-  private address(rs1: number, imm: number, size: number, tags: number, off: number, left: number): void {
+  address(rs1: number, imm: number, size: number, tags: number, off: number, left: number): void {
     const b = this.b;
     this.rx(rs1); i64c(b, imm); op(b, W.i64_add); tee(b, L_T0);
     i64c(b, 12); op(b, W.i64_shr_u); op(b, W.i32_wrap_i64); tee(b, L_A); // vpn (low 32 bits)

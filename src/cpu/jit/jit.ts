@@ -17,6 +17,7 @@ import {
   ST_INSTRET, ST_N, ST_PAD, ST_PAX, ST_PC, ST_RES, ST_TAGR, ST_TAGW, ST_TAGX,
 } from './emit.js';
 import { discover, type Region } from './region.js';
+import { HELPER_IMPORTS, type HelperCounts, helperImports, ST_F, ST_FFLAGS, ST_FRM } from './fp_helpers.js';
 import { moduleBytes } from './wasm.js';
 
 /** Arrivals at an entry point before it is translated: compiling a module costs about as much
@@ -67,6 +68,8 @@ export interface JitStats {
   evicted: number;
   /** Runs of the interpreter between translated code (run.ts counts them). */
   interpRuns: number;
+  /** Calls from translated code into the F/D helper (ops not done inline) and the CSR helper (time). */
+  helpers: HelperCounts;
 }
 
 /** What the translator remembers of one translated function. */
@@ -81,7 +84,7 @@ interface Entry {
 export class Jit implements CodeListener {
   readonly stats: JitStats = {
     regions: 0, instructions: 0, compileMs: 0, background: 0, entries: 0, calls: 0, retired: 0,
-    exits: { interp: 0, budget: 0, ecall: 0, miss: 0 }, dropped: 0, evicted: 0, interpRuns: 0,
+    exits: { interp: 0, budget: 0, ecall: 0, miss: 0 }, dropped: 0, evicted: 0, interpRuns: 0, helpers: { fp: 0, csr: 0 },
   };
   /** Arrivals before translating an entry point. */
   threshold = DEFAULT_HOT_THRESHOLD;
@@ -108,12 +111,18 @@ export class Jit implements CodeListener {
   /** The exchange area: byte offset in the pool, and int32 views of it. */
   private readonly st: number;
   private readonly regs: Int32Array;
+  private readonly fregs: Int32Array;
   private readonly i32: Int32Array;
+  /** The imports of translated modules (memory, F/D and CSR helpers), and the hart exec() runs. */
+  private readonly imports: WebAssembly.Imports;
+  private hart: Hart | null = null;
 
   constructor(private readonly phys: PhysMem) {
     this.cache = codeCacheOf(phys);
     this.st = SCRATCH_FRAME * 4096 + EXCHANGE_OFFSET;
     this.regs = new Int32Array(phys.memory.buffer, this.st, 66);
+    this.fregs = new Int32Array(phys.memory.buffer, this.st + ST_F, 64);
+    this.imports = { m: { mem: phys.memory, ...helperImports(phys.memory, this.st, () => this.hart, this.stats.helpers) } };
     this.i32 = phys.i32;
     this.disp = makeDispatcher(phys.memory, phys.bytes / WASM_PAGE);
   }
@@ -188,6 +197,10 @@ export class Jit implements CodeListener {
     if (fn === null) return EXEC_INTERPRET;
     const i32 = this.i32, st = this.st, sw = st >> 2, stats = this.stats, table = this.disp.table, dispatch = this.disp.dispatch;
     this.regs.set(h.x);
+    this.fregs.set(h.f);
+    i32[(st + ST_FFLAGS) >> 2] = h.fflags;
+    i32[(st + ST_FRM) >> 2] = h.frm;
+    this.hart = h;
     i32[(st + ST_RES) >> 2] = h.reservation;
     stats.entries++;
     let total = 0, result = EXEC_INTERPRET, missedAt = -1;
@@ -227,6 +240,10 @@ export class Jit implements CodeListener {
       if (r === EXIT_INTERP || r !== EXIT_NEXT) { stats.exits.interp++; break; }
     }
     h.x.set(this.regs);
+    h.f.set(this.fregs);
+    h.fflags = i32[(st + ST_FFLAGS) >> 2]!;
+    h.frm = i32[(st + ST_FRM) >> 2]!;
+    this.hart = null;
     h.pc = pc;
     h.instret += total;
     const res = i32[(st + ST_RES) >> 2]!;
@@ -248,7 +265,7 @@ export class Jit implements CodeListener {
       code[i] = 0;
       return 0;
     }
-    const bytes = moduleBytes({ pages: this.phys.bytes / WASM_PAGE, params: PARAMS, results: RESULTS, validGlobal: true },
+    const bytes = moduleBytes({ pages: this.phys.bytes / WASM_PAGE, params: PARAMS, results: RESULTS, validGlobal: true, imports: HELPER_IMPORTS },
       [emitRegion(region, frame)]);
     if (this.async) {
       // Its blocks without a translation wait for this one instead of getting hot on their own.
@@ -275,7 +292,7 @@ export class Jit implements CodeListener {
   private install(m: WebAssembly.Module, frame: number, code: Int32Array, region: Region): number {
     const t0 = performance.now();
     if (this.freeIds.length === 0 && this.fns.length > MAX_FUNCTIONS) this.evictOne();
-    const inst = new WebAssembly.Instance(m, { m: { mem: this.phys.memory } });
+    const inst = new WebAssembly.Instance(m, this.imports);
     const id = this.freeIds.pop() ?? this.fns.length;
     this.fns[id] = {
       fn: inst.exports['f0'] as Translated, valid: inst.exports['valid'] as WebAssembly.Global, frame,

@@ -5,6 +5,7 @@
 // the region starts.
 import { C_ILLEGAL, compressedTables, decode32, decodeCompressed, decodedImm, INFO_COMPRESSED } from '../decode.js';
 import { Op } from '../ops.js';
+import { csrTranslatable } from './emit_csr.js';
 
 /** At most this many blocks per region: the block index lives in the low 8 bits of a slot. */
 export const MAX_BLOCKS = 256;
@@ -58,22 +59,17 @@ function decodeAt(u8: Uint8Array, base: number, off: number): number {
   return w;
 }
 
-/** CSR numbers the translator reads inline: cycle and instret (both the retired count here). */
-const CSR_CYCLE = 0xc00, CSR_INSTRET = 0xc02;
-
 /**
- * True for the instructions the translator emits (info word w, immediate imm): RV64I and M,
- * A, ecall and ebreak (as exits), and reads of cycle and instret. F and D, other CSRs and CSR
- * writes run in the interpreter.
+ * True for the instructions the translator emits (info word w, immediate imm): RV64I, M, A,
+ * F and D, ecall and ebreak (as exits), and the CSR accesses emit_csr.ts takes (fflags, frm,
+ * fcsr; reads of cycle, instret, time and the cpu number). Other CSR accesses run in the
+ * interpreter, which raises SIGILL for them.
  */
 export function translatable(w: number, imm: number): boolean {
   const op = w & 0xff;
-  if (op === Op.CSRRS || op === Op.CSRRC || op === Op.CSRRSI || op === Op.CSRRCI) {
-    const csr = imm & 0xfff;
-    return ((w >>> 14) & 31) === 0 && (csr === CSR_CYCLE || csr === CSR_INSTRET);
-  }
+  if (op >= Op.CSRRW && op <= Op.CSRRCI) return csrTranslatable(op, (w >>> 14) & 31, imm & 0xfff);
   return (op >= Op.NOP && op <= Op.SRAW) || op === Op.FENCE || op === Op.FENCE_I || (op >= Op.MUL && op <= Op.AMOMAXU_D) ||
-    op === Op.ECALL || op === Op.EBREAK;
+    op === Op.ECALL || op === Op.EBREAK || (op >= Op.FLW && op <= Op.FCVT_D_S);
 }
 
 /**

@@ -22,10 +22,19 @@ export const enum W {
   i64_rem_s = 0x81, i64_rem_u = 0x82, i64_and = 0x83, i64_or = 0x84, i64_xor = 0x85, i64_shl = 0x86,
   i64_shr_s = 0x87, i64_shr_u = 0x88,
   i32_wrap_i64 = 0xa7, i64_extend_i32_s = 0xac, i64_extend_i32_u = 0xad,
+  // F and D (emit_fp.ts)
+  call = 0x10, f64_load = 0x2b, f64_store = 0x39, f64_const = 0x44, i64_gt_u = 0x56,
+  f64_eq = 0x61, f64_ne = 0x62, f64_lt = 0x63, f64_gt = 0x64, f64_le = 0x65, f64_ge = 0x66,
+  f64_abs = 0x99, f64_neg = 0x9a, f64_trunc = 0x9d, f64_nearest = 0x9e, f64_sqrt = 0x9f,
+  f64_add = 0xa0, f64_sub = 0xa1, f64_mul = 0xa2, f64_div = 0xa3, f64_min = 0xa4, f64_max = 0xa5,
+  i64_trunc_f64_s = 0xb0, i64_trunc_f64_u = 0xb1, f32_demote_f64 = 0xb6,
+  f64_convert_i32_s = 0xb7, f64_convert_i32_u = 0xb8, f64_convert_i64_s = 0xb9, f64_convert_i64_u = 0xba,
+  f64_promote_f32 = 0xbb, i32_reinterpret_f32 = 0xbc, i64_reinterpret_f64 = 0xbd, f32_reinterpret_i32 = 0xbe,
+  f64_reinterpret_i64 = 0xbf,
 }
 
 /** Value types. */
-export const T_I32 = 0x7f, T_I64 = 0x7e;
+export const T_I32 = 0x7f, T_I64 = 0x7e, T_F64 = 0x7c;
 /** The empty block type. */
 export const BLOCK_VOID = 0x40;
 
@@ -99,6 +108,14 @@ export function i64c(b: Bytes, v: number): void { b.u8(W.i64_const); b.sleb32(v)
 /** i64.const v, for any 64-bit v */
 export function i64cBig(b: Bytes, v: bigint): void { b.u8(W.i64_const); b.sleb64(v); }
 
+/** f64.const v */
+export function f64c(b: Bytes, v: number): void {
+  b.u8(W.f64_const);
+  const d = new DataView(new ArrayBuffer(8));
+  d.setFloat64(0, v, true);
+  for (let k = 0; k < 8; k++) b.u8(d.getUint8(k));
+}
+
 /** global.get 0 */
 export function global0(b: Bytes): void { b.u8(W.global_get); b.uleb(0); }
 
@@ -137,6 +154,15 @@ export interface ModuleShape {
   table?: boolean;
   /** Define and export "valid", a mutable i32 global starting at 1 (global 0). */
   validGlobal?: boolean;
+  /** Functions imported as "m".name, indices 0.. in this order (the module's own follow). */
+  imports?: ImportedFunc[];
+}
+
+/** A function a module imports from the host. */
+export interface ImportedFunc {
+  name: string;
+  params: number[];
+  results: number[];
 }
 
 /** Appends a name as a size-prefixed vector of bytes. */
@@ -152,16 +178,21 @@ function name(b: Bytes, s: string): void {
 export function moduleBytes(shape: ModuleShape, funcs: FuncCode[]): Uint8Array<ArrayBuffer> {
   const out = new Bytes();
   out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const fimp = shape.imports ?? [];
   const type = new Bytes();
-  type.uleb(1); type.u8(0x60);
-  type.uleb(shape.params.length); for (const p of shape.params) type.u8(p);
-  type.uleb(shape.results.length); for (const r of shape.results) type.u8(r);
+  type.uleb(1 + fimp.length);
+  for (const t of [shape, ...fimp]) {
+    type.u8(0x60);
+    type.uleb(t.params.length); for (const p of t.params) type.u8(p);
+    type.uleb(t.results.length); for (const r of t.results) type.u8(r);
+  }
   section(out, 1, type);
   const imp = new Bytes();
-  imp.uleb(shape.table ? 2 : 1);
+  imp.uleb((shape.table ? 2 : 1) + fimp.length);
   name(imp, 'm'); name(imp, 'mem');
   imp.u8(0x02); imp.u8(0x03); imp.uleb(shape.pages); imp.uleb(shape.pages); // memory, shared with a maximum
   if (shape.table) { name(imp, 'm'); name(imp, 'tab'); imp.u8(0x01); imp.u8(0x70); imp.u8(0x00); imp.uleb(0); } // funcref table, min 0
+  for (let i = 0; i < fimp.length; i++) { name(imp, 'm'); name(imp, fimp[i]!.name); imp.u8(0x00); imp.uleb(1 + i); }
   section(out, 2, imp);
   const fn = new Bytes();
   fn.uleb(funcs.length);
@@ -174,7 +205,7 @@ export function moduleBytes(shape: ModuleShape, funcs: FuncCode[]): Uint8Array<A
   }
   const exp = new Bytes();
   exp.uleb(funcs.length + (shape.validGlobal ? 1 : 0));
-  for (let i = 0; i < funcs.length; i++) { name(exp, `f${i}`); exp.u8(0x00); exp.uleb(i); }
+  for (let i = 0; i < funcs.length; i++) { name(exp, `f${i}`); exp.u8(0x00); exp.uleb(fimp.length + i); }
   if (shape.validGlobal) { name(exp, 'valid'); exp.u8(0x03); exp.uleb(0); }
   section(out, 7, exp);
   const code = new Bytes();

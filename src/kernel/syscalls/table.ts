@@ -40,6 +40,8 @@ import { defs as membarrierDefs } from './membarrier.js';
 import { defs as rseqDefs } from './rseq.js';
 import { defs as sysletDefs } from './syslet.js';
 import { defs as pidfdDefs } from './pidfd.js';
+import { defs as spliceDefs } from './splice.js';
+import { defs as signalfdDefs } from './signalfd.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, execDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
@@ -49,6 +51,7 @@ const FAMILIES: SyscallDef[][] = [
   ioUringDefs,
   sysletDefs,
   pidfdDefs,
+  spliceDefs, signalfdDefs,
   personalityDefs, ipcDefs, mountDefs,
 ];
 

@@ -1,0 +1,145 @@
+// The CLI bundle's code cache (src/cli/code_cache.ts): a second load uses V8's data from the
+// first, a damaged, foreign or stale file is never handed to V8, and a cache directory that
+// cannot be written only means running without a cache.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { codeCacheDir, hash64, loadBundle, MAX_CACHE_FILES } from '../../src/cli/code_cache.js';
+
+/** A small CommonJS script standing in for the bundle: it requires a built-in and reports its wrapper's arguments. */
+const SCRIPT = `const path = require('node:path');
+exports.twice = (x) => x * 2;
+exports.where = { file: __filename, dir: __dirname, sep: path.sep, self: this === module.exports };
+`;
+
+/** Returns a fresh directory with the stand-in bundle in it and a cache directory path (not yet made). */
+function fixture(source = SCRIPT): { dir: string; bundle: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ecall-code-cache-'));
+  const bundle = join(dir, 'bundle.cjs');
+  writeFileSync(bundle, source);
+  return { dir, bundle, cache: join(dir, 'cache') };
+}
+
+/** Returns what the stand-in bundle exported, as plain data. */
+function observed(exports: Record<string, unknown>): unknown {
+  return { twice: (exports['twice'] as (x: number) => number)(21), where: exports['where'] };
+}
+
+test('a second load of the same bundle uses the code cache the first one wrote', () => {
+  const f = fixture();
+  try {
+    const first = loadBundle(f.bundle, f.cache);
+    assert.equal(first.status, 'miss');
+    first.save();
+    assert.deepEqual(readdirSync(f.cache), [first.file!.slice(f.cache.length + 1)]);
+    const second = loadBundle(f.bundle, f.cache);
+    assert.equal(second.status, 'hit');
+    assert.equal(second.file, first.file);
+    const expected = { twice: 42, where: { file: f.bundle, dir: f.dir, sep: '/', self: true } };
+    assert.deepEqual(observed(first.exports), expected);
+    assert.deepEqual(observed(second.exports), expected);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('a damaged cache file is ignored, the bundle runs the same, and the next save repairs it', () => {
+  const f = fixture();
+  try {
+    const first = loadBundle(f.bundle, f.cache);
+    first.save();
+    const good = readFileSync(first.file!);
+    // One byte of V8's data changed (past the 16-byte header): same length, so V8 alone would not notice.
+    const bad = Buffer.from(good);
+    bad[Math.floor(bad.length / 2)]! ^= 0x40;
+    writeFileSync(first.file!, bad);
+    const damaged = loadBundle(f.bundle, f.cache);
+    assert.equal(damaged.status, 'corrupt');
+    assert.deepEqual(observed(damaged.exports), observed(first.exports));
+    damaged.save();
+    assert.equal(loadBundle(f.bundle, f.cache).status, 'hit');
+    // A truncated file, and one that is not a cache file at all.
+    for (const junk of [good.subarray(0, good.length - 100), Buffer.from('not a cache file'), Buffer.alloc(0)]) {
+      writeFileSync(first.file!, junk);
+      const l = loadBundle(f.bundle, f.cache);
+      assert.equal(l.status, 'corrupt');
+      assert.deepEqual(observed(l.exports), observed(first.exports));
+    }
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('a cache directory that cannot be made only means running without a cache', () => {
+  const f = fixture();
+  try {
+    const notADir = join(f.dir, 'file');
+    writeFileSync(notADir, 'x');
+    const l = loadBundle(f.bundle, join(notADir, 'cache'));
+    assert.equal(l.status, 'miss');
+    l.save(); // must not throw
+    assert.deepEqual(observed(l.exports), observed(loadBundle(f.bundle, join(notADir, 'cache')).exports));
+    const off = loadBundle(f.bundle, null);
+    assert.equal(off.status, 'off');
+    assert.equal(off.file, null);
+    off.save();
+    assert.deepEqual(readdirSync(f.dir).sort(), ['bundle.cjs', 'file']);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('a changed bundle gets its own cache file, and only the newest files are kept', () => {
+  const f = fixture();
+  try {
+    const files = new Set<string>();
+    for (let i = 0; i < MAX_CACHE_FILES + 3; i++) {
+      writeFileSync(f.bundle, `${SCRIPT}exports.version = ${i};\n`);
+      const l = loadBundle(f.bundle, f.cache);
+      assert.equal(l.status, 'miss', `version ${i} is new`);
+      assert.equal(l.exports['version'], i);
+      l.save();
+      // Distinct modification times, oldest first, whatever the file system's resolution.
+      utimesSync(l.file!, 1000 + i, 1000 + i);
+      files.add(l.file!);
+    }
+    assert.equal(files.size, MAX_CACHE_FILES + 3);
+    const kept = readdirSync(f.cache);
+    assert.equal(kept.length, MAX_CACHE_FILES);
+    assert.ok(kept.every((n) => /^cli-[0-9a-f]{16}\.v8$/.test(n)), kept.join(' '));
+    // The newest version is still cached.
+    assert.equal(loadBundle(f.bundle, f.cache).status, 'hit');
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('the cache directory follows ECALL_CACHE, then XDG_CACHE_HOME, and ECALL_NO_CODE_CACHE turns it off', () => {
+  assert.equal(codeCacheDir({ ECALL_CACHE: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' }), '/c/code');
+  assert.equal(codeCacheDir({ XDG_CACHE_HOME: '/x' }), '/x/ecall/code');
+  assert.match(codeCacheDir({})!, /\/\.cache\/ecall\/code$/);
+  assert.equal(codeCacheDir({ ECALL_CACHE: '/c', ECALL_NO_CODE_CACHE: '1' }), null);
+  assert.equal(codeCacheDir({ ECALL_CACHE: '/c', ECALL_NO_CODE_CACHE: '0' }), '/c/code');
+  assert.equal(codeCacheDir({ ECALL_CACHE: '/c', ECALL_NO_CODE_CACHE: '' }), '/c/code');
+});
+
+test('hash64 is FNV-1a over little-endian 32-bit words, the last one zero-padded, then the length', () => {
+  /** The definition, in BigInt arithmetic. */
+  const reference = (b: Uint8Array): bigint => {
+    const prime = 0x100000001b3n, mask = (1n << 64n) - 1n;
+    let h = 0xcbf29ce484222325n;
+    for (let i = 0; i < b.length; i += 4) {
+      const w = BigInt((b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16)) + (BigInt(b[i + 3] ?? 0) << 24n);
+      h = ((h ^ w) * prime) & mask;
+    }
+    return ((h ^ BigInt(b.length)) * prime) & mask;
+  };
+  const big = new Uint8Array(70_000).map((_, i) => (i * 2654435761) >>> 24);
+  for (const b of [new Uint8Array(0), Buffer.from('abc'), Buffer.from('abcd'), Buffer.from('abcde'), big, new Uint8Array(5)]) {
+    assert.equal(BigInt.asUintN(64, hash64(b)), reference(b), `${b.length} bytes`);
+  }
+  // Memory left over from a longer input does not leak into a shorter one.
+  assert.equal(BigInt.asUintN(64, hash64(Buffer.from('abc'))), reference(Buffer.from('abc')));
+});
