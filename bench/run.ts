@@ -100,6 +100,11 @@ const SOCK_UNIX_RR = '50000';
 const HOST_CALL_ROW = 'host_call';
 /** The benchmark whose run is the fixed cost subtracted before computing a rate. */
 const STARTUP_BENCHMARK = 'startup';
+/** The warm-up curve rows: instructions after which bench_compute is stopped (issue 13's points). */
+const WARMUP_ROW = 'warmup';
+const WARMUP_POINTS = [10_000_000, 100_000_000, 1_000_000_000];
+/** bench_compute rounds for the warm-up rows: more than the largest point retires (27 M a round). */
+const WARMUP_ROUNDS = '100';
 /** MiB mapped, touched page by page and unmapped by the mmap_touch row. */
 const MMAP_TOUCH_MIB = '256';
 /** MiB the copy rows move from a file into a pipe (issue 12: a 64 MiB file). */
@@ -276,6 +281,33 @@ interface EngineResult {
   first: RunOutcome;
   /** Guest run times from `--stats` lines (ecall only), one per timed run. */
   guestMs: number[];
+}
+
+/**
+ * The warm-up curve (issue 13): bench_compute stopped by `--max-insns` after each of
+ * WARMUP_POINTS instructions; its `--stats` line gives MIPS over the guest's run so far, so the
+ * rows show how fast ecall gets going (interpreter first, translated code once it is hot).
+ * Adds one row per point to rows, and notes and JSON.
+ */
+function warmupCurve(runs: number, warmup: number, rows: string[][], notes: string[], json: object[], native: boolean): void {
+  const bin = resolve(ROOT, 'guest/bin/bench_compute');
+  if (!existsSync(bin)) { notes.push(`${WARMUP_ROW}: skipped, guest/bin/bench_compute not built (make -C guest)`); return; }
+  const points: { insns: number; mips: number | null }[] = [];
+  const count = (n: number): string => (n >= 1e9 ? `${n / 1e9}G` : `${n / 1e6}M`);
+  for (const n of WARMUP_POINTS) {
+    const name = `${WARMUP_ROW} ${count(n)}`;
+    process.stderr.write(`bench: ${name} ...\n`);
+    const r = measure(process.execPath, [ECALL_JS, 'run', '--stats', '--max-insns', String(n), bin, WARMUP_ROUNDS], runs, warmup);
+    const m = INSTRET_RE.exec(r.first.stderr);
+    const ms = r.guestMs.length > 0 ? median(r.guestMs) : NaN;
+    const mips = m && Number.isFinite(ms) ? Number(m[1]) / ms / 1000 : NaN;
+    rows.push([name, fmtMs(median(r.times)), `${spreadPct(r.times).toFixed(0)}%`, '-', '-', '-', ...(native ? ['-'] : []),
+      Number.isFinite(mips) ? mips.toFixed(1) : '-']);
+    points.push({ insns: n, mips: Number.isFinite(mips) ? mips : null });
+  }
+  notes.push(`${WARMUP_ROW}: MIPS over the first N instructions of bench_compute ${WARMUP_ROUNDS} (stopped by --max-insns N, ` +
+    `guest time from --stats): ${points.map((p) => `${count(p.insns)}: ${p.mips === null ? '-' : p.mips.toFixed(0)}`).join(', ')}`);
+  json.push({ name: WARMUP_ROW, points });
 }
 
 /** Runs cmd warmup+runs times; returns the timed samples and the first outcome (for checks). */
@@ -476,6 +508,7 @@ function main(argv: string[]): number {
       json.push({ name: HOST_CALL_ROW, ecallMs: hc.idleMs, rates: { unit: 'host calls', ecallPerSec: hc.idle, besideGuestPerSec: hc.busy } });
     } else notes.push(`${HOST_CALL_ROW}: failed (${keyLine(r.stderr ?? '') || `status ${r.status}`})`);
   }
+  if (positionals.length === 0 && (!values.only || values.only.includes(WARMUP_ROW))) warmupCurve(runs, warmup, rows, notes, json, native);
   if (values.json) {
     process.stdout.write(JSON.stringify({ runs, warmup, results: json, notes }, null, 2) + '\n');
   } else {

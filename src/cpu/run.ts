@@ -11,9 +11,10 @@ import { Access, Hart, Stop } from './hart.js';
 import { EXEC_INTERPRET, jitOf } from './jit/jit.js';
 import { Op } from './ops.js';
 import { FAULT_MAPERR, pteNeed } from '../mem/fault.js';
-import { GuestMemory, PAGE_SIZE, TASK_SIZE } from '../mem/guest_memory.js';
-import { SCRATCH_FRAME } from '../mem/phys.js';
+import { GuestMemory, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE } from '../mem/guest_memory.js';
+import { MIN_MEMORY_BYTES, PhysMem, SCRATCH_FRAME } from '../mem/phys.js';
 import { Tlb, TLB_MASK } from '../mem/tlb.js';
+import { TRAIN_CODE, TRAIN_CODE_PAGES, TRAIN_DATA, TRAIN_DATA_PAGES, trainingImage } from './warm.js';
 
 const TWO32 = 4294967296;
 /** Pool byte offset of the scratch where a load that straddles two pages is assembled. */
@@ -51,6 +52,7 @@ const STOP_JIT = 6 as Stop;
  * every register are the same as the interpreter's alone.
  */
 export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
+  if (!trained && h.instret >= TRAIN_AFTER) trainInterpreter();
   const jit = jitOf(mem.phys);
   if (jit === null) return interp(h, mem, budget, false, 0);
   const start = h.instret;
@@ -70,6 +72,59 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
     const r = jit.exec(h, h.tlb!, left);
     if (r !== EXEC_INTERPRET) return r as Stop;
   }
+}
+
+/** Whether this process ran the training program yet (see warm.ts). */
+let trained = false;
+/** Instructions a hart retires before the training runs: a short program (a static hello
+ *  retires about 80,000, a dynamic one about 180,000) exits before V8 optimizes interp() and
+ *  has no use for it; a long one passes this well before. */
+const TRAIN_AFTER = 100_000;
+/** Instructions the training runs may take at most (the program is straight-line: far fewer). */
+const TRAIN_BUDGET = 10_000;
+/** The training hart's instret and time: above 2^32, as a long-running guest's are. */
+const TRAIN_INSTRET = 2 ** 40 + 12345;
+/** The training code's second address: above 4 GiB with bit 31 set, below the 2^38-byte address space's end. */
+const TRAIN_CODE_HIGH = 2 ** 37 + 2 ** 31 + TRAIN_CODE;
+
+/**
+ * Runs warm.ts's training program through interp() on a throwaway machine of its own, once per
+ * process, when the first hart has retired TRAIN_AFTER instructions: twice
+ * without the translator (decoding, then from the decode cache) and once with its counting, so
+ * that V8 optimizes interp() once, with type feedback for every case, instead of again each
+ * time a program first reaches a new instruction kind. Nothing of it is visible to any guest.
+ */
+function trainInterpreter(): void {
+  trained = true;
+  const mem = new GuestMemory(new PhysMem(MIN_MEMORY_BYTES));
+  const img = trainingImage();
+  // The code both low and above 4 GiB (the vDSO and signal trampolines live high).
+  for (const base of [TRAIN_CODE, TRAIN_CODE_HIGH]) {
+    mem.setPages(base / PAGE_SIZE, TRAIN_CODE_PAGES, PROT_READ | PROT_EXEC, true);
+    mem.writeForce(base, img.bytes);
+  }
+  mem.setPages(TRAIN_DATA >>> 12, TRAIN_DATA_PAGES, PROT_READ | PROT_WRITE, true);
+  const h = new Hart();
+  // Counters as a long-running guest sees them: beyond int32.
+  h.instret = TRAIN_INSTRET;
+  h.timeSource = () => TRAIN_INSTRET;
+  for (const base of [TRAIN_CODE, TRAIN_CODE_HIGH]) {
+    for (const jit of [false, false, true]) {
+      // Budgets as the scheduler gives them: small integers, and a double.
+      for (const budget of [TRAIN_BUDGET, TRAIN_INSTRET]) {
+        h.pc = base;
+        interp(h, mem, budget, jit, -(1 << 29));
+      }
+      // Stopping right after the jump to the straddling instruction, before fetching it.
+      h.pc = base;
+      interp(h, mem, img.beforeStraddle, jit, -(1 << 29));
+      for (const pc of img.stops) {
+        h.pc = pc - TRAIN_CODE + base;
+        interp(h, mem, TRAIN_BUDGET, jit, -(1 << 29));
+      }
+    }
+  }
+  h.tlb?.release();
 }
 
 /**
