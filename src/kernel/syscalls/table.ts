@@ -40,6 +40,7 @@ import { defs as membarrierDefs } from './membarrier.js';
 import { defs as rseqDefs } from './rseq.js';
 import { defs as sysletDefs } from './syslet.js';
 import { defs as pidfdDefs } from './pidfd.js';
+import { laterDefs } from './later_defs.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, execDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
@@ -50,6 +51,7 @@ const FAMILIES: SyscallDef[][] = [
   sysletDefs,
   pidfdDefs,
   personalityDefs, ipcDefs, mountDefs,
+  laterDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */

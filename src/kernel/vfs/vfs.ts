@@ -54,6 +54,8 @@ export interface PathCtx {
   cred: Cred;
   /** Directory relative paths start from (cwd for AT_FDCWD). */
   start: Loc;
+  /** openat2's RESOLVE_* restrictions on the walk (path_walk.ts); absent means none. */
+  resolve?: number;
 }
 
 /** statfs(2) data for one filesystem. */
@@ -237,7 +239,7 @@ export class Vfs {
   }
 
   private env(ctx: PathCtx): WalkEnv {
-    return { mounts: this.mounts, root: ctx.fs.root, cred: ctx.cred, caller: ctx.caller };
+    return { mounts: this.mounts, root: ctx.fs.root, cred: ctx.cred, caller: ctx.caller, resolve: ctx.resolve ?? 0 };
   }
 
   /** The fs context of the first task: root "/" and cwd at cwdGuestPath (or "/" if missing or not searchable by cred). */
