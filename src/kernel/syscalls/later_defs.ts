@@ -1,6 +1,6 @@
 // The system calls added after the first families, gathered into one list for table.ts: chroot,
 // the writeback calls, capabilities, UTS names, sched_rr_get_interval, preadv2/pwritev2,
-// openat2 and fchmodat2, futex_waitv, process_vm_readv/writev, kcmp and inotify.
+// openat2 and fchmodat2, futex_waitv, process_vm_readv/writev, kcmp, inotify and xattrs.
 import { capabilityDefs } from './capability.js';
 import { chrootDefs } from './chroot.js';
 import { at2Defs } from './fs_at2.js';
@@ -12,8 +12,9 @@ import { schedRrDefs } from './sched_rr.js';
 import { syncDefs } from './sync.js';
 import type { SyscallDef } from './types.js';
 import { utsDefs } from './uts.js';
+import { xattrDefs } from './xattr.js';
 
 export const laterDefs: SyscallDef[] = [
   ...chrootDefs, ...syncDefs, ...capabilityDefs, ...utsDefs, ...schedRrDefs, ...rw2Defs, ...at2Defs,
-  ...futexWaitvDefs, ...processVmDefs, ...inotifyDefs,
+  ...futexWaitvDefs, ...processVmDefs, ...inotifyDefs, ...xattrDefs,
 ];
