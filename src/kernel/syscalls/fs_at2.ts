@@ -66,12 +66,18 @@ function openHowFlags(how: OpenHow): number {
   return flags;
 }
 
-/** Returns ctx restricted by resolve: under BENEATH and IN_ROOT, root (dirfd's directory) is the walk's root. */
-function scoped(resolve: number, root: Loc): (ctx: PathCtx) => PathCtx {
-  return (ctx) => {
+/**
+ * Returns ctx for path restricted by resolve. Under BENEATH and IN_ROOT dirfd's directory is the
+ * walk's root; Linux looks dirfd up only for a relative path or under IN_ROOT (an absolute path
+ * under BENEATH fails with EXDEV in the walk, whatever dirfd is).
+ */
+function scoped(t: Task, dirfd: number, resolve: number): (ctx: PathCtx, path: string) => PathCtx | number {
+  return (ctx, path) => {
     if (!(resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))) return { ...ctx, resolve };
-    const fs = new FsContext(root, ctx.fs.cwd, ctx.fs.umask);
-    return { ...ctx, fs, resolve };
+    const absolute = path.startsWith('/');
+    const root = absolute && !(resolve & RESOLVE_IN_ROOT) ? ctx.start : startDir(t, dirfd, '.');
+    if (typeof root === 'number') return root;
+    return { ...ctx, fs: new FsContext(root, ctx.fs.cwd, ctx.fs.umask), resolve };
   };
 }
 
@@ -81,10 +87,7 @@ function sysOpenat2(t: Task, a: SysArgs, r: Request): SysResult {
   if (typeof how === 'number') return how;
   const flags = openHowFlags(how);
   if (flags < 0) return flags;
-  // dirfd's directory even for an absolute path: BENEATH and IN_ROOT scope the walk to it.
-  const root = startDir(t, a.int(0), '.');
-  if (typeof root === 'number') return root;
-  return openInstall(t, r, a.int(0), a.addr(1), flags, Number(how.mode), scoped(Number(how.resolve), root));
+  return openInstall(t, r, a.int(0), a.addr(1), flags, Number(how.mode), scoped(t, a.int(0), Number(how.resolve)));
 }
 
 /**

@@ -48,11 +48,11 @@ function sysOpenat(t: Task, a: SysArgs, r: Request): SysResult {
 
 /**
  * Opens the path at pathAddr relative to dirfd with flags (already validated) and mode, and
- * installs it as a new fd (openat, openat2); scope, if given, turns the PathCtx into the one the
- * walk uses (openat2's RESOLVE_* restrictions). Resumes a FIFO open woken in r.state.
+ * installs it as a new fd (openat, openat2); scope, if given, turns the PathCtx for the path into
+ * the one the walk uses, or an error (openat2's RESOLVE_* restrictions). Resumes a FIFO open woken in r.state.
  */
 export function openInstall(t: Task, r: Request, dirfd: number, pathAddr: number, flags: number, mode: number,
-  scope?: (ctx: PathCtx) => PathCtx): SysResult {
+  scope?: (ctx: PathCtx, path: string) => PathCtx | number): SysResult {
   let f: OpenFile | number | Blocked;
   if (r.state instanceof FifoOpenWait) {
     f = resumeFifoOpen(r, r.state);
@@ -61,7 +61,9 @@ export function openInstall(t: Task, r: Request, dirfd: number, pathAddr: number
     if (typeof p === 'number') return p;
     const ctx = ctxAt(t, dirfd, p);
     if (typeof ctx === 'number') return ctx;
-    f = t.kernel.vfs.open(scope ? scope(ctx) : ctx, p, flags, mode, r);
+    const walkCtx = scope ? scope(ctx, p) : ctx;
+    if (typeof walkCtx === 'number') return walkCtx;
+    f = t.kernel.vfs.open(walkCtx, p, flags, mode, r);
   }
   if (typeof f === 'number' || f instanceof Blocked) return f;
   if (f instanceof VfsFile) f.flags = (flags & ~OPEN_ONLY_FLAGS) | ((flags & O_PATH) ? 0 : O_LARGEFILE);
