@@ -1,6 +1,8 @@
 /* fsize: RLIMIT_FSIZE on a regular file, through the syscalls and through io_uring (raw syscalls,
  * no liburing). A write that starts at or beyond the limit fails with EFBIG and raises SIGXFSZ;
- * one that crosses it is cut at the limit; a zero-length write is never refused; truncate,
+ * one that crosses it is cut at the limit (a writev checks once for all its segments, while
+ * sendfile and splice write on after the cut and so raise SIGXFSZ with their short count, and
+ * copy_file_range is cut before it starts); a zero-length write is never refused; truncate,
  * ftruncate and fallocate may not grow the file past the limit; the io_uring WRITE, WRITEV and
  * FALLOCATE requests follow the same rules, and a SPLICE from a pipe leaves in the pipe what
  * it could not write. With SIGXFSZ at its default action the process dies of it. */
@@ -15,11 +17,13 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "../include/raw_ring.h"
 
 #define LIMIT 10000
 
@@ -65,6 +69,31 @@ static void syscalls(const char *path)
 	struct iovec iov[2] = { { buf, 500 }, { buf, 1000 } };
 	show("writev 500+1000 at 9000", writev(fd, iov, 2));
 	show("pwritev 500+1000 at 12000", pwritev(fd, iov, 2, 12000));
+	/* The first segment ends exactly at the limit: its count, and no SIGXFSZ for the second. */
+	struct iovec exact[2] = { { buf, 1000 }, { buf, 500 } };
+	lseek(fd, 9000, SEEK_SET);
+	show("writev 1000+500 at 9000", writev(fd, exact, 2));
+	show("pwritev 1000+500 at 9000", pwritev(fd, exact, 2, 9000));
+	/* sendfile and copy_file_range follow the same rules (the source is the file's own first bytes). */
+	int src = open(path, O_RDONLY);
+	off_t at = 0;
+	lseek(fd, 9000, SEEK_SET);
+	show("sendfile 3000 at 9000 (crosses)", sendfile(fd, src, &at, 3000));
+	show("sendfile 10 at the limit", sendfile(fd, src, &at, 10));
+	loff_t in = 0, out = 9500;
+	show("copy_file_range 3000 at 9500", copy_file_range(src, &in, fd, &out, 3000, 0));
+	out = LIMIT;
+	show("copy_file_range 10 at the limit", copy_file_range(src, &in, fd, &out, 10, 0));
+	close(src);
+	int pp[2];
+	if (pipe(pp) < 0 || write(pp[1], buf, 3000) != 3000)
+		exit(1);
+	out = 9000;
+	show("splice 3000 from a pipe at 9000", splice(pp[0], NULL, fd, &out, 3000, 0));
+	out = LIMIT;
+	show("splice 10 from a pipe at the limit", splice(pp[0], NULL, fd, &out, 10, 0));
+	close(pp[0]);
+	close(pp[1]);
 	show("ftruncate to 20000", ftruncate(fd, 20000));
 	show("ftruncate to 5000", ftruncate(fd, 5000));
 	show("ftruncate to the limit", ftruncate(fd, LIMIT));
@@ -76,53 +105,6 @@ static void syscalls(const char *path)
 	show("O_APPEND write at the limit", write(app, buf, 10));
 	close(app);
 	close(fd);
-}
-
-struct ring {
-	int fd;
-	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqes;
-};
-
-static int ring_setup(struct ring *r)
-{
-	struct io_uring_params p;
-	memset(&p, 0, sizeof(p));
-	r->fd = syscall(__NR_io_uring_setup, 8, &p);
-	if (r->fd < 0)
-		return -1;
-	size_t sq_len = p.sq_off.array + p.sq_entries * 4, cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	char *m = mmap(NULL, sq_len > cq_len ? sq_len : cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, 0);
-	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		       r->fd, IORING_OFF_SQES);
-	if (m == MAP_FAILED || r->sqes == MAP_FAILED)
-		return -1;
-	r->sq_tail = (unsigned *)(m + p.sq_off.tail);
-	r->sq_mask = (unsigned *)(m + p.sq_off.ring_mask);
-	r->sq_array = (unsigned *)(m + p.sq_off.array);
-	r->cq_head = (unsigned *)(m + p.cq_off.head);
-	r->cq_tail = (unsigned *)(m + p.cq_off.tail);
-	r->cq_mask = (unsigned *)(m + p.cq_off.ring_mask);
-	r->cqes = (struct io_uring_cqe *)(m + p.cq_off.cqes);
-	return 0;
-}
-
-/* Submits one SQE (filled by the caller through the returned pointer's fields) and returns its CQE's res. */
-static int one(struct ring *r, struct io_uring_sqe *s)
-{
-	unsigned i = *r->sq_tail & *r->sq_mask;
-	r->sqes[i] = *s;
-	r->sq_array[i] = i;
-	__atomic_store_n(r->sq_tail, *r->sq_tail + 1, __ATOMIC_RELEASE);
-	if (syscall(__NR_io_uring_enter, r->fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0) {
-		perror("io_uring_enter");
-		exit(1);
-	}
-	unsigned head = *r->cq_head;
-	int res = r->cqes[head & *r->cq_mask].res;
-	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
-	return res;
 }
 
 /* Prints an io_uring result (a CQE res) and the SIGXFSZ count so far. */

@@ -105,6 +105,9 @@ export class Request implements Waiter {
   /** True for a call made by an io_uring request: Linux runs those as its own (nowait or io-wq worker)
    *  attempt, and a file write past RLIMIT_FSIZE sends no SIGXFSZ to the submitter. */
   readonly asyncIo: boolean = false;
+  /** True while a write continues a transfer that already moved bytes in this call (writev's next
+   *  segment, sendfile's next chunk): RLIMIT_FSIZE cuts it without SIGXFSZ (Linux checks once per call). */
+  continuedWrite = false;
 
   constructor(
     readonly caller: Caller,

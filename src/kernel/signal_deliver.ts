@@ -71,6 +71,7 @@ export function sendSignal(t: Task, info: SigInfo): void {
   if ((t.sigmask & bit) === 0n && ignored(t.tg, info.signo)) return;
   if (!t.pending.add(info)) return;
   wakeFor(t, info.signo);
+  t.tg.signalfdWait.wake();
 }
 
 /** Queues a process-directed signal and wakes one thread that does not block it. */
@@ -81,6 +82,7 @@ export function sendGroupSignal(tg: ThreadGroup, info: SigInfo): void {
   const bit = sigbit(info.signo);
   if ((live[0]!.sigmask & bit) === 0n && ignored(tg, info.signo)) return; // checked on the main thread, as kill() does
   if (!tg.shared.add(info)) return;
+  tg.signalfdWait.wake();
   // Prefer the main thread, then go round the others (Linux's complete_signal).
   const order = [live[0]!, ...rotate(live.slice(1), tg.signalTarget)];
   const target = order.find((x) => (x.sigmask & bit) === 0n || (x.sigwaitSet & bit) !== 0n);
@@ -121,7 +123,7 @@ export function forceSignal(t: Task, info: SigInfo): void {
     t.tg.actions[info.signo] = { handler: SIG_DFL, flags: act.flags, mask: act.mask };
     t.sigmask &= ~bit;
   }
-  t.pending.add(info);
+  if (t.pending.add(info)) t.tg.signalfdWait.wake();
 }
 
 /** Removes and returns the next signal t may take from `allowed` (its own queue first), or null. */

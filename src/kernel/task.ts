@@ -151,6 +151,9 @@ export class ThreadGroup {
   /** Path of the executable, as the guest sees it (for /proc/self/exe). */
   exePath = '';
   readonly exitWaiters = new WaitQueue();
+  /** Readers and pollers of signalfds waiting for a signal of this process or its threads (Linux's
+   *  sighand->signalfd_wqh); every queued signal wakes it. */
+  readonly signalfdWait = new WaitQueue();
   /** Address of the rt_sigreturn trampoline (the kernel puts it in ra for signal handlers). */
   sigreturnAddr = 0;
   /** The vDSO mapped into the process and its vvar page (null for a group built without one). */

@@ -6,7 +6,7 @@ import type { Task } from '../task.js';
 import type { OpenFile } from '../vfs/file.js';
 import { DirFile, VfsFile } from '../vfs/open_files.js';
 import { killSuidOnWrite } from '../vfs/perm.js';
-import { fsizeNewSize } from '../vfs/fsize.js';
+import { continuedWrite, fsizeNewSize } from '../vfs/fsize.js';
 import { MAX_RW_COUNT, O_ACCMODE, O_RDONLY, O_WRONLY, UIO_MAXIOV, SEEK_HOLE } from '../vfs/constants.js';
 import { commitOut, inBuffer, ioFileAt, outBuffer } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
@@ -119,7 +119,7 @@ export function vectorOnFile(t: Task, r: Request, f: OpenFile, iovs: [number, nu
       if (done > 0) return done;
       throw e;
     }
-    const n = write ? writeOnce(r, f, buf, offset) : readOnce(r, f, buf, offset);
+    const n = write ? continuedWrite(r, done > 0, () => writeOnce(r, f, buf, offset)) : readOnce(r, f, buf, offset);
     if (!write) commitOut(t, base, buf, n);
     if (n instanceof Blocked) return done > 0 ? done : n;
     if (n < 0) return done > 0 ? done : n;

@@ -40,6 +40,8 @@ import { defs as membarrierDefs } from './membarrier.js';
 import { defs as rseqDefs } from './rseq.js';
 import { defs as sysletDefs } from './syslet.js';
 import { defs as pidfdDefs } from './pidfd.js';
+import { defs as spliceDefs } from './splice.js';
+import { defs as signalfdDefs } from './signalfd.js';
 import { laterDefs } from './later_defs.js';
 
 const FAMILIES: SyscallDef[][] = [
@@ -50,6 +52,7 @@ const FAMILIES: SyscallDef[][] = [
   ioUringDefs,
   sysletDefs,
   pidfdDefs,
+  spliceDefs, signalfdDefs,
   personalityDefs, ipcDefs, mountDefs,
   laterDefs,
 ];

@@ -2,14 +2,11 @@
 // posted into another ring), FILES_UPDATE (the registered table from an SQE), and SPLICE and TEE
 // where a pipe is involved: bytes move between a pipe and a file or another pipe, and a request
 // that finds the pipe empty (or full) sleeps on it as its own request.
-import { EAGAIN, EBADF, EBADFD, EFAULT, EINVAL, ENOENT, EPIPE, ESPIPE } from '../../abi/errno.js';
-import type { Blocked } from '../request.js';
+import { EBADFD, EFAULT, EINVAL, ENOENT } from '../../abi/errno.js';
 import { inBuffer } from '../syscalls/fs_common.js';
-import { readOnce, writeOnce } from '../syscalls/fs_rw.js';
 import { TASK_SIZE } from '../../mem/layout.js';
-import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../vfs/constants.js';
 import type { OpenFile } from '../vfs/file.js';
-import { PipeFile } from '../vfs/pipe.js';
+import { spliceFiles, teePipes } from '../vfs/transfer.js';
 import { IOSQE_FIXED_FILE, MSG_DATA, Op } from './abi.js';
 import { fileFor } from './files.js';
 import type { IoKiocb, UringRequest } from './kiocb.js';
@@ -56,11 +53,6 @@ function msgRing(ring: IoRing, k: IoKiocb): OpResult {
   return 0;
 }
 
-/** The pipe behind f, or null. */
-function pipeOf(f: OpenFile): PipeFile | null {
-  return f instanceof PipeFile ? f : null;
-}
-
 /** The splice input file (splice_fd_in, fixed with SPLICE_F_FD_IN_FIXED). */
 function spliceIn(ring: IoRing, k: IoKiocb): OpenFile | number {
   const fixed = (k.opFlags & SPLICE_F_FD_IN_FIXED) !== 0;
@@ -70,63 +62,15 @@ function spliceIn(ring: IoRing, k: IoKiocb): OpenFile | number {
 /**
  * SPLICE: up to len bytes from splice_fd_in (at splice_off_in = addr, -1: its position) to fd (at
  * off, -1: its position); one side must be a pipe. TEE (copy=true): both pipes, the input keeps
- * its bytes. Sleeps while the input pipe is empty or the output pipe full.
+ * its bytes. Both move bytes as the system calls do (vfs/transfer.ts), sleeping on the pipe.
  */
 function splice(ring: IoRing, k: IoKiocb, r: UringRequest, copy: boolean): OpResult {
   const fin = spliceIn(ring, k), fout = fileFor(ring, k);
   if (typeof fin === 'number') return fin;
   if (typeof fout === 'number') return fout;
-  if ((fin.flags & O_ACCMODE) === O_WRONLY || (fout.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
-  const pin = pipeOf(fin), pout = pipeOf(fout);
-  const offIn = copy ? -1 : Number(BigInt.asIntN(64, k.addrRaw));
-  const offOut = copy ? -1 : k.offset;
-  if (copy ? !pin || !pout || pin.pipe === pout.pipe : !pin && !pout) return -EINVAL;
-  if ((pin && offIn !== -1) || (pout && offOut !== -1)) return -ESPIPE;
-  if (k.len === 0) return 0;
   const nonblock = (k.opFlags & SPLICE_F_NONBLOCK) !== 0;
-  let room = k.len;
-  if (pout) {
-    const p = pout.pipe;
-    if (p.readers === 0) return -EPIPE;
-    room = Math.min(room, p.capacity - p.length);
-    if (room === 0) return nonblock || fout.flags & O_NONBLOCK ? -EAGAIN : r.block([p.writeWait]);
-  }
-  const buf = new Uint8Array(room);
-  let n: number | Blocked;
-  if (pin) {
-    const p = pin.pipe;
-    if (p.length === 0) {
-      if (p.writers === 0) return 0;
-      return nonblock || fin.flags & O_NONBLOCK ? -EAGAIN : r.block([p.readWait]);
-    }
-    // Into a file, the bytes leave the pipe only once written (a write cut by RLIMIT_FSIZE keeps the rest).
-    if (!pout) return spliceToFile(r, p, fout, buf, offOut);
-    n = copy ? p.peek(buf) : p.take(buf);
-    if (!copy) p.writeWait.wake();
-  } else {
-    n = readOnce(r, fin, buf, offIn);
-    if (typeof n !== 'number' || n <= 0) return n;
-  }
-  const data = buf.subarray(0, n);
-  if (pout) {
-    pout.pipe.put(data);
-    pout.pipe.readWait.wake();
-    return n;
-  }
-  const w = writeOnce(r, fout, data, offOut);
-  return typeof w === 'number' ? w : -EAGAIN; // a file write here does not sleep
-}
-
-/** Moves up to buf.length bytes from pipe p into file f (at off, -1: its position): the count written or -errno. */
-function spliceToFile(r: UringRequest, p: PipeFile['pipe'], f: OpenFile, buf: Uint8Array, off: number): OpResult {
-  const n = p.peek(buf);
-  const w = writeOnce(r, f, buf.subarray(0, n), off);
-  if (typeof w !== 'number') return -EAGAIN; // a file write here does not sleep
-  if (w > 0) {
-    p.take(buf.subarray(0, w));
-    p.writeWait.wake();
-  }
-  return w;
+  if (copy) return teePipes(r, fin, fout, k.len, nonblock);
+  return spliceFiles(r, fin, Number(BigInt.asIntN(64, k.addrRaw)), fout, k.offset, k.len, nonblock);
 }
 
 /** FILES_UPDATE: the fds array at addr (len entries) into the registered table from slot off. */

@@ -21,14 +21,14 @@ function pollAdd(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
   const f = fileFor(ring, k);
   if (typeof f === 'number') return f;
   const events = ((k.priv.events as number | undefined) ?? k.opFlags) & ~EPOLL_HIGH;
-  const mask = (f.poll ? f.poll() : DEFAULT_POLLMASK) & (events | POLLERR | POLLHUP);
+  const mask = (f.poll ? f.poll(k.task) : DEFAULT_POLLMASK) & (events | POLLERR | POLLHUP);
   const multi = (k.len & POLL_ADD_MULTI) !== 0;
   if (mask !== 0) {
     if (!multi) return mask;
     // Each wake-up that finds the file ready is one event; the first run posts what it finds.
     ring.postMore(k, mask);
   }
-  return r.block(f.pollQueues ? f.pollQueues() : []);
+  return r.block(f.pollQueues ? f.pollQueues(k.task) : []);
 }
 
 /** Finds the armed poll with user_data ud. */

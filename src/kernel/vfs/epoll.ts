@@ -209,7 +209,7 @@ export class EventPoll implements OpenFile {
     this.disarmed.add(w);
     if (!(item.events & ~EP_PRIVATE_BITS)) return; // a one-shot item that already fired
     if (key !== undefined && !(key & item.events)) return; // a keyed wake-up for other events
-    if (!(pollFile(item.file) & item.events)) return; // not an event this item wants
+    if (!item.file.pollByPoller && !(pollFile(item.file) & item.events)) return; // not an event this item wants
     this.makeReady(item);
   }
 

@@ -1,7 +1,7 @@
 // The open-file interface (Linux's struct file + file_operations): what an fd refers to.
 // Regular files, directories, pipes, host stdio, devices and procfs files all implement it.
 import type { MmapFile } from '../../mem/mm.js';
-import type { Blocked, Request } from '../request.js';
+import type { Blocked, Caller, Request } from '../request.js';
 import type { WaitQueue } from '../wait.js';
 
 /** An epoll registration watching a file (Linux's epitem), as the file sees it: epoll.ts's EpItem. */
@@ -66,10 +66,14 @@ export interface OpenFile {
   stat(): StatInfo;
   /** ioctl(2) on this file; argAddr is the guest pointer argument. Absent → ENOTTY. */
   ioctl?(r: Request, request: number, argAddr: number): number;
-  /** Current readiness as POLL* bits (for poll, select and epoll). */
-  poll?(): number;
+  /** Current readiness as POLL* bits (for poll, select and epoll); poller: the polling thread when it is
+   *  not the one whose call is running (an io_uring poll), for files whose readiness depends on it (signalfd). */
+  poll?(poller?: Caller): number;
   /** Queues woken whenever readiness may have changed (a poller sleeps on all of them). */
-  pollQueues?(): WaitQueue[];
+  pollQueues?(poller?: Caller): WaitQueue[];
+  /** True if readiness depends on who polls (signalfd): a wake-up on its queues makes an epoll item
+   *  ready without polling it in the waker's context (epoll_wait polls it again in its own). */
+  readonly pollByPoller?: boolean;
   /** Directory entries for getdents64: fills buf with records, returns bytes used. */
   getdents?(r: Request, buf: Uint8Array): number;
   /** ftruncate(2). */
