@@ -177,6 +177,10 @@ static void openat2_checks(const char *dir)
 	expect("BENEATH sub/../sub/file", oa2(dfd, "sub/../sub/file", O_RDONLY, RESOLVE_BENEATH), 0);
 	expect("BENEATH ../x", oa2(dfd, "../x", O_RDONLY, RESOLVE_BENEATH), EXDEV);
 	expect("BENEATH absolute /etc", oa2(dfd, "/etc", O_RDONLY, RESOLVE_BENEATH), EXDEV);
+	expect("absolute path, dirfd -1", oa2(-1, "/proc/self/status", O_RDONLY, 0), 0);
+	expect("BENEATH absolute path, dirfd -1", oa2(-1, "/etc", O_RDONLY, RESOLVE_BENEATH), EXDEV);
+	expect("IN_ROOT absolute path, dirfd -1", oa2(-1, "/etc", O_RDONLY, RESOLVE_IN_ROOT), EBADF);
+	expect("BENEATH relative path, dirfd -1", oa2(-1, "etc", O_RDONLY, RESOLVE_BENEATH), EBADF);
 	expect("BENEATH symlink to ../..", oa2(dfd, "sub/up/x", O_RDONLY, RESOLVE_BENEATH), EXDEV);
 	expect("BENEATH symlink to /etc", oa2(dfd, "sub/abs", O_RDONLY, RESOLVE_BENEATH), EXDEV);
 	expect("BENEATH relative symlink", oa2(dfd, "sub/rel", O_RDONLY, RESOLVE_BENEATH), 0);
