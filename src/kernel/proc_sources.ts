@@ -4,6 +4,7 @@ import type { ProcSources } from './procfs/procfs.js';
 import { syscallTable } from './syscalls/table.js';
 import { ipcOf, sysvipcMsg, sysvipcSem, sysvipcShm } from './ipc/namespace.js';
 import { SynthDir } from './vfs/synthfs.js';
+import { utsOf } from './uts.js';
 import type { Inode } from './vfs/inode.js';
 
 /** What procSources reads from the kernel (a Kernel has all of it; named here so this file need not import it). */
@@ -20,7 +21,8 @@ export function procSources(k: ProcKernel): ProcSources {
     get sysctl() { return k.sysctl; },
     get mounts() { return k.vfs.mounts; },
     get rootInode() { return k.vfs.rootInode; },
-    hostname: () => k.host.hostname(),
+    hostname: () => utsOf(k).hostname,
+    get uts() { return utsOf(k); },
     memoryBytes: () => k.phys.bytes,
     syscallHandled: (nr) => syscallTable.get(nr)?.handler !== undefined,
     extraEntries: (sb, textFile) => {

@@ -7,6 +7,9 @@
 //   qemu-riscv64 cannot be the reference (mounting needs CAP_SYS_ADMIN on the host), so each line
 //   checks itself against Linux's documented result and guest/expected/mounts.out holds the run
 //   in which every line says "ok".
+// - rootcalls (guest/src/rootcalls.c): chroot, sethostname/setdomainname and capget/capset with
+//   set*uid; self-checking like mounts, and the same source built statically and run natively as
+//   root (unshare -u -m) prints guest/expected/rootcalls.out line for line.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +33,7 @@ async function runAsRoot(name: string): Promise<{ out: string; code: number }> {
   return { out, code: (await child.exited).code };
 }
 
-for (const name of ['dac', 'mounts']) {
+for (const name of ['dac', 'mounts', 'rootcalls']) {
   test(`${name}: run as uid 0, gives guest/expected/${name}.out and exit status 0`, async () => {
     const { out, code } = await runAsRoot(name);
     assert.equal(out, readFileSync(join(repoRoot(), 'guest/expected', `${name}.out`), 'utf8'));

@@ -2,6 +2,7 @@
 // becomes the only thread of its process, with the new address space and registers; the process
 // keeps its pid, credentials (but for set-id bits), cwd, umask, rlimits, signal mask and pending
 // signals, and the fds without close-on-exec.
+import { capsAfterExec } from '../caps.js';
 import { clearChildTid, exitRobustList } from '../futex/exit.js';
 import { processExeced } from '../process/exec_hook.js';
 import { setRunningExe } from '../process/exe_deny.js';
@@ -63,6 +64,7 @@ export function commitExec(t: Task, b: Binprm, img: NewImage): void {
   else tg.dumpable = 1;
   cred.euid = cred.suid = cred.fsuid = img.euid;
   cred.egid = cred.sgid = cred.fsgid = img.egid;
+  capsAfterExec(cred);
 }
 
 /**

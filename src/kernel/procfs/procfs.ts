@@ -6,6 +6,7 @@ import { EACCES, ENOENT } from '../../abi/errno.js';
 import type { Task, ThreadGroup } from '../task.js';
 import type { Caller, Inode, Loc } from '../vfs/inode.js';
 import { ContentFile } from '../vfs/open_files.js';
+import { pathSeenFrom } from '../vfs/fs_context.js';
 import { procComm, procCpuinfo, procMeminfo, procSelfStatus, procUptime } from './content.js';
 import { O_ACCMODE, O_RDONLY, PROC_SUPER_MAGIC, S_IFREG } from '../vfs/constants.js';
 import { strToBytes } from '../../util/bytestr.js';
@@ -48,6 +49,12 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
   const owner = { uid, gid };
   /** The task making the call (a request's caller is one of the kernel's tasks). */
   const asTask = (c: Caller): Task | undefined => (c ? tasks.get(c.tid) : undefined);
+  // A link's target as the reading task sees it from its root (chroot), or ENOENT if there is none.
+  const seen = (c: Caller, p: string | undefined): string | number => {
+    if (p === undefined) return -ENOENT;
+    const reader = asTask(c);
+    return reader ? pathSeenFrom(p, reader.fs.root) : p;
+  };
 
   const textFile = (key: string, text: (caller: Task) => string): Inode =>
     new SynthFile(sb, key, S_IFREG | 0o444, 0, (caller, flags, loc: Loc) => {
@@ -75,16 +82,16 @@ export function createProcfs(now: () => bigint, uid: number, gid: number, tasks:
       if (tg.exitCode !== null) return m; // a zombie has closed every fd
       for (const fd of t.files.fds()) {
         m.set(String(fd), new SynthLink(sb, `${pid}/fd/${fd}`,
-          () => t.files.get(fd)?.path ?? -ENOENT,
+          (c) => seen(c, t.files.get(fd)?.path),
           () => t.files.get(fd) ?? -ENOENT, owner));
       }
       return m;
     }, owner);
     const entries = new Map<string, Inode>([
       // A zombie has no executable, fs context or memory left: its links are ENOENT, maps empty.
-      ['exe', new SynthLink(sb, `${pid}/exe`, () => (tg.exitCode === null && tg.exePath) || -ENOENT, null, owner)],
-      ['cwd', new SynthLink(sb, `${pid}/cwd`, (c) => (tg.exitCode === null ? task(c)?.fs.cwd.path : undefined) ?? -ENOENT, null, owner)],
-      ['root', new SynthLink(sb, `${pid}/root`, (c) => (tg.exitCode === null ? task(c)?.fs.root.path : undefined) ?? -ENOENT, null, owner)],
+      ['exe', new SynthLink(sb, `${pid}/exe`, (c) => seen(c, (tg.exitCode === null && tg.exePath) || undefined), null, owner)],
+      ['cwd', new SynthLink(sb, `${pid}/cwd`, (c) => seen(c, tg.exitCode === null ? task(c)?.fs.cwd.path : undefined), null, owner)],
+      ['root', new SynthLink(sb, `${pid}/root`, (c) => seen(c, tg.exitCode === null ? task(c)?.fs.root.path : undefined), null, owner)],
       ['maps', textFile(`${pid}/maps`, () => (tg.exitCode === null ? tg.mm.mapsText() : ''))],
       ['status', textFile(`${pid}/status`, (c) => { const t = representative(tg, c); return t ? procSelfStatus(t, t.fs.umask) : ''; })],
       ['comm', textFile(`${pid}/comm`, (c) => { const t = representative(tg, c); return t ? procComm(t) + '\n' : ''; })],

@@ -15,11 +15,14 @@ import { DEFAULT_NPROC } from '../syscalls/rlimit.js';
 import { NR_OPEN } from '../syscalls/fs_common.js';
 import { UTS_DOMAIN, UTS_RELEASE } from '../syscalls/info.js';
 import { NGROUPS_MAX } from '../syscalls/proc.js';
+import { NEW_UTS_LEN, type UtsNames } from '../uts.js';
 
 /** What /proc/sys reads besides the Sysctl: the host name and the machine's memory. */
 export interface SysSources {
   readonly sysctl: Sysctl;
   hostname(): string;
+  /** The kernel's settable UTS names, where it has them (hostname and domainname then read and store them). */
+  readonly uts?: UtsNames;
   /** Bytes of guest memory (--memory): file-max is derived from it as Linux derives it. */
   memoryBytes(): number;
 }
@@ -72,6 +75,14 @@ function intStore(min: bigint, max: bigint, set: (v: bigint) => void): (text: st
   };
 }
 
+/** The entry for a UTS name: shows it, and stores what root writes up to a newline, cut to NEW_UTS_LEN (proc_dostring). */
+function utsEntry(uts: UtsNames, field: 'host' | 'domain'): Entry {
+  return {
+    show: () => (field === 'host' ? uts.hostname : uts.domainname),
+    store: (text) => uts.set(field, text.split('\n')[0]!.slice(0, NEW_UTS_LEN)),
+  };
+}
+
 /** Returns the /proc/sys directory over src. */
 export function createSysDir(sb: SynthSuper, src: SysSources): Inode {
   const s = src.sysctl;
@@ -100,8 +111,8 @@ export function createSysDir(sb: SynthSuper, src: SysSources): Inode {
   const kernel = dir('sys/kernel', {
     ostype: constant('Linux'),
     osrelease: constant(UTS_RELEASE),
-    hostname: { show: () => src.hostname() },
-    domainname: constant(UTS_DOMAIN),
+    hostname: src.uts ? utsEntry(src.uts, 'host') : { show: () => src.hostname() },
+    domainname: src.uts ? utsEntry(src.uts, 'domain') : constant(UTS_DOMAIN),
     pid_max: constant(PID_MAX),
     'threads-max': constant(String(DEFAULT_NPROC * 2n)),
     ngroups_max: constant(NGROUPS_MAX),

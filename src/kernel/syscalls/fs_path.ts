@@ -16,6 +16,8 @@ import { strToBytes } from '../../util/bytestr.js';
 import { ctxAt, nofileLimit, readPath, resolveAt } from './fs_common.js';
 import { Blocked, type Request } from '../request.js';
 import type { OpenFile } from '../vfs/file.js';
+import type { PathCtx } from '../vfs/vfs.js';
+import { pathSeenFrom } from '../vfs/fs_context.js';
 import { FifoOpenWait, resumeFifoOpen } from '../vfs/fifo.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
@@ -41,15 +43,27 @@ function sysOpenat(t: Task, a: SysArgs, r: Request): SysResult {
   let flags = a.u32(2) & VALID_OPEN_FLAGS; // openat ignores unknown bits, as Linux does
   if ((flags & __O_TMPFILE) && !(flags & O_DIRECTORY)) return -EINVAL;
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | 0x20000 /* O_NOFOLLOW */ | O_CLOEXEC;
+  return openInstall(t, r, a.int(0), a.addr(1), flags, (flags & O_CREAT) ? a.u32(3) & 0o7777 : 0);
+}
+
+/**
+ * Opens the path at pathAddr relative to dirfd with flags (already validated) and mode, and
+ * installs it as a new fd (openat, openat2); scope, if given, turns the PathCtx for the path into
+ * the one the walk uses, or an error (openat2's RESOLVE_* restrictions). Resumes a FIFO open woken in r.state.
+ */
+export function openInstall(t: Task, r: Request, dirfd: number, pathAddr: number, flags: number, mode: number,
+  scope?: (ctx: PathCtx, path: string) => PathCtx | number): SysResult {
   let f: OpenFile | number | Blocked;
   if (r.state instanceof FifoOpenWait) {
     f = resumeFifoOpen(r, r.state);
   } else {
-    const p = path(t, a, 1);
+    const p = readPath(t, pathAddr);
     if (typeof p === 'number') return p;
-    const ctx = ctxAt(t, a.int(0), p);
+    const ctx = ctxAt(t, dirfd, p);
     if (typeof ctx === 'number') return ctx;
-    f = t.kernel.vfs.open(ctx, p, flags, (flags & O_CREAT) ? a.u32(3) & 0o7777 : 0, r);
+    const walkCtx = scope ? scope(ctx, p) : ctx;
+    if (typeof walkCtx === 'number') return walkCtx;
+    f = t.kernel.vfs.open(walkCtx, p, flags, mode, r);
   }
   if (typeof f === 'number' || f instanceof Blocked) return f;
   if (f instanceof VfsFile) f.flags = (flags & ~OPEN_ONLY_FLAGS) | ((flags & O_PATH) ? 0 : O_LARGEFILE);
@@ -246,7 +260,7 @@ function sysTruncate(t: Task, a: SysArgs, r: Request): SysResult {
 }
 
 function sysGetcwd(t: Task, a: SysArgs): SysResult {
-  const bytes = strToBytes(t.fs.cwd.path + '\0');
+  const bytes = strToBytes(pathSeenFrom(t.fs.cwd.path, t.fs.root) + '\0');
   if (a.num(1) < bytes.length) return -ERANGE;
   t.mm.mem.write(a.addr(0), bytes);
   return bytes.length;

@@ -17,7 +17,7 @@ const IOVEC_SIZE = 16;
 const POSIX_FADV_MAX = 5;
 
 /** The file at fd if it may be read, else -errno. */
-function readable(t: Task, fd: number): OpenFile | number {
+export function readable(t: Task, fd: number): OpenFile | number {
   const f = ioFileAt(t, fd);
   if (typeof f === 'number') return f;
   if ((f.flags & O_ACCMODE) === O_WRONLY) return -EBADF;
@@ -25,7 +25,7 @@ function readable(t: Task, fd: number): OpenFile | number {
 }
 
 /** The file at fd if it may be written, else -errno. */
-function writable(t: Task, fd: number): OpenFile | number {
+export function writable(t: Task, fd: number): OpenFile | number {
   const f = ioFileAt(t, fd);
   if (typeof f === 'number') return f;
   if ((f.flags & O_ACCMODE) === O_RDONLY) return -EBADF;

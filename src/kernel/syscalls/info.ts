@@ -1,6 +1,8 @@
 // System information and scheduling syscalls: uname, sysinfo, getrandom, getcpu, CPU affinity,
 // scheduler policy queries, sched_yield and nice values (getpriority/setpriority).
 import { unameRelease } from './personality.js';
+import { utsOf } from '../uts.js';
+import { strToBytes } from '../../util/bytestr.js';
 import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
 import { PAGE_SIZE, PROT_WRITE } from '../../mem/guest_memory.js';
 import type { Task, ThreadGroup } from '../task.js';
@@ -30,7 +32,7 @@ const GETRANDOM_MAX = 33554431;
 const CPUMASK_SIZE = 8;
 
 /** Scheduling policies (include/uapi/linux/sched.h) and the reset-on-fork flag. */
-const SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5, SCHED_DEADLINE = 6;
+export const SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5, SCHED_DEADLINE = 6;
 const SCHED_RESET_ON_FORK = 0x40000000;
 /** Real-time priorities run 1..MAX_RT_PRIO-1. */
 const MAX_USER_RT_PRIO = 99;
@@ -41,12 +43,12 @@ const MIN_NICE = -20, MAX_NICE = 19;
 
 // --- uname and sysinfo ----------------------------------------------------------------------
 
-/** uname(buf*): Linux, the host's name, a 6.1 release, riscv64, "(none)". */
+/** uname(buf*): Linux, the host name (the host's unless sethostname set one), a 6.1 release, riscv64, the domain name. */
 function sysUname(t: Task, a: SysArgs): number {
-  const fields = ['Linux', t.kernel.host.hostname(), unameRelease(UTS_RELEASE, t.personality), UTS_VERSION, UTS_MACHINE, UTS_DOMAIN];
+  const uts = utsOf(t.kernel);
+  const fields = ['Linux', uts.hostname, unameRelease(UTS_RELEASE, t.personality), UTS_VERSION, UTS_MACHINE, uts.domainname];
   const buf = new Uint8Array(UTS_FIELD * fields.length);
-  const enc = new TextEncoder();
-  fields.forEach((f, i) => buf.set(enc.encode(f).subarray(0, UTS_FIELD - 1), i * UTS_FIELD));
+  fields.forEach((f, i) => buf.set(strToBytes(f).subarray(0, UTS_FIELD - 1), i * UTS_FIELD));
   t.mm.mem.write(a.addr(0), buf);
   return 0;
 }

@@ -54,7 +54,7 @@ function sysPidfdSendSignal(t: Task, a: SysArgs): number {
 
 /** True if t may take tg's fds (Linux's ptrace_may_access with PTRACE_MODE_ATTACH_REALCREDS):
  *  the same process, uid 0, or every uid and gid of tg equal to t's real ones and tg dumpable. */
-function mayAttach(t: Task, tg: ThreadGroup): boolean {
+export function mayAttach(t: Task, tg: ThreadGroup): boolean {
   if (tg === t.tg) return true;
   const me = t.tg.cred, c = tg.cred;
   if (me.euid === 0) return true;

@@ -1,5 +1,6 @@
 // Process identity syscalls: pids, credentials, process groups and sessions, set_tid_address,
 // robust futex lists and prctl.
+import { withUidCaps } from './capability.js';
 import { EACCES, EINVAL, EPERM, ESRCH } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import type { SysArgs, SyscallDef } from './types.js';
@@ -306,11 +307,11 @@ export const defs: SyscallDef[] = [
   { nr: 175, name: 'geteuid', handler: (t) => cred(t).euid, status: 'full', args: [] },
   { nr: 176, name: 'getgid', handler: (t) => cred(t).rgid, status: 'full', args: [] },
   { nr: 177, name: 'getegid', handler: (t) => cred(t).egid, status: 'full', args: [] },
-  { nr: 146, name: 'setuid', handler: sysSetuid, status: 'full', note: 'uid 0 counts as holding every capability', args: ['uint'] },
+  { nr: 146, name: 'setuid', handler: withUidCaps(sysSetuid), status: 'full', note: 'uid 0 counts as holding every capability', args: ['uint'] },
   { nr: 144, name: 'setgid', handler: sysSetgid, status: 'full', args: ['uint'] },
-  { nr: 145, name: 'setreuid', handler: sysSetreuid, status: 'full', args: ['int', 'int'] },
+  { nr: 145, name: 'setreuid', handler: withUidCaps(sysSetreuid), status: 'full', args: ['int', 'int'] },
   { nr: 143, name: 'setregid', handler: sysSetregid, status: 'full', args: ['int', 'int'] },
-  { nr: 147, name: 'setresuid', handler: sysSetresuid, status: 'full', args: ['int', 'int', 'int'] },
+  { nr: 147, name: 'setresuid', handler: withUidCaps(sysSetresuid), status: 'full', args: ['int', 'int', 'int'] },
   { nr: 149, name: 'setresgid', handler: sysSetresgid, status: 'full', args: ['int', 'int', 'int'] },
   { nr: 148, name: 'getresuid', handler: sysGetresuid, status: 'full', args: ['ptr', 'ptr', 'ptr'] },
   { nr: 150, name: 'getresgid', handler: sysGetresgid, status: 'full', args: ['ptr', 'ptr', 'ptr'] },

@@ -42,6 +42,7 @@ import { defs as sysletDefs } from './syslet.js';
 import { defs as pidfdDefs } from './pidfd.js';
 import { defs as spliceDefs } from './splice.js';
 import { defs as signalfdDefs } from './signalfd.js';
+import { laterDefs } from './later_defs.js';
 
 const FAMILIES: SyscallDef[][] = [
   cloneDefs, epollDefs, eventfdDefs, exitDefs, execDefs, fsAllocDefs, fsFdDefs, fsPathDefs, fsRwDefs, fsStatDefs, futexDefs, infoDefs, itimerDefs, memfdDefs, mmDefs, pipeDefs, pollDefs, posixTimerDefs, procDefs, rlimitDefs, signalDefs, socketDefs, socketMsgDefs, timeDefs, timerfdDefs,
@@ -53,6 +54,7 @@ const FAMILIES: SyscallDef[][] = [
   pidfdDefs,
   spliceDefs, signalfdDefs,
   personalityDefs, ipcDefs, mountDefs,
+  laterDefs,
 ];
 
 /** Builds the table; a number defined twice, or a name that disagrees with the riscv64 list, is a bug. */

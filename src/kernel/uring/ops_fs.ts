@@ -1,7 +1,7 @@
 // Path and file opcodes that are one syscall with the SQE's fields as arguments (OPENAT, STATX,
 // RENAMEAT, ...): each runs through invoke() with the syscall's own handler, as its own request.
 // OPENAT and CLOSE also work on the registered file table ("direct descriptors").
-import { E2BIG, EBADF, EINVAL, ENFILE, ENXIO } from '../../abi/errno.js';
+import { EBADF, EINVAL, ENFILE, ENXIO } from '../../abi/errno.js';
 import { Blocked } from '../request.js';
 import { fileGet, filePut } from '../vfs/fdtable.js';
 import type { OpenFile } from '../vfs/file.js';
@@ -13,13 +13,9 @@ import { IoRing } from './ring.js';
 
 /** Syscall numbers (asm-generic). */
 const NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_SYMLINKAT = 36, NR_LINKAT = 37, NR_FALLOCATE = 47, NR_OPENAT = 56,
-  NR_CLOSE = 57, NR_EPOLL_CTL = 21, NR_FADVISE64 = 223, NR_MADVISE = 233, NR_RENAMEAT2 = 276, NR_STATX = 291;
+  NR_CLOSE = 57, NR_EPOLL_CTL = 21, NR_OPENAT2 = 437, NR_FADVISE64 = 223, NR_MADVISE = 233, NR_RENAMEAT2 = 276, NR_STATX = 291;
 /** O_LARGEFILE: io_uring opens always add it (force_o_largefile on 64-bit). */
 const O_LARGEFILE = 0o100000;
-/** sizeof(struct open_how) (OPEN_HOW_SIZE_VER0) and the RESOLVE_* bits Linux knows. */
-const OPEN_HOW_SIZE = 24, RESOLVE_KNOWN = 0x3f;
-/** O_CREAT and __O_TMPFILE: only with them may open_how.mode be non-zero. */
-const O_CREAT = 0o100, O_TMPFILE_BIT = 0o20000000;
 
 /** Rejects IOSQE_FIXED_FILE for opcodes whose fd is a directory or path base (Linux: -EBADF). */
 function noFixed(_g: IoRing, k: IoKiocb): number {
@@ -64,17 +60,11 @@ function openat(ring: IoRing, k: IoKiocb, r: UringRequest, flags: bigint, mode: 
   return installDirect(ring, k, res);
 }
 
-/** OPENAT2: struct open_how at addr2 (off), its size in len; RESOLVE_* beyond what openat does are EINVAL. */
+/** OPENAT2: openat2(dirfd=fd, path=addr, how=addr2 (off), size=len), the syscall's checks and RESOLVE_* walk, into an fd or a fixed slot. */
 function openat2(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
-  if (k.len < OPEN_HOW_SIZE) return -EINVAL;
-  const mem = k.task.mm.mem;
-  const at = Number(k.off);
-  const flags = mem.readBig64(at), mode = mem.readBig64(at + 8), resolve = mem.readBig64(at + 16);
-  for (let i = OPEN_HOW_SIZE; i < Math.min(k.len, 4096); i++) if (mem.read(at + i, 1)[0] !== 0) return -E2BIG;
-  if (flags >> 32n !== 0n || mode >> 12n !== 0n || resolve & ~BigInt(RESOLVE_KNOWN)) return -EINVAL;
-  if (mode !== 0n && (Number(flags) & (O_CREAT | O_TMPFILE_BIT)) === 0) return -EINVAL;
-  if (resolve !== 0n) return -EINVAL; // path resolution restrictions are not implemented (README)
-  return openat(ring, k, r, flags, mode);
+  const res = viaSyscall(k, r, NR_OPENAT2, [k.fd, k.addr, k.off, k.len]);
+  if (res instanceof Blocked || res < 0 || k.spliceFdIn === 0) return res;
+  return installDirect(ring, k, res);
 }
 
 /** CLOSE: close(fd), or with file_index the registered slot; an io_uring fd cannot be closed this way. */

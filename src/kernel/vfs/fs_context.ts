@@ -12,3 +12,18 @@ export class FsContext {
     return new FsContext(this.root, this.cwd, this.umask);
   }
 }
+
+/** What getcwd(2) prints when a directory lies outside the caller's root (Linux's prefix). */
+export const UNREACHABLE_PREFIX = '(unreachable)';
+
+/**
+ * Returns absolute guest path p as seen from root (a chroot): the part below root, or p with
+ * UNREACHABLE_PREFIX when p is outside it. Assumes p and root.path are normalized ("/a/b").
+ */
+export function pathSeenFrom(p: string, root: Loc): string {
+  const r = root.path;
+  if (r === '/') return p;
+  if (p === r) return '/';
+  if (p.startsWith(r + '/')) return p.slice(r.length);
+  return p.startsWith('/') ? UNREACHABLE_PREFIX + p : p;
+}

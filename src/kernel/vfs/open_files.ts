@@ -8,10 +8,11 @@ import type { Request } from '../request.js';
 import type { OpenFile, StatInfo } from './file.js';
 import { killSuidOnWrite } from './perm.js';
 import { fsizeWriteCount } from './fsize.js';
+import { IN_ACCESS, IN_CLOSE_NOWRITE, IN_CLOSE_WRITE, IN_MODIFY } from './fsnotify.js';
 import type { DirEntry, FileIo, Loc } from './inode.js';
 import { strToBytes } from '../../util/bytestr.js';
 import {
-  DT_DIR, MAX_FILE_OFFSET, O_APPEND, O_RDONLY, O_RDWR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
+  DT_DIR, MAX_FILE_OFFSET, O_ACCMODE, O_APPEND, O_RDONLY, O_RDWR, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
 } from './constants.js';
 
 /** The memory objects of mapped files by fileKey (the machine's page cache: mem_object.ts pageCache). */
@@ -54,6 +55,9 @@ export function seekPosition(pos: number, size: number, offset: number, whence: 
 
 /** Common part: the location, the flags and stat through the inode. */
 export abstract class VfsFile implements OpenFile {
+  /** Reports an access, modification or close of this file to inotify (set by the VFS at open). */
+  notify: ((mask: number) => void) | null = null;
+
   constructor(public flags: number, readonly loc: Loc) {}
 
   get path(): string {
@@ -96,6 +100,7 @@ export class RegularFile extends VfsFile {
     this.mapped()?.writeback();
     const n = this.io.pread(buf, this.pos);
     if (n > 0) this.pos += n;
+    if (n > 0) this.notify?.(IN_ACCESS);
     return n;
   }
 
@@ -114,13 +119,16 @@ export class RegularFile extends VfsFile {
     if (n > 0) {
       this.mapped()?.fileWritten(this.pos, data.subarray(0, n));
       this.pos += n;
+      this.notify?.(IN_MODIFY);
     }
     return n;
   }
 
   pread(_r: Request, buf: Uint8Array, offset: number): number {
     this.mapped()?.writeback();
-    return this.io.pread(buf, offset);
+    const n = this.io.pread(buf, offset);
+    if (n > 0) this.notify?.(IN_ACCESS);
+    return n;
   }
 
   pwrite(r: Request, data: Uint8Array, offset: number): number {
@@ -136,6 +144,7 @@ export class RegularFile extends VfsFile {
     data = data.subarray(0, count);
     const n = this.io.pwrite(data, offset);
     if (n > 0) this.mapped()?.fileWritten(offset, data.subarray(0, n));
+    if (n > 0) this.notify?.(IN_MODIFY);
     return n;
   }
 
@@ -150,6 +159,7 @@ export class RegularFile extends VfsFile {
   truncate(length: number): number {
     const r = this.io.truncate(length);
     if (r >= 0) this.mapped()?.truncated(length);
+    if (r >= 0) this.notify?.(IN_MODIFY);
     return r;
   }
 
@@ -186,6 +196,7 @@ export class RegularFile extends VfsFile {
     this.released = true;
     this.io.close();
     this.onRelease?.();
+    this.notify?.((this.flags & O_ACCMODE) === O_RDONLY ? IN_CLOSE_NOWRITE : IN_CLOSE_WRITE);
   }
 }
 
@@ -197,6 +208,11 @@ export class DirFile extends VfsFile {
   /** overlay: adds the mount points inside this directory to its listing (the VFS's mount tree). */
   constructor(flags: number, loc: Loc, private readonly overlay: ((listed: DirEntry[]) => DirEntry[]) | null = null) {
     super(flags, loc);
+  }
+
+  /** The last close: inotify's IN_CLOSE_NOWRITE. */
+  release(): void {
+    this.notify?.(IN_CLOSE_NOWRITE);
   }
 
   private snapshot(r: Request | null): number {

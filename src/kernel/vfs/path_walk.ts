@@ -1,7 +1,7 @@
 // Path resolution, one component at a time: mounts are crossed by guest path, ".." pops the
 // Loc chain (so it never leaves the namespace root), symlinks are read and resolved in the
 // guest namespace, at most MAXSYMLINKS per lookup.
-import { ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../../abi/errno.js';
+import { ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, EXDEV } from '../../abi/errno.js';
 import type { OpenFile, StatInfo } from './file.js';
 import type { Caller, Inode, SuperBlock } from './inode.js';
 import { Loc } from './inode.js';
@@ -17,7 +17,13 @@ export interface WalkEnv {
   root: Loc;
   cred: Cred;
   caller: Caller;
+  /** openat2's RESOLVE_* restrictions (0 or absent: none); BENEATH and IN_ROOT walk with root = the start. */
+  resolve?: number;
 }
+
+/** openat2's resolve bits (include/uapi/linux/openat2.h). */
+export const RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04,
+  RESOLVE_BENEATH = 0x08, RESOLVE_IN_ROOT = 0x10, RESOLVE_CACHED = 0x20;
 
 /** Counts symlinks followed during one lookup (shared by nested walks). */
 export interface LinkBudget {
@@ -74,14 +80,35 @@ function checkSearch(env: WalkEnv, dir: Inode): number {
 export function walk(env: WalkEnv, start: Loc, path: string, follow: boolean, budget: LinkBudget = { links: 0 }): Loc | number {
   const r = walkFrom(env, start, path, follow, budget, env.root);
   const fb = env.mounts.fallback;
-  // An absolute path the guest's tree does not have is looked up in the sysroot (--sysroot).
-  if (r === -ENOENT && fb !== null && path.startsWith('/')) return walkFrom(env, start, path, follow, budget, new Loc([fb], []));
+  // An absolute path the guest's tree does not have is looked up in the sysroot (--sysroot),
+  // unless the caller is inside a chroot (the sysroot lies outside every chroot).
+  if (r === -ENOENT && fb !== null && path.startsWith('/') && env.root.comps.length === 0 && !env.resolve) return walkFrom(env, start, path, follow, budget, new Loc([fb], []));
   return r;
+}
+
+/**
+ * Returns 0 if a walk at start may jump to root (an absolute path or symlink target), else the
+ * RESOLVE_* refusal: EXDEV under RESOLVE_BENEATH, or under RESOLVE_NO_XDEV onto another filesystem.
+ */
+function jumpCheck(resolve: number, start: Loc, root: Loc): number {
+  if (resolve & RESOLVE_BENEATH) return -EXDEV;
+  if ((resolve & RESOLVE_NO_XDEV) && start.inode.sb !== root.inode.sb) return -EXDEV;
+  return 0;
+}
+
+/** True if a and b name the same place in the namespace (the same chain of names). */
+export function sameLoc(a: Loc, b: Loc): boolean {
+  return a.comps.length === b.comps.length && a.comps.every((c, i) => c === b.comps[i]);
 }
 
 /** walk's body: absolute paths start at root. */
 function walkFrom(env: WalkEnv, start: Loc, path: string, follow: boolean, budget: LinkBudget, root: Loc): Loc | number {
   if (path === '') return -ENOENT;
+  const resolve = env.resolve ?? 0;
+  if (path.startsWith('/')) {
+    const j = jumpCheck(resolve, start, root);
+    if (j < 0) return j;
+  }
   let cur = path.startsWith('/') ? root : start;
   const trailingSlash = path.endsWith('/');
   const parts = path.split('/').filter((p) => p !== '');
@@ -92,19 +119,31 @@ function walkFrom(env: WalkEnv, start: Loc, path: string, follow: boolean, budge
     if (r < 0) return r;
     if (name === '.') continue;
     if (name === '..') {
-      if (cur.comps.length > env.root.comps.length) cur = cur.parent();
+      // ".." stops at the caller's root (chroot); from outside it, it climbs as in Linux.
+      if (sameLoc(cur, root)) {
+        if (resolve & RESOLVE_BENEATH) return -EXDEV;
+        continue;
+      }
+      const up = cur.parent();
+      if ((resolve & RESOLVE_NO_XDEV) && up.inode.sb !== cur.inode.sb) return -EXDEV;
+      cur = up;
       continue;
     }
     if (nameBytes(name) > NAME_MAX) return -ENAMETOOLONG;
     const child = lookupChild(env, cur, name);
     if (typeof child === 'number') return child;
+    if ((resolve & RESOLVE_NO_XDEV) && child.sb !== cur.inode.sb) return -EXDEV;
     const st = child.getattr();
     if (typeof st === 'number') return st;
     if ((st.mode & S_IFMT) === S_IFLNK && (!last || follow || trailingSlash)) {
+      if (resolve & RESOLVE_NO_SYMLINKS) return -ELOOP;
       if (++budget.links > MAXSYMLINKS) return -ELOOP;
       if (child.magicTarget) {
+        if (resolve & RESOLVE_NO_MAGICLINKS) return -ELOOP;
+        if (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) return -EXDEV;
         const f = child.magicTarget(env.caller);
         if (typeof f === 'number') return f;
+        if ((resolve & RESOLVE_NO_XDEV) && f instanceof VfsFile && f.loc.inode.sb !== cur.inode.sb) return -EXDEV;
         if (f instanceof VfsFile) cur = f.loc;
         else if (!last) return -ENOTDIR;
         else cur = cur.child(name, new OpenFileInode(f));
@@ -140,6 +179,10 @@ export interface ParentAndName {
 /** Resolves all but the last component of path; the parent must be a searchable directory. */
 export function walkParent(env: WalkEnv, start: Loc, path: string, budget: LinkBudget = { links: 0 }): ParentAndName | number {
   if (path === '') return -ENOENT;
+  if (path.startsWith('/')) {
+    const j = jumpCheck(env.resolve ?? 0, start, env.root);
+    if (j < 0) return j;
+  }
   const trimmed = path.replace(/\/+$/, '');
   const trailingSlash = trimmed.length !== path.length;
   if (trimmed === '') return { dir: env.root, name: '.', trailingSlash };

@@ -1,6 +1,7 @@
 // The VFS: the mount table (tmpfs root or --root host dir, host mounts, /tmp, /dev, /proc) and
 // the namespace operations the file syscalls use. Every operation takes a PathCtx: the
 // caller's fs context, the caller, and the directory a relative path starts from.
+import { Fsnotify, IN_ATTRIB, IN_CREATE, IN_DELETE_SELF, IN_ISDIR, IN_MODIFY, IN_MOVE_SELF, IN_MOVED_FROM, IN_MOVED_TO, IN_OPEN, isDirBit } from './fsnotify.js';
 import { fsizeNewSize } from './fsize.js';
 import type { Host } from '../../host/host.js';
 import {
@@ -24,7 +25,7 @@ import type { Blocked, Request } from '../request.js';
 import { populateEtc } from './etc.js';
 import { childPath, MNT_NODEV, MNT_RDONLY, MountTable } from './mount_table.js';
 import { utf8ToBytes } from '../../util/bytestr.js';
-import { DirFile, PathFile, RegularFile } from './open_files.js';
+import { DirFile, PathFile, RegularFile, VfsFile } from './open_files.js';
 import { attached, attachFile, LockTable } from './locks/context.js';
 import { breakLease } from './locks/lease.js';
 import { OpenFileInode, isDir, lookupChild, walk, walkParent, type LinkBudget, type ParentAndName, type WalkEnv } from './path_walk.js';
@@ -55,6 +56,8 @@ export interface PathCtx {
   cred: Cred;
   /** Directory relative paths start from (cwd for AT_FDCWD). */
   start: Loc;
+  /** openat2's RESOLVE_* restrictions on the walk (path_walk.ts); absent means none. */
+  resolve?: number;
 }
 
 /** statfs(2) data for one filesystem. */
@@ -135,6 +138,8 @@ export function readExecLoc(loc: Loc, cred: Cred): { st: StatInfo; data: Uint8Ar
 export class Vfs {
   /** Which files are open for writing and which are being run (ETXTBSY). */
   readonly writeDeny = new WriteDeny();
+  /** inotify's watches and the events the operations below report (fsnotify.ts). */
+  readonly notify = new Fsnotify();
   /** Mounted filesystems by normalized guest path ("/" itself is rootInode). */
   readonly mounts: MountTable;
   readonly rootInode: Inode;
@@ -239,7 +244,7 @@ export class Vfs {
   }
 
   private env(ctx: PathCtx): WalkEnv {
-    return { mounts: this.mounts, root: ctx.fs.root, cred: ctx.cred, caller: ctx.caller };
+    return { mounts: this.mounts, root: ctx.fs.root, cred: ctx.cred, caller: ctx.caller, resolve: ctx.resolve ?? 0 };
   }
 
   /** The fs context of the first task: root "/" and cwd at cwdGuestPath (or "/" if missing or not searchable by cred). */
@@ -305,7 +310,12 @@ export class Vfs {
       loc = walk(env, ctx.start, path, !(flags & O_NOFOLLOW), budget);
     }
     if (typeof loc === 'number') return loc;
-    return this.openLoc(env, loc, flags, r);
+    const f = this.openLoc(env, loc, flags, r);
+    if (f instanceof VfsFile && !(flags & O_PATH)) {
+      f.notify = (mask) => this.notify.fileEvent(f.loc, mask);
+      this.notify.fileEvent(f.loc, IN_OPEN);
+    }
+    return f;
   }
 
   /** O_CREAT part of open: finds or creates the final component (following dangling symlinks). */
@@ -343,6 +353,7 @@ export class Vfs {
     const own = newInodeOwner(dst, S_IFREG | ((mode & ~ctx.fs.umask) & 0o7777), env.cred);
     const created = dirInode.create(pn.name, own.mode & 0o7777, own.uid, own.gid);
     if (typeof created === 'number') return created;
+    this.notify.entryEvent(dirInode, IN_CREATE, pn.name, created);
     // A freshly created file may be opened with its requested access regardless of its mode.
     return Object.assign(pn.dir.child(pn.name, created), { created: true });
   }
@@ -477,6 +488,7 @@ export class Vfs {
     if (!pn.dir.inode.mkdir) return -EPERM;
     const own = newInodeOwner(pn.dir.inode.getattr(), S_IFDIR | ((mode & ~ctx.fs.umask) & 0o1777), env.cred);
     const r = pn.dir.inode.mkdir(pn.name, own.mode & 0o7777, own.uid, own.gid);
+    if (typeof r !== 'number') this.notify.entryEvent(pn.dir.inode, IN_CREATE, pn.name, r);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -498,6 +510,7 @@ export class Vfs {
     if (!dir.mknod) return -EPERM;
     const own = newInodeOwner(dir.getattr(), type | ((mode & ~ctx.fs.umask) & 0o7777), env.cred);
     const r = dir.mknod(pn.name, own.mode, rdev, own.uid, own.gid);
+    if (typeof r !== 'number') this.notify.entryEvent(dir, IN_CREATE, pn.name, r);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -548,7 +561,9 @@ export class Vfs {
     if (w < 0) return w;
     const s = this.checkSticky(env, pn.dir, victim);
     if (s < 0) return s;
-    return pn.dir.inode.unlink?.(pn.name) ?? -EPERM;
+    const r = pn.dir.inode.unlink?.(pn.name) ?? -EPERM;
+    if (r === 0) this.notify.removed(pn.dir.inode, pn.name, victim, 0);
+    return r;
   }
 
   /** unlinkat(2) with AT_REMOVEDIR. */
@@ -568,7 +583,9 @@ export class Vfs {
     if (w < 0) return w;
     const s = this.checkSticky(env, pn.dir, victim);
     if (s < 0) return s;
-    return pn.dir.inode.rmdir?.(pn.name) ?? -EPERM;
+    const r = pn.dir.inode.rmdir?.(pn.name) ?? -EPERM;
+    if (r === 0) this.notify.removed(pn.dir.inode, pn.name, victim, IN_ISDIR);
+    return r;
   }
 
   /** symlinkat(2): creates path containing target. */
@@ -581,6 +598,7 @@ export class Vfs {
     if (w < 0) return w;
     const own = newInodeOwner(pn.dir.inode.getattr(), S_IFLNK | 0o777, env.cred);
     const r = pn.dir.inode.symlink?.(pn.name, target, own.uid, own.gid) ?? -EPERM;
+    if (typeof r !== 'number') this.notify.entryEvent(pn.dir.inode, IN_CREATE, pn.name, r);
     return typeof r === 'number' ? r : 0;
   }
 
@@ -600,7 +618,12 @@ export class Vfs {
     if (pn.dir.inode.sb !== oldLoc.inode.sb) return -EXDEV;
     const w = this.checkDirWrite(env, pn.dir);
     if (w < 0) return w;
-    return pn.dir.inode.link?.(pn.name, oldLoc.inode) ?? -EPERM;
+    const r = pn.dir.inode.link?.(pn.name, oldLoc.inode) ?? -EPERM;
+    if (r === 0) {
+      this.notify.inodeEvent(oldLoc.inode, IN_ATTRIB);
+      this.notify.entryEvent(pn.dir.inode, IN_CREATE, pn.name, oldLoc.inode);
+    }
+    return r;
   }
 
   /** renameat2(2). */
@@ -630,7 +653,22 @@ export class Vfs {
     if (w < 0) return w;
     const s = this.checkSticky(env, op.dir, src);
     if (s < 0) return s;
-    return op.dir.inode.rename?.(op.name, np.dir.inode, np.name, flags) ?? -EPERM;
+    const srcDir = isDirBit(src);
+    const r = op.dir.inode.rename?.(op.name, np.dir.inode, np.name, flags) ?? -EPERM;
+    if (r === 0) {
+      const cookie = this.notify.cookie();
+      this.notify.entryEvent(op.dir.inode, IN_MOVED_FROM, op.name, src, cookie);
+      this.notify.entryEvent(np.dir.inode, IN_MOVED_TO, np.name, src, cookie);
+      // A replaced target lost a name (IN_ATTRIB); with its last one gone it is deleted after the move.
+      const replaced = typeof dst !== 'number' && !(flags & RENAME_EXCHANGE) ? dst : null;
+      if (replaced !== null) this.notify.inodeEvent(replaced, IN_ATTRIB);
+      this.notify.selfEvent(src, IN_MOVE_SELF, srcDir);
+      if (replaced !== null) {
+        const dstSt = replaced.getattr();
+        if (typeof dstSt === 'number' || dstSt.nlink === 0) this.notify.selfEvent(replaced, IN_DELETE_SELF, 0);
+      }
+    }
+    return r;
   }
 
   /** readlinkat(2) target of the symlink at path (not followed). */
@@ -668,7 +706,9 @@ export class Vfs {
     if (attr.gid !== undefined && attr.gid !== st.gid && !root && !(owner && cred.inGroup(attr.gid))) return -EPERM;
     if (!loc.inode.setattr) return -EPERM;
     if (attr.mode !== undefined) attr = { ...attr, mode: chmodMode(st, attr.mode, cred) };
-    return loc.inode.setattr(attr);
+    const r = loc.inode.setattr(attr);
+    if (r === 0) this.notify.fileEvent(loc, IN_ATTRIB);
+    return r;
   }
 
   /**
@@ -695,7 +735,9 @@ export class Vfs {
       if (p < 0) return p;
     }
     if (atimeNs === undefined && mtimeNs === undefined) return 0;
-    return loc.inode.setattr?.({ atimeNs, mtimeNs }) ?? -EPERM;
+    const r = loc.inode.setattr?.({ atimeNs, mtimeNs }) ?? -EPERM;
+    if (r === 0) this.notify.fileEvent(loc, IN_ATTRIB);
+    return r;
   }
 
   /** truncate(2) of the file at loc, as cred; with r, it first breaks the file's leases (and may sleep for that). */
@@ -723,6 +765,7 @@ export class Vfs {
 
   /** Tells the page cache of a mapped file that the file is now length bytes long. */
   private truncated(loc: Loc, length: number): void {
+    this.notify.fileEvent(loc, IN_MODIFY);
     if (this.pageCache === null || this.pageCache.size === 0) return;
     const st = loc.inode.getattr();
     if (typeof st !== 'number') this.pageCache.get(fileKey(st))?.truncated(length);
