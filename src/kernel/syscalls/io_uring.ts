@@ -93,8 +93,12 @@ function sysIoUringSetup(t: Task, a: SysArgs): SysResult {
     return -EFAULT;
   }
   const fd = t.files.install(ring, true, 0, nofileLimit(t));
-  if (fd < 0) ring.release();
-  else if (flags & SETUP_SQPOLL) sqpollWake(ring);
+  if (fd < 0) {
+    ring.release();
+    return fd;
+  }
+  ring.joinCollector(t.kernel.net.unix);
+  if (flags & SETUP_SQPOLL) sqpollWake(ring);
   return fd;
 }
 

@@ -4,6 +4,7 @@
 import { EINVAL } from '../../abi/errno.js';
 import type { MmapFile } from '../../mem/mm.js';
 import { PAGE_SIZE, type PhysMem } from '../../mem/phys.js';
+import { type GcFile, isGcFile, type UnixNamespace } from '../net/unix.js';
 import type { Request } from '../request.js';
 import type { KernelServices, Task } from '../task.js';
 import { O_RDWR } from '../vfs/constants.js';
@@ -43,7 +44,7 @@ export interface Restrictions {
 
 let nextRingId = 1;
 
-export class IoRing implements OpenFile {
+export class IoRing implements GcFile {
   flags = O_RDWR;
   readonly path = 'anon_inode:[io_uring]';
   readonly id = nextRingId++;
@@ -90,6 +91,10 @@ export class IoRing implements OpenFile {
   private inEventfdWake = false;
   /** SINGLE_ISSUER: the one task that may submit (and, with DEFER_TASKRUN, reap); null until the ring is enabled. */
   submitter: Task | null = null;
+  /** References to the ring's file held by unix messages in flight (SCM_RIGHTS), for the collector. */
+  inflightRefs = 0;
+  /** The AF_UNIX namespace whose collector counts the registered table (joinCollector). */
+  private unixNames: UnixNamespace | null = null;
   /** SQPOLL: the emulated poller thread is awake until this monotonic time (ns), or null when asleep. */
   sqThreadAwakeUntil: bigint | null = null;
 
@@ -259,11 +264,35 @@ export class IoRing implements OpenFile {
     };
   }
 
+  /** Lets the collector of names count the registered table (a ring sent over a unix socket may close a cycle). */
+  joinCollector(names: UnixNamespace): void {
+    this.unixNames = names;
+    names.holders.add(this);
+  }
+
+  /** Calls fn for each registered file the unix collector knows (unix sockets). */
+  forEachCarried(fn: (f: GcFile) => void): void {
+    for (const f of this.files ?? []) if (f !== null && isGcFile(f)) fn(f);
+  }
+
+  /** The collector found the ring unreachable: its registered files go (their references with them). */
+  purgeCarried(): void {
+    const files = this.files;
+    this.files = null;
+    for (const f of files ?? []) if (f) filePut(f);
+  }
+
+  /** When only unix messages in flight still refer to the ring, it may close a garbage cycle. */
+  refDropped(remaining: number): void {
+    if (this.inflightRefs > 0 && remaining === this.inflightRefs) this.unixNames?.collect();
+  }
+
   /** The last fd closed: every request in flight completes (cancelled), then the memory goes. */
   release(): void {
     if (this.dead) return;
     cancelAll(this);
     this.dead = true;
+    this.unixNames?.holders.delete(this);
     for (const f of this.files ?? []) if (f) filePut(f);
     this.files = null;
     this.mem.release();
