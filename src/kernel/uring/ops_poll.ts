@@ -1,7 +1,8 @@
 // POLL_ADD (one-shot, and multishot with IORING_POLL_ADD_MULTI) and POLL_REMOVE (cancel, or
 // update the events and user_data of an armed poll). A poll is a request parked on the file's
-// poll queues: each wake-up looks at the file's readiness again; a multishot poll posts a CQE
-// with IORING_CQE_F_MORE for each wake-up that finds it ready and stays armed.
+// poll queues: each wake-up looks at the file's readiness again, with the events a keyed wake-up
+// reported (as Linux's poll wake mask); a multishot poll posts a CQE with IORING_CQE_F_MORE for
+// each wake-up that finds it ready and stays armed.
 import { EINVAL, ENOENT } from '../../abi/errno.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../vfs/file.js';
 import { Op, POLL_ADD_LEVEL, POLL_ADD_MULTI, POLL_UPDATE_EVENTS, POLL_UPDATE_USER_DATA } from './abi.js';
@@ -21,7 +22,10 @@ function pollAdd(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
   const f = fileFor(ring, k);
   if (typeof f === 'number') return f;
   const events = ((k.priv.events as number | undefined) ?? k.opFlags) & ~EPOLL_HIGH;
-  const mask = (f.poll ? f.poll() : DEFAULT_POLLMASK) & (events | POLLERR | POLLHUP);
+  // What a keyed wake-up reported counts even if it is gone by now (read back in the same slice).
+  const woke = r.resumed ? r.wakeKey : 0;
+  r.wakeKey = 0;
+  const mask = ((f.poll ? f.poll() : DEFAULT_POLLMASK) | woke) & (events | POLLERR | POLLHUP);
   const multi = (k.len & POLL_ADD_MULTI) !== 0;
   if (mask !== 0) {
     if (!multi) return mask;
