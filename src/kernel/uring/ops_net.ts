@@ -79,11 +79,23 @@ function sendmsg(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
   return waitIfNonblock(r, s, sendHdr(k.task, r, s, k.addr, k.opFlags | MSG_NOSIGNAL), (k.opFlags & MSG_DONTWAIT) !== 0);
 }
 
-/** RECVMSG: into the struct msghdr at addr. */
+/**
+ * RECVMSG: into the struct msghdr at addr; with BUFFER_SELECT the data goes to a provided buffer
+ * (at most the length of the msghdr's one iovec, when it has one), which it keeps unless it sleeps.
+ */
 function recvmsg(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
   if (typeof s === 'number') return s;
-  return waitIfNonblock(r, s, recvHdr(k.task, r, s, k.addr, k.opFlags), (k.opFlags & MSG_DONTWAIT) !== 0);
+  let select: ((len: number) => [number, number] | number) | undefined;
+  if (k.flags & IOSQE_BUFFER_SELECT) {
+    select = (len) => {
+      const sel = selectBuffer(ring, k);
+      return typeof sel === 'number' ? sel : [sel[0], len === 0 ? sel[1] : Math.min(len, sel[1])];
+    };
+  }
+  const n = recvHdr(k.task, r, s, k.addr, k.opFlags, select);
+  if (select !== undefined && (n instanceof Blocked || n < 0)) recycleBuffer(ring, k);
+  return waitIfNonblock(r, s, n, (k.opFlags & MSG_DONTWAIT) !== 0);
 }
 
 /** One receive for RECV: into addr/len, or a provided buffer (BUFFER_SELECT, which it keeps unless it sleeps). */
@@ -197,7 +209,7 @@ export const netOps: [number, OpDef][] = [
   [Op.SEND, { prep: prepSend, issue: send }],
   [Op.SENDMSG, { prep: prepSend, issue: sendmsg }],
   [Op.RECV, { prep: prepRecv, issue: recv, bufferSelect: true }],
-  [Op.RECVMSG, { prep: prepRecv, issue: recvmsg }],
+  [Op.RECVMSG, { prep: prepRecv, issue: recvmsg, bufferSelect: true }],
   [Op.ACCEPT, { prep: prepAccept, issue: accept }],
   [Op.CONNECT, { prep: (_g, k) => (k.len || k.bufIndex || k.opFlags || k.spliceFdIn ? -EINVAL : 0), issue: connect }],
   [Op.SHUTDOWN, { prep: (_g, k) => (k.off || k.addr || k.opFlags || k.bufIndex || k.spliceFdIn ? -EINVAL : 0), issue: shutdown }],
