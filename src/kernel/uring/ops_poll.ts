@@ -9,8 +9,9 @@ import { Op, POLL_ADD_LEVEL, POLL_ADD_MULTI, POLL_UPDATE_EVENTS, POLL_UPDATE_USE
 import { fileFor } from './files.js';
 import { type IoKiocb, KState, type UringRequest } from './kiocb.js';
 import { cancelKiocb, resumeKiocb } from './lifecycle.js';
-import type { OpDef, OpResult } from './op_result.js';
-import type { IoRing } from './ring.js';
+import type { OpResult } from './op_result.js';
+import type { OpDef } from './op_def.js';
+import type { RingCore } from './ring_state.js';
 
 /** Readiness of a file without a poll method (Linux's DEFAULT_POLLMASK). */
 const DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
@@ -18,7 +19,7 @@ const DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 const EPOLL_HIGH = 0xf0000000;
 
 /** POLL_ADD: the revents mask once the file is ready for opFlags (poll32_events). */
-function pollAdd(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+function pollAdd(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const f = fileFor(ring, k);
   if (typeof f === 'number') return f;
   const events = ((k.priv.events as number | undefined) ?? k.opFlags) & ~EPOLL_HIGH;
@@ -36,13 +37,13 @@ function pollAdd(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
 }
 
 /** Finds the armed poll with user_data ud. */
-function findPoll(ring: IoRing, ud: bigint): IoKiocb | null {
+function findPoll(ring: RingCore, ud: bigint): IoKiocb | null {
   for (const k of ring.inflight) if (k.opcode === Op.POLL_ADD && k.state === KState.Active && k.userData === ud) return k;
   return null;
 }
 
 /** POLL_REMOVE: cancels the poll whose user_data is addr (its CQE: -ECANCELED), or updates it. */
-function pollRemove(ring: IoRing, k: IoKiocb): OpResult {
+function pollRemove(ring: RingCore, k: IoKiocb): OpResult {
   const target = findPoll(ring, BigInt(k.addr));
   if (target === null) return -ENOENT;
   if (!(k.len & (POLL_UPDATE_EVENTS | POLL_UPDATE_USER_DATA))) {
