@@ -5,22 +5,17 @@
  * Prints one line saying what was done, so that runs can be compared. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/io_uring.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+#include "../include/uring_ring.h"
 
 #define CHUNK (1 << 20)
 #define RING_ENTRIES 64
 
-static int ring_fd;
-static unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
-static struct io_uring_sqe *sqes;
-static struct io_uring_cqe *cqes;
+static struct ring R;
 
 static void die(const char *what)
 {
@@ -30,51 +25,41 @@ static void die(const char *what)
 
 static void setup(void)
 {
-	struct io_uring_params p;
-	memset(&p, 0, sizeof(p));
-	ring_fd = syscall(__NR_io_uring_setup, RING_ENTRIES, &p);
-	if (ring_fd < 0)
+	int ret = ring_setup(&R, RING_ENTRIES, 0, 0);
+	if (ret < 0) {
+		errno = -ret;
 		die("io_uring_setup");
-	size_t sq_len = p.sq_off.array + p.sq_entries * 4, cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	char *m = mmap(NULL, sq_len > cq_len ? sq_len : cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring_fd, 0);
-	sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring_fd,
-		    IORING_OFF_SQES);
-	if (m == MAP_FAILED || sqes == MAP_FAILED)
-		die("mmap");
-	sq_tail = (unsigned *)(m + p.sq_off.tail);
-	sq_mask = (unsigned *)(m + p.sq_off.ring_mask);
-	sq_array = (unsigned *)(m + p.sq_off.array);
-	cq_head = (unsigned *)(m + p.cq_off.head);
-	cq_tail = (unsigned *)(m + p.cq_off.tail);
-	cq_mask = (unsigned *)(m + p.cq_off.ring_mask);
-	cqes = (struct io_uring_cqe *)(m + p.cq_off.cqes);
-}
-
-static struct io_uring_sqe *sqe(unsigned n)
-{
-	unsigned i = (*sq_tail + n) & *sq_mask;
-	memset(&sqes[i], 0, sizeof(sqes[i]));
-	sq_array[i] = i;
-	return &sqes[i];
+	}
 }
 
 /* Publishes n SQEs, submits them and waits for n CQEs; returns the sum of their results (or the first error). */
 static long submit_wait(unsigned n)
 {
-	__atomic_store_n(sq_tail, *sq_tail + n, __ATOMIC_RELEASE);
-	if (syscall(__NR_io_uring_enter, ring_fd, n, n, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+	__atomic_store_n(R.sq_tail, *R.sq_tail + n, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, R.fd, n, n, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
 		die("io_uring_enter");
 	long sum = 0;
-	unsigned head = *cq_head;
+	unsigned head = *R.cq_head;
 	for (unsigned k = 0; k < n; k++, head++) {
-		int res = cqes[head & *cq_mask].res;
+		int res = R.cqes[head & *R.cq_mask].res;
 		if (res < 0 && sum >= 0)
 			sum = res;
 		else if (sum >= 0)
 			sum += res;
 	}
-	__atomic_store_n(cq_head, head, __ATOMIC_RELEASE);
+	__atomic_store_n(R.cq_head, head, __ATOMIC_RELEASE);
 	return sum;
+}
+
+/* One READ or WRITE (op) of len bytes between buf and fd at off, submitted and waited for: its result. */
+static long rw_once(int op, int fd, char *buf, long len, long off)
+{
+	struct io_uring_sqe *s = ring_sqe(&R, 0, op, 0);
+	s->fd = fd;
+	s->addr = (uintptr_t)buf;
+	s->len = len;
+	s->off = off;
+	return submit_wait(1);
 }
 
 static int nops(long batch, long count)
@@ -84,7 +69,7 @@ static int nops(long batch, long count)
 	while (done < count) {
 		unsigned n = count - done < batch ? count - done : batch;
 		for (unsigned k = 0; k < n; k++)
-			sqe(k)->opcode = IORING_OP_NOP;
+			ring_sqe(&R, k, IORING_OP_NOP, 0);
 		if (submit_wait(n) != 0)
 			die("nop result");
 		done += n;
@@ -103,34 +88,12 @@ static int copy(const char *src, const char *dst, int uring)
 	if (uring)
 		setup();
 	for (;;) {
-		long n;
-		if (uring) {
-			struct io_uring_sqe *s = sqe(0);
-			s->opcode = IORING_OP_READ;
-			s->fd = in;
-			s->addr = (uintptr_t)buf;
-			s->len = CHUNK;
-			s->off = total;
-			n = submit_wait(1);
-		} else {
-			n = read(in, buf, CHUNK);
-		}
+		long n = uring ? rw_once(IORING_OP_READ, in, buf, CHUNK, total) : read(in, buf, CHUNK);
 		if (n < 0)
 			die("read");
 		if (n == 0)
 			break;
-		long w;
-		if (uring) {
-			struct io_uring_sqe *s = sqe(0);
-			s->opcode = IORING_OP_WRITE;
-			s->fd = out;
-			s->addr = (uintptr_t)buf;
-			s->len = n;
-			s->off = total;
-			w = submit_wait(1);
-		} else {
-			w = write(out, buf, n);
-		}
+		long w = uring ? rw_once(IORING_OP_WRITE, out, buf, n, total) : write(out, buf, n);
 		if (w != n)
 			die("write");
 		total += n;

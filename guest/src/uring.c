@@ -3,75 +3,18 @@
  * overflow kept with IORING_FEAT_NODROP, an unknown opcode and the probe. CQEs are printed
  * sorted by user_data where Linux leaves their order open. */
 #include <errno.h>
-#include <linux/io_uring.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-
-struct ring {
-	int fd;
-	unsigned sq_entries, cq_entries;
-	unsigned *sq_head, *sq_tail, *sq_mask, *sq_array, *sq_flags;
-	unsigned *cq_head, *cq_tail, *cq_mask;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqes;
-	unsigned features;
-};
+#include "../include/uring_ring.h"
 
 struct cqe_copy {
 	uint64_t user_data;
 	int32_t res;
 	uint32_t flags;
 };
-
-static int setup(struct ring *r, unsigned entries, unsigned flags, unsigned cq)
-{
-	struct io_uring_params p;
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
-	p.cq_entries = cq;
-	r->fd = syscall(__NR_io_uring_setup, entries, &p);
-	if (r->fd < 0)
-		return -errno;
-	r->sq_entries = p.sq_entries;
-	r->cq_entries = p.cq_entries;
-	r->features = p.features;
-	size_t sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-	size_t cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	size_t len = sq_len > cq_len ? sq_len : cq_len;
-	char *sq = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQ_RING);
-	char *cqp = (p.features & IORING_FEAT_SINGLE_MMAP) ? sq
-		: mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_CQ_RING);
-	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		       r->fd, IORING_OFF_SQES);
-	if (sq == MAP_FAILED || cqp == MAP_FAILED || r->sqes == MAP_FAILED)
-		return -ENOMEM;
-	r->sq_head = (unsigned *)(sq + p.sq_off.head);
-	r->sq_tail = (unsigned *)(sq + p.sq_off.tail);
-	r->sq_mask = (unsigned *)(sq + p.sq_off.ring_mask);
-	r->sq_array = (unsigned *)(sq + p.sq_off.array);
-	r->sq_flags = (unsigned *)(sq + p.sq_off.flags);
-	r->cq_head = (unsigned *)(cqp + p.cq_off.head);
-	r->cq_tail = (unsigned *)(cqp + p.cq_off.tail);
-	r->cq_mask = (unsigned *)(cqp + p.cq_off.ring_mask);
-	r->cqes = (struct io_uring_cqe *)(cqp + p.cq_off.cqes);
-	return 0;
-}
-
-/* Returns a zeroed SQE at the SQ tail, published by the next push(). */
-static struct io_uring_sqe *sqe_at(struct ring *r, unsigned n)
-{
-	unsigned tail = *r->sq_tail + n;
-	unsigned i = tail & *r->sq_mask;
-	struct io_uring_sqe *s = &r->sqes[i];
-	memset(s, 0, sizeof(*s));
-	r->sq_array[i] = i;
-	return s;
-}
 
 static void push(struct ring *r, unsigned n)
 {
@@ -129,13 +72,19 @@ static void wait_print(struct ring *r, const char *what, unsigned n)
 		printf("%s: cqe user_data %llu res %d flags %u\n", what, (unsigned long long)c[i].user_data, c[i].res, c[i].flags);
 }
 
+/* Publishes and submits the n SQEs set up at the tail, prints how many were consumed, then waits
+ * for and prints wait CQEs. */
+static void submit_print(struct ring *r, const char *what, unsigned n, unsigned wait)
+{
+	push(r, n);
+	printf("%s: submitted %d\n", what, enter(r, n, 0, 0));
+	wait_print(r, what, wait);
+}
+
 static void test_nops(struct ring *r)
 {
-	for (unsigned i = 0; i < 8; i++) {
-		struct io_uring_sqe *s = sqe_at(r, i);
-		s->opcode = IORING_OP_NOP;
-		s->user_data = i + 1;
-	}
+	for (unsigned i = 0; i < 8; i++)
+		ring_sqe(r, i, IORING_OP_NOP, i + 1);
 	push(r, 8);
 	printf("nop batch: submitted %d\n", enter(r, 8, 8, IORING_ENTER_GETEVENTS));
 	printf("nop batch: ready %u\n", cq_ready(r));
@@ -148,13 +97,11 @@ static void test_pipe_later(struct ring *r)
 	char buf[16] = { 0 };
 	if (pipe(fds))
 		return;
-	struct io_uring_sqe *s = sqe_at(r, 0);
-	s->opcode = IORING_OP_READ;
+	struct io_uring_sqe *s = ring_sqe(r, 0, IORING_OP_READ, 100);
 	s->fd = fds[0];
 	s->addr = (uintptr_t)buf;
 	s->len = sizeof(buf);
 	s->off = -1;
-	s->user_data = 100;
 	push(r, 1);
 	printf("pipe read: submitted %d, ready %u\n", enter(r, 1, 0, 0), cq_ready(r));
 	printf("pipe read: write %zd\n", write(fds[1], "hello", 5));
@@ -167,63 +114,39 @@ static void test_pipe_later(struct ring *r)
 static void test_link_fail(struct ring *r)
 {
 	char buf[4];
-	struct io_uring_sqe *s = sqe_at(r, 0);
-	s->opcode = IORING_OP_READ;
+	struct io_uring_sqe *s = ring_sqe(r, 0, IORING_OP_READ, 1);
 	s->fd = 999;
 	s->addr = (uintptr_t)buf;
 	s->len = sizeof(buf);
 	s->flags = IOSQE_IO_LINK;
-	s->user_data = 1;
-	s = sqe_at(r, 1);
-	s->opcode = IORING_OP_NOP;
+	s = ring_sqe(r, 1, IORING_OP_NOP, 2);
 	s->flags = IOSQE_IO_LINK;
-	s->user_data = 2;
-	s = sqe_at(r, 2);
-	s->opcode = IORING_OP_NOP;
-	s->user_data = 3;
-	push(r, 3);
-	printf("link: submitted %d\n", enter(r, 3, 0, 0));
-	wait_print(r, "link", 3);
+	s = ring_sqe(r, 2, IORING_OP_NOP, 3);
+	submit_print(r, "link", 3, 3);
 }
 
 static void test_timeouts(struct ring *r)
 {
 	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
-	struct io_uring_sqe *s = sqe_at(r, 0);
-	s->opcode = IORING_OP_TIMEOUT;
+	struct io_uring_sqe *s = ring_sqe(r, 0, IORING_OP_TIMEOUT, 10);
 	s->addr = (uintptr_t)&ts;
 	s->len = 1;
-	s->user_data = 10;
-	push(r, 1);
-	printf("timeout: submitted %d\n", enter(r, 1, 0, 0));
-	wait_print(r, "timeout", 1);
+	submit_print(r, "timeout", 1, 1);
 	/* A count of 1: the NOP after it completes it with 0. */
 	struct __kernel_timespec ts_long = { .tv_sec = 100, .tv_nsec = 0 };
-	s = sqe_at(r, 0);
-	s->opcode = IORING_OP_TIMEOUT;
+	s = ring_sqe(r, 0, IORING_OP_TIMEOUT, 11);
 	s->addr = (uintptr_t)&ts_long;
 	s->len = 1;
 	s->off = 1;
-	s->user_data = 11;
-	s = sqe_at(r, 1);
-	s->opcode = IORING_OP_NOP;
-	s->user_data = 12;
-	push(r, 2);
-	printf("timeout count: submitted %d\n", enter(r, 2, 0, 0));
-	wait_print(r, "timeout count", 2);
+	s = ring_sqe(r, 1, IORING_OP_NOP, 12);
+	submit_print(r, "timeout count", 2, 2);
 	/* Removing a pending timeout. */
-	s = sqe_at(r, 0);
-	s->opcode = IORING_OP_TIMEOUT;
+	s = ring_sqe(r, 0, IORING_OP_TIMEOUT, 13);
 	s->addr = (uintptr_t)&ts_long;
 	s->len = 1;
-	s->user_data = 13;
-	s = sqe_at(r, 1);
-	s->opcode = IORING_OP_TIMEOUT_REMOVE;
+	s = ring_sqe(r, 1, IORING_OP_TIMEOUT_REMOVE, 14);
 	s->addr = 13;
-	s->user_data = 14;
-	push(r, 2);
-	printf("timeout remove: submitted %d\n", enter(r, 2, 0, 0));
-	wait_print(r, "timeout remove", 2);
+	submit_print(r, "timeout remove", 2, 2);
 }
 
 static void test_cancel(struct ring *r)
@@ -231,24 +154,16 @@ static void test_cancel(struct ring *r)
 	int fds[2];
 	if (pipe(fds))
 		return;
-	struct io_uring_sqe *s = sqe_at(r, 0);
-	s->opcode = IORING_OP_POLL_ADD;
+	struct io_uring_sqe *s = ring_sqe(r, 0, IORING_OP_POLL_ADD, 200);
 	s->fd = fds[0];
 	s->poll32_events = 1; /* POLLIN */
-	s->user_data = 200;
 	push(r, 1);
 	printf("cancel: poll submitted %d, ready %u\n", enter(r, 1, 0, 0), cq_ready(r));
-	s = sqe_at(r, 0);
-	s->opcode = IORING_OP_ASYNC_CANCEL;
+	s = ring_sqe(r, 0, IORING_OP_ASYNC_CANCEL, 201);
 	s->addr = 200;
-	s->user_data = 201;
-	s = sqe_at(r, 1);
-	s->opcode = IORING_OP_ASYNC_CANCEL;
+	s = ring_sqe(r, 1, IORING_OP_ASYNC_CANCEL, 202);
 	s->addr = 12345;
-	s->user_data = 202;
-	push(r, 2);
-	printf("cancel: submitted %d\n", enter(r, 2, 0, 0));
-	wait_print(r, "cancel", 3);
+	submit_print(r, "cancel", 2, 3);
 	close(fds[0]);
 	close(fds[1]);
 }
@@ -257,17 +172,14 @@ static void test_overflow(void)
 {
 	struct ring r;
 	struct cqe_copy c[32];
-	if (setup(&r, 4, 0, 0) < 0) {
+	if (ring_setup(&r, 4, 0, 0) < 0) {
 		printf("overflow: setup failed\n");
 		return;
 	}
 	printf("overflow: sq %u cq %u nodrop %d\n", r.sq_entries, r.cq_entries, !!(r.features & IORING_FEAT_NODROP));
 	for (int batch = 0; batch < 3; batch++) {
-		for (unsigned i = 0; i < 4; i++) {
-			struct io_uring_sqe *s = sqe_at(&r, i);
-			s->opcode = IORING_OP_NOP;
-			s->user_data = batch * 4 + i;
-		}
+		for (unsigned i = 0; i < 4; i++)
+			ring_sqe(&r, i, IORING_OP_NOP, batch * 4 + i);
 		push(&r, 4);
 		printf("overflow: batch %d submitted %d\n", batch, enter(&r, 4, 0, 0));
 	}
@@ -286,12 +198,8 @@ static void test_overflow(void)
 
 static void test_unknown_and_probe(struct ring *r)
 {
-	struct io_uring_sqe *s = sqe_at(r, 0);
-	s->opcode = 250;
-	s->user_data = 300;
-	push(r, 1);
-	printf("unknown opcode: submitted %d\n", enter(r, 1, 0, 0));
-	wait_print(r, "unknown opcode", 1);
+	ring_sqe(r, 0, 250, 300); /* an opcode Linux does not have */
+	submit_print(r, "unknown opcode", 1, 1);
 	size_t len = sizeof(struct io_uring_probe) + 256 * sizeof(struct io_uring_probe_op);
 	struct io_uring_probe *p = calloc(1, len);
 	int ret = syscall(__NR_io_uring_register, r->fd, IORING_REGISTER_PROBE, p, 256);
@@ -310,7 +218,7 @@ int main(void)
 	memset(&bad, 0, sizeof(bad));
 	long bad_ret = syscall(__NR_io_uring_setup, 0, &bad);
 	printf("setup 0 entries: %ld errno %d\n", bad_ret, errno);
-	int ret = setup(&r, 8, 0, 0);
+	int ret = ring_setup(&r, 8, 0, 0);
 	if (ret < 0) {
 		printf("setup failed: %d\n", ret);
 		return 1;
@@ -329,16 +237,12 @@ int main(void)
 	int fds[2];
 	if (pipe(fds) == 0) {
 		static struct __kernel_timespec ts_exit = { .tv_sec = 100, .tv_nsec = 0 };
-		struct io_uring_sqe *s = sqe_at(&r, 0);
-		s->opcode = IORING_OP_POLL_ADD;
+		struct io_uring_sqe *s = ring_sqe(&r, 0, IORING_OP_POLL_ADD, 400);
 		s->fd = fds[0];
 		s->poll32_events = 1;
-		s->user_data = 400;
-		s = sqe_at(&r, 1);
-		s->opcode = IORING_OP_TIMEOUT;
+		s = ring_sqe(&r, 1, IORING_OP_TIMEOUT, 401);
 		s->addr = (uintptr_t)&ts_exit;
 		s->len = 1;
-		s->user_data = 401;
 		push(&r, 2);
 		printf("exit with requests in flight: submitted %d, ready %u\n", enter(&r, 2, 0, 0), cq_ready(&r));
 	}

@@ -6,66 +6,40 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+#include "../include/uring_ring.h"
 
-static int ring_fd;
-static unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
-static struct io_uring_sqe *sqes;
-static struct io_uring_cqe *cqes;
+static struct ring R;
 
 static void setup(void)
 {
-	struct io_uring_params p;
-	memset(&p, 0, sizeof(p));
-	ring_fd = syscall(__NR_io_uring_setup, 16, &p);
-	if (ring_fd < 0) {
+	int ret = ring_setup(&R, 16, 0, 0);
+	if (ret < 0) {
+		errno = -ret;
 		perror("io_uring_setup");
 		exit(1);
 	}
-	size_t sq_len = p.sq_off.array + p.sq_entries * 4, cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	char *m = mmap(NULL, sq_len > cq_len ? sq_len : cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring_fd, 0);
-	sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring_fd,
-		    IORING_OFF_SQES);
-	if (m == MAP_FAILED || sqes == MAP_FAILED) {
-		perror("mmap");
-		exit(1);
-	}
-	sq_tail = (unsigned *)(m + p.sq_off.tail);
-	sq_mask = (unsigned *)(m + p.sq_off.ring_mask);
-	sq_array = (unsigned *)(m + p.sq_off.array);
-	cq_head = (unsigned *)(m + p.cq_off.head);
-	cq_tail = (unsigned *)(m + p.cq_off.tail);
-	cq_mask = (unsigned *)(m + p.cq_off.ring_mask);
-	cqes = (struct io_uring_cqe *)(m + p.cq_off.cqes);
 }
 
 /* A zeroed SQE for opcode on fd with user_data ud, queued (not yet submitted). */
 static struct io_uring_sqe *sqe(int opcode, int fd, uint64_t ud)
 {
-	unsigned i = *sq_tail & *sq_mask;
-	struct io_uring_sqe *s = &sqes[i];
-	memset(s, 0, sizeof(*s));
-	s->opcode = opcode;
+	struct io_uring_sqe *s = ring_sqe(&R, 0, opcode, ud);
 	s->fd = fd;
-	s->user_data = ud;
-	sq_array[i] = i;
-	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(R.sq_tail, *R.sq_tail + 1, __ATOMIC_RELEASE);
 	return s;
 }
 
 /* Submits what is queued and waits for wait CQEs; returns what io_uring_enter returned. */
 static int enter(unsigned submit, unsigned wait)
 {
-	int r = syscall(__NR_io_uring_enter, ring_fd, submit, wait, wait ? IORING_ENTER_GETEVENTS : 0, NULL, 0);
+	int r = syscall(__NR_io_uring_enter, R.fd, submit, wait, wait ? IORING_ENTER_GETEVENTS : 0, NULL, 0);
 	return r < 0 ? -errno : r;
 }
 
@@ -73,10 +47,10 @@ static int enter(unsigned submit, unsigned wait)
 static void reap(const char *when)
 {
 	struct io_uring_cqe got[32];
-	unsigned n = 0, head = *cq_head, tail = __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE);
+	unsigned n = 0, head = *R.cq_head, tail = __atomic_load_n(R.cq_tail, __ATOMIC_ACQUIRE);
 	for (; head != tail && n < 32; head++)
-		got[n++] = cqes[head & *cq_mask];
-	__atomic_store_n(cq_head, head, __ATOMIC_RELEASE);
+		got[n++] = R.cqes[head & *R.cq_mask];
+	__atomic_store_n(R.cq_head, head, __ATOMIC_RELEASE);
 	for (unsigned i = 1; i < n; i++)
 		for (unsigned j = i; j > 0 && got[j - 1].user_data > got[j].user_data; j--) {
 			struct io_uring_cqe t = got[j];
@@ -101,9 +75,9 @@ static int one(const char *what)
 		perror("io_uring_enter");
 		exit(1);
 	}
-	unsigned head = *cq_head;
-	struct io_uring_cqe c = cqes[head & *cq_mask];
-	__atomic_store_n(cq_head, head + 1, __ATOMIC_RELEASE);
+	unsigned head = *R.cq_head;
+	struct io_uring_cqe c = R.cqes[head & *R.cq_mask];
+	__atomic_store_n(R.cq_head, head + 1, __ATOMIC_RELEASE);
 	printf("%-40s -> %s\n", what, c.res < 0 ? strerror(-c.res) : "ok");
 	return c.res;
 }
@@ -195,7 +169,7 @@ int main(void)
 	/* The probe. */
 	struct { struct io_uring_probe p; struct io_uring_probe_op ops[64]; } pr;
 	memset(&pr, 0, sizeof(pr));
-	if (syscall(__NR_io_uring_register, ring_fd, IORING_REGISTER_PROBE, &pr, 64) < 0) {
+	if (syscall(__NR_io_uring_register, R.fd, IORING_REGISTER_PROBE, &pr, 64) < 0) {
 		perror("probe");
 		return 1;
 	}

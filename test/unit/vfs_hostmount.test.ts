@@ -121,3 +121,15 @@ test('a host cwd below /tmp is mounted inside the /tmp tmpfs, so its files are v
   assert.notEqual(typeof prog, 'number', 'a file in the cwd resolves by a relative path');
   assert.equal(typeof vfs.readExecutable(fsCtx, `${cwd}/prog`, cred), 'object', 'and by its absolute host path');
 });
+
+test('an open host file unlinked by name still stats as the regular file it is, with its size', () => {
+  const d = hostTree();
+  const { vfs, t } = makeTask({ mounts: [{ host: d, guest: '/w', readonly: false }] });
+  const ctx = pathCtx(t);
+  const f = vfs.open(ctx, '/w/sub/file', O_WRONLY, 0) as { stat: () => { mode: number; size: number } };
+  assert.equal(vfs.unlink(ctx, '/w/sub/file'), 0);
+  assert.equal(fs.existsSync(path.join(d, 'sub', 'file')), false);
+  const st = f.stat();
+  assert.equal(st.mode & 0o170000, 0o100000);
+  assert.equal(st.size, 4);
+});

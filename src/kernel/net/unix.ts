@@ -69,11 +69,30 @@ export function parseUnixAddr(raw: RawSockAddr): UnixName | number {
   return { kind: 'path', path: bytesToStr(path), name };
 }
 
+/**
+ * An open file the collector knows: messages in flight may carry it (inflightRefs counts those
+ * references) and it may carry others, in its queues or its registered table.
+ */
+export interface GcFile extends OpenFile {
+  inflightRefs: number;
+  /** Calls fn for each file the collector knows that this one carries. */
+  forEachCarried(fn: (f: GcFile) => void): void;
+  /** Drops what it carries (the collector's sweep). */
+  purgeCarried(): void;
+}
+
+/** True if f is a file the collector knows (a unix socket or an io_uring). */
+export function isGcFile(f: OpenFile): f is GcFile {
+  return typeof (f as Partial<GcFile>).purgeCarried === 'function';
+}
+
 /** The AF_UNIX namespace of one kernel: abstract names, autobind numbers, sockets in flight. */
 export class UnixNamespace {
   readonly abstract = new Map<string, UnixSocket>();
-  /** Unix sockets whose files are carried by messages in flight (candidates for the collector). */
-  readonly inflight = new Set<UnixSocket>();
+  /** Files carried by messages in flight (candidates for the collector). */
+  readonly inflight = new Set<GcFile>();
+  /** Files holding references outside any message: io_uring rings and their registered tables. */
+  readonly holders = new Set<GcFile>();
   private nextAutobind = 0;
   private collecting = false;
 
@@ -89,29 +108,34 @@ export class UnixNamespace {
   }
 
   /**
-   * The garbage collector for descriptors in flight (unix_gc): a unix socket whose every
-   * reference is a message in flight, and which no socket still reachable from a descriptor
-   * carries, can never be received; its queue is purged, which drops the references and closes it.
+   * The garbage collector for descriptors in flight (unix_gc): a file the collector knows (a
+   * unix socket or an io_uring) whose every reference is a message in flight or a slot of an
+   * io_uring's registered table, and which nothing reachable from a descriptor carries, can never
+   * be received; its queues (or its table) are purged, which drops the references and closes it.
+   * Linux passes a ring's registered files through the ring's own socket, so they count as in flight.
    */
   collect(): void {
     if (this.collecting || this.inflight.size === 0) return;
     this.collecting = true;
     try {
-      const candidates = [...this.inflight].filter((s) => fileRefCount(s) === s.inflightRefs);
+      const held = new Map<GcFile, number>();
+      for (const h of this.holders) h.forEachCarried((f) => { held.set(f, (held.get(f) ?? 0) + 1); });
+      const gcRefs = (f: GcFile): number => f.inflightRefs + (held.get(f) ?? 0);
+      const candidates = [...new Set([...this.inflight, ...held.keys()])].filter((f) => fileRefCount(f) === gcRefs(f));
       if (candidates.length === 0) return;
       const cand = new Set(candidates);
       // References among candidates; a candidate with more in-flight references than that is
-      // carried by a message outside the set, so it is alive, with everything it carries.
-      const internal = new Map<UnixSocket, number>();
+      // carried by a message (or a table) outside the set, so it is alive, with everything it carries.
+      const internal = new Map<GcFile, number>();
       for (const c of candidates) c.forEachCarried((f) => { if (cand.has(f)) internal.set(f, (internal.get(f) ?? 0) + 1); });
-      const live = new Set(candidates.filter((c) => c.inflightRefs > (internal.get(c) ?? 0)));
+      const live = new Set(candidates.filter((c) => gcRefs(c) > (internal.get(c) ?? 0)));
       const work = [...live];
       while (work.length > 0) {
         work.pop()!.forEachCarried((f) => {
           if (cand.has(f) && !live.has(f)) { live.add(f); work.push(f); }
         });
       }
-      for (const c of candidates) if (!live.has(c)) c.purgeQueues();
+      for (const c of candidates) if (!live.has(c)) c.purgeCarried();
     } finally {
       this.collecting = false;
     }
@@ -119,7 +143,7 @@ export class UnixNamespace {
 }
 
 /** An AF_UNIX socket. */
-export class UnixSocket extends Socket {
+export class UnixSocket extends Socket implements GcFile {
   /** The bound name (null: unnamed). */
   addr: UnixAddr | null = null;
   /** The socket file of a path name. */
@@ -362,9 +386,9 @@ export class UnixSocket extends Socket {
     return skb;
   }
 
-  /** Counts unix sockets among fds as in flight until they leave skb (for the collector). */
+  /** Counts the files among fds the collector knows as in flight until they leave skb. */
   private trackInflight(skb: Skb, fds: OpenFile[]): void {
-    const socks = fds.filter((f): f is UnixSocket => f instanceof UnixSocket);
+    const socks = fds.filter(isGcFile);
     if (socks.length === 0) return;
     for (const s of socks) { s.inflightRefs++; this.names.inflight.add(s); }
     skb.onUnflight = () => {
@@ -372,17 +396,17 @@ export class UnixSocket extends Socket {
     };
   }
 
-  /** Calls fn for each unix socket carried by a message queued here (or on a listener's embryos). */
-  forEachCarried(fn: (s: UnixSocket) => void): void {
+  /** Calls fn for each file the collector knows carried by a message queued here (or on a listener's embryos). */
+  forEachCarried(fn: (f: GcFile) => void): void {
     const scan = (q: Iterable<Skb>): void => {
-      for (const skb of q) for (const f of skb.fds ?? []) if (f instanceof UnixSocket) fn(f);
+      for (const skb of q) for (const f of skb.fds ?? []) if (isGcFile(f)) fn(f);
     };
     scan(this.rcvq);
     for (const c of this.acceptq) scan(c.rcvq);
   }
 
   /** Drops every queued message, here and on a listener's embryos (the collector's sweep). */
-  purgeQueues(): void {
+  purgeCarried(): void {
     this.rcvq.purge();
     for (const c of this.acceptq) c.rcvq.purge();
   }
@@ -524,7 +548,8 @@ export class UnixSocket extends Socket {
 
   /** When only messages in flight still refer to this socket, it may be part of a garbage cycle. */
   refDropped(remaining: number): void {
-    if (this.inflightRefs > 0 && remaining === this.inflightRefs) this.names.collect();
+    // An io_uring's registered table may hold the rest (the collector counts those).
+    if ((this.inflightRefs > 0 && remaining === this.inflightRefs) || this.names.holders.size > 0) this.names.collect();
   }
 
   release(): void {

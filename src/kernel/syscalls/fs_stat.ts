@@ -3,8 +3,8 @@ import { EBADF, EINVAL } from '../../abi/errno.js';
 import type { Task } from '../task.js';
 import type { OpenFile, StatInfo } from '../vfs/file.js';
 import type { Loc } from '../vfs/inode.js';
-import { VfsFile } from '../vfs/open_files.js';
-import { AT_EMPTY_PATH, AT_NO_AUTOMOUNT, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW } from '../vfs/constants.js';
+import { RegularFile, VfsFile } from '../vfs/open_files.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW } from '../vfs/constants.js';
 import { encodeStat, encodeStatfs, encodeStatx, readPath, resolveAt, STATX__RESERVED } from './fs_common.js';
 import type { SysArgs, SysResult, SyscallDef } from './types.js';
 
@@ -21,6 +21,9 @@ function statOf(x: Loc | OpenFile): StatInfo | number {
 function statTarget(t: Task, dirfd: number, pathAddr: number, flags: number): StatInfo | number {
   const p = readPath(t, pathAddr);
   if (typeof p === 'number') return p;
+  // An open regular file by its descriptor: its name may be gone (unlinked) while it stays open.
+  const open = p === '' && (flags & AT_EMPTY_PATH) && dirfd !== AT_FDCWD ? t.files.get(dirfd) : undefined;
+  if (open instanceof RegularFile) return open.stat();
   const x = resolveAt(t, dirfd, p, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
   if (typeof x === 'number') return x;
   return statOf(x);

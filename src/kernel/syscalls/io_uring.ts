@@ -1,11 +1,12 @@
 // io_uring_setup (425), io_uring_enter (426) and io_uring_register (427): abi-riscv64.md §5. The
 // ring itself lives in src/kernel/uring.
 import { EBADF, EBADFD, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, EOPNOTSUPP, ETIME } from '../../abi/errno.js';
-import type { Request } from '../request.js';
+import { Blocked, type Request } from '../request.js';
 import { readTimespec, timespecToNs, timespecValid } from '../structs.js';
 import type { Task } from '../task.js';
 import { monotonicDeadline } from '../time/deadline.js';
-import { WakeReason } from '../wait.js';
+import { fileGet, filePut } from '../vfs/fdtable.js';
+import { WakeReason, type WaitList } from '../wait.js';
 import {
   ENTER_EXT_ARG, ENTER_GETEVENTS, ENTER_KNOWN, ENTER_REGISTERED_RING, ENTER_SQ_WAIT, ENTER_SQ_WAKEUP, FEATURES,
   GETEVENTS_ARG_SIZE, MAX_CQ_ENTRIES, MAX_ENTRIES, PARAMS_SIZE, SETUP_ATTACH_WQ, SETUP_CLAMP, SETUP_COOP_TASKRUN,
@@ -92,8 +93,12 @@ function sysIoUringSetup(t: Task, a: SysArgs): SysResult {
     return -EFAULT;
   }
   const fd = t.files.install(ring, true, 0, nofileLimit(t));
-  if (fd < 0) ring.release();
-  else if (flags & SETUP_SQPOLL) sqpollWake(ring);
+  if (fd < 0) {
+    ring.release();
+    return fd;
+  }
+  ring.joinCollector(t.kernel.net.unix);
+  if (flags & SETUP_SQPOLL) sqpollWake(ring);
   return fd;
 }
 
@@ -109,10 +114,36 @@ function ringOf(t: Task, fd: number, registered: boolean): IoRing | number {
   return f instanceof IoRing ? f : -EOPNOTSUPP;
 }
 
-/** What io_uring_enter keeps across its sleeps: how many SQEs it consumed, and the timeout count at entry. */
+/**
+ * What io_uring_enter keeps across its sleeps: how many SQEs it consumed, the timeout count at
+ * entry, and the ring itself, referenced while the call sleeps (Linux's fdget holds the file for
+ * the whole call: another thread closing the fd meanwhile neither fails nor tears down the wait).
+ */
 interface EnterState {
   submitted: number;
   timeoutsFired: number;
+  ring: IoRing;
+  held: boolean;
+}
+
+/** Drops the ring reference a sleeping enter took (at its end, interrupted or abandoned). */
+function dropRing(st: EnterState): void {
+  if (!st.held) return;
+  st.held = false;
+  filePut(st.ring);
+}
+
+/** Puts the enter to sleep on queues, holding its ring until the call ends; onInterrupt gives the result a signal ends it with. */
+function enterSleep(r: Request, st: EnterState, queues: WaitList[], onInterrupt: () => number): Blocked {
+  if (!st.held) {
+    fileGet(st.ring);
+    st.held = true;
+  }
+  return r.block(queues, EINTR, () => {
+    const v = onInterrupt();
+    dropRing(st);
+    return v;
+  }, () => dropRing(st));
 }
 
 /**
@@ -121,9 +152,18 @@ interface EnterState {
  * a signal comes (-EINTR, never restarted). Returns the SQEs consumed if any, else the wait's error.
  */
 function sysIoUringEnter(t: Task, a: SysArgs, r: Request): SysResult {
+  const res = enter(t, a, r);
+  const st = r.state as EnterState | null;
+  if (!(res instanceof Blocked) && st !== null) dropRing(st);
+  return res;
+}
+
+/** One run of io_uring_enter (the first, or after a wake-up); see sysIoUringEnter. */
+function enter(t: Task, a: SysArgs, r: Request): SysResult {
   const toSubmit = a.u32(1), minComplete = a.u32(2), flags = a.u32(3), arg = a.addr(4), argsz = a.num(5);
   if (flags & ~ENTER_KNOWN) return -EINVAL;
-  const ring = ringOf(t, a.int(0), (flags & ENTER_REGISTERED_RING) !== 0);
+  const held = r.resumed ? (r.state as EnterState | null) : null;
+  const ring = held !== null ? held.ring : ringOf(t, a.int(0), (flags & ENTER_REGISTERED_RING) !== 0);
   if (typeof ring === 'number') return ring;
   if (!ring.enabled) return -EBADFD;
   // SINGLE_ISSUER: only the submitter task submits (SQPOLL rings excepted: the poller submits);
@@ -146,14 +186,14 @@ function sysIoUringEnter(t: Task, a: SysArgs, r: Request): SysResult {
     } else if (toSubmit > 0) {
       submitted = submitSqes(ring, t, toSubmit);
     }
-    st = { submitted, timeoutsFired: ring.timeoutsFired };
+    st = { submitted, timeoutsFired: ring.timeoutsFired, ring, held: false };
     r.state = st;
     if (!(flags & ENTER_GETEVENTS) && !(flags & ENTER_SQ_WAIT && ring.setupFlags & SETUP_SQPOLL)) return submitted;
   }
   const submitted = st.submitted;
   if (!(ring.setupFlags & SETUP_DEFER_TASKRUN) || flags & ENTER_GETEVENTS) ring.runReady();
   if (flags & ENTER_SQ_WAIT && ring.setupFlags & SETUP_SQPOLL && ring.sqPending() >= ring.layout.sqEntries) {
-    return r.block([ring.sqWait], EINTR, () => (submitted > 0 ? submitted : -EINTR));
+    return enterSleep(r, st, [ring.sqWait], () => (submitted > 0 ? submitted : -EINTR));
   }
   if (!(flags & ENTER_GETEVENTS)) return submitted;
   ring.flushOverflow();
@@ -163,7 +203,7 @@ function sysIoUringEnter(t: Task, a: SysArgs, r: Request): SysResult {
   if (r.wakeReason === WakeReason.Timeout || (r.deadline !== null && r.deadline.ns <= t.kernel.monotonicNs())) {
     return ended(-ETIME);
   }
-  return r.block([ring.cqWait], EINTR, () => ended(-EINTR));
+  return enterSleep(r, st, [ring.cqWait], () => ended(-EINTR));
 }
 
 /** The wait arguments of io_uring_enter: a sigset (arg, argsz), or with EXT_ARG io_uring_getevents_arg. */

@@ -157,12 +157,34 @@ function installRights(t: Task, cw: CmsgWriter, rights: readonly OpenFile[], clo
   for (const f of rights) filePut(f);
 }
 
-/** Receives into the message described by the struct msghdr at hdrAddr (recvmsg, one recvmmsg entry). */
-export function recvHdr(t: Task, r: Request, s: Socket, hdrAddr: number, flags: number): number | Blocked {
+/** Offset of iov_len in struct iovec. */
+const IOV_LEN = 8;
+
+/**
+ * Receives into the message described by the struct msghdr at hdrAddr (recvmsg, one recvmmsg
+ * entry). With select (io_uring's IOSQE_BUFFER_SELECT) the data goes to the buffer select returns
+ * for the length of the msghdr's one iovec (0 without one; more than one is EINVAL), as
+ * [address, length], or select's -errno.
+ */
+export function recvHdr(t: Task, r: Request, s: Socket, hdrAddr: number, flags: number,
+  select?: (len: number) => [number, number] | number): number | Blocked {
   const mem = t.mm.mem;
   const h = readMsghdr(mem, hdrAddr);
   if (typeof h === 'number') return h;
-  const buf = readIovec(mem, h.iov, h.iovlen, true);
+  let buf: UserBuf | number;
+  if (select === undefined) buf = readIovec(mem, h.iov, h.iovlen, true);
+  else {
+    if (h.iovlen > 1) return -EINVAL;
+    let len = 0;
+    try {
+      if (h.iovlen === 1) len = mem.readU64(h.iov + IOV_LEN);
+    } catch (e) {
+      if (!(e instanceof GuestFaultError)) throw e;
+      return -EFAULT;
+    }
+    const sel = select(len);
+    buf = typeof sel === 'number' ? sel : singleBuf(mem, sel[0], sel[1], true);
+  }
   if (typeof buf === 'number') return buf;
   const m = recvMsgOf(buf, flags & ~MSG_CMSG_CLOEXEC);
   const n = s.recvmsg(r, m);

@@ -7,10 +7,10 @@ import { ioFileAt } from '../syscalls/fs_common.js';
 import type { OpenFile } from '../vfs/file.js';
 import { IOSQE_FIXED_FILE } from './abi.js';
 import type { IoKiocb, UringRequest } from './kiocb.js';
-import type { IoRing } from './ring.js';
+import type { RingCore } from './ring_state.js';
 
 /** The file k works on, or -EBADF (an empty slot, an index past the table, a closed fd). */
-export function fileFor(ring: IoRing, k: IoKiocb): OpenFile | number {
+export function fileFor(ring: RingCore, k: IoKiocb): OpenFile | number {
   if (k.flags & IOSQE_FIXED_FILE) {
     const fs = ring.files;
     if (fs === null || k.fd < 0 || k.fd >= fs.length) return -EBADF;

@@ -4,6 +4,7 @@
 import type { SysArgs } from '../request.js';
 import { Request, type RequestSink } from '../request.js';
 import type { Task } from '../task.js';
+import type { WakeReason } from '../wait.js';
 import type { OpenFile } from '../vfs/file.js';
 import type { TimerHandle } from '../time/timer_queue.js';
 import {
@@ -14,9 +15,18 @@ import {
 /** A request run on behalf of an SQE: it knows its kiocb, so the ring can resume it. */
 export class UringRequest extends Request {
   override readonly asyncIo = true;
+  /** POLL* bits of the keyed wake-ups since the request last looked (Linux's poll wake mask): a
+   *  poll reports them even if the file is no longer ready when the request runs again. */
+  wakeKey = 0;
 
   constructor(caller: Task, args: SysArgs, sink: RequestSink, readonly kiocb: IoKiocb) {
     super(caller, args, sink);
+  }
+
+  /** Called by a wait list: notes the wake-up's POLL* bits, then hands the request to its ring. */
+  override wake(reason: WakeReason, key?: number): void {
+    if (key !== undefined) this.wakeKey |= key;
+    super.wake(reason);
   }
 }
 

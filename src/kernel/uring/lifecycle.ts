@@ -6,22 +6,21 @@ import { ECANCELED, ENOMEM, ETIME } from '../../abi/errno.js';
 import { SyscallError } from '../../abi/errno.js';
 import { isHostAllocationFailure } from '../host_alloc.js';
 import { Blocked } from '../request.js';
-import { TaskState } from '../task.js';
-import { monotonicAt } from '../time/deadline.js';
+import { type KernelServices, TaskState } from '../task.js';
+import { type Deadline, monotonicAt, monotonicDeadline } from '../time/deadline.js';
 import { WakeReason } from '../wait.js';
 import { ValueArgs } from '../args.js';
-import { IOSQE_ASYNC, IOSQE_CQE_SKIP_SUCCESS, IOSQE_IO_DRAIN, IOSQE_IO_HARDLINK, Op, TIMEOUT_ETIME_SUCCESS } from './abi.js';
+import { IOSQE_ASYNC, IOSQE_CQE_SKIP_SUCCESS, IOSQE_IO_DRAIN, IOSQE_IO_HARDLINK, Op, TIMEOUT_ABS, TIMEOUT_ETIME_SUCCESS,
+  TIMEOUT_REALTIME } from './abi.js';
 import { type IoKiocb, KState, UringRequest } from './kiocb.js';
-import { opIssue } from './ops.js';
 import { PENDING } from './op_result.js';
-import { timeoutDeadline } from './ops_timeout.js';
-import type { IoRing } from './ring.js';
+import type { RingCore } from './ring_state.js';
 
 /** The arguments of a request before an opcode sets its own (shared: ValueArgs is never changed). */
 const NO_ARGS = new ValueArgs([]);
 
 /** A closed chain (or a single request) enters the ring: failed at prep, held by a drain, or issued. */
-export function submitChain(ring: IoRing, head: IoKiocb): void {
+export function submitChain(ring: RingCore, head: IoKiocb): void {
   let failed = false;
   for (let k: IoKiocb | null = head; k; k = k.link) if (k.prepError) failed = true;
   if (failed) {
@@ -37,7 +36,7 @@ export function submitChain(ring: IoRing, head: IoKiocb): void {
 }
 
 /** Issues the heads held by IO_DRAIN whose turn has come (in submission order). */
-function runDrained(ring: IoRing): void {
+function runDrained(ring: RingCore): void {
   while (ring.drainQueue.length > 0) {
     const h = ring.drainQueue[0]!;
     for (const k of ring.inflight) {
@@ -51,18 +50,18 @@ function runDrained(ring: IoRing): void {
 }
 
 /** Issues a head (a chain's first request). */
-function startHead(ring: IoRing, k: IoKiocb): void {
+function startHead(ring: RingCore, k: IoKiocb): void {
   issue(ring, k);
 }
 
 /** The request k runs as (made on first use). */
-function request(ring: IoRing, k: IoKiocb): UringRequest {
+function request(ring: RingCore, k: IoKiocb): UringRequest {
   k.req ??= new UringRequest(k.task, NO_ARGS, ring, k);
   return k.req;
 }
 
 /** First run of k: arms a LINK_TIMEOUT guarding it, then runs the opcode (at the next event point with IOSQE_ASYNC). */
-function issue(ring: IoRing, k: IoKiocb): void {
+function issue(ring: RingCore, k: IoKiocb): void {
   k.state = KState.Active;
   const lt = k.linkTimeout;
   if (lt !== null && lt.state === KState.Queued) armLinkTimeout(ring, lt, k);
@@ -75,7 +74,7 @@ function issue(ring: IoRing, k: IoKiocb): void {
 }
 
 /** Runs k again after a wake-up (or for the first time after IOSQE_ASYNC). */
-export function resumeKiocb(ring: IoRing, k: IoKiocb): void {
+export function resumeKiocb(ring: RingCore, k: IoKiocb): void {
   if (k.state !== KState.Active) return;
   const r = request(ring, k);
   if (k.started) r.resumed = true;
@@ -83,7 +82,7 @@ export function resumeKiocb(ring: IoRing, k: IoKiocb): void {
 }
 
 /** Runs the opcode: completes k with its result, parks its request, or leaves it armed. */
-function run(ring: IoRing, k: IoKiocb): void {
+function run(ring: RingCore, k: IoKiocb): void {
   if (k.task.state === TaskState.Exited || ring.dead) {
     complete(ring, k, -ECANCELED);
     return;
@@ -92,7 +91,7 @@ function run(ring: IoRing, k: IoKiocb): void {
   k.started = true;
   let res: number | Blocked | typeof PENDING;
   try {
-    res = opIssue(ring, k, r);
+    res = ring.issue(k, r);
   } catch (e) {
     if (isHostAllocationFailure(e)) res = -ENOMEM;
     else if (e instanceof SyscallError) res = -e.errno;
@@ -107,7 +106,7 @@ function run(ring: IoRing, k: IoKiocb): void {
 }
 
 /** Parks k's request on the marker's queues and its deadline; a wake-up runs it again (ring.wakeRequest). */
-function park(ring: IoRing, k: IoKiocb, b: Blocked): void {
+function park(ring: RingCore, k: IoKiocb, b: Blocked): void {
   const r = request(ring, k);
   const kernel = ring.kernel;
   r.blocked = b;
@@ -132,7 +131,7 @@ function failed(k: IoKiocb, res: number): boolean {
 }
 
 /** Completes k with res: one CQE, then its chain goes on, or fails behind it. */
-export function complete(ring: IoRing, k: IoKiocb, res: number): void {
+export function complete(ring: RingCore, k: IoKiocb, res: number): void {
   if (k.state === KState.Done) return;
   const bad = failed(k, res);
   finish(ring, k, res, bad);
@@ -155,7 +154,7 @@ export function complete(ring: IoRing, k: IoKiocb, res: number): void {
  * -ECANCELED; with silent, none of them posts a CQE. The first of a chain that failed at prep
  * is its head, which decides silence for the rest.
  */
-function failFrom(ring: IoRing, k: IoKiocb | null, silent = false, head = false): void {
+function failFrom(ring: RingCore, k: IoKiocb | null, silent = false, head = false): void {
   for (let first = head; k !== null; k = k.link, first = false) {
     if (k.state === KState.Done) continue;
     if (first) {
@@ -170,7 +169,7 @@ function failFrom(ring: IoRing, k: IoKiocb | null, silent = false, head = false)
 }
 
 /** Marks k done, drops what it holds, and posts its CQE (unless CQE_SKIP_SUCCESS and it succeeded). */
-function finish(ring: IoRing, k: IoKiocb, res: number, bad: boolean): void {
+function finish(ring: RingCore, k: IoKiocb, res: number, bad: boolean): void {
   k.state = KState.Done;
   ring.inflight.delete(k);
   k.cancelHook?.();
@@ -187,7 +186,7 @@ function finish(ring: IoRing, k: IoKiocb, res: number, bad: boolean): void {
 }
 
 /** Completes TIMEOUTs whose completion count was reached (res 0). */
-function flushCountedTimeouts(ring: IoRing): void {
+function flushCountedTimeouts(ring: RingCore): void {
   if (ring.timeouts.length === 0) return;
   for (const t of [...ring.timeouts]) {
     const target = t.priv.target as number | undefined;
@@ -200,7 +199,7 @@ function flushCountedTimeouts(ring: IoRing): void {
  * Cancels an active request: it completes with res (-ECANCELED), whatever it waited for is
  * dropped (a half-done sleep is abandoned). Returns false if it was not active.
  */
-export function cancelKiocb(ring: IoRing, k: IoKiocb, res = -ECANCELED): boolean {
+export function cancelKiocb(ring: RingCore, k: IoKiocb, res = -ECANCELED): boolean {
   if (k.state !== KState.Active) return false;
   const b = k.req?.blocked;
   k.cancelHook?.();
@@ -211,7 +210,7 @@ export function cancelKiocb(ring: IoRing, k: IoKiocb, res = -ECANCELED): boolean
 }
 
 /** Ring teardown: every request in flight completes with -ECANCELED (the CQEs still land in the ring). */
-export function cancelAll(ring: IoRing): void {
+export function cancelAll(ring: RingCore): void {
   for (const h of ring.drainQueue.splice(0)) failFrom(ring, h, false, true);
   for (const k of [...ring.inflight]) {
     if (k.state === KState.Active) cancelKiocb(ring, k);
@@ -220,7 +219,7 @@ export function cancelAll(ring: IoRing): void {
 }
 
 /** Arms the LINK_TIMEOUT lt that guards target: when it fires first, target is cancelled (§5.10). */
-function armLinkTimeout(ring: IoRing, lt: IoKiocb, target: IoKiocb): void {
+function armLinkTimeout(ring: RingCore, lt: IoKiocb, target: IoKiocb): void {
   lt.state = KState.Active;
   lt.cancelHook = () => {};
   const fire = (): void => {
@@ -237,4 +236,10 @@ function armLinkTimeout(ring: IoRing, lt: IoKiocb, target: IoKiocb): void {
   lt.priv.fire = fire;
   const d = timeoutDeadline(ring.kernel, lt.opFlags, lt.priv.ns as bigint);
   lt.timer = ring.kernel.timers.add(monotonicAt(ring.kernel, d), fire);
+}
+
+/** The deadline of a timeout of ns with flags, started now. */
+export function timeoutDeadline(kernel: KernelServices, flags: number, ns: bigint): Deadline {
+  if (!(flags & TIMEOUT_ABS)) return monotonicDeadline(kernel.monotonicNs() + ns);
+  return flags & TIMEOUT_REALTIME ? { realtime: true, ns } : monotonicDeadline(ns);
 }

@@ -3,7 +3,8 @@
 import { EACCES, EINVAL } from '../../abi/errno.js';
 import { IOSQE_BUFFER_SELECT, IOSQE_KNOWN } from './abi.js';
 import type { IoKiocb, UringRequest } from './kiocb.js';
-import type { OpDef, OpResult } from './op_result.js';
+import type { OpResult } from './op_result.js';
+import type { OpDef } from './op_def.js';
 import { cancelOps } from './ops_cancel.js';
 import { fsOps } from './ops_fs.js';
 import { miscOps } from './ops_misc.js';
@@ -11,7 +12,7 @@ import { netOps } from './ops_net.js';
 import { pollOps } from './ops_poll.js';
 import { rwOps } from './ops_rw.js';
 import { timeoutOps } from './ops_timeout.js';
-import type { IoRing } from './ring.js';
+import type { RingCore } from './ring_state.js';
 
 const OPS = new Map<number, OpDef>([...rwOps, ...fsOps, ...pollOps, ...timeoutOps, ...cancelOps, ...miscOps, ...netOps]);
 
@@ -21,7 +22,7 @@ export function opSupported(op: number): boolean {
 }
 
 /** Checks k at submission: 0, or the -errno its CQE gets (unknown opcode or flags: -EINVAL). */
-export function opPrep(ring: IoRing, k: IoKiocb): number {
+export function opPrep(ring: RingCore, k: IoKiocb): number {
   const def = OPS.get(k.opcode);
   if (def === undefined || k.flags & ~IOSQE_KNOWN) return -EINVAL;
   const rs = ring.restrictions;
@@ -35,7 +36,7 @@ export function opPrep(ring: IoRing, k: IoKiocb): number {
 }
 
 /** Runs k's opcode (assumes opPrep accepted it). */
-export function opIssue(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+export function opIssue(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   return OPS.get(k.opcode)!.issue(ring, k, r);
 }
 

@@ -7,8 +7,9 @@ import { EINVAL, ENOENT } from '../../abi/errno.js';
 import { ASYNC_CANCEL_ALL, ASYNC_CANCEL_ANY, ASYNC_CANCEL_FD, ASYNC_CANCEL_FD_FIXED, IOSQE_FIXED_FILE, Op } from './abi.js';
 import { type IoKiocb, KState } from './kiocb.js';
 import { cancelKiocb } from './lifecycle.js';
-import type { OpDef, OpResult } from './op_result.js';
-import type { IoRing } from './ring.js';
+import type { OpResult } from './op_result.js';
+import type { OpDef } from './op_def.js';
+import type { RingCore } from './ring_state.js';
 
 const CANCEL_KNOWN = ASYNC_CANCEL_ALL | ASYNC_CANCEL_FD | ASYNC_CANCEL_ANY | ASYNC_CANCEL_FD_FIXED;
 
@@ -24,7 +25,7 @@ function matches(c: IoKiocb, k: IoKiocb): boolean {
 }
 
 /** Cancels the requests c names: 0 (one), the count (ALL/ANY), or -ENOENT. */
-function asyncCancel(ring: IoRing, c: IoKiocb): OpResult {
+function asyncCancel(ring: RingCore, c: IoKiocb): OpResult {
   const all = (c.opFlags & (ASYNC_CANCEL_ALL | ASYNC_CANCEL_ANY)) !== 0;
   const found = [...ring.inflight].filter((k) => k !== c && k.state === KState.Active && matches(c, k));
   if (found.length === 0) return -ENOENT;

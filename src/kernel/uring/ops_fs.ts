@@ -8,8 +8,9 @@ import type { OpenFile } from '../vfs/file.js';
 import { FILE_INDEX_ALLOC, IOSQE_FIXED_FILE, Op } from './abi.js';
 import { viaSyscall } from './files.js';
 import type { IoKiocb, UringRequest } from './kiocb.js';
-import type { OpDef, OpResult } from './op_result.js';
-import { IoRing } from './ring.js';
+import type { OpResult } from './op_result.js';
+import type { OpDef } from './op_def.js';
+import { RingCore } from './ring_state.js';
 
 /** Syscall numbers (asm-generic). */
 const NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_SYMLINKAT = 36, NR_LINKAT = 37, NR_FALLOCATE = 47, NR_OPENAT = 56,
@@ -18,12 +19,12 @@ const NR_MKDIRAT = 34, NR_UNLINKAT = 35, NR_SYMLINKAT = 36, NR_LINKAT = 37, NR_F
 const O_LARGEFILE = 0o100000;
 
 /** Rejects IOSQE_FIXED_FILE for opcodes whose fd is a directory or path base (Linux: -EBADF). */
-function noFixed(_g: IoRing, k: IoKiocb): number {
+function noFixed(_g: RingCore, k: IoKiocb): number {
   return k.flags & IOSQE_FIXED_FILE ? -EBADF : 0;
 }
 
 /** Puts the file just opened at fd into the registered table (file_index), closing fd; the result. */
-function installDirect(ring: IoRing, k: IoKiocb, fd: number): number {
+function installDirect(ring: RingCore, k: IoKiocb, fd: number): number {
   const f = k.task.files.get(fd)!;
   fileGet(f);
   k.task.files.close(fd);
@@ -34,7 +35,7 @@ function installDirect(ring: IoRing, k: IoKiocb, fd: number): number {
  * Puts f (whose reference the caller hands over) into the registered table at k's file_index
  * (IORING_FILE_INDEX_ALLOC: the first free slot): 0 or the slot allocated, or -errno (f dropped).
  */
-export function installFileDirect(ring: IoRing, k: IoKiocb, f: OpenFile): number {
+export function installFileDirect(ring: RingCore, k: IoKiocb, f: OpenFile): number {
   const table = ring.files;
   let res = 0;
   let slot = k.spliceFdIn - 1;
@@ -54,21 +55,21 @@ export function installFileDirect(ring: IoRing, k: IoKiocb, f: OpenFile): number
 }
 
 /** OPENAT: openat(dirfd=fd, path=addr, flags=open_flags, mode=len), into an fd or a fixed slot. */
-function openat(ring: IoRing, k: IoKiocb, r: UringRequest, flags: bigint, mode: bigint): OpResult {
+function openat(ring: RingCore, k: IoKiocb, r: UringRequest, flags: bigint, mode: bigint): OpResult {
   const res = viaSyscall(k, r, NR_OPENAT, [k.fd, k.addr, flags | BigInt(O_LARGEFILE), mode]);
   if (res instanceof Blocked || res < 0 || k.spliceFdIn === 0) return res;
   return installDirect(ring, k, res);
 }
 
 /** OPENAT2: openat2(dirfd=fd, path=addr, how=addr2 (off), size=len), the syscall's checks and RESOLVE_* walk, into an fd or a fixed slot. */
-function openat2(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+function openat2(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const res = viaSyscall(k, r, NR_OPENAT2, [k.fd, k.addr, k.off, k.len]);
   if (res instanceof Blocked || res < 0 || k.spliceFdIn === 0) return res;
   return installDirect(ring, k, res);
 }
 
 /** CLOSE: close(fd), or with file_index the registered slot; an io_uring fd cannot be closed this way. */
-function close(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+function close(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   if (k.spliceFdIn !== 0) {
     if (k.fd !== 0) return -EINVAL;
     const t = ring.files, i = k.spliceFdIn - 1;
@@ -80,7 +81,7 @@ function close(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
     t[i] = null;
     return 0;
   }
-  if (k.task.files.get(k.fd) instanceof IoRing) return -EBADF;
+  if (k.task.files.get(k.fd) instanceof RingCore) return -EBADF;
   return viaSyscall(k, r, NR_CLOSE, [k.fd]);
 }
 

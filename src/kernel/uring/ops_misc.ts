@@ -10,9 +10,10 @@ import { spliceFiles, teePipes } from '../vfs/transfer.js';
 import { IOSQE_FIXED_FILE, MSG_DATA, Op } from './abi.js';
 import { fileFor } from './files.js';
 import type { IoKiocb, UringRequest } from './kiocb.js';
-import type { OpDef, OpResult } from './op_result.js';
+import type { OpResult } from './op_result.js';
+import type { OpDef } from './op_def.js';
 import { updateFiles } from './register_files.js';
-import { IoRing } from './ring.js';
+import { RingCore } from './ring_state.js';
 
 /** Most buffers one PROVIDE_BUFFERS may add, and the largest buffer id (both u16, MAX_BIDS_PER_BGID). */
 const MAX_BIDS = 1 << 16;
@@ -22,7 +23,7 @@ const SPLICE_F_FD_IN_FIXED = 1 << 31, SPLICE_F_NONBLOCK = 2;
 const SPLICE_F_ALL = 0xf;
 
 /** PROVIDE_BUFFERS: nbufs (fd) buffers of len bytes from addr, ids from off, into group buf_group. */
-function provide(ring: IoRing, k: IoKiocb): OpResult {
+function provide(ring: RingCore, k: IoKiocb): OpResult {
   const n = k.fd, bid = Number(k.off);
   if (n <= 0 || n > MAX_BIDS || bid >= MAX_BIDS || k.len === 0) return -EINVAL;
   const total = k.len * n;
@@ -34,7 +35,7 @@ function provide(ring: IoRing, k: IoKiocb): OpResult {
 }
 
 /** REMOVE_BUFFERS: takes up to nbufs (fd) buffers of group buf_group; the count, or -ENOENT. */
-function remove(ring: IoRing, k: IoKiocb): OpResult {
+function remove(ring: RingCore, k: IoKiocb): OpResult {
   const g = ring.bufferGroups.get(k.bufIndex);
   if (!g || g.length === 0) return -ENOENT;
   const n = Math.min(k.fd, g.length);
@@ -43,10 +44,10 @@ function remove(ring: IoRing, k: IoKiocb): OpResult {
 }
 
 /** MSG_RING: posts {user_data = off, res = len} into the ring at fd; 0, or -EBADFD if fd is no ring. */
-function msgRing(ring: IoRing, k: IoKiocb): OpResult {
+function msgRing(ring: RingCore, k: IoKiocb): OpResult {
   const f = fileFor(ring, k);
   if (typeof f === 'number') return f;
-  if (!(f instanceof IoRing)) return -EBADFD;
+  if (!(f instanceof RingCore)) return -EBADFD;
   if (k.addr !== MSG_DATA) return -EINVAL;
   if (f.dead) return -EBADFD;
   f.post(k.off, k.len | 0, 0);
@@ -54,7 +55,7 @@ function msgRing(ring: IoRing, k: IoKiocb): OpResult {
 }
 
 /** The splice input file (splice_fd_in, fixed with SPLICE_F_FD_IN_FIXED). */
-function spliceIn(ring: IoRing, k: IoKiocb): OpenFile | number {
+function spliceIn(ring: RingCore, k: IoKiocb): OpenFile | number {
   const fixed = (k.opFlags & SPLICE_F_FD_IN_FIXED) !== 0;
   return fileFor(ring, { ...k, fd: k.spliceFdIn, flags: fixed ? IOSQE_FIXED_FILE : 0 } as IoKiocb);
 }
@@ -64,7 +65,7 @@ function spliceIn(ring: IoRing, k: IoKiocb): OpenFile | number {
  * off, -1: its position); one side must be a pipe. TEE (copy=true): both pipes, the input keeps
  * its bytes. Both move bytes as the system calls do (vfs/transfer.ts), sleeping on the pipe.
  */
-function splice(ring: IoRing, k: IoKiocb, r: UringRequest, copy: boolean): OpResult {
+function splice(ring: RingCore, k: IoKiocb, r: UringRequest, copy: boolean): OpResult {
   const fin = spliceIn(ring, k), fout = fileFor(ring, k);
   if (typeof fin === 'number') return fin;
   if (typeof fout === 'number') return fout;
@@ -74,7 +75,7 @@ function splice(ring: IoRing, k: IoKiocb, r: UringRequest, copy: boolean): OpRes
 }
 
 /** FILES_UPDATE: the fds array at addr (len entries) into the registered table from slot off. */
-function filesUpdate(ring: IoRing, k: IoKiocb): OpResult {
+function filesUpdate(ring: RingCore, k: IoKiocb): OpResult {
   const fds: number[] = [];
   const raw = inBuffer(k.task, k.addr, k.len * 4);
   if (raw.length < k.len * 4) return -EFAULT;

@@ -17,10 +17,11 @@ import { POLLERR, POLLHUP, POLLOUT } from '../vfs/file.js';
 import { FILE_INDEX_ALLOC, IOSQE_BUFFER_SELECT, IOSQE_FIXED_FILE, Op } from './abi.js';
 import { fileFor } from './files.js';
 import type { IoKiocb, UringRequest } from './kiocb.js';
-import type { OpDef, OpResult } from './op_result.js';
+import type { OpResult } from './op_result.js';
+import type { OpDef } from './op_def.js';
 import { installFileDirect } from './ops_fs.js';
 import { recycleBuffer, selectBuffer } from './ops_rw.js';
-import type { IoRing } from './ring.js';
+import type { RingCore } from './ring_state.js';
 
 /** send/recv flags in the SQE's ioprio (IORING_RECVSEND_POLL_FIRST, IORING_RECV_MULTISHOT). */
 const RECVSEND_POLL_FIRST = 1 << 0, RECV_MULTISHOT = 1 << 1;
@@ -28,7 +29,7 @@ const RECVSEND_POLL_FIRST = 1 << 0, RECV_MULTISHOT = 1 << 1;
 const ACCEPT_MULTISHOT = 1 << 0;
 
 /** The socket k works on (a fixed file or an fd): -EBADF, or -ENOTSOCK for another file. */
-function sockFor(ring: IoRing, k: IoKiocb): Socket | number {
+function sockFor(ring: RingCore, k: IoKiocb): Socket | number {
   const f = fileFor(ring, k);
   if (typeof f === 'number') return f;
   return f instanceof Socket ? f : -ENOTSOCK;
@@ -49,13 +50,13 @@ function noteShort(k: IoKiocb, flags: number, n: number | Blocked, want: number)
 }
 
 /** Checks SEND and SENDMSG: only POLL_FIRST in ioprio; no addr2 or file_index (6.1 has no sendto form). */
-function prepSend(_g: IoRing, k: IoKiocb): number {
+function prepSend(_g: RingCore, k: IoKiocb): number {
   if (k.ioprio & ~RECVSEND_POLL_FIRST || k.off !== 0n || k.spliceFdIn !== 0) return -EINVAL;
   return 0;
 }
 
 /** Checks RECV and RECVMSG: POLL_FIRST and (RECV, with a provided buffer, no WAITALL) MULTISHOT. */
-function prepRecv(_g: IoRing, k: IoKiocb): number {
+function prepRecv(_g: RingCore, k: IoKiocb): number {
   if (k.ioprio & ~(RECVSEND_POLL_FIRST | RECV_MULTISHOT) || k.off !== 0n || k.spliceFdIn !== 0) return -EINVAL;
   if (k.ioprio & RECV_MULTISHOT) {
     if (!(k.flags & IOSQE_BUFFER_SELECT) || k.opFlags & MSG_WAITALL || k.opcode !== Op.RECV || k.len !== 0) return -EINVAL;
@@ -64,7 +65,7 @@ function prepRecv(_g: IoRing, k: IoKiocb): number {
 }
 
 /** SEND: len bytes at addr. */
-function send(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+function send(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
   if (typeof s === 'number') return s;
   const n = sendOn(k.task, r, s, k.addr, k.len, k.opFlags | MSG_NOSIGNAL);
@@ -73,21 +74,33 @@ function send(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
 }
 
 /** SENDMSG: the struct msghdr at addr. */
-function sendmsg(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+function sendmsg(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
   if (typeof s === 'number') return s;
   return waitIfNonblock(r, s, sendHdr(k.task, r, s, k.addr, k.opFlags | MSG_NOSIGNAL), (k.opFlags & MSG_DONTWAIT) !== 0);
 }
 
-/** RECVMSG: into the struct msghdr at addr. */
-function recvmsg(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+/**
+ * RECVMSG: into the struct msghdr at addr; with BUFFER_SELECT the data goes to a provided buffer
+ * (at most the length of the msghdr's one iovec, when it has one), which it keeps unless it sleeps.
+ */
+function recvmsg(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
   if (typeof s === 'number') return s;
-  return waitIfNonblock(r, s, recvHdr(k.task, r, s, k.addr, k.opFlags), (k.opFlags & MSG_DONTWAIT) !== 0);
+  let select: ((len: number) => [number, number] | number) | undefined;
+  if (k.flags & IOSQE_BUFFER_SELECT) {
+    select = (len) => {
+      const sel = selectBuffer(ring, k);
+      return typeof sel === 'number' ? sel : [sel[0], len === 0 ? sel[1] : Math.min(len, sel[1])];
+    };
+  }
+  const n = recvHdr(k.task, r, s, k.addr, k.opFlags, select);
+  if (select !== undefined && (n instanceof Blocked || n < 0)) recycleBuffer(ring, k);
+  return waitIfNonblock(r, s, n, (k.opFlags & MSG_DONTWAIT) !== 0);
 }
 
 /** One receive for RECV: into addr/len, or a provided buffer (BUFFER_SELECT, which it keeps unless it sleeps). */
-function recvOnce(ring: IoRing, k: IoKiocb, r: UringRequest, s: Socket): number | Blocked {
+function recvOnce(ring: RingCore, k: IoKiocb, r: UringRequest, s: Socket): number | Blocked {
   let addr = k.addr, len = k.len;
   if (k.flags & IOSQE_BUFFER_SELECT) {
     const sel = selectBuffer(ring, k);
@@ -106,7 +119,7 @@ function recvOnce(ring: IoRing, k: IoKiocb, r: UringRequest, s: Socket): number 
  * buffer, until one fails, finds the end of the stream (res 0) or runs out of buffers: that one
  * is the last CQE.
  */
-function recv(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+function recv(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
   if (typeof s === 'number') return s;
   const dontwait = (k.opFlags & MSG_DONTWAIT) !== 0;
@@ -122,7 +135,7 @@ function recv(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
 }
 
 /** Checks ACCEPT: no len or buf_index; accept flags CLOEXEC/NONBLOCK (no CLOEXEC into a fixed slot); multishot. */
-function prepAccept(_g: IoRing, k: IoKiocb): number {
+function prepAccept(_g: RingCore, k: IoKiocb): number {
   if (k.len !== 0 || k.bufIndex !== 0) return -EINVAL;
   if (k.opFlags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK) || k.ioprio & ~ACCEPT_MULTISHOT) return -EINVAL;
   if (k.spliceFdIn !== 0 && k.opFlags & SOCK_CLOEXEC) return -EINVAL;
@@ -131,14 +144,14 @@ function prepAccept(_g: IoRing, k: IoKiocb): number {
 }
 
 /** Installs a new socket as an fd, or into the fixed slot of k's file_index: the fd, the slot, or -errno. */
-function installNew(ring: IoRing, k: IoKiocb, s: Socket, nonblock: boolean, cloexec: boolean): number {
+function installNew(ring: RingCore, k: IoKiocb, s: Socket, nonblock: boolean, cloexec: boolean): number {
   if (k.spliceFdIn === 0) return installSocket(k.task, s, nonblock, cloexec);
   if (nonblock) s.flags |= O_NONBLOCK;
   return installFileDirect(ring, k, fileGet(s));
 }
 
 /** ACCEPT: a connection (peer address to addr, its length at addr2); multishot: each one posts a CQE with F_MORE. */
-function accept(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+function accept(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
   if (typeof s === 'number') return s;
   const nonblock = (k.opFlags & SOCK_NONBLOCK) !== 0, cloexec = (k.opFlags & SOCK_CLOEXEC) !== 0;
@@ -153,7 +166,7 @@ function accept(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
 }
 
 /** CONNECT: to the address at addr, addr2 bytes long. */
-function connect(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
+function connect(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
   if (typeof s === 'number') return s;
   if (k.priv.connecting === true) {
@@ -171,14 +184,14 @@ function connect(ring: IoRing, k: IoKiocb, r: UringRequest): OpResult {
 }
 
 /** SHUTDOWN: shutdown(how = len). */
-function shutdown(ring: IoRing, k: IoKiocb): OpResult {
+function shutdown(ring: RingCore, k: IoKiocb): OpResult {
   const s = sockFor(ring, k);
   if (typeof s === 'number') return s;
   return s.shutdownSock(k.len | 0);
 }
 
 /** Checks SOCKET: no addr, rw_flags or buf_index; its type flags CLOEXEC/NONBLOCK (no CLOEXEC into a fixed slot). */
-function prepSocket(_g: IoRing, k: IoKiocb): number {
+function prepSocket(_g: RingCore, k: IoKiocb): number {
   if (k.addr !== 0 || k.opFlags !== 0 || k.bufIndex !== 0 || k.flags & IOSQE_FIXED_FILE) return -EINVAL;
   const typeFlags = Number(k.off & 0xffffffffn) & ~SOCK_TYPE_MASK;
   if (typeFlags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
@@ -187,7 +200,7 @@ function prepSocket(_g: IoRing, k: IoKiocb): number {
 }
 
 /** SOCKET: socket(domain = fd, type = off, protocol = len), into an fd or a fixed slot. */
-function socket(ring: IoRing, k: IoKiocb): OpResult {
+function socket(ring: RingCore, k: IoKiocb): OpResult {
   const n = newSocket(k.task, k.fd, Number(BigInt.asIntN(32, k.off)), k.len | 0);
   if (typeof n === 'number') return n;
   return installNew(ring, k, n.s, n.nonblock, n.cloexec);
@@ -197,7 +210,7 @@ export const netOps: [number, OpDef][] = [
   [Op.SEND, { prep: prepSend, issue: send }],
   [Op.SENDMSG, { prep: prepSend, issue: sendmsg }],
   [Op.RECV, { prep: prepRecv, issue: recv, bufferSelect: true }],
-  [Op.RECVMSG, { prep: prepRecv, issue: recvmsg }],
+  [Op.RECVMSG, { prep: prepRecv, issue: recvmsg, bufferSelect: true }],
   [Op.ACCEPT, { prep: prepAccept, issue: accept }],
   [Op.CONNECT, { prep: (_g, k) => (k.len || k.bufIndex || k.opFlags || k.spliceFdIn ? -EINVAL : 0), issue: connect }],
   [Op.SHUTDOWN, { prep: (_g, k) => (k.off || k.addr || k.opFlags || k.bufIndex || k.spliceFdIn ? -EINVAL : 0), issue: shutdown }],

@@ -11,8 +11,9 @@ import type { OpenFile } from '../vfs/file.js';
 import { CQE_BUFFER_SHIFT, CQE_F_BUFFER, FSYNC_DATASYNC, IOSQE_BUFFER_SELECT, Op, SETUP_IOPOLL } from './abi.js';
 import { fileFor } from './files.js';
 import type { IoKiocb, UringRequest } from './kiocb.js';
-import type { OpDef, OpResult } from './op_result.js';
-import type { IoRing } from './ring.js';
+import type { OpResult } from './op_result.js';
+import type { OpDef } from './op_def.js';
+import type { RingCore } from './ring_state.js';
 
 /** RWF_* flags a read or write accepts (HIPRI, DSYNC, SYNC, NOWAIT, APPEND); others are EOPNOTSUPP. */
 const RWF_KNOWN = 0x1f;
@@ -22,7 +23,7 @@ const SYNC_FILE_RANGE_KNOWN = 7;
 const IOPRIO_CLASS_SHIFT = 13, IOPRIO_NR_LEVELS = 8;
 
 /** The file for a transfer in direction write, or -EBADF when its access mode forbids it. */
-function rwFile(ring: IoRing, k: IoKiocb, write: boolean): OpenFile | number {
+function rwFile(ring: RingCore, k: IoKiocb, write: boolean): OpenFile | number {
   const f = fileFor(ring, k);
   if (typeof f === 'number') return f;
   const acc = f.flags & O_ACCMODE;
@@ -39,7 +40,7 @@ function ioprioValid(ioprio: number): boolean {
 }
 
 /** Checks the fields every read and write shares. */
-function prepRw(_ring: IoRing, k: IoKiocb): number {
+function prepRw(_ring: RingCore, k: IoKiocb): number {
   if (!ioprioValid(k.ioprio)) return -EINVAL;
   if (k.opFlags & ~RWF_KNOWN) return -EOPNOTSUPP;
   if (k.offset < -1) return -EINVAL;
@@ -55,12 +56,12 @@ function rwOffset(f: OpenFile, k: IoKiocb, write: boolean): number {
 }
 
 /** An IOPOLL ring polls block devices opened with O_DIRECT, which ecall has none of. */
-function iopollRefuses(ring: IoRing): boolean {
+function iopollRefuses(ring: RingCore): boolean {
   return (ring.setupFlags & SETUP_IOPOLL) !== 0;
 }
 
 /** Takes a provided buffer for k (IOSQE_BUFFER_SELECT): [addr, len], or -ENOBUFS. */
-export function selectBuffer(ring: IoRing, k: IoKiocb): [number, number] | number {
+export function selectBuffer(ring: RingCore, k: IoKiocb): [number, number] | number {
   const have = k.priv.buffer as [number, number, number] | undefined;
   if (have) return [have[0], have[1]];
   const g = ring.bufferGroups.get(k.bufIndex);
@@ -72,7 +73,7 @@ export function selectBuffer(ring: IoRing, k: IoKiocb): [number, number] | numbe
 }
 
 /** Puts a selected buffer back at the front of its group (the request slept before using it). */
-export function recycleBuffer(ring: IoRing, k: IoKiocb): void {
+export function recycleBuffer(ring: RingCore, k: IoKiocb): void {
   const b = k.priv.buffer as [number, number, number] | undefined;
   if (!b) return;
   let g = ring.bufferGroups.get(k.bufIndex);
@@ -83,7 +84,7 @@ export function recycleBuffer(ring: IoRing, k: IoKiocb): void {
 }
 
 /** READ, WRITE, READ_FIXED, WRITE_FIXED: one transfer of len bytes at addr. */
-function rw(ring: IoRing, k: IoKiocb, r: UringRequest, write: boolean, fixed: boolean): OpResult {
+function rw(ring: RingCore, k: IoKiocb, r: UringRequest, write: boolean, fixed: boolean): OpResult {
   const f = rwFile(ring, k, write);
   if (typeof f === 'number') return f;
   if (iopollRefuses(ring)) return -EOPNOTSUPP;
@@ -117,7 +118,7 @@ function rw(ring: IoRing, k: IoKiocb, r: UringRequest, write: boolean, fixed: bo
 }
 
 /** READV, WRITEV: the iovec array at addr with len entries. */
-function rwv(ring: IoRing, k: IoKiocb, r: UringRequest, write: boolean): OpResult {
+function rwv(ring: RingCore, k: IoKiocb, r: UringRequest, write: boolean): OpResult {
   const f = rwFile(ring, k, write);
   if (typeof f === 'number') return f;
   if (iopollRefuses(ring)) return -EOPNOTSUPP;
@@ -142,14 +143,14 @@ function rwv(ring: IoRing, k: IoKiocb, r: UringRequest, write: boolean): OpResul
 }
 
 /** SYNC_FILE_RANGE: the range's pages are written (everything is, here); checks flags and the fd. */
-function syncFileRange(ring: IoRing, k: IoKiocb): OpResult {
+function syncFileRange(ring: RingCore, k: IoKiocb): OpResult {
   const f = fileFor(ring, k);
   if (typeof f === 'number') return f;
   return f.fsync ? f.fsync() : 0;
 }
 
 /** FSYNC: fsync or (IORING_FSYNC_DATASYNC) fdatasync of the file; both write everything here. */
-function fsync(ring: IoRing, k: IoKiocb): OpResult {
+function fsync(ring: RingCore, k: IoKiocb): OpResult {
   const f = fileFor(ring, k);
   if (typeof f === 'number') return f;
   return f.fsync ? f.fsync() : 0;

@@ -10,9 +10,10 @@ import {
   TIMEOUT_UPDATE,
 } from './abi.js';
 import { type IoKiocb, KState } from './kiocb.js';
-import { cancelKiocb, complete } from './lifecycle.js';
-import { type OpDef, type OpResult, PENDING } from './op_result.js';
-import type { IoRing } from './ring.js';
+import { cancelKiocb, complete, timeoutDeadline } from './lifecycle.js';
+import { type OpResult, PENDING } from './op_result.js';
+import type { OpDef } from './op_def.js';
+import type { RingCore } from './ring_state.js';
 
 /** The clock bits of timeout_flags (at most one may be set). */
 const TIMEOUT_CLOCK_MASK = TIMEOUT_BOOTTIME | TIMEOUT_REALTIME;
@@ -23,14 +24,8 @@ function readTs(k: IoKiocb, addr: number): bigint | number {
   return timespecValid(ts) ? timespecToNs(ts) : -EINVAL;
 }
 
-/** The deadline of a timeout of ns with flags, started now. */
-export function timeoutDeadline(kernel: KernelServices, flags: number, ns: bigint): Deadline {
-  if (!(flags & TIMEOUT_ABS)) return monotonicDeadline(kernel.monotonicNs() + ns);
-  return flags & TIMEOUT_REALTIME ? { realtime: true, ns } : monotonicDeadline(ns);
-}
-
 /** TIMEOUT and LINK_TIMEOUT prep: len 1, known flags, one clock, a valid timespec at addr. */
-function prepTimeout(_g: IoRing, k: IoKiocb, link: boolean): number {
+function prepTimeout(_g: RingCore, k: IoKiocb, link: boolean): number {
   if (k.len !== 1 || k.bufIndex || k.spliceFdIn || k.ioprio) return -EINVAL;
   const known = TIMEOUT_ABS | TIMEOUT_CLOCK_MASK | TIMEOUT_ETIME_SUCCESS | (link ? 0 : TIMEOUT_MULTISHOT);
   const f = k.opFlags;
@@ -44,14 +39,14 @@ function prepTimeout(_g: IoRing, k: IoKiocb, link: boolean): number {
 }
 
 /** Arms k's timer for its deadline; fire() runs when it expires. */
-function arm(ring: IoRing, k: IoKiocb, fire: () => void): void {
+function arm(ring: RingCore, k: IoKiocb, fire: () => void): void {
   const d = timeoutDeadline(ring.kernel, k.opFlags, k.priv.ns as bigint);
   ring.kernel.timers.cancel(k.timer);
   k.timer = ring.kernel.timers.add(monotonicAt(ring.kernel, d), () => { k.timer = null; fire(); });
 }
 
 /** A TIMEOUT expired: -ETIME; a multishot one posts with F_MORE and re-arms until its count is spent. */
-function timeoutFired(ring: IoRing, k: IoKiocb): void {
+function timeoutFired(ring: RingCore, k: IoKiocb): void {
   if (k.state !== KState.Active) return;
   ring.timeoutsFired++;
   if (k.opFlags & TIMEOUT_MULTISHOT) {
@@ -67,7 +62,7 @@ function timeoutFired(ring: IoRing, k: IoKiocb): void {
 }
 
 /** TIMEOUT: armed; it completes by its timer (-ETIME), its count (0) or a removal (-ECANCELED). */
-function timeout(ring: IoRing, k: IoKiocb): OpResult {
+function timeout(ring: RingCore, k: IoKiocb): OpResult {
   const count = Number(k.off);
   if (k.opFlags & TIMEOUT_MULTISHOT) k.priv.left = count;
   else if (count > 0) k.priv.target = ring.completions + count;
@@ -78,7 +73,7 @@ function timeout(ring: IoRing, k: IoKiocb): OpResult {
 }
 
 /** TIMEOUT_REMOVE: cancels the TIMEOUT with user_data addr, or re-arms it (UPDATE) or a LINK_TIMEOUT. */
-function timeoutRemove(ring: IoRing, k: IoKiocb): OpResult {
+function timeoutRemove(ring: RingCore, k: IoKiocb): OpResult {
   const ud = BigInt(k.addr);
   const linkUpdate = (k.opFlags & LINK_TIMEOUT_UPDATE) !== 0;
   const want = linkUpdate ? Op.LINK_TIMEOUT : Op.TIMEOUT;

@@ -5,17 +5,17 @@ import type { Task } from '../task.js';
 import { fileGet, filePut } from '../vfs/fdtable.js';
 import type { OpenFile } from '../vfs/file.js';
 import { MAX_FIXED_FILES, REGISTER_FILES_SKIP } from './abi.js';
-import { IoRing } from './ring.js';
+import { RingCore } from './ring_state.js';
 
 /** The open file for fd to put in a slot, or -EBADF (a closed fd, or another io_uring). */
 function slotFile(t: Task, fd: number): OpenFile | number {
   const f = t.files.get(fd);
-  if (!f || f instanceof IoRing) return -EBADF;
+  if (!f || f instanceof RingCore) return -EBADF;
   return f;
 }
 
 /** Registers a table of fds (-1: an empty slot): 0, -EBUSY if one exists, -EBADF, -EINVAL, -EMFILE. */
-export function registerFiles(ring: IoRing, t: Task, fds: number[]): number {
+export function registerFiles(ring: RingCore, t: Task, fds: number[]): number {
   if (ring.files !== null) return -EBUSY;
   if (fds.length === 0) return -EINVAL;
   if (fds.length > MAX_FIXED_FILES) return -EMFILE;
@@ -34,7 +34,7 @@ export function registerFiles(ring: IoRing, t: Task, fds: number[]): number {
 }
 
 /** Drops the registered table: 0, or -ENXIO when none is registered. */
-export function unregisterFiles(ring: IoRing): number {
+export function unregisterFiles(ring: RingCore): number {
   if (ring.files === null) return -ENXIO;
   for (const f of ring.files) if (f) filePut(f);
   ring.files = null;
@@ -45,7 +45,7 @@ export function unregisterFiles(ring: IoRing): number {
  * Replaces slots from `offset` with fds (-1 empties a slot, IORING_REGISTER_FILES_SKIP leaves it):
  * the number of slots updated, or -errno if the first one failed.
  */
-export function updateFiles(ring: IoRing, t: Task, offset: number, fds: number[]): number {
+export function updateFiles(ring: RingCore, t: Task, offset: number, fds: number[]): number {
   const table = ring.files;
   if (table === null) return -ENXIO;
   if (offset < 0 || offset + fds.length > table.length) return -EINVAL;

@@ -3,7 +3,7 @@
 // is awake, submits what it finds as the ring's creator, and after sq_thread_idle ms without work
 // goes to sleep and sets IORING_SQ_NEED_WAKEUP, until io_uring_enter(IORING_ENTER_SQ_WAKEUP).
 import { TaskState } from '../task.js';
-import type { IoRing } from './ring.js';
+import type { RingCore } from './ring_state.js';
 import { submitSqes } from './submit.js';
 
 /** How often the awake poller looks at the SQ ring (a busy-polling thread, sampled). */
@@ -12,7 +12,7 @@ const SQPOLL_TICK_NS = 50_000n;
 export const SQPOLL_DEFAULT_IDLE_MS = 1000;
 
 /** Submits what the SQ ring holds now (the poller's work); returns the count. */
-export function sqpollRun(ring: IoRing): number {
+export function sqpollRun(ring: RingCore): number {
   if (ring.dead || !ring.enabled || ring.owner.state === TaskState.Exited) return 0;
   const n = ring.sqPending();
   if (n === 0) return 0;
@@ -22,7 +22,7 @@ export function sqpollRun(ring: IoRing): number {
 }
 
 /** Wakes the poller (at setup, and on IORING_ENTER_SQ_WAKEUP): awake for the idle time from now. */
-export function sqpollWake(ring: IoRing): void {
+export function sqpollWake(ring: RingCore): void {
   const k = ring.kernel;
   const asleep = ring.sqThreadAwakeUntil === null;
   ring.sqThreadAwakeUntil = k.monotonicNs() + BigInt(ring.sqThreadIdle) * 1_000_000n;
@@ -31,7 +31,7 @@ export function sqpollWake(ring: IoRing): void {
 }
 
 /** One poll of the SQ ring; re-arms while awake, else sleeps with NEED_WAKEUP set. */
-function tick(ring: IoRing): void {
+function tick(ring: RingCore): void {
   if (ring.dead || ring.sqThreadAwakeUntil === null) return;
   const k = ring.kernel;
   if (sqpollRun(ring) > 0) ring.sqThreadAwakeUntil = k.monotonicNs() + BigInt(ring.sqThreadIdle) * 1_000_000n;

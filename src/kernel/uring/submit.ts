@@ -8,11 +8,11 @@ import { IOSQE_IO_DRAIN, IOSQE_IO_HARDLINK, IOSQE_IO_LINK, Op, SETUP_SUBMIT_ALL 
 import { IoKiocb } from './kiocb.js';
 import { submitChain } from './lifecycle.js';
 import { opPrep } from './ops.js';
-import type { IoRing } from './ring.js';
+import type { RingCore } from './ring_state.js';
 import { R_SQ_DROPPED, R_SQ_HEAD, R_SQ_TAIL } from './ring_memory.js';
 
 /** Consumes up to max SQEs as task t; returns how many were consumed. */
-export function submitSqes(ring: IoRing, t: Task, max: number): number {
+export function submitSqes(ring: RingCore, t: Task, max: number): number {
   const m = ring.mem, L = ring.layout;
   let head = m.u32(R_SQ_HEAD);
   const avail = Math.min((m.u32(R_SQ_TAIL) - head) >>> 0, L.sqEntries);

@@ -306,6 +306,11 @@ export class HostInode implements Inode {
       },
       truncate: (len) => fs.ftruncate(h, len),
       fsync: () => fs.fsync(h),
+      // By the handle: the host path may be unlinked (or name another file) by now.
+      stat: () => {
+        const s = fs.fstat(h);
+        return typeof s === 'number' ? s : this.statInfo(s);
+      },
       // node:fs has no fallocate: allocation extends the size (no blocks are reserved); no hole punching.
       fallocate: (mode, off, len, keepSize) => {
         if (mode === 'punch') return -EOPNOTSUPP;

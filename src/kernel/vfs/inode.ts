@@ -45,6 +45,11 @@ export interface FileIo {
    * keepSize), "punch" turns it into a hole. Optional: without it fallocate gives EOPNOTSUPP.
    */
   fallocate?(mode: 'allocate' | 'punch', offset: number, length: number, keepSize: boolean): number;
+  /**
+   * The open file's attributes, or -errno. Optional: where the name can go away while the file
+   * stays open (a host file unlinked after open), the inode's getattr cannot find it any more.
+   */
+  stat?(): StatInfo | number;
   /** Called once when the open file is released. */
   close(): void;
 }

@@ -90,6 +90,12 @@ export class RegularFile extends VfsFile {
   }
 
   /** The memory object of this file if some mapping of it exists. */
+  /** The open file's attributes: through its io where that knows them (unlinked host files), else the inode's. */
+  override stat(): StatInfo {
+    const s = this.io.stat?.();
+    return s === undefined ? super.stat() : typeof s === 'number' ? emptyStat() : s;
+  }
+
   private mapped(): MemObject | undefined {
     if (this.pageCache === null || this.pageCache.size === 0) return undefined;
     this.key ??= fileKey(this.stat());
