@@ -3,7 +3,7 @@
 // must exit 0 (or 77, liburing's "skipped", for what needs features Linux may also lack), those
 // that fork included, and the tests beyond that list that pass (MORE); a test with a known gap is
 // a todo, named with its cause. Without the build the suite is skipped with the reason.
-// tools/third_party/liburing_all.sh runs and counts all of them.
+// tools/liburing_all.sh runs and counts all of them.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
