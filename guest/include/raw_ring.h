@@ -1,40 +1,11 @@
-/* A raw io_uring (no liburing) for guests that test a few opcodes: ring_setup maps an 8-entry ring,
- * ring_submit queues one SQE and submits it without waiting, ring_wait reaps one CQE (sleeping for
+/* A raw io_uring (no liburing) for guests that test a few opcodes, on uring_ring.h's ring (set up
+ * with ring_setup(&r, 8, 0, 0)): ring_submit queues one SQE and submits it without waiting, ring_wait reaps one CQE (sleeping for
  * it) and returns its res, and one does both. The program includes <linux/io_uring.h>, <string.h>,
  * <stdio.h>, <stdlib.h>, <sys/mman.h>, <sys/syscall.h> and <unistd.h> first. */
 #ifndef RAW_RING_H
 #define RAW_RING_H
 
-struct ring {
-	int fd;
-	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqes;
-};
-
-/* Sets up r; returns 0, or -1 (errno set) when io_uring_setup or a mapping fails. */
-static int ring_setup(struct ring *r)
-{
-	struct io_uring_params p;
-	memset(&p, 0, sizeof(p));
-	r->fd = syscall(__NR_io_uring_setup, 8, &p);
-	if (r->fd < 0)
-		return -1;
-	size_t sq_len = p.sq_off.array + p.sq_entries * 4, cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	char *m = mmap(NULL, sq_len > cq_len ? sq_len : cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, 0);
-	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		       r->fd, IORING_OFF_SQES);
-	if (m == MAP_FAILED || r->sqes == MAP_FAILED)
-		return -1;
-	r->sq_tail = (unsigned *)(m + p.sq_off.tail);
-	r->sq_mask = (unsigned *)(m + p.sq_off.ring_mask);
-	r->sq_array = (unsigned *)(m + p.sq_off.array);
-	r->cq_head = (unsigned *)(m + p.cq_off.head);
-	r->cq_tail = (unsigned *)(m + p.cq_off.tail);
-	r->cq_mask = (unsigned *)(m + p.cq_off.ring_mask);
-	r->cqes = (struct io_uring_cqe *)(m + p.cq_off.cqes);
-	return 0;
-}
+#include "uring_ring.h"
 
 /* Queues a copy of *s and submits it without waiting for its completion (exits if the enter fails). */
 static void ring_submit(struct ring *r, const struct io_uring_sqe *s)

@@ -60,7 +60,7 @@ static int ring_setup(struct ring *r, unsigned entries, unsigned flags, unsigned
 
 /* Returns the zeroed SQE n places past the SQ tail with opcode and user_data set, in the SQ array
  * (published when the tail moves past it). */
-static struct io_uring_sqe *ring_sqe(struct ring *r, unsigned n, int opcode, uint64_t user_data)
+static __attribute__((unused)) struct io_uring_sqe *ring_sqe(struct ring *r, unsigned n, int opcode, uint64_t user_data)
 {
 	unsigned i = (*r->sq_tail + n) & *r->sq_mask;
 	struct io_uring_sqe *s = &r->sqes[i];

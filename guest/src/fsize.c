@@ -119,7 +119,7 @@ static void show_res(const char *what, int res)
 static void uring(const char *path)
 {
 	struct ring r;
-	if (ring_setup(&r) < 0) {
+	if (ring_setup(&r, 8, 0, 0) < 0) {
 		perror("io_uring_setup");
 		exit(1);
 	}

@@ -295,7 +295,7 @@ static void interrupted(void)
 static void uring(void)
 {
 	struct ring r;
-	if (ring_setup(&r) < 0) {
+	if (ring_setup(&r, 8, 0, 0) < 0) {
 		perror("io_uring_setup");
 		return;
 	}
