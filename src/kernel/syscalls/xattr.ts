@@ -121,12 +121,17 @@ function getxattr(how: Target) {
     if (!holdsXattrs(loc.inode) || !knownNamespace(name)) return -EOPNOTSUPP;
     const v = existingXattrs(loc.inode)?.get(name);
     if (v === undefined) return -ENODATA;
-    const size = Math.min(a.num(3), XATTR_SIZE_MAX);
-    if (size === 0) return v.length;
-    if (size < v.length) return -ERANGE;
-    t.mm.mem.write(a.addr(2), v);
-    return v.length;
+    return copyOutSized(t, a.addr(2), Math.min(a.num(3), XATTR_SIZE_MAX), v);
   };
+}
+
+/** The get/list convention: size 0 asks the length (nothing written), a shorter buffer is ERANGE,
+ *  else bytes are written at addr; returns their length or -ERANGE. */
+function copyOutSized(t: Task, addr: number, size: number, bytes: Uint8Array): number {
+  if (size === 0) return bytes.length;
+  if (size < bytes.length) return -ERANGE;
+  t.mm.mem.write(addr, bytes);
+  return bytes.length;
 }
 
 /** listxattr(target, list, size): the NUL-terminated names (trusted.* only for CAP_SYS_ADMIN); size 0 asks the length; ERANGE if short. */
@@ -138,11 +143,7 @@ function listxattr(how: Target) {
     const admin = capable(t.tg.cred, CAP_SYS_ADMIN);
     const names = [...(existingXattrs(loc.inode)?.keys() ?? [])].filter((n) => admin || !n.startsWith(TRUSTED));
     const list = strToBytes(names.map((n) => n + '\0').join(''));
-    const size = Math.min(a.num(2), XATTR_LIST_MAX);
-    if (size === 0) return list.length;
-    if (size < list.length) return -ERANGE;
-    t.mm.mem.write(a.addr(1), list);
-    return list.length;
+    return copyOutSized(t, a.addr(1), Math.min(a.num(2), XATTR_LIST_MAX), list);
   };
 }
 
