@@ -6,14 +6,13 @@
 // which the page fills before a program starts (src/browser.ts). Uses no Node API.
 import type { HostFs, HostStat } from './fs.js';
 import type { Host, HostStdioInfo, HostTimer } from './host.js';
+import { armSetTimeout } from './timer.js';
 import { BrowserTty, type LineSettings } from './browser_tty.js';
 
 /** Linux errno values the empty host filesystem returns (asm-generic/errno-base.h). */
 const ENOENT = 2, EBADF = 9;
 /** crypto.getRandomValues fills at most 65536 bytes per call (the Web Crypto limit). */
 const RANDOM_CHUNK = 65536;
-/** Longest delay setTimeout takes (2^31 - 1 ms); longer timers are re-armed. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** Terminal size before the page reports one (a VT100's). */
 const DEFAULT_ROWS = 24, DEFAULT_COLS = 80;
 /** Unix-98 pty major (Linux devices.txt): the terminal is /dev/pts/0, 136:0, as Linux encodes it. */
@@ -174,12 +173,7 @@ export class BrowserHost implements Host {
   }
 
   armTimer(delayMs: number, onFire: () => void): HostTimer {
-    let handle: ReturnType<typeof setTimeout>;
-    const arm = (ms: number): void => {
-      handle = ms > MAX_TIMEOUT_MS ? setTimeout(() => arm(ms - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS) : setTimeout(onFire, ms);
-    };
-    arm(Math.max(0, delayMs));
-    return { cancel: () => clearTimeout(handle) };
+    return armSetTimeout(delayMs, onFire);
   }
 
   /** Ctrl-C, Ctrl-\ and resizes reach the kernel here (see raise). */

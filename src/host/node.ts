@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import type * as Tty from 'node:tty';
 import type { HostFs } from './fs.js';
 import type { Host, HostNet, HostStdin, HostStdioInfo, HostTimer } from './host.js';
+import { armSetTimeout } from './timer.js';
 import { NodeHostFs } from './node_fs.js';
 import { lazyBuiltin } from './node_builtin.js';
 import { NodeHostNet } from './node_net.js';
@@ -19,8 +20,6 @@ const REALTIME_RESYNC_NS = 50_000_000n;
 const EAGAIN_RETRY_MS = 1;
 /** Largest buffer randomFillSync accepts in one call (2^31 - 1). */
 const RANDOM_FILL_MAX = 0x7fffffff;
-/** Longest delay setTimeout takes (2^31 - 1 ms, about 24.8 days); longer timers are re-armed. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** Chunk size for the synchronous read of all of host stdin (readStdinSync). */
 const STDIN_CHUNK = 65536;
 
@@ -341,12 +340,7 @@ export class NodeHost implements Host {
 
   /** A pending setTimeout keeps Node's event loop alive; delays past its limit are re-armed. */
   armTimer(delayMs: number, onFire: () => void): HostTimer {
-    let handle: ReturnType<typeof setTimeout>;
-    const arm = (ms: number): void => {
-      handle = ms > MAX_TIMEOUT_MS ? setTimeout(() => arm(ms - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS) : setTimeout(onFire, ms);
-    };
-    arm(Math.max(0, delayMs));
-    return { cancel: () => clearTimeout(handle) };
+    return armSetTimeout(delayMs, onFire);
   }
 }
 
