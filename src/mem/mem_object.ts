@@ -18,19 +18,7 @@ export interface FileBacking {
   size?(): number;
   /** Called once when the object dies (closes what the backing holds open). */
   release?(): void;
-  /** True if reading pages nobody asked for yet has no effect but the copy (a regular file):
-   *  a fault then reads the pages around it too, in one read (Linux's read-around). */
-  readonly readAround?: boolean;
 }
-
-/** Pages one read-around brings in: the aligned cluster holding the faulting page (64 KiB, one
- *  host read where page-by-page faults would make sixteen). */
-export const READ_AROUND_PAGES = 16;
-/** Read-around takes frames only while this many stay free (32 MiB), so it never brings on an
- *  out-of-memory that page-by-page faults would not. */
-const READ_AROUND_MIN_FREE = 8192;
-/** Where a read-around cluster lands before its pages get frames (one per machine thread). */
-const readAroundBuf = new Uint8Array(READ_AROUND_PAGES * PAGE_SIZE);
 
 /** An address space as a memory object sees it: what the object asks of the spaces that map it (GuestMemory). */
 export interface ObjectMapper {
@@ -104,10 +92,6 @@ export class MemObject {
     const have = this.frames.get(i);
     if (have !== undefined) return have;
     const b = this.backing;
-    if (b !== null && b.readAround === true && this.phys.freeFrames > READ_AROUND_MIN_FREE) {
-      const f = this.readAround(b, i);
-      if (f >= 0) return f;
-    }
     if (b === null) {
       if (i >= this.pages) return OBJ_BUS;
     } else if (b.size && i * PAGE_SIZE >= this.knownSize) {
@@ -137,42 +121,6 @@ export class MemObject {
     }
     this.frames.set(i, f);
     return f;
-  }
-
-  /**
-   * Reads the cluster of READ_AROUND_PAGES pages holding page i in one go and gives a frame to
-   * each page of it that has none and holds file bytes; returns page i's frame, or -1 if page i
-   * got none (past EOF, a read error: the caller's page-by-page path decides what that means).
-   */
-  private readAround(b: FileBacking, i: number): number {
-    if (b.size && this.knownSize < 0) this.knownSize = b.size();
-    const first = i - (i % READ_AROUND_PAGES);
-    let len = READ_AROUND_PAGES * PAGE_SIZE;
-    if (this.knownSize >= 0) len = Math.min(len, this.knownSize - first * PAGE_SIZE);
-    if (len <= (i - first) * PAGE_SIZE) return -1;
-    const buf = readAroundBuf;
-    let got = 0;
-    while (got < len) {
-      let n: number;
-      try {
-        n = b.read(first * PAGE_SIZE + got, buf.subarray(got, len));
-      } catch {
-        n = -1;
-      }
-      if (!(n > 0)) break;
-      got += n;
-    }
-    if (got <= (i - first) * PAGE_SIZE) return -1;
-    const u8 = this.phys.u8, oomWas = this.phys.oomPending;
-    for (let j = first; (j - first) * PAGE_SIZE < got; j++) {
-      if (this.frames.has(j)) continue;
-      const f = this.phys.alloc();
-      if (f < 0) { this.phys.oomPending = oomWas; break; } // read-around is optional: no OOM for it
-      const off = (j - first) * PAGE_SIZE;
-      u8.set(buf.subarray(off, Math.min(got, off + PAGE_SIZE)), f * PAGE_SIZE);
-      this.frames.set(j, f);
-    }
-    return this.frames.get(i) ?? -1;
   }
 
   /** Records that page i (which must have a frame) was written through a mapping. */

@@ -89,7 +89,7 @@ export function execSource(file: ExecFile): { source: ImageSource; done: () => v
     holds++;
     let held = true;
     return {
-      path, dev, ino, key, readAround: true,
+      path, dev, ino, key,
       read: (offset, buf) => h.pread(buf, offset),
       write: (offset, data) => h.pwrite(data, offset),
       size: () => h.size(),

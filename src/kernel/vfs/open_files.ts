@@ -189,7 +189,7 @@ export class RegularFile extends VfsFile {
       if (typeof r !== 'number') { io = r; own = true; }
     }
     return {
-      path: this.path, dev: st.dev, ino: st.ino, key: fileKey(st), readAround: true,
+      path: this.path, dev: st.dev, ino: st.ino, key: fileKey(st),
       read: (offset, buf) => io.pread(buf, offset),
       write: (offset, data) => io.pwrite(data, offset),
       size: () => io.size(),
