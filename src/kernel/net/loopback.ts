@@ -436,6 +436,7 @@ class SimUdp extends UdpSocket {
       return 0;
     }
     const skb = new Skb(data, null, null, inFamily(me, to.family));
+    skb.dest = { family: ip.length === 4 ? AF_INET : AF_INET6, ip, port: dest.port, flowinfo: 0, scopeId: 0 };
     if (!to.admit(skb.truesize)) return 0;
     to.rcvq.push(skb);
     to.wake();
