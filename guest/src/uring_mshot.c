@@ -44,27 +44,11 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* A zeroed SQE for opcode on fd with user_data ud, queued (not yet submitted). */
-static struct io_uring_sqe *sqe(int opcode, int fd, uint64_t ud)
-{
-	struct io_uring_sqe *s = ring_sqe(&R, 0, opcode, ud);
-	s->fd = fd;
-	__atomic_store_n(R.sq_tail, *R.sq_tail + 1, __ATOMIC_RELEASE);
-	return s;
-}
-
-/* Submits what is queued and waits for wait CQEs; returns what io_uring_enter returned. */
-static int enter(unsigned submit, unsigned wait)
-{
-	int r = syscall(__NR_io_uring_enter, R.fd, submit, wait, wait ? IORING_ENTER_GETEVENTS : 0, NULL, 0);
-	return r < 0 ? -errno : r;
-}
-
 /* Takes the next CQE into *c, waiting for it. */
 static void next_cqe(struct io_uring_cqe *c)
 {
 	while (*R.cq_head == __atomic_load_n(R.cq_tail, __ATOMIC_ACQUIRE))
-		if (enter(0, 1) < 0)
+		if (ring_enter(&R, 0, 1) < 0)
 			die("io_uring_enter");
 	*c = R.cqes[*R.cq_head & *R.cq_mask];
 	__atomic_store_n(R.cq_head, *R.cq_head + 1, __ATOMIC_RELEASE);
@@ -76,13 +60,13 @@ static void provide(int first, int n, unsigned size, int bgid)
 {
 	printf("provide %d buffers of %u to group %d:", n, size, bgid);
 	for (int i = first; i < first + n; i++) {
-		struct io_uring_sqe *s = sqe(IORING_OP_PROVIDE_BUFFERS, 1, 99);
+		struct io_uring_sqe *s = ring_queue(&R, IORING_OP_PROVIDE_BUFFERS, 1, 99);
 		s->addr = (uintptr_t)bufs[i];
 		s->len = size;
 		s->buf_group = bgid;
 		s->off = i;
 		memset(bufs[i], 0xcc, BUF_SIZE);
-		enter(1, 0);
+		ring_enter(&R, 1, 0);
 		struct io_uring_cqe c;
 		next_cqe(&c);
 		printf(" %d", c.res);
@@ -250,14 +234,14 @@ static void arm(int fd, struct msghdr *m, int namelen, size_t controllen, int fl
 	memset(m, 0, sizeof(*m));
 	m->msg_namelen = namelen;
 	m->msg_controllen = controllen;
-	struct io_uring_sqe *s = sqe(IORING_OP_RECVMSG, fd, ud);
+	struct io_uring_sqe *s = ring_queue(&R, IORING_OP_RECVMSG, fd, ud);
 	s->addr = (uintptr_t)m;
 	s->len = 1;
 	s->msg_flags = flags;
 	s->ioprio = IORING_RECV_MULTISHOT;
 	s->flags = IOSQE_BUFFER_SELECT;
 	s->buf_group = bgid;
-	if (enter(1, 0) < 0)
+	if (ring_enter(&R, 1, 0) < 0)
 		die("io_uring_enter");
 }
 
