@@ -25,9 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A pause that lets a thread that announced its blocking call enter it before it is signalled.
- * A signal that still comes first is detected and the case is run again with a longer pause. */
-#define SETTLE_NS 50000000
+#define SHOW_WIDTH 50
+#include "../include/show.h"
+#include "../include/settle.h"
+
 /* Longest pause tried before a case is reported as it came out (about 3 s). */
 #define SETTLE_MAX_NS 3200000000LL
 /* Upper bound on waiting for an event that follows at once on Linux (a hang guard only). */
@@ -37,20 +38,6 @@
 
 static volatile int sigpipes, usr1s;
 static int late_reset;
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%-50s -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%-50s %ld\n", what, r);
-}
-
-static void settle(void)
-{
-	struct timespec ts = { 0, SETTLE_NS };
-	nanosleep(&ts, NULL);
-}
 
 static void showbits(const char *what, int m)
 {

@@ -26,28 +26,14 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A pause that lets a thread that announced its blocking call enter it before it is signalled.
- * A signal that still comes first is detected and the case is run again with a longer pause. */
-#define SETTLE_NS 50000000
+#include "../include/show.h"
+#include "../include/settle.h"
+
 /* Longest pause tried before a case is reported as it came out (about 3 s). */
 #define SETTLE_MAX_NS 3200000000LL
 
 static const char *const TYPES[] = { "", "stream", "dgram", "raw", "rdm", "seqpacket" };
 static volatile int sigpipes, usr1s;
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%-48s -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%-48s %ld\n", what, r);
-}
-
-static void settle(void)
-{
-	struct timespec ts = { 0, SETTLE_NS };
-	nanosleep(&ts, NULL);
-}
 
 static int pollmask(int fd)
 {
