@@ -161,13 +161,7 @@ class HostTcp extends TcpSocket {
     const l = c.local(), p = c.remote();
     child.local = l !== null ? fromHost(l, this.family) : null;
     child.remote = p !== null ? fromHost(p, this.family) : null;
-    child.rcvbuf = this.rcvbuf;
-    child.sndbuf = this.sndbuf;
-    child.rcvtimeo = this.rcvtimeo;
-    child.sndtimeo = this.sndtimeo;
-    child.keepalive = this.keepalive;
-    child.linger = { ...this.linger };
-    child.nodelay = this.nodelay;
+    child.inheritFrom(this);
     if (child.nodelay) c.setNoDelay(true);
     if (child.keepalive) c.setKeepAlive(true, child.keepidle);
     if (this.released) {

@@ -263,17 +263,6 @@ class SimTcp extends TcpSocket {
     client.wake();
   }
 
-  /** Copies the options a connection inherits from its listener (sk_clone_lock). */
-  private inheritFrom(l: SimTcp): void {
-    this.rcvbuf = l.rcvbuf;
-    this.sndbuf = l.sndbuf;
-    this.rcvtimeo = l.rcvtimeo;
-    this.sndtimeo = l.sndtimeo;
-    this.keepalive = l.keepalive;
-    this.linger = { ...l.linger };
-    this.nodelay = l.nodelay;
-    this.rcvlowat = l.rcvlowat;
-  }
 
   protected override accepted(): void {
     while (this.synq.length > 0 && this.acceptq.length <= this.backlog) this.establish(this.synq.shift()!);
