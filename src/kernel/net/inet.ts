@@ -8,8 +8,9 @@ import {
   AF_INET, AF_INET6, AF_UNSPEC, IP_BIND_ADDRESS_NO_PORT, IP_FREEBIND, IP_HDRINCL, IP_MTU_DISCOVER,
   IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_ORIGDSTADDR, IP_PKTINFO, IP_RECVERR, IP_RECVORIGDSTADDR, IP_RECVTOS,
   IP_RECVTTL, IP_TOS, IP_TTL, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_TCP, IPPROTO_UDP,
-  IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_ORIGDSTADDR, IPV6_RECVORIGDSTADDR, IPV6_RECVPKTINFO, IPV6_TCLASS, IPV6_UNICAST_HOPS, IPV6_V6ONLY, SIN6_LEN_RFC2133, SOCK_DGRAM, SOCK_RAW,
-  SOCK_STREAM, SOCKADDR_IN_SIZE, SOL_IP, SOL_IPV6,
+  IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_ORIGDSTADDR, IPV6_RECVORIGDSTADDR, IPV6_RECVPKTINFO, IPV6_TCLASS,
+  IPV6_UNICAST_HOPS, IPV6_V6ONLY, SIN6_LEN_RFC2133, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, SOCKADDR_IN_SIZE, SOL_IP,
+  SOL_IPV6,
 } from './abi.js';
 import type { Skb } from './skb.js';
 import {
@@ -96,8 +97,9 @@ export abstract class InetSocket extends Socket {
   multicastHops = 1;
   tclass = 0;
   /**
-   * Receive-side flags, keyed `ip${name}` or `ip6${name}` by level: IP_RECVORIGDSTADDR and IPV6_RECVORIGDSTADDR
-   * add their control messages; the others are recorded only (ecall does not produce theirs).
+   * Receive-side flags, keyed `ip${name}` or `ip6${name}` by level: IP_RECVORIGDSTADDR and
+   * IPV6_RECVORIGDSTADDR add their control messages; the others are recorded only (ecall does not
+   * produce theirs).
    */
   readonly ipFlags = new Map<string, number>();
 
@@ -187,8 +189,8 @@ export abstract class InetSocket extends Socket {
     const v4 = d.family === AF_INET;
     const on = v4 ? this.ipFlags.get(`ip${IP_RECVORIGDSTADDR}`) : this.ipFlags.get(`ip6${IPV6_RECVORIGDSTADDR}`);
     if (on !== 1 || (!v4 && this.family !== AF_INET6)) return;
-    const c = { level: v4 ? SOL_IP : SOL_IPV6, type: v4 ? IP_ORIGDSTADDR : IPV6_ORIGDSTADDR, data: encodeSockaddr(d, d.family) };
-    (m.control ??= []).push(c);
+    const data = encodeSockaddr(d, d.family);
+    (m.control ??= []).push({ level: v4 ? SOL_IP : SOL_IPV6, type: v4 ? IP_ORIGDSTADDR : IPV6_ORIGDSTADDR, data });
   }
 
   private getIpOpt(name: number): Uint8Array | number {

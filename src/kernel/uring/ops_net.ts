@@ -83,8 +83,8 @@ function sendmsg(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
 
 /**
  * RECVMSG: into the struct msghdr at addr; with BUFFER_SELECT the data goes to a provided buffer
- * (at most the length of the msghdr's one iovec, when it has one), which it keeps unless it sleeps.
- * IORING_RECV_MULTISHOT: recvmsg_multishot.ts.
+ * (at most the length of the msghdr's one iovec, when it has one), which it keeps if it received
+ * bytes. IORING_RECV_MULTISHOT: recvmsg_multishot.ts.
  */
 function recvmsg(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
@@ -98,7 +98,8 @@ function recvmsg(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
     };
   }
   const n = recvHdr(k.task, r, s, k.addr, k.opFlags, select);
-  if (select !== undefined && (n instanceof Blocked || n < 0)) recycleBuffer(ring, k);
+  // Nothing received (a sleep, an error, the end of the stream): the buffer goes back.
+  if (select !== undefined && (n instanceof Blocked || n <= 0)) recycleBuffer(ring, k);
   return waitIfNonblock(r, s, n, (k.opFlags & MSG_DONTWAIT) !== 0);
 }
 

@@ -27,8 +27,8 @@ import type { RingCore } from './ring_state.js';
 /** sizeof(struct io_uring_recvmsg_out), and its fields' offsets. */
 const RECVMSG_OUT_SIZE = 16;
 const OUT_NAMELEN = 0, OUT_CONTROLLEN = 4, OUT_PAYLOADLEN = 8, OUT_FLAGS = 12;
-/** Offsets in struct msghdr (riscv64) of msg_namelen, msg_iov and msg_iovlen; of iov_len in struct iovec. */
-const MH_NAMELEN = 8, MH_IOV = 16, MH_IOVLEN = 24, IOV_LEN = 8;
+/** Offset of msg_namelen in struct msghdr (riscv64), and of iov_len in struct iovec. */
+const MH_NAMELEN = 8, IOV_LEN = 8;
 /** INT_MAX: the three areas together must stay below it (EOVERFLOW). */
 const INT_MAX = 0x7fffffff;
 
@@ -49,7 +49,7 @@ function readLayout(k: IoKiocb): MshotLayout | number {
     if (typeof h === 'number') return h;
     if (h.iovlen > 1) return -EINVAL;
     const namelen = mem.readI32(k.addr + MH_NAMELEN);
-    const iovLen = h.iovlen === 1 ? mem.readU64(mem.readU64(k.addr + MH_IOV) + IOV_LEN) : 0;
+    const iovLen = h.iovlen === 1 ? mem.readU64(h.iov + IOV_LEN) : 0;
     if (namelen < 0 || RECVMSG_OUT_SIZE + namelen + h.controllen > INT_MAX) return -EOVERFLOW;
     return { namelen, controllen: h.controllen, iovLen };
   } catch (e) {
