@@ -148,11 +148,7 @@ test('a connected UDP socket receives only from its peer; an IPv6 socket receive
   const { r } = fakeCaller();
   const net = new LoopbackNet();
   const six = sock(net, SOCK_DGRAM, AF_INET6);
-  const any6 = { family: AF_INET6, bytes: new Uint8Array(28) };
-  any6.bytes[0] = AF_INET6;
-  any6.bytes[2] = 0x1f;
-  any6.bytes[3] = 0x90; // port 8080
-  assert.equal(first(r, () => six.bind(r, any6, noPaths())), 0);
+  assert.equal(first(r, () => six.bind(r, { family: AF_INET6, bytes: any6(8080) }, noPaths())), 0);
   const a = sock(net, SOCK_DGRAM), b = sock(net, SOCK_DGRAM);
   first(r, () => a.sendmsg(r, sendOf('from a', { addr: in4(LO, 8080) })));
   assert.equal(recvText(six, r), 'from a');
@@ -162,12 +158,18 @@ test('a connected UDP socket receives only from its peer; an IPv6 socket receive
   assert.equal(recvText(six, r), 'a again', 'b was not the connected peer');
 });
 
-/** A raw sockaddr_in6 for ::ffff:a.b.c.d:port. */
-function mapped(ip: [number, number, number, number], port: number): Uint8Array {
+/** A raw sockaddr_in6 for [::]:port. */
+function any6(port: number): Uint8Array {
   const b = new Uint8Array(28);
   b[0] = AF_INET6;
   b[2] = port >> 8;
   b[3] = port & 0xff;
+  return b;
+}
+
+/** A raw sockaddr_in6 for ::ffff:a.b.c.d:port. */
+function mapped(ip: [number, number, number, number], port: number): Uint8Array {
+  const b = any6(port);
   b[18] = 0xff;
   b[19] = 0xff;
   b.set(ip, 20);
@@ -202,11 +204,7 @@ test('IP_RECVORIGDSTADDR adds IP_ORIGDSTADDR with the routed destination (0.0.0.
   assert.deepEqual(recvControl(rx), [{ level: SOL_IP, type: IP_ORIGDSTADDR, data: in4(LO, 7000).bytes }]);
 
   const six = sock(net, SOCK_DGRAM, AF_INET6);
-  const any6 = { family: AF_INET6, bytes: new Uint8Array(28) };
-  any6.bytes[0] = AF_INET6;
-  any6.bytes[2] = 0x1b;
-  any6.bytes[3] = 0x59; // port 7001
-  assert.equal(first(r, () => six.bind(r, any6, noPaths())), 0);
+  assert.equal(first(r, () => six.bind(r, { family: AF_INET6, bytes: any6(7001) }, noPaths())), 0);
   assert.equal(six.setProtoOpt(SOL_IPV6, IPV6_RECVORIGDSTADDR, Uint8Array.of(1, 0, 0, 0), false), 0);
   first(r, () => tx.sendmsg(r, sendOf('x', { addr: in4(LO, 7001) })));
   assert.equal(recvControl(six), null, 'IPV6_RECVORIGDSTADDR does not cover IPv4 datagrams');
