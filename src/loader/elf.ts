@@ -71,8 +71,39 @@ const ET_NAMES: Record<number, string> = {
   [ET_REL]: 'a relocatable object (ET_REL)', [ET_CORE]: 'a core file (ET_CORE)',
 };
 
-/** Returns the parsed header and program headers of image, or a LoadError; never throws. */
-export function parseElf(image: Uint8Array): ElfInfo | LoadError {
+/**
+ * Returns how many bytes from the start of a file of fileSize bytes parseElf and interpPath need
+ * to see, given its first bytes `head`: the header, then the program headers, then the PT_INTERP
+ * path, as far as head shows them (call again after reading more). Never more than fileSize;
+ * head.length when nothing more is needed or the file is not a well-formed ELF.
+ */
+export function elfBytesNeeded(head: Uint8Array, fileSize: number): number {
+  let need = Math.min(EHDR_SIZE, fileSize);
+  if (head.length < need || need < EHDR_SIZE) return Math.max(head.length, need);
+  for (let i = 0; i < 4; i++) if (head[i] !== ELFMAG[i]) return head.length;
+  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const phoff = dv.getBigUint64(32, true), phentsize = dv.getUint16(54, true), phnum = dv.getUint16(56, true);
+  if (phentsize !== PHDR_SIZE || phnum === 0 || phnum > MAX_PHNUM) return head.length;
+  const tableEnd = phoff + BigInt(phnum * PHDR_SIZE);
+  if (tableEnd > BigInt(fileSize)) return head.length;
+  need = Number(tableEnd);
+  if (head.length < need) return need;
+  for (let o = Number(phoff); o < need; o += PHDR_SIZE) {
+    if (dv.getUint32(o, true) !== PT_INTERP) continue;
+    const off = dv.getBigUint64(o + 8, true), filesz = dv.getBigUint64(o + 32, true);
+    const len = filesz > BigInt(MAX_INTERP_LEN) ? BigInt(MAX_INTERP_LEN) : filesz;
+    if (off < BigInt(fileSize)) need = Math.max(need, Math.min(fileSize, Number(off + len)));
+    break;
+  }
+  return Math.max(head.length, need);
+}
+
+/**
+ * Returns the parsed header and program headers of image, or a LoadError; never throws. image
+ * holds the file's first bytes (at least elfBytesNeeded of them, or the whole file); fileSize is
+ * the whole file's length.
+ */
+export function parseElf(image: Uint8Array, fileSize: number = image.length): ElfInfo | LoadError {
   if (image.length === 0) return noexec('empty file: not an ELF executable');
   for (let i = 0; i < 4; i++) {
     if (image[i] !== ELFMAG[i]) {
@@ -108,9 +139,10 @@ export function parseElf(image: Uint8Array): ElfInfo | LoadError {
   if (phnum === 0) return noexec('no program headers (e_phnum 0)');
   if (phnum > MAX_PHNUM) return noexec(`too many program headers (e_phnum ${phnum}, limit ${MAX_PHNUM})`);
   const tableEnd = phoff + BigInt(phnum * PHDR_SIZE);
-  if (tableEnd > BigInt(image.length)) {
-    return noexec(`program headers outside the file (e_phoff 0x${phoff.toString(16)}, file size ${image.length})`);
+  if (tableEnd > BigInt(fileSize)) {
+    return noexec(`program headers outside the file (e_phoff 0x${phoff.toString(16)}, file size ${fileSize})`);
   }
+  if (tableEnd > BigInt(image.length)) return noexec('program headers could not be read');
 
   const phdrs: Phdr[] = [];
   let interp: string | null = null;
@@ -136,10 +168,10 @@ export function parseElf(image: Uint8Array): ElfInfo | LoadError {
  * Returns the path PT_INTERP names, as a byte string, for opening it: Linux requires the segment to
  * lie in the file, hold at most PATH_MAX bytes and end in a NUL (else ENOEXEC). null: no PT_INTERP.
  */
-export function interpPath(image: Uint8Array, elf: ElfInfo): string | null | LoadError {
+export function interpPath(image: Uint8Array, elf: ElfInfo, fileSize: number = image.length): string | null | LoadError {
   const ph = elf.phdrs.find((p) => p.type === PT_INTERP);
   if (ph === undefined) return null;
-  if (ph.filesz < 2n || ph.filesz > BigInt(MAX_INTERP_LEN) || ph.offset > BigInt(image.length) - ph.filesz) {
+  if (ph.filesz < 2n || ph.filesz > BigInt(MAX_INTERP_LEN) || ph.offset > BigInt(fileSize) - ph.filesz) {
     return noexec(`bad PT_INTERP segment (${ph.filesz} bytes at offset 0x${ph.offset.toString(16)})`);
   }
   const bytes = image.subarray(Number(ph.offset), Number(ph.offset + ph.filesz));

@@ -2,6 +2,7 @@
 // in an empty Mm.
 import { ELIBBAD, ENOMEM, errnoName } from '../abi/errno.js';
 import { GuestFaultError, PROT_NONE } from '../mem/guest_memory.js';
+import type { MmapFile } from '../mem/mm.js';
 import { type ElfInfo, type LoadError, ET_DYN, interpPath, isLoadError, noexec, parseElf } from './elf.js';
 import { type ArgString, setupStack } from './initial_stack.js';
 import { ELF_ET_DYN_BASE, MAP_ANONYMOUS, MAP_PRIVATE, STATIC_PIE_BASE } from './layout.js';
@@ -9,16 +10,26 @@ import { type Layout, type LoaderMm, imageFile, loadSpan, mapSegments, planLayou
 import { mapVdso, vdsoImageName, type VdsoMapping } from './vdso_image.js';
 
 export type { LoadError } from './elf.js';
-export { isLoadError } from './elf.js';
+export { isLoadError, elfBytesNeeded } from './elf.js';
 export type { LoaderMm } from './segments.js';
 export type { ArgString } from './initial_stack.js';
 export { STACK_TOP, STACK_SIZE, STACK_BOTTOM, STACK_EXPAND, STATIC_PIE_BASE, ELF_ET_DYN_BASE, MMAP_RND_BITS } from './layout.js';
 export { checkArgs } from './initial_stack.js';
 export { mapVdso, vdsoBytes, vdsoImageName, type VdsoExtensions, type VdsoMapping, VVAR_PAGES } from './vdso_image.js';
 
+/**
+ * Makes a mapping source for the pages of an image file: each call returns a new MmapFile (each
+ * mapping's release() is its own), all reading the same file. Mappings read pages on first touch.
+ */
+export type ImageSource = () => MmapFile;
+
 /** The program interpreter (PT_INTERP) as the kernel read it from the guest's file system. */
 export interface InterpImage {
+  /** Its first bytes (at least elfBytesNeeded of them), or the whole file. */
   image: Uint8Array;
+  /** The file's size (default image.length) and where its pages come from (default: image). */
+  size?: number;
+  source?: ImageSource;
   /** Its guest path (for /proc/self/maps) and identity. */
   path: string;
   dev?: number;
@@ -26,6 +37,10 @@ export interface InterpImage {
 }
 
 export interface LoadOptions {
+  /** The program file's size (default: the image's length; the image may hold only its first
+   *  bytes, at least elfBytesNeeded of them) and where its pages come from (default: the image). */
+  fileSize?: number;
+  source?: ImageSource;
   argv: ArgString[];
   envp: ArgString[];
   /** AT_EXECFN string: the path as given to execve. */
@@ -69,29 +84,30 @@ export interface LoadResult {
 
 /** Returns the ELF's PT_INTERP path (null for a static program) or the LoadError that makes it
  *  unloadable: what the kernel needs to know before it opens the interpreter. */
-export function elfInterp(image: Uint8Array): string | null | LoadError {
-  const elf = parseElf(image);
-  return isLoadError(elf) ? elf : interpPath(image, elf);
+export function elfInterp(image: Uint8Array, fileSize: number = image.length): string | null | LoadError {
+  const elf = parseElf(image, fileSize);
+  return isLoadError(elf) ? elf : interpPath(image, elf, fileSize);
 }
 
 /** Loads a riscv64 ELF image (and, for a dynamic program, its interpreter) into mm, which must be
  *  fresh; returns the entry state or a one-line LoadError. Never throws on malformed input. On
  *  error mm is half-built: discard it. */
 export function loadElf(mm: LoaderMm, image: Uint8Array, opts: LoadOptions): LoadResult | LoadError {
-  const elf = parseElf(image);
+  const fileSize = opts.fileSize ?? image.length;
+  const elf = parseElf(image, fileSize);
   if (isLoadError(elf)) return elf;
   if (elf.interp !== null && opts.interp === undefined) {
     return noexec(`dynamically linked (needs ${elf.interp}), and no interpreter was given`);
   }
   let interp: { elf: ElfInfo; img: InterpImage } | null = null;
   if (elf.interp !== null && opts.interp !== undefined) {
-    const ie = parseElf(opts.interp.image);
+    const ie = parseElf(opts.interp.image, opts.interp.size ?? opts.interp.image.length);
     // Linux refuses an interpreter that is not an ELF for this machine with ELIBBAD.
     if (isLoadError(ie)) return noexec(`bad interpreter ${elf.interp}: ${ie.error}`, ELIBBAD);
     interp = { elf: ie, img: opts.interp };
   }
   const offset = opts.randomOffset ?? 0;
-  const layout = planLayout(elf, image.length, (interp !== null ? ELF_ET_DYN_BASE : STATIC_PIE_BASE) + offset);
+  const layout = planLayout(elf, fileSize, (interp !== null ? ELF_ET_DYN_BASE : STATIC_PIE_BASE) + offset);
   if (isLoadError(layout)) return layout;
   try {
     return buildImage(mm, image, opts, elf.phnum, layout, interp);
@@ -116,9 +132,10 @@ function mapInterp(mm: LoaderMm, ie: ElfInfo, img: InterpImage): Layout | LoadEr
     mm.munmap(at, span);
     base = at;
   }
-  const layout = planLayout(ie, img.image.length, base);
+  const layout = planLayout(ie, img.size ?? img.image.length, base);
   if (isLoadError(layout)) return noexec(`interpreter ${img.path}: ${layout.error}`, ELIBBAD);
-  const mapped = mapSegments(mm, layout, imageFile(img.image, img.path, img.dev ?? 0, img.ino ?? 0), false);
+  const source = img.source ?? ((): MmapFile => imageFile(img.image, img.path, img.dev ?? 0, img.ino ?? 0));
+  const mapped = mapSegments(mm, layout, source, false);
   return mapped ?? layout;
 }
 
@@ -127,8 +144,8 @@ function mapInterp(mm: LoaderMm, ie: ElfInfo, img: InterpImage): Layout | LoadEr
 function buildImage(mm: LoaderMm, image: Uint8Array, opts: LoadOptions, phnum: number, layout: Layout,
   interp: { elf: ElfInfo; img: InterpImage } | null): LoadResult | LoadError {
   const execfnText = typeof opts.execfn === 'string' ? opts.execfn : new TextDecoder().decode(opts.execfn);
-  const file = imageFile(image, opts.exePath ?? execfnText, opts.dev ?? 0, opts.ino ?? 0);
-  const mapped = mapSegments(mm, layout, file);
+  const source = opts.source ?? ((): MmapFile => imageFile(image, opts.exePath ?? execfnText, opts.dev ?? 0, opts.ino ?? 0));
+  const mapped = mapSegments(mm, layout, source);
   if (mapped) return mapped;
   let entry = layout.entry, interpBase = 0;
   if (interp !== null) {

@@ -124,10 +124,11 @@ export function imageFile(image: Uint8Array, path: string, dev = 0, ino = 0): Mm
   };
 }
 
-/** Maps every segment of layout into mm; returns null or a LoadError (mm is then half-built and
- *  must be discarded). Assumes nothing is mapped where the segments go. setBrk: the image is the
+/** Maps every segment of layout into mm, each file part from a new source() (MAP_PRIVATE: pages
+ *  read on first touch); returns null or a LoadError (mm is then half-built and must be
+ *  discarded). Assumes nothing is mapped where the segments go. setBrk: the image is the
  *  program (not its interpreter), so the break starts after it. */
-export function mapSegments(mm: LoaderMm, layout: Layout, file: MmapFile, setBrk = true): LoadError | null {
+export function mapSegments(mm: LoaderMm, layout: Layout, source: () => MmapFile, setBrk = true): LoadError | null {
   for (const s of layout.segments) {
     const start = pageFloor(s.vaddr);
     const fileEnd = s.vaddr + s.filesz;
@@ -136,8 +137,12 @@ export function mapSegments(mm: LoaderMm, layout: Layout, file: MmapFile, setBrk
     const flags = MAP_PRIVATE | MAP_FIXED;
     if (s.filesz > 0) {
       const off = s.offset - (s.vaddr - start);
+      const file = source();
       const r = mm.mmap(start, fileMapEnd - start, s.prot, flags, file, off);
-      if (r < 0) return mapFailed(start, r);
+      if (r < 0) {
+        file.release?.(); // a refused mapping never took the source
+        return mapFailed(start, r);
+      }
       // The file page holding the segment's end also holds unrelated file bytes: zero them (bss
       // start). A forced write, because the page may be read-only: it takes a private copy of
       // the page, as a write to a private file mapping does.

@@ -3,7 +3,7 @@
 // checks the protection, and makes the PTE present: the zero frame for a read of untouched
 // private memory, a fresh frame for a write, the object's frame for a shared or file mapping,
 // and a copy for a write to a copy-on-write page.
-import { OBJ_BUS, OBJ_OOM } from './mem_object.js';
+import { type MemObject, OBJ_BUS, OBJ_OOM } from './mem_object.js';
 import { MAP_GROWSDOWN, MAP_SHARED } from './mman.js';
 import type { Vma } from './vma.js';
 import { type PageTable, PTE_COW, PTE_R, PTE_V, PTE_W, PTE_X, pteFrame } from './page_table.js';
@@ -26,6 +26,10 @@ export interface FaultSpace {
   /** Drops the translations of pages [first, end) from every TLB holding this space. */
   flushTlbs(first: number, end: number): void;
 }
+
+/** Pages one fault maps at most (Linux's fault_around_bytes, 64 KiB): the faulting page's
+ *  aligned window, of which those already in the page cache are mapped with it. */
+export const FAULT_AROUND_PAGES = 16;
 
 /** Access kinds (the CPU's Access values). */
 export const ACCESS_READ = 1, ACCESS_WRITE = 2, ACCESS_EXEC = 4;
@@ -115,6 +119,7 @@ export function handleFault(mem: FaultSpace, vpn: number, access: number, force:
     if (access === ACCESS_WRITE) obj.markDirty(index);
     i32[slot] = (f << PAGE_SHIFT) | PTE_V | bits | (access === ACCESS_WRITE ? w : 0);
     countPage(mem);
+    if (access !== ACCESS_WRITE) faultAround(mem, v, obj, vpn, slot, PTE_V | bits);
     return FAULT_OK;
   }
   if (access === ACCESS_WRITE) {
@@ -127,7 +132,32 @@ export function handleFault(mem: FaultSpace, vpn: number, access: number, force:
     i32[slot] = (f << PAGE_SHIFT) | PTE_V | PTE_COW | bits;
   }
   countPage(mem);
+  if (access !== ACCESS_WRITE) faultAround(mem, v, obj, vpn, slot, PTE_V | PTE_COW | bits);
   return FAULT_OK;
+}
+
+/**
+ * After a read or exec fault on page vpn of object-backed VMA v (its PTE at slot): maps the
+ * pages of the FAULT_AROUND_PAGES-aligned window around it that are absent from the page table
+ * but already in obj's page cache, with PTE flags `flags` (read-only; copy-on-write for a
+ * private mapping), as Linux's fault-around does: no I/O, and no later fault for them.
+ */
+function faultAround(mem: FaultSpace, v: Vma, obj: MemObject, vpn: number, slot: number, flags: number): void {
+  if ((flags & (PTE_R | PTE_X)) === 0) return;
+  const vStart = v.start / PAGE_SIZE;
+  const first = Math.max(vStart, vpn - (vpn % FAULT_AROUND_PAGES));
+  const end = Math.min(v.end / PAGE_SIZE, vpn - (vpn % FAULT_AROUND_PAGES) + FAULT_AROUND_PAGES);
+  const phys = mem.phys, i32 = phys.i32, frames = obj.frames;
+  const base = v.offset / PAGE_SIZE - vStart;
+  for (let p = first; p < end; p++) {
+    const s = slot + (p - vpn); // the window lies within one leaf node (FAULT_AROUND_PAGES divides LEAF_PAGES)
+    if (p === vpn || i32[s] !== 0) continue;
+    const f = frames.get(base + p);
+    if (f === undefined) continue;
+    phys.ref(f);
+    i32[s] = (f << PAGE_SHIFT) | flags;
+    countPage(mem);
+  }
 }
 
 /** A write to a present page that may not be written in place: dirty a shared page, or copy. */

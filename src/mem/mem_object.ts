@@ -47,6 +47,9 @@ export class MemObject {
   readonly mappers = new Map<ObjectMapper, number>();
   private vmaRefs = 0;
   private dead = false;
+  /** The backing's size as last asked (-1: not yet): a page below it needs no size() call (a
+   *  host fstat); one at or past it asks again, and a page that reads as empty re-checks it. */
+  private knownSize = -1;
 
   /**
    * A file's pages (backing non-null, registered under key in phys's pageCache if given), or an
@@ -91,8 +94,8 @@ export class MemObject {
     const b = this.backing;
     if (b === null) {
       if (i >= this.pages) return OBJ_BUS;
-    } else if (b.size) {
-      const size = b.size();
+    } else if (b.size && i * PAGE_SIZE >= this.knownSize) {
+      const size = this.knownSize = b.size();
       if (size < 0 || i * PAGE_SIZE >= size) return OBJ_BUS;
     }
     const f = this.phys.alloc();
@@ -108,6 +111,10 @@ export class MemObject {
           n = -1;
         }
         if (n < 0 && got === 0) { this.phys.unref(f); return OBJ_BUS; } // an unreadable page is SIGBUS, as in Linux
+        if (n === 0 && got === 0 && b.size) { // the file may have shrunk since its size was last asked
+          const size = this.knownSize = b.size();
+          if (size < 0 || i * PAGE_SIZE >= size) { this.phys.unref(f); return OBJ_BUS; }
+        }
         if (!(n > 0)) break;
         got += n;
       }
@@ -162,6 +169,7 @@ export class MemObject {
 
   /** The file was truncated to size bytes: pages past the new EOF leave every mapping (SIGBUS after). */
   truncated(size: number): void {
+    this.knownSize = size;
     const keep = Math.ceil(size / PAGE_SIZE);
     const last = this.frames.get(keep - 1);
     if (size % PAGE_SIZE !== 0 && last !== undefined) {

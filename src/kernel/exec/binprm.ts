@@ -2,23 +2,30 @@
 // an executable, bound the arguments, follow "#!" interpreters, and find an ELF program's PT_INTERP
 // interpreter, all before the point of no return, so every failure leaves the caller untouched.
 // createProcess (the first program) and execve both go through prepareBinprm.
-import { ELOOP, ENOENT, ENOEXEC, errnoName, strerror } from '../../abi/errno.js';
-import { checkArgs, elfInterp, isLoadError, type LoadError } from '../../loader/index.js';
+import { EACCES, ELOOP, ENOENT, ENOEXEC, errnoName, strerror } from '../../abi/errno.js';
+import { checkArgs, elfBytesNeeded, elfInterp, type ImageSource, isLoadError, type LoadError } from '../../loader/index.js';
+import type { MmapFile } from '../../mem/mm.js';
 import type { Cred } from '../cred.js';
 import type { StatInfo } from '../vfs/file.js';
 import type { Loc } from '../vfs/inode.js';
 import { type PathCtx, readExecLoc, type Vfs } from '../vfs/vfs.js';
+import { O_RDONLY, O_RDWR } from '../vfs/constants.js';
 import type { WriteDeny } from '../vfs/write_deny.js';
 import { fileKey } from '../vfs/open_files.js';
 import { isScript, parseShebang } from './script.js';
 
 /** "#!" rewrites allowed before ELOOP (Linux's exec_binprm stops past depth 5). */
 export const MAX_INTERP_REWRITES = 5;
-/** An opened executable: where it is, its attributes and its bytes. */
+/** Bytes exec reads first: a page holds the "#!" line (BINPRM_BUF_SIZE) and a usual ELF's headers. */
+export const EXEC_HEAD_BYTES = 4096;
+
+/** An opened executable: where it is, its attributes, its size and its first bytes (the ELF
+ *  headers and PT_INTERP path, or the "#!" line; the rest is mapped, not read). */
 export interface ExecFile {
   loc: Loc;
   st: StatInfo;
   data: Uint8Array;
+  size: number;
 }
 
 /** What the new image is made of, once every check has passed. */
@@ -47,12 +54,49 @@ export function execError(errno: number, why: string): ExecError {
  * with execute permission; returns its attributes and contents or -errno.
  */
 export function readExecFile(loc: Loc, cred: Cred, deny: WriteDeny | null = null): ExecFile | number {
-  const f = readExecLoc(loc, cred);
+  const f = readExecLoc(loc, cred, execHeadWanted);
   if (typeof f === 'number') return f;
   // A file open for writing cannot be executed (deny_write_access: ETXTBSY).
   const busy = deny?.checkExec(fileKey(f.st)) ?? 0;
   if (busy < 0) return busy;
-  return { loc, st: f.st, data: f.data };
+  return { loc, st: f.st, data: f.data, size: f.size };
+}
+
+/** How many of a file's first bytes exec needs, given those read so far (readExecLoc's want). */
+function execHeadWanted(head: Uint8Array, size: number): number {
+  return head.length === 0 ? Math.min(size, EXEC_HEAD_BYTES) : elfBytesNeeded(head, size);
+}
+
+/**
+ * Returns where the pages of file come from when exec maps it: mapping sources (each mapping's
+ * own MmapFile, all keyed by the file's identity, so they share its page cache) over one I/O
+ * handle that stays open while some mapping or the caller holds it; `done` drops the caller's
+ * hold. The handle is read-write when the file allows it, so a shared writable mapping of the
+ * same file made later can write back through it. -errno if the file cannot be opened.
+ */
+export function execSource(file: ExecFile): { source: ImageSource; done: () => void } | number {
+  const inode = file.loc.inode;
+  if (!inode.openIo) return -EACCES;
+  let io = inode.openIo(O_RDWR);
+  if (typeof io === 'number') io = inode.openIo(O_RDONLY);
+  if (typeof io === 'number') return io;
+  const h = io;
+  let holds = 1;
+  const drop = (): void => { if (--holds === 0) h.close(); };
+  const { dev, ino } = file.st;
+  const path = file.loc.path, key = fileKey(file.st);
+  const source = (): MmapFile => {
+    holds++;
+    let held = true;
+    return {
+      path, dev, ino, key,
+      read: (offset, buf) => h.pread(buf, offset),
+      write: (offset, data) => h.pwrite(data, offset),
+      size: () => h.size(),
+      release: () => { if (held) { held = false; drop(); } },
+    };
+  };
+  return { source, done: drop };
 }
 
 /** Resolves path (following symlinks) from ctx and opens it as an executable; -errno on failure. */
@@ -87,7 +131,7 @@ export function prepareBinprm(vfs: Vfs, ctx: PathCtx, first: ExecFile, filename:
     file = next;
     name = sb.interp;
   }
-  const interpPath = elfInterp(file.data);
+  const interpPath = elfInterp(file.data, file.size);
   if (isLoadError(interpPath)) return interpPath;
   let interp: ExecFile | null = null;
   if (interpPath !== null) {

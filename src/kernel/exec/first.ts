@@ -77,6 +77,6 @@ export function prepareFirstProgram(env: FirstProgramEnv, fs: FsContext, cred: C
 /** True if running file needs another file first: a "#!" interpreter or an ELF PT_INTERP. */
 function needsInterpreter(file: ExecFile): boolean {
   if (isScript(file.data)) return true;
-  const i = elfInterp(file.data);
+  const i = elfInterp(file.data, file.size);
   return typeof i === 'string';
 }

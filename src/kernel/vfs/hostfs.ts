@@ -105,6 +105,14 @@ export class HostInode implements Inode {
     return typeof s === 'number' ? s : new HostInode(this.sb, p);
   }
 
+  lookupStat(name: string): { inode: Inode; st: StatInfo } | number {
+    const p = join(this.hostPath, name);
+    const sock = this.sb.sockets.get(p);
+    if (sock !== undefined) return { inode: sock, st: sock.getattr() };
+    const s = this.fs.lstat(p);
+    return typeof s === 'number' ? s : { inode: new HostInode(this.sb, p), st: this.statInfo(s) };
+  }
+
   readdir(): DirEntry[] | number {
     const names = this.fs.readdir(this.hostPath);
     if (typeof names === 'number') return names;

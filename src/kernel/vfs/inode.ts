@@ -66,6 +66,9 @@ export interface Inode {
   readonly sb: SuperBlock;
   getattr(): StatInfo | number;
   lookup?(name: string, caller: Caller): Inode | number;
+  /** lookup, returning the child's attributes too where the filesystem learns them by looking
+   *  it up (a host lstat): path walks use it to ask the host once per component, not twice. */
+  lookupStat?(name: string, caller: Caller): { inode: Inode; st: StatInfo } | number;
   readdir?(caller: Caller): DirEntry[] | number;
   readlink?(caller: Caller): string | number;
   /**

@@ -65,9 +65,41 @@ export function lookupChild(env: WalkEnv, dir: Loc, name: string): Inode | numbe
   return found;
 }
 
-/** Returns 0 if dir is a directory the caller may search, else -ENOTDIR / -EACCES. */
-function checkSearch(env: WalkEnv, dir: Inode): number {
-  const st = dir.getattr();
+/**
+ * Returns lookupChild's child together with its attributes (from the filesystem's lookupStat
+ * where it has one: one host call instead of two), or -errno.
+ */
+function lookupChildStat(env: WalkEnv, dir: Loc, name: string): { inode: Inode; st: StatInfo } | number {
+  const path = childPath(dir.path, name);
+  const mounted = env.mounts.get(path);
+  let found: { inode: Inode; st: StatInfo } | number;
+  if (mounted) {
+    const st = mounted.getattr();
+    return typeof st === 'number' ? st : { inode: mounted, st };
+  }
+  const d = dir.inode;
+  if (d.lookupStat) {
+    found = d.lookupStat(name, env.caller);
+  } else {
+    const inode = d.lookup ? d.lookup(name, env.caller) : -ENOTDIR;
+    if (typeof inode === 'number') found = inode;
+    else {
+      const st = inode.getattr();
+      found = typeof st === 'number' ? st : { inode, st };
+    }
+  }
+  if (env.mounts.leadsToMount(path) && (typeof found === 'number' || !isDir(found.st))) {
+    const stub = env.mounts.stub(path);
+    const st = stub.getattr();
+    return typeof st === 'number' ? st : { inode: stub, st };
+  }
+  return found;
+}
+
+/** Returns 0 if dir is a directory the caller may search, else -ENOTDIR / -EACCES; st: its
+ *  attributes if the caller has them already. */
+function checkSearch(env: WalkEnv, dir: Inode, known: StatInfo | null = null): number {
+  const st = known ?? dir.getattr();
   if (typeof st === 'number') return st;
   if ((st.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
   return permission(st, X_OK, env.cred);
@@ -112,10 +144,12 @@ function walkFrom(env: WalkEnv, start: Loc, path: string, follow: boolean, budge
   let cur = path.startsWith('/') ? root : start;
   const trailingSlash = path.endsWith('/');
   const parts = path.split('/').filter((p) => p !== '');
+  let curSt: StatInfo | null = null; // cur's attributes when the step that reached it read them
   for (let i = 0; i < parts.length; i++) {
     const name = parts[i]!;
     const last = i === parts.length - 1;
-    const r = checkSearch(env, cur.inode);
+    const r = checkSearch(env, cur.inode, curSt);
+    curSt = null;
     if (r < 0) return r;
     if (name === '.') continue;
     if (name === '..') {
@@ -130,11 +164,10 @@ function walkFrom(env: WalkEnv, start: Loc, path: string, follow: boolean, budge
       continue;
     }
     if (nameBytes(name) > NAME_MAX) return -ENAMETOOLONG;
-    const child = lookupChild(env, cur, name);
-    if (typeof child === 'number') return child;
+    const found = lookupChildStat(env, cur, name);
+    if (typeof found === 'number') return found;
+    const child = found.inode, st = found.st;
     if ((resolve & RESOLVE_NO_XDEV) && child.sb !== cur.inode.sb) return -EXDEV;
-    const st = child.getattr();
-    if (typeof st === 'number') return st;
     if ((st.mode & S_IFMT) === S_IFLNK && (!last || follow || trailingSlash)) {
       if (resolve & RESOLVE_NO_SYMLINKS) return -ELOOP;
       if (++budget.links > MAXSYMLINKS) return -ELOOP;
@@ -158,6 +191,7 @@ function walkFrom(env: WalkEnv, start: Loc, path: string, follow: boolean, budge
       continue;
     }
     cur = cur.child(name, child);
+    curSt = st;
   }
   if (trailingSlash || parts.length === 0) {
     const st = cur.inode.getattr();

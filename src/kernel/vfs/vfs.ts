@@ -106,9 +106,12 @@ export function normalizeGuestPath(p: string): string {
 
 /**
  * Opens loc as an executable as cred (Linux's do_open_execat): EACCES unless it is a regular file
- * with execute permission (and at most MAX_EXECUTABLE_SIZE); returns its attributes and contents or -errno.
+ * with execute permission (and at most MAX_EXECUTABLE_SIZE); returns its attributes, its size and
+ * its first bytes, or -errno. want(head, size) says how many bytes from the start are needed given
+ * those read so far (asked again after each read, until it asks for no more); default: all of them.
  */
-export function readExecLoc(loc: Loc, cred: Cred): { st: StatInfo; data: Uint8Array } | number {
+export function readExecLoc(loc: Loc, cred: Cred, want: (head: Uint8Array, size: number) => number = (_h, size) => size):
+  { st: StatInfo; data: Uint8Array; size: number } | number {
   const st = loc.inode.getattr();
   if (typeof st === 'number') return st;
   if ((st.mode & S_IFMT) !== S_IFREG) return -EACCES;
@@ -118,18 +121,24 @@ export function readExecLoc(loc: Loc, cred: Cred): { st: StatInfo; data: Uint8Ar
   const io = loc.inode.openIo(O_RDONLY);
   if (typeof io === 'number') return io;
   try {
-    const size = io.size();
+    let size = io.size();
     if (size < 0) return size;
     if (size > MAX_EXECUTABLE_SIZE) return -EACCES;
-    const data = new Uint8Array(size);
-    let off = 0;
-    while (off < size) {
-      const n = io.pread(data.subarray(off), off);
-      if (n < 0) return n;
-      if (n === 0) break;
-      off += n;
+    let data = new Uint8Array(0);
+    for (let len = Math.min(size, want(data, size)); len > data.length; len = Math.min(size, want(data, size))) {
+      const more = new Uint8Array(len);
+      more.set(data);
+      let off = data.length;
+      while (off < len) {
+        const n = io.pread(more.subarray(off), off);
+        if (n < 0) return n;
+        if (n === 0) break;
+        off += n;
+      }
+      data = more.subarray(0, off);
+      if (off < len) { size = off; break; } // the file ended early (it shrank): what was read is all there is
     }
-    return { st, data: data.subarray(0, off) };
+    return { st, data, size };
   } finally {
     io.close();
   }
