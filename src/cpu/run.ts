@@ -52,7 +52,7 @@ const STOP_JIT = 6 as Stop;
  * every register are the same as the interpreter's alone.
  */
 export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
-  if (!trained && h.instret >= TRAIN_AFTER) trainInterpreter();
+  if (!trained) trainInterpreter();
   const jit = jitOf(mem.phys);
   if (jit === null) return interp(h, mem, budget, false, 0);
   const start = h.instret;
@@ -76,10 +76,6 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
 
 /** Whether this process ran the training program yet (see warm.ts). */
 let trained = false;
-/** Instructions a hart retires before the training runs: a short program (a static hello
- *  retires about 80,000, a dynamic one about 180,000) exits before V8 optimizes interp() and
- *  has no use for it; a long one passes this well before. */
-const TRAIN_AFTER = 100_000;
 /** Instructions the training runs may take at most (the program is straight-line: far fewer). */
 const TRAIN_BUDGET = 10_000;
 /** The training hart's instret and time: above 2^32, as a long-running guest's are. */
@@ -87,12 +83,20 @@ const TRAIN_INSTRET = 2 ** 40 + 12345;
 /** The training code's second address: above 4 GiB with bit 31 set, below the 2^38-byte address space's end. */
 const TRAIN_CODE_HIGH = 2 ** 37 + 2 ** 31 + TRAIN_CODE;
 
+/** The translator's count limit during most of the training: never reached, so runs go to their end. */
+const TRAIN_NO_LIMIT = -(1 << 29);
+
 /**
  * Runs warm.ts's training program through interp() on a throwaway machine of its own, once per
- * process, when the first hart has retired TRAIN_AFTER instructions: twice
- * without the translator (decoding, then from the decode cache) and once with its counting, so
- * that V8 optimizes interp() once, with type feedback for every case, instead of again each
- * time a program first reaches a new instruction kind. Nothing of it is visible to any guest.
+ * process, before the first guest instruction: V8 marks interp() for optimization after a few
+ * thousand guest instructions whatever the program, so type feedback for every case must be
+ * there by then, or the optimized code is thrown away ("insufficient type feedback") and
+ * compiled again each time a program first reaches a new instruction kind. The code runs high
+ * (beyond 2^31, where doubles appear) before low, with the translator's counting first (its
+ * calls then have feedback), then without it from the decode cache, then with both; the counts
+ * once reach the limit (arrive() returns true); atomics also run on an empty TLB. The time CSR reads through two functions, so
+ * the call is generic, as the kernel's per-task clocks make it. Nothing of it is visible to any
+ * guest.
  */
 function trainInterpreter(): void {
   trained = true;
@@ -107,25 +111,57 @@ function trainInterpreter(): void {
   const h = new Hart();
   // Counters as a long-running guest sees them: beyond int32.
   h.instret = TRAIN_INSTRET;
-  h.timeSource = () => TRAIN_INSTRET;
-  for (const base of [TRAIN_CODE, TRAIN_CODE_HIGH]) {
-    for (const jit of [false, false, true]) {
+  const clocks = [(): number => TRAIN_INSTRET, (): number => TRAIN_INSTRET + 1];
+  for (const base of [TRAIN_CODE_HIGH, TRAIN_CODE]) {
+    for (const jit of [true, false, true]) {
       // Budgets as the scheduler gives them: small integers, and a double.
       for (const budget of [TRAIN_BUDGET, TRAIN_INSTRET]) {
+        h.timeSource = clocks[budget === TRAIN_BUDGET ? 0 : 1]!;
         h.pc = base;
-        interp(h, mem, budget, jit, -(1 << 29));
+        interp(h, mem, budget, jit, TRAIN_NO_LIMIT);
+      }
+      // The counts at the limit: stops at the first jump.
+      if (jit) {
+        h.pc = base;
+        interp(h, mem, TRAIN_BUDGET, jit, 0);
       }
       // Stopping right after the jump to the straddling instruction, before fetching it.
       h.pc = base;
-      interp(h, mem, img.beforeStraddle, jit, -(1 << 29));
+      interp(h, mem, img.beforeStraddle, jit, TRAIN_NO_LIMIT);
       for (const pc of img.stops) {
         h.pc = pc - TRAIN_CODE + base;
-        interp(h, mem, TRAIN_BUDGET, jit, -(1 << 29));
+        interp(h, mem, TRAIN_BUDGET, jit, TRAIN_NO_LIMIT);
+      }
+      // A jalr to another page (the program's own jumps stay on theirs).
+      h.setX(img.jalrReg, img.secondPage - TRAIN_CODE + base);
+      h.pc = img.jalr - TRAIN_CODE + base;
+      interp(h, mem, 2, jit, TRAIN_NO_LIMIT);
+      // Atomics whose address misses the TLB (the program's own hit it: loads came first).
+      for (const pc of img.atomics) {
+        h.tlb?.flushAll();
+        h.pc = pc - TRAIN_CODE + base;
+        interp(h, mem, 1, jit, TRAIN_NO_LIMIT);
       }
     }
   }
   h.tlb?.release();
 }
+
+/**
+ * Gives every Hart its final V8 object shape before any guest runs: pc, instret and faultAddr
+ * start as small integers, which V8 stores as Smis, and the first hart to hold a double there
+ * (code above 2 GiB, an instruction count past 2^31, a fault address) changes the shape of all
+ * of them. That deprecates the old shape, and an optimization of interp() under way then is
+ * thrown away ("Maps became deprecated during optimization") and starts over, hundreds of
+ * milliseconds later. A throwaway hart takes the doubles now, at module load, instead.
+ */
+function settleHartShape(): void {
+  const h = new Hart();
+  h.pc = TRAIN_CODE_HIGH;
+  h.instret = TRAIN_INSTRET;
+  h.faultAddr = TRAIN_CODE_HIGH;
+}
+settleHartShape();
 
 /**
  * At a jump to page offset off of a code page: counts the arrival in the page's translator slot

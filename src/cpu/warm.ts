@@ -179,6 +179,13 @@ export interface TrainImage {
   /** Addresses of single instructions that stop the interpreter: a load and a store that fault,
    *  an illegal halfword, ebreak. */
   stops: number[];
+  /** Addresses of the first LR.W and the SC.W after it (atomics that read, and write). */
+  atomics: number[];
+  /** Address of the program's last instruction, a jalr through register jalrReg, and a target
+   *  for it on the second page (after the straddling instruction). */
+  jalr: number;
+  jalrReg: number;
+  secondPage: number;
 }
 
 /** Lays the program out from TRAIN_CODE: trainingProgram() on the first page, its last jump to a
@@ -188,6 +195,7 @@ export function trainingImage(): TrainImage {
   const p = trainingProgram();
   const bytes = new Uint8Array(TRAIN_CODE_PAGES * 4096);
   let at = 0, auipcAt = 0;
+  const atomics: number[] = [];
   const put = (x: TrainInsn): void => {
     bytes[at] = x.word & 0xff; bytes[at + 1] = (x.word >>> 8) & 0xff;
     if (!x.compressed) { bytes[at + 2] = (x.word >>> 16) & 0xff; bytes[at + 3] = x.word >>> 24; }
@@ -199,10 +207,13 @@ export function trainingImage(): TrainImage {
       // t2 = auipc's pc + 4096 + this immediate: the straddling instruction.
       p[k] = { word: i(STRADDLE_AT - 4096 - auipcAt, T2, 0, T2, 0x13), compressed: false, op: Op.ADDI };
     }
+    if ((p[k]!.op === Op.LR_W && atomics.length === 0) || (p[k]!.op === Op.SC_W && atomics.length === 1)) atomics.push(TRAIN_CODE + at);
     put(p[k]!);
   }
+  const jalr = TRAIN_CODE + at - 4;
   at = STRADDLE_AT;
   put({ word: i(1, A0, 0, A0, 0x13), compressed: false, op: Op.ADDI });
+  const secondPage = TRAIN_CODE + at;
   put({ word: 0x0505, compressed: true, op: Op.ADDI });
   put({ word: i(1, A0, 0, A0, 0x13), compressed: false, op: Op.ADDI });
   put({ word: 0x00000073, compressed: false, op: Op.ECALL });
@@ -212,5 +223,5 @@ export function trainingImage(): TrainImage {
     put({ word: x, compressed: false, op: Op.NOP });
   }
   stops.push(TRAIN_CODE + at); // a zero halfword: illegal
-  return { bytes, count: p.length + 4, beforeStraddle: p.length, stops };
+  return { bytes, count: p.length + 4, beforeStraddle: p.length, stops, atomics, jalr, jalrReg: T2, secondPage };
 }
