@@ -510,72 +510,12 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
 
       // ---- A ----
       case Op.LR_W: case Op.SC_W: case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W:
-      case Op.AMOOR_W: case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W: {
-        const op = w & 0xff;
-        const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 3, op === Op.LR_W ? Access.Read : Access.Write);
-        if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_W) off += 16777216; // the write may have dropped decoded code
-        const b = x[s2]!;
-        if (op === Op.LR_W) {
-          const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; h.reservation = a;
-          break;
-        }
-        if (op === Op.SC_W) {
-          if (h.reservation === a) { dv.setInt32(a, b, true); x[d] = 0; } else x[d] = 1;
-          x[d + 1] = 0; h.reservation = -1;
-          break;
-        }
-        const old = dv.getInt32(a, true);
-        let v: number;
-        switch (op) {
-          case Op.AMOSWAP_W: v = b; break;
-          case Op.AMOADD_W: v = (old + b) | 0; break;
-          case Op.AMOXOR_W: v = old ^ b; break;
-          case Op.AMOAND_W: v = old & b; break;
-          case Op.AMOOR_W: v = old | b; break;
-          case Op.AMOMIN_W: v = old < b ? old : b; break;
-          case Op.AMOMAX_W: v = old > b ? old : b; break;
-          case Op.AMOMINU_W: v = (old >>> 0) < (b >>> 0) ? old : b; break;
-          default: v = (old >>> 0) > (b >>> 0) ? old : b; break;
-        }
-        dv.setInt32(a, v, true);
-        x[d] = old; x[d + 1] = old >> 31;
-        break;
-      }
+      case Op.AMOOR_W: case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W:
       case Op.LR_D: case Op.SC_D: case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D:
       case Op.AMOOR_D: case Op.AMOMIN_D: case Op.AMOMAX_D: case Op.AMOMINU_D: case Op.AMOMAXU_D: {
-        const op = w & 0xff;
-        const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 7, op === Op.LR_D ? Access.Read : Access.Write);
-        if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_D) off += 16777216; // the write may have dropped decoded code
-        const bl = x[s2]!, bh = x[s2 + 1]!;
-        if (op === Op.LR_D) {
-          const lo = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = lo; h.reservation = a;
-          break;
-        }
-        if (op === Op.SC_D) {
-          if (h.reservation === a) { dv.setInt32(a, bl, true); dv.setInt32(a + 4, bh, true); x[d] = 0; } else x[d] = 1;
-          x[d + 1] = 0; h.reservation = -1;
-          break;
-        }
-        const ol = dv.getInt32(a, true), oh = dv.getInt32(a + 4, true);
-        let vl: number, vh: number;
-        switch (op) {
-          case Op.AMOSWAP_D: vl = bl; vh = bh; break;
-          case Op.AMOADD_D: vl = (ol + bl) | 0; vh = (oh + bh + ((vl >>> 0) < (ol >>> 0) ? 1 : 0)) | 0; break;
-          case Op.AMOXOR_D: vl = ol ^ bl; vh = oh ^ bh; break;
-          case Op.AMOAND_D: vl = ol & bl; vh = oh & bh; break;
-          case Op.AMOOR_D: vl = ol | bl; vh = oh | bh; break;
-          default: {
-            const signed = op === Op.AMOMIN_D || op === Op.AMOMAX_D;
-            const ohc = signed ? oh : oh >>> 0, bhc = signed ? bh : bh >>> 0;
-            const less = ohc < bhc || (ohc === bhc && (ol >>> 0) < (bl >>> 0));
-            const takeOld = op === Op.AMOMIN_D || op === Op.AMOMINU_D ? less : !less;
-            if (takeOld) { vl = ol; vh = oh; } else { vl = bl; vh = bh; }
-          }
-        }
-        dv.setInt32(a, vl, true); dv.setInt32(a + 4, vh, true);
-        x[d] = ol; x[d + 1] = oh;
+        const s = (w & 0xff) <= Op.AMOMAXU_W ? atomicW(h, mem, tlb, w) : atomicD(h, mem, tlb, w);
+        if (s !== Stop.Budget) { stop = s; n--; break; }
+        if ((w & 0xff) !== Op.LR_W && (w & 0xff) !== Op.LR_D) off += 16777216; // the write may have dropped decoded code
         break;
       }
 
@@ -595,6 +535,83 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
   h.pc = codeHi * 4294967296 + (codeLo >>> 0) + off;
   h.instret += n;
   return stop;
+}
+
+/**
+ * For interp(): does instruction w, an LR.W, SC.W or AMO*.W (decoded as decode.ts packs it), and
+ * returns Stop.Budget; or returns Stop.Fault or Stop.Misaligned, recorded on h, having changed
+ * nothing. Out of line: atomics are rare, and interp() compiles faster without them.
+ */
+function atomicW(h: Hart, mem: GuestMemory, tlb: Tlb, w: number): Stop {
+  const x = h.x, dv = mem.phys.dv;
+  const d = (w >>> 7) & 126, s1 = (w >>> 13) & 62, s2 = (w >>> 18) & 62;
+  const op = w & 0xff;
+  const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 3, op === Op.LR_W ? Access.Read : Access.Write);
+  if (a < 0) return a === -1 ? Stop.Fault : Stop.Misaligned;
+  const b = x[s2]!;
+  if (op === Op.LR_W) {
+    const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; h.reservation = a;
+    return Stop.Budget;
+  }
+  if (op === Op.SC_W) {
+    if (h.reservation === a) { dv.setInt32(a, b, true); x[d] = 0; } else x[d] = 1;
+    x[d + 1] = 0; h.reservation = -1;
+    return Stop.Budget;
+  }
+  const old = dv.getInt32(a, true);
+  let v: number;
+  switch (op) {
+    case Op.AMOSWAP_W: v = b; break;
+    case Op.AMOADD_W: v = (old + b) | 0; break;
+    case Op.AMOXOR_W: v = old ^ b; break;
+    case Op.AMOAND_W: v = old & b; break;
+    case Op.AMOOR_W: v = old | b; break;
+    case Op.AMOMIN_W: v = old < b ? old : b; break;
+    case Op.AMOMAX_W: v = old > b ? old : b; break;
+    case Op.AMOMINU_W: v = (old >>> 0) < (b >>> 0) ? old : b; break;
+    default: v = (old >>> 0) > (b >>> 0) ? old : b; break;
+  }
+  dv.setInt32(a, v, true);
+  x[d] = old; x[d + 1] = old >> 31;
+  return Stop.Budget;
+}
+
+/** atomicW() for the doubleword forms: LR.D, SC.D and AMO*.D. */
+function atomicD(h: Hart, mem: GuestMemory, tlb: Tlb, w: number): Stop {
+  const x = h.x, dv = mem.phys.dv;
+  const d = (w >>> 7) & 126, s1 = (w >>> 13) & 62, s2 = (w >>> 18) & 62;
+  const op = w & 0xff;
+  const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 7, op === Op.LR_D ? Access.Read : Access.Write);
+  if (a < 0) return a === -1 ? Stop.Fault : Stop.Misaligned;
+  const bl = x[s2]!, bh = x[s2 + 1]!;
+  if (op === Op.LR_D) {
+    const lo = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = lo; h.reservation = a;
+    return Stop.Budget;
+  }
+  if (op === Op.SC_D) {
+    if (h.reservation === a) { dv.setInt32(a, bl, true); dv.setInt32(a + 4, bh, true); x[d] = 0; } else x[d] = 1;
+    x[d + 1] = 0; h.reservation = -1;
+    return Stop.Budget;
+  }
+  const ol = dv.getInt32(a, true), oh = dv.getInt32(a + 4, true);
+  let vl: number, vh: number;
+  switch (op) {
+    case Op.AMOSWAP_D: vl = bl; vh = bh; break;
+    case Op.AMOADD_D: vl = (ol + bl) | 0; vh = (oh + bh + ((vl >>> 0) < (ol >>> 0) ? 1 : 0)) | 0; break;
+    case Op.AMOXOR_D: vl = ol ^ bl; vh = oh ^ bh; break;
+    case Op.AMOAND_D: vl = ol & bl; vh = oh & bh; break;
+    case Op.AMOOR_D: vl = ol | bl; vh = oh | bh; break;
+    default: {
+      const signed = op === Op.AMOMIN_D || op === Op.AMOMAX_D;
+      const ohc = signed ? oh : oh >>> 0, bhc = signed ? bh : bh >>> 0;
+      const less = ohc < bhc || (ohc === bhc && (ol >>> 0) < (bl >>> 0));
+      const takeOld = op === Op.AMOMIN_D || op === Op.AMOMINU_D ? less : !less;
+      if (takeOld) { vl = ol; vh = oh; } else { vl = bl; vh = bh; }
+    }
+  }
+  dv.setInt32(a, vl, true); dv.setInt32(a + 4, vh, true);
+  x[d] = ol; x[d + 1] = oh;
+  return Stop.Budget;
 }
 
 /**
