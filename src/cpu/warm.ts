@@ -71,6 +71,15 @@ export function trainingProgram(): TrainInsn[] {
   const opReg32: [number, number, Op][] = [[0, 0, Op.ADDW], [0x20, 0, Op.SUBW], [0, 1, Op.SLLW], [0, 5, Op.SRLW], [0x20, 5, Op.SRAW],
     [1, 0, Op.MULW], [1, 4, Op.DIVW], [1, 5, Op.DIVUW], [1, 6, Op.REMW], [1, 7, Op.REMUW]];
   for (const [f7, f3, op] of opReg32) w(r(f7, A3, A0, f3, A2, 0x3b), op);
+  // Division's edge cases: by zero, and the most negative value by -1 (t1 and t2 are free here).
+  w(i(-1, ZERO, 0, T2, 0x13), Op.ADDI); // t2 = -1
+  w(u(0x80000, T1, 0x37), Op.LUI); // t1 = -2^31
+  for (const [f3, op] of [[4, Op.DIVW], [6, Op.REMW]] as const) w(r(1, T2, T1, f3, A2, 0x3b), op);
+  for (const [f3, op] of [[4, Op.DIVW], [5, Op.DIVUW], [6, Op.REMW], [7, Op.REMUW]] as const) w(r(1, ZERO, A0, f3, A2, 0x3b), op);
+  for (const [f3, op] of [[4, Op.DIV], [5, Op.DIVU], [6, Op.REM], [7, Op.REMU]] as const) w(r(1, ZERO, A0, f3, A2, 0x33), op);
+  w(i(63, T2, 1, T1, 0x13), Op.SLLI); // t1 = -2^63
+  for (const [f3, op] of [[4, Op.DIV], [6, Op.REM]] as const) w(r(1, T2, T1, f3, A2, 0x33), op);
+  for (const [f3, op] of [[4, Op.DIV], [5, Op.DIVU], [6, Op.REM], [7, Op.REMU]] as const) w(r(1, A1, T1, f3, A2, 0x33), op); // wide: the BigInt paths
   // Loads and stores, then the same across the data pages' edge (the slow paths).
   const stores: [number, Op][] = [[0, Op.SB], [1, Op.SH], [2, Op.SW], [3, Op.SD]];
   for (const [f3, op] of stores) w(s(8 * f3, A0, T0, f3, 0x23), op);
