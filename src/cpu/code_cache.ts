@@ -17,6 +17,14 @@ export const PAGE_ENTRIES = DECODE_ENTRIES + 2048;
 export const NO_CODE = new Int32Array(0);
 /** Frames the decode table first covers; it doubles as higher frames hold code (low frames fill first). */
 const INITIAL_FRAMES = 16384;
+/**
+ * Decode arrays are cut from blocks of this many, allocated together: one 24 KiB typed array
+ * per code frame made the host allocate, zero and account a buffer each time (a Go program
+ * decodes a few thousand frames). A cut is never handed out twice, so a dropped frame's array
+ * is never seen again by anyone (the translator compares arrays by identity); a block's memory
+ * goes when none of its arrays is reachable, at most this many times the decode in use.
+ */
+const BLOCK_PAGES = 16;
 
 /** What the translator needs to hear from the code cache. */
 export interface CodeListener {
@@ -34,6 +42,10 @@ export class CodeCache implements FrameWatcher {
    */
   pages: Int32Array[];
 
+  /** The block decode arrays are cut from, and how many of its arrays are handed out. */
+  private block: Int32Array = NO_CODE;
+  private cut = BLOCK_PAGES;
+
   constructor(private readonly phys: PhysMem) {
     this.pages = new Array<Int32Array>(Math.min(phys.frames, INITIAL_FRAMES)).fill(NO_CODE);
     phys.code = this;
@@ -50,11 +62,21 @@ export class CodeCache implements FrameWatcher {
     }
     let p = this.pages[f]!;
     if (p === NO_CODE) {
-      p = new Int32Array(PAGE_ENTRIES);
+      p = this.fresh();
       this.pages[f] = p;
       this.phys.watch(f);
     }
     return p;
+  }
+
+  /** Returns a zeroed decode array no one has seen (the next cut of the block). */
+  private fresh(): Int32Array {
+    if (this.cut === BLOCK_PAGES) {
+      this.block = new Int32Array(BLOCK_PAGES * PAGE_ENTRIES);
+      this.cut = 0;
+    }
+    const at = this.cut++ * PAGE_ENTRIES;
+    return this.block.subarray(at, at + PAGE_ENTRIES);
   }
 
   /** Forgets decoded code for frame f. */

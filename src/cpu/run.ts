@@ -52,7 +52,7 @@ const STOP_JIT = 6 as Stop;
  * every register are the same as the interpreter's alone.
  */
 export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
-  if (!trained && h.instret >= TRAIN_AFTER) trainInterpreter();
+  if (!trained) trainInterpreter();
   const jit = jitOf(mem.phys);
   if (jit === null) return interp(h, mem, budget, false, 0);
   const start = h.instret;
@@ -76,10 +76,6 @@ export function run(h: Hart, mem: GuestMemory, budget: number): Stop {
 
 /** Whether this process ran the training program yet (see warm.ts). */
 let trained = false;
-/** Instructions a hart retires before the training runs: a short program (a static hello
- *  retires about 80,000, a dynamic one about 180,000) exits before V8 optimizes interp() and
- *  has no use for it; a long one passes this well before. */
-const TRAIN_AFTER = 100_000;
 /** Instructions the training runs may take at most (the program is straight-line: far fewer). */
 const TRAIN_BUDGET = 10_000;
 /** The training hart's instret and time: above 2^32, as a long-running guest's are. */
@@ -87,12 +83,20 @@ const TRAIN_INSTRET = 2 ** 40 + 12345;
 /** The training code's second address: above 4 GiB with bit 31 set, below the 2^38-byte address space's end. */
 const TRAIN_CODE_HIGH = 2 ** 37 + 2 ** 31 + TRAIN_CODE;
 
+/** The translator's count limit during most of the training: never reached, so runs go to their end. */
+const TRAIN_NO_LIMIT = -(1 << 29);
+
 /**
  * Runs warm.ts's training program through interp() on a throwaway machine of its own, once per
- * process, when the first hart has retired TRAIN_AFTER instructions: twice
- * without the translator (decoding, then from the decode cache) and once with its counting, so
- * that V8 optimizes interp() once, with type feedback for every case, instead of again each
- * time a program first reaches a new instruction kind. Nothing of it is visible to any guest.
+ * process, before the first guest instruction: V8 marks interp() for optimization after a few
+ * thousand guest instructions whatever the program, so type feedback for every case must be
+ * there by then, or the optimized code is thrown away ("insufficient type feedback") and
+ * compiled again each time a program first reaches a new instruction kind. The code runs high
+ * (beyond 2^31, where doubles appear) before low, with the translator's counting first (its
+ * calls then have feedback), then without it from the decode cache, then with both; the counts
+ * once reach the limit (arrive() returns true); atomics also run on an empty TLB. The time CSR reads through two functions, so
+ * the call is generic, as the kernel's per-task clocks make it. Nothing of it is visible to any
+ * guest.
  */
 function trainInterpreter(): void {
   trained = true;
@@ -107,25 +111,57 @@ function trainInterpreter(): void {
   const h = new Hart();
   // Counters as a long-running guest sees them: beyond int32.
   h.instret = TRAIN_INSTRET;
-  h.timeSource = () => TRAIN_INSTRET;
-  for (const base of [TRAIN_CODE, TRAIN_CODE_HIGH]) {
-    for (const jit of [false, false, true]) {
+  const clocks = [(): number => TRAIN_INSTRET, (): number => TRAIN_INSTRET + 1];
+  for (const base of [TRAIN_CODE_HIGH, TRAIN_CODE]) {
+    for (const jit of [true, false, true]) {
       // Budgets as the scheduler gives them: small integers, and a double.
       for (const budget of [TRAIN_BUDGET, TRAIN_INSTRET]) {
+        h.timeSource = clocks[budget === TRAIN_BUDGET ? 0 : 1]!;
         h.pc = base;
-        interp(h, mem, budget, jit, -(1 << 29));
+        interp(h, mem, budget, jit, TRAIN_NO_LIMIT);
+      }
+      // The counts at the limit: stops at the first jump.
+      if (jit) {
+        h.pc = base;
+        interp(h, mem, TRAIN_BUDGET, jit, 0);
       }
       // Stopping right after the jump to the straddling instruction, before fetching it.
       h.pc = base;
-      interp(h, mem, img.beforeStraddle, jit, -(1 << 29));
+      interp(h, mem, img.beforeStraddle, jit, TRAIN_NO_LIMIT);
       for (const pc of img.stops) {
         h.pc = pc - TRAIN_CODE + base;
-        interp(h, mem, TRAIN_BUDGET, jit, -(1 << 29));
+        interp(h, mem, TRAIN_BUDGET, jit, TRAIN_NO_LIMIT);
+      }
+      // A jalr to another page (the program's own jumps stay on theirs).
+      h.setX(img.jalrReg, img.secondPage - TRAIN_CODE + base);
+      h.pc = img.jalr - TRAIN_CODE + base;
+      interp(h, mem, 2, jit, TRAIN_NO_LIMIT);
+      // Atomics whose address misses the TLB (the program's own hit it: loads came first).
+      for (const pc of img.atomics) {
+        h.tlb?.flushAll();
+        h.pc = pc - TRAIN_CODE + base;
+        interp(h, mem, 1, jit, TRAIN_NO_LIMIT);
       }
     }
   }
   h.tlb?.release();
 }
+
+/**
+ * Gives every Hart its final V8 object shape before any guest runs: pc, instret and faultAddr
+ * start as small integers, which V8 stores as Smis, and the first hart to hold a double there
+ * (code above 2 GiB, an instruction count past 2^31, a fault address) changes the shape of all
+ * of them. That deprecates the old shape, and an optimization of interp() under way then is
+ * thrown away ("Maps became deprecated during optimization") and starts over, hundreds of
+ * milliseconds later. A throwaway hart takes the doubles now, at module load, instead.
+ */
+function settleHartShape(): void {
+  const h = new Hart();
+  h.pc = TRAIN_CODE_HIGH;
+  h.instret = TRAIN_INSTRET;
+  h.faultAddr = TRAIN_CODE_HIGH;
+}
+settleHartShape();
 
 /**
  * At a jump to page offset off of a code page: counts the arrival in the page's translator slot
@@ -474,72 +510,12 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
 
       // ---- A ----
       case Op.LR_W: case Op.SC_W: case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W:
-      case Op.AMOOR_W: case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W: {
-        const op = w & 0xff;
-        const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 3, op === Op.LR_W ? Access.Read : Access.Write);
-        if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_W) off += 16777216; // the write may have dropped decoded code
-        const b = x[s2]!;
-        if (op === Op.LR_W) {
-          const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; h.reservation = a;
-          break;
-        }
-        if (op === Op.SC_W) {
-          if (h.reservation === a) { dv.setInt32(a, b, true); x[d] = 0; } else x[d] = 1;
-          x[d + 1] = 0; h.reservation = -1;
-          break;
-        }
-        const old = dv.getInt32(a, true);
-        let v: number;
-        switch (op) {
-          case Op.AMOSWAP_W: v = b; break;
-          case Op.AMOADD_W: v = (old + b) | 0; break;
-          case Op.AMOXOR_W: v = old ^ b; break;
-          case Op.AMOAND_W: v = old & b; break;
-          case Op.AMOOR_W: v = old | b; break;
-          case Op.AMOMIN_W: v = old < b ? old : b; break;
-          case Op.AMOMAX_W: v = old > b ? old : b; break;
-          case Op.AMOMINU_W: v = (old >>> 0) < (b >>> 0) ? old : b; break;
-          default: v = (old >>> 0) > (b >>> 0) ? old : b; break;
-        }
-        dv.setInt32(a, v, true);
-        x[d] = old; x[d + 1] = old >> 31;
-        break;
-      }
+      case Op.AMOOR_W: case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W:
       case Op.LR_D: case Op.SC_D: case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D:
       case Op.AMOOR_D: case Op.AMOMIN_D: case Op.AMOMAX_D: case Op.AMOMINU_D: case Op.AMOMAXU_D: {
-        const op = w & 0xff;
-        const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 7, op === Op.LR_D ? Access.Read : Access.Write);
-        if (a < 0) { stop = a === -1 ? Stop.Fault : Stop.Misaligned; n--; break; }
-        if (op !== Op.LR_D) off += 16777216; // the write may have dropped decoded code
-        const bl = x[s2]!, bh = x[s2 + 1]!;
-        if (op === Op.LR_D) {
-          const lo = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = lo; h.reservation = a;
-          break;
-        }
-        if (op === Op.SC_D) {
-          if (h.reservation === a) { dv.setInt32(a, bl, true); dv.setInt32(a + 4, bh, true); x[d] = 0; } else x[d] = 1;
-          x[d + 1] = 0; h.reservation = -1;
-          break;
-        }
-        const ol = dv.getInt32(a, true), oh = dv.getInt32(a + 4, true);
-        let vl: number, vh: number;
-        switch (op) {
-          case Op.AMOSWAP_D: vl = bl; vh = bh; break;
-          case Op.AMOADD_D: vl = (ol + bl) | 0; vh = (oh + bh + ((vl >>> 0) < (ol >>> 0) ? 1 : 0)) | 0; break;
-          case Op.AMOXOR_D: vl = ol ^ bl; vh = oh ^ bh; break;
-          case Op.AMOAND_D: vl = ol & bl; vh = oh & bh; break;
-          case Op.AMOOR_D: vl = ol | bl; vh = oh | bh; break;
-          default: {
-            const signed = op === Op.AMOMIN_D || op === Op.AMOMAX_D;
-            const ohc = signed ? oh : oh >>> 0, bhc = signed ? bh : bh >>> 0;
-            const less = ohc < bhc || (ohc === bhc && (ol >>> 0) < (bl >>> 0));
-            const takeOld = op === Op.AMOMIN_D || op === Op.AMOMINU_D ? less : !less;
-            if (takeOld) { vl = ol; vh = oh; } else { vl = bl; vh = bh; }
-          }
-        }
-        dv.setInt32(a, vl, true); dv.setInt32(a + 4, vh, true);
-        x[d] = ol; x[d + 1] = oh;
+        const s = (w & 0xff) <= Op.AMOMAXU_W ? atomicW(h, mem, tlb, w) : atomicD(h, mem, tlb, w);
+        if (s !== Stop.Budget) { stop = s; n--; break; }
+        if ((w & 0xff) !== Op.LR_W && (w & 0xff) !== Op.LR_D) off += 16777216; // the write may have dropped decoded code
         break;
       }
 
@@ -559,6 +535,83 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
   h.pc = codeHi * 4294967296 + (codeLo >>> 0) + off;
   h.instret += n;
   return stop;
+}
+
+/**
+ * For interp(): does instruction w, an LR.W, SC.W or AMO*.W (decoded as decode.ts packs it), and
+ * returns Stop.Budget; or returns Stop.Fault or Stop.Misaligned, recorded on h, having changed
+ * nothing. Out of line: atomics are rare, and interp() compiles faster without them.
+ */
+function atomicW(h: Hart, mem: GuestMemory, tlb: Tlb, w: number): Stop {
+  const x = h.x, dv = mem.phys.dv;
+  const d = (w >>> 7) & 126, s1 = (w >>> 13) & 62, s2 = (w >>> 18) & 62;
+  const op = w & 0xff;
+  const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 3, op === Op.LR_W ? Access.Read : Access.Write);
+  if (a < 0) return a === -1 ? Stop.Fault : Stop.Misaligned;
+  const b = x[s2]!;
+  if (op === Op.LR_W) {
+    const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; h.reservation = a;
+    return Stop.Budget;
+  }
+  if (op === Op.SC_W) {
+    if (h.reservation === a) { dv.setInt32(a, b, true); x[d] = 0; } else x[d] = 1;
+    x[d + 1] = 0; h.reservation = -1;
+    return Stop.Budget;
+  }
+  const old = dv.getInt32(a, true);
+  let v: number;
+  switch (op) {
+    case Op.AMOSWAP_W: v = b; break;
+    case Op.AMOADD_W: v = (old + b) | 0; break;
+    case Op.AMOXOR_W: v = old ^ b; break;
+    case Op.AMOAND_W: v = old & b; break;
+    case Op.AMOOR_W: v = old | b; break;
+    case Op.AMOMIN_W: v = old < b ? old : b; break;
+    case Op.AMOMAX_W: v = old > b ? old : b; break;
+    case Op.AMOMINU_W: v = (old >>> 0) < (b >>> 0) ? old : b; break;
+    default: v = (old >>> 0) > (b >>> 0) ? old : b; break;
+  }
+  dv.setInt32(a, v, true);
+  x[d] = old; x[d + 1] = old >> 31;
+  return Stop.Budget;
+}
+
+/** atomicW() for the doubleword forms: LR.D, SC.D and AMO*.D. */
+function atomicD(h: Hart, mem: GuestMemory, tlb: Tlb, w: number): Stop {
+  const x = h.x, dv = mem.phys.dv;
+  const d = (w >>> 7) & 126, s1 = (w >>> 13) & 62, s2 = (w >>> 18) & 62;
+  const op = w & 0xff;
+  const a = amoAddress(h, mem, tlb, x[s1 + 1]!, x[s1]!, 7, op === Op.LR_D ? Access.Read : Access.Write);
+  if (a < 0) return a === -1 ? Stop.Fault : Stop.Misaligned;
+  const bl = x[s2]!, bh = x[s2 + 1]!;
+  if (op === Op.LR_D) {
+    const lo = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = lo; h.reservation = a;
+    return Stop.Budget;
+  }
+  if (op === Op.SC_D) {
+    if (h.reservation === a) { dv.setInt32(a, bl, true); dv.setInt32(a + 4, bh, true); x[d] = 0; } else x[d] = 1;
+    x[d + 1] = 0; h.reservation = -1;
+    return Stop.Budget;
+  }
+  const ol = dv.getInt32(a, true), oh = dv.getInt32(a + 4, true);
+  let vl: number, vh: number;
+  switch (op) {
+    case Op.AMOSWAP_D: vl = bl; vh = bh; break;
+    case Op.AMOADD_D: vl = (ol + bl) | 0; vh = (oh + bh + ((vl >>> 0) < (ol >>> 0) ? 1 : 0)) | 0; break;
+    case Op.AMOXOR_D: vl = ol ^ bl; vh = oh ^ bh; break;
+    case Op.AMOAND_D: vl = ol & bl; vh = oh & bh; break;
+    case Op.AMOOR_D: vl = ol | bl; vh = oh | bh; break;
+    default: {
+      const signed = op === Op.AMOMIN_D || op === Op.AMOMAX_D;
+      const ohc = signed ? oh : oh >>> 0, bhc = signed ? bh : bh >>> 0;
+      const less = ohc < bhc || (ohc === bhc && (ol >>> 0) < (bl >>> 0));
+      const takeOld = op === Op.AMOMIN_D || op === Op.AMOMINU_D ? less : !less;
+      if (takeOld) { vl = ol; vh = oh; } else { vl = bl; vh = bh; }
+    }
+  }
+  dv.setInt32(a, vl, true); dv.setInt32(a + 4, vh, true);
+  x[d] = ol; x[d + 1] = oh;
+  return Stop.Budget;
 }
 
 /**

@@ -71,6 +71,15 @@ export function trainingProgram(): TrainInsn[] {
   const opReg32: [number, number, Op][] = [[0, 0, Op.ADDW], [0x20, 0, Op.SUBW], [0, 1, Op.SLLW], [0, 5, Op.SRLW], [0x20, 5, Op.SRAW],
     [1, 0, Op.MULW], [1, 4, Op.DIVW], [1, 5, Op.DIVUW], [1, 6, Op.REMW], [1, 7, Op.REMUW]];
   for (const [f7, f3, op] of opReg32) w(r(f7, A3, A0, f3, A2, 0x3b), op);
+  // Division's edge cases: by zero, and the most negative value by -1 (t1 and t2 are free here).
+  w(i(-1, ZERO, 0, T2, 0x13), Op.ADDI); // t2 = -1
+  w(u(0x80000, T1, 0x37), Op.LUI); // t1 = -2^31
+  for (const [f3, op] of [[4, Op.DIVW], [6, Op.REMW]] as const) w(r(1, T2, T1, f3, A2, 0x3b), op);
+  for (const [f3, op] of [[4, Op.DIVW], [5, Op.DIVUW], [6, Op.REMW], [7, Op.REMUW]] as const) w(r(1, ZERO, A0, f3, A2, 0x3b), op);
+  for (const [f3, op] of [[4, Op.DIV], [5, Op.DIVU], [6, Op.REM], [7, Op.REMU]] as const) w(r(1, ZERO, A0, f3, A2, 0x33), op);
+  w(i(63, T2, 1, T1, 0x13), Op.SLLI); // t1 = -2^63
+  for (const [f3, op] of [[4, Op.DIV], [6, Op.REM]] as const) w(r(1, T2, T1, f3, A2, 0x33), op);
+  for (const [f3, op] of [[4, Op.DIV], [5, Op.DIVU], [6, Op.REM], [7, Op.REMU]] as const) w(r(1, A1, T1, f3, A2, 0x33), op); // wide: the BigInt paths
   // Loads and stores, then the same across the data pages' edge (the slow paths).
   const stores: [number, Op][] = [[0, Op.SB], [1, Op.SH], [2, Op.SW], [3, Op.SD]];
   for (const [f3, op] of stores) w(s(8 * f3, A0, T0, f3, 0x23), op);
@@ -179,6 +188,13 @@ export interface TrainImage {
   /** Addresses of single instructions that stop the interpreter: a load and a store that fault,
    *  an illegal halfword, ebreak. */
   stops: number[];
+  /** Addresses of the first LR.W and the SC.W after it (atomics that read, and write). */
+  atomics: number[];
+  /** Address of the program's last instruction, a jalr through register jalrReg, and a target
+   *  for it on the second page (after the straddling instruction). */
+  jalr: number;
+  jalrReg: number;
+  secondPage: number;
 }
 
 /** Lays the program out from TRAIN_CODE: trainingProgram() on the first page, its last jump to a
@@ -188,6 +204,7 @@ export function trainingImage(): TrainImage {
   const p = trainingProgram();
   const bytes = new Uint8Array(TRAIN_CODE_PAGES * 4096);
   let at = 0, auipcAt = 0;
+  const atomics: number[] = [];
   const put = (x: TrainInsn): void => {
     bytes[at] = x.word & 0xff; bytes[at + 1] = (x.word >>> 8) & 0xff;
     if (!x.compressed) { bytes[at + 2] = (x.word >>> 16) & 0xff; bytes[at + 3] = x.word >>> 24; }
@@ -199,10 +216,13 @@ export function trainingImage(): TrainImage {
       // t2 = auipc's pc + 4096 + this immediate: the straddling instruction.
       p[k] = { word: i(STRADDLE_AT - 4096 - auipcAt, T2, 0, T2, 0x13), compressed: false, op: Op.ADDI };
     }
+    if ((p[k]!.op === Op.LR_W && atomics.length === 0) || (p[k]!.op === Op.SC_W && atomics.length === 1)) atomics.push(TRAIN_CODE + at);
     put(p[k]!);
   }
+  const jalr = TRAIN_CODE + at - 4;
   at = STRADDLE_AT;
   put({ word: i(1, A0, 0, A0, 0x13), compressed: false, op: Op.ADDI });
+  const secondPage = TRAIN_CODE + at;
   put({ word: 0x0505, compressed: true, op: Op.ADDI });
   put({ word: i(1, A0, 0, A0, 0x13), compressed: false, op: Op.ADDI });
   put({ word: 0x00000073, compressed: false, op: Op.ECALL });
@@ -212,5 +232,5 @@ export function trainingImage(): TrainImage {
     put({ word: x, compressed: false, op: Op.NOP });
   }
   stops.push(TRAIN_CODE + at); // a zero halfword: illegal
-  return { bytes, count: p.length + 4, beforeStraddle: p.length, stops };
+  return { bytes, count: p.length + 4, beforeStraddle: p.length, stops, atomics, jalr, jalrReg: T2, secondPage };
 }

@@ -38,3 +38,25 @@ test('the training program runs straight through to its ecall on the second code
   const stops = img.stops.map((pc) => { h.pc = pc; return run(h, mem, 10); });
   assert.deepEqual(stops, [Stop.Fault, Stop.Fault, Stop.Ebreak, Stop.Illegal]);
 });
+
+test('the training image names an LR.W, an SC.W and a jalr through jalrReg, with a target on the second code page', () => {
+  const img = trainingImage();
+  const word = (a: number): number => {
+    const o = a - TRAIN_CODE;
+    return img.bytes[o]! | (img.bytes[o + 1]! << 8) | (img.bytes[o + 2]! << 16) | (img.bytes[o + 3]! << 24);
+  };
+  assert.deepEqual(img.atomics.map((a) => decode32(word(a)) & 0xff), [Op.LR_W, Op.SC_W]);
+  const jalr = decode32(word(img.jalr));
+  assert.equal(jalr & 0xff, Op.JALR);
+  assert.equal((jalr >>> 14) & 31, img.jalrReg);
+  assert.equal(Math.floor((img.secondPage - TRAIN_CODE) / 4096), 1);
+  assert.notEqual(Math.floor((img.jalr - TRAIN_CODE) / 4096), 1);
+  // The target is an instruction boundary: running from it reaches the ecall.
+  const mem = new GuestMemory();
+  mem.setPages(TRAIN_CODE >>> 12, TRAIN_CODE_PAGES, PROT_READ | PROT_EXEC, true);
+  mem.writeForce(TRAIN_CODE, img.bytes);
+  const h = new Hart();
+  h.pc = img.secondPage;
+  assert.equal(run(h, mem, 10), Stop.Ecall);
+  assert.equal(h.pc, TRAIN_CODE + 4096 + 8);
+});
