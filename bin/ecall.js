@@ -38,8 +38,11 @@ async function run() {
   } else {
     ({ main } = await import(pathToFileURL(COMPILED).href));
   }
-  const code = await main(process.argv.slice(2));
-  saveCache();
+  const argv = process.argv.slice(2);
+  const code = await main(argv);
+  // Only a command that runs a program writes the cache: one written by --version or --help would
+  // hold little of the kernel's code, and a hit is never written again.
+  if (argv[0] === 'run' || argv[0] === 'explore') saveCache();
   // With nothing left pending (no handle, request or timer: every write is done), exit now. Left to
   // itself, Node would first run every optimization V8 still has queued for its background threads,
   // which a short run leaves behind (the interpreter loop, tens of milliseconds of compiling each);

@@ -78,6 +78,29 @@ test('ecall run prints the same with a cold, a warm and a damaged code cache, an
   }
 });
 
+test('only a command that runs a program writes the code cache', { skip: bundleUnavailable() }, () => {
+  const cache = mkdtempSync(join(tmpdir(), 'ecall-cache-'));
+  try {
+    const ecall = (...args: string[]): string => {
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'ecall.js'), ...args],
+        { encoding: 'utf8', timeout: RUN_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ECALL_CACHE: cache, ECALL_DEBUG: '1' } });
+      assert.equal(r.status, 0, r.stderr);
+      return /ecall: code cache (\w+)/.exec(r.stderr)?.[1] ?? 'unreported';
+    };
+    const files = (): string[] => readdirSync(cache).flatMap((d) => readdirSync(join(cache, d)));
+    assert.equal(ecall('--version'), 'miss');
+    assert.equal(ecall('--help'), 'miss');
+    assert.deepEqual(files(), [], '--version and --help wrote no cache');
+    const hello = join(root, 'guest', 'bin', 'hello');
+    assert.equal(ecall('run', '--clear-env', hello), 'miss');
+    assert.equal(files().length, 1);
+    assert.equal(ecall('run', '--clear-env', hello), 'hit');
+    assert.equal(ecall('--version'), 'hit', 'other commands use the cache a run wrote');
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
 test('bin/ecall.js runs the bundle unless it is missing or older than the tsc output', { skip: bundleUnavailable() }, () => {
   // A copy of bin/ecall.js over two stand-in CLIs that each print their own name.
   const dir = mkdtempSync(join(tmpdir(), 'ecall-bin-'));
