@@ -1,6 +1,7 @@
-/* The raw io_uring ring of the uring guests (uring, uring_net, bench_uring), without liburing:
- * io_uring_setup, the three mappings (one for both rings with IORING_FEAT_SINGLE_MMAP), pointers
- * to the head/tail/mask/array fields the kernel's offsets name, and a zeroed SQE at the SQ tail. */
+/* The raw io_uring ring of the uring guests (uring, uring_net, uring_mshot, bench_uring), without
+ * liburing: io_uring_setup, the three mappings (one for both rings with IORING_FEAT_SINGLE_MMAP),
+ * pointers to the head/tail/mask/array fields the kernel's offsets name, a zeroed SQE at the SQ
+ * tail (queued with ring_queue) and io_uring_enter (ring_enter). */
 #ifndef URING_RING_H
 #define URING_RING_H
 
@@ -69,6 +70,23 @@ static __attribute__((unused)) struct io_uring_sqe *ring_sqe(struct ring *r, uns
 	s->user_data = user_data;
 	r->sq_array[i] = i;
 	return s;
+}
+
+/* Queues a zeroed SQE for opcode on fd with user_data at the SQ tail and moves the tail past it;
+ * the caller fills in the rest before the next ring_enter submits it. */
+static __attribute__((unused)) struct io_uring_sqe *ring_queue(struct ring *r, int opcode, int fd, uint64_t user_data)
+{
+	struct io_uring_sqe *s = ring_sqe(r, 0, opcode, user_data);
+	s->fd = fd;
+	__atomic_store_n(r->sq_tail, *r->sq_tail + 1, __ATOMIC_RELEASE);
+	return s;
+}
+
+/* io_uring_enter submitting submit SQEs and, when wait > 0, waiting for wait CQEs: its result or -errno. */
+static __attribute__((unused)) int ring_enter(struct ring *r, unsigned submit, unsigned wait)
+{
+	int ret = syscall(__NR_io_uring_enter, r->fd, submit, wait, wait ? IORING_ENTER_GETEVENTS : 0, NULL, 0);
+	return ret < 0 ? -errno : ret;
 }
 
 #endif

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "../include/run_threads.h"
 
 #define THREADS 4
 #define DEFAULT_N 3000
@@ -36,12 +37,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1)
 		n = atol(argv[1]);
-	pthread_t t[THREADS];
-	pthread_barrier_init(&start, NULL, THREADS);
-	for (int i = 0; i < THREADS; i++)
-		pthread_create(&t[i], NULL, work, NULL);
-	for (int i = 0; i < THREADS; i++)
-		pthread_join(t[i], NULL);
+	run_threads(THREADS, work, &start);
 	printf("%d threads x %ld: lr/sc %u, amoadd %u, amoswap spinlock %ld (want %ld)\n", THREADS, n, cas_word, amo_word,
 	       guarded, THREADS * n);
 	return cas_word == THREADS * n && amo_word == THREADS * n && guarded == THREADS * n ? 0 : 1;

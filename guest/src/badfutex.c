@@ -13,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define SHOW_WIDTH 52
+#include "../include/show.h"
+
 /* A futex command number that Linux has never assigned. */
 #define BAD_FUTEX_CMD 99
 /* FUTEX_FD was removed in Linux 2.6.26. */
@@ -22,14 +25,6 @@
 static long futex(void *uaddr, int op, unsigned val, const struct timespec *ts, void *uaddr2, unsigned val3)
 {
 	return syscall(SYS_futex, uaddr, op, val, ts, uaddr2, val3);
-}
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%-52s -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%-52s %ld\n", what, r);
 }
 
 static uint32_t words[4];

@@ -12,6 +12,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../include/show.h"
+
 /* The kernel's sigset is 8 bytes on riscv64 (64 signals). */
 #define KERNEL_SIGSET_SIZE 8
 /* The kernel's MINSIGSTKSZ on riscv64; anything smaller is ENOMEM. */
@@ -24,14 +26,6 @@ struct kernel_sigaction {
 	unsigned long flags;
 	uint64_t mask;
 };
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%-48s -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%-48s %ld\n", what, r);
-}
 
 static void handler(int sig)
 {

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../include/expect.h"
+#include "../include/held_child.h"
 
 #ifndef FUTEX_32
 #define FUTEX_32 2
@@ -91,18 +92,16 @@ static void futex_waitv_checks(void)
 static char secret[32] = "the child's secret";
 static char spare[32];
 
+/* The held child's exit status: 0 if the parent's process_vm_writev reached its secret. */
+static int saw_write(void)
+{
+	return strcmp(secret, "written by the parent") == 0 ? 0 : 1;
+}
+
 static void process_vm_checks(void)
 {
-	int go[2], done[2];
-	pipe(go);
-	pipe(done);
-	fflush(stdout);
-	pid_t child = fork();
-	if (child == 0) {
-		char c;
-		read(go[0], &c, 1);
-		_exit(strcmp(secret, "written by the parent") == 0 ? 0 : 1);
-	}
+	struct held_child h;
+	pid_t child = hold_child(&h, NULL, saw_write);
 	char buf[64] = { 0 };
 	struct iovec local = { buf, sizeof buf }, remote = { secret, 18 };
 	expect_val("process_vm_readv the child's secret", process_vm_readv(child, &local, 1, &remote, 1, 0), 18);
@@ -126,12 +125,8 @@ static void process_vm_checks(void)
 	struct iovec out = { (void *)msg, strlen(msg) + 1 }, dst = { secret, sizeof secret };
 	expect_val("process_vm_writev into the child", process_vm_writev(child, &out, 1, &dst, 1, 0), (long)strlen(msg) + 1);
 	expect_val("the parent's own copy unchanged", strcmp(secret, "the child's secret"), 0);
-	write(go[1], "x", 1);
-	int st;
-	waitpid(child, &st, 0);
-	expect_val("the child saw the write", WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0);
+	expect_val("the child saw the write", release_child(&h), 0);
 	(void)spare;
-	(void)done;
 }
 
 static long kcmp(pid_t a, pid_t b, int type, unsigned long i1, unsigned long i2)
@@ -167,11 +162,8 @@ static void kcmp_checks(void)
 	printf("KCMP_FILE two opens: differ %d, ordered consistently %d\n", r1 != 0, (r1 == 1 && r2 == 2) || (r1 == 2 && r2 == 1));
 	thread_stop = 1;
 	pthread_join(th, NULL);
-	int go[2];
-	pipe(go);
-	fflush(stdout);
-	pid_t child = fork();
-	if (child == 0) { char c; read(go[0], &c, 1); _exit(0); }
+	struct held_child h;
+	pid_t child = hold_child(&h, NULL, NULL);
 	printf("KCMP_VM parent/child differ %d\n", kcmp(me, child, KCMP_VM, 0, 0) != 0);
 	printf("KCMP_FILES parent/child differ %d\n", kcmp(me, child, KCMP_FILES, 0, 0) != 0);
 	printf("KCMP_FS parent/child differ %d\n", kcmp(me, child, KCMP_FS, 0, 0) != 0);
@@ -180,8 +172,7 @@ static void kcmp_checks(void)
 	expect("kcmp unknown type 99", kcmp(me, child, 99, 0, 0), EINVAL);
 	expect("kcmp pid 0", kcmp(0, me, KCMP_VM, 0, 0), ESRCH);
 	expect("kcmp no such process", kcmp(me, 0x3ffffff, KCMP_VM, 0, 0), ESRCH);
-	write(go[1], "x", 1);
-	waitpid(child, NULL, 0);
+	release_child(&h);
 	close(fd); close(dupfd); close(other);
 }
 

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "../include/run_threads.h"
 
 #define THREADS 4
 #define DEFAULT_N 5000
@@ -28,12 +29,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1)
 		n = atol(argv[1]);
-	pthread_t t[THREADS];
-	pthread_barrier_init(&start, NULL, THREADS);
-	for (int i = 0; i < THREADS; i++)
-		pthread_create(&t[i], NULL, add, NULL);
-	for (int i = 0; i < THREADS; i++)
-		pthread_join(t[i], NULL);
+	run_threads(THREADS, add, &start);
 	printf("%d threads x %ld locked increments: counter %ld\n", THREADS, n, counter);
 	return counter == THREADS * n ? 0 : 1;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../include/expect.h"
+#include "../include/held_child.h"
 
 /* Every capability of Linux 6.1 (0..CAP_CHECKPOINT_RESTORE = 40): the second word's bits 0..8. */
 #define FULL_HIGH 0x1ffu
@@ -226,6 +227,12 @@ static void copy_self(const char *path)
 	close(out);
 }
 
+/* Makes the test directory the caller's root (a held child's set-up). */
+static void chroot_dir(void)
+{
+	chroot(dir);
+}
+
 int main(int argc, char **argv)
 {
 	struct stat st;
@@ -254,25 +261,12 @@ int main(int argc, char **argv)
 	expect_val("capabilities child", in_child(caps_uids), 0);
 
 	/* Another process's root as /proc/<pid>/root shows it to us. */
-	int ready[2], done[2];
-	pipe(ready);
-	pipe(done);
-	fflush(stdout);
-	pid_t p = fork();
-	if (p == 0) {
-		char c = 0;
-		chroot(dir);
-		write(ready[1], &c, 1);
-		read(done[0], &c, 1);
-		_exit(0);
-	}
-	char c;
-	read(ready[0], &c, 1);
+	struct held_child h;
+	pid_t p = hold_child(&h, chroot_dir, NULL);
 	snprintf(proc, sizeof proc, "/proc/%d/root", (int)p);
 	ssize_t n = readlink(proc, link, sizeof link - 1);
 	link[n < 0 ? 0 : n] = 0;
 	expect_val("/proc/<pid>/root of the chrooted child is the directory", strcmp(link, dir), 0);
-	write(done[1], &c, 1);
-	waitpid(p, NULL, 0);
+	release_child(&h);
 	return expect_done("rootcalls");
 }

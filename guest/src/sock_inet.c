@@ -25,32 +25,16 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A pause that lets a thread that announced its blocking call enter it before it is signalled.
- * A signal that still comes first is detected and the case is run again with a longer pause. */
-#define SETTLE_NS 50000000
-/* Longest pause tried before a case is reported as it came out (about 3 s). */
-#define SETTLE_MAX_NS 3200000000LL
+#define SHOW_WIDTH 50
+#include "../include/show.h"
+#include "../include/interrupt_retry.h"
 /* Upper bound on waiting for an event that follows at once on Linux (a hang guard only). */
 #define EVENT_WAIT_MS 5000
 /* Bytes sent each way in the bulk test. */
 #define BULK (1 << 20)
 
-static volatile int sigpipes, usr1s;
+static volatile int sigpipes;
 static int late_reset;
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%-50s -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%-50s %ld\n", what, r);
-}
-
-static void settle(void)
-{
-	struct timespec ts = { 0, SETTLE_NS };
-	nanosleep(&ts, NULL);
-}
 
 static void showbits(const char *what, int m)
 {
@@ -544,70 +528,49 @@ static void flags_and_options(void)
 
 /* ---- a signal interrupting accept -------------------------------------------------------------- */
 
-static void on_usr1(int sig)
-{
-	(void)sig;
-	usr1s++;
-}
-
 struct acceptor {
 	int l;
-	volatile int announced;
-	int runs_before; /* handler runs seen just before the call: non-zero means the signal came early */
-	long r;
-	int err;
+	struct blocked_call c;
 };
 
 static void *blocked_accept(void *arg)
 {
 	struct acceptor *a = arg;
-	a->announced = 1;
-	a->runs_before = usr1s;
-	errno = 0;
-	a->r = accept(a->l, NULL, NULL);
-	a->err = errno;
+	call_announce(&a->c);
+	call_done(&a->c, accept(a->l, NULL, NULL));
 	return NULL;
 }
 
 /* One attempt: a thread blocks in accept and is signalled `pause` after it announced the call. */
-static int accept_attempt(long long pause, struct acceptor *a)
+static int accept_attempt(long long pause, void *arg)
 {
-	*a = (struct acceptor){ tcp_listener(AF_INET, 0), 0, 0, 0, 0 };
+	struct acceptor *a = arg;
+	*a = (struct acceptor){ tcp_listener(AF_INET, 0), { 0, 0, 0, 0 } };
 	struct sockaddr_storage ss;
 	socklen_t al = loopback(AF_INET, port_of(a->l), &ss);
 	pthread_t t;
 	usr1s = 0;
 	pthread_create(&t, NULL, blocked_accept, a);
-	while (!a->announced)
-		settle();
-	struct timespec ts = { pause / 1000000000, pause % 1000000000 };
-	nanosleep(&ts, NULL);
-	pthread_kill(t, SIGUSR1);
+	signal_blocked(t, &a->c, pause);
 	settle();
 	int c = socket(AF_INET, SOCK_STREAM, 0);
 	connect(c, (struct sockaddr *)&ss, al);
 	pthread_join(t, NULL);
-	if (a->r >= 0)
-		close(a->r);
+	if (a->c.r >= 0)
+		close(a->c.r);
 	close(c);
 	close(a->l);
-	return a->runs_before == 0;
+	return a->c.runs_before == 0;
 }
 
 /* A signal interrupting a blocked accept; a run the signal reached before the call is repeated
  * with a longer pause, so a slow or loaded machine gives the same output. */
 static void interrupted_accept(int restart)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_usr1;
-	sa.sa_flags = restart ? SA_RESTART : 0;
-	sigaction(SIGUSR1, &sa, NULL);
 	struct acceptor a;
-	for (long long pause = SETTLE_NS; !accept_attempt(pause, &a) && pause < SETTLE_MAX_NS; pause *= 2)
-		;
+	interrupt_retry(restart, accept_attempt, &a);
 	printf("%-50s %s (handler ran %d)\n", restart ? "accept, SA_RESTART" : "accept, no SA_RESTART",
-	       a.r >= 0 ? "a connection" : strerrorname_np(a.err), usr1s);
+	       a.c.r >= 0 ? "a connection" : strerrorname_np(a.c.err), usr1s);
 }
 
 int main(int argc, char **argv)

@@ -26,28 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A pause that lets a thread that announced its blocking call enter it before it is signalled.
- * A signal that still comes first is detected and the case is run again with a longer pause. */
-#define SETTLE_NS 50000000
-/* Longest pause tried before a case is reported as it came out (about 3 s). */
-#define SETTLE_MAX_NS 3200000000LL
+#include "../include/show.h"
+#include "../include/interrupt_retry.h"
 
 static const char *const TYPES[] = { "", "stream", "dgram", "raw", "rdm", "seqpacket" };
-static volatile int sigpipes, usr1s;
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%-48s -1 %s\n", what, strerrorname_np(errno));
-	else
-		printf("%-48s %ld\n", what, r);
-}
-
-static void settle(void)
-{
-	struct timespec ts = { 0, SETTLE_NS };
-	nanosleep(&ts, NULL);
-}
+static volatile int sigpipes;
 
 static int pollmask(int fd)
 {
@@ -758,46 +741,30 @@ static void nonblocking(void)
 
 /* ---- a signal interrupting a blocked receive --------------------------------------------------- */
 
-static void on_usr1(int sig)
-{
-	(void)sig;
-	usr1s++;
-}
-
 struct blocked {
 	int fd;
 	int flags;
-	volatile int announced;
-	int runs_before; /* handler runs seen just before the call: non-zero means the signal came early */
-	long r;
-	int err;
+	int waitall;
+	struct blocked_call c;
 };
 
 static void *blocked_recv(void *arg)
 {
 	struct blocked *b = arg;
 	char buf[16];
-	b->announced = 1;
-	b->runs_before = usr1s;
-	errno = 0;
-	b->r = recv(b->fd, buf, 8, b->flags);
-	b->err = errno;
+	call_announce(&b->c);
+	call_done(&b->c, recv(b->fd, buf, 8, b->flags));
 	return NULL;
 }
 
-/* Sleeps for ns nanoseconds. */
-static void pause_ns(long long ns)
-{
-	struct timespec ts = { ns / 1000000000, ns % 1000000000 };
-	nanosleep(&ts, NULL);
-}
-
 /* One attempt: a thread blocks in recv, and is signalled `pause` after it announced the call. */
-static int interrupt_attempt(int waitall, long long pause, struct blocked *b)
+static int interrupt_attempt(long long pause, void *arg)
 {
+	struct blocked *b = arg;
+	int waitall = b->waitall;
 	int sv[2];
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
-	*b = (struct blocked){ sv[1], waitall ? MSG_WAITALL : 0, 0, 0, 0, 0 };
+	*b = (struct blocked){ sv[1], waitall ? MSG_WAITALL : 0, waitall, { 0, 0, 0, 0 } };
 	pthread_t t;
 	usr1s = 0;
 	pthread_create(&t, NULL, blocked_recv, b);
@@ -810,32 +777,23 @@ static int interrupt_attempt(int waitall, long long pause, struct blocked *b)
 			ioctl(sv[1], FIONREAD, &q);
 		}
 	}
-	while (!b->announced)
-		settle();
-	pause_ns(pause);
-	pthread_kill(t, SIGUSR1);
+	signal_blocked(t, &b->c, pause);
 	settle();
 	write(sv[0], "rest", 4);
 	pthread_join(t, NULL);
 	close(sv[0]);
 	close(sv[1]);
-	return b->runs_before == 0;
+	return b->c.runs_before == 0;
 }
 
 /* A signal interrupting a blocked recv; a run the signal reached before the call is repeated
  * with a longer pause, so a slow or loaded machine gives the same output. */
 static void interrupted(int restart, int waitall)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_usr1;
-	sa.sa_flags = restart ? SA_RESTART : 0;
-	sigaction(SIGUSR1, &sa, NULL);
-	struct blocked b;
-	for (long long pause = SETTLE_NS; !interrupt_attempt(waitall, pause, &b) && pause < SETTLE_MAX_NS; pause *= 2)
-		;
+	struct blocked b = { .waitall = waitall };
+	interrupt_retry(restart, interrupt_attempt, &b);
 	printf("%-48s %ld %s (handler ran %d)\n", waitall ? (restart ? "MSG_WAITALL recv, SA_RESTART" : "MSG_WAITALL recv, no SA_RESTART")
-	       : (restart ? "recv, SA_RESTART" : "recv, no SA_RESTART"), b.r, b.r < 0 ? strerrorname_np(b.err) : "", usr1s);
+	       : (restart ? "recv, SA_RESTART" : "recv, no SA_RESTART"), b.c.r, b.c.r < 0 ? strerrorname_np(b.c.err) : "", usr1s);
 }
 
 int main(void)

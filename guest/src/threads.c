@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../include/result.h"
+#include "../include/run_threads.h"
 
 /* Small counts keep the program quick on an interpreting CPU while still contending. */
 #define WORKERS 4
@@ -224,12 +225,7 @@ static void *barrier_worker(void *arg)
 
 static void barriers(void)
 {
-	pthread_t t[WORKERS];
-	pthread_barrier_init(&barrier, NULL, WORKERS);
-	for (int i = 0; i < WORKERS; i++)
-		pthread_create(&t[i], NULL, barrier_worker, NULL);
-	for (int i = 0; i < WORKERS; i++)
-		pthread_join(t[i], NULL);
+	run_threads(WORKERS, barrier_worker, &barrier);
 	int one_serial = 1;
 	for (int r = 0; r < BARRIER_ROUNDS; r++)
 		one_serial &= serial_count[r] == 1;

@@ -27,22 +27,6 @@ static void setup(void)
 	}
 }
 
-/* A zeroed SQE for opcode on fd with user_data ud, queued (not yet submitted). */
-static struct io_uring_sqe *sqe(int opcode, int fd, uint64_t ud)
-{
-	struct io_uring_sqe *s = ring_sqe(&R, 0, opcode, ud);
-	s->fd = fd;
-	__atomic_store_n(R.sq_tail, *R.sq_tail + 1, __ATOMIC_RELEASE);
-	return s;
-}
-
-/* Submits what is queued and waits for wait CQEs; returns what io_uring_enter returned. */
-static int enter(unsigned submit, unsigned wait)
-{
-	int r = syscall(__NR_io_uring_enter, R.fd, submit, wait, wait ? IORING_ENTER_GETEVENTS : 0, NULL, 0);
-	return r < 0 ? -errno : r;
-}
-
 /* Prints and consumes every CQE in the ring, sorted by user_data (Linux leaves their order open). */
 static void reap(const char *when)
 {
@@ -71,7 +55,7 @@ static void reap(const char *when)
 /* Prints the single CQE expected now and returns its res. */
 static int one(const char *what)
 {
-	if (enter(1, 1) < 0) {
+	if (ring_enter(&R, 1, 1) < 0) {
 		perror("io_uring_enter");
 		exit(1);
 	}
@@ -88,7 +72,7 @@ int main(void)
 	char buf[64];
 
 	/* SOCKET, then a listener on an ephemeral loopback port. */
-	sqe(IORING_OP_SOCKET, AF_INET, 1)->off = SOCK_STREAM;
+	ring_queue(&R, IORING_OP_SOCKET, AF_INET, 1)->off = SOCK_STREAM;
 	int lfd = one("SOCKET AF_INET SOCK_STREAM");
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t alen = sizeof(a);
@@ -99,16 +83,16 @@ int main(void)
 	}
 
 	/* A multishot ACCEPT armed before anyone connects: the submitter goes on. */
-	sqe(IORING_OP_ACCEPT, lfd, 10)->ioprio = IORING_ACCEPT_MULTISHOT;
-	printf("submit multishot ACCEPT: %d\n", enter(1, 0));
+	ring_queue(&R, IORING_OP_ACCEPT, lfd, 10)->ioprio = IORING_ACCEPT_MULTISHOT;
+	printf("submit multishot ACCEPT: %d\n", ring_enter(&R, 1, 0));
 	reap("before any connect");
 
 	int c1 = socket(AF_INET, SOCK_STREAM, 0), c2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	struct io_uring_sqe *s = sqe(IORING_OP_CONNECT, c1, 20);
+	struct io_uring_sqe *s = ring_queue(&R, IORING_OP_CONNECT, c1, 20);
 	s->addr = (unsigned long)&a, s->off = sizeof(a);
-	s = sqe(IORING_OP_CONNECT, c2, 21); /* O_NONBLOCK: completes when connected, no EINPROGRESS */
+	s = ring_queue(&R, IORING_OP_CONNECT, c2, 21); /* O_NONBLOCK: completes when connected, no EINPROGRESS */
 	s->addr = (unsigned long)&a, s->off = sizeof(a);
-	enter(2, 4);
+	ring_enter(&R, 2, 4);
 	reap("after two CONNECTs");
 
 	/* The multishot ACCEPT took both connections: none is left for accept(2). */
@@ -122,48 +106,48 @@ int main(void)
 		perror("socketpair");
 		return 1;
 	}
-	s = sqe(IORING_OP_RECV, sp[0], 30);
+	s = ring_queue(&R, IORING_OP_RECV, sp[0], 30);
 	s->addr = (unsigned long)buf, s->len = sizeof(buf);
-	printf("submit RECV with nothing to read: %d\n", enter(1, 0));
+	printf("submit RECV with nothing to read: %d\n", ring_enter(&R, 1, 0));
 	reap("RECV waits");
-	s = sqe(IORING_OP_SEND, sp[1], 31);
+	s = ring_queue(&R, IORING_OP_SEND, sp[1], 31);
 	s->addr = (unsigned long)"hello", s->len = 5;
-	enter(1, 2);
+	ring_enter(&R, 1, 2);
 	reap("after SEND");
 	printf("received \"%.5s\"\n", buf);
 
 	/* SENDMSG and RECVMSG. */
 	struct iovec iov = { .iov_base = "vector", .iov_len = 6 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	s = sqe(IORING_OP_SENDMSG, sp[0], 40);
+	s = ring_queue(&R, IORING_OP_SENDMSG, sp[0], 40);
 	s->addr = (unsigned long)&mh;
 	one("SENDMSG 6 bytes");
 	char rb[16] = { 0 };
 	struct iovec riov = { .iov_base = rb, .iov_len = sizeof(rb) };
 	struct msghdr rmh = { .msg_iov = &riov, .msg_iovlen = 1 };
-	s = sqe(IORING_OP_RECVMSG, sp[1], 41);
+	s = ring_queue(&R, IORING_OP_RECVMSG, sp[1], 41);
 	s->addr = (unsigned long)&rmh;
 	one("RECVMSG");
 	printf("received \"%s\"\n", rb);
 
 	/* MSG_DONTWAIT gives -EAGAIN; an O_NONBLOCK socket waits instead, as Linux's armed poll. */
-	s = sqe(IORING_OP_RECV, sp[1], 50);
+	s = ring_queue(&R, IORING_OP_RECV, sp[1], 50);
 	s->addr = (unsigned long)buf, s->len = sizeof(buf), s->msg_flags = MSG_DONTWAIT;
 	one("RECV MSG_DONTWAIT, nothing there");
 	fcntl(sp[1], F_SETFL, O_NONBLOCK);
-	s = sqe(IORING_OP_RECV, sp[1], 51);
+	s = ring_queue(&R, IORING_OP_RECV, sp[1], 51);
 	s->addr = (unsigned long)buf, s->len = sizeof(buf);
-	enter(1, 0);
+	ring_enter(&R, 1, 0);
 	reap("RECV on O_NONBLOCK, nothing there");
 
 	/* SHUTDOWN(SHUT_WR) of the peer ends that read with 0. */
-	sqe(IORING_OP_SHUTDOWN, sp[0], 60)->len = SHUT_WR;
-	enter(1, 2);
+	ring_queue(&R, IORING_OP_SHUTDOWN, sp[0], 60)->len = SHUT_WR;
+	ring_enter(&R, 1, 2);
 	reap("after SHUTDOWN");
 
 	/* Closing the listener ends the multishot ACCEPT (cancel it: Linux keeps it armed otherwise). */
-	sqe(IORING_OP_ASYNC_CANCEL, -1, 70)->addr = 10;
-	enter(1, 2);
+	ring_queue(&R, IORING_OP_ASYNC_CANCEL, -1, 70)->addr = 10;
+	ring_enter(&R, 1, 2);
 	reap("cancel the multishot ACCEPT");
 
 	/* The probe. */

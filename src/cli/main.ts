@@ -154,7 +154,7 @@ async function runCommand(program: string, args: string[], o: RunOptions): Promi
     if (j) {
       process.stderr.write(`ecall: jit regions=${j.regions} insns=${j.instructions} compile_ms=${j.compileMs.toFixed(1)} ` +
         `entries=${j.entries} calls=${j.calls} translated_insns=${j.retired} interp_runs=${j.interpRuns} exits: interp=${j.exits.interp} ` +
-        `budget=${j.exits.budget} ecall=${j.exits.ecall} miss=${j.exits.miss} dropped=${j.dropped} evicted=${j.evicted} ` +
+        `budget=${j.exits.budget} ecall=${j.exits.ecall} miss=${j.exits.miss} dropped=${j.dropped} evicted=${j.evicted} demoted=${j.demoted} ` +
         `helpers: fp=${j.helpers.fp} csr=${j.helpers.csr}\n`);
     }
   }

@@ -3,6 +3,7 @@
 // does that job: canonical mode (a line is delivered at Enter, with backspace, Ctrl-U and Ctrl-W
 // editing it, Ctrl-D ending input), echo, and the signal characters, all following the termios
 // flags the guest set (TCSETS), so a program that turns ICANON or ECHO off gets raw keystrokes.
+import { ChunkQueue } from './chunk_queue.js';
 import type { HostStdin } from './host.js';
 
 // Linux's termios bits and c_cc indexes (asm-generic/termbits.h), kept here so that the host layer
@@ -42,8 +43,7 @@ export interface TtySinks {
  */
 export class BrowserTty implements HostStdin {
   private line: number[] = [];
-  private ready: Uint8Array[] = [];
-  private readyBytes = 0;
+  private readonly ready = new ChunkQueue();
   /** An end-of-file mark (Ctrl-D on an empty line) the next read consumes. */
   private eofMark = false;
   /** Permanent end of input (end()): the page closed the terminal's input. */
@@ -120,7 +120,6 @@ export class BrowserTty implements HostStdin {
 
   private deliver(bytes: Uint8Array): void {
     this.ready.push(bytes);
-    this.readyBytes += bytes.length;
     this.notify();
   }
 
@@ -133,43 +132,31 @@ export class BrowserTty implements HostStdin {
   /** Forgets a half-typed line and undelivered input (a new program starts on the terminal). */
   reset(): void {
     this.line = [];
-    this.ready = [];
-    this.readyBytes = 0;
+    this.ready.clear();
     this.eofMark = false;
     this.ended = false;
     this.callbacks = [];
   }
 
   take(max: number): Uint8Array | null {
-    if (this.readyBytes === 0) {
+    if (this.ready.bytes === 0) {
       if (this.eofMark) { this.eofMark = false; return new Uint8Array(0); }
       return this.ended ? new Uint8Array(0) : null;
     }
-    const out = new Uint8Array(Math.min(max, this.readyBytes));
-    let off = 0;
-    while (off < out.length) {
-      const c = this.ready[0]!;
-      const n = Math.min(c.length, out.length - off);
-      out.set(c.subarray(0, n), off);
-      off += n;
-      if (n === c.length) this.ready.shift();
-      else this.ready[0] = c.subarray(n);
-    }
-    this.readyBytes -= out.length;
-    return out;
+    return this.ready.take(max);
   }
 
   available(): number {
-    return this.readyBytes;
+    return this.ready.bytes;
   }
 
   atEof(): boolean {
-    return this.readyBytes === 0 && (this.eofMark || this.ended);
+    return this.ready.bytes === 0 && (this.eofMark || this.ended);
   }
 
   request(onData: () => void): void {
     this.callbacks.push(onData);
-    if (this.readyBytes > 0 || this.eofMark || this.ended) queueMicrotask(() => this.notify());
+    if (this.ready.bytes > 0 || this.eofMark || this.ended) queueMicrotask(() => this.notify());
   }
 
   private notify(): void {

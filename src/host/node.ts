@@ -3,6 +3,7 @@ import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type * as Tty from 'node:tty';
+import { ChunkQueue } from './chunk_queue.js';
 import type { HostFs } from './fs.js';
 import type { Host, HostNet, HostStdin, HostStdioInfo, HostTimer } from './host.js';
 import { armSetTimeout } from './timer.js';
@@ -106,8 +107,7 @@ function sleepSync(ms: number): void {
  * stdin never keeps the Node process alive.
  */
 export class NodeStdin implements HostStdin {
-  private chunks: Uint8Array[] = [];
-  private buffered = 0;
+  private readonly chunks = new ChunkQueue();
   private eof = false;
   private started = false;
   private closed = false;
@@ -116,33 +116,22 @@ export class NodeStdin implements HostStdin {
   constructor(private readonly stream: () => NodeJS.ReadableStream & { destroy?(): void } = () => process.stdin) {}
 
   take(max: number): Uint8Array | null {
-    if (this.buffered === 0) return this.eof ? new Uint8Array(0) : null;
-    const out = new Uint8Array(Math.min(max, this.buffered));
-    let off = 0;
-    while (off < out.length) {
-      const c = this.chunks[0]!;
-      const n = Math.min(c.length, out.length - off);
-      out.set(c.subarray(0, n), off);
-      off += n;
-      if (n === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(n);
-    }
-    this.buffered -= out.length;
-    return out;
+    if (this.chunks.bytes === 0) return this.eof ? new Uint8Array(0) : null;
+    return this.chunks.take(max);
   }
 
   available(): number {
-    return this.buffered;
+    return this.chunks.bytes;
   }
 
   atEof(): boolean {
-    return this.eof && this.buffered === 0;
+    return this.eof && this.chunks.bytes === 0;
   }
 
   request(onData: () => void): void {
     if (this.closed) return;
     this.callbacks.push(onData);
-    if (this.buffered > 0 || this.eof) {
+    if (this.chunks.bytes > 0 || this.eof) {
       setImmediate(() => this.notify());
       return;
     }
@@ -160,7 +149,6 @@ export class NodeStdin implements HostStdin {
         const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk);
         if (bytes.length > 0) {
           this.chunks.push(bytes);
-          this.buffered += bytes.length;
         }
         s.pause(); // one chunk at a time: read more only when the guest asks again
         this.notify();

@@ -325,3 +325,34 @@ test('a misaligned AMO and an AMO on a read-only page inside translated code tra
     assert.notEqual((results[0]!.second.at(-1) as { stop: Stop }).stop, Stop.Ecall);
   }
 });
+
+/** A loop whose head is a 32-bit instruction across the two code pages (never translated:
+ *  the translator leaves page-crossing instructions to the interpreter) and whose rest, on the
+ *  second page, is a translated entry that runs four instructions per entry. */
+function shortStints(): number[] {
+  const bytes: number[] = [];
+  while (bytes.length < 4094) bytes.push(0x01, 0x00); // c.nop up to the head at 0xffe
+  bytes.push(...w32(E.ADDI(5, 5, 3)).bytes); // the head: crosses into the second page
+  for (const w of [E.ADD(6, 6, 5), E.ADDI(7, 7, 1), E.ADDI(COUNT, COUNT, -1)]) bytes.push(...w32(w).bytes);
+  bytes.push(...branch(1, COUNT, 0, -(bytes.length - 4094)).bytes); // bne COUNT, x0, head
+  bytes.push(...w32(E.ECALL).bytes);
+  return bytes;
+}
+
+test('an entry whose translated runs are too short to pay for the trip is demoted: the interpreter stops entering it, results unchanged', () => {
+  const iterations = 1000;
+  const results = [false, true, true].map((jit, k) => {
+    const m = machine(shortStints(), 13, jit);
+    if (k === 2) jitOf(m.mem.phys)!.minWork = 0; // demotion off: every iteration enters
+    m.h.pc = CODE + 4094;
+    m.h.setX(COUNT, iterations);
+    return { trail: runAll(m.h, m.mem, [1_000_000]), stats: jit ? jitOf(m.mem.phys)!.stats : null };
+  });
+  assert.deepEqual(results[1]!.trail, results[0]!.trail);
+  assert.deepEqual(results[2]!.trail, results[0]!.trail);
+  const on = results[1]!.stats!, off = results[2]!.stats!;
+  assert.ok(off.entries >= iterations - 10 && off.demoted === 0, `without demotion: ${off.entries} entries`);
+  assert.ok(on.demoted >= 1, 'demoted');
+  assert.ok(on.entries < 100, `with demotion: ${on.entries} entries`);
+  assert.ok(on.retired > 0, 'ran translated before the demotion');
+});

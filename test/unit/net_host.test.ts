@@ -9,7 +9,9 @@ import type {
   HostUdpSocket,
 } from '../../src/host/host.js';
 import { Blocked } from '../../src/kernel/request.js';
-import { AF_INET, SOCK_DGRAM, SOCK_STREAM } from '../../src/kernel/net/abi.js';
+import {
+  AF_INET, IP_ORIGDSTADDR, IP_RECVORIGDSTADDR, MSG_DONTWAIT, SOCK_DGRAM, SOCK_STREAM, SOL_IP,
+} from '../../src/kernel/net/abi.js';
 import { HostInetStack } from '../../src/kernel/net/host_inet.js';
 import type { InetSocket } from '../../src/kernel/net/inet.js';
 import type { TcpSocket } from '../../src/kernel/net/tcp.js';
@@ -243,4 +245,24 @@ test('an unbound UDP socket binds on the host before its first send, then sends;
   const m = recvOf(16);
   assert.equal(first(r, () => u.recvmsg(r, m)), 4);
   assert.equal((m.addr as { port: number }).port, 53);
+});
+
+test('IP_ORIGDSTADDR of a host datagram is the bound address; a wildcard binding gives the loopback address for a loopback sender, else the wildcard', () => {
+  const { r } = fakeCaller();
+  const net = new FakeNet();
+  const u = sock(net, SOCK_DGRAM);
+  assert.equal(u.setProtoOpt(SOL_IP, IP_RECVORIGDSTADDR, Uint8Array.of(1), false), 0);
+  assert.ok(first(r, () => u.bind(r, in4([0, 0, 0, 0], 0), noPaths())) instanceof Blocked);
+  net.udp[0]!.ev.bound();
+  assert.equal(again(r, () => u.bind(r, in4([0, 0, 0, 0], 0), noPaths())), 0);
+  const dest = (from: string): Uint8Array | undefined => {
+    net.udp[0]!.ev.message(Uint8Array.of(1), { family: 4, address: from, port: 53 });
+    const m = recvOf(16, MSG_DONTWAIT);
+    assert.equal(first(r, () => u.recvmsg(r, m)), 1);
+    assert.equal(m.control?.length, 1);
+    assert.equal(m.control![0]!.type, IP_ORIGDSTADDR);
+    return m.control![0]!.data;
+  };
+  assert.deepEqual(dest('127.0.0.1'), in4(LO, 41000).bytes);
+  assert.deepEqual(dest('192.0.2.7'), in4([0, 0, 0, 0], 41000).bytes);
 });

@@ -1,16 +1,20 @@
 // The simulated loopback network of deterministic mode: what is reachable, port allocation,
-// the TCP handshake as the client sees it, flow control, and UDP delivery.
+// the TCP handshake as the client sees it, flow control, and UDP delivery (with IP_ORIGDSTADDR).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   EADDRINUSE, EADDRNOTAVAIL, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EISCONN, ENETUNREACH,
 } from '../../src/abi/errno.js';
 import { Blocked } from '../../src/kernel/request.js';
-import { AF_INET, AF_INET6, SOCK_DGRAM, SOCK_STREAM, TCP_ESTABLISHED, TCP_SYN_SENT } from '../../src/kernel/net/abi.js';
+import {
+  AF_INET, AF_INET6, IP_ORIGDSTADDR, IP_RECVORIGDSTADDR, IPV6_RECVORIGDSTADDR, MSG_DONTWAIT, SOCK_DGRAM, SOCK_STREAM,
+  SOL_IP, SOL_IPV6, TCP_ESTABLISHED, TCP_SYN_SENT,
+} from '../../src/kernel/net/abi.js';
 import type { InetSocket } from '../../src/kernel/net/inet.js';
 import { EPHEMERAL_LOW, LoopbackNet } from '../../src/kernel/net/loopback.js';
+import type { Cmsg } from '../../src/kernel/net/socket.js';
 import type { TcpSocket } from '../../src/kernel/net/tcp.js';
-import { again, CRED, fakeCaller, fakeEnv, first, in4, noPaths, recvText, sendOf } from './net_fixture.js';
+import { again, CRED, fakeCaller, fakeEnv, first, in4, noPaths, recvOf, recvText, sendOf } from './net_fixture.js';
 
 const LO: [number, number, number, number] = [127, 0, 0, 1];
 
@@ -144,11 +148,7 @@ test('a connected UDP socket receives only from its peer; an IPv6 socket receive
   const { r } = fakeCaller();
   const net = new LoopbackNet();
   const six = sock(net, SOCK_DGRAM, AF_INET6);
-  const any6 = { family: AF_INET6, bytes: new Uint8Array(28) };
-  any6.bytes[0] = AF_INET6;
-  any6.bytes[2] = 0x1f;
-  any6.bytes[3] = 0x90; // port 8080
-  assert.equal(first(r, () => six.bind(r, any6, noPaths())), 0);
+  assert.equal(first(r, () => six.bind(r, { family: AF_INET6, bytes: any6(8080) }, noPaths())), 0);
   const a = sock(net, SOCK_DGRAM), b = sock(net, SOCK_DGRAM);
   first(r, () => a.sendmsg(r, sendOf('from a', { addr: in4(LO, 8080) })));
   assert.equal(recvText(six, r), 'from a');
@@ -158,12 +158,18 @@ test('a connected UDP socket receives only from its peer; an IPv6 socket receive
   assert.equal(recvText(six, r), 'a again', 'b was not the connected peer');
 });
 
-/** A raw sockaddr_in6 for ::ffff:a.b.c.d:port. */
-function mapped(ip: [number, number, number, number], port: number): Uint8Array {
+/** A raw sockaddr_in6 for [::]:port. */
+function any6(port: number): Uint8Array {
   const b = new Uint8Array(28);
   b[0] = AF_INET6;
   b[2] = port >> 8;
   b[3] = port & 0xff;
+  return b;
+}
+
+/** A raw sockaddr_in6 for ::ffff:a.b.c.d:port. */
+function mapped(ip: [number, number, number, number], port: number): Uint8Array {
+  const b = any6(port);
   b[18] = 0xff;
   b[19] = 0xff;
   b.set(ip, 20);
@@ -178,4 +184,32 @@ test('closing a listener resets the connections it had not handed out', () => {
   assert.equal(first(r, () => c.connect(r, in4(LO, 6300), noPaths())), 0);
   l.release();
   assert.equal(recvText(c, r), -ECONNRESET);
+});
+
+test('IP_RECVORIGDSTADDR adds IP_ORIGDSTADDR with the routed destination (0.0.0.0 is 127.0.0.1); an IPv4 datagram on an IPv6 socket needs the IPv4 option', () => {
+  const { r } = fakeCaller();
+  const net = new LoopbackNet();
+  const on = Uint8Array.of(1);
+  const rx = sock(net, SOCK_DGRAM), tx = sock(net, SOCK_DGRAM);
+  assert.equal(first(r, () => rx.bind(r, in4([0, 0, 0, 0], 7000), noPaths())), 0);
+  const recvControl = (s: InetSocket): Cmsg[] | null => {
+    const m = recvOf(16, MSG_DONTWAIT);
+    assert.equal(typeof first(r, () => s.recvmsg(r, m)), 'number');
+    return m.control;
+  };
+  first(r, () => tx.sendmsg(r, sendOf('x', { addr: in4([0, 0, 0, 0], 7000) })));
+  assert.equal(recvControl(rx), null, 'not asked for');
+  assert.equal(rx.setProtoOpt(SOL_IP, IP_RECVORIGDSTADDR, on, false), 0);
+  first(r, () => tx.sendmsg(r, sendOf('x', { addr: in4([0, 0, 0, 0], 7000) })));
+  assert.deepEqual(recvControl(rx), [{ level: SOL_IP, type: IP_ORIGDSTADDR, data: in4(LO, 7000).bytes }]);
+
+  const six = sock(net, SOCK_DGRAM, AF_INET6);
+  assert.equal(first(r, () => six.bind(r, { family: AF_INET6, bytes: any6(7001) }, noPaths())), 0);
+  assert.equal(six.setProtoOpt(SOL_IPV6, IPV6_RECVORIGDSTADDR, Uint8Array.of(1, 0, 0, 0), false), 0);
+  first(r, () => tx.sendmsg(r, sendOf('x', { addr: in4(LO, 7001) })));
+  assert.equal(recvControl(six), null, 'IPV6_RECVORIGDSTADDR does not cover IPv4 datagrams');
+  assert.equal(six.setProtoOpt(SOL_IP, IP_RECVORIGDSTADDR, on, false), 0);
+  assert.deepEqual(six.getProtoOpt(SOL_IP, IP_RECVORIGDSTADDR), Uint8Array.of(1, 0, 0, 0));
+  first(r, () => tx.sendmsg(r, sendOf('x', { addr: in4(LO, 7001) })));
+  assert.deepEqual(recvControl(six), [{ level: SOL_IP, type: IP_ORIGDSTADDR, data: in4(LO, 7001).bytes }]);
 });

@@ -39,6 +39,17 @@ const WASM_PAGE = 65536;
 /** An entry slot whose region is being compiled in the background: far below any threshold
  *  (arrivals meanwhile count down from it, still far above int32's minimum). */
 const PENDING = -(1 << 30);
+/** exec() calls of an entry over which its average work is judged (judge()). */
+const DEMOTE_SAMPLE = 32;
+/** Instructions one exec() call must retire on average for its entry to stay worth entering: a
+ *  trip from the interpreter into translated code and back costs about as much as interpreting
+ *  a hundred instructions (esbuild's Go code, where most trips run a short callee and return to
+ *  code that is not translated), and running them translated saves only a part of that. */
+const DEMOTE_MIN_WORK = 100;
+/** The entry slot of a demoted translation: as PENDING, the interpreter neither stops there nor
+ *  counts it up to the threshold again (its arrivals count down from here; 2^30 of them wrap the
+ *  slot to a value lookup() resets to 0). */
+const DEMOTED = PENDING;
 /** exec()'s answer when the interpreter should continue at h.pc. */
 export const EXEC_INTERPRET = -1;
 
@@ -66,6 +77,8 @@ export interface JitStats {
   dropped: number;
   /** Regions evicted to stay within the function budget. */
   evicted: number;
+  /** Translations the interpreter stopped entering (too little work per entry). */
+  demoted: number;
   /** Runs of the interpreter between translated code (run.ts counts them). */
   interpRuns: number;
   /** Calls from translated code into the F/D helper (ops not done inline) and the CSR helper (time). */
@@ -79,15 +92,22 @@ interface Entry {
   frame: number;
   /** Page offsets of its blocks (whose slots may name it). */
   starts: number[];
+  /** Its index in fns. */
+  id: number;
+  /** exec() calls that entered here in the current sample, and the instructions they retired. */
+  enters: number;
+  work: number;
 }
 
 export class Jit implements CodeListener {
   readonly stats: JitStats = {
     regions: 0, instructions: 0, compileMs: 0, background: 0, entries: 0, calls: 0, retired: 0,
-    exits: { interp: 0, budget: 0, ecall: 0, miss: 0 }, dropped: 0, evicted: 0, interpRuns: 0, helpers: { fp: 0, csr: 0 },
+    exits: { interp: 0, budget: 0, ecall: 0, miss: 0 }, dropped: 0, evicted: 0, demoted: 0, interpRuns: 0, helpers: { fp: 0, csr: 0 },
   };
   /** Arrivals before translating an entry point. */
   threshold = DEFAULT_HOT_THRESHOLD;
+  /** Instructions an entry's exec() calls must average for the interpreter to keep entering it. */
+  minWork = DEMOTE_MIN_WORK;
   /**
    * Compile in the background (WebAssembly.compile on the engine's threads) while the
    * interpreter goes on; the translation is installed when the host's event loop next runs
@@ -147,7 +167,7 @@ export class Jit implements CodeListener {
 
   /** The translated function with an entry at pc, translating it when it just became hot; null
    *  when there is none (arrivals counted). */
-  private lookup(pc: number, tagX: Int32Array, paX: Int32Array): Translated | null {
+  private lookup(pc: number, tagX: Int32Array, paX: Int32Array): Entry | null {
     if (!(pc >= 0 && pc < 274877906944) || (pc & 1) !== 0) return null;
     const vpn = Math.floor(pc / 4096), off = pc - vpn * 4096, e = vpn & 1023;
     if (tagX[e] !== vpn) return null;
@@ -164,7 +184,7 @@ export class Jit implements CodeListener {
     }
     const entry = this.fns[slot >> 8];
     if (entry === null || entry === undefined) { code[i] = 0; return null; }
-    return entry.fn;
+    return entry;
   }
 
   /** Puts tlb's array offsets in the exchange area; false (and nothing written) when its arrays
@@ -193,8 +213,9 @@ export class Jit implements CodeListener {
     const tagX = tlb.tagX, paX = tlb.paX;
     if (tlb !== this.tlbInArea && !this.useTlb(tlb)) return EXEC_INTERPRET;
     let pc = h.pc;
-    let fn = this.lookup(pc, tagX, paX);
-    if (fn === null) return EXEC_INTERPRET;
+    const first = this.lookup(pc, tagX, paX);
+    if (first === null) return EXEC_INTERPRET;
+    let fn = first.fn;
     const i32 = this.i32, st = this.st, sw = st >> 2, stats = this.stats, disp = this.disp ??= makeDispatcher(this.phys.memory, this.phys.bytes / WASM_PAGE), table = disp.table, dispatch = disp.dispatch;
     this.regs.set(h.x);
     this.fregs.set(h.f);
@@ -230,8 +251,9 @@ export class Jit implements CodeListener {
         stats.exits.miss++;
         // A function the table named for pc that would not run it (a stale hint) must not loop.
         if (n === 0 && pc === prev) { if (missedAt === pc) break; missedAt = pc; } else missedAt = -1;
-        fn = this.lookup(pc, tagX, paX);
-        if (fn === null) break;
+        const e = this.lookup(pc, tagX, paX);
+        if (e === null) break;
+        fn = e.fn;
         continue;
       }
       if (r === EXIT_ECALL) { stats.exits.ecall++; result = Stop.Ecall; break; }
@@ -248,6 +270,8 @@ export class Jit implements CodeListener {
     h.instret += total;
     const res = i32[(st + ST_RES) >> 2]!;
     h.reservation = res === -1 ? -1 : res >>> 0; // a pool offset, unsigned as the interpreter keeps it
+    first.work += total;
+    if (++first.enters >= DEMOTE_SAMPLE) this.judge(first);
     return result;
   }
 
@@ -297,6 +321,7 @@ export class Jit implements CodeListener {
     this.fns[id] = {
       fn: inst.exports['f0'] as Translated, valid: inst.exports['valid'] as WebAssembly.Global, frame,
       starts: region.blocks.map((b) => b.start),
+      id, enters: 0, work: 0,
     };
     let ids = this.byFrame.get(frame);
     if (ids === undefined) { ids = []; this.byFrame.set(frame, ids); }
@@ -309,6 +334,25 @@ export class Jit implements CodeListener {
     for (const b of region.blocks) this.stats.instructions += b.offs.length;
     if (this.async) this.stats.compileMs += performance.now() - t0;
     return id * 256;
+  }
+
+  /**
+   * At the end of entry e's sample of entries: when they ran too little translated code to pay
+   * for their trips between JavaScript and WebAssembly, the interpreter stops entering it (its
+   * entry slots become DEMOTED; translated code still reaches it through the dispatcher).
+   */
+  private judge(e: Entry): void {
+    const work = e.work;
+    e.enters = 0;
+    e.work = 0;
+    if (work >= DEMOTE_SAMPLE * this.minWork) return;
+    const code = this.cache.pages[e.frame], id = e.id;
+    if (code === undefined || this.fns[id] !== e) return;
+    for (const s of e.starts) {
+      const i = DECODE_ENTRIES + (s >> 1);
+      if (code[i]! > 0 && code[i]! >> 8 === id) code[i] = DEMOTED;
+    }
+    this.stats.demoted++;
   }
 
   /** Evicts one live translation (round robin): invalid from now on, its entry slots counting again. */

@@ -87,7 +87,16 @@ export class Bytes {
 
   /** Appends raw bytes. */
   bytes(b: Uint8Array | readonly number[]): void {
-    for (let i = 0; i < b.length; i++) this.u8(b[i]!);
+    if (!(b instanceof Uint8Array)) { for (let i = 0; i < b.length; i++) this.u8(b[i]!); return; }
+    let size = this.buf.length;
+    while (this.len + b.length > size) size *= 2;
+    if (size !== this.buf.length) {
+      const g = new Uint8Array(size);
+      g.set(this.buf.subarray(0, this.len));
+      this.buf = g;
+    }
+    this.buf.set(b, this.len);
+    this.len += b.length;
   }
 
   /** Returns the bytes written so far (a copy). */

@@ -57,10 +57,14 @@ export const TCP_NODELAY = 1, TCP_MAXSEG = 2, TCP_CORK = 3, TCP_KEEPIDLE = 4, TC
 export const IP_TOS = 1, IP_TTL = 2, IP_HDRINCL = 3, IP_PKTINFO = 8, IP_MTU_DISCOVER = 10, IP_RECVERR = 11,
   IP_RECVTTL = 12, IP_RECVTOS = 13, IP_MTU = 14, IP_FREEBIND = 15, IP_MULTICAST_TTL = 33,
   IP_MULTICAST_LOOP = 34, IP_BIND_ADDRESS_NO_PORT = 24;
+/** IP_RECVORIGDSTADDR asks for the IP_ORIGDSTADDR control message (the same number): a datagram's destination. */
+export const IP_RECVORIGDSTADDR = 20, IP_ORIGDSTADDR = 20;
 
 /** IPPROTO_IPV6 options (include/uapi/linux/in6.h). */
 export const IPV6_UNICAST_HOPS = 16, IPV6_MULTICAST_HOPS = 18, IPV6_MULTICAST_LOOP = 19, IPV6_V6ONLY = 26,
   IPV6_RECVPKTINFO = 49, IPV6_TCLASS = 67;
+/** IPV6_RECVORIGDSTADDR asks for the IPV6_ORIGDSTADDR control message (the same number). */
+export const IPV6_RECVORIGDSTADDR = 74, IPV6_ORIGDSTADDR = 74;
 
 /** Socket ioctls (include/uapi/linux/sockios.h, asm-generic/ioctls.h): SIOCINQ is FIONREAD, SIOCOUTQ is TIOCOUTQ. */
 export const SIOCINQ = 0x541b, SIOCOUTQ = 0x5411, SIOCATMARK = 0x8905, SIOCOUTQNSD = 0x894b,

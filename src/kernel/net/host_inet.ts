@@ -9,7 +9,9 @@
 // (so bind can report EADDRINUSE), and connections that arrive before listen() wait for it; a
 // socket that binds and then connects gives up its listener and connects from the same port;
 // the local address of a connecting socket is known once the connection is up; a UDP socket
-// connected to a non-loopback address keeps reporting its bound (wildcard) address.
+// connected to a non-loopback address keeps reporting its bound (wildcard) address; a UDP
+// datagram's IP_ORIGDSTADDR is the bound address (for a wildcard binding: the loopback address
+// when the sender is on the loopback, else the wildcard), as the host does not tell.
 import { ECONNRESET, EINVAL, ENETUNREACH, EPIPE, ERESTARTNOINTR } from '../../abi/errno.js';
 import type {
   HostInetAddr, HostNet, HostTcpConnection, HostTcpEvents, HostTcpServer, HostUdpSocket,
@@ -159,13 +161,7 @@ class HostTcp extends TcpSocket {
     const l = c.local(), p = c.remote();
     child.local = l !== null ? fromHost(l, this.family) : null;
     child.remote = p !== null ? fromHost(p, this.family) : null;
-    child.rcvbuf = this.rcvbuf;
-    child.sndbuf = this.sndbuf;
-    child.rcvtimeo = this.rcvtimeo;
-    child.sndtimeo = this.sndtimeo;
-    child.keepalive = this.keepalive;
-    child.linger = { ...this.linger };
-    child.nodelay = this.nodelay;
+    child.inheritFrom(this);
     if (child.nodelay) c.setNoDelay(true);
     if (child.keepalive) c.setKeepAlive(true, child.keepidle);
     if (this.released) {
@@ -393,9 +389,25 @@ class HostUdp extends UdpSocket {
     const r = this.remote;
     if (r !== null && (r.port !== f.port || !sameIp(r.ip, f.ip))) return;
     const skb = new Skb(data, null, null, f);
+    skb.dest = this.hostDest(f);
     if (!this.admit(skb.truesize)) return;
     this.rcvq.push(skb);
     this.wake();
+  }
+
+  /**
+   * Where a datagram from the host was sent (IP_ORIGDSTADDR), in the sender's plain family: the
+   * bound address, since the host socket does not say. A wildcard binding gives the loopback
+   * address for a loopback sender and the wildcard address otherwise.
+   */
+  private hostDest(from: InetAddr): InetAddr | null {
+    if (this.local === null) return null;
+    const src = plainIp(from.ip);
+    const family = src.length === 4 ? AF_INET : AF_INET6;
+    let ip = plainIp(this.local.ip);
+    if (ip.length !== src.length) ip = new Uint8Array(src.length);
+    if (isAnyIp(ip) && isLoopbackIp(src)) ip = src.length === 4 ? LOOPBACK4 : LOOPBACK6;
+    return { family, ip, port: this.local.port, flowinfo: 0, scopeId: 0 };
   }
 
   /** Closes the host socket. */

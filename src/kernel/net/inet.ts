@@ -6,13 +6,17 @@
 import { EACCES, EAFNOSUPPORT, EINVAL, ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT } from '../../abi/errno.js';
 import {
   AF_INET, AF_INET6, AF_UNSPEC, IP_BIND_ADDRESS_NO_PORT, IP_FREEBIND, IP_HDRINCL, IP_MTU_DISCOVER,
-  IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_PKTINFO, IP_RECVERR, IP_RECVTOS, IP_RECVTTL, IP_TOS, IP_TTL,
-  IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_TCP, IPPROTO_UDP, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP,
-  IPV6_RECVPKTINFO, IPV6_TCLASS, IPV6_UNICAST_HOPS, IPV6_V6ONLY, SIN6_LEN_RFC2133, SOCK_DGRAM, SOCK_RAW,
-  SOCK_STREAM, SOCKADDR_IN_SIZE, SOL_IP, SOL_IPV6,
+  IP_MULTICAST_LOOP, IP_MULTICAST_TTL, IP_ORIGDSTADDR, IP_PKTINFO, IP_RECVERR, IP_RECVORIGDSTADDR, IP_RECVTOS,
+  IP_RECVTTL, IP_TOS, IP_TTL, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_TCP, IPPROTO_UDP,
+  IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_ORIGDSTADDR, IPV6_RECVORIGDSTADDR, IPV6_RECVPKTINFO, IPV6_TCLASS,
+  IPV6_UNICAST_HOPS, IPV6_V6ONLY, SIN6_LEN_RFC2133, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, SOCKADDR_IN_SIZE, SOL_IP,
+  SOL_IPV6,
 } from './abi.js';
-import { decodeIn, decodeIn6, type InetAddr, isAnyIp, mapV4, type RawSockAddr, v4Mapped } from './sockaddr.js';
-import { Socket, type SockCred, type SockEnv } from './socket.js';
+import type { Skb } from './skb.js';
+import {
+  decodeIn, decodeIn6, encodeSockaddr, type InetAddr, isAnyIp, mapV4, type RawSockAddr, v4Mapped,
+} from './sockaddr.js';
+import { type RecvMsg, Socket, type SockCred, type SockEnv } from './socket.js';
 import { intBytes, readInt } from './sockopt.js';
 
 /** One past the largest protocol number (IPPROTO_MAX). */
@@ -92,7 +96,11 @@ export abstract class InetSocket extends Socket {
   hopLimit = -1;
   multicastHops = 1;
   tclass = 0;
-  /** Receive-side flags that are recorded (ecall does not produce their control messages). */
+  /**
+   * Receive-side flags, keyed `ip${name}` or `ip6${name}` by level: IP_RECVORIGDSTADDR and
+   * IPV6_RECVORIGDSTADDR add their control messages; the others are recorded only (ecall does not
+   * produce theirs).
+   */
   readonly ipFlags = new Map<string, number>();
 
   constructor(family: number, type: number, protocol: number, env: SockEnv, owner: SockCred) {
@@ -169,6 +177,22 @@ export abstract class InetSocket extends Socket {
     return null;
   }
 
+  /**
+   * Adds a received datagram's destination as a control message when the socket asked for it:
+   * IP_ORIGDSTADDR (a sockaddr_in) for an IPv4 datagram, on either family, with IP_RECVORIGDSTADDR;
+   * IPV6_ORIGDSTADDR (a sockaddr_in6) for an IPv6 one with IPV6_RECVORIGDSTADDR (ip_cmsg_recv,
+   * ip6_datagram_recv_specific_ctl). Datagrams of unknown destination add nothing.
+   */
+  protected addOrigDst(skb: Skb, m: RecvMsg): void {
+    const d = skb.dest;
+    if (d === null) return;
+    const v4 = d.family === AF_INET;
+    const on = v4 ? this.ipFlags.get(`ip${IP_RECVORIGDSTADDR}`) : this.ipFlags.get(`ip6${IPV6_RECVORIGDSTADDR}`);
+    if (on !== 1 || (!v4 && this.family !== AF_INET6)) return;
+    const data = encodeSockaddr(d, d.family);
+    (m.control ??= []).push({ level: v4 ? SOL_IP : SOL_IPV6, type: v4 ? IP_ORIGDSTADDR : IPV6_ORIGDSTADDR, data });
+  }
+
   private getIpOpt(name: number): Uint8Array | number {
     switch (name) {
       case IP_TTL: return intBytes(this.ttl < 0 ? DEFAULT_TTL : this.ttl);
@@ -178,6 +202,7 @@ export abstract class InetSocket extends Socket {
       case IP_MULTICAST_LOOP: return intBytes(this.multicastLoop);
       case IP_HDRINCL: return intBytes(0);
       case IP_PKTINFO: case IP_RECVERR: case IP_RECVTTL: case IP_RECVTOS: case IP_FREEBIND: case IP_BIND_ADDRESS_NO_PORT:
+      case IP_RECVORIGDSTADDR:
         return intBytes(this.ipFlags.get(`ip${name}`) ?? 0);
       default: return -ENOPROTOOPT;
     }
@@ -208,6 +233,7 @@ export abstract class InetSocket extends Socket {
         return 0;
       case IP_MULTICAST_LOOP: this.multicastLoop = v !== 0 ? 1 : 0; return 0;
       case IP_PKTINFO: case IP_RECVERR: case IP_RECVTTL: case IP_RECVTOS: case IP_FREEBIND: case IP_BIND_ADDRESS_NO_PORT:
+      case IP_RECVORIGDSTADDR:
         this.ipFlags.set(`ip${name}`, v !== 0 ? 1 : 0);
         return 0;
       default: return -ENOPROTOOPT;
@@ -221,7 +247,7 @@ export abstract class InetSocket extends Socket {
       case IPV6_MULTICAST_HOPS: return intBytes(this.multicastHops);
       case IPV6_MULTICAST_LOOP: return intBytes(this.multicastLoop);
       case IPV6_TCLASS: return intBytes(this.tclass);
-      case IPV6_RECVPKTINFO: return intBytes(this.ipFlags.get(`ip6${name}`) ?? 0);
+      case IPV6_RECVPKTINFO: case IPV6_RECVORIGDSTADDR: return intBytes(this.ipFlags.get(`ip6${name}`) ?? 0);
       default: return -ENOPROTOOPT;
     }
   }
@@ -250,7 +276,7 @@ export abstract class InetSocket extends Socket {
         if (v < -1 || v > 0xff) return -EINVAL;
         this.tclass = v === -1 ? 0 : v;
         return 0;
-      case IPV6_RECVPKTINFO: this.ipFlags.set(`ip6${name}`, v !== 0 ? 1 : 0); return 0;
+      case IPV6_RECVPKTINFO: case IPV6_RECVORIGDSTADDR: this.ipFlags.set(`ip6${name}`, v !== 0 ? 1 : 0); return 0;
       default: return -ENOPROTOOPT;
     }
   }

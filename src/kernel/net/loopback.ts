@@ -263,17 +263,6 @@ class SimTcp extends TcpSocket {
     client.wake();
   }
 
-  /** Copies the options a connection inherits from its listener (sk_clone_lock). */
-  private inheritFrom(l: SimTcp): void {
-    this.rcvbuf = l.rcvbuf;
-    this.sndbuf = l.sndbuf;
-    this.rcvtimeo = l.rcvtimeo;
-    this.sndtimeo = l.sndtimeo;
-    this.keepalive = l.keepalive;
-    this.linger = { ...l.linger };
-    this.nodelay = l.nodelay;
-    this.rcvlowat = l.rcvlowat;
-  }
 
   protected override accepted(): void {
     while (this.synq.length > 0 && this.acceptq.length <= this.backlog) this.establish(this.synq.shift()!);
@@ -436,6 +425,7 @@ class SimUdp extends UdpSocket {
       return 0;
     }
     const skb = new Skb(data, null, null, inFamily(me, to.family));
+    skb.dest = { family: ip.length === 4 ? AF_INET : AF_INET6, ip, port: dest.port, flowinfo: 0, scopeId: 0 };
     if (!to.admit(skb.truesize)) return 0;
     to.rcvq.push(skb);
     to.wake();

@@ -125,13 +125,13 @@ export class CmsgWriter {
     return this.out.subarray(0, this.used);
   }
 
-  /** put_cmsg: one message, truncated (MSG_CTRUNC) if it does not fit. */
+  /** put_cmsg: one message, truncated (MSG_CTRUNC, and a cmsg_len of the bytes left) if it does not fit. */
   put(level: number, type: number, data: Uint8Array): void {
     const left = this.room - this.used;
     if (left < CMSGHDR_SIZE) { this.flags |= MSG_CTRUNC; return; }
     let cmlen = cmsgLen(data.length);
     if (left < cmlen) { this.flags |= MSG_CTRUNC; cmlen = left; }
-    this.header(cmsgLen(data.length), level, type);
+    this.header(cmlen, level, type); // cmsg_len says what was written (put_cmsg)
     this.out.set(data.subarray(0, cmlen - CMSGHDR_SIZE), this.used + CMSGHDR_SIZE);
     this.used += Math.min(cmsgSpace(data.length), left);
   }

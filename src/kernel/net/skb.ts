@@ -5,7 +5,7 @@
 // destructor that returns its memory to the sending socket (sock_wfree).
 import type { OpenFile } from '../vfs/file.js';
 import { filePut } from '../vfs/fdtable.js';
-import type { SockAddr } from './sockaddr.js';
+import type { InetAddr, SockAddr } from './sockaddr.js';
 
 /** Process credentials a message carries (struct ucred). */
 export interface UCred {
@@ -30,6 +30,8 @@ export class Skb {
   destructor: (() => void) | null = null;
   /** Called when the descriptors leave the buffer (received or dropped): in-flight accounting. */
   onUnflight: ((fds: OpenFile[]) => void) | null = null;
+  /** Where an IP datagram was sent (plain: IPv4 as AF_INET), for IP_ORIGDSTADDR; null if unknown. */
+  dest: InetAddr | null = null;
 
   constructor(
     readonly data: Uint8Array,

@@ -109,11 +109,20 @@ export interface RecvMsg {
   cred: UCred | null;
   /** msg_flags out: MSG_TRUNC, MSG_CTRUNC, MSG_EOR. */
   msgFlags: number;
+  /** Protocol control messages (IP_ORIGDSTADDR, ...), after the credentials and descriptors; null if none. */
+  control: Cmsg[] | null;
+}
+
+/** One control message a protocol adds to a receive: its level, type and data. */
+export interface Cmsg {
+  level: number;
+  type: number;
+  data: Uint8Array;
 }
 
 /** Returns an empty RecvMsg over buf. */
 export function recvMsgOf(buf: UserBuf, flags: number): RecvMsg {
-  return { buf, flags, addr: null, rights: null, cred: null, msgFlags: 0 };
+  return { buf, flags, addr: null, rights: null, cred: null, msgFlags: 0, control: null };
 }
 
 /** struct linger as set by SO_LINGER. */

@@ -85,6 +85,18 @@ export abstract class TcpSocket extends InetSocket {
   protected abstract closeConnection(abort: boolean): void;
   /** Called after a read consumed bytes (flow control). */
   protected rcvConsumed(): void {}
+
+  /** Copies the options a connection inherits from its listener (sk_clone_lock). */
+  inheritFrom(l: TcpSocket): void {
+    this.rcvbuf = l.rcvbuf;
+    this.sndbuf = l.sndbuf;
+    this.rcvtimeo = l.rcvtimeo;
+    this.sndtimeo = l.sndtimeo;
+    this.keepalive = l.keepalive;
+    this.linger = { ...l.linger };
+    this.nodelay = l.nodelay;
+    this.rcvlowat = l.rcvlowat;
+  }
   /** Applies a handshake result that is due (the simulated network settles lazily). */
   settle(): void {}
   /** The MSS of an established connection. */

@@ -101,7 +101,7 @@ export abstract class UdpSocket extends InetSocket {
     if (m.flags & MSG_OOB) return -EINVAL;
     if (m.flags & MSG_ERRQUEUE) return -EAGAIN; // no error queue: nothing is ever queued on it
     if (this.err !== 0) return this.takeError();
-    return this.recvMessage(r, m, () => false);
+    return this.recvMessage(r, m, () => false, (skb, msg) => this.addOrigDst(skb, msg));
   }
 
   shutdownSock(how: number): number {

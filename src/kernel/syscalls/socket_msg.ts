@@ -37,7 +37,7 @@ const MH_NAME = 0, MH_NAMELEN = 8, MH_IOV = 16, MH_IOVLEN = 24, MH_CONTROL = 32,
 const MMSG_LEN = 56;
 
 /** struct msghdr as read from the guest (copy_msghdr_from_user). */
-interface MsgHdr {
+export interface MsgHdr {
   name: number;
   namelen: number;
   iov: number;
@@ -47,7 +47,7 @@ interface MsgHdr {
 }
 
 /** Reads the struct msghdr at addr: a NULL name has length 0, a long one is clamped; -EINVAL for a negative one. */
-function readMsghdr(mem: GuestMemory, addr: number): MsgHdr | number {
+export function readMsghdr(mem: GuestMemory, addr: number): MsgHdr | number {
   const name = mem.readU64(addr + MH_NAME);
   let namelen = mem.readI32(addr + MH_NAMELEN);
   if (name === 0) namelen = 0;
@@ -192,6 +192,13 @@ export function recvHdr(t: Task, r: Request, s: Socket, hdrAddr: number, flags: 
   return finishRecv(t, s, m, n, hdrAddr, h, (flags & MSG_CMSG_CLOEXEC) !== 0);
 }
 
+/** Adds a receive's control messages to cw: credentials, descriptors (installed here), then the protocol's. */
+export function putControl(t: Task, cw: CmsgWriter, m: RecvMsg, cloexec: boolean): void {
+  if (m.cred !== null) cw.putCred(m.cred);
+  if (m.rights !== null) installRights(t, cw, m.rights, cloexec);
+  if (m.control !== null) for (const c of m.control) cw.put(c.level, c.type, c.data);
+}
+
 /** Writes a finished receive's name, control data and flags back to the struct msghdr at hdrAddr. */
 function finishRecv(t: Task, s: Socket, m: RecvMsg, n: number, hdrAddr: number, h: MsgHdr, cloexec: boolean): number {
   const mem = t.mm.mem;
@@ -204,8 +211,7 @@ function finishRecv(t: Task, s: Socket, m: RecvMsg, n: number, hdrAddr: number, 
       }
     }
     const cw = new CmsgWriter(Math.min(h.controllen, INT_MAX));
-    if (m.cred !== null) cw.putCred(m.cred);
-    if (m.rights !== null) installRights(t, cw, m.rights, cloexec);
+    putControl(t, cw, m, cloexec);
     if (cw.used > 0) mem.write(h.control, cw.bytes());
     mem.writeU64(hdrAddr + MH_CONTROLLEN, cw.used);
     mem.writeI32(hdrAddr + MH_FLAGS, m.msgFlags | cw.flags);
@@ -343,7 +349,7 @@ export const defs: SyscallDef[] = [
   },
   {
     nr: 212, name: 'recvmsg', handler: sysRecvmsg, status: 'partial',
-    note: 'SCM_RIGHTS (MSG_CMSG_CLOEXEC) and SCM_CREDENTIALS; no MSG_OOB, MSG_ERRQUEUE or timestamps',
+    note: 'SCM_RIGHTS (MSG_CMSG_CLOEXEC), SCM_CREDENTIALS and IP(V6)_ORIGDSTADDR; no MSG_OOB, MSG_ERRQUEUE or timestamps',
     args: ['fd', 'msghdrout', 'msgflags'],
   },
   {

@@ -21,6 +21,7 @@ import type { OpResult } from './op_result.js';
 import type { OpDef } from './op_def.js';
 import { installFileDirect } from './ops_fs.js';
 import { recycleBuffer, selectBuffer } from './ops_rw.js';
+import { recvmsgMultishot } from './recvmsg_multishot.js';
 import type { RingCore } from './ring_state.js';
 
 /** send/recv flags in the SQE's ioprio (IORING_RECVSEND_POLL_FIRST, IORING_RECV_MULTISHOT). */
@@ -55,11 +56,11 @@ function prepSend(_g: RingCore, k: IoKiocb): number {
   return 0;
 }
 
-/** Checks RECV and RECVMSG: POLL_FIRST and (RECV, with a provided buffer, no WAITALL) MULTISHOT. */
+/** Checks RECV and RECVMSG: POLL_FIRST and MULTISHOT (with a provided buffer, no WAITALL; RECV: no len). */
 function prepRecv(_g: RingCore, k: IoKiocb): number {
   if (k.ioprio & ~(RECVSEND_POLL_FIRST | RECV_MULTISHOT) || k.off !== 0n || k.spliceFdIn !== 0) return -EINVAL;
   if (k.ioprio & RECV_MULTISHOT) {
-    if (!(k.flags & IOSQE_BUFFER_SELECT) || k.opFlags & MSG_WAITALL || k.opcode !== Op.RECV || k.len !== 0) return -EINVAL;
+    if (!(k.flags & IOSQE_BUFFER_SELECT) || k.opFlags & MSG_WAITALL || (k.opcode === Op.RECV && k.len !== 0)) return -EINVAL;
   }
   return 0;
 }
@@ -82,11 +83,13 @@ function sendmsg(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
 
 /**
  * RECVMSG: into the struct msghdr at addr; with BUFFER_SELECT the data goes to a provided buffer
- * (at most the length of the msghdr's one iovec, when it has one), which it keeps unless it sleeps.
+ * (at most the length of the msghdr's one iovec, when it has one), which it keeps if it received
+ * bytes. IORING_RECV_MULTISHOT: recvmsg_multishot.ts.
  */
 function recvmsg(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
   if (typeof s === 'number') return s;
+  if (k.ioprio & RECV_MULTISHOT) return waitIfNonblock(r, s, recvmsgMultishot(ring, k, r, s), (k.opFlags & MSG_DONTWAIT) !== 0);
   let select: ((len: number) => [number, number] | number) | undefined;
   if (k.flags & IOSQE_BUFFER_SELECT) {
     select = (len) => {
@@ -95,11 +98,12 @@ function recvmsg(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
     };
   }
   const n = recvHdr(k.task, r, s, k.addr, k.opFlags, select);
-  if (select !== undefined && (n instanceof Blocked || n < 0)) recycleBuffer(ring, k);
+  // Nothing received (a sleep, an error, the end of the stream): the buffer goes back.
+  if (select !== undefined && (n instanceof Blocked || n <= 0)) recycleBuffer(ring, k);
   return waitIfNonblock(r, s, n, (k.opFlags & MSG_DONTWAIT) !== 0);
 }
 
-/** One receive for RECV: into addr/len, or a provided buffer (BUFFER_SELECT, which it keeps unless it sleeps). */
+/** One receive for RECV: into addr/len, or a provided buffer (BUFFER_SELECT, which it keeps if it received bytes). */
 function recvOnce(ring: RingCore, k: IoKiocb, r: UringRequest, s: Socket): number | Blocked {
   let addr = k.addr, len = k.len;
   if (k.flags & IOSQE_BUFFER_SELECT) {
@@ -109,15 +113,16 @@ function recvOnce(ring: RingCore, k: IoKiocb, r: UringRequest, s: Socket): numbe
     len = k.len === 0 ? sel[1] : Math.min(len, sel[1]);
   }
   const n = recvOn(k.task, r, s, addr, len, k.opFlags);
-  if (n instanceof Blocked || n < 0) recycleBuffer(ring, k);
+  // Nothing received (a sleep, an error, the end of the stream): the buffer goes back.
+  if (n instanceof Blocked || n <= 0) recycleBuffer(ring, k);
   noteShort(k, k.opFlags, n, len);
   return n;
 }
 
 /**
  * RECV: one receive; with IORING_RECV_MULTISHOT every receive posts a CQE with F_MORE and its
- * buffer, until one fails, finds the end of the stream (res 0) or runs out of buffers: that one
- * is the last CQE.
+ * buffer, until one fails, finds the end of the stream (res 0), runs out of buffers or finds the
+ * CQ ring full (Linux 6.1): that one is the last CQE.
  */
 function recv(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   const s = sockFor(ring, k);
@@ -127,7 +132,7 @@ function recv(ring: RingCore, k: IoKiocb, r: UringRequest): OpResult {
   for (;;) {
     const n = recvOnce(ring, k, r, s);
     if (n instanceof Blocked || n <= 0) return waitIfNonblock(r, s, n, dontwait);
-    ring.postMore(k, n, k.cflags);
+    if (!ring.tryPostMore(k, n, k.cflags)) return n;
     k.priv.buffer = undefined;
     k.cflags = 0;
     r.begin(r.nr);

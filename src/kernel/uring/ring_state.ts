@@ -199,6 +199,18 @@ export abstract class RingCore implements GcFile {
     this.post(k.userData, res, flags | CQE_F_MORE);
   }
 
+  /**
+   * Posts an intermediate CQE of a multishot receive if the CQ ring has room and nothing waits on
+   * the overflow list; false otherwise: Linux 6.1 then ends the multishot with this result as its
+   * final CQE (io_post_aux_cqe without overflow).
+   */
+  tryPostMore(k: IoKiocb, res: number, flags: number): boolean {
+    if (this.overflow.length > 0 || !this.tryWrite(k.userData, res, flags | CQE_F_MORE)) return false;
+    this.kernel.mark?.(this.owner, 'cqe', res);
+    this.posted();
+    return true;
+  }
+
   /** Wakes a parked request: it runs again at the next event point (never inside the waker). */
   wakeRequest(r: Request, reason: WakeReason): void {
     const k = (r as UringRequest).kiocb;
