@@ -3,12 +3,16 @@
 // compile the whole bundle again. Node 20 has no such cache for modules (Node 22's
 // module.enableCompileCache), hence the script form and node:vm's cachedData.
 //
-// A cache file is named by a hash of the bundle's bytes and of the Node version, architecture and
-// V8 flags, and holds a checksum of V8's data: V8 (release builds) checks only the data's length and
-// versions, so a damaged file must never reach it. A missing, damaged or rejected cache is rebuilt
-// after the run; an unwritable directory only means no cache. The hash is FNV-1a (64-bit, over
-// 32-bit words) in a few bytes of WebAssembly: node:crypto would take longer to load than the
-// whole cache saves, and plain JavaScript is slow over a megabyte before V8 optimizes it.
+// A cache file is named by a key for the bundle and the Node version, architecture and V8 flags,
+// and holds a checksum of V8's data: V8 (release builds) checks only the data's length and
+// versions, so a damaged file must never reach it. The bundle's part of the key: for a bundle
+// that tools/bundle_cli.ts stamped (its first line holds the hash of the rest, written at build
+// time), that stamp and the file's identity (device, inode, size, modification and change times,
+// taken before reading it), so a start hashes no megabyte of source; for any other file, the hash
+// of its bytes. A missing, damaged or rejected cache is rebuilt after the run; an unwritable
+// directory only means no cache. The hash is FNV-1a (64-bit, over 32-bit words) in a few bytes of
+// WebAssembly: node:crypto would take longer to load than the whole cache saves, and plain
+// JavaScript is slow over a megabyte before V8 optimizes it.
 import { createRequire } from 'node:module';
 
 // Node's built-ins through require, not import: an ES module's import of a built-in builds its
@@ -88,15 +92,30 @@ const WASM_PAGE = 65536;
 
 let hasher: { m: WebAssembly.Memory; h: (len: number) => bigint } | null = null;
 
+/** Returns the hasher's memory as bytes, grown to hold at least `bytes`. */
+function hasherMemory(bytes: number): Uint8Array {
+  hasher ??= new WebAssembly.Instance(new WebAssembly.Module(HASH_WASM)).exports as unknown as NonNullable<typeof hasher>;
+  const need = Math.ceil(bytes / WASM_PAGE) - hasher.m.buffer.byteLength / WASM_PAGE;
+  if (need > 0) hasher.m.grow(need);
+  return new Uint8Array(hasher.m.buffer);
+}
+
+/** Returns hash64 of the first len bytes of the hasher's memory (mem, which holds len + 4 bytes). */
+function hashPrefix(mem: Uint8Array, len: number): bigint {
+  mem.fill(0, len, len + 4);
+  return hasher!.h(len);
+}
+
 /** Returns the 64-bit FNV-1a hash of bytes (over 32-bit words, see HASH_WASM). */
 export function hash64(bytes: Uint8Array): bigint {
-  hasher ??= new WebAssembly.Instance(new WebAssembly.Module(HASH_WASM)).exports as unknown as NonNullable<typeof hasher>;
-  const need = Math.ceil((bytes.length + 4) / WASM_PAGE) - hasher.m.buffer.byteLength / WASM_PAGE;
-  if (need > 0) hasher.m.grow(need);
-  const mem = new Uint8Array(hasher.m.buffer);
+  const mem = hasherMemory(bytes.length + 4);
   mem.set(bytes);
-  mem.fill(0, bytes.length, bytes.length + 4);
-  return hasher.h(bytes.length);
+  return hashPrefix(mem, bytes.length);
+}
+
+/** Returns a 64-bit hash as KEY_DIGITS hex digits. */
+function hex(h: bigint): string {
+  return BigInt.asUintN(64, h).toString(16).padStart(KEY_DIGITS, '0');
 }
 
 /** Returns hash64 as 8 little-endian bytes. */
@@ -106,26 +125,44 @@ function checksum(bytes: Uint8Array): Buffer {
   return out;
 }
 
-/** Returns V8's data from a cache file's bytes, or null if the file is not one or is damaged. */
-function unpack(file: Buffer): Buffer | null {
-  const head = MAGIC.length + CHECKSUM_BYTES;
-  if (file.length <= head || file.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
-  const data = file.subarray(head);
-  return checksum(data).equals(file.subarray(MAGIC.length, head)) ? data : null;
+/** Bytes of a cache file before V8's data: the magic and the checksum. */
+const HEAD_BYTES = MAGIC.length + CHECKSUM_BYTES;
+
+/**
+ * Returns V8's data from the cache file at path, read straight into the hasher's memory and
+ * checked there (a view valid until the next hash64); 'missing' when the file cannot be read,
+ * 'corrupt' when it is not a cache file or is damaged.
+ */
+function readCache(path: string): Uint8Array | 'missing' | 'corrupt' {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch {
+    return 'missing';
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size <= HEAD_BYTES) return 'corrupt';
+    const head = Buffer.alloc(HEAD_BYTES);
+    if (fs.readSync(fd, head, 0, HEAD_BYTES, 0) !== HEAD_BYTES || head.toString('latin1', 0, MAGIC.length) !== MAGIC) return 'corrupt';
+    const len = size - HEAD_BYTES;
+    const mem = hasherMemory(len + 4);
+    for (let got = 0; got < len;) {
+      const n = fs.readSync(fd, mem, got, len - got, HEAD_BYTES + got);
+      if (n === 0) return 'corrupt'; // shorter than it was a moment ago: another run is replacing it
+      got += n;
+    }
+    return head.readBigUInt64LE(MAGIC.length) === BigInt.asUintN(64, hashPrefix(mem, len)) ? mem.subarray(0, len) : 'corrupt';
+  } catch {
+    return 'missing';
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Returns a cache file's bytes for V8's data. */
 function pack(data: Buffer): Buffer {
   return Buffer.concat([Buffer.from(MAGIC, 'latin1'), checksum(data), data]);
-}
-
-/** Returns the file's bytes, or null if it cannot be read. */
-function readOrNull(path: string): Buffer | null {
-  try {
-    return fs.readFileSync(path);
-  } catch {
-    return null;
-  }
 }
 
 /** Deletes the oldest cache files beyond MAX_CACHE_FILES, keeping `keep`; errors are ignored. */
@@ -151,23 +188,56 @@ function writeAtomic(path: string, bytes: Buffer): void {
   }
 }
 
+/** What a stamped bundle's first line starts with; hash64 of the rest of the file follows, in hex. */
+export const BUNDLE_STAMP = '//ecall-bundle ';
+/** Bytes of a stamp line: BUNDLE_STAMP, KEY_DIGITS hex digits and a newline. */
+const STAMP_BYTES = BUNDLE_STAMP.length + KEY_DIGITS + 1;
+/** A stamp line's text after BUNDLE_STAMP. */
+const STAMP_HASH = /^[0-9a-f]{16}\n$/;
+
+/** Returns the stamp line (tools/bundle_cli.ts puts it first) for a bundle whose text after it is body. */
+export function stampLine(body: Uint8Array): string {
+  return `${BUNDLE_STAMP}${hex(hash64(body))}\n`;
+}
+
+/**
+ * Returns the bundle's part of a cache key: for a stamped bundle whose size is the one stat
+ * found (taken before the read), the stamp and the file's identity; otherwise the hash of its bytes.
+ */
+function bundleKey(source: Buffer, st: import('node:fs').BigIntStats): string {
+  if (source.length >= STAMP_BYTES && BigInt(source.length) === st.size && source.toString('latin1', 0, BUNDLE_STAMP.length) === BUNDLE_STAMP) {
+    const stamp = source.toString('latin1', BUNDLE_STAMP.length, STAMP_BYTES);
+    if (STAMP_HASH.test(stamp)) return `stamped ${stamp.trimEnd()} ${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`;
+  }
+  return `bytes ${hex(hash64(source))}`;
+}
+
+/** Returns the file's bytes and its stat, taken before the read (so a later change shows in the times). */
+function readWithStat(path: string): { source: Buffer; st: import('node:fs').BigIntStats } {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const st = fs.fstatSync(fd, { bigint: true });
+    return { source: fs.readFileSync(fd), st };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Runs the CommonJS bundle at bundlePath in this thread (as Node's CommonJS loader would, with the
  * code cache from cacheDir when it has one) and returns its exports. Assumes the bundle is a
  * CommonJS script with no dynamic import().
  */
 export function loadBundle(bundlePath: string, cacheDir: string | null): LoadedBundle {
-  const source = fs.readFileSync(bundlePath);
+  const { source, st } = readWithStat(bundlePath);
   const runtime = `${process.version}\0${process.arch}\0${process.execArgv.join('\0')}`;
-  const key = BigInt.asUintN(64, hash64(Buffer.from(`${hash64(source)}\0${runtime}`))).toString(16).padStart(KEY_DIGITS, '0');
-  const name = `cli-${key}.v8`;
+  const name = `cli-${hex(hash64(Buffer.from(`${bundleKey(source, st)}\0${runtime}`)))}.v8`;
   const file = cacheDir === null ? null : join(cacheDir, name);
-  const raw = file === null ? null : readOrNull(file);
-  const cached = raw === null ? null : unpack(raw);
+  const cached = file === null ? 'missing' : readCache(file);
   // The same wrapper as Node's CommonJS loader, on the first line so line numbers stay the bundle's.
   const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n})`;
-  const script = new Script(wrapped, { filename: bundlePath, ...(cached !== null ? { cachedData: cached } : {}) });
-  const status: CacheStatus = file === null ? 'off' : raw === null ? 'miss' : cached === null ? 'corrupt'
+  const script = new Script(wrapped, { filename: bundlePath, ...(typeof cached !== 'string' ? { cachedData: cached } : {}) });
+  const status: CacheStatus = file === null ? 'off' : cached === 'missing' ? 'miss' : cached === 'corrupt' ? 'corrupt'
     : script.cachedDataRejected === true ? 'rejected' : 'hit';
   const module = { exports: {} as Record<string, unknown> };
   const fn = script.runInThisContext() as (e: unknown, r: NodeRequire, m: unknown, f: string, d: string) => void;

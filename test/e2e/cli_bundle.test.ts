@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
 import { loadCases, repoRoot } from '../helpers/guest_cases.js';
+import { BUNDLE_STAMP, stampLine } from '../../src/cli/code_cache.js';
 
 const root = repoRoot();
 const BUNDLE = join(root, 'dist', 'cli', 'ecall.cjs');
@@ -28,6 +29,13 @@ test('the CLI bundle is one script that requires nothing but Node built-ins', { 
   const imports = ts.preProcessFile(readFileSync(BUNDLE, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
   assert.ok(imports.includes('node:fs'), 'the scan sees the bundle\'s requires');
   assert.deepEqual(imports.filter((s) => !s.startsWith('node:')), []);
+});
+
+test('the built bundle starts with its stamp: the hash of the rest of the file', { skip: bundleUnavailable() }, () => {
+  const bytes = readFileSync(BUNDLE);
+  const nl = bytes.indexOf(0x0a);
+  assert.ok(bytes.subarray(0, nl).toString('latin1').startsWith(BUNDLE_STAMP));
+  assert.equal(bytes.subarray(0, nl + 1).toString('latin1'), stampLine(bytes.subarray(nl + 1)));
 });
 
 test('ecall run works from another directory, and --version prints the package version', { skip: bundleUnavailable() }, () => {
@@ -70,7 +78,30 @@ test('ecall run prints the same with a cold, a warm and a damaged code cache, an
   }
 });
 
-test('bin/ecall.js runs the bundle unless it is missing or older than the tsc output', () => {
+test('only a command that runs a program writes the code cache', { skip: bundleUnavailable() }, () => {
+  const cache = mkdtempSync(join(tmpdir(), 'ecall-cache-'));
+  try {
+    const ecall = (...args: string[]): string => {
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'ecall.js'), ...args],
+        { encoding: 'utf8', timeout: RUN_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ECALL_CACHE: cache, ECALL_DEBUG: '1' } });
+      assert.equal(r.status, 0, r.stderr);
+      return /ecall: code cache (\w+)/.exec(r.stderr)?.[1] ?? 'unreported';
+    };
+    const files = (): string[] => readdirSync(cache).flatMap((d) => readdirSync(join(cache, d)));
+    assert.equal(ecall('--version'), 'miss');
+    assert.equal(ecall('--help'), 'miss');
+    assert.deepEqual(files(), [], '--version and --help wrote no cache');
+    const hello = join(root, 'guest', 'bin', 'hello');
+    assert.equal(ecall('run', '--clear-env', hello), 'miss');
+    assert.equal(files().length, 1);
+    assert.equal(ecall('run', '--clear-env', hello), 'hit');
+    assert.equal(ecall('--version'), 'hit', 'other commands use the cache a run wrote');
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
+test('bin/ecall.js runs the bundle unless it is missing or older than the tsc output', { skip: bundleUnavailable() }, () => {
   // A copy of bin/ecall.js over two stand-in CLIs that each print their own name.
   const dir = mkdtempSync(join(tmpdir(), 'ecall-bin-'));
   try {
@@ -78,7 +109,8 @@ test('bin/ecall.js runs the bundle unless it is missing or older than the tsc ou
     mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
     mkdirSync(join(dir, 'dist', 'src', 'cli'), { recursive: true });
     copyFileSync(join(root, 'bin', 'ecall.js'), join(dir, 'bin', 'ecall.js'));
-    copyFileSync(join(root, 'dist', 'src', 'cli', 'code_cache.js'), join(dir, 'dist', 'src', 'cli', 'code_cache.js'));
+    copyFileSync(join(root, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
+    copyFileSync(join(root, 'dist', 'cli', 'loader.cjs'), join(dir, 'dist', 'cli', 'loader.cjs'));
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     const fake = (name: string): string => `export async function main() { process.stdout.write('${name}'); return 0; }\n`;
     const bundle = join(dir, 'dist', 'cli', 'ecall.cjs');

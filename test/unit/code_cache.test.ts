@@ -2,11 +2,11 @@
 // first, a damaged, foreign or stale file is never handed to V8, and a cache directory that
 // cannot be written only means running without a cache.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { codeCacheDir, hash64, loadBundle, MAX_CACHE_FILES } from '../../src/cli/code_cache.js';
+import { codeCacheDir, hash64, loadBundle, MAX_CACHE_FILES, stampLine } from '../../src/cli/code_cache.js';
 
 /** A small CommonJS script standing in for the bundle: it requires a built-in and reports its wrapper's arguments. */
 const SCRIPT = `const path = require('node:path');
@@ -111,6 +111,81 @@ test('a changed bundle gets its own cache file, and only the newest files are ke
     assert.ok(kept.every((n) => /^cli-[0-9a-f]{16}\.v8$/.test(n)), kept.join(' '));
     // The newest version is still cached.
     assert.equal(loadBundle(f.bundle, f.cache).status, 'hit');
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+/** Returns a stand-in bundle as the build writes it: the stamp line, then the script. */
+function stamped(script: string): string {
+  return stampLine(Buffer.from(script)) + script;
+}
+
+/** Sets path's access and modification times to those of like (as a copy that keeps times would). */
+function sameTimes(path: string, like: { atime: Date; mtime: Date }): void {
+  utimesSync(path, like.atime, like.mtime);
+}
+
+test('an unstamped bundle changed in place keeps no cache, even with its size and times unchanged', () => {
+  const f = fixture(`${SCRIPT}exports.version = 1;\n`);
+  try {
+    const first = loadBundle(f.bundle, f.cache);
+    first.save();
+    assert.equal(loadBundle(f.bundle, f.cache).status, 'hit');
+    const before = statSync(f.bundle);
+    writeFileSync(f.bundle, `${SCRIPT}exports.version = 2;\n`);
+    sameTimes(f.bundle, before);
+    const changed = loadBundle(f.bundle, f.cache);
+    assert.equal(changed.status, 'miss');
+    assert.equal(changed.exports['version'], 2);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('a stamped bundle is cached by its stamp and file identity: rewritten or replaced, it misses', () => {
+  const f = fixture(stamped(`${SCRIPT}exports.version = 1;\n`));
+  try {
+    const first = loadBundle(f.bundle, f.cache);
+    assert.equal(first.status, 'miss');
+    first.save();
+    const again = loadBundle(f.bundle, f.cache);
+    assert.equal(again.status, 'hit');
+    assert.equal(again.exports['version'], 1);
+    // Rewritten in place with other code under the old stamp (same size): its times moved on.
+    const old = statSync(f.bundle);
+    writeFileSync(f.bundle, stamped(`${SCRIPT}exports.version = 1;\n`).replace('version = 1', 'version = 2'));
+    utimesSync(f.bundle, old.atime, new Date(old.mtimeMs + 5000));
+    const rewritten = loadBundle(f.bundle, f.cache);
+    assert.equal(rewritten.status, 'miss');
+    assert.equal(rewritten.exports['version'], 2);
+    rewritten.save();
+    // Replaced through a rename by a file with the same stamp, size and times: another inode.
+    const now = statSync(f.bundle);
+    const next = join(f.dir, 'next.cjs');
+    writeFileSync(next, readFileSync(f.bundle, 'latin1').replace('version = 2', 'version = 3'));
+    sameTimes(next, now);
+    renameSync(next, f.bundle);
+    const replaced = loadBundle(f.bundle, f.cache);
+    assert.equal(replaced.status, 'miss');
+    assert.equal(replaced.exports['version'], 3);
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('a malformed stamp line counts for nothing: the bundle is keyed by its bytes', () => {
+  // A stamp line of the wrong shape: the bytes decide, so two different scripts under it differ.
+  const bad = `//ecall-bundle ${'G'.repeat(16)}\n`;
+  const f = fixture(`${bad}${SCRIPT}exports.version = 1;\n`);
+  try {
+    loadBundle(f.bundle, f.cache).save();
+    const before = statSync(f.bundle);
+    writeFileSync(f.bundle, `${bad}${SCRIPT}exports.version = 2;\n`);
+    sameTimes(f.bundle, before);
+    const l = loadBundle(f.bundle, f.cache);
+    assert.equal(l.status, 'miss');
+    assert.equal(l.exports['version'], 2);
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }

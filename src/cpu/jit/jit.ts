@@ -123,7 +123,8 @@ export class Jit implements CodeListener {
   /** Frame -> ids of the functions translated from it. */
   private readonly byFrame = new Map<number, number[]>();
   private readonly cache: CodeCache;
-  private readonly disp: Dispatcher;
+  /** Made at the first entry to translated code (its 16,384-entry table costs milliseconds; a short run never needs it). */
+  private disp: Dispatcher | null = null;
   /** The TLB whose array offsets the exchange area holds (a TLB's arrays never move). */
   private tlbInArea: Tlb | null = null;
   /** What exec() last put in each entry of the dispatcher's table (Table.set is slow). */
@@ -144,7 +145,6 @@ export class Jit implements CodeListener {
     this.fregs = new Int32Array(phys.memory.buffer, this.st + ST_F, 64);
     this.imports = { m: { mem: phys.memory, ...helperImports(phys.memory, this.st, () => this.hart, this.stats.helpers) } };
     this.i32 = phys.i32;
-    this.disp = makeDispatcher(phys.memory, phys.bytes / WASM_PAGE);
   }
 
   /** Frame f's code changed or went away: forgets every translation made from it. */
@@ -216,7 +216,7 @@ export class Jit implements CodeListener {
     const first = this.lookup(pc, tagX, paX);
     if (first === null) return EXEC_INTERPRET;
     let fn = first.fn;
-    const i32 = this.i32, st = this.st, sw = st >> 2, stats = this.stats, table = this.disp.table, dispatch = this.disp.dispatch;
+    const i32 = this.i32, st = this.st, sw = st >> 2, stats = this.stats, disp = this.disp ??= makeDispatcher(this.phys.memory, this.phys.bytes / WASM_PAGE), table = disp.table, dispatch = disp.dispatch;
     this.regs.set(h.x);
     this.fregs.set(h.f);
     i32[(st + ST_FFLAGS) >> 2] = h.fflags;
