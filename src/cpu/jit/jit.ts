@@ -20,9 +20,14 @@ import { discover, type Region } from './region.js';
 import { HELPER_IMPORTS, type HelperCounts, helperImports, ST_F, ST_FFLAGS, ST_FRM } from './fp_helpers.js';
 import { moduleBytes } from './wasm.js';
 
-/** Arrivals at an entry point before it is translated: compiling a module costs about as much
- *  as interpreting tens of thousands of instructions, so only code that loops earns it. */
-export const DEFAULT_HOT_THRESHOLD = 2000;
+/** Arrivals at an entry point before it is translated. A translation costs its module's compile,
+ *  mostly V8's optimizing tier-up (about 5 ms of CPU for a region of esbuild's Go code), and saves
+ *  about 13 ns per instruction it runs instead of the interpreter: it pays after roughly 400,000
+ *  instructions. Measured on esbuild bundle+minify (Go; its regions ran ~90,000 instructions each
+ *  after 2,000 arrivals), 50,000 arrivals makes the run about 0.7x the time it takes at 2,000 (the same as
+ *  --no-jit), while bench_compute's loops still translate within its first 100 M instructions
+ *  (warm-up 51 / 464 / 2,365 MIPS over 10 M / 100 M / 1 G, against 79 / 768 / 2,903 at 2,000). */
+export const DEFAULT_HOT_THRESHOLD = 50_000;
 /** The budget one dispatch may get (counts are i32). */
 const MAX_CALL_BUDGET = 1 << 30;
 /** Live translated functions at most: each is a module of some tens of KiB in the host engine,
