@@ -92,7 +92,7 @@ export const USAGE = `ecall run [options] PROGRAM [ARGS...]
   --jit, --no-jit             translate hot guest code to WebAssembly, or only interpret
                               (default: --jit)
   --jit-threshold N           arrivals at a branch target before its code is translated
-                              (default 2000; 1 translates almost everything)
+                              (default 50000; 1 translates almost everything)
   --jit-sync                  compile translations where code gets hot, blocking, instead
                               of in the background (so short runs run translated too)
 ecall explore [options] PROGRAM [ARGS...]
