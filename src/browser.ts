@@ -48,6 +48,8 @@ export interface BrowserRunOptions {
   /** Machine memory in bytes (default BROWSER_MEMORY_BYTES). */
   memory?: number;
   jit?: boolean;
+  /** Arrivals at a branch target before the translator compiles its code (the CLI's --jit-threshold). */
+  jitThreshold?: number;
   maxInstructions?: number;
 }
 
@@ -127,7 +129,7 @@ export function runProgram(o: BrowserRunOptions): BrowserRun {
   const host = o.seed === undefined ? o.host : new SimHost(o.seed, { outer: o.host, stdin: o.stdin ?? new Uint8Array(0) });
   const kernel = new Kernel({
     host, seed: o.seed, strace: o.strace, events: o.events, cpus: o.cpus, memory: o.memory ?? BROWSER_MEMORY_BYTES,
-    jit: o.jit, maxInstructions: o.maxInstructions,
+    jit: o.jit, jitThreshold: o.jitThreshold, maxInstructions: o.maxInstructions,
   });
   o.host.lineSettings = () => kernel.vfs.stdio.terminal.termios;
   o.host.stdin.reset();

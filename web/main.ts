@@ -127,6 +127,8 @@ interface RunSettings {
   stdin?: string;
   cpus?: number;
   strace?: boolean;
+  /** Arrivals before the translator compiles code (default: the kernel's). */
+  jitThreshold?: number;
   /** Draw the terminal, strace and timeline (false for the start-up bench). */
   show?: boolean;
 }
@@ -170,7 +172,7 @@ async function run(name: string, s: RunSettings): Promise<RunReport> {
   let translated = (): number => 0;
   try {
     current = runProgram({
-      program: prog.bytes, name: prog.name, args: s.args ?? [], host, seed, cpus,
+      program: prog.bytes, name: prog.name, args: s.args ?? [], host, seed, cpus, jitThreshold: s.jitThreshold,
       stdin: new TextEncoder().encode(s.stdin ?? ''), strace, events: show ? timeline.onEvent : undefined,
       files: Object.fromEntries(files),
     });
