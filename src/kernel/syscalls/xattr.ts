@@ -78,6 +78,19 @@ function knownNamespace(name: string): boolean {
   return name.startsWith(USER) || name.startsWith(TRUSTED) || name.startsWith(SECURITY);
 }
 
+/** The target whose attribute `name` setxattr or removexattr may change; or the errno: the
+ *  lookup's, EROFS, permission errors, EOPNOTSUPP where the inode holds none or the namespace is unknown. */
+function writableTarget(t: Task, a: SysArgs, how: Target, name: string): Loc | number {
+  const loc = targetLoc(t, a, how);
+  if (typeof loc === 'number') return loc;
+  if (loc === NO_LOC) return noLocResult(name, W_OK);
+  if (t.kernel.vfs.readonlyAt(loc)) return -EROFS;
+  const perm = xattrPermission(t, loc, name, W_OK);
+  if (perm < 0) return perm;
+  if (!holdsXattrs(loc.inode) || !knownNamespace(name)) return -EOPNOTSUPP;
+  return loc;
+}
+
 /**
  * setxattr(target, name, value, size, flags): EINVAL for unknown flags, ERANGE for a bad name,
  * E2BIG over XATTR_SIZE_MAX, the lookup's errors, EROFS, the permission errors, EOPNOTSUPP off
@@ -92,13 +105,8 @@ function setxattr(how: Target) {
     const size = a.num(3);
     if (size < 0 || size > XATTR_SIZE_MAX) return -E2BIG;
     const value = size === 0 ? new Uint8Array(0) : t.mm.mem.read(a.addr(2), size).slice();
-    const loc = targetLoc(t, a, how);
+    const loc = writableTarget(t, a, how, name);
     if (typeof loc === 'number') return loc;
-    if (loc === NO_LOC) return noLocResult(name, W_OK);
-    if (t.kernel.vfs.readonlyAt(loc)) return -EROFS;
-    const perm = xattrPermission(t, loc, name, W_OK);
-    if (perm < 0) return perm;
-    if (!holdsXattrs(loc.inode) || !knownNamespace(name)) return -EOPNOTSUPP;
     const attrs = xattrsOf(loc.inode);
     if ((flags & XATTR_CREATE) && attrs.has(name)) return -EEXIST;
     if ((flags & XATTR_REPLACE) && !attrs.has(name)) return -ENODATA;
@@ -152,13 +160,8 @@ function removexattr(how: Target) {
   return (t: Task, a: SysArgs): number => {
     const name = readName(t, a.addr(1));
     if (typeof name === 'number') return name;
-    const loc = targetLoc(t, a, how);
+    const loc = writableTarget(t, a, how, name);
     if (typeof loc === 'number') return loc;
-    if (loc === NO_LOC) return noLocResult(name, W_OK);
-    if (t.kernel.vfs.readonlyAt(loc)) return -EROFS;
-    const perm = xattrPermission(t, loc, name, W_OK);
-    if (perm < 0) return perm;
-    if (!holdsXattrs(loc.inode) || !knownNamespace(name)) return -EOPNOTSUPP;
     if (!existingXattrs(loc.inode)?.delete(name)) return -ENODATA;
     t.kernel.vfs.notify.fileEvent(loc, IN_ATTRIB);
     return 0;
