@@ -321,13 +321,51 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       }
 
       // ---- loads ----
-      case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU:
-      case Op.FLW: case Op.FLD: {
+      // The common ones are cases of their own (no second switch on the op, a constant size).
+      case Op.LD: {
+        const al = x[s1]!, lo = (al + imm) | 0;
+        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+        const vpn = (hi << 20) | (lo >>> 12);
+        let a: number;
+        if (tagR[vpn & 1023] === vpn && (hi >>> 6) === 0 && (lo & 0xfff) <= 4088) {
+          a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
+        } else if ((a = loadSlow(h, mem, tlb, hi, lo, 8)) < 0) {
+          stop = Stop.Fault; n--; break;
+        }
+        const v = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = v;
+        break;
+      }
+      case Op.LBU: {
+        const al = x[s1]!, lo = (al + imm) | 0;
+        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+        const vpn = (hi << 20) | (lo >>> 12);
+        let a: number;
+        if (tagR[vpn & 1023] === vpn && (hi >>> 6) === 0) {
+          a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
+        } else if ((a = loadSlow(h, mem, tlb, hi, lo, 1)) < 0) {
+          stop = Stop.Fault; n--; break;
+        }
+        x[d] = u8[a]!; x[d + 1] = 0;
+        break;
+      }
+      case Op.LW: case Op.LWU: {
+        const al = x[s1]!, lo = (al + imm) | 0;
+        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+        const vpn = (hi << 20) | (lo >>> 12);
+        let a: number;
+        if (tagR[vpn & 1023] === vpn && (hi >>> 6) === 0 && (lo & 0xfff) <= 4092) {
+          a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
+        } else if ((a = loadSlow(h, mem, tlb, hi, lo, 4)) < 0) {
+          stop = Stop.Fault; n--; break;
+        }
+        const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = (w & 0xff) === Op.LW ? v >> 31 : 0;
+        break;
+      }
+      case Op.LB: case Op.LH: case Op.LHU: case Op.FLW: case Op.FLD: {
         const al = x[s1]!, lo = (al + imm) | 0;
         const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
         const op = w & 0xff;
-        const size = op === Op.LD || op === Op.FLD ? 8 : op === Op.LW || op === Op.LWU || op === Op.FLW ? 4
-          : op === Op.LB || op === Op.LBU ? 1 : 2;
+        const size = op === Op.FLD ? 8 : op === Op.FLW ? 4 : op === Op.LB ? 1 : 2;
         const vpn = (hi << 20) | (lo >>> 12);
         let a: number;
         if (tagR[vpn & 1023] === vpn && (hi >>> 6) === 0 && (lo & 0xfff) <= 4096 - size) {
@@ -338,12 +376,8 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
         const fd = 2 * ((w >>> 8) & 63);
         switch (op) {
           case Op.LB: { const v = (u8[a]! << 24) >> 24; x[d] = v; x[d + 1] = v >> 31; break; }
-          case Op.LBU: x[d] = u8[a]!; x[d + 1] = 0; break;
           case Op.LH: { const v = dv.getInt16(a, true); x[d] = v; x[d + 1] = v >> 31; break; }
           case Op.LHU: x[d] = dv.getUint16(a, true); x[d + 1] = 0; break;
-          case Op.LW: { const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; break; }
-          case Op.LWU: x[d] = dv.getInt32(a, true); x[d + 1] = 0; break;
-          case Op.LD: { const v = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = v; break; }
           case Op.FLW: f[fd] = dv.getInt32(a, true); f[fd + 1] = -1; break;
           default: f[fd] = dv.getInt32(a, true); f[fd + 1] = dv.getInt32(a + 4, true); break;
         }
@@ -351,11 +385,50 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       }
 
       // ---- stores ----
-      case Op.SB: case Op.SH: case Op.SW: case Op.SD: case Op.FSW: case Op.FSD: {
+      // As for loads, the common ones are cases of their own.
+      case Op.SD: {
+        const al = x[s1]!, lo = (al + imm) | 0;
+        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+        const vpn = (hi << 20) | (lo >>> 12);
+        if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4088) {
+          // The slow path does the whole store; it may have dropped decoded code: refetch.
+          off += 16777216;
+          if (!storeSlow(h, mem, tlb, hi, lo, 8, x, s2)) { stop = Stop.Fault; n--; }
+          break;
+        }
+        const a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
+        dv.setInt32(a, x[s2]!, true); dv.setInt32(a + 4, x[s2 + 1]!, true);
+        break;
+      }
+      case Op.SB: {
+        const al = x[s1]!, lo = (al + imm) | 0;
+        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+        const vpn = (hi << 20) | (lo >>> 12);
+        if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0) {
+          off += 16777216;
+          if (!storeSlow(h, mem, tlb, hi, lo, 1, x, s2)) { stop = Stop.Fault; n--; }
+          break;
+        }
+        u8[(paD[vpn & 1023]! | (lo & 0xfff)) >>> 0] = x[s2]!;
+        break;
+      }
+      case Op.SW: {
+        const al = x[s1]!, lo = (al + imm) | 0;
+        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+        const vpn = (hi << 20) | (lo >>> 12);
+        if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4092) {
+          off += 16777216;
+          if (!storeSlow(h, mem, tlb, hi, lo, 4, x, s2)) { stop = Stop.Fault; n--; }
+          break;
+        }
+        dv.setInt32((paD[vpn & 1023]! | (lo & 0xfff)) >>> 0, x[s2]!, true);
+        break;
+      }
+      case Op.SH: case Op.FSW: case Op.FSD: {
         const al = x[s1]!, lo = (al + imm) | 0;
         const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
         const op = w & 0xff;
-        const size = op === Op.SD || op === Op.FSD ? 8 : op === Op.SW || op === Op.FSW ? 4 : op === Op.SB ? 1 : 2;
+        const size = op === Op.FSD ? 8 : op === Op.FSW ? 4 : 2;
         const vpn = (hi << 20) | (lo >>> 12);
         const fs2 = 2 * ((w >>> 19) & 31);
         if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4096 - size) {
@@ -368,10 +441,7 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
         }
         const a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
         switch (op) {
-          case Op.SB: u8[a] = x[s2]!; break;
           case Op.SH: dv.setInt16(a, x[s2]!, true); break;
-          case Op.SW: dv.setInt32(a, x[s2]!, true); break;
-          case Op.SD: dv.setInt32(a, x[s2]!, true); dv.setInt32(a + 4, x[s2 + 1]!, true); break;
           case Op.FSW: dv.setInt32(a, f[fs2]!, true); break;
           default: dv.setInt32(a, f[fs2]!, true); dv.setInt32(a + 4, f[fs2 + 1]!, true); break;
         }

@@ -65,6 +65,9 @@ export function trainingProgram(): TrainInsn[] {
     [0, 4, Op.XOR], [0, 5, Op.SRL], [0x20, 5, Op.SRA], [0, 6, Op.OR], [0, 7, Op.AND],
     [1, 0, Op.MUL], [1, 1, Op.MULH], [1, 2, Op.MULHSU], [1, 3, Op.MULHU], [1, 4, Op.DIV], [1, 5, Op.DIVU], [1, 6, Op.REM], [1, 7, Op.REMU]];
   for (const [f7, f3, op] of opReg) w(r(f7, A1, A0, f3, A2, 0x33), op);
+  // Products whose 16-bit partial sums pass 2^31 (alu64's mulu32 then computes in doubles).
+  w(r(1, A0, A0, 0, A2, 0x33), Op.MUL);
+  w(r(1, A0, A0, 3, A2, 0x33), Op.MULHU);
   w(r(0, A4, A0, 2, A2, 0x33), Op.SLT);
   w(r(0, A4, A0, 3, A2, 0x33), Op.SLTU);
   w(i(-1, A0, 3, A2, 0x13), Op.SLTIU);
@@ -227,7 +230,12 @@ export function trainingImage(): TrainImage {
   put({ word: i(1, A0, 0, A0, 0x13), compressed: false, op: Op.ADDI });
   put({ word: 0x00000073, compressed: false, op: Op.ECALL });
   const stops: number[] = [];
-  for (const x of [i(0, ZERO, 3, A0, 0x03), s(0, A0, ZERO, 3, 0x23), 0x00100073]) {
+  // Every load and store kind once at address 0 (each faults on its own slow path), ebreak.
+  const faulting: number[] = [];
+  for (let f3 = 0; f3 < 7; f3++) faulting.push(i(0, ZERO, f3, A0, 0x03));
+  for (let f3 = 0; f3 < 4; f3++) faulting.push(s(0, A0, ZERO, f3, 0x23));
+  faulting.push(i(0, ZERO, 2, 1, 0x07), i(0, ZERO, 3, 1, 0x07), s(0, 1, ZERO, 2, 0x27), s(0, 1, ZERO, 3, 0x27));
+  for (const x of [...faulting, 0x00100073]) {
     stops.push(TRAIN_CODE + at);
     put({ word: x, compressed: false, op: Op.NOP });
   }
