@@ -226,10 +226,12 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
     if (w !== 0) {
       imm = code[ci + 1]!;
     } else {
+      // The decoders' results are wrapped with | 0: a call's result is a tagged value, and one
+      // tagged input would make V8 keep w and imm tagged on every instruction's path.
       const half = u8[codeBase + ci]! | (u8[codeBase + ci + 1]! << 8);
       if ((half & 3) !== 3) {
         w = cInfo[half]!;
-        if (w === 0) w = decodeCompressed(half);
+        if (w === 0) w = decodeCompressed(half) | 0;
         imm = cImm[half]!;
         if (w === C_ILLEGAL) { h.faultAddr = half; stop = Stop.Illegal; break; }
         code[ci] = w;
@@ -239,19 +241,21 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
         const next = fetchNextPage(h, mem, tlb, ((codeHi << 20) | (codeLo >>> 12)) + 1, codeHi * 4294967296 + (codeLo >>> 0) + off + 2);
         if (next < 0) { stop = Stop.Fault; break; }
         const inst = half | ((u8[next]! | (u8[next + 1]! << 8)) << 16);
-        w = decode32(inst);
-        imm = decodedImm;
+        w = decode32(inst) | 0;
+        imm = decodedImm | 0;
         if (w === 0) { h.faultAddr = inst >>> 0; stop = Stop.Illegal; break; }
       } else {
         const inst = dv.getInt32(codeBase + ci, true);
-        w = decode32(inst);
-        imm = decodedImm;
+        w = decode32(inst) | 0;
+        imm = decodedImm | 0;
         if (w === 0) { h.faultAddr = inst >>> 0; stop = Stop.Illegal; break; }
         code[ci] = w;
         code[ci + 1] = imm;
       }
     }
-    const len = w & 0x20000000 ? 2 : 4;
+    // 2 for a compressed instruction (INFO_COMPRESSED, bit 29), else 4: arithmetic, not a branch
+    // (V8 compiles the conditional to a jump, which mispredicts on mixed code).
+    const len = 4 - ((w >>> 28) & 2);
     const d = (w >>> 7) & 126;
     const s1 = (w >>> 13) & 62;
     const s2 = (w >>> 18) & 62;
