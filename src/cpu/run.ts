@@ -145,6 +145,13 @@ function trainInterpreter(): void {
     }
   }
   h.tlb?.release();
+  // A new hart's first run, which attaches its TLB: the hart above attached its own on the first
+  // call, before V8 records feedback for interp() (so a new thread's first run would deoptimize it).
+  const fresh = new Hart();
+  fresh.instret = TRAIN_INSTRET;
+  fresh.pc = TRAIN_CODE;
+  interp(fresh, mem, 2, false, TRAIN_NO_LIMIT);
+  fresh.tlb?.release();
 }
 
 /**
@@ -226,32 +233,12 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
     if (w !== 0) {
       imm = code[ci + 1]!;
     } else {
-      // The decoders' results are wrapped with | 0: a call's result is a tagged value, and one
-      // tagged input would make V8 keep w and imm tagged on every instruction's path.
-      const half = u8[codeBase + ci]! | (u8[codeBase + ci + 1]! << 8);
-      if ((half & 3) !== 3) {
-        w = cInfo[half]!;
-        if (w === 0) w = decodeCompressed(half) | 0;
-        imm = cImm[half]!;
-        if (w === C_ILLEGAL) { h.faultAddr = half; stop = Stop.Illegal; break; }
-        code[ci] = w;
-        code[ci + 1] = imm;
-      } else if (ci === 0xffe) {
-        // A 32-bit instruction that crosses into the next page: decoded every time, never cached.
-        const next = fetchNextPage(h, mem, tlb, ((codeHi << 20) | (codeLo >>> 12)) + 1, codeHi * 4294967296 + (codeLo >>> 0) + off + 2);
-        if (next < 0) { stop = Stop.Fault; break; }
-        const inst = half | ((u8[next]! | (u8[next + 1]! << 8)) << 16);
-        w = decode32(inst) | 0;
-        imm = decodedImm | 0;
-        if (w === 0) { h.faultAddr = inst >>> 0; stop = Stop.Illegal; break; }
-      } else {
-        const inst = dv.getInt32(codeBase + ci, true);
-        w = decode32(inst) | 0;
-        imm = decodedImm | 0;
-        if (w === 0) { h.faultAddr = inst >>> 0; stop = Stop.Illegal; break; }
-        code[ci] = w;
-        code[ci + 1] = imm;
-      }
+      // Not decoded yet (out of line: it keeps interp() small, so V8 compiles it sooner). The
+      // results are wrapped with | 0: a call's result is a tagged value, and one tagged input
+      // would make V8 keep w and imm tagged on every instruction's path.
+      w = decodeMiss(h, mem, tlb, code, codeBase, ci, codeHi, codeLo) | 0;
+      if (w <= 0) { stop = w === 0 ? Stop.Illegal : Stop.Fault; break; }
+      imm = missImm | 0;
     }
     // 2 for a compressed instruction (INFO_COMPRESSED, bit 29), else 4: arithmetic, not a branch
     // (V8 compiles the conditional to a jump, which mispredicts on mixed code).
@@ -325,51 +312,13 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       }
 
       // ---- loads ----
-      // The common ones are cases of their own (no second switch on the op, a constant size).
-      case Op.LD: {
-        const al = x[s1]!, lo = (al + imm) | 0;
-        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-        const vpn = (hi << 20) | (lo >>> 12);
-        let a: number;
-        if (tagR[vpn & 1023] === vpn && (hi >>> 6) === 0 && (lo & 0xfff) <= 4088) {
-          a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
-        } else if ((a = loadSlow(h, mem, tlb, hi, lo, 8)) < 0) {
-          stop = Stop.Fault; n--; break;
-        }
-        const v = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = v;
-        break;
-      }
-      case Op.LBU: {
-        const al = x[s1]!, lo = (al + imm) | 0;
-        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-        const vpn = (hi << 20) | (lo >>> 12);
-        let a: number;
-        if (tagR[vpn & 1023] === vpn && (hi >>> 6) === 0) {
-          a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
-        } else if ((a = loadSlow(h, mem, tlb, hi, lo, 1)) < 0) {
-          stop = Stop.Fault; n--; break;
-        }
-        x[d] = u8[a]!; x[d + 1] = 0;
-        break;
-      }
-      case Op.LW: case Op.LWU: {
-        const al = x[s1]!, lo = (al + imm) | 0;
-        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-        const vpn = (hi << 20) | (lo >>> 12);
-        let a: number;
-        if (tagR[vpn & 1023] === vpn && (hi >>> 6) === 0 && (lo & 0xfff) <= 4092) {
-          a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
-        } else if ((a = loadSlow(h, mem, tlb, hi, lo, 4)) < 0) {
-          stop = Stop.Fault; n--; break;
-        }
-        const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = (w & 0xff) === Op.LW ? v >> 31 : 0;
-        break;
-      }
-      case Op.LB: case Op.LH: case Op.LHU: case Op.FLW: case Op.FLD: {
+      case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU:
+      case Op.FLW: case Op.FLD: {
         const al = x[s1]!, lo = (al + imm) | 0;
         const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
         const op = w & 0xff;
-        const size = op === Op.FLD ? 8 : op === Op.FLW ? 4 : op === Op.LB ? 1 : 2;
+        const size = op === Op.LD || op === Op.FLD ? 8 : op === Op.LW || op === Op.LWU || op === Op.FLW ? 4
+          : op === Op.LB || op === Op.LBU ? 1 : 2;
         const vpn = (hi << 20) | (lo >>> 12);
         let a: number;
         if (tagR[vpn & 1023] === vpn && (hi >>> 6) === 0 && (lo & 0xfff) <= 4096 - size) {
@@ -380,8 +329,12 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
         const fd = 2 * ((w >>> 8) & 63);
         switch (op) {
           case Op.LB: { const v = (u8[a]! << 24) >> 24; x[d] = v; x[d + 1] = v >> 31; break; }
+          case Op.LBU: x[d] = u8[a]!; x[d + 1] = 0; break;
           case Op.LH: { const v = dv.getInt16(a, true); x[d] = v; x[d + 1] = v >> 31; break; }
           case Op.LHU: x[d] = dv.getUint16(a, true); x[d + 1] = 0; break;
+          case Op.LW: { const v = dv.getInt32(a, true); x[d] = v; x[d + 1] = v >> 31; break; }
+          case Op.LWU: x[d] = dv.getInt32(a, true); x[d + 1] = 0; break;
+          case Op.LD: { const v = dv.getInt32(a, true); x[d + 1] = dv.getInt32(a + 4, true); x[d] = v; break; }
           case Op.FLW: f[fd] = dv.getInt32(a, true); f[fd + 1] = -1; break;
           default: f[fd] = dv.getInt32(a, true); f[fd + 1] = dv.getInt32(a + 4, true); break;
         }
@@ -389,50 +342,11 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       }
 
       // ---- stores ----
-      // As for loads, the common ones are cases of their own.
-      case Op.SD: {
-        const al = x[s1]!, lo = (al + imm) | 0;
-        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-        const vpn = (hi << 20) | (lo >>> 12);
-        if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4088) {
-          // The slow path does the whole store; it may have dropped decoded code: refetch.
-          off += 16777216;
-          if (!storeSlow(h, mem, tlb, hi, lo, 8, x, s2)) { stop = Stop.Fault; n--; }
-          break;
-        }
-        const a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
-        dv.setInt32(a, x[s2]!, true); dv.setInt32(a + 4, x[s2 + 1]!, true);
-        break;
-      }
-      case Op.SB: {
-        const al = x[s1]!, lo = (al + imm) | 0;
-        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-        const vpn = (hi << 20) | (lo >>> 12);
-        if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0) {
-          off += 16777216;
-          if (!storeSlow(h, mem, tlb, hi, lo, 1, x, s2)) { stop = Stop.Fault; n--; }
-          break;
-        }
-        u8[(paD[vpn & 1023]! | (lo & 0xfff)) >>> 0] = x[s2]!;
-        break;
-      }
-      case Op.SW: {
-        const al = x[s1]!, lo = (al + imm) | 0;
-        const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
-        const vpn = (hi << 20) | (lo >>> 12);
-        if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4092) {
-          off += 16777216;
-          if (!storeSlow(h, mem, tlb, hi, lo, 4, x, s2)) { stop = Stop.Fault; n--; }
-          break;
-        }
-        dv.setInt32((paD[vpn & 1023]! | (lo & 0xfff)) >>> 0, x[s2]!, true);
-        break;
-      }
-      case Op.SH: case Op.FSW: case Op.FSD: {
+      case Op.SB: case Op.SH: case Op.SW: case Op.SD: case Op.FSW: case Op.FSD: {
         const al = x[s1]!, lo = (al + imm) | 0;
         const hi = (x[s1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
         const op = w & 0xff;
-        const size = op === Op.FSD ? 8 : op === Op.FSW ? 4 : 2;
+        const size = op === Op.SD || op === Op.FSD ? 8 : op === Op.SW || op === Op.FSW ? 4 : op === Op.SB ? 1 : 2;
         const vpn = (hi << 20) | (lo >>> 12);
         const fs2 = 2 * ((w >>> 19) & 31);
         if (tagW[vpn & 1023] !== vpn || (hi >>> 6) !== 0 || (lo & 0xfff) > 4096 - size) {
@@ -445,7 +359,10 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
         }
         const a = (paD[vpn & 1023]! | (lo & 0xfff)) >>> 0;
         switch (op) {
+          case Op.SB: u8[a] = x[s2]!; break;
           case Op.SH: dv.setInt16(a, x[s2]!, true); break;
+          case Op.SW: dv.setInt32(a, x[s2]!, true); break;
+          case Op.SD: dv.setInt32(a, x[s2]!, true); dv.setInt32(a + 4, x[s2 + 1]!, true); break;
           case Op.FSW: dv.setInt32(a, f[fs2]!, true); break;
           default: dv.setInt32(a, f[fs2]!, true); dv.setInt32(a + 4, f[fs2 + 1]!, true); break;
         }
@@ -557,30 +474,9 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       case Op.EBREAK:
         stop = Stop.Ebreak;
         break;
-      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI: {
-        const op = w & 0xff;
-        const csr = imm & 0xfff;
-        const src = op >= Op.CSRRWI ? (w >>> 14) & 31 : x[s1]!;
-        // CSRRS/CSRRC with x0 or a zero uimm read without writing (so read-only CSRs allow them).
-        const writes = op === Op.CSRRW || op === Op.CSRRWI || ((w >>> 14) & 31) !== 0;
-        let old: number;
-        if (csr === CSR_FFLAGS) old = h.fflags;
-        else if (csr === CSR_FRM) old = h.frm;
-        else if (csr === CSR_FCSR) old = h.fcsr;
-        else if ((csr === CSR_CYCLE || csr === CSR_INSTRET || csr === CSR_TIME) && !writes) {
-          old = csr === CSR_TIME ? h.timeSource() : h.instret + n;
-        } else if (csr === CSR_ECALL_CPU && !writes && h.cpuCsr) {
-          old = h.cpuId;
-        } else { n--; h.faultAddr = 0; stop = Stop.Illegal; break; }
-        if (writes) {
-          const v = op === Op.CSRRW || op === Op.CSRRWI ? src : op === Op.CSRRS || op === Op.CSRRSI ? old | src : old & ~src;
-          if (csr === CSR_FFLAGS) h.fflags = v & 0x1f;
-          else if (csr === CSR_FRM) h.frm = v & 7;
-          else h.fcsr = v & 0xff;
-        }
-        x[d] = old | 0; x[d + 1] = Math.floor(old / 4294967296) | 0;
+      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
+        if (!csrOp(h, w, imm, n)) { n--; h.faultAddr = 0; stop = Stop.Illegal; }
         break;
-      }
 
       // ---- A ----
       case Op.LR_W: case Op.SC_W: case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W:
@@ -609,6 +505,76 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
   h.pc = codeHi * 4294967296 + (codeLo >>> 0) + off;
   h.instret += n;
   return stop;
+}
+
+/** decodeMiss()'s second result: the immediate of the instruction it decoded. */
+let missImm = 0;
+
+/**
+ * For interp(): decodes the instruction at page offset ci of the code page codeHi:codeLo (its
+ * frame at byte offset codeBase of the pool, its decode array code) and caches it there, unless
+ * it crosses into the next page (decoded every time, never cached). Returns its info word, with
+ * its immediate in missImm; or 0 for an illegal instruction (its bits in h.faultAddr), or -1
+ * after recording a fault on fetching the next page's half.
+ */
+function decodeMiss(h: Hart, mem: GuestMemory, tlb: Tlb, code: Int32Array, codeBase: number, ci: number, codeHi: number, codeLo: number): number {
+  const u8 = mem.phys.u8;
+  const half = u8[codeBase + ci]! | (u8[codeBase + ci + 1]! << 8);
+  let w: number;
+  if ((half & 3) !== 3) {
+    w = cInfo[half]!;
+    if (w === 0) w = decodeCompressed(half);
+    if (w === C_ILLEGAL) { h.faultAddr = half; return 0; }
+    missImm = cImm[half]!;
+  } else if (ci === 0xffe) {
+    const next = fetchNextPage(h, mem, tlb, ((codeHi << 20) | (codeLo >>> 12)) + 1, codeHi * TWO32 + (codeLo >>> 0) + ci + 2);
+    if (next < 0) return -1;
+    const inst = half | ((u8[next]! | (u8[next + 1]! << 8)) << 16);
+    w = decode32(inst);
+    if (w === 0) { h.faultAddr = inst >>> 0; return 0; }
+    missImm = decodedImm;
+    return w;
+  } else {
+    const inst = mem.phys.dv.getInt32(codeBase + ci, true);
+    w = decode32(inst);
+    if (w === 0) { h.faultAddr = inst >>> 0; return 0; }
+    missImm = decodedImm;
+  }
+  code[ci] = w;
+  code[ci + 1] = missImm;
+  return w;
+}
+
+/**
+ * For interp(): does w, a CSR instruction (imm the CSR number) that is the nth of the run (for
+ * instret); returns false, having changed nothing, when the CSR is not one U-mode may access so.
+ * Out of line: rare, and interp() compiles sooner without it.
+ */
+function csrOp(h: Hart, w: number, imm: number, n: number): boolean {
+  const x = h.x;
+  const op = w & 0xff;
+  const csr = imm & 0xfff;
+  const src = op >= Op.CSRRWI ? (w >>> 14) & 31 : x[(w >>> 13) & 62]!;
+  // CSRRS/CSRRC with x0 or a zero uimm read without writing (so read-only CSRs allow them).
+  const writes = op === Op.CSRRW || op === Op.CSRRWI || ((w >>> 14) & 31) !== 0;
+  let old: number;
+  if (csr === CSR_FFLAGS) old = h.fflags;
+  else if (csr === CSR_FRM) old = h.frm;
+  else if (csr === CSR_FCSR) old = h.fcsr;
+  else if ((csr === CSR_CYCLE || csr === CSR_INSTRET || csr === CSR_TIME) && !writes) {
+    old = csr === CSR_TIME ? h.timeSource() : h.instret + n;
+  } else if (csr === CSR_ECALL_CPU && !writes && h.cpuCsr) {
+    old = h.cpuId;
+  } else return false;
+  if (writes) {
+    const v = op === Op.CSRRW || op === Op.CSRRWI ? src : op === Op.CSRRS || op === Op.CSRRSI ? old | src : old & ~src;
+    if (csr === CSR_FFLAGS) h.fflags = v & 0x1f;
+    else if (csr === CSR_FRM) h.frm = v & 7;
+    else h.fcsr = v & 0xff;
+  }
+  const d = (w >>> 7) & 126;
+  x[d] = old | 0; x[d + 1] = Math.floor(old / TWO32) | 0;
+  return true;
 }
 
 /**
