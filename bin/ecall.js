@@ -43,12 +43,13 @@ async function run() {
   // Only a command that runs a program writes the cache: one written by --version or --help would
   // hold little of the kernel's code, and a hit is never written again.
   if (argv[0] === 'run' || argv[0] === 'explore') saveCache();
-  // With nothing left pending (no handle, request or timer but the stdio streams, every write done), exit now. Left to
-  // itself, Node would first run every optimization V8 still has queued for its background threads,
-  // which a short run leaves behind (the interpreter loop, tens of milliseconds of compiling each);
-  // process.exit waits only for the ones already running, and exitWithoutJoin not even for those. What a run
-  // leaves behind itself (the scheduler's last setImmediate, handles closing) settles in a turn of
-  // the event loop or two; anything longer lived (a timer, a write to a slow pipe) gets the natural exit.
+  // With nothing left pending (no handle, request or timer but idle stdio streams: every write is
+  // done), exit now. Left to itself, Node would first run every optimization V8 still has queued
+  // for its background threads, which a short run leaves behind (the interpreter loop, tens of
+  // milliseconds of compiling each); process.exit waits only for the ones already running, and
+  // exitWithoutJoin not even for those. What a run leaves behind itself (the scheduler's last
+  // setImmediate, handles closing) settles in a turn of the event loop or two; anything longer
+  // lived (a timer, a write to a slow pipe) gets the natural exit.
   for (let turn = 0; turn < SETTLE_TURNS && !settled(); turn++) {
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -101,7 +102,8 @@ const WASI_MODULE = Uint8Array.from([
  * (that of the interpreter loop, which exit42's run starts: 50-200 ms); WASI's proc_exit calls C's
  * exit(), which does not. What it skips is what nothingWritesAtExit rules out: the 'exit' event,
  * Node's at-exit hooks (the profilers' writes) and the platform's shutdown (trace events' flush).
- * Guest output and the CLI's own messages need no flush: both are written synchronously.
+ * Nothing needs a flush: guest output is written synchronously, and settled() saw no unwritten
+ * byte in a stdio stream.
  * Everything here is synchronous, so the warning that node:wasi is experimental (printed from
  * the next tick) never is.
  */
