@@ -376,26 +376,11 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
         x[d] = lo;
         break;
       }
-      case Op.SLTI: {
-        const ah = x[s1 + 1]!, bh = imm >> 31;
-        x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
-        break;
-      }
-      case Op.SLTIU: {
-        const ah = x[s1 + 1]! >>> 0, bh = (imm >> 31) >>> 0;
-        x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
-        break;
-      }
-      case Op.XORI: x[d + 1] = x[s1 + 1]! ^ (imm >> 31); x[d] = x[s1]! ^ imm; break;
-      case Op.ORI: x[d + 1] = x[s1 + 1]! | (imm >> 31); x[d] = x[s1]! | imm; break;
       case Op.ANDI: x[d + 1] = x[s1 + 1]! & (imm >> 31); x[d] = x[s1]! & imm; break;
       case Op.SLLI: shl(x, d, x[s1 + 1]!, x[s1]!, imm); break;
       case Op.SRLI: shr(x, d, x[s1 + 1]!, x[s1]!, imm); break;
       case Op.SRAI: sar(x, d, x[s1 + 1]!, x[s1]!, imm); break;
       case Op.ADDIW: { const v = (x[s1]! + imm) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SLLIW: { const v = x[s1]! << imm; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SRLIW: { const v = (x[s1]! >>> imm) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SRAIW: { const v = x[s1]! >> imm; x[d] = v; x[d + 1] = v >> 31; break; }
 
       // ---- integer register-register ----
       case Op.ADD: {
@@ -410,62 +395,11 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
         x[d] = (al - bl) | 0;
         break;
       }
-      case Op.SLL: shl(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
-      case Op.SRL: shr(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
-      case Op.SRA: sar(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
-      case Op.SLT: {
-        const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
-        x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)) ? 1 : 0; x[d + 1] = 0;
-        break;
-      }
-      case Op.SLTU: {
-        const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
-        x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)) ? 1 : 0; x[d + 1] = 0;
-        break;
-      }
       case Op.XOR: x[d + 1] = x[s1 + 1]! ^ x[s2 + 1]!; x[d] = x[s1]! ^ x[s2]!; break;
       case Op.OR: x[d + 1] = x[s1 + 1]! | x[s2 + 1]!; x[d] = x[s1]! | x[s2]!; break;
       case Op.AND: x[d + 1] = x[s1 + 1]! & x[s2 + 1]!; x[d] = x[s1]! & x[s2]!; break;
       case Op.ADDW: { const v = (x[s1]! + x[s2]!) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SUBW: { const v = (x[s1]! - x[s2]!) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SLLW: { const v = x[s1]! << (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SRLW: { const v = (x[s1]! >>> (x[s2]! & 31)) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SRAW: { const v = x[s1]! >> (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
 
-      // ---- M ----
-      case Op.MUL: alu.mul64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-      case Op.MULH: alu.mulh64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-      case Op.MULHSU: alu.mulhsu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-      case Op.MULHU: alu.mulhu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-      case Op.DIV: alu.div64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-      case Op.DIVU: alu.divu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-      case Op.REM: alu.rem64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-      case Op.REMU: alu.remu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-      case Op.MULW: { const v = Math.imul(x[s1]!, x[s2]!); x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.DIVW: {
-        const a = x[s1]!, b = x[s2]!;
-        const v = b === 0 ? -1 : (a === -2147483648 && b === -1) ? a : (a / b) | 0;
-        x[d] = v; x[d + 1] = v >> 31;
-        break;
-      }
-      case Op.DIVUW: {
-        const a = x[s1]! >>> 0, b = x[s2]! >>> 0;
-        const v = b === 0 ? -1 : (a / b) | 0;
-        x[d] = v; x[d + 1] = v >> 31;
-        break;
-      }
-      case Op.REMW: {
-        const a = x[s1]!, b = x[s2]!;
-        const v = b === 0 ? a : (a % b) | 0;
-        x[d] = v; x[d + 1] = v >> 31;
-        break;
-      }
-      case Op.REMUW: {
-        const a = x[s1]! >>> 0, b = x[s2]! >>> 0;
-        const v = b === 0 ? a | 0 : (a % b) | 0;
-        x[d] = v; x[d + 1] = v >> 31;
-        break;
-      }
 
       // ---- system ----
       case Op.ECALL:
@@ -490,8 +424,8 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       }
 
       default: {
-        // F and D arithmetic, conversions, compares and moves.
-        if ((w & 0xff) >= Op.FMADD_S && execFp(h, (w & 0xff) as Op, (w >>> 8) & 63, (w >>> 14) & 31, (w >>> 19) & 31, (w >>> 24) & 31, imm)) break;
+        // The less common integer ops (aluOp); F and D arithmetic, conversions, compares and moves.
+        if ((w & 0xff) < Op.FMADD_S ? aluOp(x, w, imm) : execFp(h, (w & 0xff) as Op, (w >>> 8) & 63, (w >>> 14) & 31, (w >>> 19) & 31, (w >>> 24) & 31, imm)) break;
         n--;
         h.faultAddr = 0;
         stop = Stop.Illegal;
@@ -505,6 +439,88 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
   h.pc = codeHi * 4294967296 + (codeLo >>> 0) + off;
   h.instret += n;
   return stop;
+}
+
+/**
+ * For interp(): does w (with its immediate imm) when it is one of the less common integer ops,
+ * which write only x[rd]: the set-less-thans, xori and ori, the 32-bit and variable shifts,
+ * subw, and the M extension; returns false for any other op. Out of line: interp() compiles
+ * sooner without them (V8 runs the guest in its slow baseline code until it is done).
+ */
+function aluOp(x: Int32Array, w: number, imm: number): boolean {
+  const d = (w >>> 7) & 126;
+  const s1 = (w >>> 13) & 62;
+  const s2 = (w >>> 18) & 62;
+  switch (w & 0xff) {
+    case Op.SLTI: {
+      const ah = x[s1 + 1]!, bh = imm >> 31;
+      x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
+      break;
+    }
+    case Op.SLTIU: {
+      const ah = x[s1 + 1]! >>> 0, bh = (imm >> 31) >>> 0;
+      x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
+      break;
+    }
+    case Op.XORI: x[d + 1] = x[s1 + 1]! ^ (imm >> 31); x[d] = x[s1]! ^ imm; break;
+    case Op.ORI: x[d + 1] = x[s1 + 1]! | (imm >> 31); x[d] = x[s1]! | imm; break;
+    case Op.SLLIW: { const v = x[s1]! << imm; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SRLIW: { const v = (x[s1]! >>> imm) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SRAIW: { const v = x[s1]! >> imm; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SLL: shl(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
+    case Op.SRL: shr(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
+    case Op.SRA: sar(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
+    case Op.SLT: {
+      const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
+      x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)) ? 1 : 0; x[d + 1] = 0;
+      break;
+    }
+    case Op.SLTU: {
+      const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
+      x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)) ? 1 : 0; x[d + 1] = 0;
+      break;
+    }
+    case Op.SUBW: { const v = (x[s1]! - x[s2]!) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SLLW: { const v = x[s1]! << (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SRLW: { const v = (x[s1]! >>> (x[s2]! & 31)) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SRAW: { const v = x[s1]! >> (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.MUL: alu.mul64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+    case Op.MULH: alu.mulh64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+    case Op.MULHSU: alu.mulhsu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+    case Op.MULHU: alu.mulhu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+    case Op.DIV: alu.div64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+    case Op.DIVU: alu.divu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+    case Op.REM: alu.rem64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+    case Op.REMU: alu.remu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+    case Op.MULW: { const v = Math.imul(x[s1]!, x[s2]!); x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.DIVW: {
+      const a = x[s1]!, b = x[s2]!;
+      const v = b === 0 ? -1 : (a === -2147483648 && b === -1) ? a : (a / b) | 0;
+      x[d] = v; x[d + 1] = v >> 31;
+      break;
+    }
+    case Op.DIVUW: {
+      const a = x[s1]! >>> 0, b = x[s2]! >>> 0;
+      const v = b === 0 ? -1 : (a / b) | 0;
+      x[d] = v; x[d + 1] = v >> 31;
+      break;
+    }
+    case Op.REMW: {
+      const a = x[s1]!, b = x[s2]!;
+      const v = b === 0 ? a : (a % b) | 0;
+      x[d] = v; x[d + 1] = v >> 31;
+      break;
+    }
+    case Op.REMUW: {
+      const a = x[s1]! >>> 0, b = x[s2]! >>> 0;
+      const v = b === 0 ? a | 0 : (a % b) | 0;
+      x[d] = v; x[d + 1] = v >> 31;
+      break;
+    }
+    default:
+      return false;
+  }
+  return true;
 }
 
 /** decodeMiss()'s second result: the immediate of the instruction it decoded. */
