@@ -401,6 +401,16 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       case Op.ADDW: { const v = (x[s1]! + x[s2]!) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
 
 
+      // ---- M (the rest, rarer, in aluOp) ----
+      case Op.MUL: alu.mul64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+      case Op.MULH: alu.mulh64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+      case Op.MULHSU: alu.mulhsu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+      case Op.MULHU: alu.mulhu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+      case Op.DIV: alu.div64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+      case Op.DIVU: alu.divu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+      case Op.REM: alu.rem64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+      case Op.REMU: alu.remu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
+
       // ---- system ----
       case Op.ECALL:
         stop = Stop.Ecall;
@@ -444,7 +454,9 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
 /**
  * For interp(): does w (with its immediate imm) when it is one of the less common integer ops,
  * which write only x[rd]: the set-less-thans, xori and ori, the 32-bit and variable shifts,
- * subw, and the M extension; returns false for any other op. Out of line: interp() compiles
+ * subw, and the M extension's 32-bit forms; returns false for any other op (the 64-bit
+ * multiplies and divides stay in interp(): here V8 would inline alu64's functions, a
+ * compile that costs a short run more than it saves). Out of line: interp() compiles
  * sooner without them (V8 runs the guest in its slow baseline code until it is done).
  */
 function aluOp(x: Int32Array, w: number, imm: number): boolean {
@@ -484,14 +496,6 @@ function aluOp(x: Int32Array, w: number, imm: number): boolean {
     case Op.SLLW: { const v = x[s1]! << (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
     case Op.SRLW: { const v = (x[s1]! >>> (x[s2]! & 31)) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
     case Op.SRAW: { const v = x[s1]! >> (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
-    case Op.MUL: alu.mul64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-    case Op.MULH: alu.mulh64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-    case Op.MULHSU: alu.mulhsu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-    case Op.MULHU: alu.mulhu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-    case Op.DIV: alu.div64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-    case Op.DIVU: alu.divu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-    case Op.REM: alu.rem64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-    case Op.REMU: alu.remu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
     case Op.MULW: { const v = Math.imul(x[s1]!, x[s2]!); x[d] = v; x[d + 1] = v >> 31; break; }
     case Op.DIVW: {
       const a = x[s1]!, b = x[s2]!;
