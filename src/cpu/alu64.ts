@@ -9,7 +9,9 @@ const TWO32 = 4294967296;
 /** Low 64 bits of a*b. */
 export function mul64(ah: number, al: number, bh: number, bl: number): void {
   mulu32(al, bl);
-  rHi = (rHi + Math.imul(ah, bl) + Math.imul(al, bh)) | 0;
+  // Each sum wrapped at once: V8 then adds in int32 without an overflow check (one that could
+  // fail deoptimizes the interpreter, into which this is inlined).
+  rHi = (((rHi + Math.imul(ah, bl)) | 0) + Math.imul(al, bh)) | 0;
 }
 
 /** Full unsigned 32x32 -> 64 product of a and b (as uint32), into rHi:rLo. */

@@ -145,6 +145,13 @@ function trainInterpreter(): void {
     }
   }
   h.tlb?.release();
+  // A new hart's first run, which attaches its TLB: the hart above attached its own on the first
+  // call, before V8 records feedback for interp() (so a new thread's first run would deoptimize it).
+  const fresh = new Hart();
+  fresh.instret = TRAIN_INSTRET;
+  fresh.pc = TRAIN_CODE;
+  interp(fresh, mem, 2, false, TRAIN_NO_LIMIT);
+  fresh.tlb?.release();
 }
 
 /**
@@ -226,32 +233,16 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
     if (w !== 0) {
       imm = code[ci + 1]!;
     } else {
-      const half = u8[codeBase + ci]! | (u8[codeBase + ci + 1]! << 8);
-      if ((half & 3) !== 3) {
-        w = cInfo[half]!;
-        if (w === 0) w = decodeCompressed(half);
-        imm = cImm[half]!;
-        if (w === C_ILLEGAL) { h.faultAddr = half; stop = Stop.Illegal; break; }
-        code[ci] = w;
-        code[ci + 1] = imm;
-      } else if (ci === 0xffe) {
-        // A 32-bit instruction that crosses into the next page: decoded every time, never cached.
-        const next = fetchNextPage(h, mem, tlb, ((codeHi << 20) | (codeLo >>> 12)) + 1, codeHi * 4294967296 + (codeLo >>> 0) + off + 2);
-        if (next < 0) { stop = Stop.Fault; break; }
-        const inst = half | ((u8[next]! | (u8[next + 1]! << 8)) << 16);
-        w = decode32(inst);
-        imm = decodedImm;
-        if (w === 0) { h.faultAddr = inst >>> 0; stop = Stop.Illegal; break; }
-      } else {
-        const inst = dv.getInt32(codeBase + ci, true);
-        w = decode32(inst);
-        imm = decodedImm;
-        if (w === 0) { h.faultAddr = inst >>> 0; stop = Stop.Illegal; break; }
-        code[ci] = w;
-        code[ci + 1] = imm;
-      }
+      // Not decoded yet (out of line: it keeps interp() small, so V8 compiles it sooner). The
+      // results are wrapped with | 0: a call's result is a tagged value, and one tagged input
+      // would make V8 keep w and imm tagged on every instruction's path.
+      w = decodeMiss(h, mem, tlb, code, codeBase, ci, codeHi, codeLo) | 0;
+      if (w <= 0) { stop = w === 0 ? Stop.Illegal : Stop.Fault; break; }
+      imm = missImm | 0;
     }
-    const len = w & 0x20000000 ? 2 : 4;
+    // 2 for a compressed instruction (INFO_COMPRESSED, bit 29), else 4: arithmetic, not a branch
+    // (V8 compiles the conditional to a jump, which mispredicts on mixed code).
+    const len = 4 - ((w >>> 28) & 2);
     const d = (w >>> 7) & 126;
     const s1 = (w >>> 13) & 62;
     const s2 = (w >>> 18) & 62;
@@ -385,26 +376,11 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
         x[d] = lo;
         break;
       }
-      case Op.SLTI: {
-        const ah = x[s1 + 1]!, bh = imm >> 31;
-        x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
-        break;
-      }
-      case Op.SLTIU: {
-        const ah = x[s1 + 1]! >>> 0, bh = (imm >> 31) >>> 0;
-        x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
-        break;
-      }
-      case Op.XORI: x[d + 1] = x[s1 + 1]! ^ (imm >> 31); x[d] = x[s1]! ^ imm; break;
-      case Op.ORI: x[d + 1] = x[s1 + 1]! | (imm >> 31); x[d] = x[s1]! | imm; break;
       case Op.ANDI: x[d + 1] = x[s1 + 1]! & (imm >> 31); x[d] = x[s1]! & imm; break;
       case Op.SLLI: shl(x, d, x[s1 + 1]!, x[s1]!, imm); break;
       case Op.SRLI: shr(x, d, x[s1 + 1]!, x[s1]!, imm); break;
       case Op.SRAI: sar(x, d, x[s1 + 1]!, x[s1]!, imm); break;
       case Op.ADDIW: { const v = (x[s1]! + imm) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SLLIW: { const v = x[s1]! << imm; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SRLIW: { const v = (x[s1]! >>> imm) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SRAIW: { const v = x[s1]! >> imm; x[d] = v; x[d + 1] = v >> 31; break; }
 
       // ---- integer register-register ----
       case Op.ADD: {
@@ -419,29 +395,13 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
         x[d] = (al - bl) | 0;
         break;
       }
-      case Op.SLL: shl(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
-      case Op.SRL: shr(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
-      case Op.SRA: sar(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
-      case Op.SLT: {
-        const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
-        x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)) ? 1 : 0; x[d + 1] = 0;
-        break;
-      }
-      case Op.SLTU: {
-        const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
-        x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)) ? 1 : 0; x[d + 1] = 0;
-        break;
-      }
       case Op.XOR: x[d + 1] = x[s1 + 1]! ^ x[s2 + 1]!; x[d] = x[s1]! ^ x[s2]!; break;
       case Op.OR: x[d + 1] = x[s1 + 1]! | x[s2 + 1]!; x[d] = x[s1]! | x[s2]!; break;
       case Op.AND: x[d + 1] = x[s1 + 1]! & x[s2 + 1]!; x[d] = x[s1]! & x[s2]!; break;
       case Op.ADDW: { const v = (x[s1]! + x[s2]!) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SUBW: { const v = (x[s1]! - x[s2]!) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SLLW: { const v = x[s1]! << (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SRLW: { const v = (x[s1]! >>> (x[s2]! & 31)) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.SRAW: { const v = x[s1]! >> (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
 
-      // ---- M ----
+
+      // ---- M (the 32-bit forms are in aluOp) ----
       case Op.MUL: alu.mul64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
       case Op.MULH: alu.mulh64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
       case Op.MULHSU: alu.mulhsu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
@@ -450,31 +410,6 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       case Op.DIVU: alu.divu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
       case Op.REM: alu.rem64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
       case Op.REMU: alu.remu64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
-      case Op.MULW: { const v = Math.imul(x[s1]!, x[s2]!); x[d] = v; x[d + 1] = v >> 31; break; }
-      case Op.DIVW: {
-        const a = x[s1]!, b = x[s2]!;
-        const v = b === 0 ? -1 : (a === -2147483648 && b === -1) ? a : (a / b) | 0;
-        x[d] = v; x[d + 1] = v >> 31;
-        break;
-      }
-      case Op.DIVUW: {
-        const a = x[s1]! >>> 0, b = x[s2]! >>> 0;
-        const v = b === 0 ? -1 : (a / b) | 0;
-        x[d] = v; x[d + 1] = v >> 31;
-        break;
-      }
-      case Op.REMW: {
-        const a = x[s1]!, b = x[s2]!;
-        const v = b === 0 ? a : (a % b) | 0;
-        x[d] = v; x[d + 1] = v >> 31;
-        break;
-      }
-      case Op.REMUW: {
-        const a = x[s1]! >>> 0, b = x[s2]! >>> 0;
-        const v = b === 0 ? a | 0 : (a % b) | 0;
-        x[d] = v; x[d + 1] = v >> 31;
-        break;
-      }
 
       // ---- system ----
       case Op.ECALL:
@@ -483,30 +418,9 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       case Op.EBREAK:
         stop = Stop.Ebreak;
         break;
-      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI: {
-        const op = w & 0xff;
-        const csr = imm & 0xfff;
-        const src = op >= Op.CSRRWI ? (w >>> 14) & 31 : x[s1]!;
-        // CSRRS/CSRRC with x0 or a zero uimm read without writing (so read-only CSRs allow them).
-        const writes = op === Op.CSRRW || op === Op.CSRRWI || ((w >>> 14) & 31) !== 0;
-        let old: number;
-        if (csr === CSR_FFLAGS) old = h.fflags;
-        else if (csr === CSR_FRM) old = h.frm;
-        else if (csr === CSR_FCSR) old = h.fcsr;
-        else if ((csr === CSR_CYCLE || csr === CSR_INSTRET || csr === CSR_TIME) && !writes) {
-          old = csr === CSR_TIME ? h.timeSource() : h.instret + n;
-        } else if (csr === CSR_ECALL_CPU && !writes && h.cpuCsr) {
-          old = h.cpuId;
-        } else { n--; h.faultAddr = 0; stop = Stop.Illegal; break; }
-        if (writes) {
-          const v = op === Op.CSRRW || op === Op.CSRRWI ? src : op === Op.CSRRS || op === Op.CSRRSI ? old | src : old & ~src;
-          if (csr === CSR_FFLAGS) h.fflags = v & 0x1f;
-          else if (csr === CSR_FRM) h.frm = v & 7;
-          else h.fcsr = v & 0xff;
-        }
-        x[d] = old | 0; x[d + 1] = Math.floor(old / 4294967296) | 0;
+      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
+        if (!csrOp(h, w, imm, n)) { n--; h.faultAddr = 0; stop = Stop.Illegal; }
         break;
-      }
 
       // ---- A ----
       case Op.LR_W: case Op.SC_W: case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W:
@@ -520,8 +434,8 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       }
 
       default: {
-        // F and D arithmetic, conversions, compares and moves.
-        if ((w & 0xff) >= Op.FMADD_S && execFp(h, (w & 0xff) as Op, (w >>> 8) & 63, (w >>> 14) & 31, (w >>> 19) & 31, (w >>> 24) & 31, imm)) break;
+        // The less common integer ops (aluOp); F and D arithmetic, conversions, compares and moves.
+        if ((w & 0xff) < Op.FMADD_S ? aluOp(x, w, imm) : execFp(h, (w & 0xff) as Op, (w >>> 8) & 63, (w >>> 14) & 31, (w >>> 19) & 31, (w >>> 24) & 31, imm)) break;
         n--;
         h.faultAddr = 0;
         stop = Stop.Illegal;
@@ -535,6 +449,152 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
   h.pc = codeHi * 4294967296 + (codeLo >>> 0) + off;
   h.instret += n;
   return stop;
+}
+
+/**
+ * For interp(): does w (with its immediate imm) when it is one of the less common integer ops,
+ * which write only x[rd]: the set-less-thans, xori and ori, the 32-bit and variable shifts,
+ * subw, and the M extension's 32-bit forms; returns false for any other op (the 64-bit
+ * multiplies and divides stay in interp(): here V8 would inline alu64's functions, a
+ * compile that costs a short run more than it saves). Out of line: interp() compiles
+ * sooner without them (V8 runs the guest in its slow baseline code until it is done).
+ */
+function aluOp(x: Int32Array, w: number, imm: number): boolean {
+  const d = (w >>> 7) & 126;
+  const s1 = (w >>> 13) & 62;
+  const s2 = (w >>> 18) & 62;
+  switch (w & 0xff) {
+    case Op.SLTI: {
+      const ah = x[s1 + 1]!, bh = imm >> 31;
+      x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
+      break;
+    }
+    case Op.SLTIU: {
+      const ah = x[s1 + 1]! >>> 0, bh = (imm >> 31) >>> 0;
+      x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[d + 1] = 0;
+      break;
+    }
+    case Op.XORI: x[d + 1] = x[s1 + 1]! ^ (imm >> 31); x[d] = x[s1]! ^ imm; break;
+    case Op.ORI: x[d + 1] = x[s1 + 1]! | (imm >> 31); x[d] = x[s1]! | imm; break;
+    case Op.SLLIW: { const v = x[s1]! << imm; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SRLIW: { const v = (x[s1]! >>> imm) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SRAIW: { const v = x[s1]! >> imm; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SLL: shl(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
+    case Op.SRL: shr(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
+    case Op.SRA: sar(x, d, x[s1 + 1]!, x[s1]!, x[s2]! & 63); break;
+    case Op.SLT: {
+      const ah = x[s1 + 1]!, bh = x[s2 + 1]!;
+      x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)) ? 1 : 0; x[d + 1] = 0;
+      break;
+    }
+    case Op.SLTU: {
+      const ah = x[s1 + 1]! >>> 0, bh = x[s2 + 1]! >>> 0;
+      x[d] = ah < bh || (ah === bh && (x[s1]! >>> 0) < (x[s2]! >>> 0)) ? 1 : 0; x[d + 1] = 0;
+      break;
+    }
+    case Op.SUBW: { const v = (x[s1]! - x[s2]!) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SLLW: { const v = x[s1]! << (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SRLW: { const v = (x[s1]! >>> (x[s2]! & 31)) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.SRAW: { const v = x[s1]! >> (x[s2]! & 31); x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.MULW: { const v = Math.imul(x[s1]!, x[s2]!); x[d] = v; x[d + 1] = v >> 31; break; }
+    case Op.DIVW: {
+      const a = x[s1]!, b = x[s2]!;
+      const v = b === 0 ? -1 : (a === -2147483648 && b === -1) ? a : (a / b) | 0;
+      x[d] = v; x[d + 1] = v >> 31;
+      break;
+    }
+    case Op.DIVUW: {
+      const a = x[s1]! >>> 0, b = x[s2]! >>> 0;
+      const v = b === 0 ? -1 : (a / b) | 0;
+      x[d] = v; x[d + 1] = v >> 31;
+      break;
+    }
+    case Op.REMW: {
+      const a = x[s1]!, b = x[s2]!;
+      const v = b === 0 ? a : (a % b) | 0;
+      x[d] = v; x[d + 1] = v >> 31;
+      break;
+    }
+    case Op.REMUW: {
+      const a = x[s1]! >>> 0, b = x[s2]! >>> 0;
+      const v = b === 0 ? a | 0 : (a % b) | 0;
+      x[d] = v; x[d + 1] = v >> 31;
+      break;
+    }
+    default:
+      return false;
+  }
+  return true;
+}
+
+/** decodeMiss()'s second result: the immediate of the instruction it decoded. */
+let missImm = 0;
+
+/**
+ * For interp(): decodes the instruction at page offset ci of the code page codeHi:codeLo (its
+ * frame at byte offset codeBase of the pool, its decode array code) and caches it there, unless
+ * it crosses into the next page (decoded every time, never cached). Returns its info word, with
+ * its immediate in missImm; or 0 for an illegal instruction (its bits in h.faultAddr), or -1
+ * after recording a fault on fetching the next page's half.
+ */
+function decodeMiss(h: Hart, mem: GuestMemory, tlb: Tlb, code: Int32Array, codeBase: number, ci: number, codeHi: number, codeLo: number): number {
+  const u8 = mem.phys.u8;
+  const half = u8[codeBase + ci]! | (u8[codeBase + ci + 1]! << 8);
+  let w: number;
+  if ((half & 3) !== 3) {
+    w = cInfo[half]!;
+    if (w === 0) w = decodeCompressed(half);
+    if (w === C_ILLEGAL) { h.faultAddr = half; return 0; }
+    missImm = cImm[half]!;
+  } else if (ci === 0xffe) {
+    const next = fetchNextPage(h, mem, tlb, ((codeHi << 20) | (codeLo >>> 12)) + 1, codeHi * TWO32 + (codeLo >>> 0) + ci + 2);
+    if (next < 0) return -1;
+    const inst = half | ((u8[next]! | (u8[next + 1]! << 8)) << 16);
+    w = decode32(inst);
+    if (w === 0) { h.faultAddr = inst >>> 0; return 0; }
+    missImm = decodedImm;
+    return w;
+  } else {
+    const inst = mem.phys.dv.getInt32(codeBase + ci, true);
+    w = decode32(inst);
+    if (w === 0) { h.faultAddr = inst >>> 0; return 0; }
+    missImm = decodedImm;
+  }
+  code[ci] = w;
+  code[ci + 1] = missImm;
+  return w;
+}
+
+/**
+ * For interp(): does w, a CSR instruction (imm the CSR number) that is the nth of the run (for
+ * instret); returns false, having changed nothing, when the CSR is not one U-mode may access so.
+ * Out of line: rare, and interp() compiles sooner without it.
+ */
+function csrOp(h: Hart, w: number, imm: number, n: number): boolean {
+  const x = h.x;
+  const op = w & 0xff;
+  const csr = imm & 0xfff;
+  const src = op >= Op.CSRRWI ? (w >>> 14) & 31 : x[(w >>> 13) & 62]!;
+  // CSRRS/CSRRC with x0 or a zero uimm read without writing (so read-only CSRs allow them).
+  const writes = op === Op.CSRRW || op === Op.CSRRWI || ((w >>> 14) & 31) !== 0;
+  let old: number;
+  if (csr === CSR_FFLAGS) old = h.fflags;
+  else if (csr === CSR_FRM) old = h.frm;
+  else if (csr === CSR_FCSR) old = h.fcsr;
+  else if ((csr === CSR_CYCLE || csr === CSR_INSTRET || csr === CSR_TIME) && !writes) {
+    old = csr === CSR_TIME ? h.timeSource() : h.instret + n;
+  } else if (csr === CSR_ECALL_CPU && !writes && h.cpuCsr) {
+    old = h.cpuId;
+  } else return false;
+  if (writes) {
+    const v = op === Op.CSRRW || op === Op.CSRRWI ? src : op === Op.CSRRS || op === Op.CSRRSI ? old | src : old & ~src;
+    if (csr === CSR_FFLAGS) h.fflags = v & 0x1f;
+    else if (csr === CSR_FRM) h.frm = v & 7;
+    else h.fcsr = v & 0xff;
+  }
+  const d = (w >>> 7) & 126;
+  x[d] = old | 0; x[d + 1] = Math.floor(old / TWO32) | 0;
+  return true;
 }
 
 /**

@@ -65,6 +65,9 @@ export function trainingProgram(): TrainInsn[] {
     [0, 4, Op.XOR], [0, 5, Op.SRL], [0x20, 5, Op.SRA], [0, 6, Op.OR], [0, 7, Op.AND],
     [1, 0, Op.MUL], [1, 1, Op.MULH], [1, 2, Op.MULHSU], [1, 3, Op.MULHU], [1, 4, Op.DIV], [1, 5, Op.DIVU], [1, 6, Op.REM], [1, 7, Op.REMU]];
   for (const [f7, f3, op] of opReg) w(r(f7, A1, A0, f3, A2, 0x33), op);
+  // Products whose 16-bit partial sums pass 2^31 (alu64's mulu32 then computes in doubles).
+  w(r(1, A0, A0, 0, A2, 0x33), Op.MUL);
+  w(r(1, A0, A0, 3, A2, 0x33), Op.MULHU);
   w(r(0, A4, A0, 2, A2, 0x33), Op.SLT);
   w(r(0, A4, A0, 3, A2, 0x33), Op.SLTU);
   w(i(-1, A0, 3, A2, 0x13), Op.SLTIU);

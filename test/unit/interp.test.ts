@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run } from '../../src/cpu/run.js';
 import { Access, Hart, Stop } from '../../src/cpu/hart.js';
-import { GuestMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../src/mem/guest_memory.js';
+import { GuestMemory, PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE } from '../../src/mem/guest_memory.js';
 import * as E from './rv_encode.js';
 import { pokeU32, pokeU64 } from './mem_helpers.js';
 
@@ -165,4 +165,45 @@ test('x0 stays zero when an instruction targets it', () => {
   assert.equal(run(h, mem, 10), Stop.Ecall);
   assert.equal(h.getX(0), 0);
   assert.equal(h.getX(A0), 0);
+});
+
+/** jal rd, imm (J-type). */
+const JAL = (rd: number, imm: number): number =>
+  ((((imm >> 20) & 1) << 31) | (((imm >> 1) & 1023) << 21) | (((imm >> 11) & 1) << 20) | (((imm >> 12) & 255) << 12) | (rd << 7) | 0x6f) >>> 0;
+
+test('a jump below address 0 retires, stops at the budget with pc = the negative target, and its fetch faults at 2^64 minus it', () => {
+  const mem = new GuestMemory();
+  mem.setPages(0, 1, PROT_READ | PROT_EXEC, true);
+  pokeU32(mem, 4, JAL(0, -8));
+  const h = new Hart();
+  h.pc = 4;
+  assert.equal(run(h, mem, 1), Stop.Budget);
+  assert.equal(h.pc, -4);
+  assert.equal(h.instret, 1);
+  h.pc = 4;
+  assert.equal(run(h, mem, 10), Stop.Fault);
+  assert.equal(h.pc, 2 ** 64 - 4);
+  assert.equal(h.faultAddr, 2 ** 64 - 4);
+  assert.equal(h.faultAccess, Access.Exec);
+  assert.equal(h.instret, 2);
+});
+
+test('running off the last page of the address space, and jumping beyond it, fault at the first address past it', () => {
+  const last = TASK_SIZE - 4096;
+  const mem = new GuestMemory();
+  mem.setPages(last / 4096, 1, PROT_READ | PROT_EXEC, true);
+  pokeU32(mem, TASK_SIZE - 8, E.ADDI(A0, A0, 1));
+  pokeU32(mem, TASK_SIZE - 4, E.ADDI(A0, A0, 1));
+  pokeU32(mem, last, JAL(0, 4096 + 16));
+  const h = new Hart();
+  h.pc = TASK_SIZE - 8;
+  assert.equal(run(h, mem, 10), Stop.Fault);
+  assert.equal(h.pc, TASK_SIZE);
+  assert.equal(h.faultAddr, TASK_SIZE);
+  assert.equal(h.getX(A0), 2);
+  h.pc = last;
+  assert.equal(run(h, mem, 1), Stop.Budget);
+  assert.equal(h.pc, TASK_SIZE + 16);
+  assert.equal(run(h, mem, 1), Stop.Fault);
+  assert.equal(h.faultAddr, TASK_SIZE + 16);
 });
