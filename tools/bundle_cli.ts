@@ -34,17 +34,16 @@ function onlyOutput(r: { outputFiles?: { contents: Uint8Array }[] }): Uint8Array
   return r.outputFiles[0]!.contents;
 }
 
+/** What both outputs are: one CommonJS script for Node, bundled, returned in memory (not written by esbuild). */
+const NODE_SCRIPT = { write: false, bundle: true, platform: 'node', format: 'cjs', target: TARGET, logLevel: 'warning' } as const;
+
 /** Bundles the CLI; resolves when dist/cli/ecall.cjs (stamped) and dist/cli/loader.cjs are written, rejects on a build error. */
 async function bundleCli(): Promise<void> {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const cli = onlyOutput(await build({
     entryPoints: [join(ROOT, 'dist/src/cli/main.js')],
     outfile: join(ROOT, CLI_BUNDLE),
-    write: false,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: TARGET,
+    ...NODE_SCRIPT,
     // Whitespace and syntax only: names stay readable in stack traces (ECALL_DEBUG=1).
     minifyWhitespace: true,
     minifySyntax: true,
@@ -52,20 +51,14 @@ async function bundleCli(): Promise<void> {
     // import.meta.url (main.ts hands it to explorer workers) is the bundle's own file URL.
     define: { ECALL_BUNDLED_VERSION: JSON.stringify(pkg.version), 'import.meta.url': 'ecallBundleUrl' },
     banner: { js: 'const ecallBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    logLevel: 'warning',
   }));
   const loader = onlyOutput(await build({
     entryPoints: [join(ROOT, 'dist/src/cli/code_cache.js')],
     outfile: join(ROOT, CLI_LOADER),
-    write: false,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: TARGET,
+    ...NODE_SCRIPT,
     // code_cache.ts requires Node's built-ins through createRequire(import.meta.url).
     define: { 'import.meta.url': 'ecallLoaderUrl' },
     banner: { js: 'const ecallLoaderUrl = require("node:url").pathToFileURL(__filename).href;' },
-    logLevel: 'warning',
   }));
   // The loader first: bin/ecall.js takes the bundle when it is not older than the tsc output.
   writeAtomic(join(ROOT, CLI_LOADER), loader);

@@ -121,6 +121,13 @@ function stamped(script: string): string {
   return stampLine(Buffer.from(script)) + script;
 }
 
+/** Rewrites path with content and gives it back its old times (as an in-place edit that keeps times would). */
+function rewriteKeepingTimes(path: string, content: string): void {
+  const before = statSync(path);
+  writeFileSync(path, content);
+  sameTimes(path, before);
+}
+
 /** Sets path's access and modification times to those of like (as a copy that keeps times would). */
 function sameTimes(path: string, like: { atime: Date; mtime: Date }): void {
   utimesSync(path, like.atime, like.mtime);
@@ -132,9 +139,7 @@ test('an unstamped bundle changed in place keeps no cache, even with its size an
     const first = loadBundle(f.bundle, f.cache);
     first.save();
     assert.equal(loadBundle(f.bundle, f.cache).status, 'hit');
-    const before = statSync(f.bundle);
-    writeFileSync(f.bundle, `${SCRIPT}exports.version = 2;\n`);
-    sameTimes(f.bundle, before);
+    rewriteKeepingTimes(f.bundle, `${SCRIPT}exports.version = 2;\n`);
     const changed = loadBundle(f.bundle, f.cache);
     assert.equal(changed.status, 'miss');
     assert.equal(changed.exports['version'], 2);
@@ -180,9 +185,7 @@ test('a malformed stamp line counts for nothing: the bundle is keyed by its byte
   const f = fixture(`${bad}${SCRIPT}exports.version = 1;\n`);
   try {
     loadBundle(f.bundle, f.cache).save();
-    const before = statSync(f.bundle);
-    writeFileSync(f.bundle, `${bad}${SCRIPT}exports.version = 2;\n`);
-    sameTimes(f.bundle, before);
+    rewriteKeepingTimes(f.bundle, `${bad}${SCRIPT}exports.version = 2;\n`);
     const l = loadBundle(f.bundle, f.cache);
     assert.equal(l.status, 'miss');
     assert.equal(l.exports['version'], 2);
