@@ -400,7 +400,6 @@ function interp(h: Hart, mem: GuestMemory, budget: number, jit: boolean, limit: 
       case Op.AND: x[d + 1] = x[s1 + 1]! & x[s2 + 1]!; x[d] = x[s1]! & x[s2]!; break;
       case Op.ADDW: { const v = (x[s1]! + x[s2]!) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
 
-
       // ---- M (the 32-bit forms are in aluOp) ----
       case Op.MUL: alu.mul64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
       case Op.MULH: alu.mulh64(x[s1 + 1]!, x[s1]!, x[s2 + 1]!, x[s2]!); x[d] = alu.rLo; x[d + 1] = alu.rHi; break;
